@@ -1,0 +1,101 @@
+//! Conventions every labnet binary shares: error printing, exit codes, stdout handling,
+//! JSON output and colour.
+//!
+//! A binary's `main` is `cli::run("tool", || { ... })`. Errors are printed once, as
+//! `tool: error: WHAT` followed by `  hint: ...` lines; a closed stdout (`tool | head`)
+//! ends the program quietly with exit code 0, as in C tools that die of SIGPIPE.
+
+use std::io::{self, BufWriter, IsTerminal, StdoutLock, Write};
+use std::process::ExitCode;
+
+use crate::error::{Context, Error, Result};
+
+/// Runs a tool's body and turns its outcome into the process exit code.
+pub fn run(tool: &str, body: impl FnOnce() -> Result<()>) -> ExitCode {
+    match body() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if err.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(err) => {
+            report(tool, &err, &mut io::stderr().lock());
+            ExitCode::from(err.exit_code())
+        }
+    }
+}
+
+/// Writes `tool: error: ...` and its hints; colour only on a terminal without NO_COLOR.
+pub fn report(tool: &str, err: &Error, out: &mut impl Write) {
+    let (red, bold, reset) = if color_enabled(&io::stderr()) {
+        ("\x1b[31m", "\x1b[1m", "\x1b[0m")
+    } else {
+        ("", "", "")
+    };
+    // If stderr itself is gone there is nobody left to tell.
+    let _ = writeln!(out, "{tool}: {red}{bold}error:{reset} {err}");
+    for hint in err.hints() {
+        let _ = writeln!(out, "  {bold}hint:{reset} {hint}");
+    }
+}
+
+/// Whether to colour output on `stream`: only on a terminal, never when NO_COLOR is set
+/// (to any non-empty value, per no-color.org).
+pub fn color_enabled(stream: &impl IsTerminal) -> bool {
+    no_color_unset(std::env::var_os("NO_COLOR").as_deref()) && stream.is_terminal()
+}
+
+fn no_color_unset(value: Option<&std::ffi::OsStr>) -> bool {
+    value.is_none_or(|v| v.is_empty())
+}
+
+/// A buffered handle on stdout; write to it with `writeln!` and `?` so that a closed
+/// pipe becomes an error that [`run`] turns into a quiet exit.
+pub fn stdout() -> BufWriter<StdoutLock<'static>> {
+    BufWriter::new(io::stdout().lock())
+}
+
+/// Writes one JSON document (pretty, newline-terminated) to `out`.
+pub fn write_json(out: &mut impl Write, value: &impl serde::Serialize) -> Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)
+        .map_err(io::Error::from)
+        .context(|| "writing JSON")?;
+    writeln!(out).context(|| "writing JSON")?;
+    out.flush().context(|| "writing JSON")
+}
+
+/// Maps an I/O error on stdout to a labnet error (kept as `Io` so broken pipes stay quiet).
+pub fn output(result: io::Result<()>) -> Result<()> {
+    result.context(|| "writing to stdout")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn error_report_has_tool_prefix_and_hint_lines() {
+        let err = Error::failed("lab is not up").hint("run: sudo lab-hosts up");
+        let mut out = Vec::new();
+        report("lab-hosts", &err, &mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "lab-hosts: error: lab is not up\n  hint: run: sudo lab-hosts up\n"
+        );
+    }
+
+    #[test]
+    fn no_color_counts_only_when_non_empty() {
+        assert!(no_color_unset(None));
+        assert!(no_color_unset(Some(OsStr::new(""))));
+        assert!(!no_color_unset(Some(OsStr::new("1"))));
+    }
+
+    #[test]
+    fn json_document_ends_with_newline() {
+        let mut out = Vec::new();
+        write_json(&mut out, &serde_json::json!({"hosts": ["brooklyn"]})).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.ends_with("}\n"));
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["hosts"][0], "brooklyn");
+    }
+}

@@ -1,0 +1,17 @@
+//! labnet: the library behind the labnet TCP/IP lab tools.
+//!
+//! Every binary in the workspace is a thin shell (arguments in, one call here, output
+//! out); the logic lives in these modules so that tests, benchmarks and other tools can
+//! reuse it. See `docs/ARCHITECTURE.md` for the map and the invariants.
+
+pub mod cli;
+pub mod error;
+pub mod lab;
+pub mod netlink;
+pub mod netns;
+pub mod nics;
+pub mod privileges;
+#[cfg(feature = "test-support")]
+pub mod testlab;
+
+pub use error::{Error, Result};

@@ -1,0 +1,136 @@
+//! Test support (feature `test-support`): a lab of its own for every test that crosses a
+//! network, and the rules for tests that need root or a peer tool.
+//!
+//! Each [`TestLab`] gets unique namespace names (`lt<pid>x<n>-brooklyn`), so tests run in
+//! parallel without clashing, while inside the lab the hosts keep their handout names
+//! (`ping midwood` works). The lab is removed when the `TestLab` is dropped, also when
+//! the test panics; labs left by a test process that was killed are removed by the
+//! next `TestLab::new`.
+
+use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use crate::error::Result;
+use crate::lab::{self, HostSpec, LabSpec, DEFAULT_SUBNET4, DEFAULT_SUBNET6};
+use crate::netns::HostEnv;
+use crate::privileges::{self, Capability};
+
+/// Lab names of test labs start with this; nothing else may use it.
+const TEST_LAB_PREFIX: &str = "lt";
+
+static NEXT_LAB: AtomicU32 = AtomicU32::new(0);
+
+/// Whether tests run in CI, where nothing may be skipped.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// Returns true when the test can go on; otherwise prints why it skips. In CI a
+/// missing requirement fails the test instead of skipping it.
+fn requirement(met: bool, test: &str, why: &str) -> bool {
+    if met {
+        return true;
+    }
+    assert!(!in_ci(), "{test}: {why}; CI must run every test");
+    eprintln!("SKIPPED {test}: {why}");
+    false
+}
+
+/// Whether the test may run as it needs root (network namespaces); prints why not.
+pub fn require_root(test: &str) -> bool {
+    let root = privileges::has(Capability::NetAdmin) && privileges::has(Capability::SysAdmin);
+    requirement(
+        root,
+        test,
+        "needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN); run `sudo cargo xtask test`",
+    )
+}
+
+/// Whether `program` is on PATH (an oracle tool such as tcpdump); prints why not.
+pub fn require_tool(test: &str, program: &str) -> bool {
+    let found = std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()));
+    requirement(
+        found,
+        test,
+        &format!("needs `{program}`; `cargo xtask test` installs it"),
+    )
+}
+
+/// A lab that exists for one test and is removed when dropped.
+pub struct TestLab {
+    spec: LabSpec,
+}
+
+impl TestLab {
+    /// The handout's two hosts, brooklyn and midwood.
+    pub fn two_hosts() -> Result<Self> {
+        Self::new(&lab::DEFAULT_HOSTS)
+    }
+
+    /// A lab with the given host names (two: a veth pair; more: a bridge).
+    pub fn new(hostnames: &[&str]) -> Result<Self> {
+        remove_orphaned_labs();
+        let name = format!(
+            "{TEST_LAB_PREFIX}{}x{}",
+            std::process::id(),
+            NEXT_LAB.fetch_add(1, Ordering::Relaxed)
+        );
+        let hosts: Vec<(String, String)> = hostnames
+            .iter()
+            .map(|h| (format!("{name}-{h}"), h.to_string()))
+            .collect();
+        let spec = LabSpec::plan(&name, &hosts, DEFAULT_SUBNET4, DEFAULT_SUBNET6)?;
+        let lab = TestLab { spec };
+        // Dropped (and so cleaned up) if `up` fails half-way.
+        lab::up(&lab.spec)?;
+        Ok(lab)
+    }
+
+    /// The lab's plan: names, addresses and MACs.
+    pub fn spec(&self) -> &LabSpec {
+        &self.spec
+    }
+
+    /// A host by its lab host name; panics on a name the test did not ask for.
+    pub fn host(&self, hostname: &str) -> &HostSpec {
+        self.spec
+            .host(hostname)
+            .unwrap_or_else(|| panic!("no host {hostname} in this lab"))
+    }
+
+    /// A command that runs `program` on a lab host, as `lab-hosts exec` would.
+    pub fn command(&self, hostname: &str, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let host = self.host(hostname);
+        let env = HostEnv::prepare(&host.netns, &host.hostname)
+            .unwrap_or_else(|e| panic!("cannot prepare to enter {hostname}: {e}"));
+        let mut command = Command::new(program);
+        // SAFETY: `enter` only makes system calls (setns, unshare, mount, sethostname)
+        // on data prepared before the fork, which is what pre_exec requires.
+        unsafe {
+            std::os::unix::process::CommandExt::pre_exec(&mut command, move || {
+                env.enter().map_err(std::io::Error::from)
+            });
+        }
+        command
+    }
+}
+
+impl Drop for TestLab {
+    fn drop(&mut self) {
+        if let Err(e) = lab::down(&self.spec.lab) {
+            eprintln!("warning: could not remove test lab {}: {e}", self.spec.lab);
+        }
+    }
+}
+
+/// Removes test labs whose test process is gone (killed before its drops ran).
+fn remove_orphaned_labs() {
+    for record in lab::recorded_labs() {
+        let orphan = record.spec.lab.starts_with(TEST_LAB_PREFIX)
+            && !std::path::Path::new(&format!("/proc/{}", record.made_by_pid)).exists();
+        if orphan {
+            let _ = lab::down(&record.spec.lab);
+        }
+    }
+}

@@ -1,1 +1,325 @@
-fn main() {}
+//! `cargo xtask`: every developer workflow of labnet, in plain Rust so that it runs the
+//! same on a laptop and in CI.
+//!
+//! - `test`: installs the peer tools the tests compare against (when root and missing),
+//!   then runs formatting, lints, the build and every test. This is what CI runs.
+//! - `dist`, `bench`, `demo`: tracked by their issues; they say so and exit 2.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    about = "labnet developer workflows",
+    after_help = "Examples:\n  cargo xtask test\n  cargo xtask test --no-install"
+)]
+struct Args {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Everything CI runs: install missing peer tools (as root), fmt, clippy, build, tests
+    Test {
+        /// Never install missing tools; tests that need them skip (outside CI) or fail (in CI)
+        #[arg(long)]
+        no_install: bool,
+    },
+    /// VM-ready static release tarball (issue #10)
+    Dist,
+    /// Side-by-side benchmarks against the anchor tools (issues #3 to #9)
+    Bench,
+    /// The whole handout, end to end, in a fresh two-host lab (issue #10)
+    Demo,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let outcome = match args.task {
+        Task::Test { no_install } => test(!no_install),
+        Task::Dist => return not_yet("dist", 10),
+        Task::Bench => return not_yet("bench", 3),
+        Task::Demo => return not_yet("demo", 10),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn not_yet(task: &str, issue: u32) -> ExitCode {
+    eprintln!(
+        "xtask: error: `cargo xtask {task}` is not implemented yet (tracked in issue #{issue})"
+    );
+    ExitCode::from(2)
+}
+
+/// A peer tool the tests compare against: the command that proves it is there, and the
+/// package that brings it.
+struct Tool {
+    probe: Probe,
+    package: &'static str,
+}
+
+enum Probe {
+    /// An executable on PATH.
+    Program(&'static str),
+    /// A Python module importable by `python3`.
+    PythonModule(&'static str),
+}
+
+/// Debian packages. tshark checks pcap validity and fields; tcpdump is the filter
+/// oracle and makes the test captures; iproute2, net-tools and ss are the oracles of
+/// nic-show and sock-list; poppler-utils renders the diagram's PDF.
+const APT_TOOLS: &[Tool] = &[
+    Tool {
+        probe: Probe::Program("ip"),
+        package: "iproute2",
+    },
+    Tool {
+        probe: Probe::Program("ping"),
+        package: "iputils-ping",
+    },
+    Tool {
+        probe: Probe::Program("tcpdump"),
+        package: "tcpdump",
+    },
+    Tool {
+        probe: Probe::Program("tshark"),
+        package: "tshark",
+    },
+    Tool {
+        probe: Probe::Program("netstat"),
+        package: "net-tools",
+    },
+    Tool {
+        probe: Probe::Program("curl"),
+        package: "curl",
+    },
+    Tool {
+        probe: Probe::Program("pdftoppm"),
+        package: "poppler-utils",
+    },
+    Tool {
+        probe: Probe::Program("setpriv"),
+        package: "util-linux",
+    },
+    Tool {
+        probe: Probe::Program("python3"),
+        package: "python3",
+    },
+];
+
+/// PyPI packages, pinned so the oracles' output formats do not drift under the tests.
+const PIP_TOOLS: &[Tool] = &[
+    Tool {
+        probe: Probe::PythonModule("scapy"),
+        package: "scapy==2.8.0",
+    },
+    Tool {
+        probe: Probe::PythonModule("flask"),
+        package: "flask==3.1.3",
+    },
+];
+
+fn test(install: bool) -> Result<()> {
+    let root = workspace_root();
+    ensure_tools(install)?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    ensure_rust_components(&cargo)?;
+    run(Command::new(&cargo)
+        .current_dir(&root)
+        .args(["fmt", "--all", "--", "--check"]))
+    .context("formatting differs: run `cargo fmt --all`")?;
+    run(Command::new(&cargo).current_dir(&root).args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--all-features",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    // End-to-end tests run the tools' binaries from target/debug: build them all first.
+    run(Command::new(&cargo)
+        .current_dir(&root)
+        .args(["build", "--workspace", "--bins"]))?;
+    run_tests(Command::new(&cargo).current_dir(&root).args([
+        "test",
+        "--workspace",
+        "--all-features",
+    ]))
+}
+
+/// Runs `cargo test`, passing its output through, and ends with one total line
+/// (`tests: N passed, N failed`) so the outcome does not hang on whichever test binary
+/// happened to run last.
+fn run_tests(command: &mut Command) -> Result<()> {
+    use std::io::{BufRead, BufReader, Write};
+    let shown = format!("{command:?}");
+    let mut child = command
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .with_context(|| format!("cannot start {shown}"))?;
+    let (mut passed, mut failed) = (0u64, 0u64);
+    let stdout = child.stdout.take().expect("piped");
+    for line in BufReader::new(stdout).lines() {
+        let line = line?;
+        println!("{line}");
+        if let Some(counts) = line.strip_prefix("test result: ") {
+            passed += count_of(counts, "passed");
+            failed += count_of(counts, "failed");
+        }
+    }
+    let status = child.wait()?;
+    std::io::stdout().flush()?;
+    println!("tests: {passed} passed, {failed} failed");
+    if !status.success() {
+        bail!("{shown} failed ({status})");
+    }
+    if passed == 0 {
+        bail!("no test ran");
+    }
+    Ok(())
+}
+
+/// The number before `label` in libtest's `ok. 16 passed; 0 failed; 0 ignored; ...`.
+fn count_of(counts: &str, label: &str) -> u64 {
+    counts
+        .split(';')
+        .filter_map(|part| part.rsplit('.').next())
+        .find_map(|part| part.trim().strip_suffix(label))
+        .and_then(|number| number.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
+fn present(tool: &Tool) -> bool {
+    match tool.probe {
+        Probe::Program(name) => on_path(name),
+        Probe::PythonModule(module) => Command::new("python3")
+            .args(["-c", &format!("import {module}")])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success()),
+    }
+}
+
+fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
+}
+
+/// Installs the missing peer tools when allowed and running as root; otherwise says
+/// which tests will not run.
+fn ensure_tools(install: bool) -> Result<()> {
+    let missing_apt: Vec<&str> = APT_TOOLS
+        .iter()
+        .filter(|t| !present(t))
+        .map(|t| t.package)
+        .collect();
+    let can_install = install && is_root();
+    if !missing_apt.is_empty() {
+        if can_install {
+            eprintln!("xtask: installing with apt-get: {}", missing_apt.join(" "));
+            run(Command::new("apt-get").args(["update", "-qq"]))?;
+            run(Command::new("apt-get")
+                .env("DEBIAN_FRONTEND", "noninteractive")
+                .args(["install", "-y", "-qq", "--no-install-recommends"])
+                .args(&missing_apt))?;
+        } else {
+            warn_missing(&missing_apt, install);
+        }
+    }
+    let missing_pip: Vec<&str> = PIP_TOOLS
+        .iter()
+        .filter(|t| !present(t))
+        .map(|t| t.package)
+        .collect();
+    if !missing_pip.is_empty() {
+        if can_install {
+            eprintln!("xtask: installing with pip: {}", missing_pip.join(" "));
+            run(Command::new("python3")
+                .args([
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    "--root-user-action=ignore",
+                ])
+                .args(&missing_pip))?;
+        } else {
+            warn_missing(&missing_pip, install);
+        }
+    }
+    if !is_root() {
+        eprintln!("xtask: note: not root, so tests that build labs in network namespaces will skip (and fail under CI=true); run `sudo cargo xtask test`");
+    }
+    Ok(())
+}
+
+fn warn_missing(packages: &[&str], install: bool) {
+    let why = if install { "not root" } else { "--no-install" };
+    eprintln!(
+        "xtask: note: missing {} ({why}); the tests that compare against them will skip (and fail under CI=true)",
+        packages.join(" ")
+    );
+}
+
+fn ensure_rust_components(cargo: &str) -> Result<()> {
+    for (subcommand, component) in [("fmt", "rustfmt"), ("clippy", "clippy")] {
+        let there = Command::new(cargo)
+            .args([subcommand, "--version"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !there {
+            eprintln!("xtask: installing the {component} component");
+            run(Command::new("rustup").args(["component", "add", component]))?;
+        }
+    }
+    Ok(())
+}
+
+fn run(command: &mut Command) -> Result<()> {
+    let shown = format!("{command:?}");
+    let status = command
+        .status()
+        .with_context(|| format!("cannot start {shown}"))?;
+    if !status.success() {
+        bail!("{shown} failed ({status})");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn libtest_counts_are_read() {
+        let counts =
+            "FAILED. 16 passed; 2 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.00s";
+        assert_eq!(super::count_of(counts, "passed"), 16);
+        assert_eq!(super::count_of(counts, "failed"), 2);
+        assert_eq!(super::count_of("ok. 0 passed; 0 failed", "passed"), 0);
+    }
+}

@@ -404,7 +404,30 @@ pub fn up(spec: &LabSpec) -> Result<UpReport> {
             }
         }
     }
+    wait_until_operational(&mut handles, spec);
     Ok(report)
+}
+
+/// The kernel reports a new veth's operational state a moment after it comes up (its
+/// link watch runs up to a second later). Wait for it, bounded, so that `up` leaves
+/// the lab as a booted VM looks: every NIC `state UP`.
+fn wait_until_operational(namespaces: &mut Namespaces, spec: &LabSpec) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    for host in &spec.hosts {
+        let socket = &mut namespaces.get_mut(&host.netns).expect("opened").1;
+        while std::time::Instant::now() < deadline {
+            let up = nics::list(socket)
+                .map(|all| {
+                    all.iter()
+                        .any(|i| i.name == HOST_NIC && i.operstate == "UP")
+                })
+                .unwrap_or(true);
+            if up {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
 }
 
 type Namespaces = BTreeMap<String, (File, RouteSocket)>;

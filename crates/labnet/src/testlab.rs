@@ -134,3 +134,21 @@ fn remove_orphaned_labs() {
         }
     }
 }
+
+/// The path of a workspace binary built next to the running test
+/// (`target/debug/NAME`); end-to-end tests run the real tools.
+pub fn tool_path(name: &str) -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("the test knows its own path");
+    // target/debug/deps/TEST-HASH -> target/debug
+    let dir = exe
+        .parent()
+        .and_then(std::path::Path::parent)
+        .expect("tests run from target/*/deps");
+    let path = dir.join(name);
+    assert!(
+        path.is_file(),
+        "{} is not built: run `cargo build --workspace --bins` first (`cargo xtask test` does)",
+        path.display()
+    );
+    path
+}

@@ -1,0 +1,469 @@
+//! lab-hosts end to end: real namespaces and veth pairs, checked with iproute2 and ping.
+//! Every lab here has unique names (except the handout test, which needs the real ones)
+//! and is removed when its guard drops, also when an assertion fails.
+
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use labnet::testlab::{in_ci, require_root, require_tool};
+
+const LAB_HOSTS: &str = env!("CARGO_BIN_EXE_lab-hosts");
+
+fn lab_hosts(args: &[&str]) -> Output {
+    Command::new(LAB_HOSTS)
+        .args(args)
+        .output()
+        .expect("lab-hosts runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Runs and asserts success, showing both streams on failure.
+fn run_ok(program: &str, args: &[&str]) -> String {
+    let out = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program}: {e}"));
+    assert!(
+        out.status.success(),
+        "{program} {args:?} failed ({})\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    text(&out.stdout)
+}
+
+fn ready(test: &str) -> bool {
+    require_root(test) && require_tool(test, "ip") && require_tool(test, "ping")
+}
+
+/// A lab made through the CLI; `lab-hosts down` runs when it drops.
+struct CliLab {
+    lab: String,
+    hosts: Vec<String>,
+}
+
+static NEXT: AtomicU32 = AtomicU32::new(0);
+
+impl CliLab {
+    /// Unique lab and host names: `lc<pid>x<n>` and `lc<pid>x<n>-<short>`.
+    fn unique(shorts: &[&str]) -> CliLab {
+        let lab = format!(
+            "lc{}x{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let hosts = shorts.iter().map(|s| format!("{lab}-{s}")).collect();
+        CliLab { lab, hosts }
+    }
+
+    fn up(&self, extra: &[&str]) -> String {
+        let hosts = self.hosts.join(",");
+        let mut args = vec!["--lab", &self.lab, "up", "--hosts", &hosts];
+        args.extend_from_slice(extra);
+        run_ok(LAB_HOSTS, &args)
+    }
+
+    fn exec(&self, host: &str, command: &[&str]) -> Output {
+        let mut args = vec!["--lab", &self.lab, "exec", host, "--"];
+        args.extend_from_slice(command);
+        lab_hosts(&args)
+    }
+}
+
+impl Drop for CliLab {
+    fn drop(&mut self) {
+        let _ = lab_hosts(&["--lab", &self.lab, "down"]);
+    }
+}
+
+fn netns_list() -> String {
+    run_ok("ip", &["netns", "list"])
+}
+
+fn root_links() -> Vec<String> {
+    let json: serde_json::Value =
+        serde_json::from_str(&run_ok("ip", &["-j", "link", "show"])).unwrap();
+    let mut names: Vec<String> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["ifname"].as_str().unwrap().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Everything observable about a lab: links and addresses per host, /etc/netns files.
+fn snapshot(hosts: &[String]) -> String {
+    let list = netns_list();
+    let mut all: String = list
+        .lines()
+        .filter(|l| hosts.iter().any(|h| l.starts_with(h.as_str())))
+        .collect();
+    for host in hosts {
+        all += &run_ok("ip", &["-n", host, "-j", "link", "show"]);
+        all += &run_ok("ip", &["-n", host, "-j", "address", "show"]);
+        for file in ["hosts", "hostname"] {
+            all += &std::fs::read_to_string(format!("/etc/netns/{host}/{file}")).unwrap();
+        }
+    }
+    all
+}
+
+fn assert_gone(lab: &str, hosts: &[String], links_before: &[String]) {
+    let list = netns_list();
+    for host in hosts {
+        assert!(
+            !list
+                .lines()
+                .any(|l| l.split_whitespace().next() == Some(host)),
+            "{host} left in:\n{list}"
+        );
+        assert!(
+            !std::path::Path::new(&format!("/etc/netns/{host}")).exists(),
+            "/etc/netns/{host} left behind"
+        );
+    }
+    assert!(
+        !std::path::Path::new(&format!("/run/labnet/{lab}.json")).exists(),
+        "lab record left behind"
+    );
+    assert_eq!(
+        root_links(),
+        links_before,
+        "links of the root namespace changed"
+    );
+}
+
+fn ping(host: &str, args: &[&str]) {
+    let mut all = vec!["netns", "exec", host, "ping", "-c1", "-W3"];
+    all.extend_from_slice(args);
+    run_ok("ip", &all);
+}
+
+#[test]
+fn handout_lab_comes_up_pings_by_name_and_goes_away() {
+    let test = "handout_lab_comes_up_pings_by_name_and_goes_away";
+    if !ready(test) {
+        return;
+    }
+    let list = netns_list();
+    let taken = ["brooklyn", "midwood"]
+        .iter()
+        .any(|h| list.lines().any(|l| l.starts_with(h)));
+    if taken || std::path::Path::new("/run/labnet/labnet.json").exists() {
+        assert!(
+            !in_ci(),
+            "a lab named brooklyn/midwood already exists on the CI machine"
+        );
+        eprintln!("SKIPPED {test}: you have the handout lab up already (sudo lab-hosts down to run this test)");
+        return;
+    }
+    let links_before = root_links();
+    let hosts = vec!["brooklyn".to_string(), "midwood".to_string()];
+    struct Down;
+    impl Drop for Down {
+        fn drop(&mut self) {
+            let _ = lab_hosts(&["down"]);
+        }
+    }
+    let _down = Down;
+    let first = run_ok(LAB_HOSTS, &["up"]);
+    assert!(
+        first.contains("created veth brooklyn:eth0 <-> midwood:eth0"),
+        "{first}"
+    );
+
+    ping("midwood", &["192.168.56.101"]);
+    ping("brooklyn", &["-4", "midwood"]);
+    ping("brooklyn", &["-6", "midwood"]);
+    ping("midwood", &["fd00:56::101"]);
+
+    let mac = run_ok("ip", &["-n", "brooklyn", "-br", "link", "show", "eth0"]);
+    assert!(
+        mac.contains("08:00:27:a8:38:65"),
+        "MAC in VirtualBox's range: {mac}"
+    );
+
+    let before = snapshot(&hosts);
+    let again = run_ok(LAB_HOSTS, &["up"]);
+    assert!(again.contains("already up; nothing changed"), "{again}");
+    assert_eq!(snapshot(&hosts), before, "a second `up` changed the lab");
+
+    let down = run_ok(LAB_HOSTS, &["down"]);
+    assert!(
+        down.contains("removed network namespace brooklyn"),
+        "{down}"
+    );
+    assert_gone("labnet", &hosts, &links_before);
+}
+
+#[test]
+fn three_hosts_are_joined_by_a_bridge_in_a_switch_namespace() {
+    if !ready("three_hosts_are_joined_by_a_bridge_in_a_switch_namespace") {
+        return;
+    }
+    let links_before = root_links();
+    let lab = CliLab::unique(&["a", "b", "c"]);
+    let out = lab.up(&["--subnet", "10.56.7.0/24"]);
+    assert!(
+        out.contains(&format!("created bridge {}-switch:br0", lab.lab)),
+        "{out}"
+    );
+    ping(&lab.hosts[0], &["-4", &lab.hosts[2]]);
+    ping(&lab.hosts[2], &["10.56.7.102"]);
+    ping(&lab.hosts[1], &["-6", &lab.hosts[0]]);
+    let bridge = run_ok(
+        "ip",
+        &[
+            "-n",
+            &format!("{}-switch", lab.lab),
+            "-br",
+            "link",
+            "show",
+            "master",
+            "br0",
+        ],
+    );
+    assert_eq!(bridge.lines().count(), 3, "three ports on br0:\n{bridge}");
+    let before = snapshot(&lab.hosts);
+    lab.up(&["--subnet", "10.56.7.0/24"]);
+    assert_eq!(snapshot(&lab.hosts), before);
+    let mut names = lab.hosts.clone();
+    names.push(format!("{}-switch", lab.lab));
+    run_ok(LAB_HOSTS, &["--lab", &lab.lab, "down"]);
+    assert_gone(&lab.lab, &names, &links_before);
+}
+
+#[test]
+fn up_repairs_a_host_whose_nic_was_deleted() {
+    if !ready("up_repairs_a_host_whose_nic_was_deleted") {
+        return;
+    }
+    let lab = CliLab::unique(&["x", "y"]);
+    lab.up(&[]);
+    run_ok("ip", &["-n", &lab.hosts[1], "link", "del", "eth0"]);
+    let out = lab.up(&[]);
+    assert!(out.contains("created veth"), "{out}");
+    ping(&lab.hosts[1], &["192.168.56.101"]);
+}
+
+#[test]
+fn exec_runs_a_command_as_the_lab_host() {
+    if !ready("exec_runs_a_command_as_the_lab_host") {
+        return;
+    }
+    let lab = CliLab::unique(&["p", "q"]);
+    lab.up(&[]);
+    let host = &lab.hosts[0];
+    let out = lab.exec(
+        host,
+        &["sh", "-c", "hostname; cat /etc/hostname; ls /sys/class/net"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<String> = text(&out.stdout).lines().map(String::from).collect();
+    assert_eq!(lines[0], *host, "UTS host name");
+    assert_eq!(
+        lines[1], *host,
+        "/etc/netns/HOST/hostname bound over /etc/hostname"
+    );
+    assert!(
+        lines.contains(&"eth0".to_string()),
+        "/sys shows the host's NICs: {lines:?}"
+    );
+
+    let status = lab.exec(host, &["sh", "-c", "exit 7"]).status;
+    assert_eq!(
+        status.code(),
+        Some(7),
+        "the command's exit status is passed through"
+    );
+
+    let missing = lab.exec(host, &["no-such-program-here"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        text(&missing.stderr).contains("command not found"),
+        "{}",
+        text(&missing.stderr)
+    );
+
+    let unknown = lab.exec("nosuchhost", &["true"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    let err = text(&unknown.stderr);
+    assert!(
+        err.contains("is not a host of lab") && err.contains(host.as_str()),
+        "{err}"
+    );
+}
+
+#[test]
+fn status_reports_each_host_nic_from_the_kernel() {
+    if !ready("status_reports_each_host_nic_from_the_kernel") {
+        return;
+    }
+    let lab = CliLab::unique(&["s", "t"]);
+    lab.up(&[]);
+    let json: serde_json::Value =
+        serde_json::from_str(&run_ok(LAB_HOSTS, &["--lab", &lab.lab, "status", "--json"])).unwrap();
+    assert_eq!(json["topology"], "veth pair");
+    let second = &json["hosts"][1];
+    assert_eq!(second["hostname"], lab.hosts[1].as_str());
+    assert_eq!(second["nic"]["name"], "eth0");
+    assert_eq!(second["nic"]["mac"], "08:00:27:a8:38:66");
+    let addresses: Vec<String> = second["nic"]["addresses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| format!("{}/{}", a["address"].as_str().unwrap(), a["prefix_len"]))
+        .collect();
+    assert!(
+        addresses.contains(&"192.168.56.102/24".to_string()),
+        "{addresses:?}"
+    );
+    assert!(
+        addresses.contains(&"fd00:56::102/64".to_string()),
+        "{addresses:?}"
+    );
+
+    // The same facts, as iproute2 sees them.
+    let ip = run_ok(
+        "ip",
+        &["-n", &lab.hosts[1], "-br", "address", "show", "eth0"],
+    );
+    assert!(
+        ip.contains("192.168.56.102/24") && ip.contains("fd00:56::102/64"),
+        "{ip}"
+    );
+
+    let table = run_ok(LAB_HOSTS, &["--lab", &lab.lab, "status"]);
+    assert!(
+        table.contains("08:00:27:a8:38:65") && table.contains("192.168.56.101/24"),
+        "{table}"
+    );
+}
+
+#[test]
+fn a_namespace_lab_hosts_did_not_make_is_never_adopted_or_removed() {
+    if !ready("a_namespace_lab_hosts_did_not_make_is_never_adopted_or_removed") {
+        return;
+    }
+    let lab = CliLab::unique(&["own", "other"]);
+    let foreign = &lab.hosts[0];
+    run_ok("ip", &["netns", "add", foreign]);
+    struct Remove(String);
+    impl Drop for Remove {
+        fn drop(&mut self) {
+            let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
+        }
+    }
+    let _remove = Remove(foreign.clone());
+    let hosts = lab.hosts.join(",");
+    let out = lab_hosts(&["--lab", &lab.lab, "up", "--hosts", &hosts]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("did not make it") && err.contains("hint: remove it"),
+        "{err}"
+    );
+    run_ok(LAB_HOSTS, &["--lab", &lab.lab, "down"]);
+    assert!(
+        netns_list().contains(foreign.as_str()),
+        "the foreign namespace must survive"
+    );
+    assert!(!netns_list().contains(lab.hosts[1].as_str()));
+}
+
+#[test]
+fn without_root_it_says_what_is_needed() {
+    let as_nobody = labnet::privileges::has(labnet::privileges::Capability::SysAdmin);
+    let out = if as_nobody {
+        if !require_tool("without_root_it_says_what_is_needed", "setpriv") {
+            return;
+        }
+        Command::new("setpriv")
+            .args([
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                LAB_HOSTS,
+                "up",
+            ])
+            .output()
+            .unwrap()
+    } else {
+        lab_hosts(&["up"])
+    };
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.starts_with("lab-hosts: error: lab-hosts up needs root"),
+        "{err}"
+    );
+    assert!(
+        err.contains("CAP_NET_ADMIN") && err.contains("hint:") && err.contains("sudo"),
+        "{err}"
+    );
+}
+
+#[test]
+fn impossible_plans_are_usage_errors() {
+    for args in [
+        &["up", "--hosts", "solo"][..],
+        &["up", "--subnet", "192.168.56.0/30"],
+        &["up", "--subnet", "bogus"],
+        &["up", "--hosts", "a,a"],
+        &["--lab", "../etc", "up"],
+    ] {
+        let out = lab_hosts(args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            text(&out.stderr).starts_with("lab-hosts: error: "),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn down_without_a_lab_is_harmless() {
+    if !ready("down_without_a_lab_is_harmless") {
+        return;
+    }
+    let lab = CliLab::unique(&["never"]);
+    let out = run_ok(LAB_HOSTS, &["--lab", &lab.lab, "down"]);
+    assert!(out.contains("is not up; nothing to remove"), "{out}");
+    let status = run_ok(LAB_HOSTS, &["--lab", &lab.lab, "status", "--json"]);
+    assert_eq!(status.trim(), "null");
+}
+
+#[test]
+fn closed_stdout_ends_quietly() {
+    if !ready("closed_stdout_ends_quietly") {
+        return;
+    }
+    let lab = CliLab::unique(&["u", "v"]);
+    let mut child = Command::new(LAB_HOSTS)
+        .args(["--lab", &lab.lab, "up", "--hosts", &lab.hosts.join(",")])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = text(&out.stderr);
+    assert!(
+        out.status.success() && err.is_empty(),
+        "{}: {err}",
+        out.status
+    );
+    // The work was done all the same.
+    ping(&lab.hosts[0], &["192.168.56.102"]);
+}

@@ -1,0 +1,100 @@
+//! The test-support lab that every network-crossing test builds on: isolated per test,
+//! usable in parallel, and gone afterwards even when the test panics.
+
+use std::process::Command;
+
+use labnet::netns;
+use labnet::testlab::{require_root, TestLab};
+
+fn ping(lab: &TestLab, from: &str, args: &[&str]) -> std::process::Output {
+    lab.command(from, "ping")
+        .args(["-c1", "-W3"])
+        .args(args)
+        .output()
+        .expect("ping runs")
+}
+
+#[test]
+fn hosts_keep_their_handout_names_inside_a_uniquely_named_lab() {
+    if !require_root("hosts_keep_their_handout_names_inside_a_uniquely_named_lab") {
+        return;
+    }
+    let lab = TestLab::two_hosts().unwrap();
+    let midwood = lab.host("midwood");
+    assert_ne!(
+        midwood.netns, "midwood",
+        "namespace names are unique per test"
+    );
+    assert!(netns::exists(&midwood.netns));
+    for args in [
+        &["-4", "brooklyn"][..],
+        &["-6", "brooklyn"],
+        &["192.168.56.101"],
+    ] {
+        let out = ping(&lab, "midwood", args);
+        assert!(
+            out.status.success(),
+            "ping {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let name = lab.command("brooklyn", "hostname").output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&name.stdout).trim(), "brooklyn");
+}
+
+#[test]
+fn labs_of_parallel_tests_do_not_see_each_other() {
+    if !require_root("labs_of_parallel_tests_do_not_see_each_other") {
+        return;
+    }
+    let first = TestLab::two_hosts().unwrap();
+    let second = TestLab::two_hosts().unwrap();
+    // Same addresses, separate wires: different namespaces, each answering on its own.
+    let a = std::fs::metadata(netns::path(&first.host("brooklyn").netns)).unwrap();
+    let b = std::fs::metadata(netns::path(&second.host("brooklyn").netns)).unwrap();
+    use std::os::unix::fs::MetadataExt;
+    assert_ne!(a.ino(), b.ino());
+    assert!(ping(&first, "midwood", &["192.168.56.101"])
+        .status
+        .success());
+    assert!(ping(&second, "midwood", &["192.168.56.101"])
+        .status
+        .success());
+    drop(first);
+    assert!(
+        ping(&second, "midwood", &["192.168.56.101"])
+            .status
+            .success(),
+        "dropping one lab leaves the other"
+    );
+}
+
+#[test]
+fn a_panicking_test_still_removes_its_lab() {
+    if !require_root("a_panicking_test_still_removes_its_lab") {
+        return;
+    }
+    let netns_names = std::sync::Mutex::new(Vec::new());
+    let result = std::panic::catch_unwind(|| {
+        let lab = TestLab::new(&["brooklyn", "midwood", "flatbush"]).unwrap();
+        let mut names: Vec<String> = lab.spec().namespaces().map(String::from).collect();
+        netns_names.lock().unwrap().append(&mut names);
+        panic!("a failing assertion");
+    });
+    assert!(result.is_err());
+    let names = netns_names.into_inner().unwrap();
+    assert_eq!(names.len(), 4, "three hosts and a switch");
+    let list = String::from_utf8(
+        Command::new("ip")
+            .args(["netns", "list"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    for name in &names {
+        assert!(!netns::exists(name), "{name} survived the panic");
+        assert!(!list.contains(name.as_str()), "ip netns still lists {name}");
+        assert!(!std::path::Path::new(netns::ETC_DIR).join(name).exists());
+    }
+}

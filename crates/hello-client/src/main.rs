@@ -1,31 +1,12 @@
-//! hello-client: the handout's http.client client (helloclient.py), native
+//! hello-client: The handout's http.client client (helloclient.py), native.
 //!
 //! Not built yet: issue #3 tracks it. Until then the tool answers --help and --version
 //! and refuses to run (exit code 2) rather than print anything made up.
 
-use std::process::ExitCode;
-
-use clap::Parser;
-use labnet::{cli, Error};
-
-#[derive(Parser)]
-#[command(
-    version,
-    about = "the handout's http.client client (helloclient.py), native (not implemented yet: issue #3)",
-    after_help = "This tool is not implemented yet; issue #3 tracks it. Running it exits with code 2."
-)]
-struct Args {
-    /// Arguments of the finished tool (accepted, not yet acted on)
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-    _args: Vec<String>,
-}
-
-fn main() -> ExitCode {
-    Args::parse();
-    cli::run("hello-client", || {
-        Err(Error::NotImplemented {
-            tool: "hello-client".into(),
-            issue: 3,
-        })
-    })
+fn main() -> std::process::ExitCode {
+    labnet::cli::pending(
+        "hello-client",
+        3,
+        "The handout's http.client client (helloclient.py), native",
+    )
 }

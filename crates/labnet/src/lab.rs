@@ -763,15 +763,19 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn handout_hosts_get_virtualbox_style_addresses() {
-        let spec = LabSpec::plan(
+    fn handout_spec() -> LabSpec {
+        LabSpec::plan(
             "labnet",
             &pairs(&DEFAULT_HOSTS),
             DEFAULT_SUBNET4,
             DEFAULT_SUBNET6,
         )
-        .unwrap();
+        .unwrap()
+    }
+
+    #[test]
+    fn handout_hosts_get_virtualbox_style_addresses() {
+        let spec = handout_spec();
         let brooklyn = &spec.hosts[0];
         assert_eq!(brooklyn.ipv4, Ipv4Addr::new(192, 168, 56, 101));
         assert_eq!(brooklyn.ipv6, "fd00:56::101".parse::<Ipv6Addr>().unwrap());
@@ -803,13 +807,7 @@ mod tests {
 
     #[test]
     fn hosts_file_names_every_host_in_both_families() {
-        let spec = LabSpec::plan(
-            "labnet",
-            &pairs(&DEFAULT_HOSTS),
-            DEFAULT_SUBNET4,
-            DEFAULT_SUBNET6,
-        )
-        .unwrap();
+        let spec = handout_spec();
         let text = spec.hosts_file();
         assert!(text.contains("192.168.56.102\tmidwood\n"), "{text}");
         assert!(text.contains("fd00:56::101\tbrooklyn\n"), "{text}");

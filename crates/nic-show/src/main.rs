@@ -1,31 +1,12 @@
-//! nic-show: network interfaces and addresses, as ip address show
+//! nic-show: Network interfaces and addresses, as ip address show.
 //!
 //! Not built yet: issue #8 tracks it. Until then the tool answers --help and --version
 //! and refuses to run (exit code 2) rather than print anything made up.
 
-use std::process::ExitCode;
-
-use clap::Parser;
-use labnet::{cli, Error};
-
-#[derive(Parser)]
-#[command(
-    version,
-    about = "network interfaces and addresses, as ip address show (not implemented yet: issue #8)",
-    after_help = "This tool is not implemented yet; issue #8 tracks it. Running it exits with code 2."
-)]
-struct Args {
-    /// Arguments of the finished tool (accepted, not yet acted on)
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-    _args: Vec<String>,
-}
-
-fn main() -> ExitCode {
-    Args::parse();
-    cli::run("nic-show", || {
-        Err(Error::NotImplemented {
-            tool: "nic-show".into(),
-            issue: 8,
-        })
-    })
+fn main() -> std::process::ExitCode {
+    labnet::cli::pending(
+        "nic-show",
+        8,
+        "Network interfaces and addresses, as ip address show",
+    )
 }

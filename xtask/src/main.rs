@@ -3,10 +3,13 @@
 //!
 //! - `test`: installs the peer tools the tests compare against (when root and missing),
 //!   then runs formatting, lints, the build and every test. This is what CI runs.
-//! - `dist`, `bench`, `demo`: tracked by their issues; they say so and exit 2.
+//! - `bench [NAME...]`: side-by-side benchmarks against the anchor tools, as ratios.
+//! - `dist`, `demo`: tracked by issue #10; they say so and exit 2.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
+
+mod bench;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
@@ -31,8 +34,11 @@ enum Task {
     },
     /// VM-ready static release tarball (issue #10)
     Dist,
-    /// Side-by-side benchmarks against the anchor tools (issues #3 to #9)
-    Bench,
+    /// Side-by-side benchmarks against the anchor tools, as ratios (needs root)
+    Bench {
+        /// Which benchmarks (default: all that exist): nic
+        which: Vec<String>,
+    },
     /// The whole handout, end to end, in a fresh two-host lab (issue #10)
     Demo,
 }
@@ -42,7 +48,11 @@ fn main() -> ExitCode {
     let outcome = match args.task {
         Task::Test { no_install } => test(!no_install),
         Task::Dist => return not_yet("dist", 10),
-        Task::Bench => return not_yet("bench", 3),
+        Task::Bench { which } => bench::run(
+            &workspace_root(),
+            &std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()),
+            &which,
+        ),
         Task::Demo => return not_yet("demo", 10),
     };
     match outcome {

@@ -11,6 +11,7 @@ use labnet::cli;
 use labnet::error::{Error, Result};
 use labnet::lab::{self, LabSpec, DEFAULT_LAB, DEFAULT_SUBNET4, DEFAULT_SUBNET6, HOST_NIC};
 use labnet::netns::HostEnv;
+use labnet::nics;
 
 #[derive(Parser)]
 #[command(
@@ -142,7 +143,8 @@ fn status(lab_name: &str, json: bool) -> Result<()> {
     let status = lab::status(lab_name)?;
     let mut out = cli::stdout();
     if json {
-        return cli::write_json(&mut out, &status);
+        let value = status.as_ref().map(lab::LabStatus::to_json);
+        return cli::write_json(&mut out, &value);
     }
     let Some(status) = status else {
         cli::output(writeln!(
@@ -166,8 +168,8 @@ fn status(lab_name: &str, json: bool) -> Result<()> {
         "HOST", "NIC", "MAC", "IPv4", "IPv6"
     ))?;
     for host in &status.hosts {
-        let Some(nic) = &host.nic else {
-            let why = if host.present {
+        let Some(nic) = host.nic() else {
+            let why = if host.nics.is_some() {
                 "no eth0"
             } else {
                 "namespace missing"
@@ -179,11 +181,11 @@ fn status(lab_name: &str, json: bool) -> Result<()> {
             ))?;
             continue;
         };
-        let address = |v4: bool| {
+        let address = |family: u8| {
             nic.addresses
                 .iter()
-                .find(|a| a.address.is_ipv4() == v4 && a.scope == "global")
-                .map(|a| format!("{}/{}", a.address, a.prefix_len))
+                .find(|a| a.family == family && a.scope == 0)
+                .and_then(|a| Some(format!("{}/{}", a.local?, a.prefix_len)))
                 .unwrap_or_else(|| "-".into())
         };
         cli::output(writeln!(
@@ -191,10 +193,10 @@ fn status(lab_name: &str, json: bool) -> Result<()> {
             "{:<12} {:<6} {:<17} {:<18} {:<20} {}",
             host.hostname,
             nic.name,
-            nic.mac.as_deref().unwrap_or("-"),
-            address(true),
-            address(false),
-            nic.operstate
+            nic.mac().unwrap_or_else(|| "-".into()),
+            address(nics::AF_INET),
+            address(nics::AF_INET6),
+            nic.operstate_name()
         ))?;
     }
     cli::output(out.flush())

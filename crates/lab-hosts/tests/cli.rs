@@ -312,13 +312,16 @@ fn status_reports_each_host_nic_from_the_kernel() {
     assert_eq!(json["topology"], "veth pair");
     let second = &json["hosts"][1];
     assert_eq!(second["hostname"], lab.hosts[1].as_str());
-    assert_eq!(second["nic"]["name"], "eth0");
-    assert_eq!(second["nic"]["mac"], "08:00:27:a8:38:66");
-    let addresses: Vec<String> = second["nic"]["addresses"]
+    assert_eq!(second["present"], true);
+    // Each host's NIC is the object `ip -j address show` prints for it.
+    assert_eq!(second["nic"]["ifname"], "eth0");
+    assert_eq!(second["nic"]["address"], "08:00:27:a8:38:66");
+    assert_eq!(second["nic"]["operstate"], "UP");
+    let addresses: Vec<String> = second["nic"]["addr_info"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|a| format!("{}/{}", a["address"].as_str().unwrap(), a["prefix_len"]))
+        .map(|a| format!("{}/{}", a["local"].as_str().unwrap(), a["prefixlen"]))
         .collect();
     assert!(
         addresses.contains(&"192.168.56.102/24".to_string()),

@@ -77,9 +77,23 @@ pub fn pending(tool: &'static str, issue: u32, about: &'static str) -> ExitCode 
     })
 }
 
-/// Writes one JSON document (pretty, newline-terminated) to `out`.
+/// Writes one JSON document to stdout-like `out`, newline-terminated: indented when
+/// stdout is a terminal (for people), compact otherwise (for programs, as `ip -j`).
 pub fn write_json(out: &mut impl Write, value: &impl serde::Serialize) -> Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value)
+    write_json_styled(out, value, io::stdout().is_terminal())
+}
+
+fn write_json_styled(
+    out: &mut impl Write,
+    value: &impl serde::Serialize,
+    pretty: bool,
+) -> Result<()> {
+    let written = if pretty {
+        serde_json::to_writer_pretty(&mut *out, value)
+    } else {
+        serde_json::to_writer(&mut *out, value)
+    };
+    written
         .map_err(io::Error::from)
         .context(|| "writing JSON")?;
     writeln!(out).context(|| "writing JSON")?;
@@ -115,12 +129,22 @@ mod tests {
     }
 
     #[test]
-    fn json_document_ends_with_newline() {
-        let mut out = Vec::new();
-        write_json(&mut out, &serde_json::json!({"hosts": ["brooklyn"]})).unwrap();
-        let text = String::from_utf8(out).unwrap();
-        assert!(text.ends_with("}\n"));
+    fn json_document_is_one_line_for_programs_and_indented_for_people() {
+        let value = serde_json::json!({"hosts": ["brooklyn"]});
+        let mut compact = Vec::new();
+        write_json_styled(&mut compact, &value, false).unwrap();
+        assert_eq!(
+            String::from_utf8(compact).unwrap(),
+            "{\"hosts\":[\"brooklyn\"]}\n"
+        );
+        let mut pretty = Vec::new();
+        write_json_styled(&mut pretty, &value, true).unwrap();
+        let text = String::from_utf8(pretty).unwrap();
+        assert!(
+            text.contains("\n  \"hosts\"") && text.ends_with("}\n"),
+            "{text}"
+        );
         let back: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(back["hosts"][0], "brooklyn");
+        assert_eq!(back, value);
     }
 }

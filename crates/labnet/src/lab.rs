@@ -35,7 +35,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Context, Error, Result};
 use crate::netlink::{self, RouteSocket, NLM_F_CREATE, NLM_F_EXCL};
 use crate::netns;
-use crate::nics::{self, format_mac, Interface};
+use crate::nics::{self, format_mac, Nic, NicTable};
 use crate::privileges::{self, Capability};
 
 /// The lab `lab-hosts` manages unless told otherwise.
@@ -267,6 +267,53 @@ fn save(record: &LabRecord) -> Result<()> {
     fs::write(&path, text + "\n").context(|| format!("writing {}", path.display()))
 }
 
+/// The network namespace of `name`: a namespace of that name, or else the namespace of
+/// a lab host of that name (test labs give their hosts unique namespace names).
+pub fn resolve_netns(name: &str) -> Result<String> {
+    if netns::exists(name) {
+        return Ok(name.to_string());
+    }
+    // The same host name can be in several labs (test labs all have a brooklyn): the
+    // default lab wins, otherwise the name must be unique.
+    let labs = recorded_labs();
+    let matches: Vec<(&str, &HostSpec)> = labs
+        .iter()
+        .flat_map(|r| r.spec.hosts.iter().map(move |h| (r.spec.lab.as_str(), h)))
+        .filter(|(_, h)| h.hostname == name)
+        .collect();
+    if let Some((_, host)) = matches.iter().find(|(lab, _)| *lab == DEFAULT_LAB) {
+        return Ok(host.netns.clone());
+    }
+    match matches.as_slice() {
+        [(_, host)] => return Ok(host.netns.clone()),
+        [] => {}
+        several => {
+            let namespaces: Vec<&str> = several.iter().map(|(_, h)| h.netns.as_str()).collect();
+            return Err(
+                Error::usage(format!("host name {name:?} is in several labs")).hint(format!(
+                    "name the namespace instead: {}",
+                    namespaces.join(", ")
+                )),
+            );
+        }
+    }
+    let mut known: Vec<String> = fs::read_dir(netns::RUN_DIR)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    known.sort();
+    let hint = if known.is_empty() {
+        "there are none; bring up the lab with: sudo lab-hosts up".to_string()
+    } else {
+        format!("the namespaces here: {}", known.join(", "))
+    };
+    Err(Error::failed(format!("no network namespace or lab host named {name:?}")).hint(hint))
+}
+
 /// The privileges that making or entering namespaces takes.
 pub fn require_privileges(action: &str) -> Result<()> {
     privileges::require(
@@ -416,10 +463,11 @@ fn wait_until_operational(namespaces: &mut Namespaces, spec: &LabSpec) {
     for host in &spec.hosts {
         let socket = &mut namespaces.get_mut(&host.netns).expect("opened").1;
         while std::time::Instant::now() < deadline {
-            let up = nics::list(socket)
-                .map(|all| {
-                    all.iter()
-                        .any(|i| i.name == HOST_NIC && i.operstate == "UP")
+            let up = nics::read(socket)
+                .map(|table| {
+                    table
+                        .find(HOST_NIC)
+                        .is_some_and(|nic| nic.operstate_name() == "UP")
                 })
                 .unwrap_or(true);
             if up {
@@ -696,24 +744,63 @@ pub fn down(lab: &str) -> Result<DownReport> {
 }
 
 /// The live state of one lab host, read from its namespace.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct HostStatus {
     pub hostname: String,
     pub netns: String,
-    /// Whether the namespace exists.
-    pub present: bool,
-    /// The host's NIC as the kernel reports it, when present.
-    pub nic: Option<Interface>,
+    /// Every NIC of the host; `None` when its namespace is missing.
+    pub nics: Option<NicTable>,
+}
+
+impl HostStatus {
+    /// The host's lab NIC, when present.
+    pub fn nic(&self) -> Option<&Nic> {
+        self.nics.as_ref()?.find(HOST_NIC)
+    }
 }
 
 /// The live state of a lab.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct LabStatus {
     pub lab: String,
     pub subnet4: Ipv4Net,
     pub subnet6: Ipv6Net,
     pub topology: &'static str,
     pub hosts: Vec<HostStatus>,
+}
+
+impl LabStatus {
+    /// The status as one JSON document; each host's NIC in `ip -j address show` form.
+    pub fn to_json(&self) -> serde_json::Value {
+        let hosts: Vec<serde_json::Value> = self
+            .hosts
+            .iter()
+            .map(|host| {
+                let nic = match (&host.nics, host.nic()) {
+                    (Some(table), Some(nic)) => serde_json::to_value(nics::json::NicJson {
+                        table,
+                        nic,
+                        options: &Default::default(),
+                    })
+                    .unwrap_or_default(),
+                    _ => serde_json::Value::Null,
+                };
+                serde_json::json!({
+                    "hostname": host.hostname,
+                    "netns": host.netns,
+                    "present": host.nics.is_some(),
+                    "nic": nic,
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "lab": self.lab,
+            "subnet4": self.subnet4.to_string(),
+            "subnet6": self.subnet6.to_string(),
+            "topology": self.topology,
+            "hosts": hosts,
+        })
+    }
 }
 
 /// Reads the live state of every host of a lab; `None` when the lab is not up.
@@ -724,19 +811,19 @@ pub fn status(lab: &str) -> Result<Option<LabStatus>> {
     };
     let mut hosts = Vec::new();
     for host in &record.spec.hosts {
-        let present = netns::exists(&host.netns);
-        let nic = if present {
-            let handle = netns::open(&host.netns)?;
-            let interfaces = netns::run_in(&handle, || nics::list(&mut RouteSocket::open()?))?;
-            interfaces.into_iter().find(|i| i.name == HOST_NIC)
+        let nics = if netns::exists(&host.netns) {
+            Some(nics::read_in(
+                Some(&host.netns),
+                nics::LinkDump::Full,
+                false,
+            )?)
         } else {
             None
         };
         hosts.push(HostStatus {
             hostname: host.hostname.clone(),
             netns: host.netns.clone(),
-            present,
-            nic,
+            nics,
         });
     }
     Ok(Some(LabStatus {

@@ -48,8 +48,21 @@ impl RouteSocket {
     /// `flags` adds to NLM_F_REQUEST|NLM_F_ACK (e.g. NLM_F_CREATE|NLM_F_EXCL);
     /// `what` describes the change for the error message.
     pub fn change(&mut self, message: RouteNetlinkMessage, flags: u16, what: &str) -> Result<()> {
+        self.request(message, flags, what).map(drop)
+    }
+
+    /// Sends a request (a change, or a GET of one object) and returns the messages the
+    /// kernel answers with before its acknowledgement.
+    pub fn request(
+        &mut self,
+        message: RouteNetlinkMessage,
+        flags: u16,
+        what: &str,
+    ) -> Result<Vec<RouteNetlinkMessage>> {
         let sequence = self.send(message, NLM_F_REQUEST | NLM_F_ACK | flags, what)?;
-        self.receive(sequence, what, |_| ())
+        let mut answers = Vec::new();
+        self.receive(sequence, what, |m| answers.push(m))?;
+        Ok(answers)
     }
 
     /// Sends a dump request and collects every answer until NLMSG_DONE.
@@ -58,10 +71,21 @@ impl RouteSocket {
         message: RouteNetlinkMessage,
         what: &str,
     ) -> Result<Vec<RouteNetlinkMessage>> {
-        let sequence = self.send(message, NLM_F_REQUEST | NLM_F_DUMP, what)?;
         let mut answers = Vec::new();
-        self.receive(sequence, what, |m| answers.push(m))?;
+        self.dump_each(message, what, |m| answers.push(m))?;
         Ok(answers)
+    }
+
+    /// Sends a dump request and hands each answer to `each` as it arrives, so a large
+    /// dump (a thousand interfaces) is never held in memory as parsed messages.
+    pub fn dump_each(
+        &mut self,
+        message: RouteNetlinkMessage,
+        what: &str,
+        each: impl FnMut(RouteNetlinkMessage),
+    ) -> Result<()> {
+        let sequence = self.send(message, NLM_F_REQUEST | NLM_F_DUMP, what)?;
+        self.receive(sequence, what, each)
     }
 
     fn send(&mut self, message: RouteNetlinkMessage, flags: u16, what: &str) -> Result<u32> {

@@ -1,12 +1,90 @@
-//! nic-show: Network interfaces and addresses, as ip address show.
-//!
-//! Not built yet: issue #8 tracks it. Until then the tool answers --help and --version
-//! and refuses to run (exit code 2) rather than print anything made up.
+//! nic-show: the network interfaces and their addresses, as `ip address show` prints
+//! them (handout Exercise 1.1-1.3), with `--layers` to place each address in the
+//! TCP/IP model. Argument parsing and printing only; the logic is `labnet::nics`.
 
-fn main() -> std::process::ExitCode {
-    labnet::cli::pending(
-        "nic-show",
-        8,
-        "Network interfaces and addresses, as ip address show",
-    )
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+use labnet::cli;
+use labnet::error::{Error, Result};
+use labnet::nics::{self, text::ShowOptions};
+
+#[derive(Parser)]
+#[command(
+    version,
+    about = "Network interfaces (NICs) and their addresses, as `ip address show`",
+    after_help = "Examples:\n  \
+        nic-show                      every NIC, as `ip address show`\n  \
+        nic-show eth0 --layers        one NIC, each address placed in the TCP/IP layers\n  \
+        nic-show -4 --up              IPv4 addresses of NICs that are up\n  \
+        nic-show --json               the JSON of `ip -j address show`\n  \
+        sudo nic-show --netns midwood  a lab host's NICs (see lab-hosts)"
+)]
+struct Args {
+    /// Show only this interface (name or altname)
+    iface: Option<String>,
+    /// One JSON document with the fields of `ip -j address show`
+    #[arg(long)]
+    json: bool,
+    /// Add packet, byte, error and drop counters (64-bit), as `ip -s`
+    #[arg(short = 's', long)]
+    stats: bool,
+    /// Say which TCP/IP layer each address belongs to and what it is for
+    #[arg(long)]
+    layers: bool,
+    /// IPv4 addresses only
+    #[arg(short = '4', conflicts_with = "ipv6")]
+    ipv4: bool,
+    /// IPv6 addresses only
+    #[arg(short = '6')]
+    ipv6: bool,
+    /// Only interfaces that are up
+    #[arg(long)]
+    up: bool,
+    /// Look inside a network namespace or lab host instead of this one (needs root)
+    #[arg(long, value_name = "HOST")]
+    netns: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    cli::run("nic-show", || show(&args))
+}
+
+fn show(args: &Args) -> Result<()> {
+    let options = ShowOptions {
+        family: match (args.ipv4, args.ipv6) {
+            (true, _) => Some(nics::AF_INET),
+            (_, true) => Some(nics::AF_INET6),
+            _ => None,
+        },
+        up_only: args.up,
+        stats: args.stats,
+        layers: args.layers,
+    };
+    let table = nics::read_in(
+        args.netns.as_deref(),
+        options.link_dump(args.iface.as_deref()),
+        args.stats,
+    )?;
+    if let Some(name) = &args.iface {
+        if table.find(name).is_none() {
+            let names: Vec<&str> = table.nics.iter().map(|n| n.name.as_str()).collect();
+            return Err(Error::failed(format!("no interface named {name:?}"))
+                .hint(format!("the interfaces here: {}", names.join(", "))));
+        }
+    }
+    let selected = nics::text::select(&table, args.iface.as_deref(), &options);
+    let mut out = cli::stdout();
+    if args.json {
+        let document = nics::json::NicsJson {
+            table: &table,
+            nics: &selected,
+            options: &options,
+        };
+        return cli::write_json(&mut out, &document);
+    }
+    cli::output(nics::text::write(&mut out, &table, &selected, &options))?;
+    cli::output(out.flush())
 }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 
 /// The benchmarks that exist, by name.
-const BENCHES: [&str; 1] = ["nic"];
+const BENCHES: [&str; 2] = ["nic", "sockets"];
 
 pub fn run(root: &Path, cargo: &str, which: &[String]) -> Result<()> {
     let selected: Vec<&str> = if which.is_empty() {
@@ -36,6 +36,7 @@ pub fn run(root: &Path, cargo: &str, which: &[String]) -> Result<()> {
     for name in selected {
         match name {
             "nic" => nic(&bin)?,
+            "sockets" => sockets(&bin)?,
             _ => unreachable!("checked above"),
         }
     }
@@ -181,4 +182,152 @@ fn which(program: &str) -> Result<PathBuf> {
                 "`{program}` is not installed (cargo xtask test installs the anchor tools as root)"
             )
         })
+}
+
+/// sock-list vs ss vs netstat: 20,001 TCP sockets (a listener and 10,000 loopback
+/// connections, both ends, held by a helper) in a namespace, with and without owners.
+fn sockets(bin: &Path) -> Result<()> {
+    const CONNECTIONS: usize = 10_000;
+    let ns = BenchNetns::create("labnet-bench-sockets")?;
+    super::run(Command::new("ip").args(["-n", &ns.0, "link", "set", "lo", "up"]))?;
+    let xtask = std::env::current_exe()?;
+    let spawn_helper = |role: &str| {
+        Command::new(&xtask)
+            .args(["hold-sockets", &ns.0, &CONNECTIONS.to_string(), role])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+    };
+    let mut server = spawn_helper("server")?;
+    let mut server_out = std::io::BufReader::new(server.stdout.take().expect("piped"));
+    expect_line(&mut server_out, "listening")?;
+    let mut client = spawn_helper("client")?;
+    expect_line(
+        &mut std::io::BufReader::new(client.stdout.take().expect("piped")),
+        "ready",
+    )?;
+    expect_line(&mut server_out, "ready")?;
+    // Run every tool inside the namespace without a wrapper: this process joins it, and
+    // the children inherit it.
+    enter_netns(&ns.0)?;
+    let (ss, netstat, sock_list) = (which("ss")?, which("netstat")?, bin.join("sock-list"));
+    let runs = 5;
+    let measure = |program: &Path, args: &[&str]| median_time(program, args, runs);
+    let ss_owners = measure(&ss, &["-tanp"])?;
+    let netstat_owners = measure(&netstat, &["-anpt"])?;
+    let ours_owners = measure(&sock_list, &["-anpt"])?;
+    let ss_plain = measure(&ss, &["-tan"])?;
+    let netstat_plain = measure(&netstat, &["-ant"])?;
+    let ours_plain = measure(&sock_list, &["-ant"])?;
+    for mut helper in [server, client] {
+        drop(helper.stdin.take());
+        let _ = helper.wait();
+    }
+    let ratio = |ours: Duration, anchor: Duration| Some(ours.as_secs_f64() / anchor.as_secs_f64());
+    print_table(
+        &format!(
+            "bench sockets: {} TCP sockets in a namespace, medians of {runs} runs",
+            2 * CONNECTIONS + 1
+        ),
+        &[
+            Row {
+                what: "ss -tanp".into(),
+                time: ss_owners,
+                ratio: None,
+                goal: "",
+            },
+            Row {
+                what: "netstat -anpt".into(),
+                time: netstat_owners,
+                ratio: ratio(netstat_owners, ss_owners),
+                goal: "(vs ss)",
+            },
+            Row {
+                what: "sock-list -anpt".into(),
+                time: ours_owners,
+                ratio: ratio(ours_owners, ss_owners),
+                goal: "<= 0.50 of ss -tanp",
+            },
+            Row {
+                what: "ss -tan".into(),
+                time: ss_plain,
+                ratio: None,
+                goal: "",
+            },
+            Row {
+                what: "netstat -ant".into(),
+                time: netstat_plain,
+                ratio: ratio(netstat_plain, ss_plain),
+                goal: "(vs ss)",
+            },
+            Row {
+                what: "sock-list -ant".into(),
+                time: ours_plain,
+                ratio: ratio(ours_plain, ss_plain),
+                goal: "<= 0.50 of ss -tan",
+            },
+        ],
+    );
+    Ok(())
+}
+
+fn expect_line(reader: &mut impl std::io::BufRead, expected: &str) -> Result<()> {
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    if line.trim() != expected {
+        bail!("the socket helper did not start (expected {expected:?}, got {line:?})");
+    }
+    Ok(())
+}
+
+/// Moves this (single-threaded) process into a named network namespace.
+fn enter_netns(name: &str) -> Result<()> {
+    use std::os::fd::AsRawFd;
+    let file = std::fs::File::open(format!("/run/netns/{name}"))?;
+    // SAFETY: setns on an open namespace file descriptor; affects only this thread,
+    // which is the only one xtask runs, and the children it spawns afterwards.
+    if unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) } != 0 {
+        return Err(std::io::Error::last_os_error()).context("entering the benchmark namespace");
+    }
+    Ok(())
+}
+
+/// The helpers of `bench sockets`, in namespace `name`: the `server` listens on
+/// 127.0.0.1:7000 and accepts `count` connections, the `client` makes them; each holds
+/// its ends (a process may hold 20,000 descriptors here) and prints "ready" once they
+/// exist, then lets go when its stdin closes. Bounded: at most 10,000, loopback only.
+pub fn hold_sockets(name: &str, count: usize, role: &str) -> Result<()> {
+    use std::net::{TcpListener, TcpStream};
+    let count = count.min(10_000);
+    enter_netns(name)?;
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit/setrlimit with a valid, initialised struct.
+    unsafe {
+        libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
+        limit.rlim_cur = limit.rlim_max;
+        libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+    }
+    let mut held = Vec::with_capacity(count);
+    match role {
+        "server" => {
+            let listener = TcpListener::bind("127.0.0.1:7000")?;
+            println!("listening");
+            for _ in 0..count {
+                held.push(listener.accept()?.0);
+            }
+        }
+        "client" => {
+            for _ in 0..count {
+                held.push(TcpStream::connect("127.0.0.1:7000")?);
+            }
+        }
+        other => bail!("unknown helper role {other:?}"),
+    }
+    println!("ready");
+    std::io::Read::read_to_end(&mut std::io::stdin(), &mut Vec::new())?;
+    drop(held);
+    Ok(())
 }

@@ -41,6 +41,13 @@ enum Task {
     },
     /// The whole handout, end to end, in a fresh two-host lab (issue #10)
     Demo,
+    /// (internal) hold loopback connections in a namespace for `bench sockets`
+    #[command(hide = true)]
+    HoldSockets {
+        netns: String,
+        count: usize,
+        role: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -54,6 +61,7 @@ fn main() -> ExitCode {
             &which,
         ),
         Task::Demo => return not_yet("demo", 10),
+        Task::HoldSockets { netns, count, role } => bench::hold_sockets(&netns, count, &role),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -11,6 +11,7 @@ pub mod netlink;
 pub mod netns;
 pub mod nics;
 pub mod privileges;
+pub mod sockets;
 #[cfg(feature = "test-support")]
 pub mod testlab;
 

@@ -1,12 +1,171 @@
-//! sock-list: Sockets and their processes, as netstat -anpt / -anpu.
-//!
-//! Not built yet: issue #9 tracks it. Until then the tool answers --help and --version
-//! and refuses to run (exit code 2) rather than print anything made up.
+//! sock-list: TCP and UDP sockets and the processes that own them, as `netstat -anpt`
+//! / `-anpu` print them (handout Exercises 1.6, 1.7 and 2.4). Argument parsing and
+//! printing only; the logic is `labnet::sockets`.
 
-fn main() -> std::process::ExitCode {
-    labnet::cli::pending(
-        "sock-list",
-        9,
-        "Sockets and their processes, as netstat -anpt / -anpu",
-    )
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use labnet::cli;
+use labnet::error::{Error, Result};
+use labnet::sockets::netstat::{self, Columns};
+use labnet::sockets::{self, InetSocket, Query, Which};
+
+#[derive(Parser)]
+#[command(
+    version,
+    about = "TCP and UDP sockets and their processes, as `netstat -anpt` / `-anpu`",
+    after_help = "Short flags combine as in netstat: `sock-list -anpt`. Addresses are numeric \
+        and never cut short.\n\nExamples:\n  \
+        sudo sock-list -anpt            every TCP socket with its process (Exercise 1.6)\n  \
+        sudo sock-list -anpu            every UDP socket with its process (Exercise 1.7)\n  \
+        sock-list -lt                   TCP servers only\n  \
+        sudo sock-list -tp --port 5000  who talks on port 5000 (Exercise 2.4)\n  \
+        sudo sock-list -t --watch 1     redraw every second: see ESTABLISHED, then TIME_WAIT\n  \
+        sudo sock-list -anpt --netns midwood   inside a lab host"
+)]
+struct Args {
+    /// TCP sockets
+    #[arg(short = 't', long)]
+    tcp: bool,
+    /// UDP sockets
+    #[arg(short = 'u', long)]
+    udp: bool,
+    /// Only servers (listening TCP, unconnected UDP)
+    #[arg(short = 'l', long)]
+    listening: bool,
+    /// Servers and connections
+    #[arg(short = 'a', long)]
+    all: bool,
+    /// Numeric addresses and ports (always; accepted for netstat's sake)
+    #[arg(short = 'n', long)]
+    numeric: bool,
+    /// Show the PID/Program name owning each socket (root sees all)
+    #[arg(short = 'p', long)]
+    programs: bool,
+    /// Show the user id and inode of each socket
+    #[arg(short = 'e', long)]
+    extend: bool,
+    /// IPv4 only
+    #[arg(short = '4', conflicts_with = "ipv6")]
+    ipv4: bool,
+    /// IPv6 only
+    #[arg(short = '6')]
+    ipv6: bool,
+    /// Only sockets with this local or remote port
+    #[arg(long, value_name = "N")]
+    port: Option<u16>,
+    /// Only sockets owned by this process (implies -p)
+    #[arg(long, value_name = "N")]
+    pid: Option<u32>,
+    /// Only sockets in this state (LISTEN, ESTABLISHED, TIME_WAIT, ...)
+    #[arg(long, value_name = "STATE")]
+    state: Option<String>,
+    /// One JSON document (an array of sockets; fields in docs/sock-list.md)
+    #[arg(long)]
+    json: bool,
+    /// Redraw every SECS seconds until Ctrl-C
+    #[arg(long, value_name = "SECS")]
+    watch: Option<f64>,
+    /// Look inside a network namespace or lab host (needs root)
+    #[arg(long, value_name = "HOST")]
+    netns: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    cli::run("sock-list", || run(&args))
+}
+
+fn run(args: &Args) -> Result<()> {
+    let which = match (args.all, args.listening) {
+        (true, _) => Which::All,
+        (false, true) => Which::Listening,
+        (false, false) => Which::Connected,
+    };
+    let neither = !args.tcp && !args.udp;
+    let query = Query {
+        tcp: args.tcp || neither,
+        udp: args.udp || neither,
+        ipv4: !args.ipv6,
+        ipv6: !args.ipv4,
+        which,
+    };
+    let state = args.state.as_deref().map(state_name).transpose()?;
+    let Some(period) = args.watch else {
+        return show(args, &query, state.as_deref());
+    };
+    if !(0.1..=3600.0).contains(&period) {
+        return Err(Error::usage(
+            "--watch takes a period between 0.1 and 3600 seconds",
+        ));
+    }
+    loop {
+        // Home, clear screen: redraw in place like watch(1); Ctrl-C ends it.
+        cli::output(write!(cli::stdout(), "\x1b[H\x1b[2J"))?;
+        show(args, &query, state.as_deref())?;
+        std::thread::sleep(Duration::from_secs_f64(period));
+    }
+}
+
+/// A --state value as netstat names it, or a usage error listing the names.
+fn state_name(text: &str) -> Result<String> {
+    const NAMES: [&str; 11] = [
+        "ESTABLISHED",
+        "SYN_SENT",
+        "SYN_RECV",
+        "FIN_WAIT1",
+        "FIN_WAIT2",
+        "TIME_WAIT",
+        "CLOSE",
+        "CLOSE_WAIT",
+        "LAST_ACK",
+        "LISTEN",
+        "CLOSING",
+    ];
+    let upper = text.to_ascii_uppercase().replace('-', "_");
+    NAMES
+        .iter()
+        .find(|n| **n == upper)
+        .map(|n| n.to_string())
+        .ok_or_else(|| {
+            Error::usage(format!("unknown state {text:?}"))
+                .hint(format!("states: {}", NAMES.join(" ")))
+        })
+}
+
+fn show(args: &Args, query: &Query, state: Option<&str>) -> Result<()> {
+    let want_owners = args.programs || args.pid.is_some();
+    let (mut found, owners) = sockets::snapshot(args.netns.as_deref(), query, want_owners)?;
+    found.retain(|s: &InetSocket| {
+        args.port
+            .is_none_or(|p| s.local.port() == p || s.remote.port() == p)
+            && state.is_none_or(|st| s.state_name() == st)
+            && args.pid.is_none_or(|pid| {
+                owners
+                    .as_ref()
+                    .and_then(|o| o.get(s.inode))
+                    .is_some_and(|o| o.pid == pid)
+            })
+    });
+    if owners.as_ref().is_some_and(|o| !o.complete) {
+        eprintln!("{}", netstat::PARTIAL_OWNERS_NOTE);
+    }
+    let mut out = cli::stdout();
+    if args.json {
+        return cli::write_json(&mut out, &netstat::records(&found, owners.as_ref()));
+    }
+    let columns = Columns {
+        extended: args.extend,
+        owners: want_owners,
+    };
+    cli::output(netstat::write_header(&mut out, query.which, columns))?;
+    cli::output(netstat::write_rows(
+        &mut out,
+        &found,
+        owners.as_ref(),
+        columns,
+    ))?;
+    cli::output(out.flush())
 }

@@ -1,12 +1,80 @@
-//! hello-client: The handout's http.client client (helloclient.py), native.
-//!
-//! Not built yet: issue #3 tracks it. Until then the tool answers --help and --version
-//! and refuses to run (exit code 2) rather than print anything made up.
+//! hello-client: the handout's `helloclient.py` (Experiment 2), native. Argument
+//! parsing and printing only; the client is `labnet::http::client`.
 
-fn main() -> std::process::ExitCode {
-    labnet::cli::pending(
-        "hello-client",
-        3,
-        "The handout's http.client client (helloclient.py), native",
-    )
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use labnet::cli;
+use labnet::error::Error;
+use labnet::http::client::{self, ClientOptions, Target};
+
+#[derive(Parser)]
+#[command(
+    version,
+    about = "The handout's http.client client (helloclient.py): GET / and print the answer",
+    after_help = "Prints STATUS REASON, then the body, as the script does; exits 0 only on a 2xx answer. \
+        When it fails, it says which layer failed and what to check.\n\nExamples:\n  \
+        hello-client                          the handout's script: 127.0.0.1:5000\n  \
+        hello-client 192.168.56.101:5000      the server on brooklyn, from midwood\n  \
+        hello-client brooklyn --hold 30       keep the connection open; look with sock-list\n  \
+        hello-client http://brooklyn:5000/ --count 12 --verbose   traffic to capture, with timings"
+)]
+struct Args {
+    /// HOST, HOST:PORT or http://HOST:PORT/PATH (port 5000 unless given)
+    #[arg(default_value = "127.0.0.1:5000")]
+    target: String,
+    /// Request this path instead of the target's
+    #[arg(long, value_name = "P")]
+    path: Option<String>,
+    /// After the answer, keep the connection open SECS seconds and print both endpoints
+    #[arg(long, value_name = "SECS")]
+    hold: Option<f64>,
+    /// Send N requests (one connection each, unless --keep-alive)
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    count: u32,
+    /// Send all requests over one connection
+    #[arg(long)]
+    keep_alive: bool,
+    /// Give up connecting or waiting for the answer after SECS seconds
+    #[arg(long, default_value_t = 5.0, value_name = "SECS")]
+    timeout: f64,
+    /// Print endpoints and timings (connect, first byte, total) on stderr
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    cli::run("hello-client", || {
+        let mut target: Target = args.target.parse()?;
+        if let Some(path) = &args.path {
+            target.path = path.clone();
+        }
+        let seconds = |value: f64, what: &str| {
+            if value.is_finite() && (0.0..=86_400.0).contains(&value) {
+                Ok(Duration::from_secs_f64(value))
+            } else {
+                Err(Error::usage(format!(
+                    "--{what} takes seconds between 0 and 86400"
+                )))
+            }
+        };
+        let options = ClientOptions {
+            target,
+            count: args.count,
+            keep_alive: args.keep_alive,
+            hold: args.hold.map(|h| seconds(h, "hold")).transpose()?,
+            timeout: seconds(args.timeout, "timeout")?,
+            verbose: args.verbose,
+        };
+        let all_ok = client::run(&options, &mut cli::stdout(), &mut std::io::stderr())?;
+        if all_ok {
+            Ok(())
+        } else {
+            Err(Error::failed(
+                "the server answered with an error status (shown above)",
+            ))
+        }
+    })
 }

@@ -6,11 +6,13 @@
 
 pub mod cli;
 pub mod error;
+pub mod http;
 pub mod lab;
 pub mod netlink;
 pub mod netns;
 pub mod nics;
 pub mod privileges;
+pub mod resolve;
 pub mod sockets;
 #[cfg(feature = "test-support")]
 pub mod testlab;

@@ -1,0 +1,381 @@
+//! The hello server: the handout's Flask `hello.py` as a native HTTP/1.1 server.
+//!
+//! Flask's defaults (127.0.0.1:5000), answers ([`super::flask`]), start banner and
+//! Werkzeug's access log; and what a real server needs besides: a deadline for reading
+//! request headers (a slowloris client cannot hold a connection slot forever), a cap
+//! on header size and on open connections, 400 for malformed requests (hyper), and a
+//! graceful shutdown on SIGINT/SIGTERM that lets requests in flight finish. A port that
+//! is taken is reported with the process that holds it (from [`crate::sockets`]).
+
+use std::convert::Infallible;
+use std::io::Write;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::ext::ReasonPhrase;
+use hyper::header::{HeaderValue, ALLOW, CONTENT_TYPE, SERVER};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::sync::Semaphore;
+
+use super::flask;
+use crate::error::{Context, Error, Result};
+use crate::nics;
+use crate::sockets::{self, owners, Query, Which};
+
+/// How the server runs; the defaults are Flask's and sensible limits.
+#[derive(Debug, Clone)]
+pub struct ServerOptions {
+    pub host: IpAddr,
+    pub port: u16,
+    /// The body of `GET /`.
+    pub message: String,
+    /// No access log.
+    pub quiet: bool,
+    /// Connections served at once; more wait in the kernel's accept queue.
+    pub max_connections: usize,
+    /// How long a client may take to send its request headers.
+    pub header_timeout: Duration,
+    /// How long requests in flight may take to finish after SIGINT/SIGTERM.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        ServerOptions {
+            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 5000,
+            message: "Hello, World!".into(),
+            quiet: false,
+            max_connections: 1024,
+            header_timeout: Duration::from_secs(10),
+            shutdown_grace: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Header bytes a request may use (hyper's buffer; its minimum is 8 KiB).
+const MAX_HEADER_BYTES: usize = 16 * 1024;
+const SERVER_NAME: &str = concat!("labnet-hello-server/", env!("CARGO_PKG_VERSION"));
+
+/// A bound server, ready to run.
+pub struct Server {
+    listener: std::net::TcpListener,
+    options: ServerOptions,
+}
+
+impl Server {
+    /// Binds the listening socket, explaining the failures a student meets.
+    pub fn bind(options: ServerOptions) -> Result<Server> {
+        let address = SocketAddr::new(options.host, options.port);
+        let listener = std::net::TcpListener::bind(address).map_err(|e| bind_error(address, e))?;
+        Ok(Server { listener, options })
+    }
+
+    pub fn local_addr(&self) -> Result<SocketAddr> {
+        self.listener
+            .local_addr()
+            .context(|| "reading the listening address")
+    }
+
+    /// Flask's start banner: where the server can be reached.
+    pub fn banner(&self) -> Result<String> {
+        let address = self.local_addr()?;
+        let port = address.port();
+        let mut text = String::new();
+        if address.ip().is_unspecified() {
+            text += &format!(" * Running on all addresses ({})\n", address.ip());
+            // Flask lists loopback and the host's address; list every address that
+            // another host could use, since the lab is about exactly that.
+            text += &format!(" * Running on http://127.0.0.1:{port}\n");
+            for ip in reachable_ipv4_addresses() {
+                text += &format!(" * Running on http://{ip}:{port}\n");
+            }
+        } else {
+            text += &format!(" * Running on http://{}\n", url_host_port(address));
+        }
+        text += "Press CTRL+C to quit";
+        Ok(text)
+    }
+
+    /// Serves until SIGINT or SIGTERM, then lets requests in flight finish.
+    pub fn run(self) -> Result<()> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .context(|| "starting the async runtime")?;
+        runtime.block_on(self.serve(shutdown_signal()))
+    }
+
+    /// Serves until `shutdown` completes, then waits (bounded) for open connections.
+    pub async fn serve(self, shutdown: impl std::future::Future<Output = ()>) -> Result<()> {
+        self.listener
+            .set_nonblocking(true)
+            .context(|| "configuring the listening socket")?;
+        let listener = tokio::net::TcpListener::from_std(self.listener)
+            .context(|| "registering the listener")?;
+        let shared = Arc::new(Shared {
+            message: Bytes::from(self.options.message),
+            quiet: self.options.quiet,
+        });
+        let mut builder = http1::Builder::new();
+        builder
+            .timer(TokioTimer::new())
+            .header_read_timeout(self.options.header_timeout)
+            .max_buf_size(MAX_HEADER_BYTES);
+        let slots = Arc::new(Semaphore::new(self.options.max_connections.max(1)));
+        let graceful = GracefulShutdown::new();
+        tokio::pin!(shutdown);
+        loop {
+            let slot = tokio::select! {
+                slot = slots.clone().acquire_owned() => slot.expect("the semaphore is never closed"),
+                () = &mut shutdown => break,
+            };
+            let (stream, peer) = tokio::select! {
+                accepted = listener.accept() => match accepted {
+                    Ok(accepted) => accepted,
+                    Err(e) => {
+                        // Out of descriptors or a connection reset before accept: not
+                        // fatal for a server; pause briefly so it cannot spin.
+                        log(&format!(" * accept failed: {e}"));
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+                () = &mut shutdown => break,
+            };
+            let _ = stream.set_nodelay(true);
+            let shared = shared.clone();
+            let service = service_fn(move |request| answer(request, peer, shared.clone()));
+            let connection =
+                graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
+            tokio::spawn(async move {
+                // A client that breaks its connection is its own business.
+                let _ = connection.await;
+                drop(slot);
+            });
+        }
+        drop(listener);
+        tokio::select! {
+            () = graceful.shutdown() => Ok(()),
+            () = tokio::time::sleep(self.options.shutdown_grace) => {
+                log(" * some connections did not finish in time; closing them");
+                Ok(())
+            }
+        }
+    }
+}
+
+struct Shared {
+    message: Bytes,
+    quiet: bool,
+}
+
+async fn answer(
+    request: Request<Incoming>,
+    peer: SocketAddr,
+    shared: Arc<Shared>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let reply = flask::route(request.method(), request.uri().path(), &shared.message);
+    let mut response = Response::new(Full::new(reply.body));
+    *response.status_mut() =
+        StatusCode::from_u16(reply.status).expect("Flask's statuses are valid");
+    let headers = response.headers_mut();
+    headers.insert(SERVER, HeaderValue::from_static(SERVER_NAME));
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(flask::CONTENT_TYPE));
+    if let Some(allow) = reply.allow {
+        headers.insert(ALLOW, HeaderValue::from_static(allow));
+    }
+    response
+        .extensions_mut()
+        .insert(ReasonPhrase::from_static(reply.reason.as_bytes()));
+    if !shared.quiet {
+        let target = request.uri().path_and_query().map_or("/", |p| p.as_str());
+        log(&access_line(
+            peer.ip(),
+            request.method().as_str(),
+            target,
+            request.version(),
+            reply.status,
+        ));
+    }
+    Ok(response)
+}
+
+/// Werkzeug's access log line: `192.168.56.102 - - [25/Nov/2026 14:00:00] "GET / HTTP/1.1" 200 -`.
+pub fn access_line(
+    peer: IpAddr,
+    method: &str,
+    target: &str,
+    version: hyper::Version,
+    status: u16,
+) -> String {
+    let now = chrono::Local::now().format("%d/%b/%Y %H:%M:%S");
+    format!("{peer} - - [{now}] \"{method} {target} {version:?}\" {status} -")
+}
+
+fn log(line: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{line}");
+}
+
+/// `127.0.0.1:5000` or `[::1]:5000`.
+fn url_host_port(address: SocketAddr) -> String {
+    match address.ip() {
+        IpAddr::V6(ip) => format!("[{ip}]:{}", address.port()),
+        IpAddr::V4(ip) => format!("{ip}:{}", address.port()),
+    }
+}
+
+/// The global IPv4 addresses of this host's NICs that are up.
+fn reachable_ipv4_addresses() -> Vec<IpAddr> {
+    let Ok(table) = nics::read_in(None, nics::LinkDump::Full, false) else {
+        return Vec::new();
+    };
+    table
+        .nics
+        .iter()
+        .filter(|n| n.is_up() && !n.is_loopback())
+        .flat_map(|n| n.addresses.iter())
+        .filter(|a| a.family == nics::AF_INET && a.scope == 0)
+        .filter_map(|a| a.local)
+        .collect()
+}
+
+async fn shutdown_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut interrupt), Ok(mut terminate)) = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+    ) else {
+        // Without signal handlers, the default action (exit) still stops the server.
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = interrupt.recv() => {}
+        _ = terminate.recv() => {}
+    }
+}
+
+/// Why a bind failed, in the terms of the lab.
+fn bind_error(address: SocketAddr, error: std::io::Error) -> Error {
+    match error.kind() {
+        std::io::ErrorKind::AddrInUse => {
+            let message = match listener_owner(address.port()) {
+                // netstat's name is argv[0] as typed; a sentence wants the program's name.
+                Some(owner) => {
+                    let program = owner.program.rsplit('/').next().unwrap_or(&owner.program);
+                    format!("address {address} is already in use by {program} (pid {})", owner.pid)
+                }
+                None => format!("address {address} is already in use"),
+            };
+            Error::failed(message)
+                .hint(format!(
+                    "several servers can run on one host, one per port: hello-server --port {}",
+                    address.port().wrapping_add(1).max(1024)
+                ))
+                .hint(format!("see who listens: sudo sock-list -ltp --port {}", address.port()))
+        }
+        std::io::ErrorKind::PermissionDenied => Error::failed(format!(
+            "binding {address} needs privileges: ports below 1024 are reserved for root"
+        ))
+        .hint("run it with sudo, or grant the capability once: sudo setcap cap_net_bind_service+ep $(command -v hello-server)")
+        .hint("or use a port from 1024 up, as Flask's 5000"),
+        std::io::ErrorKind::AddrNotAvailable => {
+            Error::failed(format!("{} is not an address of this host", address.ip()))
+                .hint("listen on 0.0.0.0 (every address) or on one that nic-show lists")
+        }
+        _ => Error::Io { context: format!("binding {address}"), source: error },
+    }
+}
+
+/// The process listening on a TCP port, if the socket table and /proc tell.
+fn listener_owner(port: u16) -> Option<owners::Owner> {
+    let query = Query {
+        tcp: true,
+        udp: false,
+        ipv4: true,
+        ipv6: true,
+        which: Which::Listening,
+    };
+    let (listening, owners) = sockets::snapshot(None, &query, true).ok()?;
+    let inode = listening.iter().find(|s| s.local.port() == port)?.inode;
+    owners?.get(inode).cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn access_line_has_werkzeugs_shape() {
+        let line = access_line(
+            "192.168.56.102".parse().unwrap(),
+            "GET",
+            "/",
+            hyper::Version::HTTP_11,
+            200,
+        );
+        let (head, tail) = line.split_once(" - - [").unwrap();
+        assert_eq!(head, "192.168.56.102");
+        let (time, request) = tail.split_once("] ").unwrap();
+        assert!(
+            chrono::NaiveDateTime::parse_from_str(time, "%d/%b/%Y %H:%M:%S").is_ok(),
+            "{time}"
+        );
+        assert_eq!(request, "\"GET / HTTP/1.1\" 200 -");
+    }
+
+    #[test]
+    fn a_taken_port_names_its_holder() {
+        let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = taken.local_addr().unwrap();
+        let options = ServerOptions {
+            port: address.port(),
+            ..ServerOptions::default()
+        };
+        let err = Server::bind(options).err().expect("the port is taken");
+        let text = err.to_string();
+        let program = std::env::args()
+            .next()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            text,
+            format!(
+                "address {address} is already in use by {program} (pid {})",
+                std::process::id()
+            )
+        );
+        assert!(
+            err.hints().iter().any(|h| h.contains("--port")),
+            "{:?}",
+            err.hints()
+        );
+    }
+
+    #[test]
+    fn port_zero_picks_a_free_port_and_the_banner_says_which() {
+        let server = Server::bind(ServerOptions {
+            port: 0,
+            ..ServerOptions::default()
+        })
+        .unwrap();
+        let port = server.local_addr().unwrap().port();
+        assert_ne!(port, 0);
+        assert_eq!(
+            server.banner().unwrap(),
+            format!(" * Running on http://127.0.0.1:{port}\nPress CTRL+C to quit")
+        );
+    }
+}

@@ -1,0 +1,499 @@
+//! The handout's Experiment 2 in a two-host lab: hello-server on brooklyn, hello-client
+//! on midwood; Flask's `hello.py` and the handout's `helloclient.py` as the peers and
+//! oracles; and Exercise 2.4 (which process, which endpoints) with sock-list.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use labnet::testlab::{require_root, require_tool, tool_path, TestLab};
+use serde_json::Value;
+
+const HELLO_PY: &str = "from flask import Flask\n\napp = Flask(__name__)\n\n@app.route(\"/\")\ndef hello():\n    return \"Hello, World!\"\n";
+
+/// The handout's helloclient.py, with the address the students end up writing.
+const HELLOCLIENT_PY: &str = "from http import client as httpclient\n\ndef main():\n\
+    \tconn = httpclient.HTTPConnection('192.168.56.101:5000')\n\tconn.request('GET', '/')\n\
+    \tresponse = conn.getresponse()\n\tprint(response.status, response.reason)\n\
+    \treceived = response.read()\n\tprint(received)\n\tconn.close()\n\n\
+    if __name__ == \"__main__\":\n\tmain()\n";
+
+/// A server process on a lab host, killed by its PID when dropped.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Running {
+    fn pid(&self) -> u32 {
+        self.0.id()
+    }
+}
+
+/// Starts hello-server on `host` and waits for its banner.
+fn hello_server(lab: &TestLab, host: &str, args: &[&str]) -> Running {
+    let mut child = lab
+        .command(host, tool_path("hello-server"))
+        .args(args)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("hello-server starts");
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut banner = String::new();
+    while !banner.contains("Press CTRL+C to quit") {
+        let mut line = String::new();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "hello-server exited: {banner}"
+        );
+        banner += &line;
+    }
+    // Keep draining the access log so the server never blocks on a full pipe.
+    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+    Running(child)
+}
+
+/// Starts Flask's hello.py on `host` (all addresses, `port`) and waits until it answers.
+fn flask_server(lab: &TestLab, host: &str, port: u16) -> Running {
+    let dir = std::env::temp_dir().join(format!("labnet-flask-{}-{port}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("hello.py"), HELLO_PY).unwrap();
+    let child = lab
+        .command(host, "python3")
+        .args([
+            "-m",
+            "flask",
+            "--app",
+            "hello",
+            "run",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            &port.to_string(),
+        ])
+        .current_dir(&dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("flask starts");
+    let running = Running(child);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !hello_client(
+        lab,
+        "midwood",
+        &[&format!("192.168.56.101:{port}"), "--timeout", "1"],
+    )
+    .status
+    .success()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "Flask did not come up on {host}:{port}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    running
+}
+
+/// hello-server on this host's loopback, any free port: the guard and `HOST:PORT`.
+fn local_server(args: &[&str]) -> (Running, String) {
+    let child = Command::new(tool_path("hello-server"))
+        .args(["--port", "0"])
+        .args(args)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Owned by the guard from here on: a failed assertion still kills it.
+    let mut server = Running(child);
+    let mut banner = String::new();
+    BufReader::new(server.0.stderr.as_mut().unwrap())
+        .read_line(&mut banner)
+        .unwrap();
+    let address = banner
+        .trim_end()
+        .strip_prefix(" * Running on http://")
+        .expect(&banner)
+        .to_string();
+    (server, address)
+}
+
+fn hello_client(lab: &TestLab, host: &str, args: &[&str]) -> Output {
+    lab.command(host, tool_path("hello-client"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn ready(test: &str) -> bool {
+    require_root(test) && require_tool(test, "python3")
+}
+
+#[test]
+fn the_handouts_first_run_fails_on_loopback_then_the_fix_works() {
+    if !ready("the_handouts_first_run_fails_on_loopback_then_the_fix_works") {
+        return;
+    }
+    let lab = TestLab::two_hosts().unwrap();
+    let server = hello_server(&lab, "brooklyn", &[]);
+    // helloclient.py as given: 127.0.0.1:5000, on midwood.
+    let first = hello_client(&lab, "midwood", &[]);
+    assert_eq!(first.status.code(), Some(1));
+    let err = text(&first.stderr);
+    assert!(
+        err.starts_with(
+            "hello-client: error: connection refused by 127.0.0.1:5000 (transport layer"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("connect to that host's address"), "{err}");
+    // The right address, but the server listens on brooklyn's loopback only.
+    let second = hello_client(&lab, "midwood", &["192.168.56.101:5000"]);
+    assert_eq!(second.status.code(), Some(1));
+    assert!(
+        text(&second.stderr).contains("start it with --host 0.0.0.0"),
+        "{}",
+        text(&second.stderr)
+    );
+    drop(server);
+    let _fixed = hello_server(&lab, "brooklyn", &["--host", "0.0.0.0"]);
+    let third = hello_client(&lab, "midwood", &["192.168.56.101:5000"]);
+    assert!(third.status.success(), "{}", text(&third.stderr));
+    assert_eq!(text(&third.stdout), "200 OK\nHello, World!\n");
+    let by_name = hello_client(&lab, "midwood", &["brooklyn"]);
+    assert_eq!(
+        text(&by_name.stdout),
+        "200 OK\nHello, World!\n",
+        "{}",
+        text(&by_name.stderr)
+    );
+}
+
+#[test]
+fn the_handouts_own_script_talks_to_hello_server() {
+    if !ready("the_handouts_own_script_talks_to_hello_server") {
+        return;
+    }
+    let lab = TestLab::two_hosts().unwrap();
+    let _server = hello_server(&lab, "brooklyn", &["--host", "0.0.0.0"]);
+    let out = lab
+        .command("midwood", "python3")
+        .args(["-c", HELLOCLIENT_PY])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "200 OK\nb'Hello, World!'\n");
+}
+
+#[test]
+fn hello_client_talks_to_flask() {
+    if !ready("hello_client_talks_to_flask") || !python_has("flask") {
+        return;
+    }
+    let lab = TestLab::two_hosts().unwrap();
+    let _flask = flask_server(&lab, "brooklyn", 5000);
+    let out = hello_client(&lab, "midwood", &["192.168.56.101:5000"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "200 OK\nHello, World!\n");
+}
+
+fn python_has(module: &str) -> bool {
+    let there = Command::new("python3")
+        .args(["-c", &format!("import {module}")])
+        .status()
+        .is_ok_and(|s| s.success());
+    labnet::testlab::require_tool(
+        &format!("python module {module}"),
+        if there {
+            "python3"
+        } else {
+            "no-such-python-module"
+        },
+    )
+}
+
+/// Asks a server with Python's http.client, from midwood: status, reason, headers, body.
+const PROBE_PY: &str = r#"
+import http.client, json, sys
+port = int(sys.argv[1]); out = []
+for method, path in [("GET", "/"), ("GET", "/nope"), ("POST", "/"), ("HEAD", "/"),
+                     ("OPTIONS", "/"), ("DELETE", "/nope"), ("GET", "/?q=1"), ("PUT", "/")]:
+    c = http.client.HTTPConnection("192.168.56.101", port, timeout=5)
+    c.request(method, path, body=b"x" if method in ("POST", "PUT") else None)
+    r = c.getresponse(); body = r.read()
+    allow = r.getheader("Allow")
+    out.append({"request": method + " " + path, "status": r.status, "reason": r.reason,
+                "content_type": r.getheader("Content-Type"),
+                "allow": sorted(a.strip() for a in allow.split(",")) if allow else None,
+                "length": r.getheader("Content-Length"), "body": body.decode()})
+    c.close()
+print(json.dumps(out))
+"#;
+
+#[test]
+fn every_answer_equals_flasks() {
+    if !ready("every_answer_equals_flasks") || !python_has("flask") {
+        return;
+    }
+    let lab = TestLab::two_hosts().unwrap();
+    let _flask = flask_server(&lab, "brooklyn", 5000);
+    let _ours = hello_server(&lab, "brooklyn", &["--host", "0.0.0.0", "--port", "5001"]);
+    let probe = |port: &str| -> Value {
+        let out = lab
+            .command("midwood", "python3")
+            .args(["-c", PROBE_PY, port])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let (flask, ours) = (probe("5000"), probe("5001"));
+    for (theirs, mine) in flask
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(ours.as_array().unwrap())
+    {
+        assert_eq!(mine, theirs, "Flask (right) and hello-server (left) differ");
+    }
+}
+
+#[test]
+fn a_busy_port_names_the_process_that_holds_it() {
+    if !ready("a_busy_port_names_the_process_that_holds_it") {
+        return;
+    }
+    let lab = TestLab::two_hosts().unwrap();
+    let first = hello_server(&lab, "brooklyn", &["--host", "0.0.0.0"]);
+    let second = lab
+        .command("brooklyn", tool_path("hello-server"))
+        .output()
+        .unwrap();
+    assert_eq!(second.status.code(), Some(1));
+    let err = text(&second.stderr);
+    assert!(
+        err.starts_with(&format!(
+            "hello-server: error: address 127.0.0.1:5000 is already in use by hello-server (pid {})\n",
+            first.pid()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: several servers can run on one host, one per port"),
+        "{err}"
+    );
+    // The handout's "multiple web servers": one per port, side by side.
+    let _another = hello_server(
+        &lab,
+        "brooklyn",
+        &["--host", "0.0.0.0", "--port", "5001", "--message", "second"],
+    );
+    assert_eq!(
+        text(&hello_client(&lab, "midwood", &["brooklyn:5001"]).stdout),
+        "200 OK\nsecond\n"
+    );
+    assert_eq!(
+        text(&hello_client(&lab, "midwood", &["brooklyn:5000"]).stdout),
+        "200 OK\nHello, World!\n"
+    );
+}
+
+#[test]
+fn a_slow_client_does_not_block_others_and_is_dropped() {
+    if !ready("a_slow_client_does_not_block_others_and_is_dropped") {
+        return;
+    }
+    let lab = TestLab::two_hosts().unwrap();
+    let server = hello_server(
+        &lab,
+        "brooklyn",
+        &[
+            "--host",
+            "0.0.0.0",
+            "--header-timeout",
+            "1",
+            "--max-connections",
+            "4",
+        ],
+    );
+    // Slowloris from midwood's side of the lab is the same as from this test: connect
+    // through brooklyn's namespace with a python one-liner that half-sends a request.
+    let slow = lab
+        .command("midwood", "python3")
+        .args([
+            "-c",
+            "import socket,time,sys\ns=socket.create_connection(('192.168.56.101',5000))\n\
+             s.sendall(b'GET / HTTP/1.1\\r\\nHost: x\\r\\n')\nt=time.time()\ndata=s.recv(100)\n\
+             print(round(time.time()-t,1), data[:12])",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    for _ in 0..6 {
+        let normal = hello_client(&lab, "midwood", &["brooklyn", "--timeout", "2"]);
+        assert!(
+            normal.status.success(),
+            "a normal request while a slow one idles: {}",
+            text(&normal.stderr)
+        );
+    }
+    let slow = slow.wait_with_output().unwrap();
+    let report = text(&slow.stdout);
+    let waited: f64 = report.split_whitespace().next().unwrap().parse().unwrap();
+    assert!(
+        (0.5..5.0).contains(&waited),
+        "the slow client is dropped after the header timeout: {report}"
+    );
+    drop(server);
+}
+
+#[test]
+fn a_malformed_request_gets_400_and_the_server_goes_on() {
+    if !require_root("a_malformed_request_gets_400_and_the_server_goes_on") {
+        return;
+    }
+    // Loopback of the test process itself: no lab needed for this one.
+    let (_server, address) = local_server(&["--quiet"]);
+    let mut garbage = TcpStream::connect(&address).unwrap();
+    garbage.write_all(b"GARBAGE\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    garbage.read_to_string(&mut answer).unwrap();
+    assert!(
+        answer.starts_with("HTTP/1.1 400 Bad Request\r\n"),
+        "{answer:?}"
+    );
+    let fine = Command::new(tool_path("hello-client"))
+        .arg(&address)
+        .output()
+        .unwrap();
+    assert_eq!(text(&fine.stdout), "200 OK\nHello, World!\n");
+}
+
+#[test]
+fn sigterm_stops_the_server_cleanly() {
+    let (mut server, address) = local_server(&[]);
+    // An idle keep-alive connection must not hold the shutdown up.
+    let _idle = TcpStream::connect(&address).unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    let started = Instant::now();
+    // Signal the process this test started, by its PID.
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(server.pid() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
+    let status = server.0.wait().unwrap();
+    assert!(status.success(), "{status}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "shutdown took {:?}",
+        started.elapsed()
+    );
+    assert!(
+        TcpStream::connect(&address).is_err(),
+        "the port is closed after shutdown"
+    );
+}
+
+#[test]
+fn a_privileged_port_without_privileges_says_how_to_grant_them() {
+    let test = "a_privileged_port_without_privileges_says_how_to_grant_them";
+    let root = labnet::privileges::has(labnet::privileges::Capability::SysAdmin);
+    if root && !require_tool(test, "setpriv") {
+        return;
+    }
+    let mut command = if root {
+        let mut c = Command::new("setpriv");
+        c.args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "--inh-caps=-all",
+        ])
+        .arg(tool_path("hello-server"));
+        c
+    } else {
+        Command::new(tool_path("hello-server"))
+    };
+    let out = command.args(["--port", "80"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.starts_with("hello-server: error: binding 127.0.0.1:80 needs privileges"),
+        "{err}"
+    );
+    assert!(err.contains("setcap cap_net_bind_service+ep"), "{err}");
+}
+
+#[test]
+fn exercise_2_4_hold_shows_both_ends_and_sock_list_finds_their_processes() {
+    if !ready("exercise_2_4_hold_shows_both_ends_and_sock_list_finds_their_processes") {
+        return;
+    }
+    let lab = TestLab::two_hosts().unwrap();
+    let server = hello_server(&lab, "brooklyn", &["--host", "0.0.0.0"]);
+    let mut client = lab
+        .command("midwood", tool_path("hello-client"))
+        .args(["brooklyn", "--hold", "20"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(client.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    while lines.len() < 3 {
+        let mut line = String::new();
+        assert!(
+            out.read_line(&mut line).unwrap() > 0,
+            "hello-client ended early: {lines:?}"
+        );
+        lines.push(line.trim_end().to_string());
+    }
+    assert_eq!(lines[..2], ["200 OK", "Hello, World!"]);
+    let endpoints = lines[2]
+        .strip_prefix("local ")
+        .expect(&lines[2])
+        .to_string();
+    let (local, remote) = endpoints.split_once(" -> remote ").unwrap();
+    assert!(
+        local.starts_with("192.168.56.102:") && remote == "192.168.56.101:5000",
+        "{endpoints}"
+    );
+    let sock_list = |host: &str| {
+        let out = Command::new(tool_path("sock-list"))
+            .args(["-tnp", "--netns", &lab.host(host).netns])
+            .output()
+            .unwrap();
+        text(&out.stdout)
+    };
+    let on_brooklyn = sock_list("brooklyn");
+    let server_end = format!(
+        "{:<23} {local:<23} ESTABLISHED {}/hello-server",
+        "192.168.56.101:5000",
+        server.pid()
+    );
+    assert!(
+        on_brooklyn.contains(&server_end),
+        "{server_end:?} in\n{on_brooklyn}"
+    );
+    let on_midwood = sock_list("midwood");
+    let client_end = format!(
+        "{local:<23} {:<23} ESTABLISHED {}/",
+        "192.168.56.101:5000",
+        client.id()
+    );
+    assert!(
+        on_midwood.contains(&client_end),
+        "{client_end:?} in\n{on_midwood}"
+    );
+    let _ = client.kill();
+    let _ = client.wait();
+}

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 
 /// The benchmarks that exist, by name.
-const BENCHES: [&str; 2] = ["nic", "sockets"];
+const BENCHES: [&str; 3] = ["nic", "sockets", "server"];
 
 pub fn run(root: &Path, cargo: &str, which: &[String]) -> Result<()> {
     let selected: Vec<&str> = if which.is_empty() {
@@ -37,6 +37,7 @@ pub fn run(root: &Path, cargo: &str, which: &[String]) -> Result<()> {
         match name {
             "nic" => nic(&bin)?,
             "sockets" => sockets(&bin)?,
+            "server" => server(&bin)?,
             _ => unreachable!("checked above"),
         }
     }
@@ -330,4 +331,154 @@ pub fn hold_sockets(name: &str, count: usize, role: &str) -> Result<()> {
     std::io::Read::read_to_end(&mut std::io::stdin(), &mut Vec::new())?;
     drop(held);
     Ok(())
+}
+
+/// The anchors of `bench server`, installed when missing (as root).
+const SERVER_ANCHORS: &[super::Tool] = &[
+    super::Tool {
+        probe: super::Probe::Program("wrk"),
+        package: "wrk",
+    },
+    super::Tool {
+        probe: super::Probe::Program("nginx"),
+        package: "nginx",
+    },
+];
+
+/// hello-server vs nginx serving the same bytes vs Flask's dev server: `wrk -t2 -c50`
+/// for 10 s each on loopback, requests per second, p99 latency, and idle memory.
+fn server(bin: &Path) -> Result<()> {
+    super::ensure_tools(SERVER_ANCHORS, &[], true)?;
+    let work = std::env::temp_dir().join(format!("labnet-bench-server-{}", std::process::id()));
+    std::fs::create_dir_all(work.join("logs"))?;
+    let ours = Guard(
+        Command::new(bin.join("hello-server"))
+            .args(["--port", "18080", "--quiet"])
+            .stderr(Stdio::null())
+            .spawn()?,
+    );
+    let nginx_conf = work.join("nginx.conf");
+    std::fs::write(
+        &nginx_conf,
+        format!(
+            "daemon off;\nworker_processes auto;\npid {dir}/nginx.pid;\nerror_log {dir}/logs/error.log;\n\
+             events {{ worker_connections 1024; }}\n\
+             http {{ access_log off; server {{ listen 127.0.0.1:18081; location = / {{\n\
+             default_type \"text/html; charset=utf-8\"; return 200 \"Hello, World!\"; }} }} }}\n",
+            dir = work.display()
+        ),
+    )?;
+    let _nginx = Guard(
+        Command::new(which("nginx")?)
+            .args(["-p"])
+            .arg(&work)
+            .arg("-c")
+            .arg(&nginx_conf)
+            .spawn()?,
+    );
+    std::fs::write(work.join("hello.py"), "from flask import Flask\n\napp = Flask(__name__)\n\n@app.route(\"/\")\ndef hello():\n    return \"Hello, World!\"\n")?;
+    let _flask = Guard(
+        Command::new("python3")
+            .args(["-m", "flask", "--app", "hello", "run", "--port", "18082"])
+            .current_dir(&work)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?,
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    let idle_rss_kib = std::fs::read_to_string(format!("/proc/{}/status", ours.0.id()))?
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .unwrap_or(0);
+    let wrk = which("wrk")?;
+    let mut rows = Vec::new();
+    for (name, port) in [
+        ("nginx (return 200)", 18081),
+        ("hello-server --quiet", 18080),
+        ("Flask dev server", 18082),
+    ] {
+        let url = format!("http://127.0.0.1:{port}/");
+        // Warm up, then measure; both bounded in time.
+        Command::new(&wrk)
+            .args(["-t2", "-c50", "-d2s", &url])
+            .stdout(Stdio::null())
+            .status()?;
+        let out = Command::new(&wrk)
+            .args(["-t2", "-c50", "-d10s", "--latency", &url])
+            .output()?;
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        rows.push((
+            name,
+            wrk_value(&text, "Requests/sec:"),
+            wrk_latency(&text, "99%"),
+        ));
+    }
+    let anchor = rows[0].1;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "\nbench server: wrk -t2 -c50 -d10s on loopback, same machine, same run"
+    );
+    let _ = writeln!(
+        out,
+        "  {:<24} {:>12} {:>10} {:>8}",
+        "server", "req/s", "p99", "vs nginx"
+    );
+    for (name, rate, p99) in &rows {
+        let _ = writeln!(
+            out,
+            "  {:<24} {:>12.0} {:>10} {:>8.2}",
+            name,
+            rate,
+            p99,
+            rate / anchor
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  hello-server idle RSS: {:.1} MB (goal < 10 MB); goal: >= 1.00 of nginx's req/s",
+        idle_rss_kib as f64 / 1024.0
+    );
+    drop(ours);
+    let _ = std::fs::remove_dir_all(&work);
+    Ok(())
+}
+
+/// A process this benchmark started, stopped by its PID when dropped: SIGTERM first
+/// (nginx's master then stops its workers), SIGKILL if it is still there after 2 s.
+struct Guard(std::process::Child);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        // SAFETY: kill(2) on the PID of a child we spawned and have not yet reaped.
+        unsafe { libc::kill(self.0.id() as libc::pid_t, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The number after `label` in wrk's report (`Requests/sec:  123456.78`).
+fn wrk_value(report: &str, label: &str) -> f64 {
+    report
+        .lines()
+        .find_map(|l| l.trim().strip_prefix(label))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0.0)
+}
+
+/// A latency percentile from wrk's `--latency` table (`99%    1.23ms`).
+fn wrk_latency(report: &str, percentile: &str) -> String {
+    report
+        .lines()
+        .map(str::trim)
+        .find_map(|l| l.strip_prefix(percentile).map(|v| v.trim().to_string()))
+        .unwrap_or_else(|| "?".into())
 }

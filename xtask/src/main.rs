@@ -81,12 +81,12 @@ fn not_yet(task: &str, issue: u32) -> ExitCode {
 
 /// A peer tool the tests compare against: the command that proves it is there, and the
 /// package that brings it.
-struct Tool {
+pub(crate) struct Tool {
     probe: Probe,
     package: &'static str,
 }
 
-enum Probe {
+pub(crate) enum Probe {
     /// An executable on PATH.
     Program(&'static str),
     /// A Python module importable by `python3`.
@@ -149,7 +149,7 @@ const PIP_TOOLS: &[Tool] = &[
 
 fn test(install: bool) -> Result<()> {
     let root = workspace_root();
-    ensure_tools(install)?;
+    ensure_tools(APT_TOOLS, PIP_TOOLS, install)?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     ensure_rust_components(&cargo)?;
     run(Command::new(&cargo)
@@ -248,8 +248,8 @@ fn on_path(program: &str) -> bool {
 
 /// Installs the missing peer tools when allowed and running as root; otherwise says
 /// which tests will not run.
-fn ensure_tools(install: bool) -> Result<()> {
-    let missing_apt: Vec<&str> = APT_TOOLS
+pub(crate) fn ensure_tools(apt_tools: &[Tool], pip_tools: &[Tool], install: bool) -> Result<()> {
+    let missing_apt: Vec<&str> = apt_tools
         .iter()
         .filter(|t| !present(t))
         .map(|t| t.package)
@@ -267,7 +267,7 @@ fn ensure_tools(install: bool) -> Result<()> {
             warn_missing(&missing_apt, install);
         }
     }
-    let missing_pip: Vec<&str> = PIP_TOOLS
+    let missing_pip: Vec<&str> = pip_tools
         .iter()
         .filter(|t| !present(t))
         .map(|t| t.package)
@@ -319,7 +319,7 @@ fn ensure_rust_components(cargo: &str) -> Result<()> {
     Ok(())
 }
 
-fn run(command: &mut Command) -> Result<()> {
+pub(crate) fn run(command: &mut Command) -> Result<()> {
     let shown = format!("{command:?}");
     let status = command
         .status()

@@ -52,31 +52,6 @@ pub fn stdout() -> BufWriter<StdoutLock<'static>> {
     BufWriter::new(io::stdout().lock())
 }
 
-/// The `main` of a tool whose issue is still open: it answers `--help` (saying so) and
-/// `--version`, and otherwise refuses to run with exit code 2, printing nothing made up.
-pub fn pending(tool: &'static str, issue: u32, about: &'static str) -> ExitCode {
-    let command = clap::Command::new(tool)
-        .version(env!("CARGO_PKG_VERSION"))
-        .about(format!("{about} (not implemented yet: issue #{issue})"))
-        .after_help(format!(
-            "This tool is not implemented yet; issue #{issue} tracks it. Running it exits with code 2."
-        ))
-        .arg(
-            clap::Arg::new("args")
-                .num_args(0..)
-                .trailing_var_arg(true)
-                .allow_hyphen_values(true)
-                .hide(true),
-        );
-    command.get_matches();
-    run(tool, || {
-        Err(Error::NotImplemented {
-            tool: tool.into(),
-            issue,
-        })
-    })
-}
-
 /// Writes one JSON document to stdout-like `out`, newline-terminated: indented when
 /// stdout is a terminal (for people), compact otherwise (for programs, as `ip -j`).
 pub fn write_json(out: &mut impl Write, value: &impl serde::Serialize) -> Result<()> {

@@ -5,12 +5,15 @@
 //! reuse it. See `docs/ARCHITECTURE.md` for the map and the invariants.
 
 pub mod cli;
+pub mod dissect;
 pub mod error;
 pub mod http;
 pub mod lab;
 pub mod netlink;
 pub mod netns;
 pub mod nics;
+pub mod pcap;
+pub mod present;
 pub mod privileges;
 pub mod resolve;
 pub mod sockets;

@@ -1,0 +1,424 @@
+//! Printing a dissected packet the way Scapy prints it: `summary()` lines and
+//! `hexdump()`. Functions of a [`Dissection`] and the packet's bytes; they never parse.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::sync::OnceLock;
+
+use crate::dissect::{Dissection, Kind};
+use crate::nics::format_mac;
+
+/// How ports are shown: by /etc/services name (Scapy's default) or as numbers (`-n`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ports {
+    Named,
+    Numeric,
+}
+
+/// Scapy's `summary()` of the packet, e.g.
+/// `Ether / IP / TCP 192.168.56.102:43522 > 192.168.56.101:5000 S`.
+pub fn summary(dissection: &Dissection, ports: Ports) -> String {
+    let layers = &dissection.layers;
+    let mut parts: Vec<String> = Vec::with_capacity(layers.len());
+    for (i, layer) in layers.iter().enumerate() {
+        let above = layers.get(i + 1).map(|l| &l.kind);
+        let part = match &layer.kind {
+            Kind::Ether {
+                dst,
+                src,
+                ethertype,
+            } => match above {
+                Some(Kind::Ipv4 { .. } | Kind::Ipv6 { .. } | Kind::Arp { .. }) => {
+                    "Ether".to_string()
+                }
+                _ => format!(
+                    "{} > {} ({ethertype:#06x})",
+                    format_mac(src),
+                    format_mac(dst)
+                ),
+            },
+            Kind::Arp {
+                op,
+                hwsrc,
+                psrc,
+                pdst,
+                ..
+            } => match op {
+                1 => format!("ARP who has {pdst} says {psrc}"),
+                2 => format!("ARP is at {} says {psrc}", format_mac(hwsrc)),
+                other => format!("ARP {} {psrc} > {pdst}", arp_op_name(*other)),
+            },
+            Kind::Ipv4 { quoted: true, .. } => "IPerror".to_string(),
+            Kind::Ipv4 {
+                src,
+                dst,
+                protocol,
+                fragment_offset,
+                ..
+            } => match above {
+                Some(Kind::Tcp { .. } | Kind::Udp { .. } | Kind::Icmp { .. }) => "IP".to_string(),
+                _ => {
+                    let mut text = format!("{src} > {dst} {}", ip_protocol_name(*protocol));
+                    if *fragment_offset != 0 {
+                        text += &format!(" frag:{fragment_offset}");
+                    }
+                    text
+                }
+            },
+            Kind::Ipv6 {
+                src,
+                dst,
+                next_header,
+            } => match above {
+                Some(Kind::Tcp { .. } | Kind::Udp { .. } | Kind::Icmpv6 { .. }) => {
+                    "IPv6".to_string()
+                }
+                _ => format!("{src} > {dst} ({next_header})"),
+            },
+            Kind::Ipv6HopByHop => "IPv6ExtHdrHopByHop".to_string(),
+            Kind::Tcp { quoted: true, .. } => "TCPerror".to_string(),
+            Kind::Udp { quoted: true, .. } => "UDPerror".to_string(),
+            Kind::Tcp {
+                sport,
+                dport,
+                flags,
+                ..
+            } => {
+                let (src, dst) = ip_endpoints(dissection, i);
+                format!(
+                    "TCP {src}:{} > {dst}:{} {}",
+                    port_name(*sport, "tcp", ports),
+                    port_name(*dport, "tcp", ports),
+                    tcp_flags(*flags)
+                )
+            }
+            Kind::Udp { sport, dport, .. } => {
+                let (src, dst) = ip_endpoints(dissection, i);
+                format!(
+                    "UDP {src}:{} > {dst}:{}",
+                    port_name(*sport, "udp", ports),
+                    port_name(*dport, "udp", ports)
+                )
+            }
+            Kind::Icmp { icmp_type, code } => {
+                let (src, dst) = ip_endpoints(dissection, i);
+                format!(
+                    "ICMP {src} > {dst} {} {}",
+                    icmp_type_name(*icmp_type),
+                    icmp_code_name(*icmp_type, *code)
+                )
+            }
+            Kind::Icmpv6 {
+                icmp_type, id, seq, ..
+            } => match icmp_type {
+                128 => format!("ICMPv6 Echo Request (id: {id:#x} seq: {seq:#x})"),
+                129 => format!("ICMPv6 Echo Reply (id: {id:#x} seq: {seq:#x})"),
+                other => icmpv6_class_name(*other),
+            },
+            Kind::NdOption { option, address } => match (option, address) {
+                (1, Some(a)) => format!(
+                    "ICMPv6 Neighbor Discovery Option - Source Link-Layer Address {}",
+                    format_mac(a)
+                ),
+                (2, Some(a)) => format!(
+                    "ICMPv6 Neighbor Discovery Option - Destination Link-Layer Address {}",
+                    format_mac(a)
+                ),
+                _ => "ICMPv6NDOptUnknown".to_string(),
+            },
+            Kind::Raw => "Raw".to_string(),
+            Kind::Padding => "Padding".to_string(),
+        };
+        parts.push(part);
+    }
+    parts.join(" / ")
+}
+
+/// The IP addresses of the nearest IP layer below layer `index`, as text.
+fn ip_endpoints(dissection: &Dissection, index: usize) -> (String, String) {
+    dissection.layers[..index]
+        .iter()
+        .rev()
+        .find_map(|l| match &l.kind {
+            Kind::Ipv4 { src, dst, .. } => Some((src.to_string(), dst.to_string())),
+            Kind::Ipv6 { src, dst, .. } => Some((src.to_string(), dst.to_string())),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// Scapy's flag letters, in bit order: F S R P A U E C N.
+fn tcp_flags(flags: u16) -> String {
+    "FSRPAUECN"
+        .chars()
+        .enumerate()
+        .filter(|(bit, _)| flags & (1 << bit) != 0)
+        .map(|(_, c)| c)
+        .collect()
+}
+
+fn port_name(port: u16, protocol: &str, ports: Ports) -> String {
+    if ports == Ports::Named {
+        if let Some(name) = services().get(&(port, protocol.to_string())) {
+            return name.clone();
+        }
+    }
+    port.to_string()
+}
+
+/// /etc/services, read once: (port, protocol) -> first name, as Scapy loads it.
+fn services() -> &'static HashMap<(u16, String), String> {
+    static SERVICES: OnceLock<HashMap<(u16, String), String>> = OnceLock::new();
+    SERVICES.get_or_init(|| {
+        let text = std::fs::read_to_string("/etc/services").unwrap_or_default();
+        let mut map = HashMap::new();
+        for line in text.lines() {
+            let mut fields = line.split('#').next().unwrap_or("").split_whitespace();
+            let (Some(name), Some(port_protocol)) = (fields.next(), fields.next()) else {
+                continue;
+            };
+            let Some((port, protocol)) = port_protocol.split_once('/') else {
+                continue;
+            };
+            if let Ok(port) = port.parse::<u16>() {
+                map.entry((port, protocol.to_string()))
+                    .or_insert_with(|| name.to_string());
+            }
+        }
+        map
+    })
+}
+
+fn arp_op_name(op: u16) -> String {
+    match op {
+        3 => "RARP-req".into(),
+        4 => "RARP-rep".into(),
+        8 => "InARP-req".into(),
+        9 => "InARP-rep".into(),
+        other => other.to_string(),
+    }
+}
+
+fn ip_protocol_name(protocol: u8) -> String {
+    match protocol {
+        0 => "hopopt".into(),
+        1 => "icmp".into(),
+        2 => "igmp".into(),
+        6 => "tcp".into(),
+        17 => "udp".into(),
+        41 => "ipv6".into(),
+        47 => "gre".into(),
+        50 => "esp".into(),
+        58 => "ipv6_icmp".into(),
+        132 => "sctp".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Scapy's ICMP type names.
+fn icmp_type_name(icmp_type: u8) -> String {
+    let name = match icmp_type {
+        0 => "echo-reply",
+        3 => "dest-unreach",
+        4 => "source-quench",
+        5 => "redirect",
+        8 => "echo-request",
+        9 => "router-advertisement",
+        10 => "router-solicitation",
+        11 => "time-exceeded",
+        12 => "parameter-problem",
+        13 => "timestamp-request",
+        14 => "timestamp-reply",
+        15 => "information-request",
+        16 => "information-response",
+        17 => "address-mask-request",
+        18 => "address-mask-reply",
+        other => return other.to_string(),
+    };
+    name.into()
+}
+
+/// Scapy's ICMP code names, for the types that have them; the number otherwise.
+fn icmp_code_name(icmp_type: u8, code: u8) -> String {
+    let name = match (icmp_type, code) {
+        (3, 0) => "network-unreachable",
+        (3, 1) => "host-unreachable",
+        (3, 2) => "protocol-unreachable",
+        (3, 3) => "port-unreachable",
+        (3, 4) => "fragmentation-needed",
+        (3, 5) => "source-route-failed",
+        (3, 6) => "network-unknown",
+        (3, 7) => "host-unknown",
+        (3, 9) => "network-prohibited",
+        (3, 10) => "host-prohibited",
+        (3, 11) => "TOS-network-unreachable",
+        (3, 12) => "TOS-host-unreachable",
+        (3, 13) => "communication-prohibited",
+        (3, 14) => "host-precedence-violation",
+        (3, 15) => "precedence-cutoff",
+        (5, 0) => "network-redirect",
+        (5, 1) => "host-redirect",
+        (5, 2) => "TOS-network-redirect",
+        (5, 3) => "TOS-host-redirect",
+        (11, 0) => "ttl-zero-during-transit",
+        (11, 1) => "ttl-zero-during-reassembly",
+        (12, 0) => "ip-header-bad",
+        (12, 1) => "required-option-missing",
+        _ => return code.to_string(),
+    };
+    name.into()
+}
+
+/// Scapy's class names for ICMPv6 messages other than echo.
+fn icmpv6_class_name(icmp_type: u8) -> String {
+    let name = match icmp_type {
+        1 => "ICMPv6DestUnreach",
+        2 => "ICMPv6PacketTooBig",
+        3 => "ICMPv6TimeExceeded",
+        4 => "ICMPv6ParamProblem",
+        130 => "ICMPv6MLQuery",
+        131 => "ICMPv6MLReport",
+        132 => "ICMPv6MLDone",
+        133 => "ICMPv6ND_RS",
+        134 => "ICMPv6ND_RA",
+        135 => "ICMPv6ND_NS",
+        136 => "ICMPv6ND_NA",
+        137 => "ICMPv6ND_Redirect",
+        143 => "ICMPv6MLReport2",
+        _ => "ICMPv6Unknown",
+    };
+    name.into()
+}
+
+/// Which packets of a capture to print, and how.
+#[derive(Debug, Clone, Copy)]
+pub struct PrintOptions {
+    /// Stop after this many printed packets (`-c`).
+    pub count: Option<u64>,
+    /// Print only the packet with this 0-based index (`--packet`, Scapy's `packets[N]`).
+    pub packet: Option<u64>,
+    /// Put the 0-based index and a space before each summary line (`-#`).
+    pub numbered: bool,
+    /// Print Scapy's hexdump of each packet instead of its summary line.
+    pub hexdump: bool,
+    pub ports: Ports,
+}
+
+/// Prints every selected record of a capture file; returns how many were printed.
+pub fn print_capture<R: std::io::Read>(
+    reader: &mut crate::pcap::PcapReader<R>,
+    options: &PrintOptions,
+    out: &mut impl Write,
+) -> crate::error::Result<u64> {
+    use crate::error::Context;
+    let link_type = reader.link_type();
+    let mut printed = 0u64;
+    while options.count.is_none_or(|c| printed < c) {
+        let Some(record) = reader.next_record()? else {
+            break;
+        };
+        if options.packet.is_some_and(|wanted| wanted != record.index) {
+            continue;
+        }
+        let written = if options.hexdump {
+            let separator = if printed > 0 { "\n" } else { "" };
+            out.write_all(separator.as_bytes())
+                .and_then(|()| hexdump(out, record.data))
+        } else {
+            let dissection = crate::dissect::dissect(link_type, record.data);
+            let line = summary(&dissection, options.ports);
+            if options.numbered {
+                writeln!(out, "{} {line}", record.index)
+            } else {
+                writeln!(out, "{line}")
+            }
+        };
+        written.context(|| "writing to stdout")?;
+        printed += 1;
+        if options.packet.is_some() {
+            break;
+        }
+    }
+    Ok(printed)
+}
+
+/// Scapy's `hexdump()`: `0000  45 00 00 3C ...  E..<....`, 16 bytes a line.
+pub fn hexdump(out: &mut impl Write, data: &[u8]) -> io::Result<()> {
+    let mut line = Vec::with_capacity(80);
+    for (row, chunk) in data.chunks(16).enumerate() {
+        line.clear();
+        write!(line, "{:04x}  ", row * 16)?;
+        for byte in chunk {
+            write!(line, "{byte:02X} ")?;
+        }
+        line.resize(6 + 16 * 3, b' ');
+        line.push(b' ');
+        line.extend(
+            chunk
+                .iter()
+                .map(|&b| if (32..127).contains(&b) { b } else { b'.' }),
+        );
+        line.push(b'\n');
+        out.write_all(&line)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dissect::dissect;
+    use crate::pcap::linktype::ETHERNET;
+
+    /// An ARP reply captured in the lab (brooklyn answering midwood).
+    const ARP_REPLY: &str =
+        "080027a83866080027a8386508060001080006040002080027a83865c0a83865080027a83866c0a83866";
+
+    fn bytes(hex: &str) -> Vec<u8> {
+        (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn arp_reply_summary_and_hexdump_are_scapys() {
+        let frame = bytes(ARP_REPLY);
+        let dissection = dissect(ETHERNET, &frame);
+        assert_eq!(
+            summary(&dissection, Ports::Named),
+            "Ether / ARP is at 08:00:27:a8:38:65 says 192.168.56.101"
+        );
+        let mut out = Vec::new();
+        hexdump(&mut out, &frame).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "0000  08 00 27 A8 38 66 08 00 27 A8 38 65 08 06 00 01  ..'.8f..'.8e....\n\
+             0010  08 00 06 04 00 02 08 00 27 A8 38 65 C0 A8 38 65  ........'.8e..8e\n\
+             0020  08 00 27 A8 38 66 C0 A8 38 66                    ..'.8f..8f\n"
+        );
+    }
+
+    #[test]
+    fn truncated_frames_end_in_raw_without_panicking() {
+        let frame = bytes(ARP_REPLY);
+        for cut in 0..frame.len() {
+            let dissection = dissect(ETHERNET, &frame[..cut]);
+            let covered: usize = dissection.layers.iter().map(|l| l.range.len()).sum();
+            assert!(
+                covered <= cut,
+                "layers never claim bytes that are not there"
+            );
+            summary(&dissection, Ports::Numeric);
+        }
+    }
+
+    #[test]
+    fn tcp_flags_are_letters_in_scapys_order() {
+        assert_eq!(tcp_flags(0x012), "SA");
+        assert_eq!(tcp_flags(0x018), "PA");
+        assert_eq!(tcp_flags(0x011), "FA");
+        assert_eq!(tcp_flags(0x0c2), "SEC");
+        assert_eq!(tcp_flags(0), "");
+    }
+}

@@ -41,19 +41,52 @@ fn webcapture(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// Captures the lab's traffic into a pcap file with tcpdump, returns its path.
-fn capture_lab_traffic(lab: &TestLab, file: &std::path::Path) {
-    let mut tcpdump = lab
-        .command("brooklyn", "tcpdump")
-        .args(["-i", "eth0", "-U", "--immediate-mode", "-w"])
-        .arg(file)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(tcpdump.stderr.take().unwrap());
+/// tcpdump, started by a test: stopped by its PID when dropped, also when the test fails.
+struct Tcpdump(std::process::Child);
+
+impl Tcpdump {
+    /// SIGINT: tcpdump writes out what it has, prints its counts and exits.
+    fn interrupt(&self) {
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(self.0.id() as i32),
+            nix::sys::signal::Signal::SIGINT,
+        );
+    }
+}
+
+impl Drop for Tcpdump {
+    fn drop(&mut self) {
+        self.interrupt();
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Captures the lab's traffic on `interface` of brooklyn into a pcap file with tcpdump.
+fn capture_lab_traffic(lab: &TestLab, interface: &str, file: &std::path::Path) {
+    let mut tcpdump = Tcpdump(
+        lab.command("brooklyn", "tcpdump")
+            .args(["-i", interface, "-U", "--immediate-mode", "-w"])
+            .arg(file)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut stderr = BufReader::new(tcpdump.0.stderr.take().unwrap());
+    // tcpdump may first say which link type it uses (`-i any`: LINUX_SLL2).
     let mut line = String::new();
-    stderr.read_line(&mut line).unwrap();
-    assert!(line.contains("listening on eth0"), "tcpdump: {line}");
+    while !line.contains("listening on") {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "tcpdump ended before capturing"
+        );
+    }
+    assert!(
+        line.contains(&format!("listening on {interface}")),
+        "tcpdump: {line}"
+    );
     let run = |host: &str, program: &str, args: &[&str]| {
         let status = lab
             .command(host, program)
@@ -94,15 +127,10 @@ fn capture_lab_traffic(lab: &TestLab, file: &std::path::Path) {
     std::thread::sleep(std::time::Duration::from_millis(300));
     let _ = server.kill();
     let _ = server.wait();
-    // Stop tcpdump, the process this test started, by its PID: it writes out and exits.
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(tcpdump.id() as i32),
-        nix::sys::signal::Signal::SIGINT,
-    )
-    .unwrap();
+    tcpdump.interrupt();
     let mut report = String::new();
     std::io::Read::read_to_string(&mut stderr, &mut report).unwrap();
-    tcpdump.wait().unwrap();
+    tcpdump.0.wait().unwrap();
     assert!(report.contains("packets captured"), "tcpdump: {report}");
     let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
     assert!(
@@ -119,7 +147,7 @@ fn summaries_and_hexdumps_equal_scapys_on_a_lab_capture() {
     }
     let lab = TestLab::two_hosts().unwrap();
     let file = std::env::temp_dir().join(format!("labnet-exp3-{}.pcap", std::process::id()));
-    capture_lab_traffic(&lab, &file);
+    capture_lab_traffic(&lab, "eth0", &file);
     let path = file.to_str().unwrap();
     let theirs = python(SCAPY_SUMMARIES, &[path]);
     let mine = webcapture(&["-r", path]);
@@ -176,4 +204,47 @@ fn summaries_and_hexdumps_equal_scapys_on_a_lab_capture() {
         .collect();
     assert_eq!(numbered.lines().collect::<Vec<_>>(), first_two);
     let _ = std::fs::remove_file(&file);
+}
+
+fn same_summaries_as_scapy(path: &str) {
+    let theirs = python(SCAPY_SUMMARIES, &[path]);
+    let mine = webcapture(&["-r", path]);
+    assert!(!mine.is_empty(), "{path} holds packets");
+    for (n, (t, m)) in theirs.lines().zip(mine.lines()).enumerate() {
+        assert_eq!(
+            m, t,
+            "{path}, packet {n}: webcapture (left) vs scapy (right)"
+        );
+    }
+    assert_eq!(mine.lines().count(), theirs.lines().count());
+}
+
+#[test]
+fn pcapng_and_any_interface_captures_read_as_scapy_reads_them() {
+    let test = "pcapng_and_any_interface_captures_read_as_scapy_reads_them";
+    if !(require_root(test)
+        && require_tool(test, "tcpdump")
+        && require_tool(test, "editcap")
+        && require_tool(test, "python3"))
+    {
+        return;
+    }
+    let lab = TestLab::two_hosts().unwrap();
+    let base = std::env::temp_dir().join(format!("labnet-exp3-any-{}", std::process::id()));
+    let any = base.with_extension("pcap");
+    // -i any: Linux cooked headers (SLL2), also for brooklyn's loopback traffic.
+    capture_lab_traffic(&lab, "any", &any);
+    same_summaries_as_scapy(any.to_str().unwrap());
+    assert!(webcapture(&["-r", any.to_str().unwrap()]).starts_with("CookedLinuxV2 / "));
+    let pcapng = base.with_extension("pcapng");
+    let status = Command::new("editcap")
+        .args(["-F", "pcapng"])
+        .arg(&any)
+        .arg(&pcapng)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    same_summaries_as_scapy(pcapng.to_str().unwrap());
+    let _ = std::fs::remove_file(&any);
+    let _ = std::fs::remove_file(&pcapng);
 }

@@ -93,7 +93,8 @@ pub(crate) enum Probe {
     PythonModule(&'static str),
 }
 
-/// Debian packages. tshark checks pcap validity and fields; tcpdump is the filter
+/// Debian packages. tshark checks pcap validity and fields (editcap converts test
+/// captures to pcapng); tcpdump is the filter
 /// oracle and makes the test captures; iproute2, net-tools and ss are the oracles of
 /// nic-show and sock-list; poppler-utils renders the diagram's PDF.
 const APT_TOOLS: &[Tool] = &[
@@ -112,6 +113,10 @@ const APT_TOOLS: &[Tool] = &[
     Tool {
         probe: Probe::Program("tshark"),
         package: "tshark",
+    },
+    Tool {
+        probe: Probe::Program("editcap"),
+        package: "wireshark-common",
     },
     Tool {
         probe: Probe::Program("netstat"),

@@ -31,6 +31,11 @@ pub enum Kind {
         src: [u8; 6],
         ethertype: u16,
     },
+    /// Linux cooked capture (`-i any`), version 1 or 2.
+    Sll {
+        version: u8,
+        protocol: u16,
+    },
     Arp {
         op: u16,
         hwsrc: [u8; 6],
@@ -93,7 +98,7 @@ pub struct Layer {
 impl Layer {
     pub fn tcpip(&self) -> TcpIpLayer {
         match self.kind {
-            Kind::Ether { .. } | Kind::Arp { .. } => TcpIpLayer::Link,
+            Kind::Ether { .. } | Kind::Sll { .. } | Kind::Arp { .. } => TcpIpLayer::Link,
             Kind::Ipv4 { .. }
             | Kind::Ipv6 { .. }
             | Kind::Ipv6HopByHop
@@ -117,6 +122,8 @@ pub fn dissect(link_type: u32, data: &[u8]) -> Dissection {
     let mut out = Dissection::default();
     match link_type {
         linktype::ETHERNET => ethernet(data, &mut out),
+        linktype::LINUX_SLL => cooked(data, 1, &mut out),
+        linktype::LINUX_SLL2 => cooked(data, 2, &mut out),
         linktype::RAW => match data.first().map(|b| b >> 4) {
             Some(4) => ipv4(data, 0, false, &mut out),
             Some(6) => ipv6(data, 0, &mut out),
@@ -160,11 +167,27 @@ fn ethernet(data: &[u8], out: &mut Dissection) {
         },
         0..14,
     );
+    by_ethertype(data, 14, ethertype, out);
+}
+
+/// Linux cooked headers: SLL (16 bytes, protocol last) and SLL2 (20 bytes, protocol
+/// first), as libpcap writes them for `-i any`.
+fn cooked(data: &[u8], version: u8, out: &mut Dissection) {
+    let (length, protocol_at) = if version == 1 { (16, 14) } else { (20, 0) };
+    if data.len() < length {
+        return raw(data, 0, data.len(), out);
+    }
+    let protocol = be16(data, protocol_at);
+    push(out, Kind::Sll { version, protocol }, 0..length);
+    by_ethertype(data, length, protocol, out);
+}
+
+fn by_ethertype(data: &[u8], at: usize, ethertype: u16, out: &mut Dissection) {
     match ethertype {
-        0x0800 => ipv4(data, 14, false, out),
-        0x86dd => ipv6(data, 14, out),
-        0x0806 => arp(data, 14, out),
-        _ => raw(data, 14, data.len(), out),
+        0x0800 => ipv4(data, at, false, out),
+        0x86dd => ipv6(data, at, out),
+        0x0806 => arp(data, at, out),
+        _ => raw(data, at, data.len(), out),
     }
 }
 

@@ -1,12 +1,13 @@
-//! Reading pcap files, streaming: one record at a time into one reused buffer, so
-//! memory stays flat whatever the file's size.
+//! Reading capture files, pcap and pcapng, streaming: one record at a time into one
+//! reused buffer, so memory stays flat whatever the file's size.
 //!
 //! Hand-written rather than taken from pcap-file 2.0 because that crate rejects every
-//! record whose original length exceeds the file's snaplen, which is exactly what a
-//! capture taken with a snap length (`tcpdump -s 96`) contains; and because the format
-//! is a 24-byte header and 16-byte record headers. Hostile input gets a clear error
-//! naming the record and its byte offset, never a panic or an unbounded allocation.
-//! pcapng is not read yet (issue #4 lists it); its magic is recognised and reported.
+//! pcap record whose original length exceeds the file's snaplen, which is exactly what a
+//! capture taken with a snap length (`tcpdump -s 96`) contains; and the formats are
+//! small (pcap: a 24-byte header, 16-byte record headers; pcapng: blocks of type and
+//! length, of which labnet needs the section header, interface description, enhanced
+//! and simple packet blocks). Hostile input gets a clear error naming the record and its
+//! byte offset, never a panic or an unbounded allocation.
 
 use std::fs::File;
 use std::io::{self, BufReader, Read};
@@ -35,6 +36,8 @@ pub mod linktype {
 pub struct Record<'a> {
     /// 0-based, as scapy's `packets[N]`.
     pub index: u64,
+    /// The record's link type (pcapng files can mix interfaces of several types).
+    pub link_type: u32,
     pub seconds: u32,
     pub nanoseconds: u32,
     /// The packet's length on the wire (may exceed `data.len()` when cut by a snaplen).
@@ -42,12 +45,15 @@ pub struct Record<'a> {
     pub data: &'a [u8],
 }
 
-/// A pcap file being read.
-pub struct PcapReader<R: Read> {
+/// A capture file being read, pcap or pcapng.
+pub struct CaptureReader<R: Read> {
     input: R,
+    format: Format,
     swapped: bool,
     nanos: bool,
     link_type: u32,
+    /// pcapng: each interface's link type and timestamp units per second.
+    interfaces: Vec<(u32, u64)>,
     buffer: Vec<u8>,
     /// Byte offset of the next record header, for error messages.
     offset: u64,
@@ -55,22 +61,48 @@ pub struct PcapReader<R: Read> {
     name: String,
 }
 
-impl PcapReader<BufReader<File>> {
-    /// Opens a pcap file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Pcap,
+    PcapNg,
+}
+
+impl CaptureReader<BufReader<File>> {
+    /// Opens a pcap or pcapng file.
     pub fn open(path: &Path) -> Result<Self> {
         let file = File::open(path).context(|| format!("opening {}", path.display()))?;
-        PcapReader::new(
+        CaptureReader::new(
             BufReader::with_capacity(256 * 1024, file),
             &path.display().to_string(),
         )
     }
 }
 
-impl<R: Read> PcapReader<R> {
+impl<R: Read> CaptureReader<R> {
     /// Reads the file header; `name` is used in error messages.
     pub fn new(mut input: R, name: &str) -> Result<Self> {
+        let mut magic_bytes = [0u8; 4];
+        read_full(&mut input, &mut magic_bytes)
+            .map_err(|e| format_error(name, 0, &format!("the file header is incomplete ({e})")))?;
+        if u32::from_le_bytes(magic_bytes) == MAGIC_PCAPNG {
+            let mut reader = CaptureReader {
+                input,
+                format: Format::PcapNg,
+                swapped: false,
+                nanos: true,
+                link_type: 0,
+                interfaces: Vec::new(),
+                buffer: Vec::new(),
+                offset: 0,
+                index: 0,
+                name: name.to_string(),
+            };
+            reader.section_header()?;
+            return Ok(reader);
+        }
         let mut header = [0u8; 24];
-        read_full(&mut input, &mut header)
+        header[..4].copy_from_slice(&magic_bytes);
+        read_full(&mut input, &mut header[4..])
             .map_err(|e| format_error(name, 0, &format!("the file header is incomplete ({e})")))?;
         let magic = u32::from_le_bytes(header[0..4].try_into().expect("4 bytes"));
         let (swapped, nanos) = match magic {
@@ -78,12 +110,6 @@ impl<R: Read> PcapReader<R> {
             MAGIC_NANOS => (false, true),
             m if m.swap_bytes() == MAGIC_MICROS => (true, false),
             m if m.swap_bytes() == MAGIC_NANOS => (true, true),
-            MAGIC_PCAPNG => {
-                return Err(Error::failed(format!(
-                    "{name} is a pcapng file, which webcapture cannot read yet"
-                ))
-                .hint("convert it: tshark -F pcap -r FILE -w FILE.pcap (or editcap -F pcap)"))
-            }
             other => {
                 return Err(format_error(
                     name,
@@ -100,11 +126,13 @@ impl<R: Read> PcapReader<R> {
                 value
             }
         };
-        Ok(PcapReader {
+        Ok(CaptureReader {
             input,
+            format: Format::Pcap,
             swapped,
             nanos,
             link_type: field(20..24) & 0x0fff_ffff,
+            interfaces: Vec::new(),
             buffer: Vec::new(),
             offset: 24,
             index: 0,
@@ -112,13 +140,15 @@ impl<R: Read> PcapReader<R> {
         })
     }
 
-    /// The file's link type (see [`linktype`]).
-    pub fn link_type(&self) -> u32 {
-        self.link_type
-    }
-
     /// The next record, `None` at the end of the file.
     pub fn next_record(&mut self) -> Result<Option<Record<'_>>> {
+        match self.format {
+            Format::Pcap => self.next_pcap_record(),
+            Format::PcapNg => self.next_pcapng_record(),
+        }
+    }
+
+    fn next_pcap_record(&mut self) -> Result<Option<Record<'_>>> {
         let mut header = [0u8; 16];
         match read_full(&mut self.input, &mut header) {
             Ok(()) => {}
@@ -163,6 +193,7 @@ impl<R: Read> PcapReader<R> {
         })?;
         let record = Record {
             index: self.index,
+            link_type: self.link_type,
             seconds,
             nanoseconds: if self.nanos {
                 fraction
@@ -176,6 +207,207 @@ impl<R: Read> PcapReader<R> {
         self.index += 1;
         Ok(Some(record))
     }
+}
+
+impl<R: Read> CaptureReader<R> {
+    fn error(&self, what: &str) -> Error {
+        format_error(&self.name, self.offset, what)
+    }
+
+    fn u32_at(&self, bytes: &[u8], at: usize) -> u32 {
+        let value = u32::from_le_bytes(bytes[at..at + 4].try_into().expect("checked length"));
+        if self.swapped {
+            value.swap_bytes()
+        } else {
+            value
+        }
+    }
+
+    fn u16_at(&self, bytes: &[u8], at: usize) -> u16 {
+        let value = u16::from_le_bytes(bytes[at..at + 2].try_into().expect("checked length"));
+        if self.swapped {
+            value.swap_bytes()
+        } else {
+            value
+        }
+    }
+
+    /// Reads the rest of a section header block whose type (4 bytes) was just read:
+    /// its length and byte-order magic, which sets how every later field is read.
+    fn section_header(&mut self) -> Result<()> {
+        let mut fixed = [0u8; 8];
+        read_full(&mut self.input, &mut fixed)
+            .map_err(|e| self.error(&format!("the section header is incomplete ({e})")))?;
+        let order = u32::from_le_bytes(fixed[4..8].try_into().expect("4 bytes"));
+        self.swapped = match order {
+            0x1a2b_3c4d => false,
+            0x4d3c_2b1a => true,
+            _ => return Err(self.error(&format!("bad pcapng byte-order magic {order:#010x}"))),
+        };
+        let length = self.u32_at(&fixed, 0);
+        self.skip_body(length, 12)?;
+        // A new section starts its own list of interfaces.
+        self.interfaces.clear();
+        Ok(())
+    }
+
+    /// Reads and discards the rest of a block of `length` bytes of which `done` are read.
+    fn read_body(&mut self, length: u32, done: usize) -> Result<()> {
+        if length % 4 != 0 || (length as usize) < done + 4 || length > MAX_RECORD + 65_536 {
+            return Err(self.error(&format!(
+                "a pcapng block claims an impossible length ({length})"
+            )));
+        }
+        self.buffer.resize(length as usize - done, 0);
+        read_full(&mut self.input, &mut self.buffer)
+            .map_err(|e| self.error(&format!("a pcapng block is cut short ({e})")))
+    }
+
+    fn skip_body(&mut self, length: u32, done: usize) -> Result<()> {
+        self.read_body(length, done)?;
+        self.offset += u64::from(length);
+        Ok(())
+    }
+
+    fn next_pcapng_record(&mut self) -> Result<Option<Record<'_>>> {
+        loop {
+            let mut head = [0u8; 8];
+            match read_full(&mut self.input, &mut head) {
+                Ok(()) => {}
+                Err(ReadShort::Empty) => return Ok(None),
+                Err(e) => return Err(self.error(&format!("a block header is incomplete ({e})"))),
+            }
+            let block_type = self.u32_at(&head, 0);
+            if block_type == MAGIC_PCAPNG {
+                // Another section: its header's length field is in `head[4..8]`, in
+                // the new section's byte order, which the magic after it tells.
+                let mut order = [0u8; 4];
+                read_full(&mut self.input, &mut order)
+                    .map_err(|e| self.error(&format!("a section header is incomplete ({e})")))?;
+                self.swapped = match u32::from_le_bytes(order) {
+                    0x1a2b_3c4d => false,
+                    0x4d3c_2b1a => true,
+                    other => {
+                        return Err(
+                            self.error(&format!("bad pcapng byte-order magic {other:#010x}"))
+                        )
+                    }
+                };
+                let length = self.u32_at(&head, 4);
+                self.skip_body(length, 12)?;
+                self.interfaces.clear();
+                continue;
+            }
+            let length = self.u32_at(&head, 4);
+            self.read_body(length, 8)?;
+            let body_len = self.buffer.len() - 4;
+            let block_offset = self.offset;
+            self.offset += u64::from(length);
+            match block_type {
+                // Interface description: link type, snaplen, options (if_tsresol).
+                1 if body_len >= 8 => {
+                    let link_type = u32::from(self.u16_at(&self.buffer, 0));
+                    let units = timestamp_units(&self.buffer[8..body_len], self.swapped);
+                    self.interfaces.push((link_type, units));
+                }
+                // Enhanced packet: interface, timestamp, captured and original lengths.
+                6 if body_len >= 20 => {
+                    let interface = self.u32_at(&self.buffer, 0) as usize;
+                    let stamp = (u64::from(self.u32_at(&self.buffer, 4)) << 32)
+                        | u64::from(self.u32_at(&self.buffer, 8));
+                    let captured = self.u32_at(&self.buffer, 12) as usize;
+                    let original_length = self.u32_at(&self.buffer, 16);
+                    let Some(&(link_type, units)) = self.interfaces.get(interface) else {
+                        return Err(format_error(&self.name, block_offset, &format!("packet {} names interface {interface}, which the file never describes", self.index)));
+                    };
+                    if 20 + captured > body_len {
+                        return Err(format_error(
+                            &self.name,
+                            block_offset,
+                            &format!(
+                                "packet {} claims {captured} bytes, more than its block holds",
+                                self.index
+                            ),
+                        ));
+                    }
+                    let index = self.index;
+                    self.index += 1;
+                    let units = units.max(1);
+                    return Ok(Some(Record {
+                        index,
+                        link_type,
+                        seconds: (stamp / units) as u32,
+                        nanoseconds: ((stamp % units) as u128 * 1_000_000_000 / units as u128)
+                            as u32,
+                        original_length,
+                        data: &self.buffer[20..20 + captured],
+                    }));
+                }
+                // Simple packet: the first interface, original length, no timestamp.
+                3 if body_len >= 4 => {
+                    let Some(&(link_type, _)) = self.interfaces.first() else {
+                        return Err(format_error(
+                            &self.name,
+                            block_offset,
+                            "a simple packet block comes before any interface",
+                        ));
+                    };
+                    let original_length = self.u32_at(&self.buffer, 0);
+                    let captured = (original_length as usize).min(body_len - 4);
+                    let index = self.index;
+                    self.index += 1;
+                    return Ok(Some(Record {
+                        index,
+                        link_type,
+                        seconds: 0,
+                        nanoseconds: 0,
+                        original_length,
+                        data: &self.buffer[4..4 + captured],
+                    }));
+                }
+                1 | 3 | 6 => {
+                    return Err(format_error(
+                        &self.name,
+                        block_offset,
+                        "a pcapng block is too short for its type",
+                    ))
+                }
+                // Statistics, name resolution, custom blocks: nothing to show.
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Timestamp units per second of an interface: 10^6 unless its if_tsresol option says
+/// otherwise (a power of ten, or of two when the high bit is set).
+fn timestamp_units(mut options: &[u8], swapped: bool) -> u64 {
+    while options.len() >= 4 {
+        let read16 = |b: &[u8]| {
+            let v = u16::from_le_bytes([b[0], b[1]]);
+            if swapped {
+                v.swap_bytes()
+            } else {
+                v
+            }
+        };
+        let (code, length) = (read16(&options[0..2]), usize::from(read16(&options[2..4])));
+        let padded = (length + 3) & !3;
+        if code == 0 || options.len() < 4 + padded {
+            break;
+        }
+        if code == 9 && length >= 1 {
+            let resolution = options[4];
+            let exponent = u32::from(resolution & 0x7f).min(19);
+            return if resolution & 0x80 != 0 {
+                1u64 << exponent.min(63)
+            } else {
+                10u64.pow(exponent)
+            };
+        }
+        options = &options[4 + padded..];
+    }
+    1_000_000
 }
 
 fn format_error(name: &str, offset: u64, what: &str) -> Error {
@@ -251,9 +483,9 @@ mod tests {
     #[test]
     fn records_stream_with_their_metadata() {
         let bytes = pcap(&[&[1, 2, 3], &[], &[4; 60]]);
-        let mut reader = PcapReader::new(&bytes[..], "t.pcap").unwrap();
-        assert_eq!(reader.link_type(), linktype::ETHERNET);
+        let mut reader = CaptureReader::new(&bytes[..], "t.pcap").unwrap();
         let first = reader.next_record().unwrap().unwrap();
+        assert_eq!(first.link_type, linktype::ETHERNET);
         assert_eq!(
             (
                 first.index,
@@ -285,7 +517,7 @@ mod tests {
             swapped.extend_from_slice(&word.to_be_bytes());
         }
         swapped.extend_from_slice(&bytes.split_off(40));
-        let mut reader = PcapReader::new(&swapped[..], "be.pcap").unwrap();
+        let mut reader = CaptureReader::new(&swapped[..], "be.pcap").unwrap();
         let record = reader.next_record().unwrap().unwrap();
         assert_eq!((record.data, record.nanoseconds), (&[9u8; 4][..], 250));
     }
@@ -294,7 +526,7 @@ mod tests {
     fn hostile_files_get_clear_errors() {
         let good = pcap(&[&[1; 10]]);
         let cut = &good[..good.len() - 3];
-        let err = PcapReader::new(cut, "cut.pcap")
+        let err = CaptureReader::new(cut, "cut.pcap")
             .unwrap()
             .next_record()
             .unwrap_err();
@@ -303,7 +535,7 @@ mod tests {
         for word in [0u32, 0, u32::MAX, u32::MAX] {
             huge.extend_from_slice(&word.to_le_bytes());
         }
-        let err = PcapReader::new(&huge[..], "huge.pcap")
+        let err = CaptureReader::new(&huge[..], "huge.pcap")
             .unwrap()
             .next_record()
             .unwrap_err();
@@ -311,15 +543,15 @@ mod tests {
             err.to_string().contains("more than any capture holds"),
             "{err}"
         );
-        assert!(PcapReader::new(&b"GIF89a, not a capture at all"[..], "x").is_err());
-        assert!(PcapReader::new(&good[..10], "short").is_err());
+        assert!(CaptureReader::new(&b"GIF89a, not a capture at all"[..], "x").is_err());
+        assert!(CaptureReader::new(&good[..10], "short").is_err());
         let pcapng = [
             0x0a, 0x0d, 0x0d, 0x0a, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         ];
-        let err = PcapReader::new(&pcapng[..], "n.pcapng").err().unwrap();
+        let err = CaptureReader::new(&pcapng[..], "n.pcapng").err().unwrap();
         assert!(err.to_string().contains("pcapng"), "{err}");
         let half_header = &good[..24 + 7];
-        assert!(PcapReader::new(half_header, "h")
+        assert!(CaptureReader::new(half_header, "h")
             .unwrap()
             .next_record()
             .is_err());

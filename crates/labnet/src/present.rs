@@ -37,6 +37,8 @@ pub fn summary(dissection: &Dissection, ports: Ports) -> String {
                     format_mac(dst)
                 ),
             },
+            Kind::Sll { version: 1, .. } => "CookedLinux".to_string(),
+            Kind::Sll { .. } => "CookedLinuxV2".to_string(),
             Kind::Arp {
                 op,
                 hwsrc,
@@ -306,12 +308,11 @@ pub struct PrintOptions {
 
 /// Prints every selected record of a capture file; returns how many were printed.
 pub fn print_capture<R: std::io::Read>(
-    reader: &mut crate::pcap::PcapReader<R>,
+    reader: &mut crate::pcap::CaptureReader<R>,
     options: &PrintOptions,
     out: &mut impl Write,
 ) -> crate::error::Result<u64> {
     use crate::error::Context;
-    let link_type = reader.link_type();
     let mut printed = 0u64;
     while options.count.is_none_or(|c| printed < c) {
         let Some(record) = reader.next_record()? else {
@@ -325,7 +326,7 @@ pub fn print_capture<R: std::io::Read>(
             out.write_all(separator.as_bytes())
                 .and_then(|()| hexdump(out, record.data))
         } else {
-            let dissection = crate::dissect::dissect(link_type, record.data);
+            let dissection = crate::dissect::dissect(record.link_type, record.data);
             let line = summary(&dissection, options.ports);
             if options.numbered {
                 writeln!(out, "{} {line}", record.index)

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use labnet::cli;
 use labnet::error::{Error, Result};
-use labnet::pcap::PcapReader;
+use labnet::pcap::CaptureReader;
 use labnet::present::{self, Ports, PrintOptions};
 
 #[derive(Parser)]
@@ -21,11 +21,11 @@ use labnet::present::{self, Ports, PrintOptions};
         webcapture -r hello.pcap                 one Scapy summary() line per packet\n  \
         webcapture -r hello.pcap -#              ... each with its index, as packets[N]\n  \
         webcapture -r hello.pcap --packet 3 --hexdump   Scapy's hexdump(packets[3])\n\n\
-        Not built yet: live capture (issue #6), filter expressions (issue #5), --show and\n\
-        pcapng (issue #4), --diagram (issue #7)."
+        Not built yet: live capture (issue #6), filter expressions (issue #5), --show\n\
+        (issue #4), --diagram (issue #7)."
 )]
 struct Args {
-    /// Read packets from this pcap file
+    /// Read packets from this pcap or pcapng file
     #[arg(short = 'r', value_name = "FILE")]
     read: Option<PathBuf>,
     /// Stop after COUNT packets
@@ -67,7 +67,7 @@ fn run(args: &Args) -> Result<()> {
             issue: 6,
         });
     };
-    let mut reader = PcapReader::open(path)?;
+    let mut reader = CaptureReader::open(path)?;
     let options = PrintOptions {
         count: args.count,
         packet: args.packet,

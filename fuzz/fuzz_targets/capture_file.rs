@@ -1,0 +1,19 @@
+//! Any bytes as a capture file: reading every record, dissecting and printing it must
+//! never panic, and never allocate beyond the reader's bounds.
+#![no_main]
+
+use labnet::dissect::dissect;
+use labnet::pcap::CaptureReader;
+use labnet::present::{hexdump, summary, Ports};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(mut reader) = CaptureReader::new(data, "fuzz") else {
+        return;
+    };
+    while let Ok(Some(record)) = reader.next_record() {
+        let dissection = dissect(record.link_type, record.data);
+        let _ = summary(&dissection, Ports::Numeric);
+        let _ = hexdump(&mut std::io::sink(), record.data);
+    }
+});

@@ -7,7 +7,7 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use labnet::testlab::{require_root, require_tool, tool_path, TestLab};
+use labnet::testlab::{require_root, require_tool, tool_path, unprivileged, TestLab};
 use serde_json::Value;
 
 const HELLO_PY: &str = "from flask import Flask\n\napp = Flask(__name__)\n\n@app.route(\"/\")\ndef hello():\n    return \"Hello, World!\"\n";
@@ -407,22 +407,8 @@ fn sigterm_stops_the_server_cleanly() {
 #[test]
 fn a_privileged_port_without_privileges_says_how_to_grant_them() {
     let test = "a_privileged_port_without_privileges_says_how_to_grant_them";
-    let root = labnet::privileges::has(labnet::privileges::Capability::SysAdmin);
-    if root && !require_tool(test, "setpriv") {
+    let Some(mut command) = unprivileged(test, tool_path("hello-server")) else {
         return;
-    }
-    let mut command = if root {
-        let mut c = Command::new("setpriv");
-        c.args([
-            "--reuid=65534",
-            "--regid=65534",
-            "--clear-groups",
-            "--inh-caps=-all",
-        ])
-        .arg(tool_path("hello-server"));
-        c
-    } else {
-        Command::new(tool_path("hello-server"))
     };
     let out = command.args(["--port", "80"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));

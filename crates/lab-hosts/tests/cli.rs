@@ -5,7 +5,7 @@
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use labnet::testlab::{in_ci, require_root, require_tool};
+use labnet::testlab::{in_ci, require_root, require_tool, unprivileged};
 
 const LAB_HOSTS: &str = env!("CARGO_BIN_EXE_lab-hosts");
 
@@ -382,24 +382,10 @@ fn a_namespace_lab_hosts_did_not_make_is_never_adopted_or_removed() {
 
 #[test]
 fn without_root_it_says_what_is_needed() {
-    let as_nobody = labnet::privileges::has(labnet::privileges::Capability::SysAdmin);
-    let out = if as_nobody {
-        if !require_tool("without_root_it_says_what_is_needed", "setpriv") {
-            return;
-        }
-        Command::new("setpriv")
-            .args([
-                "--reuid=65534",
-                "--regid=65534",
-                "--clear-groups",
-                LAB_HOSTS,
-                "up",
-            ])
-            .output()
-            .unwrap()
-    } else {
-        lab_hosts(&["up"])
+    let Some(mut command) = unprivileged("without_root_it_says_what_is_needed", LAB_HOSTS) else {
+        return;
     };
+    let out = command.arg("up").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert!(

@@ -57,6 +57,28 @@ pub fn require_tool(test: &str, program: &str) -> bool {
     )
 }
 
+/// A command that runs `program` without privileges: as nobody through setpriv when
+/// the tests run as root, directly otherwise. `None` (saying why) when setpriv is
+/// needed and missing.
+pub fn unprivileged(test: &str, program: impl AsRef<std::ffi::OsStr>) -> Option<Command> {
+    if !privileges::has(Capability::SysAdmin) {
+        return Some(Command::new(program));
+    }
+    if !require_tool(test, "setpriv") {
+        return None;
+    }
+    let mut command = Command::new("setpriv");
+    command
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "--inh-caps=-all",
+        ])
+        .arg(program);
+    Some(command)
+}
+
 /// A lab that exists for one test and is removed when dropped.
 pub struct TestLab {
     spec: LabSpec,

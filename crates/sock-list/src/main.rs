@@ -92,9 +92,13 @@ fn run(args: &Args) -> Result<()> {
         ipv6: !args.ipv4,
         which,
     };
-    let state = args.state.as_deref().map(state_name).transpose()?;
+    let state = args
+        .state
+        .as_deref()
+        .map(sockets::state_from_name)
+        .transpose()?;
     let Some(period) = args.watch else {
-        return show(args, &query, state.as_deref());
+        return show(args, &query, state);
     };
     if !(0.1..=3600.0).contains(&period) {
         return Err(Error::usage(
@@ -104,35 +108,9 @@ fn run(args: &Args) -> Result<()> {
     loop {
         // Home, clear screen: redraw in place like watch(1); Ctrl-C ends it.
         cli::output(write!(cli::stdout(), "\x1b[H\x1b[2J"))?;
-        show(args, &query, state.as_deref())?;
+        show(args, &query, state)?;
         std::thread::sleep(Duration::from_secs_f64(period));
     }
-}
-
-/// A --state value as netstat names it, or a usage error listing the names.
-fn state_name(text: &str) -> Result<String> {
-    const NAMES: [&str; 11] = [
-        "ESTABLISHED",
-        "SYN_SENT",
-        "SYN_RECV",
-        "FIN_WAIT1",
-        "FIN_WAIT2",
-        "TIME_WAIT",
-        "CLOSE",
-        "CLOSE_WAIT",
-        "LAST_ACK",
-        "LISTEN",
-        "CLOSING",
-    ];
-    let upper = text.to_ascii_uppercase().replace('-', "_");
-    NAMES
-        .iter()
-        .find(|n| **n == upper)
-        .map(|n| n.to_string())
-        .ok_or_else(|| {
-            Error::usage(format!("unknown state {text:?}"))
-                .hint(format!("states: {}", NAMES.join(" ")))
-        })
 }
 
 fn show(args: &Args, query: &Query, state: Option<&str>) -> Result<()> {

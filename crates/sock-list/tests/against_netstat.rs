@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-use labnet::testlab::{require_root, require_tool, TestLab};
+use labnet::testlab::{require_root, require_tool, unprivileged, TestLab};
 use serde_json::Value;
 
 const SOCK_LIST: &str = env!("CARGO_BIN_EXE_sock-list");
@@ -231,21 +231,9 @@ fn json_records_carry_owner_and_queues() {
 
 #[test]
 fn without_root_it_says_some_owners_are_hidden() {
-    let test = "without_root_it_says_some_owners_are_hidden";
-    if !require_tool(test, "setpriv") {
+    let Some(mut command) = unprivileged("without_root_it_says_some_owners_are_hidden", SOCK_LIST)
+    else {
         return;
-    }
-    let mut command = if labnet::privileges::has(labnet::privileges::Capability::SysAdmin) {
-        let mut c = Command::new("setpriv");
-        c.args([
-            "--reuid=65534",
-            "--regid=65534",
-            "--clear-groups",
-            SOCK_LIST,
-        ]);
-        c
-    } else {
-        Command::new(SOCK_LIST)
     };
     let out = command.args(["-lntp"]).output().unwrap();
     assert!(out.status.success());

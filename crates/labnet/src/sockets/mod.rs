@@ -44,6 +44,20 @@ const TCP_STATES: [&str; 12] = [
     "CLOSING",
 ];
 
+/// A state as netstat names it, from what a user typed (`listen`, `time-wait`), or a
+/// usage error that lists the names.
+pub fn state_from_name(text: &str) -> crate::Result<&'static str> {
+    let wanted = text.to_ascii_uppercase().replace('-', "_");
+    TCP_STATES[1..]
+        .iter()
+        .copied()
+        .find(|name| *name == wanted)
+        .ok_or_else(|| {
+            crate::Error::usage(format!("unknown state {text:?}"))
+                .hint(format!("states: {}", TCP_STATES[1..].join(" ")))
+        })
+}
+
 /// The transport protocol of a socket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

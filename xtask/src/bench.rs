@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 
 /// The benchmarks that exist, by name.
-const BENCHES: [&str; 3] = ["nic", "sockets", "server"];
+const BENCHES: [&str; 4] = ["nic", "sockets", "server", "read"];
 
 pub fn run(root: &Path, cargo: &str, which: &[String]) -> Result<()> {
     let selected: Vec<&str> = if which.is_empty() {
@@ -38,6 +38,7 @@ pub fn run(root: &Path, cargo: &str, which: &[String]) -> Result<()> {
             "nic" => nic(&bin)?,
             "sockets" => sockets(&bin)?,
             "server" => server(&bin)?,
+            "read" => read(&bin)?,
             _ => unreachable!("checked above"),
         }
     }
@@ -481,4 +482,187 @@ fn wrk_latency(report: &str, percentile: &str) -> String {
         .map(str::trim)
         .find_map(|l| l.strip_prefix(percentile).map(|v| v.trim().to_string()))
         .unwrap_or_else(|| "?".into())
+}
+
+/// The anchors of `bench read`.
+const READ_ANCHORS: &[super::Tool] = &[
+    super::Tool {
+        probe: super::Probe::Program("tcpdump"),
+        package: "tcpdump",
+    },
+    super::Tool {
+        probe: super::Probe::Program("tshark"),
+        package: "tshark",
+    },
+];
+
+/// webcapture -r vs tcpdump -nn -r vs tshark -r (and scapy on a slice): summary lines
+/// of a 1,000,000-packet pcap of HTTP conversations into /dev/null.
+fn read(bin: &Path) -> Result<()> {
+    super::ensure_tools(READ_ANCHORS, &[], true)?;
+    let dir = std::env::temp_dir().join("labnet-bench-read");
+    std::fs::create_dir_all(&dir)?;
+    let big = dir.join("big.pcap");
+    let slice = dir.join("slice.pcap");
+    write_http_pcap(&big, 100_000)?;
+    write_http_pcap(&slice, 10_000)?;
+    let packets = 1_000_000.0;
+    let time_once = |program: &Path, args: &[&std::ffi::OsStr]| -> Result<Duration> {
+        let start = Instant::now();
+        let status = Command::new(program)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()?;
+        if !status.success() {
+            bail!("{} failed ({status})", program.display());
+        }
+        Ok(start.elapsed())
+    };
+    let os = |s: &str| std::ffi::OsString::from(s);
+    let file = big.as_os_str().to_owned();
+    let ours = time_once(&bin.join("webcapture"), &[&os("-r"), &file])?;
+    let tcpdump = time_once(&which("tcpdump")?, &[&os("-nn"), &os("-r"), &file])?;
+    let tshark = time_once(&which("tshark")?, &[&os("-r"), &file])?;
+    let scapy_script = os("import sys\nfrom scapy.all import PcapReader\nfor p in PcapReader(sys.argv[1]): print(p.summary())\n");
+    let scapy = time_once(
+        &which("python3")?,
+        &[&os("-c"), &scapy_script, slice.as_os_str()],
+    )?;
+    let per_packet = |d: Duration, n: f64| d.as_secs_f64() * 1e6 / n;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "\nbench read: 1,000,000 packets (100,000 HTTP conversations of 10 packets), summary lines to /dev/null, one run");
+    let _ = writeln!(
+        out,
+        "  {:<30} {:>10} {:>12} {:>14}",
+        "command", "time", "per packet", "vs tcpdump"
+    );
+    for (name, time, n) in [
+        ("tcpdump -nn -r", tcpdump, packets),
+        ("webcapture -r", ours, packets),
+        ("tshark -r", tshark, packets),
+        ("scapy summary (100k slice)", scapy, 100_000.0),
+    ] {
+        let _ = writeln!(
+            out,
+            "  {:<30} {:>8.2} s {:>9.2} µs {:>13.2}x",
+            name,
+            time.as_secs_f64(),
+            per_packet(time, n),
+            per_packet(time, n) / per_packet(tcpdump, packets)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  goal: webcapture at most 0.33x tcpdump's time per packet (3x faster)"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// A reproducible pcap of `conversations` HTTP exchanges between the lab's hosts:
+/// handshake, request, ACK, response, ACK, FIN/ACK both ways, final ACK (10 packets).
+fn write_http_pcap(path: &Path, conversations: u32) -> Result<()> {
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    for word in [0xa1b2_c3d4u32, 0x0004_0002, 0, 0, 262_144, 1] {
+        out.write_all(&word.to_le_bytes())?;
+    }
+    let client = [192, 168, 56, 102];
+    let server = [192, 168, 56, 101];
+    let request =
+        b"GET / HTTP/1.1\r\nHost: 192.168.56.101:5000\r\nAccept-Encoding: identity\r\n\r\n";
+    let response = b"HTTP/1.1 200 OK\r\nServer: labnet-hello-server/0.1.0\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: 13\r\n\r\nHello, World!";
+    for n in 0..conversations {
+        // One conversation a second, from 2025-11-24.
+        let seconds = 1_764_000_000u32 + n;
+        let port = 32768 + (n % 28000) as u16;
+        // (from client?, flags, payload)
+        let steps: [(bool, u8, &[u8]); 10] = [
+            (true, 0x02, b""),
+            (false, 0x12, b""),
+            (true, 0x10, b""),
+            (true, 0x18, request),
+            (false, 0x10, b""),
+            (false, 0x18, response),
+            (true, 0x10, b""),
+            (true, 0x11, b""),
+            (false, 0x11, b""),
+            (true, 0x10, b""),
+        ];
+        for (i, (from_client, flags, payload)) in steps.iter().enumerate() {
+            let (src, dst, sport, dport) = if *from_client {
+                (client, server, port, 5000)
+            } else {
+                (server, client, 5000, port)
+            };
+            let frame = tcp_frame(
+                src,
+                dst,
+                sport,
+                dport,
+                *flags,
+                payload,
+                n.wrapping_mul(7) + i as u32,
+            );
+            for word in [
+                seconds,
+                (i as u32) * 100,
+                frame.len() as u32,
+                frame.len() as u32,
+            ] {
+                out.write_all(&word.to_le_bytes())?;
+            }
+            out.write_all(&frame)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn tcp_frame(
+    src: [u8; 4],
+    dst: [u8; 4],
+    sport: u16,
+    dport: u16,
+    flags: u8,
+    payload: &[u8],
+    id: u32,
+) -> Vec<u8> {
+    let mut frame = Vec::with_capacity(66 + payload.len());
+    let (mac_client, mac_server) = (
+        [8, 0, 0x27, 0xa8, 0x38, 0x66],
+        [8, 0, 0x27, 0xa8, 0x38, 0x65],
+    );
+    let (dst_mac, src_mac) = if src[3] == 102 {
+        (mac_server, mac_client)
+    } else {
+        (mac_client, mac_server)
+    };
+    frame.extend_from_slice(&dst_mac);
+    frame.extend_from_slice(&src_mac);
+    frame.extend_from_slice(&[0x08, 0x00]);
+    let total = (20 + 20 + payload.len()) as u16;
+    frame.extend_from_slice(&[
+        0x45,
+        0,
+        (total >> 8) as u8,
+        total as u8,
+        (id >> 8) as u8,
+        id as u8,
+        0x40,
+        0,
+        64,
+        6,
+        0,
+        0,
+    ]);
+    frame.extend_from_slice(&src);
+    frame.extend_from_slice(&dst);
+    frame.extend_from_slice(&sport.to_be_bytes());
+    frame.extend_from_slice(&dport.to_be_bytes());
+    frame.extend_from_slice(&id.to_be_bytes());
+    frame.extend_from_slice(&(id ^ 0x5555).to_be_bytes());
+    frame.extend_from_slice(&[0x50, flags, 0xfa, 0xf0, 0, 0, 0, 0]);
+    frame.extend_from_slice(payload);
+    frame
 }

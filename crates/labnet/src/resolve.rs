@@ -21,6 +21,13 @@ pub fn resolve(host: &str) -> Result<Vec<IpAddr>> {
     if !from_file.is_empty() {
         return Ok(from_file);
     }
+    // RFC 6761: "localhost" is the loopback, also on a bare system without /etc/hosts.
+    if host.eq_ignore_ascii_case("localhost") {
+        return Ok(vec![
+            IpAddr::from([127, 0, 0, 1]),
+            IpAddr::from(std::net::Ipv6Addr::LOCALHOST),
+        ]);
+    }
     match (host, 0).to_socket_addrs() {
         Ok(found) => {
             let mut addresses: Vec<IpAddr> = found.map(|a| a.ip()).collect();
@@ -88,6 +95,15 @@ mod tests {
             "comments are not names"
         );
         assert!(in_hosts_file(LAB_HOSTS, "flatbush").is_empty());
+    }
+
+    #[test]
+    fn localhost_is_the_loopback() {
+        let addresses = resolve("localhost").unwrap();
+        assert!(
+            addresses.iter().all(IpAddr::is_loopback) && !addresses.is_empty(),
+            "{addresses:?}"
+        );
     }
 
     #[test]

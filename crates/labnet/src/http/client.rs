@@ -185,9 +185,10 @@ struct Connection {
 }
 
 impl Connection {
-    /// Connects to the first address that answers.
+    /// Connects to the first address that answers; when none does, reports the failure
+    /// of the first (IPv4, the lab's) address.
     async fn open(addresses: &[IpAddr], target: &Target, timeout: Duration) -> Result<Connection> {
-        let mut last = None;
+        let mut first_failure = None;
         for ip in addresses {
             let remote = SocketAddr::new(*ip, target.port);
             let started = Instant::now();
@@ -210,11 +211,15 @@ impl Connection {
                         connect,
                     });
                 }
-                Ok(Err(error)) => last = Some(explain_connect(remote, target, &error)),
-                Err(_) => last = Some(explain_timeout(remote, timeout)),
+                Ok(Err(error)) => {
+                    first_failure.get_or_insert_with(|| explain_connect(remote, target, &error));
+                }
+                Err(_) => {
+                    first_failure.get_or_insert_with(|| explain_timeout(remote, timeout));
+                }
             }
         }
-        Err(last.unwrap_or_else(|| {
+        Err(first_failure.unwrap_or_else(|| {
             Error::failed(format!("no address to connect to for {}", target.host))
         }))
     }

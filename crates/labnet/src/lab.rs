@@ -463,12 +463,8 @@ fn wait_until_operational(namespaces: &mut Namespaces, spec: &LabSpec) {
     for host in &spec.hosts {
         let socket = &mut namespaces.get_mut(&host.netns).expect("opened").1;
         while std::time::Instant::now() < deadline {
-            let up = nics::read(socket)
-                .map(|table| {
-                    table
-                        .find(HOST_NIC)
-                        .is_some_and(|nic| nic.operstate_name() == "UP")
-                })
+            let up = nics::find(socket, HOST_NIC)
+                .map(|nic| nic.is_some_and(|nic| nic.operstate_name() == "UP"))
                 .unwrap_or(true);
             if up {
                 break;
@@ -495,9 +491,9 @@ fn ensure_veth(
     report: &mut UpReport,
 ) -> Result<()> {
     let index_a =
-        find_link(&mut namespaces.get_mut(a.netns).expect("opened").1, a.name)?.map(|l| l.index);
+        nics::find(&mut namespaces.get_mut(a.netns).expect("opened").1, a.name)?.map(|l| l.index);
     let index_b =
-        find_link(&mut namespaces.get_mut(b.netns).expect("opened").1, b.name)?.map(|l| l.index);
+        nics::find(&mut namespaces.get_mut(b.netns).expect("opened").1, b.name)?.map(|l| l.index);
     if index_a.is_none() || index_b.is_none() {
         // Deleting either end of a veth pair deletes both.
         for (end, index) in [(a, index_a), (b, index_b)] {
@@ -572,7 +568,7 @@ fn parse_mac(text: &str) -> Result<Vec<u8>> {
 
 fn ensure_bridge(namespaces: &mut Namespaces, switch: &str, report: &mut UpReport) -> Result<()> {
     let socket = &mut namespaces.get_mut(switch).expect("opened").1;
-    if find_link(socket, BRIDGE)?.is_none() {
+    if nics::find(socket, BRIDGE)?.is_none() {
         let mut link = LinkMessage::default();
         link.attributes = vec![
             LinkAttribute::IfName(BRIDGE.into()),
@@ -595,10 +591,10 @@ fn ensure_bridge(namespaces: &mut Namespaces, switch: &str, report: &mut UpRepor
 
 fn attach_to_bridge(socket: &mut RouteSocket, port: &str, report: &mut UpReport) -> Result<()> {
     let bridge =
-        find_link(socket, BRIDGE)?.ok_or_else(|| Error::failed("the lab's bridge vanished"))?;
-    let port_link = find_link(socket, port)?
+        nics::find(socket, BRIDGE)?.ok_or_else(|| Error::failed("the lab's bridge vanished"))?;
+    let port_link = nics::find(socket, port)?
         .ok_or_else(|| Error::failed(format!("switch port {port} vanished")))?;
-    if port_link.controller == Some(bridge.index) {
+    if port_link.master == Some(bridge.index) {
         return Ok(());
     }
     let mut message = LinkMessage::default();
@@ -613,41 +609,11 @@ fn attach_to_bridge(socket: &mut RouteSocket, port: &str, report: &mut UpReport)
     Ok(())
 }
 
-struct LinkState {
-    index: u32,
-    up: bool,
-    controller: Option<u32>,
-}
-
-fn find_link(socket: &mut RouteSocket, name: &str) -> Result<Option<LinkState>> {
-    let links = socket.dump(
-        RouteNetlinkMessage::GetLink(LinkMessage::default()),
-        "listing links",
-    )?;
-    Ok(links.into_iter().find_map(|message| {
-        let RouteNetlinkMessage::NewLink(link) = message else {
-            return None;
-        };
-        let named = link
-            .attributes
-            .iter()
-            .any(|a| matches!(a, LinkAttribute::IfName(n) if n == name));
-        named.then(|| LinkState {
-            index: link.header.index,
-            up: link.header.flags.contains(LinkFlags::Up),
-            controller: link.attributes.iter().find_map(|a| match a {
-                LinkAttribute::Controller(i) => Some(*i),
-                _ => None,
-            }),
-        })
-    }))
-}
-
 /// Sets a link administratively up; returns whether it was down.
 fn set_up(socket: &mut RouteSocket, name: &str) -> Result<bool> {
     let link =
-        find_link(socket, name)?.ok_or_else(|| Error::failed(format!("link {name} not found")))?;
-    if link.up {
+        nics::find(socket, name)?.ok_or_else(|| Error::failed(format!("link {name} not found")))?;
+    if link.is_up() {
         return Ok(false);
     }
     let mut message = LinkMessage::default();
@@ -670,7 +636,7 @@ fn add_address(
     prefix_len: u8,
     broadcast: Ipv4Addr,
 ) -> Result<bool> {
-    let link = find_link(socket, link_name)?
+    let link = nics::find(socket, link_name)?
         .ok_or_else(|| Error::failed(format!("link {link_name} not found")))?;
     let mut message = AddressMessage::default();
     message.header.index = link.index;

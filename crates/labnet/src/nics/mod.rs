@@ -250,6 +250,14 @@ pub fn read_with(socket: &mut RouteSocket, dump: LinkDump, stats: bool) -> Resul
     Ok(NicTable { nics, netns_names })
 }
 
+/// One NIC by name, from a dump of the links only (no addresses, no counters): what
+/// code that configures links needs, cheaply.
+pub fn find(socket: &mut RouteSocket, name: &str) -> Result<Option<Nic>> {
+    Ok(dump_links(socket, AddressFamily::Unspec, false)?
+        .into_iter()
+        .find(|nic| nic.name == name))
+}
+
 fn dump_links(socket: &mut RouteSocket, family: AddressFamily, stats: bool) -> Result<Vec<Nic>> {
     let mut request = LinkMessage::default();
     request.header.interface_family = family;

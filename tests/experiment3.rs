@@ -4,10 +4,9 @@
 //! error), then `webcapture -r` against scapy's `summary()` and `hexdump()` of the
 //! same file, packet by packet.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use labnet::testlab::{require_root, require_tool, tool_path, TestLab};
+use labnet::testlab::{require_root, require_tool, tool_path, Tcpdump, TestLab};
 
 const SCAPY_SUMMARIES: &str =
     "import sys\nfrom scapy.all import rdpcap\nfor p in rdpcap(sys.argv[1]): print(p.summary())\n";
@@ -41,97 +40,30 @@ fn webcapture(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// tcpdump, started by a test: stopped by its PID when dropped, also when the test fails.
-struct Tcpdump(std::process::Child);
-
-impl Tcpdump {
-    /// SIGINT: tcpdump writes out what it has, prints its counts and exits.
-    fn interrupt(&self) {
-        let _ = nix::sys::signal::kill(
-            nix::unistd::Pid::from_raw(self.0.id() as i32),
-            nix::sys::signal::Signal::SIGINT,
-        );
-    }
-}
-
-impl Drop for Tcpdump {
-    fn drop(&mut self) {
-        self.interrupt();
-        std::thread::sleep(std::time::Duration::from_millis(200));
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// Captures the lab's traffic on `interface` of brooklyn into a pcap file with tcpdump.
 fn capture_lab_traffic(lab: &TestLab, interface: &str, file: &std::path::Path) {
-    let mut tcpdump = Tcpdump(
-        lab.command("brooklyn", "tcpdump")
-            .args(["-i", interface, "-U", "--immediate-mode", "-w"])
-            .arg(file)
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let mut stderr = BufReader::new(tcpdump.0.stderr.take().unwrap());
-    // tcpdump may first say which link type it uses (`-i any`: LINUX_SLL2).
-    let mut line = String::new();
-    while !line.contains("listening on") {
-        line.clear();
-        assert!(
-            stderr.read_line(&mut line).unwrap() > 0,
-            "tcpdump ended before capturing"
-        );
-    }
-    assert!(
-        line.contains(&format!("listening on {interface}")),
-        "tcpdump: {line}"
-    );
-    let run = |host: &str, program: &str, args: &[&str]| {
-        let status = lab
-            .command(host, program)
-            .args(args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .unwrap();
-        assert!(status.success(), "{program} {args:?} on {host}");
-    };
-    let mut server = lab
-        .command("brooklyn", tool_path("hello-server"))
-        .args(["--host", "::", "--quiet"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut banner = String::new();
-    BufReader::new(server.stderr.as_mut().unwrap())
-        .read_line(&mut banner)
-        .unwrap();
-    run("midwood", "ping", &["-c1", "-W2", "192.168.56.101"]);
-    run("midwood", "ping", &["-6", "-c1", "-W2", "fd00:56::101"]);
-    run(
+    let tcpdump = Tcpdump::start(lab, "brooklyn", interface, file);
+    let server = lab.hello_server("brooklyn", &["--host", "::"]);
+    lab.run("midwood", "ping", &["-c1", "-W2", "192.168.56.101"]);
+    lab.run("midwood", "ping", &["-6", "-c1", "-W2", "fd00:56::101"]);
+    lab.run(
         "midwood",
-        tool_path("hello-client").to_str().unwrap(),
+        tool_path("hello-client"),
         &["192.168.56.101:5000"],
     );
-    run(
+    lab.run(
         "midwood",
-        tool_path("hello-client").to_str().unwrap(),
+        tool_path("hello-client"),
         &["[fd00:56::101]:5000"],
     );
-    run(
+    lab.run(
         "midwood",
         "python3",
         &["-c", "import socket,time\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.sendto(b'knock',('192.168.56.101',9999))\ntime.sleep(0.3)"],
     );
     std::thread::sleep(std::time::Duration::from_millis(300));
-    let _ = server.kill();
-    let _ = server.wait();
-    tcpdump.interrupt();
-    let mut report = String::new();
-    std::io::Read::read_to_string(&mut stderr, &mut report).unwrap();
-    tcpdump.0.wait().unwrap();
-    assert!(report.contains("packets captured"), "tcpdump: {report}");
+    drop(server);
+    let report = tcpdump.finish();
     let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
     assert!(
         size > 24 * 20,

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 
 /// The benchmarks that exist, by name.
-const BENCHES: [&str; 4] = ["nic", "sockets", "server", "read"];
+const BENCHES: [&str; 5] = ["nic", "sockets", "server", "read", "filter"];
 
 pub fn run(root: &Path, cargo: &str, which: &[String]) -> Result<()> {
     let selected: Vec<&str> = if which.is_empty() {
@@ -39,6 +39,7 @@ pub fn run(root: &Path, cargo: &str, which: &[String]) -> Result<()> {
             "sockets" => sockets(&bin)?,
             "server" => server(&bin)?,
             "read" => read(&bin)?,
+            "filter" => filter(&bin)?,
             _ => unreachable!("checked above"),
         }
     }
@@ -555,6 +556,51 @@ fn read(bin: &Path) -> Result<()> {
     let _ = writeln!(
         out,
         "  goal: webcapture at most 0.33x tcpdump's time per packet (3x faster)"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// webcapture -r -w vs tcpdump -r -w with a filter: the 1,000,000-packet pcap, the
+/// selected packets written to /dev/null, for expressions that select all, some and
+/// none of the packets.
+fn filter(bin: &Path) -> Result<()> {
+    super::ensure_tools(&READ_ANCHORS[..1], &[], true)?;
+    let dir = std::env::temp_dir().join("labnet-bench-filter");
+    std::fs::create_dir_all(&dir)?;
+    let big = dir.join("big.pcap");
+    write_http_pcap(&big, 100_000)?;
+    let file = big.to_str().context("temporary path is UTF-8")?;
+    let tcpdump = which("tcpdump")?;
+    let mut rows = Vec::new();
+    for expression in [
+        "tcp port 5000",
+        "host 192.168.56.101 and tcp[tcpflags] & tcp-syn != 0",
+        "port 80 or port 443",
+        "ip6 or arp",
+    ] {
+        let theirs = median_time(&tcpdump, &["-r", file, "-w", "/dev/null", expression], 3)?;
+        let ours = median_time(
+            &bin.join("webcapture"),
+            &["-r", file, "-w", "/dev/null", expression],
+            3,
+        )?;
+        rows.push(Row {
+            what: format!("tcpdump -r -w /dev/null '{expression}'"),
+            time: theirs,
+            ratio: None,
+            goal: "",
+        });
+        rows.push(Row {
+            what: "  webcapture, the same".into(),
+            time: ours,
+            ratio: Some(ours.as_secs_f64() / theirs.as_secs_f64()),
+            goal: "<= 0.50",
+        });
+    }
+    print_table(
+        "bench filter: 1,000,000 packets, selected ones written to /dev/null (median of 3)",
+        &rows,
     );
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())

@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod dissect;
 pub mod error;
+pub mod filter;
 pub mod http;
 pub mod lab;
 pub mod netlink;
@@ -16,6 +17,7 @@ pub mod pcap;
 pub mod present;
 pub mod privileges;
 pub mod resolve;
+pub mod services;
 pub mod sockets;
 #[cfg(feature = "test-support")]
 pub mod testlab;

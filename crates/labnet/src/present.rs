@@ -1,9 +1,7 @@
 //! Printing a dissected packet the way Scapy prints it: `summary()` lines and
 //! `hexdump()`. Functions of a [`Dissection`] and the packet's bytes; they never parse.
 
-use std::collections::HashMap;
 use std::io::{self, Write};
-use std::sync::OnceLock;
 
 use crate::dissect::{Dissection, Kind};
 use crate::nics::format_mac;
@@ -160,35 +158,10 @@ fn tcp_flags(flags: u16) -> String {
 }
 
 fn port_name(port: u16, protocol: &str, ports: Ports) -> String {
-    if ports == Ports::Named {
-        if let Some(name) = services().get(&(port, protocol.to_string())) {
-            return name.clone();
-        }
+    match (ports, crate::services::name(port, protocol)) {
+        (Ports::Named, Some(name)) => name.to_string(),
+        _ => port.to_string(),
     }
-    port.to_string()
-}
-
-/// /etc/services, read once: (port, protocol) -> first name, as Scapy loads it.
-fn services() -> &'static HashMap<(u16, String), String> {
-    static SERVICES: OnceLock<HashMap<(u16, String), String>> = OnceLock::new();
-    SERVICES.get_or_init(|| {
-        let text = std::fs::read_to_string("/etc/services").unwrap_or_default();
-        let mut map = HashMap::new();
-        for line in text.lines() {
-            let mut fields = line.split('#').next().unwrap_or("").split_whitespace();
-            let (Some(name), Some(port_protocol)) = (fields.next(), fields.next()) else {
-                continue;
-            };
-            let Some((port, protocol)) = port_protocol.split_once('/') else {
-                continue;
-            };
-            if let Ok(port) = port.parse::<u16>() {
-                map.entry((port, protocol.to_string()))
-                    .or_insert_with(|| name.to_string());
-            }
-        }
-        map
-    })
 }
 
 fn arp_op_name(op: u16) -> String {
@@ -304,12 +277,20 @@ pub struct PrintOptions {
     /// Print Scapy's hexdump of each packet instead of its summary line.
     pub hexdump: bool,
     pub ports: Ports,
+    /// Print each selected packet (off when writing a file, as tcpdump -w).
+    pub print: bool,
 }
 
-/// Prints every selected record of a capture file; returns how many were printed.
+/// Where selected records go besides the printer (`-w FILE`).
+pub type SaveRecord<'a> = dyn FnMut(&crate::pcap::Record) -> crate::error::Result<()> + 'a;
+
+/// Prints (and hands to `save`) every record of a capture file that `filter` and the
+/// options select; returns how many were selected.
 pub fn print_capture<R: std::io::Read>(
     reader: &mut crate::pcap::CaptureReader<R>,
     options: &PrintOptions,
+    mut filter: Option<&mut crate::filter::LinkFilters>,
+    mut save: Option<&mut SaveRecord>,
     out: &mut impl Write,
 ) -> crate::error::Result<u64> {
     use crate::error::Context;
@@ -319,6 +300,21 @@ pub fn print_capture<R: std::io::Read>(
             break;
         };
         if options.packet.is_some_and(|wanted| wanted != record.index) {
+            continue;
+        }
+        if let Some(filter) = filter.as_deref_mut() {
+            if !filter.matches(record.link_type, record.data, record.original_length)? {
+                continue;
+            }
+        }
+        if let Some(save) = save.as_deref_mut() {
+            save(&record)?;
+        }
+        if !options.print {
+            printed += 1;
+            if options.packet.is_some() {
+                break;
+            }
             continue;
         }
         let written = if options.hexdump {

@@ -174,3 +174,111 @@ pub fn tool_path(name: &str) -> std::path::PathBuf {
     );
     path
 }
+
+/// tcpdump writing a capture on a lab host, started by a test and stopped by its PID
+/// when dropped (also when the test fails), so no capture outlives its test.
+pub struct Tcpdump {
+    child: std::process::Child,
+    stderr: std::io::BufReader<std::process::ChildStderr>,
+}
+
+impl Tcpdump {
+    /// Starts `tcpdump -i INTERFACE -w FILE` on `host` and returns once it listens.
+    pub fn start(lab: &TestLab, host: &str, interface: &str, file: &std::path::Path) -> Tcpdump {
+        use std::io::BufRead;
+        let mut child = lab
+            .command(host, "tcpdump")
+            .args(["-i", interface, "-U", "--immediate-mode", "-w"])
+            .arg(file)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("tcpdump starts");
+        let stderr = std::io::BufReader::new(child.stderr.take().expect("piped"));
+        let mut tcpdump = Tcpdump { child, stderr };
+        // tcpdump may first say which link type it uses (`-i any`: LINUX_SLL2).
+        let mut line = String::new();
+        while !line.contains("listening on") {
+            line.clear();
+            let read = tcpdump.stderr.read_line(&mut line).unwrap_or(0);
+            assert!(read > 0, "tcpdump -i {interface} ended before capturing");
+        }
+        assert!(
+            line.contains(&format!("listening on {interface}")),
+            "tcpdump: {line}"
+        );
+        tcpdump
+    }
+
+    fn interrupt(&self) {
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(self.child.id() as i32),
+            nix::sys::signal::Signal::SIGINT,
+        );
+    }
+
+    /// SIGINT: tcpdump writes out what it has and exits; returns its closing report.
+    pub fn finish(mut self) -> String {
+        self.interrupt();
+        let mut report = String::new();
+        let _ = std::io::Read::read_to_string(&mut self.stderr, &mut report);
+        let _ = self.child.wait();
+        assert!(report.contains("packets captured"), "tcpdump: {report}");
+        report
+    }
+}
+
+impl Drop for Tcpdump {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            self.interrupt();
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+impl TestLab {
+    /// Runs a program on a lab host to completion, output discarded; panics on failure.
+    pub fn run(&self, host: &str, program: impl AsRef<std::ffi::OsStr>, args: &[&str]) {
+        let program = program.as_ref();
+        let status = self
+            .command(host, program)
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .expect("the program starts");
+        assert!(status.success(), "{program:?} {args:?} on {host}: {status}");
+    }
+
+    /// Starts `hello-server` on `host` with `args` and returns once it listens; the
+    /// guard kills it by PID.
+    pub fn hello_server(&self, host: &str, args: &[&str]) -> ChildGuard {
+        use std::io::BufRead;
+        let mut child = self
+            .command(host, tool_path("hello-server"))
+            .args(args)
+            .arg("--quiet")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("hello-server starts");
+        let mut banner = String::new();
+        std::io::BufReader::new(child.stderr.as_mut().expect("piped"))
+            .read_line(&mut banner)
+            .expect("hello-server prints its banner");
+        ChildGuard(child)
+    }
+}
+
+/// A child process a test started: killed by its PID when dropped.
+pub struct ChildGuard(pub std::process::Child);
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}

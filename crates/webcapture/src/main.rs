@@ -1,33 +1,47 @@
 //! webcapture: the handout's Scapy sessions (Experiments 3 and 4). Reading captures
-//! (`-r`) with Scapy's summary and hexdump works; filters (issue #5), live capture
-//! (issue #6), `--show` and the diagram (issues #4, #7) are not built yet and say so.
-//! Argument parsing and printing only; the logic is `labnet::pcap`, `dissect`, `present`.
+//! (`-r`) with Scapy's summary and hexdump, pcap filter expressions compiled by labnet,
+//! `-w` to write the selected packets. Live capture (issue #6), `--show` and the diagram
+//! (issues #4, #7) are not built yet and say so.
+//! Argument parsing and printing only; the logic is `labnet::pcap`, `filter`, `present`.
 
-use std::io::Write;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
 use labnet::cli;
-use labnet::error::{Error, Result};
-use labnet::pcap::CaptureReader;
+use labnet::error::{Context, Error, Result};
+use labnet::filter::{Filter, LinkFilters, LinkType};
+use labnet::pcap::{CaptureReader, CaptureWriter, Record, WriteFormat, MAX_RECORD};
 use labnet::present::{self, Ports, PrintOptions};
 
 #[derive(Parser)]
 #[command(
     version,
-    about = "Read captures with Scapy's summary and hexdump (live capture and filters: not yet)",
+    about = "Read captures with Scapy's summary and hexdump, filtered like tcpdump",
     after_help = "Examples:\n  \
         webcapture -r hello.pcap                 one Scapy summary() line per packet\n  \
+        webcapture -r hello.pcap tcp port 5000   ... only the packets of port 5000\n  \
         webcapture -r hello.pcap -#              ... each with its index, as packets[N]\n  \
-        webcapture -r hello.pcap --packet 3 --hexdump   Scapy's hexdump(packets[3])\n\n\
-        Not built yet: live capture (issue #6), filter expressions (issue #5), --show\n\
-        (issue #4), --diagram (issue #7)."
+        webcapture -r hello.pcap --packet 3 --hexdump   Scapy's hexdump(packets[3])\n  \
+        webcapture -r big.pcap -w web.pcap port 80      write the selected packets\n  \
+        webcapture --dump-filter tcp port 80     the BPF program, as tcpdump -d\n\n\
+        Not built yet: live capture (issue #6), --show (issue #4), --diagram (issue #7)."
 )]
 struct Args {
     /// Read packets from this pcap or pcapng file
     #[arg(short = 'r', value_name = "FILE")]
     read: Option<PathBuf>,
+    /// Write the selected packets to this file (`-` for stdout) instead of printing them
+    #[arg(short = 'w', value_name = "FILE")]
+    write: Option<PathBuf>,
+    /// Write pcapng (nanosecond timestamps) instead of pcap
+    #[arg(long)]
+    pcapng: bool,
+    /// Print the packets even while writing them with -w
+    #[arg(long)]
+    print: bool,
     /// Stop after COUNT packets
     #[arg(short = 'c', value_name = "COUNT")]
     count: Option<u64>,
@@ -43,7 +57,10 @@ struct Args {
     /// Port numbers instead of /etc/services names
     #[arg(short = 'n')]
     numeric: bool,
-    /// A pcap filter expression (not supported yet: issue #5)
+    /// Print the filter's BPF program as `tcpdump -d` does, and exit
+    #[arg(long)]
+    dump_filter: bool,
+    /// A pcap filter expression, as tcpdump's (e.g. tcp port 5000)
     #[arg(trailing_var_arg = true, value_name = "FILTER")]
     filter: Vec<String>,
 }
@@ -54,18 +71,22 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<()> {
-    if !args.filter.is_empty() {
-        return Err(Error::usage(format!(
-            "filter expressions are not supported yet (issue #5): {:?}",
-            args.filter.join(" ")
-        ))
-        .hint("read the whole file now; filter with tcpdump -r FILE -w OUT 'EXPR' meanwhile"));
+    let expression = args.filter.join(" ");
+    if args.dump_filter {
+        return dump_filter(args, &expression);
     }
     let Some(path) = &args.read else {
         return Err(Error::NotImplemented {
             tool: "live capture in webcapture".into(),
             issue: 6,
         });
+    };
+    let mut filter = if expression.trim().is_empty() {
+        None
+    } else {
+        // Compile first: a bad expression is reported before anything is opened.
+        Filter::compile(&expression, LinkType::Ethernet)?;
+        Some(LinkFilters::new(&expression))
     };
     let mut reader = CaptureReader::open(path)?;
     let options = PrintOptions {
@@ -78,15 +99,106 @@ fn run(args: &Args) -> Result<()> {
         } else {
             Ports::Named
         },
+        print: args.write.is_none() || args.print,
     };
     let mut out = cli::stdout();
-    let printed = present::print_capture(&mut reader, &options, &mut out)?;
+    // The output file is opened at the first selected packet, whose link type it takes.
+    let mut output: Option<CaptureWriter<Box<dyn Write>>> = None;
+    let mut save = |record: &Record| -> Result<()> {
+        let target = args.write.as_ref().expect("only called with -w");
+        if output.is_none() {
+            output = Some(open_output(target, record.link_type, args.pcapng)?);
+        }
+        let writer = output.as_mut().expect("just opened");
+        if record.link_type != writer.link_type() {
+            return Err(Error::failed(format!(
+                "packet {} has link type {}, and {} already holds link type {}: a pcap file has one",
+                record.index,
+                record.link_type,
+                target.display(),
+                writer.link_type()
+            ))
+            .hint("write pcapng (--pcapng), or select one interface's packets"));
+        }
+        writer
+            .write(
+                record.seconds,
+                record.nanoseconds,
+                record.original_length,
+                record.data,
+            )
+            .context(|| format!("writing {}", target.display()))
+    };
+    let save_ref: Option<&mut present::SaveRecord> = match args.write {
+        Some(_) => Some(&mut save),
+        None => None,
+    };
+    let selected =
+        present::print_capture(&mut reader, &options, filter.as_mut(), save_ref, &mut out)?;
+    if let Some(target) = &args.write {
+        match output.as_mut() {
+            Some(writer) => writer
+                .flush()
+                .context(|| format!("writing {}", target.display()))?,
+            // Nothing selected: still leave a valid (empty) file, as tcpdump -w does.
+            None => {
+                let mut writer =
+                    open_output(target, labnet::pcap::linktype::ETHERNET, args.pcapng)?;
+                writer
+                    .flush()
+                    .context(|| format!("writing {}", target.display()))?;
+            }
+        }
+    }
     cli::output(out.flush())?;
-    if let (Some(wanted), 0) = (args.packet, printed) {
+    if let (Some(wanted), 0) = (args.packet, selected) {
         return Err(Error::failed(format!(
-            "{} has no packet {wanted} (packets are numbered from 0)",
-            path.display()
+            "{} has no packet {wanted}{} (packets are numbered from 0)",
+            path.display(),
+            if filter.is_some() {
+                " that matches the filter"
+            } else {
+                ""
+            }
         )));
     }
     Ok(())
+}
+
+fn open_output(
+    target: &PathBuf,
+    link_type: u32,
+    pcapng: bool,
+) -> Result<CaptureWriter<Box<dyn Write>>> {
+    let sink: Box<dyn Write> = if target.as_os_str() == "-" {
+        Box::new(BufWriter::with_capacity(256 * 1024, io::stdout()))
+    } else {
+        let file = File::create(target).context(|| format!("creating {}", target.display()))?;
+        Box::new(BufWriter::with_capacity(256 * 1024, file))
+    };
+    let format = if pcapng {
+        WriteFormat::PcapNg
+    } else {
+        WriteFormat::Pcap
+    };
+    CaptureWriter::new(sink, format, link_type, MAX_RECORD, None)
+        .context(|| format!("writing {}", target.display()))
+}
+
+fn dump_filter(args: &Args, expression: &str) -> Result<()> {
+    let link_type = match &args.read {
+        Some(path) => match CaptureReader::open(path)?.next_record()? {
+            Some(record) => record.link_type,
+            None => labnet::pcap::linktype::ETHERNET,
+        },
+        None => labnet::pcap::linktype::ETHERNET,
+    };
+    let link = LinkType::from_pcap(link_type)
+        .ok_or_else(|| Error::usage(format!("cannot filter packets of link type {link_type}")))?;
+    let filter = Filter::compile(expression, link)?;
+    let mut out = cli::stdout();
+    cli::output(
+        out.write_all(filter.listing().as_bytes())
+            .and_then(|()| out.flush()),
+    )
 }

@@ -1,4 +1,4 @@
-//! Reading capture files, pcap and pcapng, streaming: one record at a time into one
+//! Capture files, pcap and pcapng. Reading is streaming: one record at a time into one
 //! reused buffer, so memory stays flat whatever the file's size.
 //!
 //! Hand-written rather than taken from pcap-file 2.0 because that crate rejects every
@@ -9,6 +9,10 @@
 //! and simple packet blocks). Hostile input gets a clear error naming the record and its
 //! byte offset, never a panic or an unbounded allocation.
 
+mod write;
+
+pub use write::{CaptureWriter, WriteFormat};
+
 use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::Path;
@@ -18,7 +22,7 @@ use crate::error::{Context, Error, Result};
 /// The largest record accepted: tcpdump's default snap length.
 pub const MAX_RECORD: u32 = 262_144;
 
-const MAGIC_MICROS: u32 = 0xa1b2_c3d4;
+pub(crate) const MAGIC_MICROS: u32 = 0xa1b2_c3d4;
 const MAGIC_NANOS: u32 = 0xa1b2_3c4d;
 const MAGIC_PCAPNG: u32 = 0x0a0d_0d0a;
 

@@ -1,0 +1,767 @@
+//! Classic BPF: the instruction set the kernel runs for SO_ATTACH_FILTER, the layout of
+//! a predicate tree into a program (with the jump threading and load elision that keep
+//! programs short), the interpreter `webcapture -r` runs, and the `tcpdump -d` listing.
+//!
+//! Hand-written: no maintained crate compiles to classic BPF (the `bpf`/`pcap` crates
+//! wrap libpcap, which the static binaries must not need), and the interpreter is the
+//! kernel's semantics in a hundred lines (loads past the captured bytes and division by
+//! zero reject the packet).
+
+use std::collections::HashMap;
+
+/// One classic BPF instruction, laid out as the kernel's `struct sock_filter`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(C)]
+pub struct Insn {
+    pub code: u16,
+    pub jt: u8,
+    pub jf: u8,
+    pub k: u32,
+}
+
+// Instruction classes, sizes, modes and operations (linux/bpf_common.h).
+pub const LD: u16 = 0x00;
+pub const LDX: u16 = 0x01;
+pub const ST: u16 = 0x02;
+pub const ALU: u16 = 0x04;
+pub const JMP: u16 = 0x05;
+pub const RET: u16 = 0x06;
+pub const MISC: u16 = 0x07;
+pub const W: u16 = 0x00;
+pub const H: u16 = 0x08;
+pub const B: u16 = 0x10;
+pub const IMM: u16 = 0x00;
+pub const ABS: u16 = 0x20;
+pub const IND: u16 = 0x40;
+pub const MEM: u16 = 0x60;
+pub const LEN: u16 = 0x80;
+pub const MSH: u16 = 0xa0;
+pub const ADD: u16 = 0x00;
+pub const SUB: u16 = 0x10;
+pub const MUL: u16 = 0x20;
+pub const DIV: u16 = 0x30;
+pub const OR: u16 = 0x40;
+pub const AND: u16 = 0x50;
+pub const LSH: u16 = 0x60;
+pub const RSH: u16 = 0x70;
+pub const NEG: u16 = 0x80;
+pub const MOD: u16 = 0x90;
+pub const XOR: u16 = 0xa0;
+pub const JEQ: u16 = 0x10;
+pub const JGT: u16 = 0x20;
+pub const JGE: u16 = 0x30;
+pub const JSET: u16 = 0x40;
+/// Operand source: the constant `k` or the X register.
+pub const K: u16 = 0x00;
+pub const X: u16 = 0x08;
+pub const TAX: u16 = 0x00;
+pub const TXA: u16 = 0x80;
+/// The scratch memory words a program may use.
+pub const MEMWORDS: u32 = 16;
+/// The longest program the kernel accepts (BPF_MAXINSNS).
+pub const MAX_INSNS: usize = 4096;
+
+impl Insn {
+    pub const fn stmt(code: u16, k: u32) -> Insn {
+        Insn {
+            code,
+            jt: 0,
+            jf: 0,
+            k,
+        }
+    }
+}
+
+/// A conditional jump's test: `A op operand`, where the operand is `k` or X.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Test {
+    /// Statements that compute A (and maybe X) from the packet alone.
+    pub stmts: Vec<Insn>,
+    /// JEQ, JGT, JGE or JSET, or-ed with K or X.
+    pub jump: u16,
+    pub k: u32,
+}
+
+/// A filter before layout: tests combined with and, or and not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pred {
+    Const(bool),
+    Test(Test),
+    And(Box<Pred>, Box<Pred>),
+    Or(Box<Pred>, Box<Pred>),
+    Not(Box<Pred>),
+}
+
+impl Pred {
+    pub fn and(self, other: Pred) -> Pred {
+        match (self, other) {
+            (Pred::Const(true), p) | (p, Pred::Const(true)) => p,
+            (Pred::Const(false), _) => Pred::Const(false),
+            (a, b) => Pred::And(Box::new(a), Box::new(b)),
+        }
+    }
+
+    pub fn or(self, other: Pred) -> Pred {
+        match (self, other) {
+            (Pred::Const(false), p) | (p, Pred::Const(false)) => p,
+            (Pred::Const(true), _) => Pred::Const(true),
+            (a, b) => Pred::Or(Box::new(a), Box::new(b)),
+        }
+    }
+
+    #[allow(clippy::should_implement_trait)]
+    pub fn not(self) -> Pred {
+        match self {
+            Pred::Const(value) => Pred::Const(!value),
+            Pred::Not(inner) => *inner,
+            p => Pred::Not(Box::new(p)),
+        }
+    }
+
+    /// `A op k` after `stmts`.
+    pub fn test(stmts: Vec<Insn>, jump: u16, k: u32) -> Pred {
+        Pred::Test(Test { stmts, jump, k })
+    }
+}
+
+/// What is known about a test's value on one path through the program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Known {
+    /// A equals this value.
+    Equals(u32),
+    /// `A jump k` had this outcome.
+    Outcome(u16, u32, bool),
+}
+
+type Facts = Vec<(Vec<Insn>, Known)>;
+
+fn decide(facts: &Facts, test: &Test) -> Option<bool> {
+    if test.jump & X != 0 {
+        return None;
+    }
+    for (stmts, known) in facts {
+        if *stmts != test.stmts {
+            continue;
+        }
+        match *known {
+            Known::Equals(value) => return Some(apply_jump(test.jump, value, test.k)),
+            Known::Outcome(jump, k, outcome) if jump == test.jump && k == test.k => {
+                return Some(outcome)
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn learn(facts: &Facts, test: &Test, outcome: bool) -> Facts {
+    let mut learned = facts.clone();
+    if test.jump & X == 0 {
+        let known = if test.jump == JMP | JEQ && outcome {
+            Known::Equals(test.k)
+        } else {
+            Known::Outcome(test.jump, test.k, outcome)
+        };
+        learned.push((test.stmts.clone(), known));
+    }
+    learned
+}
+
+/// Facts that hold on both of two paths; `None` is a path never taken.
+fn meet(a: Option<Facts>, b: Option<Facts>) -> Option<Facts> {
+    match (a, b) {
+        (None, other) | (other, None) => other,
+        (Some(a), Some(b)) => Some(a.into_iter().filter(|fact| b.contains(fact)).collect()),
+    }
+}
+
+fn apply_jump(jump: u16, a: u32, operand: u32) -> bool {
+    match jump & 0xf0 {
+        JEQ => a == operand,
+        JGT => a > operand,
+        JGE => a >= operand,
+        _ => a & operand != 0,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Target {
+    Block(usize),
+    Accept,
+    Reject,
+}
+
+struct Block {
+    test: Test,
+    /// What holds on every path into the block, when it was placed.
+    facts: Facts,
+    jt: usize,
+    jf: usize,
+}
+
+/// Lays a predicate out as blocks joined by labels, deciding on the way every test whose
+/// outcome an earlier test on the same path already fixed.
+struct Layout {
+    blocks: Vec<Block>,
+    /// Label -> what it stands for; labels bind to targets or to other labels.
+    labels: Vec<Option<Binding>>,
+}
+
+#[derive(Clone, Copy)]
+enum Binding {
+    Target(Target),
+    Label(usize),
+}
+
+struct Exits {
+    entry: usize,
+    when_true: Option<Facts>,
+    when_false: Option<Facts>,
+}
+
+impl Layout {
+    fn label(&mut self, binding: Option<Binding>) -> usize {
+        self.labels.push(binding);
+        self.labels.len() - 1
+    }
+
+    fn resolve(&self, mut label: usize) -> Target {
+        loop {
+            match self.labels[label] {
+                Some(Binding::Target(target)) => return target,
+                Some(Binding::Label(next)) => label = next,
+                None => return Target::Reject,
+            }
+        }
+    }
+
+    fn place(&mut self, pred: &Pred, t: usize, f: usize, facts: Facts) -> Exits {
+        match pred {
+            Pred::Const(true) => Exits {
+                entry: t,
+                when_true: Some(facts),
+                when_false: None,
+            },
+            Pred::Const(false) => Exits {
+                entry: f,
+                when_true: None,
+                when_false: Some(facts),
+            },
+            Pred::Test(test) => match decide(&facts, test) {
+                Some(true) => Exits {
+                    entry: t,
+                    when_true: Some(facts),
+                    when_false: None,
+                },
+                Some(false) => Exits {
+                    entry: f,
+                    when_true: None,
+                    when_false: Some(facts),
+                },
+                None => {
+                    self.blocks.push(Block {
+                        test: test.clone(),
+                        facts: facts.clone(),
+                        jt: t,
+                        jf: f,
+                    });
+                    let entry =
+                        self.label(Some(Binding::Target(Target::Block(self.blocks.len() - 1))));
+                    Exits {
+                        entry,
+                        when_true: Some(learn(&facts, test, true)),
+                        when_false: Some(learn(&facts, test, false)),
+                    }
+                }
+            },
+            Pred::Not(inner) => {
+                let exits = self.place(inner, f, t, facts);
+                Exits {
+                    entry: exits.entry,
+                    when_true: exits.when_false,
+                    when_false: exits.when_true,
+                }
+            }
+            Pred::And(left, right) => {
+                let middle = self.label(None);
+                let first = self.place(left, middle, f, facts);
+                let Some(facts) = first.when_true else {
+                    return first;
+                };
+                let second = self.place(right, t, f, facts);
+                self.labels[middle] = Some(Binding::Label(second.entry));
+                Exits {
+                    entry: first.entry,
+                    when_true: second.when_true,
+                    when_false: meet(first.when_false, second.when_false),
+                }
+            }
+            Pred::Or(left, right) => {
+                let middle = self.label(None);
+                let first = self.place(left, t, middle, facts);
+                let Some(facts) = first.when_false else {
+                    return first;
+                };
+                let second = self.place(right, t, f, facts);
+                self.labels[middle] = Some(Binding::Label(second.entry));
+                Exits {
+                    entry: first.entry,
+                    when_true: meet(first.when_true, second.when_true),
+                    when_false: second.when_false,
+                }
+            }
+        }
+    }
+}
+
+/// The registers' contents at a point, as the statements that computed them.
+#[derive(Clone, PartialEq, Eq, Default)]
+struct Registers {
+    a: Option<Vec<Insn>>,
+    x: Option<Insn>,
+}
+
+impl Registers {
+    fn after(stmts: &[Insn]) -> Registers {
+        let mut x = None;
+        for insn in stmts {
+            match insn.code & 0x07 {
+                LDX if insn.code == LDX | B | MSH => x = Some(*insn),
+                LDX => x = None,
+                MISC if insn.code & 0xf8 == TAX => x = None,
+                _ => {}
+            }
+        }
+        Registers {
+            a: Some(stmts.to_vec()),
+            x,
+        }
+    }
+
+    fn meet(a: &Registers, b: &Registers) -> Registers {
+        Registers {
+            a: a.a.clone().filter(|_| a.a == b.a),
+            x: a.x.filter(|_| a.x == b.x),
+        }
+    }
+}
+
+/// Why a predicate could not become a program.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LayoutError {
+    /// A conditional jump would need to skip more than 255 instructions.
+    JumpTooFar,
+    /// More instructions than the kernel accepts.
+    TooLong(usize),
+}
+
+/// Turns a predicate into a classic BPF program returning `accept` for matching packets.
+pub fn layout(pred: &Pred, accept: u32) -> Result<Vec<Insn>, LayoutError> {
+    let mut layout = Layout {
+        blocks: Vec::new(),
+        labels: vec![
+            Some(Binding::Target(Target::Accept)),
+            Some(Binding::Target(Target::Reject)),
+        ],
+    };
+    let exits = layout.place(pred, 0, 1, Vec::new());
+    let entry = layout.resolve(exits.entry);
+    let mut targets: Vec<(Target, Target)> = layout
+        .blocks
+        .iter()
+        .map(|block| (layout.resolve(block.jt), layout.resolve(block.jf)))
+        .collect();
+    // Jump threading: an edge whose target's outcome is fixed by what the edge's own
+    // path knows skips that target (`ip6 and tcp` failing need not test `ip`).
+    for index in 0..layout.blocks.len() {
+        for outcome in [true, false] {
+            let block = &layout.blocks[index];
+            let known = learn(&block.facts, &block.test, outcome);
+            let mut target = if outcome {
+                targets[index].0
+            } else {
+                targets[index].1
+            };
+            while let Target::Block(next) = target {
+                match decide(&known, &layout.blocks[next].test) {
+                    Some(true) => target = targets[next].0,
+                    Some(false) => target = targets[next].1,
+                    None => break,
+                }
+            }
+            if outcome {
+                targets[index].0 = target;
+            } else {
+                targets[index].1 = target;
+            }
+        }
+    }
+
+    // Blocks reachable from the entry, in layout order (all jumps go forward).
+    let mut reachable = vec![false; layout.blocks.len()];
+    if let Target::Block(first) = entry {
+        reachable[first] = true;
+    }
+    for index in 0..layout.blocks.len() {
+        if reachable[index] {
+            for target in [targets[index].0, targets[index].1] {
+                if let Target::Block(next) = target {
+                    reachable[next] = true;
+                }
+            }
+        }
+    }
+
+    // Statements each block still needs, given what its predecessors left in A and X.
+    let mut entry_registers: Vec<Option<Registers>> = vec![None; layout.blocks.len()];
+    let mut kept: Vec<Vec<Insn>> = Vec::with_capacity(layout.blocks.len());
+    for (index, block) in layout.blocks.iter().enumerate() {
+        let stmts = &block.test.stmts;
+        let known = if Some(Target::Block(index)) == Some(entry) {
+            Registers::default()
+        } else {
+            entry_registers[index].clone().unwrap_or_default()
+        };
+        let needed: Vec<Insn> = if known.a.as_deref() == Some(stmts) {
+            Vec::new()
+        } else if stmts.first().is_some_and(|first| known.x == Some(*first)) {
+            stmts[1..].to_vec()
+        } else {
+            stmts.clone()
+        };
+        kept.push(needed);
+        if reachable[index] {
+            let exit = Registers::after(stmts);
+            let exit = if known.a.as_deref() == Some(stmts) {
+                Registers {
+                    a: exit.a,
+                    x: known.x,
+                }
+            } else {
+                exit
+            };
+            for target in [targets[index].0, targets[index].1] {
+                if let Target::Block(next) = target {
+                    entry_registers[next] = Some(match &entry_registers[next] {
+                        None => exit.clone(),
+                        Some(seen) => Registers::meet(seen, &exit),
+                    });
+                }
+            }
+        }
+    }
+
+    // Positions, then instructions.
+    let mut position = HashMap::new();
+    let mut next = 0usize;
+    for index in 0..layout.blocks.len() {
+        if reachable[index] {
+            position.insert(Target::Block(index), next);
+            next += kept[index].len() + 1;
+        }
+    }
+    let accept_used = entry == Target::Accept
+        || (0..layout.blocks.len()).any(|i| {
+            reachable[i] && (targets[i].0 == Target::Accept || targets[i].1 == Target::Accept)
+        });
+    let reject_used = entry == Target::Reject
+        || (0..layout.blocks.len()).any(|i| {
+            reachable[i] && (targets[i].0 == Target::Reject || targets[i].1 == Target::Reject)
+        });
+    if accept_used {
+        position.insert(Target::Accept, next);
+        next += 1;
+    }
+    if reject_used {
+        position.insert(Target::Reject, next);
+        next += 1;
+    }
+    if next > MAX_INSNS {
+        return Err(LayoutError::TooLong(next));
+    }
+    let mut program = Vec::with_capacity(next);
+    for (index, block) in layout.blocks.iter().enumerate() {
+        if !reachable[index] {
+            continue;
+        }
+        program.extend_from_slice(&kept[index]);
+        let here = program.len();
+        let offset = |target: Target| -> Result<u8, LayoutError> {
+            let distance = position[&target] - here - 1;
+            u8::try_from(distance).map_err(|_| LayoutError::JumpTooFar)
+        };
+        program.push(Insn {
+            code: block.test.jump,
+            jt: offset(targets[index].0)?,
+            jf: offset(targets[index].1)?,
+            k: block.test.k,
+        });
+    }
+    if accept_used {
+        program.push(Insn::stmt(RET | K, accept));
+    }
+    if reject_used {
+        program.push(Insn::stmt(RET | K, 0));
+    }
+    Ok(program)
+}
+
+/// Runs a program over one packet as the kernel does: the value of its `ret`, 0 for
+/// "reject". `wire_length` is the packet's length on the wire (`len`); loads past the
+/// captured bytes reject the packet.
+pub fn run(program: &[Insn], packet: &[u8], wire_length: u32) -> u32 {
+    let mut a: u32 = 0;
+    let mut x: u32 = 0;
+    let mut mem = [0u32; MEMWORDS as usize];
+    let mut pc = 0usize;
+    let load = |offset: u32, size: u16| -> Option<u32> {
+        let start = offset as usize;
+        match size {
+            W => packet
+                .get(start..start.checked_add(4)?)
+                .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]])),
+            H => packet
+                .get(start..start.checked_add(2)?)
+                .map(|b| u32::from(u16::from_be_bytes([b[0], b[1]]))),
+            _ => packet.get(start).map(|&b| u32::from(b)),
+        }
+    };
+    while let Some(insn) = program.get(pc) {
+        pc += 1;
+        let k = insn.k;
+        match insn.code & 0x07 {
+            LD => {
+                let size = insn.code & 0x18;
+                a = match insn.code & 0xe0 {
+                    ABS => match load(k, size) {
+                        Some(value) => value,
+                        None => return 0,
+                    },
+                    IND => match x.checked_add(k).and_then(|offset| load(offset, size)) {
+                        Some(value) => value,
+                        None => return 0,
+                    },
+                    LEN => wire_length,
+                    MEM => mem[(k % MEMWORDS) as usize],
+                    _ => k,
+                };
+            }
+            LDX => {
+                x = match insn.code & 0xe0 {
+                    MSH => match load(k, B) {
+                        Some(value) => (value & 0xf) << 2,
+                        None => return 0,
+                    },
+                    LEN => wire_length,
+                    MEM => mem[(k % MEMWORDS) as usize],
+                    _ => k,
+                };
+            }
+            ST => mem[(k % MEMWORDS) as usize] = a,
+            0x03 => mem[(k % MEMWORDS) as usize] = x,
+            ALU => {
+                let operand = if insn.code & X != 0 { x } else { k };
+                a = match insn.code & 0xf0 {
+                    ADD => a.wrapping_add(operand),
+                    SUB => a.wrapping_sub(operand),
+                    MUL => a.wrapping_mul(operand),
+                    DIV if operand == 0 => return 0,
+                    DIV => a / operand,
+                    MOD if operand == 0 => return 0,
+                    MOD => a % operand,
+                    OR => a | operand,
+                    AND => a & operand,
+                    XOR => a ^ operand,
+                    LSH => a.checked_shl(operand).unwrap_or(0),
+                    RSH => a.checked_shr(operand).unwrap_or(0),
+                    _ => a.wrapping_neg(),
+                };
+            }
+            JMP => {
+                if insn.code & 0xf0 == 0 {
+                    pc = pc.saturating_add(k as usize);
+                } else {
+                    let operand = if insn.code & X != 0 { x } else { k };
+                    let taken = apply_jump(insn.code, a, operand);
+                    pc += usize::from(if taken { insn.jt } else { insn.jf });
+                }
+            }
+            RET => return if insn.code & 0x18 == 0x10 { a } else { k },
+            _ => {
+                if insn.code & 0xf8 == TXA {
+                    a = x;
+                } else {
+                    x = a;
+                }
+            }
+        }
+    }
+    0
+}
+
+/// One instruction as `tcpdump -d` prints it: `(001) jeq      #0x800           jt 2\tjf 5`.
+pub fn image(insn: &Insn, index: usize) -> String {
+    let size_suffix = match insn.code & 0x18 {
+        H => "h",
+        B => "b",
+        _ => "",
+    };
+    let (op, operand): (String, String) = match insn.code & 0x07 {
+        LD => {
+            let op = format!("ld{size_suffix}");
+            match insn.code & 0xe0 {
+                ABS => (op, format!("[{}]", insn.k as i32)),
+                IND => (op, format!("[x + {}]", insn.k as i32)),
+                LEN => ("ld".into(), "#pktlen".into()),
+                MEM => ("ld".into(), format!("M[{}]", insn.k)),
+                _ => ("ld".into(), format!("#0x{:x}", insn.k)),
+            }
+        }
+        LDX => match insn.code & 0xe0 {
+            MSH => ("ldxb".into(), format!("4*([{}]&0xf)", insn.k)),
+            LEN => ("ldx".into(), "#pktlen".into()),
+            MEM => ("ldx".into(), format!("M[{}]", insn.k)),
+            _ => ("ldx".into(), format!("#0x{:x}", insn.k)),
+        },
+        ST => ("st".into(), format!("M[{}]", insn.k)),
+        0x03 => ("stx".into(), format!("M[{}]", insn.k)),
+        ALU => {
+            let name = match insn.code & 0xf0 {
+                ADD => "add",
+                SUB => "sub",
+                MUL => "mul",
+                DIV => "div",
+                MOD => "mod",
+                OR => "or",
+                AND => "and",
+                XOR => "xor",
+                LSH => "lsh",
+                RSH => "rsh",
+                _ => "neg",
+            };
+            let operand = if insn.code & 0xf0 == NEG {
+                String::new()
+            } else if insn.code & X != 0 {
+                "x".into()
+            } else if matches!(insn.code & 0xf0, AND | OR | XOR) {
+                format!("#0x{:x}", insn.k)
+            } else {
+                format!("#{}", insn.k)
+            };
+            (name.into(), operand)
+        }
+        JMP => {
+            if insn.code & 0xf0 == 0 {
+                return format!("({index:03}) {:<8} {}", "ja", index + 1 + insn.k as usize);
+            }
+            let name = match insn.code & 0xf0 {
+                JEQ => "jeq",
+                JGT => "jgt",
+                JGE => "jge",
+                _ => "jset",
+            };
+            let operand = if insn.code & X != 0 {
+                "x".to_string()
+            } else {
+                format!("#0x{:x}", insn.k)
+            };
+            return format!(
+                "({index:03}) {name:<8} {operand:<16} jt {}\tjf {}",
+                index + 1 + usize::from(insn.jt),
+                index + 1 + usize::from(insn.jf)
+            );
+        }
+        RET => {
+            if insn.code & 0x18 == 0x10 {
+                ("ret".into(), String::new())
+            } else {
+                ("ret".into(), format!("#{}", insn.k))
+            }
+        }
+        _ => {
+            if insn.code & 0xf8 == TXA {
+                ("txa".into(), String::new())
+            } else {
+                ("tax".into(), String::new())
+            }
+        }
+    };
+    format!("({index:03}) {op:<8} {operand}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ethertype(value: u32) -> Pred {
+        Pred::test(vec![Insn::stmt(LD | H | ABS, 12)], JMP | JEQ, value)
+    }
+
+    #[test]
+    fn a_test_decided_earlier_on_the_path_is_not_repeated() {
+        // ip and ip6: once [12] == 0x800, [12] == 0x86dd is known false.
+        let program = layout(&ethertype(0x800).and(ethertype(0x86dd)), 1).unwrap();
+        assert_eq!(program.len(), 3, "{program:?}");
+        assert_eq!(run(&program, &[0; 14], 14), 0);
+    }
+
+    #[test]
+    fn a_load_already_in_a_is_not_repeated() {
+        // ip or ip6: the second test reuses A = [12].
+        let program = layout(&ethertype(0x800).or(ethertype(0x86dd)), 1).unwrap();
+        let loads = program.iter().filter(|i| i.code == LD | H | ABS).count();
+        assert_eq!(loads, 1, "{program:?}");
+        let mut frame = [0u8; 14];
+        frame[12] = 0x86;
+        frame[13] = 0xdd;
+        assert_eq!(run(&program, &frame, 14), 1);
+        frame[13] = 0xde;
+        assert_eq!(run(&program, &frame, 14), 0);
+    }
+
+    #[test]
+    fn loads_past_the_captured_bytes_reject() {
+        let program = layout(&ethertype(0x800).not(), 7).unwrap();
+        assert_eq!(run(&program, &[0; 13], 13), 0);
+        assert_eq!(run(&program, &[0; 14], 14), 7);
+    }
+
+    #[test]
+    fn constant_predicates_are_one_return() {
+        assert_eq!(
+            layout(&Pred::Const(true), 9).unwrap(),
+            [Insn::stmt(RET | K, 9)]
+        );
+        assert_eq!(
+            layout(&Pred::Const(false), 9).unwrap(),
+            [Insn::stmt(RET | K, 0)]
+        );
+    }
+
+    #[test]
+    fn images_match_tcpdump_d() {
+        assert_eq!(
+            image(&Insn::stmt(LD | H | ABS, 12), 0),
+            "(000) ldh      [12]"
+        );
+        let jump = Insn {
+            code: JMP | JEQ,
+            jt: 0,
+            jf: 6,
+            k: 0x86dd,
+        };
+        assert_eq!(
+            image(&jump, 1),
+            "(001) jeq      #0x86dd          jt 2\tjf 8"
+        );
+        assert_eq!(
+            image(&Insn::stmt(LDX | B | MSH, 14), 13),
+            "(013) ldxb     4*([14]&0xf)"
+        );
+        assert_eq!(image(&Insn::stmt(MISC | TAX, 0), 7), "(007) tax      ");
+        assert_eq!(
+            image(&Insn::stmt(LD | W | LEN, 0), 0),
+            "(000) ld       #pktlen"
+        );
+    }
+}

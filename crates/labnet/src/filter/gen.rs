@@ -1,0 +1,562 @@
+//! Code generation for the filter language's primitives: what `host`, `port`, `tcp`,
+//! `ip[9]` and the rest test, at which offsets, for each link type. Follows libpcap's
+//! gencode.c semantics so that a packet matches here exactly when it matches tcpdump:
+//! port tests only on the first IPv4 fragment and at fixed IPv6 offsets, `ip6 proto`
+//! also behind one fragment header, `tcp[N]` only in IPv4, short IPv4 numbers as
+//! networks (`host 10.1` = 10.1.0.0/16), `vlan` shifting every later offset by 4.
+
+use super::bpf::{self, Insn, Pred};
+use super::LinkType;
+
+/// Which protocol a primitive is about (`tcp port 80`, `ip host ...`, `ether src ...`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Proto {
+    Default,
+    Link,
+    Ip,
+    Ip6,
+    Arp,
+    Rarp,
+    Tcp,
+    Udp,
+    Icmp,
+    Icmp6,
+    Sctp,
+    Igmp,
+}
+
+impl Proto {
+    pub fn name(self) -> &'static str {
+        match self {
+            Proto::Default => "",
+            Proto::Link => "ether",
+            Proto::Ip => "ip",
+            Proto::Ip6 => "ip6",
+            Proto::Arp => "arp",
+            Proto::Rarp => "rarp",
+            Proto::Tcp => "tcp",
+            Proto::Udp => "udp",
+            Proto::Icmp => "icmp",
+            Proto::Icmp6 => "icmp6",
+            Proto::Sctp => "sctp",
+            Proto::Igmp => "igmp",
+        }
+    }
+
+    pub fn from_keyword(word: &str) -> Option<Proto> {
+        Some(match word {
+            "ether" | "link" => Proto::Link,
+            "ip" => Proto::Ip,
+            "ip6" => Proto::Ip6,
+            "arp" => Proto::Arp,
+            "rarp" => Proto::Rarp,
+            "tcp" => Proto::Tcp,
+            "udp" => Proto::Udp,
+            "icmp" => Proto::Icmp,
+            "icmp6" => Proto::Icmp6,
+            "sctp" => Proto::Sctp,
+            "igmp" => Proto::Igmp,
+            _ => return None,
+        })
+    }
+
+    /// The IP protocol number of a transport protocol.
+    fn ip_protocol(self) -> Option<u32> {
+        Some(match self {
+            Proto::Tcp => 6,
+            Proto::Udp => 17,
+            Proto::Icmp => 1,
+            Proto::Icmp6 => 58,
+            Proto::Sctp => 132,
+            Proto::Igmp => 2,
+            _ => return None,
+        })
+    }
+}
+
+/// `src`, `dst`, `src or dst` (the default) and `src and dst`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dir {
+    Src,
+    Dst,
+    Or,
+    And,
+}
+
+const ETHERTYPE_IP: u32 = 0x0800;
+const ETHERTYPE_IPV6: u32 = 0x86dd;
+const ETHERTYPE_ARP: u32 = 0x0806;
+const ETHERTYPE_RARP: u32 = 0x8035;
+const ETHERMTU: u32 = 1500;
+const IPPROTO_FRAGMENT: u32 = 44;
+
+/// A generation failure: its message and, when a fix is known, a hint.
+pub type GenResult<T> = Result<T, (String, Option<String>)>;
+
+pub fn fail<T>(message: impl Into<String>) -> GenResult<T> {
+    Err((message.into(), None))
+}
+
+/// The offsets of one link type, shifted by each `vlan` seen so far.
+pub struct Gen {
+    pub link: LinkType,
+    vlan_shift: u32,
+}
+
+pub fn load(size: u16, offset: u32) -> Insn {
+    Insn::stmt(bpf::LD | size | bpf::ABS, offset)
+}
+
+fn cmp(size: u16, offset: u32, value: u32) -> Pred {
+    Pred::test(vec![load(size, offset)], bpf::JMP | bpf::JEQ, value)
+}
+
+fn cmp_masked(size: u16, offset: u32, mask: u32, value: u32) -> Pred {
+    if mask == u32::MAX {
+        return cmp(size, offset, value);
+    }
+    Pred::test(
+        vec![
+            load(size, offset),
+            Insn::stmt(bpf::ALU | bpf::AND | bpf::K, mask),
+        ],
+        bpf::JMP | bpf::JEQ,
+        value & mask,
+    )
+}
+
+fn any_of(preds: impl IntoIterator<Item = Pred>) -> Pred {
+    preds.into_iter().fold(Pred::Const(false), Pred::or)
+}
+
+fn by_dir(dir: Dir, src: Pred, dst: Pred) -> Pred {
+    match dir {
+        Dir::Src => src,
+        Dir::Dst => dst,
+        Dir::Or => src.or(dst),
+        Dir::And => src.and(dst),
+    }
+}
+
+impl Gen {
+    pub fn new(link: LinkType) -> Gen {
+        Gen {
+            link,
+            vlan_shift: 0,
+        }
+    }
+
+    /// Where the network-layer header starts.
+    pub fn nl(&self) -> u32 {
+        match self.link {
+            LinkType::Ethernet => 14 + self.vlan_shift,
+            LinkType::LinuxSll => 16,
+            LinkType::LinuxSll2 => 20,
+            LinkType::Raw => 0,
+            LinkType::Null => 4,
+        }
+    }
+
+    /// The test "the link layer carries this EtherType".
+    pub fn linktype(&self, ethertype: u32) -> Pred {
+        match self.link {
+            LinkType::Ethernet => {
+                let at = 12 + self.vlan_shift;
+                if ethertype <= ETHERMTU {
+                    // An 802.3 length field, then an LLC header whose DSAP is the value.
+                    Pred::test(vec![load(bpf::H, at)], bpf::JMP | bpf::JGT, ETHERMTU)
+                        .not()
+                        .and(cmp(bpf::B, at + 2, ethertype))
+                } else {
+                    cmp(bpf::H, at, ethertype)
+                }
+            }
+            LinkType::LinuxSll => cmp(bpf::H, 14, ethertype),
+            LinkType::LinuxSll2 => cmp(bpf::H, 0, ethertype),
+            LinkType::Raw => match ethertype {
+                ETHERTYPE_IP => cmp_masked(bpf::B, 0, 0xf0, 0x40),
+                ETHERTYPE_IPV6 => cmp_masked(bpf::B, 0, 0xf0, 0x60),
+                _ => Pred::Const(false),
+            },
+            LinkType::Null => {
+                // The family is in the capturing host's byte order: accept either.
+                let families: &[u32] = match ethertype {
+                    ETHERTYPE_IP => &[2],
+                    ETHERTYPE_IPV6 => &[24, 28, 30],
+                    _ => &[],
+                };
+                any_of(families.iter().flat_map(|&family| {
+                    [cmp(bpf::W, 0, family.swap_bytes()), cmp(bpf::W, 0, family)]
+                }))
+            }
+        }
+    }
+
+    pub fn ip(&self) -> Pred {
+        self.linktype(ETHERTYPE_IP)
+    }
+
+    pub fn ip6(&self) -> Pred {
+        self.linktype(ETHERTYPE_IPV6)
+    }
+
+    /// `ip proto N`.
+    fn ip_proto(&self, protocol: u32) -> Pred {
+        self.ip().and(cmp(bpf::B, self.nl() + 9, protocol))
+    }
+
+    /// `ip6 proto N`: the next header, or the one behind a fragment header.
+    fn ip6_proto(&self, protocol: u32) -> Pred {
+        let nl = self.nl();
+        let direct = cmp(bpf::B, nl + 6, protocol);
+        let fragmented = cmp(bpf::B, nl + 6, IPPROTO_FRAGMENT).and(cmp(bpf::B, nl + 40, protocol));
+        self.ip6().and(direct.or(fragmented))
+    }
+
+    /// `[ip|ip6] proto N`.
+    pub fn proto(&self, protocol: u32, proto: Proto) -> GenResult<Pred> {
+        match proto {
+            Proto::Default => Ok(self.ip_proto(protocol).or(self.ip6_proto(protocol))),
+            Proto::Ip => Ok(self.ip_proto(protocol)),
+            Proto::Ip6 => Ok(self.ip6_proto(protocol)),
+            Proto::Link => Ok(self.linktype(protocol)),
+            other => fail(format!("'{}' modifier applied to 'proto'", other.name())),
+        }
+    }
+
+    /// A protocol name on its own: `tcp`, `ip6`, `arp`.
+    pub fn abbreviation(&self, proto: Proto) -> GenResult<Pred> {
+        Ok(match proto {
+            Proto::Ip => self.ip(),
+            Proto::Ip6 => self.ip6(),
+            Proto::Arp => self.linktype(ETHERTYPE_ARP),
+            Proto::Rarp => self.linktype(ETHERTYPE_RARP),
+            Proto::Tcp | Proto::Udp | Proto::Sctp => {
+                let number = proto.ip_protocol().unwrap_or(0);
+                self.ip_proto(number).or(self.ip6_proto(number))
+            }
+            Proto::Icmp | Proto::Igmp => self.ip_proto(proto.ip_protocol().unwrap_or(0)),
+            Proto::Icmp6 => self.ip6_proto(58),
+            Proto::Link | Proto::Default => {
+                return Err((
+                    "'ether' on its own is not a test".into(),
+                    Some("say what to test in the Ethernet header: ether host MAC, ether proto N, ether broadcast".into()),
+                ))
+            }
+        })
+    }
+
+    /// An IPv4 host or network: `[ip|arp|rarp] [src|dst] host|net A.B.C.D[/len]`.
+    pub fn host4(
+        &self,
+        address: u32,
+        mask: u32,
+        proto: Proto,
+        dir: Dir,
+        what: &str,
+    ) -> GenResult<Pred> {
+        let nl = self.nl();
+        let pair = |src: u32, dst: u32| {
+            by_dir(
+                dir,
+                cmp_masked(bpf::W, nl + src, mask, address),
+                cmp_masked(bpf::W, nl + dst, mask, address),
+            )
+        };
+        match proto {
+            Proto::Ip => Ok(self.ip().and(pair(12, 16))),
+            Proto::Arp => Ok(self.linktype(ETHERTYPE_ARP).and(pair(14, 24))),
+            Proto::Rarp => Ok(self.linktype(ETHERTYPE_RARP).and(pair(14, 24))),
+            Proto::Default => Ok(self
+                .ip()
+                .and(pair(12, 16))
+                .or(self.linktype(ETHERTYPE_ARP).and(pair(14, 24)))
+                .or(self.linktype(ETHERTYPE_RARP).and(pair(14, 24)))),
+            Proto::Link => Err((
+                "illegal link layer address: an IPv4 address after 'ether'".into(),
+                Some("'ether host' takes a MAC address like 08:00:27:00:00:01; drop 'ether' to match IP addresses".into()),
+            )),
+            Proto::Ip6 => fail(format!("'ip6' modifier applied to an IPv4 {what}")),
+            other => Err((
+                format!("'{}' modifier applied to {what}", other.name()),
+                Some(format!(
+                    "addresses belong to IP: write `{} and {what} ADDRESS`",
+                    other.name()
+                )),
+            )),
+        }
+    }
+
+    /// An IPv6 host or network: `[ip6] [src|dst] host|net ADDR[/len]`.
+    pub fn host6(
+        &self,
+        address: [u8; 16],
+        prefix: u32,
+        proto: Proto,
+        dir: Dir,
+        what: &str,
+    ) -> GenResult<Pred> {
+        match proto {
+            Proto::Default | Proto::Ip6 => {}
+            Proto::Ip => return fail(format!("'ip' modifier applied to an IPv6 {what}")),
+            other => {
+                return fail(format!(
+                    "'{}' modifier applied to an IPv6 {what}",
+                    other.name()
+                ))
+            }
+        }
+        let nl = self.nl();
+        let words = |offset: u32| {
+            (0..4u32).fold(Pred::Const(true), |acc, word| {
+                let bits = prefix.saturating_sub(word * 32).min(32);
+                if bits == 0 {
+                    return acc;
+                }
+                let mask = if bits == 32 {
+                    u32::MAX
+                } else {
+                    !(u32::MAX >> bits)
+                };
+                let at = word as usize * 4;
+                let value = u32::from_be_bytes([
+                    address[at],
+                    address[at + 1],
+                    address[at + 2],
+                    address[at + 3],
+                ]);
+                acc.and(cmp_masked(bpf::W, offset + word * 4, mask, value))
+            })
+        };
+        Ok(self.ip6().and(by_dir(dir, words(nl + 8), words(nl + 24))))
+    }
+
+    /// `ether [src|dst] host MAC`.
+    pub fn ether_host(&self, mac: [u8; 6], dir: Dir) -> GenResult<Pred> {
+        self.require_ethernet("Ethernet addresses")?;
+        let at = |offset: u32| {
+            cmp(
+                bpf::W,
+                offset + 2,
+                u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]),
+            )
+            .and(cmp(
+                bpf::H,
+                offset,
+                u32::from(u16::from_be_bytes([mac[0], mac[1]])),
+            ))
+        };
+        Ok(by_dir(dir, at(6), at(0)))
+    }
+
+    fn require_ethernet(&self, what: &str) -> GenResult<()> {
+        if self.link == LinkType::Ethernet {
+            Ok(())
+        } else {
+            Err((
+                format!("{what} are only in Ethernet frames, and this capture's link type is {}", self.link.name()),
+                Some("with -i any the frames are Linux cooked (SLL2); capture on one interface (-i eth0) to filter on MACs".into()),
+            ))
+        }
+    }
+
+    /// `ether broadcast`, `ether multicast`, `ip multicast`, `ip6 multicast`, `ip broadcast`.
+    pub fn cast(&self, proto: Proto, broadcast: bool) -> GenResult<Pred> {
+        let nl = self.nl();
+        match (proto, broadcast) {
+            (Proto::Default | Proto::Link, true) => {
+                self.require_ethernet("link-layer broadcasts")?;
+                Ok(cmp(bpf::W, 2, u32::MAX).and(cmp(bpf::H, 0, 0xffff)))
+            }
+            (Proto::Default | Proto::Link, false) => {
+                self.require_ethernet("link-layer multicasts")?;
+                Ok(Pred::test(vec![load(bpf::B, 0)], bpf::JMP | bpf::JSET, 1))
+            }
+            // Without a netmask (reading a file), libpcap takes the netmask as 0.
+            (Proto::Ip, true) => {
+                Ok(self
+                    .ip()
+                    .and(cmp(bpf::W, nl + 16, 0).or(cmp(bpf::W, nl + 16, u32::MAX))))
+            }
+            (Proto::Ip, false) => Ok(self.ip().and(Pred::test(
+                vec![load(bpf::B, nl + 16)],
+                bpf::JMP | bpf::JGE,
+                224,
+            ))),
+            (Proto::Ip6, false) => Ok(self.ip6().and(cmp(bpf::B, nl + 24, 255))),
+            (other, _) => fail(format!(
+                "'{}' cannot be applied to '{}'",
+                other.name(),
+                if broadcast { "broadcast" } else { "multicast" }
+            )),
+        }
+    }
+
+    fn ip4_transport(&self, protocol: Option<u32>) -> Pred {
+        let nl = self.nl();
+        let protocols = match protocol {
+            Some(number) => cmp(bpf::B, nl + 9, number),
+            None => any_of([132, 6, 17].map(|n| cmp(bpf::B, nl + 9, n))),
+        };
+        self.ip().and(protocols).and(self.first_fragment())
+    }
+
+    /// Not a later IPv4 fragment (fragment offset 0), where transport headers are.
+    pub fn first_fragment(&self) -> Pred {
+        Pred::test(
+            vec![load(bpf::H, self.nl() + 6)],
+            bpf::JMP | bpf::JSET,
+            0x1fff,
+        )
+        .not()
+    }
+
+    pub fn ip_header_length(&self) -> Insn {
+        Insn::stmt(bpf::LDX | bpf::B | bpf::MSH, self.nl())
+    }
+
+    fn ip6_transport(&self, protocol: Option<u32>) -> Pred {
+        let nl = self.nl();
+        let protocols = match protocol {
+            Some(number) => cmp(bpf::B, nl + 6, number),
+            None => any_of([132, 6, 17].map(|n| cmp(bpf::B, nl + 6, n))),
+        };
+        self.ip6().and(protocols)
+    }
+
+    /// `[tcp|udp|sctp] [src|dst] port N` and `portrange LOW-HIGH` (a port is LOW-LOW).
+    pub fn port_range(&self, low: u32, high: u32, proto: Proto, dir: Dir) -> GenResult<Pred> {
+        let protocol = match proto {
+            Proto::Default => None,
+            Proto::Tcp | Proto::Udp | Proto::Sctp => proto.ip_protocol(),
+            _ => {
+                return Err((
+                    "illegal qualifier of 'port'".into(),
+                    Some(
+                        "ports belong to tcp, udp or sctp: write `tcp port N` or just `port N`"
+                            .into(),
+                    ),
+                ))
+            }
+        };
+        let (low, high) = (low.min(high), low.max(high));
+        let nl = self.nl();
+        let within = |mut stmts: Vec<Insn>, offset: Insn| {
+            stmts.push(offset);
+            if low == high {
+                Pred::test(stmts, bpf::JMP | bpf::JEQ, low)
+            } else {
+                Pred::test(stmts.clone(), bpf::JMP | bpf::JGE, low)
+                    .and(Pred::test(stmts, bpf::JMP | bpf::JGT, high).not())
+            }
+        };
+        let header_length = self.ip_header_length();
+        let v4 = by_dir(
+            dir,
+            within(
+                vec![header_length],
+                Insn::stmt(bpf::LD | bpf::H | bpf::IND, nl),
+            ),
+            within(
+                vec![header_length],
+                Insn::stmt(bpf::LD | bpf::H | bpf::IND, nl + 2),
+            ),
+        );
+        let v6 = by_dir(
+            dir,
+            within(Vec::new(), load(bpf::H, nl + 40)),
+            within(Vec::new(), load(bpf::H, nl + 42)),
+        );
+        Ok(self
+            .ip6_transport(protocol)
+            .and(v6)
+            .or(self.ip4_transport(protocol).and(v4)))
+    }
+
+    /// `vlan [ID]`: an 802.1Q/802.1ad tag here; later primitives look past it.
+    pub fn vlan(&mut self, id: Option<u32>) -> GenResult<Pred> {
+        self.require_ethernet("VLAN tags")?;
+        if let Some(id) = id {
+            if id > 4095 {
+                return fail(format!("VLAN tag {id} greater than maximum 4095"));
+            }
+        }
+        let at = 12 + self.vlan_shift;
+        let mut pred = any_of([0x8100, 0x88a8, 0x9100].map(|t| cmp(bpf::H, at, t)));
+        if let Some(id) = id {
+            pred = pred.and(cmp_masked(bpf::H, at + 2, 0xfff, id));
+        }
+        self.vlan_shift += 4;
+        Ok(pred)
+    }
+
+    /// Where `proto[...]` counts from, the load that sets X first (transport layers sit
+    /// behind the variable-length IPv4 header), and what must hold for the load to mean
+    /// anything.
+    pub fn byte_base(&self, proto: Proto) -> GenResult<(u32, bool, Pred)> {
+        let nl = self.nl();
+        Ok(match proto {
+            Proto::Link | Proto::Default => (0, false, Pred::Const(true)),
+            Proto::Ip => (nl, false, self.ip()),
+            Proto::Ip6 => (nl, false, self.ip6()),
+            Proto::Arp => (nl, false, self.linktype(ETHERTYPE_ARP)),
+            Proto::Rarp => (nl, false, self.linktype(ETHERTYPE_RARP)),
+            Proto::Icmp6 => (nl + 40, false, self.ip6().and(cmp(bpf::B, nl + 6, 58))),
+            Proto::Tcp | Proto::Udp | Proto::Icmp | Proto::Sctp | Proto::Igmp => (
+                nl,
+                true,
+                self.ip_proto(proto.ip_protocol().unwrap_or(0))
+                    .and(self.first_fragment()),
+            ),
+        })
+    }
+}
+
+/// The EtherType of a protocol name (`ether proto \ip`).
+pub fn ethertype_by_name(name: &str) -> Option<u32> {
+    Some(match name {
+        "ip" => ETHERTYPE_IP,
+        "ip6" => ETHERTYPE_IPV6,
+        "arp" => ETHERTYPE_ARP,
+        "rarp" => ETHERTYPE_RARP,
+        "atalk" => 0x809b,
+        "aarp" => 0x80f3,
+        "ipx" => 0x8137,
+        "decnet" => 0x6003,
+        "lat" => 0x6004,
+        "sca" => 0x6007,
+        "moprc" => 0x6002,
+        "mopdl" => 0x6001,
+        "loopback" => 0x9000,
+        _ => return None,
+    })
+}
+
+/// The IP protocol number of a name (`ip proto \tcp`, `proto gre`), from /etc/protocols
+/// when it is there and from the well-known list otherwise.
+pub fn ip_protocol_by_name(name: &str) -> Option<u32> {
+    let known = match name {
+        "icmp" => Some(1),
+        "igmp" => Some(2),
+        "tcp" => Some(6),
+        "udp" => Some(17),
+        "ipv6" => Some(41),
+        "gre" => Some(47),
+        "esp" => Some(50),
+        "ah" => Some(51),
+        "icmp6" | "ipv6-icmp" => Some(58),
+        "pim" => Some(103),
+        "vrrp" => Some(112),
+        "sctp" => Some(132),
+        _ => None,
+    };
+    known.or_else(|| {
+        let text = std::fs::read_to_string("/etc/protocols").ok()?;
+        text.lines().find_map(|line| {
+            let mut fields = line.split('#').next()?.split_whitespace();
+            let official = fields.next()?;
+            let number = fields.next()?.parse().ok()?;
+            (official == name || fields.any(|alias| alias == name)).then_some(number)
+        })
+    })
+}

@@ -1,0 +1,366 @@
+//! The pcap filter language (`tcp port 5000`, `host 192.168.56.101 and not arp`),
+//! compiled to classic BPF without libpcap: the same program is attached to live
+//! capture sockets (SO_ATTACH_FILTER, so unmatched packets never leave the kernel) and
+//! run by [`bpf::run`] over the packets of a file, so there is one semantics.
+//!
+//! Hand-written because the only Rust implementations bind to libpcap, which the static
+//! binaries must not need, and because labnet's errors point at the column:
+//!
+//! ```text
+//! expected a port number or service name after "port"
+//!   tcp port
+//!            ^ here
+//! ```
+//!
+//! `lex` splits the text, `parse` follows libpcap's grammar and generates a predicate
+//! tree through `gen` (libpcap's gencode semantics), and `bpf` lays the tree out as a
+//! program, runs it and prints it like `tcpdump -d`.
+
+pub mod bpf;
+mod gen;
+mod lex;
+mod parse;
+
+use std::fmt;
+use std::io;
+use std::os::fd::{AsRawFd, BorrowedFd};
+
+use crate::error::Error;
+use crate::pcap::linktype;
+
+/// What a program returns for a matching packet: tcpdump's default snap length.
+pub const ACCEPT: u32 = 262_144;
+
+/// The link layer the program reads, which fixes every offset in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkType {
+    Ethernet,
+    /// Linux cooked capture v1 (`-i any` before libpcap 1.10).
+    LinuxSll,
+    /// Linux cooked capture v2 (`-i any`).
+    LinuxSll2,
+    /// Packets that start with the IP header.
+    Raw,
+    /// BSD loopback: a 4-byte address family, then IP.
+    Null,
+}
+
+impl LinkType {
+    /// The link type of a pcap LINKTYPE_ value, if labnet filters it.
+    pub fn from_pcap(value: u32) -> Option<LinkType> {
+        Some(match value {
+            linktype::ETHERNET => LinkType::Ethernet,
+            linktype::LINUX_SLL => LinkType::LinuxSll,
+            linktype::LINUX_SLL2 => LinkType::LinuxSll2,
+            linktype::RAW | 12 | 14 => LinkType::Raw,
+            linktype::NULL => LinkType::Null,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            LinkType::Ethernet => "Ethernet",
+            LinkType::LinuxSll => "Linux cooked (SLL)",
+            LinkType::LinuxSll2 => "Linux cooked v2 (SLL2)",
+            LinkType::Raw => "raw IP",
+            LinkType::Null => "BSD loopback",
+        }
+    }
+}
+
+/// A bad filter expression: what is wrong, where (byte offsets into the expression),
+/// and how to fix it when a fix is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterError {
+    pub expression: String,
+    pub start: usize,
+    pub end: usize,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl fmt::Display for FilterError {
+    /// The message, the expression, and a caret under the column.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let column = self
+            .expression
+            .get(..self.start.min(self.expression.len()))
+            .map_or(self.start, |before| before.chars().count())
+            + self.start.saturating_sub(self.expression.len());
+        write!(
+            f,
+            "{}\n  {}\n  {}^ here",
+            self.message,
+            self.expression,
+            " ".repeat(column)
+        )
+    }
+}
+
+impl From<FilterError> for Error {
+    fn from(err: FilterError) -> Error {
+        let hint = err.hint.clone();
+        let error = Error::usage(err.to_string());
+        match hint {
+            Some(hint) => error.hint(hint),
+            None => error,
+        }
+    }
+}
+
+/// How names in an expression are looked up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Names {
+    /// Host names through /etc/hosts and the resolver, as tcpdump.
+    Resolve,
+    /// No lookups (fuzzing, or when the network must stay quiet): names are errors.
+    Offline,
+}
+
+/// A compiled filter.
+#[derive(Debug, Clone)]
+pub struct Filter {
+    expression: String,
+    program: Vec<bpf::Insn>,
+}
+
+impl Filter {
+    /// Compiles `expression` for packets of `link`. An empty expression matches all.
+    pub fn compile(expression: &str, link: LinkType) -> Result<Filter, FilterError> {
+        Filter::compile_with(expression, link, Names::Resolve)
+    }
+
+    pub fn compile_with(
+        expression: &str,
+        link: LinkType,
+        names: Names,
+    ) -> Result<Filter, FilterError> {
+        let tokens = lex::tokens(expression).map_err(|lex::BadChar(at, ch)| FilterError {
+            expression: expression.to_string(),
+            start: at,
+            end: at + ch.len_utf8(),
+            message: format!("unexpected character '{ch}'"),
+            hint: Some("quote the whole expression for the shell: 'tcp port 80'".into()),
+        })?;
+        let parser = parse::Parser::new(
+            expression,
+            tokens,
+            gen::Gen::new(link),
+            names == Names::Resolve,
+        );
+        let pred = parser.parse()?;
+        let program = bpf::layout(&pred, ACCEPT).map_err(|err| FilterError {
+            expression: expression.to_string(),
+            start: 0,
+            end: expression.len(),
+            message: match err {
+                bpf::LayoutError::JumpTooFar => {
+                    "the expression is too long for classic BPF's 8-bit jumps".into()
+                }
+                bpf::LayoutError::TooLong(n) => format!(
+                    "the program would have {n} instructions; the kernel takes at most 4096"
+                ),
+            },
+            hint: Some(
+                "split it: capture with part of it, then filter the file with the rest".into(),
+            ),
+        })?;
+        Ok(Filter {
+            expression: expression.to_string(),
+            program,
+        })
+    }
+
+    pub fn expression(&self) -> &str {
+        &self.expression
+    }
+
+    /// The program, as the kernel's `struct sock_filter` array.
+    pub fn program(&self) -> &[bpf::Insn] {
+        &self.program
+    }
+
+    /// Whether a packet matches: `data` as captured, `wire_length` as on the wire.
+    pub fn matches(&self, data: &[u8], wire_length: u32) -> bool {
+        bpf::run(&self.program, data, wire_length) != 0
+    }
+
+    /// Whether every packet matches (the empty expression), so callers can skip the run.
+    pub fn matches_all(&self) -> bool {
+        self.program.len() == 1 && self.program[0] == bpf::Insn::stmt(bpf::RET | bpf::K, ACCEPT)
+    }
+
+    /// The program listing, one instruction per line, as `tcpdump -d` prints it.
+    pub fn listing(&self) -> String {
+        self.program
+            .iter()
+            .enumerate()
+            .map(|(index, insn)| bpf::image(insn, index) + "\n")
+            .collect()
+    }
+
+    /// Attaches the program to a socket (SO_ATTACH_FILTER), so the kernel drops
+    /// unmatched packets before they are queued.
+    pub fn attach(&self, socket: BorrowedFd<'_>) -> io::Result<()> {
+        let program = libc::sock_fprog {
+            len: self.program.len() as u16,
+            // The kernel copies the array during the call and does not write to it.
+            filter: self.program.as_ptr() as *mut libc::sock_filter,
+        };
+        // SAFETY: `program` points at `len` instructions laid out as `sock_filter`
+        // (`Insn` is repr(C) with the same fields), valid for the whole call.
+        let result = unsafe {
+            libc::setsockopt(
+                socket.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_ATTACH_FILTER,
+                std::ptr::addr_of!(program).cast(),
+                std::mem::size_of::<libc::sock_fprog>() as libc::socklen_t,
+            )
+        };
+        if result == 0 {
+            Ok(())
+        } else {
+            Err(io::Error::last_os_error())
+        }
+    }
+}
+
+/// One expression, compiled for each link type on first use: a pcapng file can mix
+/// interfaces of several link types.
+#[derive(Debug)]
+pub struct LinkFilters {
+    expression: String,
+    compiled: Vec<(u32, Filter)>,
+}
+
+impl LinkFilters {
+    pub fn new(expression: &str) -> LinkFilters {
+        LinkFilters {
+            expression: expression.to_string(),
+            compiled: Vec::new(),
+        }
+    }
+
+    /// Whether a record of pcap link type `link_type` matches.
+    pub fn matches(
+        &mut self,
+        link_type: u32,
+        data: &[u8],
+        wire_length: u32,
+    ) -> Result<bool, Error> {
+        if let Some((_, filter)) = self.compiled.iter().find(|(t, _)| *t == link_type) {
+            return Ok(filter.matches(data, wire_length));
+        }
+        let Some(link) = LinkType::from_pcap(link_type) else {
+            return Err(Error::usage(format!(
+                "cannot filter packets of link type {link_type}: labnet filters Ethernet, Linux cooked (SLL, SLL2), raw IP and BSD loopback"
+            )));
+        };
+        let filter = Filter::compile(&self.expression, link)?;
+        let matched = filter.matches(data, wire_length);
+        self.compiled.push((link_type, filter));
+        Ok(matched)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compile(expression: &str) -> Filter {
+        Filter::compile_with(expression, LinkType::Ethernet, Names::Offline)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn error(expression: &str) -> FilterError {
+        Filter::compile_with(expression, LinkType::Ethernet, Names::Offline).expect_err(expression)
+    }
+
+    /// An Ethernet + IPv4 + TCP frame from brooklyn's veth: 192.168.56.102:36844 ->
+    /// 192.168.56.101:5000, flags PA.
+    fn tcp_frame() -> Vec<u8> {
+        let hex = "080027a8386508002738660108004500003400004000400649d6c0a83866c0a83865\
+                   8fec138800000001000000025018fa0000000000";
+        (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn the_handouts_filters_select_by_port() {
+        let frame = tcp_frame();
+        let len = frame.len() as u32;
+        assert!(compile("tcp port 5000").matches(&frame, len));
+        assert!(!compile("tcp port 80").matches(&frame, len));
+        assert!(compile("port 80 or 5000").matches(&frame, len));
+        assert!(compile("src port 36844 and dst host 192.168.56.101").matches(&frame, len));
+        assert!(!compile("udp").matches(&frame, len));
+        assert!(
+            compile("tcp[tcpflags] & (tcp-push|tcp-ack) == tcp-push|tcp-ack").matches(&frame, len)
+        );
+        assert!(compile("").matches_all());
+    }
+
+    #[test]
+    fn listing_is_tcpdumps_for_tcp_port_80() {
+        let expected = "\
+(000) ldh      [12]
+(001) jeq      #0x86dd          jt 2\tjf 8
+(002) ldb      [20]
+(003) jeq      #0x6             jt 4\tjf 19
+(004) ldh      [54]
+(005) jeq      #0x50            jt 18\tjf 6
+(006) ldh      [56]
+(007) jeq      #0x50            jt 18\tjf 19
+(008) jeq      #0x800           jt 9\tjf 19
+(009) ldb      [23]
+(010) jeq      #0x6             jt 11\tjf 19
+(011) ldh      [20]
+(012) jset     #0x1fff          jt 19\tjf 13
+(013) ldxb     4*([14]&0xf)
+(014) ldh      [x + 14]
+(015) jeq      #0x50            jt 18\tjf 16
+(016) ldh      [x + 16]
+(017) jeq      #0x50            jt 18\tjf 19
+(018) ret      #262144
+(019) ret      #0
+";
+        assert_eq!(compile("tcp port 80").listing(), expected);
+    }
+
+    #[test]
+    fn errors_point_at_the_column() {
+        let err = error("tcp port");
+        assert_eq!(
+            err.to_string(),
+            "expected a port number or service name after \"port\"\n  tcp port\n           ^ here"
+        );
+        let err = error("port 5000 and");
+        assert!(err.message.contains("after \"and\""), "{err}");
+        assert!(err.hint.unwrap().contains("trailing"));
+        let err = error("host 999.1.1.1");
+        assert_eq!(err.start, 5);
+        assert!(err.message.contains("0 to 255"), "{err}");
+        assert_eq!(
+            error("tcp[13:3] = 1").message,
+            "data size must be 1, 2, or 4"
+        );
+        assert_eq!(error("len / 0 > 1").message, "division by zero");
+        assert!(error("(tcp").message.contains("')'"));
+        assert!(error("tcp)").message.contains("unbalanced"));
+    }
+
+    #[test]
+    fn qualifiers_are_inherited_and_and_or_group_from_the_left() {
+        let frame = tcp_frame();
+        let len = frame.len() as u32;
+        // host a and not b: "not b" is "not host b".
+        assert!(compile("host 192.168.56.101 and not 10.0.0.1").matches(&frame, len));
+        // (udp or tcp) and port 80: false; libpcap has no and-over-or precedence.
+        assert!(!compile("udp or tcp and port 80").matches(&frame, len));
+        assert!(compile("port (80 or 5000)").matches(&frame, len));
+    }
+}

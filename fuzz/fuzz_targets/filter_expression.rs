@@ -1,0 +1,44 @@
+//! Any text as a filter expression for each link type: compiling never panics; an error
+//! points inside (or just past) the expression; an accepted program ends in a return,
+//! jumps only forward inside itself, and runs over any packet without panicking.
+#![no_main]
+
+use labnet::filter::bpf::{self, Insn};
+use labnet::filter::{Filter, LinkType, Names};
+use libfuzzer_sys::fuzz_target;
+
+fn well_formed(program: &[Insn]) -> bool {
+    let last = program.last().is_some_and(|i| i.code & 0x07 == bpf::RET);
+    let jumps_inside = program.iter().enumerate().all(|(at, insn)| {
+        insn.code & 0x07 != bpf::JMP
+            || (at + 1 + usize::from(insn.jt.max(insn.jf)) < program.len()
+                && (insn.code & 0xf0 != 0 || at + 1 + (insn.k as usize) < program.len()))
+    });
+    last && jumps_inside && program.len() <= bpf::MAX_INSNS
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    let link = [
+        LinkType::Ethernet,
+        LinkType::LinuxSll2,
+        LinkType::LinuxSll,
+        LinkType::Raw,
+        LinkType::Null,
+    ][usize::from(selector) % 5];
+    let expression = String::from_utf8_lossy(rest);
+    match Filter::compile_with(&expression, link, Names::Offline) {
+        Ok(filter) => {
+            assert!(well_formed(filter.program()), "{expression:?}\n{}", filter.listing());
+            let _ = filter.matches(rest, rest.len() as u32);
+            let _ = filter.matches(&[0x45; 64], 64);
+            let _ = filter.listing();
+        }
+        Err(err) => {
+            assert!(err.start <= expression.len() + 1, "{err:?}");
+            let _ = err.to_string();
+        }
+    }
+});

@@ -1,0 +1,295 @@
+//! The filter language against tcpdump: every expression of `data/filter-corpus.txt`
+//! on captures this test makes in the lab (Ethernet on brooklyn's eth0 with TCP/HTTP
+//! over IPv4 and IPv6, UDP, ICMP errors, fragments, ARP and neighbour discovery; its
+//! loopback; `-i any` with Linux cooked SLL2 headers). For each expression and file,
+//! labnet must select exactly the packets `tcpdump -r FILE -w OUT EXPR` selects, and
+//! reject what tcpdump rejects. Every accepted program must also load into the kernel.
+
+use std::os::fd::{AsFd, FromRawFd, OwnedFd};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use labnet::filter::{Filter, LinkType, Names};
+use labnet::pcap::CaptureReader;
+use labnet::testlab::{require_root, require_tool, tool_path, Tcpdump, TestLab};
+
+struct Packet {
+    seconds: u32,
+    micros: u32,
+    original_length: u32,
+    data: Vec<u8>,
+}
+
+fn packets(path: &Path) -> (u32, Vec<Packet>) {
+    let mut reader = CaptureReader::open(path).unwrap();
+    let mut link_type = labnet::pcap::linktype::ETHERNET;
+    let mut out = Vec::new();
+    while let Some(record) = reader.next_record().unwrap() {
+        link_type = record.link_type;
+        out.push(Packet {
+            seconds: record.seconds,
+            micros: record.nanoseconds / 1000,
+            original_length: record.original_length,
+            data: record.data.to_vec(),
+        });
+    }
+    (link_type, out)
+}
+
+fn corpus() -> Vec<String> {
+    include_str!("data/filter-corpus.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(String::from)
+        .collect()
+}
+
+/// Captures the lab's traffic on brooklyn's eth0, lo and any at once.
+fn capture(lab: &TestLab, dir: &Path) -> Vec<PathBuf> {
+    let files: Vec<PathBuf> = ["eth0", "lo", "any"]
+        .iter()
+        .map(|name| dir.join(format!("{name}.pcap")))
+        .collect();
+    let captures: Vec<Tcpdump> = ["eth0", "lo", "any"]
+        .iter()
+        .zip(&files)
+        .map(|(interface, file)| Tcpdump::start(lab, "brooklyn", interface, file))
+        .collect();
+    let server = lab.hello_server("brooklyn", &["--host", "::"]);
+    let client = tool_path("hello-client");
+    lab.run("midwood", "ping", &["-c1", "-W2", "192.168.56.101"]);
+    lab.run("midwood", "ping", &["-6", "-c1", "-W2", "fd00:56::101"]);
+    // Larger than the MTU: IPv4 and IPv6 fragments.
+    lab.run(
+        "midwood",
+        "ping",
+        &["-c1", "-W2", "-s", "3000", "192.168.56.101"],
+    );
+    lab.run(
+        "midwood",
+        "ping",
+        &["-6", "-c1", "-W2", "-s", "3000", "fd00:56::101"],
+    );
+    lab.run("midwood", &client, &["192.168.56.101:5000"]);
+    lab.run("midwood", &client, &["[fd00:56::101]:5000"]);
+    lab.run("brooklyn", &client, &["127.0.0.1:5000"]);
+    lab.run("brooklyn", &client, &["[::1]:5000"]);
+    // UDP to closed ports (9999, and 53 as a DNS client would): ICMP errors come back.
+    let udp = "import socket,time\nfor port in (9999, 53):\n    s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n    s.sendto(b'knock',('192.168.56.101',port))\ns=socket.socket(socket.AF_INET6,socket.SOCK_DGRAM)\ns.sendto(b'knock',('fd00:56::101',53))\ntime.sleep(0.3)";
+    lab.run("midwood", "python3", &["-c", udp]);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    drop(server);
+    for tcpdump in captures {
+        tcpdump.finish();
+    }
+    files
+}
+
+enum Verdict {
+    Selected(Vec<(u32, u32, u32, Vec<u8>)>),
+    Rejected(String),
+}
+
+fn tcpdump(file: &Path, expression: &str, scratch: &Path) -> Verdict {
+    // -F: the expression from a file, so `-1 > 0` is not taken for an option.
+    let expression_file = scratch.join("expression");
+    std::fs::write(&expression_file, expression).unwrap();
+    let out = scratch.join("selected.pcap");
+    let _ = std::fs::remove_file(&out);
+    let result = Command::new("tcpdump")
+        .arg("-r")
+        .arg(file)
+        .arg("-w")
+        .arg(&out)
+        .arg("-F")
+        .arg(&expression_file)
+        .output()
+        .unwrap();
+    if !result.status.success() {
+        return Verdict::Rejected(String::from_utf8_lossy(&result.stderr).into_owned());
+    }
+    let (_, selected) = packets(&out);
+    Verdict::Selected(
+        selected
+            .into_iter()
+            .map(|p| (p.seconds, p.micros, p.original_length, p.data))
+            .collect(),
+    )
+}
+
+fn link_of(link_type: u32) -> LinkType {
+    LinkType::from_pcap(link_type).unwrap()
+}
+
+#[test]
+fn corpus_selects_what_tcpdump_selects_on_lab_captures() {
+    let test = "corpus_selects_what_tcpdump_selects_on_lab_captures";
+    if !(require_root(test) && require_tool(test, "tcpdump") && require_tool(test, "python3")) {
+        return;
+    }
+    let lab = TestLab::two_hosts().unwrap();
+    let dir = std::env::temp_dir().join(format!("labnet-filters-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let files = capture(&lab, &dir);
+    let corpus = corpus();
+    assert!(
+        corpus.len() >= 150,
+        "the corpus has {} expressions",
+        corpus.len()
+    );
+
+    let mut failures = Vec::new();
+    let mut accepted_somewhere = 0;
+    let mut proper_subsets = 0;
+    for file in &files {
+        let (link_type, all) = packets(file);
+        assert!(all.len() > 10, "{} holds the lab's traffic", file.display());
+        for expression in &corpus {
+            let ours = Filter::compile_with(expression, link_of(link_type), Names::Offline);
+            match (tcpdump(file, expression, &dir), ours) {
+                (Verdict::Rejected(_), Err(_)) => {}
+                (Verdict::Rejected(why), Ok(_)) => failures.push(format!(
+                    "{}: tcpdump rejects {expression:?} ({}), labnet accepts it",
+                    file.display(),
+                    why.trim()
+                )),
+                (Verdict::Selected(_), Err(err)) => failures.push(format!(
+                    "{}: labnet rejects {expression:?}, tcpdump accepts it:\n{err}",
+                    file.display()
+                )),
+                (Verdict::Selected(theirs), Ok(filter)) => {
+                    accepted_somewhere += 1;
+                    let mine: Vec<(usize, &Packet)> = all
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, p)| filter.matches(&p.data, p.original_length))
+                        .collect();
+                    if !mine.is_empty() && mine.len() < all.len() {
+                        proper_subsets += 1;
+                    }
+                    let mine_keys: Vec<(u32, u32, u32, &[u8])> = mine
+                        .iter()
+                        .map(|(_, p)| (p.seconds, p.micros, p.original_length, &p.data[..]))
+                        .collect();
+                    let their_keys: Vec<(u32, u32, u32, &[u8])> = theirs
+                        .iter()
+                        .map(|(s, u, l, d)| (*s, *u, *l, &d[..]))
+                        .collect();
+                    if mine_keys != their_keys {
+                        let indices: Vec<usize> = mine.iter().map(|(i, _)| *i).collect();
+                        failures.push(format!(
+                            "{}: {expression:?}: labnet selects {} packets {indices:?}, tcpdump {}\n{}",
+                            file.display(),
+                            mine_keys.len(),
+                            their_keys.len(),
+                            filter.listing()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        failures.is_empty(),
+        "{} differences:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    // The comparison means something: most expressions select some but not all packets.
+    assert!(
+        accepted_somewhere >= 150 * 2,
+        "{accepted_somewhere} accepted (expression, file) pairs"
+    );
+    assert!(
+        proper_subsets >= 200,
+        "only {proper_subsets} selections were proper subsets"
+    );
+}
+
+#[test]
+fn every_accepted_program_loads_into_the_kernel() {
+    let test = "every_accepted_program_loads_into_the_kernel";
+    if !require_root(test) {
+        return;
+    }
+    // Protocol 0: the socket receives nothing; it only has to accept the program.
+    // SAFETY: plain socket(2); the descriptor is owned right away.
+    let fd = unsafe { libc::socket(libc::AF_PACKET, libc::SOCK_RAW, 0) };
+    assert!(
+        fd >= 0,
+        "AF_PACKET socket: {}",
+        std::io::Error::last_os_error()
+    );
+    // SAFETY: `fd` is a fresh descriptor nobody else owns.
+    let socket = unsafe { OwnedFd::from_raw_fd(fd) };
+    let mut loaded = 0;
+    for link in [LinkType::Ethernet, LinkType::LinuxSll2, LinkType::Raw] {
+        for expression in corpus() {
+            if let Ok(filter) = Filter::compile_with(&expression, link, Names::Offline) {
+                filter.attach(socket.as_fd()).unwrap_or_else(|e| {
+                    panic!(
+                        "the kernel refuses {expression:?} ({link:?}): {e}\n{}",
+                        filter.listing()
+                    )
+                });
+                loaded += 1;
+            }
+        }
+    }
+    assert!(loaded >= 300, "{loaded} programs loaded");
+}
+
+#[test]
+fn dump_filter_prints_what_tcpdump_d_prints() {
+    let test = "dump_filter_prints_what_tcpdump_d_prints";
+    if !require_tool(test, "tcpdump") {
+        return;
+    }
+    for expression in [
+        "tcp port 80",
+        "tcp[13] & 2 != 0",
+        "ip6 proto 6",
+        "icmp",
+        "arp",
+        "ip6 host ::1",
+    ] {
+        let ours = Command::new(tool_path("webcapture"))
+            .arg("--dump-filter")
+            .arg(expression)
+            .output()
+            .unwrap();
+        let theirs = Command::new("tcpdump")
+            .arg("-d")
+            .arg(expression)
+            .output()
+            .unwrap();
+        assert!(ours.status.success());
+        assert_eq!(
+            String::from_utf8_lossy(&ours.stdout),
+            String::from_utf8_lossy(&theirs.stdout),
+            "{expression}: webcapture --dump-filter (left) vs tcpdump -d (right)"
+        );
+    }
+}
+
+#[test]
+fn a_bad_expression_points_at_its_column_and_exits_2() {
+    let out = Command::new(tool_path("webcapture"))
+        .args(["-r", "/nonexistent.pcap", "tcp", "port"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with(
+            "webcapture: error: expected a port number or service name after \"port\"\n  tcp port\n           ^ here\n"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hint: for example \"tcp port 5000\""),
+        "{stderr}"
+    );
+}

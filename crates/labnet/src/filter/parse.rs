@@ -407,10 +407,7 @@ impl<'a> Parser<'a> {
 
     fn expr(&mut self) -> PResult<(Pred, Option<Quals>)> {
         let (mut pred, mut quals) = self.term()?;
-        loop {
-            let Some(is_and) = self.joiner() else {
-                break;
-            };
+        while let Some(is_and) = self.joiner() {
             let operator = self.advance();
             let word = &self.text[operator.start..operator.end];
             if matches!(self.peek_tok(), Tok::End | Tok::Punct(")")) {
@@ -690,10 +687,7 @@ impl<'a> Parser<'a> {
         if self.peek_tok() == &Tok::Punct("(") {
             let open = self.advance();
             let mut pred = self.id(quals)?;
-            loop {
-                let Some(is_and) = self.joiner() else {
-                    break;
-                };
+            while let Some(is_and) = self.joiner() {
                 self.advance();
                 let next = self.id(quals)?;
                 pred = if is_and {

@@ -351,6 +351,8 @@ mod tests {
         assert_eq!(error("len / 0 > 1").message, "division by zero");
         assert!(error("(tcp").message.contains("')'"));
         assert!(error("tcp)").message.contains("unbalanced"));
+        // Found by fuzzing: an open-ended range split into an empty name.
+        assert!(error("portrange 1-").message.contains("unknown port"));
     }
 
     #[test]

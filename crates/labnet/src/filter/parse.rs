@@ -190,7 +190,7 @@ fn number(word: &str) -> Option<Result<u32, String>> {
     if let Some(value) = named_constant(word) {
         return Some(Ok(value));
     }
-    if !word.as_bytes()[0].is_ascii_digit() {
+    if !word.as_bytes().first().is_some_and(u8::is_ascii_digit) {
         return None;
     }
     let (digits, radix) = if let Some(hex) = word.strip_prefix("0x").or(word.strip_prefix("0X")) {

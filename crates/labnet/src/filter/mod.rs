@@ -352,7 +352,7 @@ mod tests {
         assert!(error("(tcp").message.contains("')'"));
         assert!(error("tcp)").message.contains("unbalanced"));
         // Found by fuzzing: an open-ended range split into an empty name.
-        assert!(error("portrange 1-").message.contains("unknown port"));
+        assert!(error("portrange \\1-").message.contains("unknown port"));
     }
 
     #[test]

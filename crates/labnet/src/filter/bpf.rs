@@ -510,93 +510,170 @@ pub fn layout(pred: &Pred, accept: u32) -> Result<Vec<Insn>, LayoutError> {
 /// "reject". `wire_length` is the packet's length on the wire (`len`); loads past the
 /// captured bytes reject the packet.
 pub fn run(program: &[Insn], packet: &[u8], wire_length: u32) -> u32 {
-    let mut a: u32 = 0;
-    let mut x: u32 = 0;
-    let mut mem = [0u32; MEMWORDS as usize];
-    let mut pc = 0usize;
-    let load = |offset: u32, size: u16| -> Option<u32> {
-        let start = offset as usize;
-        match size {
-            W => packet
-                .get(start..start.checked_add(4)?)
-                .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]])),
-            H => packet
-                .get(start..start.checked_add(2)?)
-                .map(|b| u32::from(u16::from_be_bytes([b[0], b[1]]))),
-            _ => packet.get(start).map(|&b| u32::from(b)),
-        }
-    };
-    while let Some(insn) = program.get(pc) {
-        pc += 1;
-        let k = insn.k;
-        match insn.code & 0x07 {
-            LD => {
-                let size = insn.code & 0x18;
-                a = match insn.code & 0xe0 {
-                    ABS => match load(k, size) {
-                        Some(value) => value,
-                        None => return 0,
+    Machine::new(program).run(packet, wire_length)
+}
+
+/// An instruction decoded once, so the per-packet loop matches one small enum instead
+/// of taking the opcode apart for every instruction of every packet.
+#[derive(Debug, Clone, Copy)]
+enum Op {
+    LdB(u32),
+    LdH(u32),
+    LdW(u32),
+    LdIndB(u32),
+    LdIndH(u32),
+    LdIndW(u32),
+    LdLen,
+    LdImm(u32),
+    LdMem(usize),
+    LdxMsh(u32),
+    LdxLen,
+    LdxImm(u32),
+    LdxMem(usize),
+    St(usize),
+    Stx(usize),
+    Alu(u16, u32),
+    AluX(u16),
+    Neg,
+    Tax,
+    Txa,
+    Ja(usize),
+    /// Conditional jump: operation, constant, absolute targets when true and false.
+    Jump(u16, u32, usize, usize),
+    JumpX(u16, usize, usize),
+    Ret(u32),
+    RetA,
+}
+
+/// A program ready to run over packets in user space.
+#[derive(Debug, Clone)]
+pub struct Machine {
+    ops: Vec<Op>,
+}
+
+impl Machine {
+    pub fn new(program: &[Insn]) -> Machine {
+        let ops = program
+            .iter()
+            .enumerate()
+            .map(|(at, insn)| {
+                let k = insn.k;
+                let mem = (k % MEMWORDS) as usize;
+                match insn.code & 0x07 {
+                    LD => match (insn.code & 0xe0, insn.code & 0x18) {
+                        (ABS, B) => Op::LdB(k),
+                        (ABS, H) => Op::LdH(k),
+                        (ABS, _) => Op::LdW(k),
+                        (IND, B) => Op::LdIndB(k),
+                        (IND, H) => Op::LdIndH(k),
+                        (IND, _) => Op::LdIndW(k),
+                        (LEN, _) => Op::LdLen,
+                        (MEM, _) => Op::LdMem(mem),
+                        _ => Op::LdImm(k),
                     },
-                    IND => match x.checked_add(k).and_then(|offset| load(offset, size)) {
-                        Some(value) => value,
-                        None => return 0,
+                    LDX => match insn.code & 0xe0 {
+                        MSH => Op::LdxMsh(k),
+                        LEN => Op::LdxLen,
+                        MEM => Op::LdxMem(mem),
+                        _ => Op::LdxImm(k),
                     },
-                    LEN => wire_length,
-                    MEM => mem[(k % MEMWORDS) as usize],
-                    _ => k,
-                };
-            }
-            LDX => {
-                x = match insn.code & 0xe0 {
-                    MSH => match load(k, B) {
-                        Some(value) => (value & 0xf) << 2,
-                        None => return 0,
-                    },
-                    LEN => wire_length,
-                    MEM => mem[(k % MEMWORDS) as usize],
-                    _ => k,
-                };
-            }
-            ST => mem[(k % MEMWORDS) as usize] = a,
-            0x03 => mem[(k % MEMWORDS) as usize] = x,
-            ALU => {
-                let operand = if insn.code & X != 0 { x } else { k };
-                a = match insn.code & 0xf0 {
-                    ADD => a.wrapping_add(operand),
-                    SUB => a.wrapping_sub(operand),
-                    MUL => a.wrapping_mul(operand),
-                    DIV if operand == 0 => return 0,
-                    DIV => a / operand,
-                    MOD if operand == 0 => return 0,
-                    MOD => a % operand,
-                    OR => a | operand,
-                    AND => a & operand,
-                    XOR => a ^ operand,
-                    LSH => a.checked_shl(operand).unwrap_or(0),
-                    RSH => a.checked_shr(operand).unwrap_or(0),
-                    _ => a.wrapping_neg(),
-                };
-            }
-            JMP => {
-                if insn.code & 0xf0 == 0 {
-                    pc = pc.saturating_add(k as usize);
-                } else {
-                    let operand = if insn.code & X != 0 { x } else { k };
-                    let taken = apply_jump(insn.code, a, operand);
-                    pc += usize::from(if taken { insn.jt } else { insn.jf });
+                    ST => Op::St(mem),
+                    0x03 => Op::Stx(mem),
+                    ALU if insn.code & 0xf0 == NEG => Op::Neg,
+                    ALU if insn.code & X != 0 => Op::AluX(insn.code & 0xf0),
+                    ALU => Op::Alu(insn.code & 0xf0, k),
+                    JMP => {
+                        let (jt, jf) =
+                            (at + 1 + usize::from(insn.jt), at + 1 + usize::from(insn.jf));
+                        match insn.code & 0xf0 {
+                            0 => Op::Ja(at.saturating_add(1).saturating_add(k as usize)),
+                            op if insn.code & X != 0 => Op::JumpX(op, jt, jf),
+                            op => Op::Jump(op, k, jt, jf),
+                        }
+                    }
+                    RET if insn.code & 0x18 == 0x10 => Op::RetA,
+                    RET => Op::Ret(k),
+                    _ if insn.code & 0xf8 == TXA => Op::Txa,
+                    _ => Op::Tax,
                 }
-            }
-            RET => return if insn.code & 0x18 == 0x10 { a } else { k },
-            _ => {
-                if insn.code & 0xf8 == TXA {
-                    a = x;
-                } else {
-                    x = a;
-                }
-            }
-        }
+            })
+            .collect();
+        Machine { ops }
     }
-    0
+
+    pub fn run(&self, packet: &[u8], wire_length: u32) -> u32 {
+        fn byte(packet: &[u8], at: u32) -> Option<u32> {
+            packet.get(at as usize).map(|&b| u32::from(b))
+        }
+        fn half(packet: &[u8], at: u32) -> Option<u32> {
+            let at = at as usize;
+            let bytes = packet.get(at..at.checked_add(2)?)?;
+            Some(u32::from(u16::from_be_bytes([bytes[0], bytes[1]])))
+        }
+        fn word(packet: &[u8], at: u32) -> Option<u32> {
+            let at = at as usize;
+            let bytes = packet.get(at..at.checked_add(4)?)?;
+            Some(u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))
+        }
+        let (mut a, mut x) = (0u32, 0u32);
+        let mut mem = [0u32; MEMWORDS as usize];
+        let mut pc = 0usize;
+        macro_rules! load {
+            ($value:expr) => {
+                match $value {
+                    Some(value) => value,
+                    None => return 0,
+                }
+            };
+        }
+        while let Some(&op) = self.ops.get(pc) {
+            pc += 1;
+            match op {
+                Op::LdB(k) => a = load!(byte(packet, k)),
+                Op::LdH(k) => a = load!(half(packet, k)),
+                Op::LdW(k) => a = load!(word(packet, k)),
+                Op::LdIndB(k) => a = load!(x.checked_add(k).and_then(|at| byte(packet, at))),
+                Op::LdIndH(k) => a = load!(x.checked_add(k).and_then(|at| half(packet, at))),
+                Op::LdIndW(k) => a = load!(x.checked_add(k).and_then(|at| word(packet, at))),
+                Op::LdLen => a = wire_length,
+                Op::LdImm(k) => a = k,
+                Op::LdMem(m) => a = mem[m],
+                Op::LdxMsh(k) => x = (load!(byte(packet, k)) & 0xf) << 2,
+                Op::LdxLen => x = wire_length,
+                Op::LdxImm(k) => x = k,
+                Op::LdxMem(m) => x = mem[m],
+                Op::St(m) => mem[m] = a,
+                Op::Stx(m) => mem[m] = x,
+                Op::Alu(op, k) => a = load!(alu(op, a, k)),
+                Op::AluX(op) => a = load!(alu(op, a, x)),
+                Op::Neg => a = a.wrapping_neg(),
+                Op::Tax => x = a,
+                Op::Txa => a = x,
+                Op::Ja(target) => pc = target,
+                Op::Jump(op, k, jt, jf) => pc = if apply_jump(op, a, k) { jt } else { jf },
+                Op::JumpX(op, jt, jf) => pc = if apply_jump(op, a, x) { jt } else { jf },
+                Op::Ret(k) => return k,
+                Op::RetA => return a,
+            }
+        }
+        0
+    }
+}
+
+/// One ALU operation; `None` (reject the packet) for division by zero, as the kernel.
+fn alu(op: u16, a: u32, operand: u32) -> Option<u32> {
+    Some(match op {
+        ADD => a.wrapping_add(operand),
+        SUB => a.wrapping_sub(operand),
+        MUL => a.wrapping_mul(operand),
+        DIV => a.checked_div(operand)?,
+        MOD => a.checked_rem(operand)?,
+        OR => a | operand,
+        AND => a & operand,
+        XOR => a ^ operand,
+        LSH => a.checked_shl(operand).unwrap_or(0),
+        _ => a.checked_shr(operand).unwrap_or(0),
+    })
 }
 
 /// One instruction as `tcpdump -d` prints it: `(001) jeq      #0x800           jt 2\tjf 5`.

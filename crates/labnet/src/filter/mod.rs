@@ -1,7 +1,7 @@
 //! The pcap filter language (`tcp port 5000`, `host 192.168.56.101 and not arp`),
 //! compiled to classic BPF without libpcap: the same program is attached to live
 //! capture sockets (SO_ATTACH_FILTER, so unmatched packets never leave the kernel) and
-//! run by [`bpf::run`] over the packets of a file, so there is one semantics.
+//! run by [`bpf::Machine`] over the packets of a file, so there is one semantics.
 //!
 //! Hand-written because the only Rust implementations bind to libpcap, which the static
 //! binaries must not need, and because labnet's errors point at the column:
@@ -123,6 +123,7 @@ pub enum Names {
 pub struct Filter {
     expression: String,
     program: Vec<bpf::Insn>,
+    machine: bpf::Machine,
 }
 
 impl Filter {
@@ -168,6 +169,7 @@ impl Filter {
         })?;
         Ok(Filter {
             expression: expression.to_string(),
+            machine: bpf::Machine::new(&program),
             program,
         })
     }
@@ -183,7 +185,7 @@ impl Filter {
 
     /// Whether a packet matches: `data` as captured, `wire_length` as on the wire.
     pub fn matches(&self, data: &[u8], wire_length: u32) -> bool {
-        bpf::run(&self.program, data, wire_length) != 0
+        self.machine.run(data, wire_length) != 0
     }
 
     /// Whether every packet matches (the empty expression), so callers can skip the run.

@@ -4,12 +4,14 @@
 //! out); the logic lives in these modules so that tests, benchmarks and other tools can
 //! reuse it. See `docs/ARCHITECTURE.md` for the map and the invariants.
 
+pub mod capture;
 pub mod cli;
 pub mod dissect;
 pub mod error;
 pub mod filter;
 pub mod http;
 pub mod lab;
+pub mod live;
 pub mod netlink;
 pub mod netns;
 pub mod nics;

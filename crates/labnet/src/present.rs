@@ -281,6 +281,35 @@ pub struct PrintOptions {
     pub print: bool,
 }
 
+/// How each packet is printed.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    /// Scapy's hexdump instead of the summary line.
+    pub hexdump: bool,
+    /// The packet's index and a space before its summary line (`-#`).
+    pub numbered: bool,
+    pub ports: Ports,
+}
+
+/// Prints one packet: its summary line (numbered with `index` under `-#`) or hexdump.
+pub fn print_packet(
+    out: &mut impl Write,
+    style: &Style,
+    link_type: u32,
+    index: u64,
+    data: &[u8],
+) -> io::Result<()> {
+    if style.hexdump {
+        return hexdump(out, data);
+    }
+    let line = summary(&crate::dissect::dissect(link_type, data), style.ports);
+    if style.numbered {
+        writeln!(out, "{index} {line}")
+    } else {
+        writeln!(out, "{line}")
+    }
+}
+
 /// Where selected records go besides the printer (`-w FILE`).
 pub type SaveRecord<'a> = dyn FnMut(&crate::pcap::Record) -> crate::error::Result<()> + 'a;
 
@@ -317,20 +346,17 @@ pub fn print_capture<R: std::io::Read>(
             }
             continue;
         }
-        let written = if options.hexdump {
-            let separator = if printed > 0 { "\n" } else { "" };
-            out.write_all(separator.as_bytes())
-                .and_then(|()| hexdump(out, record.data))
-        } else {
-            let dissection = crate::dissect::dissect(record.link_type, record.data);
-            let line = summary(&dissection, options.ports);
-            if options.numbered {
-                writeln!(out, "{} {line}", record.index)
-            } else {
-                writeln!(out, "{line}")
-            }
+        let style = Style {
+            hexdump: options.hexdump,
+            numbered: options.numbered,
+            ports: options.ports,
         };
-        written.context(|| "writing to stdout")?;
+        // Hexdumps are separated by a blank line; `-#` numbers by the file's index.
+        if options.hexdump && printed > 0 {
+            out.write_all(b"\n").context(|| "writing to stdout")?;
+        }
+        print_packet(out, &style, record.link_type, record.index, record.data)
+            .context(|| "writing to stdout")?;
         printed += 1;
         if options.packet.is_some() {
             break;

@@ -1,8 +1,9 @@
-//! webcapture: the handout's Scapy sessions (Experiments 3 and 4). Reading captures
-//! (`-r`) with Scapy's summary and hexdump, pcap filter expressions compiled by labnet,
-//! `-w` to write the selected packets. Live capture (issue #6), `--show` and the diagram
-//! (issues #4, #7) are not built yet and say so.
-//! Argument parsing and printing only; the logic is `labnet::pcap`, `filter`, `present`.
+//! webcapture: the handout's Scapy sessions (Experiments 3 and 4). Live capture with
+//! webcapture.py's defaults (filter `tcp port 80`, 12 packets, hello.pcap), reading
+//! captures (`-r`) with Scapy's summary and hexdump, pcap filter expressions compiled by
+//! labnet, `-w` to write. `--show` and the diagram (issues #4, #7) are not built yet.
+//! Argument parsing only; the logic is `labnet::live`, `capture`, `pcap`, `filter`,
+//! `present`.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -19,17 +20,41 @@ use labnet::present::{self, Ports, PrintOptions};
 #[derive(Parser)]
 #[command(
     version,
-    about = "Read captures with Scapy's summary and hexdump, filtered like tcpdump",
+    about = "Capture packets (or read captures) with Scapy's summary and hexdump, filtered like tcpdump",
     after_help = "Examples:\n  \
+        sudo webcapture                          webcapture.py: 12 packets of tcp port 80 into hello.pcap\n  \
+        sudo webcapture -c 0 tcp port 5000       ... port 5000, until Ctrl-C\n  \
+        sudo webcapture -i lo -w lo.pcap         loopback traffic (127.0.0.1 and ::1)\n  \
         webcapture -r hello.pcap                 one Scapy summary() line per packet\n  \
         webcapture -r hello.pcap tcp port 5000   ... only the packets of port 5000\n  \
         webcapture -r hello.pcap -#              ... each with its index, as packets[N]\n  \
         webcapture -r hello.pcap --packet 3 --hexdump   Scapy's hexdump(packets[3])\n  \
         webcapture -r big.pcap -w web.pcap port 80      write the selected packets\n  \
         webcapture --dump-filter tcp port 80     the BPF program, as tcpdump -d\n\n\
-        Not built yet: live capture (issue #6), --show (issue #4), --diagram (issue #7)."
+        Not built yet: --show (issue #4), --diagram (issue #7)."
 )]
 struct Args {
+    /// Capture on this interface (`any` for all); default: the default route's
+    #[arg(short = 'i', value_name = "IFACE")]
+    interface: Option<String>,
+    /// Do not put the interface into promiscuous mode
+    #[arg(short = 'p', long = "no-promisc")]
+    no_promisc: bool,
+    /// Keep at most this many bytes of each packet
+    #[arg(short = 's', value_name = "SNAPLEN", default_value_t = 262_144)]
+    snaplen: u32,
+    /// Stop capturing after this many seconds
+    #[arg(long, value_name = "SECS")]
+    timeout: Option<f64>,
+    /// Capture without writing a file (live capture writes hello.pcap by default)
+    #[arg(long)]
+    no_write: bool,
+    /// Flush each line as it is printed (always on a terminal)
+    #[arg(short = 'l')]
+    line_buffered: bool,
+    /// Show a running packet count on stderr
+    #[arg(short = 'v')]
+    verbose: bool,
     /// Read packets from this pcap or pcapng file
     #[arg(short = 'r', value_name = "FILE")]
     read: Option<PathBuf>,
@@ -42,7 +67,7 @@ struct Args {
     /// Print the packets even while writing them with -w
     #[arg(long)]
     print: bool,
-    /// Stop after COUNT packets
+    /// Stop after COUNT packets (live default 12, as webcapture.py; 0: until Ctrl-C)
     #[arg(short = 'c', value_name = "COUNT")]
     count: Option<u64>,
     /// Only packet N (0-based, as packets[N] in Scapy)
@@ -60,7 +85,7 @@ struct Args {
     /// Print the filter's BPF program as `tcpdump -d` does, and exit
     #[arg(long)]
     dump_filter: bool,
-    /// A pcap filter expression, as tcpdump's (e.g. tcp port 5000)
+    /// A pcap filter expression, as tcpdump's (live default: tcp port 80, as webcapture.py)
     #[arg(trailing_var_arg = true, value_name = "FILTER")]
     filter: Vec<String>,
 }
@@ -76,10 +101,7 @@ fn run(args: &Args) -> Result<()> {
         return dump_filter(args, &expression);
     }
     let Some(path) = &args.read else {
-        return Err(Error::NotImplemented {
-            tool: "live capture in webcapture".into(),
-            issue: 6,
-        });
+        return live(args, &expression);
     };
     let mut filter = if expression.trim().is_empty() {
         None
@@ -162,6 +184,71 @@ fn run(args: &Args) -> Result<()> {
             }
         )));
     }
+    Ok(())
+}
+
+/// webcapture.py's defaults: `tcp port 80`, 12 packets, hello.pcap.
+const LIVE_FILTER: &str = "tcp port 80";
+const LIVE_COUNT: u64 = 12;
+const LIVE_FILE: &str = "hello.pcap";
+
+fn live(args: &Args, expression: &str) -> Result<()> {
+    let filter = if expression.trim().is_empty() {
+        LIVE_FILTER.to_string()
+    } else {
+        expression.to_string()
+    };
+    // A bad expression is reported before the capture needs any privilege.
+    Filter::compile(&filter, LinkType::Ethernet)?;
+    let interface = match &args.interface {
+        Some(name) => name.clone(),
+        None => labnet::capture::default_interface()?,
+    };
+    let write = if args.no_write {
+        None
+    } else {
+        Some(
+            args.write
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(LIVE_FILE)),
+        )
+    };
+    let options = labnet::live::LiveOptions {
+        capture: labnet::capture::CaptureOptions {
+            interface,
+            promiscuous: !args.no_promisc,
+            snaplen: args.snaplen.clamp(1, MAX_RECORD),
+            filter,
+        },
+        count: match args.count {
+            Some(0) => None,
+            Some(n) => Some(n),
+            None => Some(LIVE_COUNT),
+        },
+        timeout: args
+            .timeout
+            .filter(|t| t.is_finite() && *t >= 0.0)
+            .map(std::time::Duration::from_secs_f64),
+        format: if args.pcapng {
+            WriteFormat::PcapNg
+        } else {
+            WriteFormat::Pcap
+        },
+        // `-w -` puts the file on stdout, so the lines cannot go there too.
+        print: write.as_deref() != Some(std::path::Path::new("-")),
+        write,
+        hexdump: args.hexdump,
+        numbered: args.numbered,
+        ports: if args.numeric {
+            Ports::Numeric
+        } else {
+            Ports::Named
+        },
+        line_buffered: args.line_buffered,
+        verbose: args.verbose,
+    };
+    let mut out = cli::stdout();
+    labnet::live::run(&options, &mut out)?;
     Ok(())
 }
 

@@ -152,7 +152,7 @@ impl Gen {
             LinkType::Ethernet => 14 + self.vlan_shift,
             LinkType::LinuxSll => 16,
             LinkType::LinuxSll2 => 20,
-            LinkType::Raw => 0,
+            LinkType::Raw | LinkType::KernelCooked => 0,
             LinkType::Null => 4,
         }
     }
@@ -173,6 +173,13 @@ impl Gen {
             }
             LinkType::LinuxSll => cmp(bpf::H, 14, ethertype),
             LinkType::LinuxSll2 => cmp(bpf::H, 0, ethertype),
+            // SKF_AD_OFF + SKF_AD_PROTOCOL: the kernel loads skb->protocol.
+            LinkType::KernelCooked if ethertype > ETHERMTU => cmp(
+                bpf::H,
+                (libc::SKF_AD_OFF + libc::SKF_AD_PROTOCOL) as u32,
+                ethertype,
+            ),
+            LinkType::KernelCooked => Pred::Const(false),
             LinkType::Raw => match ethertype {
                 ETHERTYPE_IP => cmp_masked(bpf::B, 0, 0xf0, 0x40),
                 ETHERTYPE_IPV6 => cmp_masked(bpf::B, 0, 0xf0, 0x60),
@@ -496,6 +503,9 @@ impl Gen {
     pub fn byte_base(&self, proto: Proto) -> GenResult<(u32, bool, Pred)> {
         let nl = self.nl();
         Ok(match proto {
+            Proto::Link | Proto::Default if self.link == LinkType::KernelCooked => {
+                return fail("link-layer bytes (ether[...]) are not in the kernel's view of -i any packets; capture on one interface")
+            }
             Proto::Link | Proto::Default => (0, false, Pred::Const(true)),
             Proto::Ip => (nl, false, self.ip()),
             Proto::Ip6 => (nl, false, self.ip6()),

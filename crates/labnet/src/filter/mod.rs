@@ -43,6 +43,10 @@ pub enum LinkType {
     Raw,
     /// BSD loopback: a 4-byte address family, then IP.
     Null,
+    /// A Linux SOCK_DGRAM packet socket (`-i any`) as the kernel filters it: the packet
+    /// starts at the network header and the EtherType is an ancillary load. Only for
+    /// programs attached to such sockets; files hold SLL2 instead.
+    KernelCooked,
 }
 
 impl LinkType {
@@ -65,6 +69,7 @@ impl LinkType {
             LinkType::LinuxSll2 => "Linux cooked v2 (SLL2)",
             LinkType::Raw => "raw IP",
             LinkType::Null => "BSD loopback",
+            LinkType::KernelCooked => "Linux cooked (-i any)",
         }
     }
 }
@@ -176,6 +181,18 @@ impl Filter {
 
     pub fn expression(&self) -> &str {
         &self.expression
+    }
+
+    /// The same filter returning `snaplen` for matches, so the kernel keeps at most
+    /// that many bytes of each packet (tcpdump's `-s`).
+    pub fn truncating(mut self, snaplen: u32) -> Filter {
+        for insn in &mut self.program {
+            if insn.code == bpf::RET | bpf::K && insn.k != 0 {
+                insn.k = snaplen.max(1);
+            }
+        }
+        self.machine = bpf::Machine::new(&self.program);
+        self
     }
 
     /// The program, as the kernel's `struct sock_filter` array.

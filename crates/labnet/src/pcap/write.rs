@@ -23,6 +23,9 @@ pub struct CaptureWriter<W: Write> {
     format: WriteFormat,
     link_type: u32,
     written: u64,
+    /// One record, assembled so it reaches the buffer (and the file) in one write: a
+    /// file cut short ends at a record boundary of whatever was flushed.
+    record: Vec<u8>,
 }
 
 const PCAPNG_SECTION_HEADER: u32 = 0x0a0d_0d0a;
@@ -89,6 +92,7 @@ impl<W: Write> CaptureWriter<W> {
             format,
             link_type,
             written: 0,
+            record: Vec::new(),
         })
     }
 
@@ -110,15 +114,15 @@ impl<W: Write> CaptureWriter<W> {
         data: &[u8],
     ) -> io::Result<()> {
         let captured = data.len() as u32;
+        let record = &mut self.record;
+        record.clear();
         match self.format {
             WriteFormat::Pcap => {
-                let mut header = [0u8; 16];
-                header[0..4].copy_from_slice(&seconds.to_ne_bytes());
-                header[4..8].copy_from_slice(&(nanoseconds / 1000).to_ne_bytes());
-                header[8..12].copy_from_slice(&captured.to_ne_bytes());
-                header[12..16].copy_from_slice(&original_length.to_ne_bytes());
-                self.out.write_all(&header)?;
-                self.out.write_all(data)?;
+                record.extend_from_slice(&seconds.to_ne_bytes());
+                record.extend_from_slice(&(nanoseconds / 1000).to_ne_bytes());
+                record.extend_from_slice(&captured.to_ne_bytes());
+                record.extend_from_slice(&original_length.to_ne_bytes());
+                record.extend_from_slice(data);
             }
             WriteFormat::PcapNg => {
                 let length = (32 + padded(data.len())) as u32;
@@ -131,13 +135,13 @@ impl<W: Write> CaptureWriter<W> {
                 header[16..20].copy_from_slice(&(stamp as u32).to_ne_bytes());
                 header[20..24].copy_from_slice(&captured.to_ne_bytes());
                 header[24..28].copy_from_slice(&original_length.to_ne_bytes());
-                self.out.write_all(&header)?;
-                self.out.write_all(data)?;
-                self.out
-                    .write_all(&[0u8; 3][..padded(data.len()) - data.len()])?;
-                self.out.write_all(&length.to_ne_bytes())?;
+                record.extend_from_slice(&header);
+                record.extend_from_slice(data);
+                record.extend_from_slice(&[0u8; 3][..padded(data.len()) - data.len()]);
+                record.extend_from_slice(&length.to_ne_bytes());
             }
         }
+        self.out.write_all(&self.record)?;
         self.written += 1;
         Ok(())
     }

@@ -1,0 +1,208 @@
+//! A live capture session, as the handout's webcapture.py and `sniff(prn=summary)`:
+//! capture with [`crate::capture`], write each packet to the pcap file, then print its
+//! line, until the count, the timeout, Ctrl-C or SIGTERM; then flush everything and
+//! report tcpdump's three counters.
+//!
+//! The order is the invariant: a packet is written (to the file's buffer) before its
+//! line is printed, the file is flushed at least once a second and always before the
+//! process ends normally, so every printed packet is in a complete, valid file.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::capture::{Capture, CaptureOptions, Statistics};
+use crate::error::{Context, Error, Result};
+use crate::pcap::{CaptureWriter, WriteFormat};
+use crate::present::{self, Ports};
+
+/// Set by SIGINT and SIGTERM: the loop notices within one poll.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn request_stop(_: libc::c_int) {
+    STOP.store(true, Ordering::SeqCst);
+}
+
+/// Everything a live session needs besides the capture itself.
+#[derive(Debug, Clone)]
+pub struct LiveOptions {
+    pub capture: CaptureOptions,
+    /// Stop after this many packets; `None` runs until Ctrl-C.
+    pub count: Option<u64>,
+    pub timeout: Option<Duration>,
+    /// Where to write (`-` is stdout); `None` writes nothing.
+    pub write: Option<PathBuf>,
+    pub format: WriteFormat,
+    pub print: bool,
+    pub hexdump: bool,
+    pub numbered: bool,
+    pub ports: Ports,
+    /// Flush stdout after every line (always on a terminal).
+    pub line_buffered: bool,
+    /// Show a running count on stderr.
+    pub verbose: bool,
+}
+
+/// How a session went.
+#[derive(Debug, Clone, Copy)]
+pub struct LiveSummary {
+    pub captured: u64,
+    pub statistics: Statistics,
+}
+
+fn install_signal_handlers() -> Result<()> {
+    use nix::sys::signal::{sigaction, SaFlags, SigAction, SigHandler, SigSet, Signal};
+    // No SA_RESTART: poll returns EINTR at once, and the loop sees STOP.
+    let action = SigAction::new(
+        SigHandler::Handler(request_stop),
+        SaFlags::empty(),
+        SigSet::empty(),
+    );
+    for signal in [Signal::SIGINT, Signal::SIGTERM] {
+        // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+        unsafe { sigaction(signal, &action) }.context(|| "installing the Ctrl-C handler")?;
+    }
+    Ok(())
+}
+
+/// Runs a session; lines go to `out`, the banner and the counters to stderr.
+pub fn run(options: &LiveOptions, out: &mut impl Write) -> Result<LiveSummary> {
+    let mut capture = Capture::open(&options.capture)?;
+    install_signal_handlers()?;
+    let mut writer = match &options.write {
+        Some(path) => Some(open_writer(path, options, &capture)?),
+        None => None,
+    };
+    let filter_text = if options.capture.filter.is_empty() {
+        String::new()
+    } else {
+        format!(", filter \"{}\"", options.capture.filter)
+    };
+    eprintln!(
+        "webcapture: listening on {}, link-type {}, snapshot length {} bytes{filter_text}",
+        capture.interface(),
+        if capture.link_type() == crate::pcap::linktype::ETHERNET {
+            "EN10MB (Ethernet)"
+        } else {
+            "LINUX_SLL2 (Linux cooked v2)"
+        },
+        options.capture.snaplen
+    );
+    let line_buffered = options.line_buffered || std::io::stdout().is_terminal();
+    let link_type = capture.link_type();
+    let started = Instant::now();
+    let mut last_flush = started;
+    let mut captured = 0u64;
+    let mut outcome: Result<()> = Ok(());
+    while !STOP.load(Ordering::SeqCst) && options.count.is_none_or(|c| captured < c) {
+        if options.timeout.is_some_and(|t| started.elapsed() >= t) {
+            break;
+        }
+        let wait = capture.next_packets(Duration::from_millis(200), |packet| {
+            if let Some((writer, path)) = writer.as_mut() {
+                writer
+                    .write(
+                        packet.seconds,
+                        packet.nanoseconds,
+                        packet.original_length,
+                        packet.data,
+                    )
+                    .context(|| format!("writing {}", path.display()))?;
+            }
+            if options.print {
+                if options.hexdump && captured > 0 {
+                    out.write_all(b"\n").context(|| "writing to stdout")?;
+                }
+                let style = present::Style {
+                    hexdump: options.hexdump,
+                    numbered: options.numbered,
+                    ports: options.ports,
+                };
+                present::print_packet(out, &style, link_type, captured, packet.data)
+                    .context(|| "writing to stdout")?;
+                if line_buffered {
+                    out.flush().context(|| "writing to stdout")?;
+                }
+            }
+            captured += 1;
+            if options.verbose {
+                eprint!("\rGot {captured}");
+            }
+            Ok(options.count.is_none_or(|c| captured < c))
+        });
+        if let Err(err) = wait {
+            outcome = Err(err);
+            break;
+        }
+        if last_flush.elapsed() >= Duration::from_secs(1) {
+            if let Err(err) = flush_all(writer.as_mut(), out) {
+                outcome = Err(err);
+                break;
+            }
+            last_flush = Instant::now();
+        }
+    }
+    // Whatever ended the loop, the file gets every packet written so far.
+    let flushed = flush_all(writer.as_mut(), out);
+    if options.verbose {
+        eprintln!();
+    }
+    outcome?;
+    flushed?;
+    let statistics = capture.statistics()?;
+    eprintln!(
+        "{captured} packets captured\n{} packets received by filter\n{} packets dropped by kernel",
+        statistics.received, statistics.dropped
+    );
+    Ok(LiveSummary {
+        captured,
+        statistics,
+    })
+}
+
+type Writer = (CaptureWriter<Box<dyn Write>>, PathBuf);
+
+fn open_writer(path: &PathBuf, options: &LiveOptions, capture: &Capture) -> Result<Writer> {
+    let sink: Box<dyn Write> = if path.as_os_str() == "-" {
+        Box::new(std::io::BufWriter::with_capacity(
+            64 * 1024,
+            std::io::stdout(),
+        ))
+    } else {
+        let file =
+            std::fs::File::create(path).context(|| format!("creating {}", path.display()))?;
+        Box::new(std::io::BufWriter::with_capacity(64 * 1024, file))
+    };
+    let mut writer = CaptureWriter::new(
+        sink,
+        options.format,
+        capture.link_type(),
+        options.capture.snaplen,
+        Some(capture.interface()),
+    )
+    .context(|| format!("writing {}", path.display()))?;
+    // The header reaches the disk now: even an empty capture leaves a valid file.
+    writer
+        .flush()
+        .context(|| format!("writing {}", path.display()))?;
+    Ok((writer, path.clone()))
+}
+
+fn flush_all(writer: Option<&mut Writer>, out: &mut impl Write) -> Result<()> {
+    if let Some((writer, path)) = writer {
+        writer.flush().map_err(|source| {
+            if source.raw_os_error() == Some(libc::ENOSPC) {
+                Error::failed(format!("{}: the disk is full", path.display())).hint(
+                    "the file holds every packet up to the last complete record; free some space",
+                )
+            } else {
+                Error::Io {
+                    context: format!("writing {}", path.display()),
+                    source,
+                }
+            }
+        })?;
+    }
+    out.flush().context(|| "writing to stdout")
+}

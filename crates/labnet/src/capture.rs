@@ -28,6 +28,8 @@ const BLOCK_SIZE: u32 = 1 << 20;
 const BLOCK_COUNT: u32 = 8;
 const FRAME_SIZE: u32 = 2048;
 const BLOCK_TIMEOUT_MS: u32 = 10;
+/// How long the kernel may keep packets in a block before handing it over.
+pub const BLOCK_TIMEOUT: Duration = Duration::from_millis(BLOCK_TIMEOUT_MS as u64);
 /// Length of the Linux cooked v2 header labnet writes for cooked captures.
 const SLL2_LENGTH: usize = 20;
 const ARPHRD_ETHER: u16 = 1;

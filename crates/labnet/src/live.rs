@@ -66,11 +66,66 @@ fn install_signal_handlers() -> Result<()> {
     Ok(())
 }
 
+/// The state of one session while packets arrive.
+struct Session<'a, W: Write> {
+    options: &'a LiveOptions,
+    writer: Option<Writer>,
+    out: &'a mut W,
+    link_type: u32,
+    line_buffered: bool,
+    captured: u64,
+}
+
+impl<W: Write> Session<'_, W> {
+    /// Writes the packet, then prints it; false once the count is reached.
+    fn handle(&mut self, packet: &crate::capture::Packet) -> Result<bool> {
+        if let Some((writer, path)) = self.writer.as_mut() {
+            writer
+                .write(
+                    packet.seconds,
+                    packet.nanoseconds,
+                    packet.original_length,
+                    packet.data,
+                )
+                .context(|| format!("writing {}", path.display()))?;
+        }
+        let options = self.options;
+        if options.print {
+            if options.hexdump && self.captured > 0 {
+                self.out.write_all(b"\n").context(|| "writing to stdout")?;
+            }
+            let style = present::Style {
+                hexdump: options.hexdump,
+                numbered: options.numbered,
+                ports: options.ports,
+            };
+            present::print_packet(self.out, &style, self.link_type, self.captured, packet.data)
+                .context(|| "writing to stdout")?;
+            if self.line_buffered {
+                self.out.flush().context(|| "writing to stdout")?;
+            }
+        }
+        self.captured += 1;
+        if options.verbose {
+            eprint!("\rGot {}", self.captured);
+        }
+        Ok(!self.count_reached())
+    }
+
+    fn count_reached(&self) -> bool {
+        self.options.count.is_some_and(|c| self.captured >= c)
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        flush_all(self.writer.as_mut(), self.out)
+    }
+}
+
 /// Runs a session; lines go to `out`, the banner and the counters to stderr.
 pub fn run(options: &LiveOptions, out: &mut impl Write) -> Result<LiveSummary> {
     let mut capture = Capture::open(&options.capture)?;
     install_signal_handlers()?;
-    let mut writer = match &options.write {
+    let writer = match &options.write {
         Some(path) => Some(open_writer(path, options, &capture)?),
         None => None,
     };
@@ -89,67 +144,52 @@ pub fn run(options: &LiveOptions, out: &mut impl Write) -> Result<LiveSummary> {
         },
         options.capture.snaplen
     );
-    let line_buffered = options.line_buffered || std::io::stdout().is_terminal();
-    let link_type = capture.link_type();
+    let mut session = Session {
+        options,
+        writer,
+        out,
+        link_type: capture.link_type(),
+        line_buffered: options.line_buffered || std::io::stdout().is_terminal(),
+        captured: 0,
+    };
     let started = Instant::now();
     let mut last_flush = started;
-    let mut captured = 0u64;
     let mut outcome: Result<()> = Ok(());
-    while !STOP.load(Ordering::SeqCst) && options.count.is_none_or(|c| captured < c) {
+    while !STOP.load(Ordering::SeqCst) && !session.count_reached() {
         if options.timeout.is_some_and(|t| started.elapsed() >= t) {
             break;
         }
-        let wait = capture.next_packets(Duration::from_millis(200), |packet| {
-            if let Some((writer, path)) = writer.as_mut() {
-                writer
-                    .write(
-                        packet.seconds,
-                        packet.nanoseconds,
-                        packet.original_length,
-                        packet.data,
-                    )
-                    .context(|| format!("writing {}", path.display()))?;
-            }
-            if options.print {
-                if options.hexdump && captured > 0 {
-                    out.write_all(b"\n").context(|| "writing to stdout")?;
-                }
-                let style = present::Style {
-                    hexdump: options.hexdump,
-                    numbered: options.numbered,
-                    ports: options.ports,
-                };
-                present::print_packet(out, &style, link_type, captured, packet.data)
-                    .context(|| "writing to stdout")?;
-                if line_buffered {
-                    out.flush().context(|| "writing to stdout")?;
-                }
-            }
-            captured += 1;
-            if options.verbose {
-                eprint!("\rGot {captured}");
-            }
-            Ok(options.count.is_none_or(|c| captured < c))
-        });
-        if let Err(err) = wait {
+        if let Err(err) = capture.next_packets(Duration::from_millis(200), |p| session.handle(p)) {
             outcome = Err(err);
             break;
         }
         if last_flush.elapsed() >= Duration::from_secs(1) {
-            if let Err(err) = flush_all(writer.as_mut(), out) {
+            if let Err(err) = session.flush() {
                 outcome = Err(err);
                 break;
             }
             last_flush = Instant::now();
         }
     }
+    // Ctrl-C, SIGTERM or --timeout: the kernel may still hold packets in a block it has
+    // not handed over yet; it does within its block timeout, so collect those too.
+    // Bounded: under steady traffic there is always another block.
+    let drain_until = Instant::now() + crate::capture::BLOCK_TIMEOUT * 3;
+    while outcome.is_ok() && !session.count_reached() && Instant::now() < drain_until {
+        match capture.next_packets(crate::capture::BLOCK_TIMEOUT * 3, |p| session.handle(p)) {
+            Ok(crate::capture::Wait::Packets) => {}
+            Ok(_) => break,
+            Err(err) => outcome = Err(err),
+        }
+    }
     // Whatever ended the loop, the file gets every packet written so far.
-    let flushed = flush_all(writer.as_mut(), out);
+    let flushed = session.flush();
     if options.verbose {
         eprintln!();
     }
     outcome?;
     flushed?;
+    let captured = session.captured;
     let statistics = capture.statistics()?;
     eprintln!(
         "{captured} packets captured\n{} packets received by filter\n{} packets dropped by kernel",

@@ -1,0 +1,390 @@
+//! The handout's Experiments 3 and 4, capturing side: `webcapture` live on brooklyn
+//! while midwood talks to hello-server, against the tools students would trust:
+//! tcpdump capturing at the same time sees the same packets, scapy's summary() of the
+//! written file equals the printed lines, tshark reads pcap and pcapng without a word.
+//! The handout's broken default (port 80 during a port-5000 exchange), loopback, `-i
+//! any`, Ctrl-C at random moments, and the error without privileges.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use labnet::pcap::CaptureReader;
+use labnet::testlab::{require_root, require_tool, tool_path, unprivileged, Tcpdump, TestLab};
+
+/// webcapture started by a test: interrupted, then killed by PID when dropped.
+struct Webcapture {
+    child: Child,
+    stderr: BufReader<std::process::ChildStderr>,
+}
+
+impl Webcapture {
+    /// Starts webcapture on `host` with `args` in `dir`; returns once it listens.
+    fn start(lab: &TestLab, host: &str, dir: &Path, args: &[&str]) -> Webcapture {
+        let mut child = lab
+            .command(host, tool_path("webcapture"))
+            .args(args)
+            .current_dir(dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        stderr.read_line(&mut line).unwrap();
+        assert!(line.contains("listening on"), "webcapture {args:?}: {line}");
+        Webcapture { child, stderr }
+    }
+
+    fn interrupt(&self) {
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(self.child.id() as i32),
+            nix::sys::signal::Signal::SIGINT,
+        );
+    }
+
+    /// Interrupts (unless it ended by itself) and returns (stdout, stderr).
+    fn finish(mut self, interrupt: bool) -> (String, String) {
+        if interrupt {
+            self.interrupt();
+        }
+        let mut stdout = String::new();
+        self.child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut stdout)
+            .unwrap();
+        let mut stderr = String::new();
+        self.stderr.read_to_string(&mut stderr).unwrap();
+        let status = self.child.wait().unwrap();
+        assert!(status.success(), "webcapture: {status}\n{stderr}");
+        (stdout, stderr)
+    }
+}
+
+impl Drop for Webcapture {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+fn frames(path: &Path) -> Vec<Vec<u8>> {
+    let mut reader = CaptureReader::open(path).unwrap();
+    let mut out = Vec::new();
+    while let Some(record) = reader.next_record().unwrap() {
+        out.push(record.data.to_vec());
+    }
+    out
+}
+
+fn scapy_summaries(path: &Path) -> String {
+    let script = "import sys\nfrom scapy.all import rdpcap\nfor p in rdpcap(sys.argv[1]): print(p.summary())\n";
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// tshark reads the file with exit 0 and nothing on stderr; returns its packet count.
+fn tshark_count(path: &Path) -> usize {
+    let out = Command::new("tshark").arg("-r").arg(path).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| !l.contains("Running as user \"root\""))
+        .collect();
+    assert!(
+        out.status.success() && warnings.is_empty(),
+        "tshark -r {}: {stderr}",
+        path.display()
+    );
+    String::from_utf8_lossy(&out.stdout).lines().count()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("labnet-exp4-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn live_capture_prints_scapys_lines_and_writes_what_tcpdump_sees() {
+    let test = "live_capture_prints_scapys_lines_and_writes_what_tcpdump_sees";
+    if !(require_root(test)
+        && require_tool(test, "tcpdump")
+        && require_tool(test, "tshark")
+        && require_tool(test, "python3"))
+    {
+        return;
+    }
+    let lab = TestLab::two_hosts().unwrap();
+    let dir = scratch("live");
+    let theirs = dir.join("tcpdump.pcap");
+    let tcpdump = Tcpdump::start(&lab, "brooklyn", "eth0", &theirs);
+    let pcap = Webcapture::start(
+        &lab,
+        "brooklyn",
+        &dir,
+        &[
+            "-i",
+            "eth0",
+            "-c",
+            "0",
+            "-w",
+            "ours.pcap",
+            "tcp",
+            "port",
+            "5000",
+        ],
+    );
+    let pcapng = Webcapture::start(
+        &lab,
+        "brooklyn",
+        &dir,
+        &[
+            "-i",
+            "eth0",
+            "-c",
+            "0",
+            "--pcapng",
+            "-w",
+            "ours.pcapng",
+            "tcp port 5000",
+        ],
+    );
+    let server = lab.hello_server("brooklyn", &["--host", "0.0.0.0"]);
+    lab.run(
+        "midwood",
+        tool_path("hello-client"),
+        &["192.168.56.101:5000"],
+    );
+    lab.run("midwood", "ping", &["-c1", "-W2", "192.168.56.101"]);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    drop(server);
+    let (printed, report) = pcap.finish(true);
+    pcapng.finish(true);
+    tcpdump.finish();
+
+    let ours = dir.join("ours.pcap");
+    assert_eq!(
+        printed,
+        scapy_summaries(&ours),
+        "printed lines (left) vs scapy's summary() of the file"
+    );
+    assert!(
+        report.contains("packets captured") && report.contains("dropped by kernel"),
+        "{report}"
+    );
+    // The kernel filter let through exactly tcpdump's port-5000 packets (not the ping).
+    let port_5000: Vec<Vec<u8>> = frames(&theirs)
+        .into_iter()
+        .filter(|f| {
+            f.len() > 37 && f[23] == 6 && (f[34..36] == [0x13, 0x88] || f[36..38] == [0x13, 0x88])
+        })
+        .collect();
+    assert_eq!(
+        frames(&ours),
+        port_5000,
+        "our file vs tcpdump's port-5000 packets"
+    );
+    assert_eq!(frames(&dir.join("ours.pcapng")), port_5000);
+    assert_eq!(tshark_count(&ours), port_5000.len());
+    assert_eq!(tshark_count(&dir.join("ours.pcapng")), port_5000.len());
+    // The exchange the handout asks for: handshake, request, response, FIN.
+    for expected in [
+        " > 192.168.56.101:5000 S\n",
+        "192.168.56.101:5000 > 192.168.56.102:",
+        " SA\n",
+        " PA / Raw\n",
+        "F",
+    ] {
+        assert!(
+            printed.contains(expected),
+            "missing {expected:?} in\n{printed}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_handouts_default_run_catches_nothing_during_a_port_5000_exchange() {
+    let test = "the_handouts_default_run_catches_nothing_during_a_port_5000_exchange";
+    if !(require_root(test) && require_tool(test, "tshark")) {
+        return;
+    }
+    let lab = TestLab::two_hosts().unwrap();
+    let dir = scratch("default");
+    // webcapture.py: tcp port 80, 12 packets, hello.pcap; bounded here by --timeout.
+    let capture = Webcapture::start(&lab, "brooklyn", &dir, &["--timeout", "2"]);
+    let server = lab.hello_server("brooklyn", &["--host", "0.0.0.0"]);
+    lab.run(
+        "midwood",
+        tool_path("hello-client"),
+        &["192.168.56.101:5000"],
+    );
+    drop(server);
+    let (printed, report) = capture.finish(false);
+    assert_eq!(printed, "", "port 80 sees nothing of a port-5000 exchange");
+    assert!(report.contains("0 packets captured"), "{report}");
+    assert_eq!(
+        tshark_count(&dir.join("hello.pcap")),
+        0,
+        "hello.pcap is a valid empty capture"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn loopback_shows_each_packet_once_and_any_gives_sll2() {
+    let test = "loopback_shows_each_packet_once_and_any_gives_sll2";
+    if !(require_root(test)
+        && require_tool(test, "tcpdump")
+        && require_tool(test, "tshark")
+        && require_tool(test, "python3"))
+    {
+        return;
+    }
+    let lab = TestLab::two_hosts().unwrap();
+    let dir = scratch("lo");
+    let theirs = dir.join("tcpdump-lo.pcap");
+    let tcpdump = Tcpdump::start(&lab, "brooklyn", "lo", &theirs);
+    let lo = Webcapture::start(
+        &lab,
+        "brooklyn",
+        &dir,
+        &["-i", "lo", "-c", "0", "-w", "lo.pcap", "port 5000"],
+    );
+    let any = Webcapture::start(
+        &lab,
+        "brooklyn",
+        &dir,
+        &["-i", "any", "-c", "0", "-w", "any.pcap", "port 5000"],
+    );
+    let server = lab.hello_server("brooklyn", &[]);
+    lab.run("brooklyn", tool_path("hello-client"), &["127.0.0.1:5000"]);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    drop(server);
+    let (lo_lines, _) = lo.finish(true);
+    let (any_lines, _) = any.finish(true);
+    tcpdump.finish();
+    assert_eq!(
+        frames(&dir.join("lo.pcap")),
+        frames(&theirs),
+        "-i lo vs tcpdump -i lo"
+    );
+    assert_eq!(lo_lines.lines().count(), frames(&theirs).len());
+    assert!(
+        lo_lines.starts_with("Ether / IP / TCP 127.0.0.1:"),
+        "{lo_lines}"
+    );
+    let any_file = dir.join("any.pcap");
+    assert_eq!(any_lines, scapy_summaries(&any_file));
+    assert!(
+        any_lines.starts_with("CookedLinuxV2 / IP / TCP 127.0.0.1:"),
+        "{any_lines}"
+    );
+    assert_eq!(
+        tshark_count(&any_file),
+        frames(&theirs).len(),
+        "-i any sees the loopback exchange once"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn ctrl_c_at_random_moments_leaves_every_printed_packet_in_a_valid_file() {
+    let test = "ctrl_c_at_random_moments_leaves_every_printed_packet_in_a_valid_file";
+    if !(require_root(test) && require_tool(test, "ping")) {
+        return;
+    }
+    let lab = TestLab::two_hosts().unwrap();
+    let dir = scratch("sigint");
+    // Steady traffic, bounded: 500 echo requests a second, at most 15,000 in 30 s, stopped
+    // when the test ends.
+    let flood = labnet::testlab::ChildGuard(
+        lab.command("midwood", "ping")
+            .args([
+                "-q",
+                "-i",
+                "0.002",
+                "-c",
+                "15000",
+                "-w",
+                "30",
+                "192.168.56.101",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut seed = std::process::id();
+    let mut rounds_with_packets = 0;
+    for round in 0..20 {
+        let capture = Webcapture::start(
+            &lab,
+            "brooklyn",
+            &dir,
+            &["-i", "eth0", "-c", "0", "-w", "flood.pcap", "icmp"],
+        );
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        std::thread::sleep(std::time::Duration::from_millis(
+            20 + u64::from(seed >> 16) % 180,
+        ));
+        let (printed, _) = capture.finish(true);
+        let file = dir.join("flood.pcap");
+        let summaries = Command::new(tool_path("webcapture"))
+            .arg("-r")
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            summaries.status.success(),
+            "round {round}: the file reads back"
+        );
+        if !printed.is_empty() {
+            rounds_with_packets += 1;
+        }
+        assert_eq!(
+            printed,
+            String::from_utf8(summaries.stdout).unwrap(),
+            "round {round}: every printed packet, and only those, is in the file"
+        );
+    }
+    drop(flood);
+    assert!(
+        rounds_with_packets >= 18,
+        "only {rounds_with_packets} of 20 rounds caught packets"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn without_cap_net_raw_the_error_says_how_to_grant_it() {
+    let test = "without_cap_net_raw_the_error_says_how_to_grant_it";
+    let Some(mut command) = unprivileged(test, tool_path("webcapture")) else {
+        return;
+    };
+    let out = command
+        .args(["-i", "lo", "--no-write", "-c", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("capturing packets needs CAP_NET_RAW")
+            && stderr.contains("setcap cap_net_raw,cap_net_admin+ep"),
+        "{stderr}"
+    );
+}

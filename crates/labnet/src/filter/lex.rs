@@ -127,8 +127,15 @@ fn word_end(bytes: &[u8], start: usize) -> usize {
 /// characters there is one.
 fn address(text: &str, start: usize) -> Option<(Tok, usize)> {
     let bytes = text.as_bytes();
+    if !(bytes[start].is_ascii_hexdigit() || bytes[start] == b':') {
+        return None;
+    }
+    // The longest address text: an IPv6 address with an embedded IPv4 (45 characters).
     let mut end = start;
-    while end < bytes.len() && (bytes[end].is_ascii_hexdigit() || b":.-".contains(&bytes[end])) {
+    while end < bytes.len()
+        && end - start < 45
+        && (bytes[end].is_ascii_hexdigit() || b":.-".contains(&bytes[end]))
+    {
         end += 1;
     }
     // Shrink until the run is an address: `fe80::1-` or `::1)` end early.

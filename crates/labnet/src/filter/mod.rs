@@ -372,6 +372,10 @@ mod tests {
         assert!(error("tcp)").message.contains("unbalanced"));
         // Found by fuzzing: an open-ended range split into an empty name.
         assert!(error("portrange \\1-").message.contains("unknown port"));
+        // Found by fuzzing: deep nesting is an error, not a stack overflow.
+        assert!(error(&"(".repeat(5000)).message.contains("levels deep"));
+        assert!(error(&"-".repeat(5000)).message.contains("levels deep"));
+        assert!(error(&"not ".repeat(5000)).message.contains("levels deep"));
     }
 
     #[test]

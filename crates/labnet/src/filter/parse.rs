@@ -59,7 +59,15 @@ pub struct Parser<'a> {
     pos: usize,
     gen: Gen,
     resolve_names: bool,
+    /// Current nesting (parentheses, `not`, unary minus), bounded so hostile input
+    /// gets an error instead of exhausting the stack.
+    depth: u32,
 }
+
+/// Deeper nesting than any real filter needs.
+const MAX_DEPTH: u32 = 100;
+/// More tokens than any real filter has; keeps the predicate tree shallow enough too.
+const MAX_TOKENS: usize = 10_000;
 
 type PResult<T> = Result<T, FilterError>;
 
@@ -317,10 +325,19 @@ impl<'a> Parser<'a> {
             pos: 0,
             gen,
             resolve_names,
+            depth: 0,
         }
     }
 
     pub fn parse(mut self) -> PResult<Pred> {
+        if self.toks.len() > MAX_TOKENS {
+            return Err(self.error_at(
+                0,
+                self.text.len(),
+                format!("the expression is too long (more than {MAX_TOKENS} words and symbols)"),
+                None,
+            ));
+        }
         if self.peek_tok() == &Tok::End {
             return Ok(Pred::Const(true));
         }
@@ -461,7 +478,22 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Runs `inner` one nesting level deeper, or fails past [`MAX_DEPTH`].
+    fn nested<T>(&mut self, inner: impl FnOnce(&mut Self) -> PResult<T>) -> PResult<T> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.error_here(format!("nested more than {MAX_DEPTH} levels deep"), None));
+        }
+        self.depth += 1;
+        let result = inner(self);
+        self.depth -= 1;
+        result
+    }
+
     fn term(&mut self) -> PResult<(Pred, Option<Quals>)> {
+        self.nested(Self::term_inner)
+    }
+
+    fn term_inner(&mut self) -> PResult<(Pred, Option<Quals>)> {
         if self.word_is(self.pos, &["not"]) || self.peek_tok() == &Tok::Punct("!") {
             self.advance();
             let (pred, quals) = self.term()?;
@@ -680,6 +712,10 @@ impl<'a> Parser<'a> {
 
     /// A value (or a parenthesised list of values) under `quals`.
     fn id(&mut self, quals: Quals) -> PResult<Pred> {
+        self.nested(|parser| parser.id_inner(quals))
+    }
+
+    fn id_inner(&mut self, quals: Quals) -> PResult<Pred> {
         if self.word_is(self.pos, &["not"]) || self.peek_tok() == &Tok::Punct("!") {
             self.advance();
             return Ok(self.id(quals)?.not());
@@ -1239,6 +1275,10 @@ impl<'a> Parser<'a> {
     }
 
     fn unary(&mut self) -> PResult<Arith> {
+        self.nested(Self::unary_inner)
+    }
+
+    fn unary_inner(&mut self) -> PResult<Arith> {
         let token = self.peek().clone();
         match &token.tok {
             Tok::Punct("-") => {

@@ -226,17 +226,34 @@ fn the_handouts_default_run_catches_nothing_during_a_port_5000_exchange() {
     let lab = TestLab::two_hosts().unwrap();
     let dir = scratch("default");
     // webcapture.py: tcp port 80, 12 packets, hello.pcap; bounded here by --timeout.
-    let capture = Webcapture::start(&lab, "brooklyn", &dir, &["--timeout", "2"]);
     let server = lab.hello_server("brooklyn", &["--host", "0.0.0.0"]);
+    let capture = Webcapture::start(
+        &lab,
+        "brooklyn",
+        &dir,
+        &["--timeout", "3", "--hint-after", "1.5"],
+    );
     lab.run(
         "midwood",
         tool_path("hello-client"),
         &["192.168.56.101:5000"],
     );
-    drop(server);
     let (printed, report) = capture.finish(false);
     assert_eq!(printed, "", "port 80 sees nothing of a port-5000 exchange");
     assert!(report.contains("0 packets captured"), "{report}");
+    // The hint names what does go by, and who listens there.
+    // (Ten packets make the exchange here; how many exactly is TCP's business.)
+    let hint = report
+        .lines()
+        .find(|l| l.starts_with("webcapture: hint: "))
+        .unwrap_or_else(|| panic!("no hint in\n{report}"));
+    assert!(
+        hint.starts_with("webcapture: hint: no packet matched \"tcp port 80\" on eth0 in 2 s; seen: tcp port 5000 ("),
+        "{hint}"
+    );
+    let owner = format!(" packets; listening: hello-server pid {})", server.0.id());
+    assert!(hint.contains(&owner), "expected {owner:?} in {hint}");
+    drop(server);
     assert_eq!(
         tshark_count(&dir.join("hello.pcap")),
         0,
@@ -298,6 +315,41 @@ fn loopback_shows_each_packet_once_and_any_gives_sll2() {
         tshark_count(&any_file),
         frames(&theirs).len(),
         "-i any sees the loopback exchange once"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn capturing_loopback_traffic_on_eth0_says_it_crosses_lo() {
+    let test = "capturing_loopback_traffic_on_eth0_says_it_crosses_lo";
+    if !require_root(test) {
+        return;
+    }
+    let lab = TestLab::two_hosts().unwrap();
+    let dir = scratch("hint-lo");
+    let server = lab.hello_server("brooklyn", &[]);
+    let capture = Webcapture::start(
+        &lab,
+        "brooklyn",
+        &dir,
+        &[
+            "-i",
+            "eth0",
+            "--no-write",
+            "--timeout",
+            "2",
+            "--hint-after",
+            "1",
+            "tcp port 5000",
+        ],
+    );
+    lab.run("brooklyn", tool_path("hello-client"), &["127.0.0.1:5000"]);
+    let (printed, report) = capture.finish(false);
+    drop(server);
+    assert_eq!(printed, "");
+    assert!(
+        report.contains(" packets that match crossed lo, not eth0: traffic to 127.0.0.1 or ::1 stays on lo, so capture with -i lo"),
+        "{report}"
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

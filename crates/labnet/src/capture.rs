@@ -82,6 +82,7 @@ pub struct Capture {
     ring_length: usize,
     next_block: usize,
     interface: String,
+    ifindex: i32,
     link_type: u32,
     cooked: bool,
     loopback: Option<i32>,
@@ -125,7 +126,7 @@ pub fn default_interface() -> Result<String> {
 }
 
 /// Every interface name with its index, from /sys/class/net.
-fn interfaces() -> Vec<(String, u32)> {
+pub fn interfaces() -> Vec<(String, u32)> {
     let Ok(entries) = std::fs::read_dir("/sys/class/net") else {
         return Vec::new();
     };
@@ -143,6 +144,11 @@ fn interfaces() -> Vec<(String, u32)> {
         .collect();
     out.sort_by_key(|(_, index)| *index);
     out
+}
+
+/// Whether the interface is a loopback.
+pub fn is_loopback(name: &str) -> bool {
+    arphrd(name) == Some(ARPHRD_LOOPBACK)
 }
 
 fn arphrd(name: &str) -> Option<u16> {
@@ -287,6 +293,7 @@ impl Capture {
             ring_length,
             next_block: 0,
             interface: options.interface.clone(),
+            ifindex,
             link_type,
             cooked,
             loopback,
@@ -330,6 +337,11 @@ impl Capture {
 
     pub fn interface(&self) -> &str {
         &self.interface
+    }
+
+    /// The interface's index; 0 for `any`.
+    pub fn ifindex(&self) -> i32 {
+        self.ifindex
     }
 
     /// The pcap link type of the packets handed out: EN10MB or LINUX_SLL2.
@@ -503,4 +515,87 @@ fn sll2_header(address: &libc::sockaddr_ll) -> [u8; SLL2_LENGTH] {
     let length = usize::from(address.sll_halen).min(8);
     header[12..12 + length].copy_from_slice(&address.sll_addr[..length]);
     header
+}
+
+/// A second, unfiltered look at every interface, for diagnostics: a cooked socket that
+/// keeps the first 96 bytes of each packet and is read without blocking, so a capture
+/// that sees nothing can say what does go by.
+pub struct Observer {
+    socket: OwnedFd,
+    buffer: Vec<u8>,
+    loopback: Option<i32>,
+}
+
+/// What the observer saw of one packet: where, its EtherType, its network layer on.
+pub struct Observed<'a> {
+    pub ifindex: i32,
+    pub ethertype: u16,
+    pub network: &'a [u8],
+}
+
+impl Observer {
+    pub fn open() -> Result<Observer> {
+        // SAFETY: plain socket(2); the descriptor is owned right away.
+        let fd = unsafe {
+            libc::socket(
+                libc::AF_PACKET,
+                libc::SOCK_DGRAM | libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK,
+                i32::from((libc::ETH_P_ALL as u16).to_be()),
+            )
+        };
+        if fd < 0 {
+            return Err(os_error("opening the observer socket"));
+        }
+        // SAFETY: `fd` is a fresh descriptor nobody else owns.
+        let socket = unsafe { OwnedFd::from_raw_fd(fd) };
+        Filter::compile("", LinkType::KernelCooked)?
+            .truncating(96)
+            .attach(socket.as_fd())
+            .map_err(|source| Error::Io {
+                context: "attaching the observer's filter".into(),
+                source,
+            })?;
+        let loopback = interfaces()
+            .into_iter()
+            .find(|(name, _)| arphrd(name) == Some(ARPHRD_LOOPBACK))
+            .map(|(_, index)| index as i32);
+        Ok(Observer {
+            socket,
+            buffer: vec![0; 96],
+            loopback,
+        })
+    }
+
+    /// Hands over up to `limit` packets that are waiting; never blocks.
+    pub fn drain(&mut self, limit: usize, mut each: impl FnMut(&Observed)) {
+        for _ in 0..limit {
+            // SAFETY: sockaddr_ll is plain data; all-zero is a valid starting value.
+            let mut address: libc::sockaddr_ll = unsafe { std::mem::zeroed() };
+            let mut length = std::mem::size_of::<libc::sockaddr_ll>() as libc::socklen_t;
+            // SAFETY: the buffer and the address are valid for writing, with their sizes.
+            let received = unsafe {
+                libc::recvfrom(
+                    self.socket.as_raw_fd(),
+                    self.buffer.as_mut_ptr().cast(),
+                    self.buffer.len(),
+                    libc::MSG_DONTWAIT,
+                    std::ptr::addr_of_mut!(address).cast(),
+                    &mut length,
+                )
+            };
+            let Ok(received) = usize::try_from(received) else {
+                return;
+            };
+            if address.sll_pkttype == libc::PACKET_OUTGOING
+                && Some(address.sll_ifindex) == self.loopback
+            {
+                continue;
+            }
+            each(&Observed {
+                ifindex: address.sll_ifindex,
+                ethertype: u16::from_be(address.sll_protocol),
+                network: &self.buffer[..received.min(self.buffer.len())],
+            });
+        }
+    }
 }

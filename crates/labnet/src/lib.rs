@@ -9,6 +9,7 @@ pub mod cli;
 pub mod dissect;
 pub mod error;
 pub mod filter;
+pub mod hints;
 pub mod http;
 pub mod lab;
 pub mod live;

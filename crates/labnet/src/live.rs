@@ -42,6 +42,8 @@ pub struct LiveOptions {
     pub line_buffered: bool,
     /// Show a running count on stderr.
     pub verbose: bool,
+    /// After this long without a match, say once on stderr what does go by.
+    pub hint_after: Option<Duration>,
 }
 
 /// How a session went.
@@ -152,6 +154,10 @@ pub fn run(options: &LiveOptions, out: &mut impl Write) -> Result<LiveSummary> {
         line_buffered: options.line_buffered || std::io::stdout().is_terminal(),
         captured: 0,
     };
+    // The diagnostics are best effort: without them the capture still works.
+    let mut watch = options
+        .hint_after
+        .and_then(|_| crate::hints::Watch::new(&options.capture.filter, capture.ifindex()).ok());
     let started = Instant::now();
     let mut last_flush = started;
     let mut outcome: Result<()> = Ok(());
@@ -159,7 +165,22 @@ pub fn run(options: &LiveOptions, out: &mut impl Write) -> Result<LiveSummary> {
         if options.timeout.is_some_and(|t| started.elapsed() >= t) {
             break;
         }
-        if let Err(err) = capture.next_packets(Duration::from_millis(200), |p| session.handle(p)) {
+        if let (Some(w), Some(after)) = (watch.as_mut(), options.hint_after) {
+            w.poll();
+            if session.captured > 0 {
+                watch = None;
+            } else if started.elapsed() >= after {
+                let hint = w.hint(
+                    &options.capture.filter,
+                    capture.interface(),
+                    after.as_secs_f64(),
+                );
+                eprintln!("webcapture: hint: {hint}");
+                watch = None;
+            }
+        }
+        let wait = if watch.is_some() { 50 } else { 200 };
+        if let Err(err) = capture.next_packets(Duration::from_millis(wait), |p| session.handle(p)) {
             outcome = Err(err);
             break;
         }

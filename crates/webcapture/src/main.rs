@@ -55,6 +55,12 @@ struct Args {
     /// Show a running packet count on stderr
     #[arg(short = 'v')]
     verbose: bool,
+    /// When nothing has matched after SECS, say on stderr what does go by
+    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
+    hint_after: f64,
+    /// Never print such hints
+    #[arg(long)]
+    no_hints: bool,
     /// Read packets from this pcap or pcapng file
     #[arg(short = 'r', value_name = "FILE")]
     read: Option<PathBuf>,
@@ -246,6 +252,8 @@ fn live(args: &Args, expression: &str) -> Result<()> {
         },
         line_buffered: args.line_buffered,
         verbose: args.verbose,
+        hint_after: (!args.no_hints && args.hint_after.is_finite() && args.hint_after >= 0.0)
+            .then(|| std::time::Duration::from_secs_f64(args.hint_after)),
     };
     let mut out = cli::stdout();
     labnet::live::run(&options, &mut out)?;

@@ -1,0 +1,165 @@
+//! Why a capture sees nothing: the handout's Experiment 4 has students debug a script
+//! that filters `tcp port 80` while the server runs on 5000. While nothing matches,
+//! an [`Observer`] tallies what does go by (by interface, protocol and server port),
+//! and after a while webcapture says so once, naming the process that listens on the
+//! port it saw, and noticing matching traffic on another interface (127.0.0.1 traffic
+//! only ever crosses `lo`).
+
+use std::collections::HashMap;
+
+use crate::capture::{Observed, Observer};
+use crate::error::Result;
+use crate::filter::{Filter, LinkType, Names};
+use crate::sockets::{self, Protocol, Query, Which};
+
+/// At most this many observed packets are read per poll, so a flood costs little.
+const DRAIN_LIMIT: usize = 4096;
+
+/// A kind of traffic: protocol name and, for TCP and UDP, the server's port.
+type Kind = (&'static str, u16);
+
+/// What went by while the capture matched nothing.
+pub struct Watch {
+    observer: Observer,
+    /// The capture's filter, run over observed network-layer packets (as raw IP).
+    filter: Option<Filter>,
+    /// The captured interface's index; 0 for `any`.
+    ifindex: i32,
+    seen: HashMap<Kind, u64>,
+    /// Packets that match the filter, by the other interface they crossed.
+    matching_elsewhere: HashMap<i32, u64>,
+}
+
+impl Watch {
+    pub fn new(expression: &str, ifindex: i32) -> Result<Watch> {
+        Ok(Watch {
+            observer: Observer::open()?,
+            filter: Filter::compile_with(expression, LinkType::Raw, Names::Offline).ok(),
+            ifindex,
+            seen: HashMap::new(),
+            matching_elsewhere: HashMap::new(),
+        })
+    }
+
+    /// Reads what the observer has; call it often.
+    pub fn poll(&mut self) {
+        let (ifindex, filter) = (self.ifindex, &self.filter);
+        let (seen, elsewhere) = (&mut self.seen, &mut self.matching_elsewhere);
+        self.observer.drain(DRAIN_LIMIT, |packet| {
+            if ifindex == 0 || packet.ifindex == ifindex {
+                if let Some(kind) = kind_of(packet) {
+                    *seen.entry(kind).or_default() += 1;
+                }
+            } else if filter
+                .as_ref()
+                .is_some_and(|f| f.matches(packet.network, packet.network.len() as u32))
+            {
+                *elsewhere.entry(packet.ifindex).or_default() += 1;
+            }
+        });
+    }
+
+    /// The hint, after `seconds` of no match on `interface` under `expression`.
+    pub fn hint(&self, expression: &str, interface: &str, seconds: f64) -> String {
+        let mut text =
+            format!("no packet matched \"{expression}\" on {interface} in {seconds:.0} s");
+        let mut kinds: Vec<(&Kind, &u64)> = self.seen.iter().collect();
+        kinds.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        if kinds.is_empty() && self.matching_elsewhere.is_empty() {
+            text.push_str(&format!(
+                "; nothing at all crossed {interface}: is anything talking over it?"
+            ));
+        } else if !kinds.is_empty() {
+            let listed: Vec<String> = kinds
+                .iter()
+                .take(3)
+                .map(|(kind, count)| describe(kind, **count))
+                .collect();
+            text.push_str(&format!("; seen: {}", listed.join(", ")));
+        }
+        let names = crate::capture::interfaces();
+        for (index, count) in &self.matching_elsewhere {
+            let name = names
+                .iter()
+                .find(|(_, i)| *i as i32 == *index)
+                .map_or_else(|| format!("interface {index}"), |(n, _)| n.clone());
+            text.push_str(&format!(
+                "; {count} packets that match crossed {name}, not {interface}"
+            ));
+            if crate::capture::is_loopback(&name) {
+                text.push_str(": traffic to 127.0.0.1 or ::1 stays on lo, so capture with -i lo");
+            } else {
+                text.push_str(&format!(": capture with -i {name}"));
+            }
+        }
+        text
+    }
+}
+
+/// Protocol and server port of an observed packet (the lower port of the two, which
+/// is the server's for the lab's exchanges: 5000 against an ephemeral port).
+fn kind_of(packet: &Observed) -> Option<Kind> {
+    let data = packet.network;
+    let (protocol, transport) = match packet.ethertype {
+        0x0800 if data.len() >= 20 => {
+            let header = usize::from(data[0] & 0x0f) * 4;
+            let later_fragment = u16::from_be_bytes([data[6], data[7]]) & 0x1fff != 0;
+            (
+                data[9],
+                (!later_fragment).then(|| data.get(header..)).flatten(),
+            )
+        }
+        0x86dd if data.len() >= 40 => (data[6], data.get(40..)),
+        0x0806 => return Some(("arp", 0)),
+        _ => return None,
+    };
+    let name = match protocol {
+        6 => "tcp",
+        17 => "udp",
+        1 => return Some(("icmp", 0)),
+        58 => return Some(("icmp6", 0)),
+        _ => return None,
+    };
+    let ports = transport.filter(|t| t.len() >= 4)?;
+    let source = u16::from_be_bytes([ports[0], ports[1]]);
+    let destination = u16::from_be_bytes([ports[2], ports[3]]);
+    Some((name, source.min(destination)))
+}
+
+fn describe(kind: &Kind, count: u64) -> String {
+    let packets = if count == 1 { "packet" } else { "packets" };
+    match kind {
+        (name @ ("tcp" | "udp"), port) => {
+            let owner = listener(
+                if *name == "tcp" {
+                    Protocol::Tcp
+                } else {
+                    Protocol::Udp
+                },
+                *port,
+            )
+            .map(|owner| format!("; listening: {owner}"))
+            .unwrap_or_default();
+            format!("{name} port {port} ({count} {packets}{owner})")
+        }
+        (name, _) => format!("{name} ({count} {packets})"),
+    }
+}
+
+/// `PROGRAM pid N` of the process listening on `port`, from labnet's socket table.
+fn listener(protocol: Protocol, port: u16) -> Option<String> {
+    let query = Query {
+        tcp: protocol == Protocol::Tcp,
+        udp: protocol == Protocol::Udp,
+        ipv4: true,
+        ipv6: true,
+        which: Which::Listening,
+    };
+    let (found, owners) = sockets::snapshot(None, &query, true).ok()?;
+    let owners = owners?;
+    found
+        .iter()
+        .filter(|s| s.local.port() == port)
+        .find_map(|s| owners.get(s.inode))
+        .map(|owner| format!("{} pid {}", owner.program, owner.pid))
+}

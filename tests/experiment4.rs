@@ -422,6 +422,96 @@ fn ctrl_c_at_random_moments_leaves_every_printed_packet_in_a_valid_file() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A small tmpfs mounted by a test, unmounted when dropped.
+struct SmallDisk(PathBuf);
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = nix::mount::umount(&self.0);
+        let _ = std::fs::remove_dir(&self.0);
+    }
+}
+
+#[test]
+fn a_full_disk_is_reported_and_leaves_a_valid_file() {
+    let test = "a_full_disk_is_reported_and_leaves_a_valid_file";
+    if !(require_root(test) && require_tool(test, "ping") && require_tool(test, "tshark")) {
+        return;
+    }
+    let lab = TestLab::two_hosts().unwrap();
+    let disk = SmallDisk(scratch("full"));
+    nix::mount::mount(
+        Some("tmpfs"),
+        &disk.0,
+        Some("tmpfs"),
+        nix::mount::MsFlags::empty(),
+        Some("size=256k"),
+    )
+    .unwrap();
+    let flood = labnet::testlab::ChildGuard(
+        lab.command("midwood", "ping")
+            .args([
+                "-q",
+                "-i",
+                "0.001",
+                "-s",
+                "1000",
+                "-c",
+                "10000",
+                "-w",
+                "20",
+                "192.168.56.101",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let out = lab
+        .command("brooklyn", tool_path("webcapture"))
+        .args([
+            "-i",
+            "eth0",
+            "-c",
+            "0",
+            "--timeout",
+            "15",
+            "-w",
+            "flood.pcap",
+            "icmp",
+        ])
+        .current_dir(&disk.0)
+        .output()
+        .unwrap();
+    drop(flood);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("the disk is full; the file holds the first "),
+        "{stderr}"
+    );
+    let file = disk.0.join("flood.pcap");
+    assert!(
+        tshark_count(&file) > 50,
+        "the file holds the packets before the disk filled"
+    );
+    let _ = std::fs::remove_file(&file);
+}
+
+#[test]
+fn an_unknown_interface_lists_the_ones_that_exist() {
+    let out = Command::new(tool_path("webcapture"))
+        .args(["-i", "nosuch0", "--no-write"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no interface named \"nosuch0\" here") && stderr.contains("interfaces: lo"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn without_cap_net_raw_the_error_says_how_to_grant_it() {
     let test = "without_cap_net_raw_the_error_says_how_to_grant_it";

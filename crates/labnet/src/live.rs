@@ -81,15 +81,8 @@ struct Session<'a, W: Write> {
 impl<W: Write> Session<'_, W> {
     /// Writes the packet, then prints it; false once the count is reached.
     fn handle(&mut self, packet: &crate::capture::Packet) -> Result<bool> {
-        if let Some((writer, path)) = self.writer.as_mut() {
-            writer
-                .write(
-                    packet.seconds,
-                    packet.nanoseconds,
-                    packet.original_length,
-                    packet.data,
-                )
-                .context(|| format!("writing {}", path.display()))?;
+        if let Some(writer) = self.writer.as_mut() {
+            writer.write(packet)?;
         }
         let options = self.options;
         if options.print {
@@ -222,20 +215,123 @@ pub fn run(options: &LiveOptions, out: &mut impl Write) -> Result<LiveSummary> {
     })
 }
 
-type Writer = (CaptureWriter<Box<dyn Write>>, PathBuf);
+/// Where the capture file goes: a file, or stdout for `-w -`.
+enum Sink {
+    File(std::io::BufWriter<std::fs::File>),
+    Stdout(std::io::BufWriter<std::io::Stdout>),
+}
+
+impl Write for Sink {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Sink::File(file) => file.write(bytes),
+            Sink::Stdout(stdout) => stdout.write(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::File(file) => file.flush(),
+            Sink::Stdout(stdout) => stdout.flush(),
+        }
+    }
+}
+
+/// The capture file being written, and what is safely in it.
+struct Writer {
+    /// `None` once a write failed: nothing more may reach the file.
+    writer: Option<CaptureWriter<Sink>>,
+    path: PathBuf,
+    /// Bytes known to be in the file, whole records only: the length after the last
+    /// successful flush.
+    committed: u64,
+    /// Records in those bytes.
+    committed_records: u64,
+    /// Where each record written since that flush ends (bytes, records): the buffer
+    /// reaches the file in whole records, so after a failed write the file is valid up
+    /// to the last of these that it fully holds.
+    ends: Vec<(u64, u64)>,
+}
+
+impl Writer {
+    fn write(&mut self, packet: &crate::capture::Packet) -> Result<()> {
+        let Some(writer) = self.writer.as_mut() else {
+            return Ok(());
+        };
+        let written = writer.write(
+            packet.seconds,
+            packet.nanoseconds,
+            packet.original_length,
+            packet.data,
+        );
+        match written {
+            Ok(()) => {
+                self.ends.push((writer.bytes(), writer.written()));
+                Ok(())
+            }
+            Err(source) => Err(self.failed(source)),
+        }
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        let Some(writer) = self.writer.as_mut() else {
+            return Ok(());
+        };
+        match writer.flush() {
+            Ok(()) => {
+                self.committed = writer.bytes();
+                self.committed_records = writer.written();
+                self.ends.clear();
+                Ok(())
+            }
+            Err(source) => Err(self.failed(source)),
+        }
+    }
+
+    /// A failed write may have left part of a record: drop what is still buffered
+    /// (unflushed, so it cannot land later), cut the file back to the last flush so it
+    /// stays valid, and say what happened.
+    fn failed(&mut self, source: std::io::Error) -> Error {
+        if let Some(Sink::File(buffered)) = self.writer.take().map(CaptureWriter::into_inner) {
+            let (file, _unwritten) = buffered.into_parts();
+            let on_disk = file.metadata().map_or(self.committed, |m| m.len());
+            if let Some(&(bytes, records)) = self.ends.iter().rev().find(|(end, _)| *end <= on_disk)
+            {
+                self.committed = bytes;
+                self.committed_records = records;
+            }
+            let _ = file.set_len(self.committed);
+        }
+        if source.raw_os_error() == Some(libc::ENOSPC) {
+            Error::failed(format!(
+                "{}: the disk is full; the file holds the first {} packets",
+                self.path.display(),
+                self.committed_records
+            ))
+            .hint(
+                "free some space, write elsewhere (-w DIR/FILE), or capture fewer packets (-c, -s)",
+            )
+        } else {
+            Error::Io {
+                context: format!("writing {}", self.path.display()),
+                source,
+            }
+        }
+    }
+}
 
 fn open_writer(path: &PathBuf, options: &LiveOptions, capture: &Capture) -> Result<Writer> {
-    let sink: Box<dyn Write> = if path.as_os_str() == "-" {
-        Box::new(std::io::BufWriter::with_capacity(
+    let sink = if path.as_os_str() == "-" {
+        Sink::Stdout(std::io::BufWriter::with_capacity(
             64 * 1024,
             std::io::stdout(),
         ))
     } else {
         let file =
             std::fs::File::create(path).context(|| format!("creating {}", path.display()))?;
-        Box::new(std::io::BufWriter::with_capacity(64 * 1024, file))
+        Sink::File(std::io::BufWriter::with_capacity(64 * 1024, file))
     };
-    let mut writer = CaptureWriter::new(
+    let writer = CaptureWriter::new(
         sink,
         options.format,
         capture.link_type(),
@@ -243,27 +339,21 @@ fn open_writer(path: &PathBuf, options: &LiveOptions, capture: &Capture) -> Resu
         Some(capture.interface()),
     )
     .context(|| format!("writing {}", path.display()))?;
+    let mut writer = Writer {
+        writer: Some(writer),
+        path: path.clone(),
+        committed: 0,
+        committed_records: 0,
+        ends: Vec::new(),
+    };
     // The header reaches the disk now: even an empty capture leaves a valid file.
-    writer
-        .flush()
-        .context(|| format!("writing {}", path.display()))?;
-    Ok((writer, path.clone()))
+    writer.flush()?;
+    Ok(writer)
 }
 
 fn flush_all(writer: Option<&mut Writer>, out: &mut impl Write) -> Result<()> {
-    if let Some((writer, path)) = writer {
-        writer.flush().map_err(|source| {
-            if source.raw_os_error() == Some(libc::ENOSPC) {
-                Error::failed(format!("{}: the disk is full", path.display())).hint(
-                    "the file holds every packet up to the last complete record; free some space",
-                )
-            } else {
-                Error::Io {
-                    context: format!("writing {}", path.display()),
-                    source,
-                }
-            }
-        })?;
+    if let Some(writer) = writer {
+        writer.flush()?;
     }
     out.flush().context(|| "writing to stdout")
 }

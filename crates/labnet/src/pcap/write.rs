@@ -23,6 +23,8 @@ pub struct CaptureWriter<W: Write> {
     format: WriteFormat,
     link_type: u32,
     written: u64,
+    /// Bytes handed to the output so far, headers included.
+    bytes: u64,
     /// One record, assembled so it reaches the buffer (and the file) in one write: a
     /// file cut short ends at a record boundary of whatever was flushed.
     record: Vec<u8>,
@@ -47,7 +49,7 @@ impl<W: Write> CaptureWriter<W> {
         snaplen: u32,
         interface: Option<&str>,
     ) -> io::Result<Self> {
-        match format {
+        let header_length = match format {
             WriteFormat::Pcap => {
                 let mut header = Vec::with_capacity(24);
                 header.extend_from_slice(&MAGIC_MICROS.to_ne_bytes());
@@ -58,6 +60,7 @@ impl<W: Write> CaptureWriter<W> {
                 header.extend_from_slice(&snaplen.to_ne_bytes());
                 header.extend_from_slice(&link_type.to_ne_bytes());
                 out.write_all(&header)?;
+                header.len() as u64
             }
             WriteFormat::PcapNg => {
                 let mut block = Vec::with_capacity(128);
@@ -85,19 +88,26 @@ impl<W: Write> CaptureWriter<W> {
                 block.extend_from_slice(&options);
                 block.extend_from_slice(&length.to_ne_bytes());
                 out.write_all(&block)?;
+                block.len() as u64
             }
-        }
+        };
         Ok(CaptureWriter {
             out,
             format,
             link_type,
             written: 0,
+            bytes: header_length,
             record: Vec::new(),
         })
     }
 
     pub fn link_type(&self) -> u32 {
         self.link_type
+    }
+
+    /// Bytes handed to the output so far, file header included.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
     }
 
     /// Records written so far.
@@ -143,6 +153,7 @@ impl<W: Write> CaptureWriter<W> {
         }
         self.out.write_all(&self.record)?;
         self.written += 1;
+        self.bytes += self.record.len() as u64;
         Ok(())
     }
 
@@ -152,6 +163,11 @@ impl<W: Write> CaptureWriter<W> {
 
     pub fn get_mut(&mut self) -> &mut W {
         &mut self.out
+    }
+
+    /// The output, without flushing it.
+    pub fn into_inner(self) -> W {
+        self.out
     }
 }
 
@@ -185,6 +201,7 @@ mod tests {
                 .write(1_700_000_001, 999_999_000, 3, &[1, 2, 3])
                 .unwrap();
             let bytes = writer.get_mut().clone();
+            assert_eq!(writer.bytes(), bytes.len() as u64, "{format:?}");
             let mut reader = CaptureReader::new(&bytes[..], "test").unwrap();
             let first = reader.next_record().unwrap().unwrap();
             assert_eq!(

@@ -141,6 +141,7 @@ fn live_capture_prints_scapys_lines_and_writes_what_tcpdump_sees() {
             "eth0",
             "-c",
             "0",
+            "--print",
             "-w",
             "ours.pcap",
             "tcp",
@@ -280,13 +281,31 @@ fn loopback_shows_each_packet_once_and_any_gives_sll2() {
         &lab,
         "brooklyn",
         &dir,
-        &["-i", "lo", "-c", "0", "-w", "lo.pcap", "port 5000"],
+        &[
+            "-i",
+            "lo",
+            "-c",
+            "0",
+            "--print",
+            "-w",
+            "lo.pcap",
+            "port 5000",
+        ],
     );
     let any = Webcapture::start(
         &lab,
         "brooklyn",
         &dir,
-        &["-i", "any", "-c", "0", "-w", "any.pcap", "port 5000"],
+        &[
+            "-i",
+            "any",
+            "-c",
+            "0",
+            "--print",
+            "-w",
+            "any.pcap",
+            "port 5000",
+        ],
     );
     let server = lab.hello_server("brooklyn", &[]);
     lab.run("brooklyn", tool_path("hello-client"), &["127.0.0.1:5000"]);
@@ -388,7 +407,16 @@ fn ctrl_c_at_random_moments_leaves_every_printed_packet_in_a_valid_file() {
             &lab,
             "brooklyn",
             &dir,
-            &["-i", "eth0", "-c", "0", "-w", "flood.pcap", "icmp"],
+            &[
+                "-i",
+                "eth0",
+                "-c",
+                "0",
+                "--print",
+                "-w",
+                "flood.pcap",
+                "icmp",
+            ],
         );
         seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
         std::thread::sleep(std::time::Duration::from_millis(

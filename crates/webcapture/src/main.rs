@@ -64,7 +64,8 @@ struct Args {
     /// Read packets from this pcap or pcapng file
     #[arg(short = 'r', value_name = "FILE")]
     read: Option<PathBuf>,
-    /// Write the selected packets to this file (`-` for stdout) instead of printing them
+    /// Write the packets to this file (`-` for stdout) instead of printing them (live
+    /// capture without -w prints and writes hello.pcap, as webcapture.py)
     #[arg(short = 'w', value_name = "FILE")]
     write: Option<PathBuf>,
     /// Write pcapng (nanosecond timestamps) instead of pcap
@@ -240,8 +241,10 @@ fn live(args: &Args, expression: &str) -> Result<()> {
         } else {
             WriteFormat::Pcap
         },
-        // `-w -` puts the file on stdout, so the lines cannot go there too.
-        print: write.as_deref() != Some(std::path::Path::new("-")),
+        // As tcpdump: an explicit -w writes instead of printing (unless --print); the
+        // handout's default both prints and writes hello.pcap. `-w -` is the file itself.
+        print: (args.write.is_none() || args.print)
+            && write.as_deref() != Some(std::path::Path::new("-")),
         write,
         hexdump: args.hexdump,
         numbered: args.numbered,

@@ -315,7 +315,7 @@ pub type SaveRecord<'a> = dyn FnMut(&crate::pcap::Record) -> crate::error::Resul
 
 /// Prints (and hands to `save`) every record of a capture file that `filter` and the
 /// options select; returns how many were selected.
-pub fn print_capture<R: std::io::Read>(
+pub fn print_capture<R: crate::pcap::Input>(
     reader: &mut crate::pcap::CaptureReader<R>,
     options: &PrintOptions,
     mut filter: Option<&mut crate::filter::LinkFilters>,

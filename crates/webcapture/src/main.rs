@@ -117,7 +117,9 @@ fn run(args: &Args) -> Result<()> {
         Filter::compile(&expression, LinkType::Ethernet)?;
         Some(LinkFilters::new(&expression))
     };
-    let mut reader = CaptureReader::open(path)?;
+    // Mapped: pcap records are then read without a copy.
+    let map = labnet::pcap::map(path)?;
+    let mut reader = CaptureReader::new(&map[..], &path.display().to_string())?;
     let options = PrintOptions {
         count: args.count,
         packet: args.packet,

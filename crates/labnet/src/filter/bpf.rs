@@ -124,6 +124,86 @@ impl Pred {
     }
 }
 
+/// Factors common leading conditions out of alternatives: `(X and A) or (X and B)`
+/// becomes `X and (A or B)`, so `port 80 or port 443` checks "IPv4, TCP/UDP/SCTP,
+/// first fragment" once instead of once per port. Sound because tests have no side
+/// effects, so alternatives may be regrouped.
+fn factor(pred: &Pred) -> Pred {
+    match pred {
+        Pred::Or(..) => {
+            let mut terms = Vec::new();
+            flatten_or(pred, &mut terms);
+            let mut conjunctions: Vec<Vec<Pred>> = terms
+                .into_iter()
+                .map(|term| {
+                    let mut conjuncts = Vec::new();
+                    flatten_and(&factor(term), &mut conjuncts);
+                    conjuncts
+                })
+                .collect();
+            let mut alternatives = Vec::new();
+            while !conjunctions.is_empty() {
+                let first = conjunctions.remove(0);
+                let Some(head) = first.first().cloned() else {
+                    return Pred::Const(true);
+                };
+                let (same, rest): (Vec<Vec<Pred>>, Vec<Vec<Pred>>) = conjunctions
+                    .into_iter()
+                    .partition(|c| c.first() == Some(&head));
+                conjunctions = rest;
+                let term = if same.is_empty() {
+                    conjoin(first)
+                } else {
+                    let tails = std::iter::once(first)
+                        .chain(same)
+                        .map(|c| conjoin(c.into_iter().skip(1).collect()))
+                        .fold(Pred::Const(false), Pred::or);
+                    head.and(factor(&tails))
+                };
+                alternatives.push(term);
+            }
+            // Tests of the same value side by side, so A is loaded once for all of them
+            // (`[54] = 80 or [54] = 443`).
+            let mut grouped: Vec<Pred> = Vec::with_capacity(alternatives.len());
+            for term in alternatives {
+                let same_load = |p: &Pred| matches!((p, &term), (Pred::Test(a), Pred::Test(b)) if a.stmts == b.stmts);
+                match grouped.iter().rposition(same_load) {
+                    Some(at) => grouped.insert(at + 1, term),
+                    None => grouped.push(term),
+                }
+            }
+            grouped.into_iter().fold(Pred::Const(false), Pred::or)
+        }
+        Pred::And(a, b) => factor(a).and(factor(b)),
+        Pred::Not(inner) => factor(inner).not(),
+        other => other.clone(),
+    }
+}
+
+fn flatten_or<'a>(pred: &'a Pred, out: &mut Vec<&'a Pred>) {
+    match pred {
+        Pred::Or(a, b) => {
+            flatten_or(a, out);
+            flatten_or(b, out);
+        }
+        other => out.push(other),
+    }
+}
+
+fn flatten_and(pred: &Pred, out: &mut Vec<Pred>) {
+    match pred {
+        Pred::And(a, b) => {
+            flatten_and(a, out);
+            flatten_and(b, out);
+        }
+        other => out.push(other.clone()),
+    }
+}
+
+fn conjoin(conjuncts: Vec<Pred>) -> Pred {
+    conjuncts.into_iter().fold(Pred::Const(true), Pred::and)
+}
+
 /// What is known about a test's value on one path through the program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Known {
@@ -364,7 +444,7 @@ pub fn layout(pred: &Pred, accept: u32) -> Result<Vec<Insn>, LayoutError> {
             Some(Binding::Target(Target::Reject)),
         ],
     };
-    let exits = layout.place(pred, 0, 1, Vec::new());
+    let exits = layout.place(&factor(pred), 0, 1, Vec::new());
     let entry = layout.resolve(exits.entry);
     let mut targets: Vec<(Target, Target)> = layout
         .blocks

@@ -50,7 +50,49 @@ pub struct Record<'a> {
 }
 
 /// A capture file being read, pcap or pcapng.
-pub struct CaptureReader<R: Read> {
+/// Where a [`CaptureReader`] reads from: any `Read`, and, where the bytes are already
+/// in memory (a mapped file), without copying them.
+pub trait Input: Read {
+    /// Whether [`Input::lend`] can lend the next `length` bytes.
+    fn can_lend(&self, length: usize) -> bool {
+        let _ = length;
+        false
+    }
+
+    /// The next `length` bytes, borrowed; only after `can_lend(length)` said yes.
+    fn lend(&mut self, length: usize) -> &[u8] {
+        let _ = length;
+        &[]
+    }
+}
+
+impl Input for BufReader<File> {}
+
+impl Input for &[u8] {
+    fn can_lend(&self, length: usize) -> bool {
+        length <= self.len()
+    }
+
+    fn lend(&mut self, length: usize) -> &[u8] {
+        let (head, rest) = self.split_at(length.min(self.len()));
+        *self = rest;
+        head
+    }
+}
+
+/// A capture file mapped into memory: `CaptureReader::new(&map[..], name)` then reads
+/// pcap records without copying them (the file is read by the page cache alone).
+pub fn map(path: &Path) -> Result<memmap2::Mmap> {
+    let file = File::open(path).context(|| format!("opening {}", path.display()))?;
+    // SAFETY: the map is read-only; if another process truncates the file meanwhile,
+    // reads past the new end fault (SIGBUS), the same risk tcpdump -r takes with mmap'd
+    // stdio. Captures being written by labnet are only ever appended to.
+    // Populated: the whole file is faulted in at once instead of a page at a time.
+    unsafe { memmap2::MmapOptions::new().populate().map(&file) }
+        .context(|| format!("mapping {}", path.display()))
+}
+
+pub struct CaptureReader<R: Input> {
     input: R,
     format: Format,
     swapped: bool,
@@ -82,7 +124,7 @@ impl CaptureReader<BufReader<File>> {
     }
 }
 
-impl<R: Read> CaptureReader<R> {
+impl<R: Input> CaptureReader<R> {
     /// Reads the file header; `name` is used in error messages.
     pub fn new(mut input: R, name: &str) -> Result<Self> {
         let mut magic_bytes = [0u8; 4];
@@ -154,15 +196,19 @@ impl<R: Read> CaptureReader<R> {
 
     fn next_pcap_record(&mut self) -> Result<Option<Record<'_>>> {
         let mut header = [0u8; 16];
-        match read_full(&mut self.input, &mut header) {
-            Ok(()) => {}
-            Err(ReadShort::Empty) => return Ok(None),
-            Err(e) => {
-                return Err(format_error(
-                    &self.name,
-                    self.offset,
-                    &format!("record {} has an incomplete header ({e})", self.index),
-                ))
+        if self.input.can_lend(16) {
+            header.copy_from_slice(self.input.lend(16));
+        } else {
+            match read_full(&mut self.input, &mut header) {
+                Ok(()) => {}
+                Err(ReadShort::Empty) => return Ok(None),
+                Err(e) => {
+                    return Err(format_error(
+                        &self.name,
+                        self.offset,
+                        &format!("record {} has an incomplete header ({e})", self.index),
+                    ))
+                }
             }
         }
         let word = |at: usize| {
@@ -184,17 +230,22 @@ impl<R: Read> CaptureReader<R> {
                 ),
             ));
         }
-        self.buffer.resize(captured as usize, 0);
-        read_full(&mut self.input, &mut self.buffer).map_err(|e| {
-            format_error(
-                &self.name,
-                self.offset,
-                &format!(
-                    "record {} is cut short: {captured} bytes announced ({e})",
-                    self.index
-                ),
-            )
-        })?;
+        let data: &[u8] = if self.input.can_lend(captured as usize) {
+            self.input.lend(captured as usize)
+        } else {
+            self.buffer.resize(captured as usize, 0);
+            read_full(&mut self.input, &mut self.buffer).map_err(|e| {
+                format_error(
+                    &self.name,
+                    self.offset,
+                    &format!(
+                        "record {} is cut short: {captured} bytes announced ({e})",
+                        self.index
+                    ),
+                )
+            })?;
+            &self.buffer
+        };
         let record = Record {
             index: self.index,
             link_type: self.link_type,
@@ -205,7 +256,7 @@ impl<R: Read> CaptureReader<R> {
                 fraction.saturating_mul(1000)
             },
             original_length,
-            data: &self.buffer,
+            data,
         };
         self.offset += 16 + u64::from(captured);
         self.index += 1;
@@ -213,7 +264,7 @@ impl<R: Read> CaptureReader<R> {
     }
 }
 
-impl<R: Read> CaptureReader<R> {
+impl<R: Input> CaptureReader<R> {
     fn error(&self, what: &str) -> Error {
         format_error(&self.name, self.offset, what)
     }

@@ -160,6 +160,17 @@ fn listener(protocol: Protocol, port: u16) -> Option<String> {
     found
         .iter()
         .filter(|s| s.local.port() == port)
-        .find_map(|s| owners.get(s.inode))
-        .map(|owner| format!("{} pid {}", owner.program, owner.pid))
+        .find_map(|s| owners.get(s.inode).map(|owner| (s, owner)))
+        .map(|(socket, owner)| {
+            // The handout's puzzle: a server on 127.0.0.1 cannot be reached from midwood.
+            let reach = if socket.local.ip().is_loopback() {
+                format!(
+                    ", on {} only: other hosts cannot reach it",
+                    socket.local.ip()
+                )
+            } else {
+                String::new()
+            };
+            format!("{} pid {}{reach}", owner.program, owner.pid)
+        })
 }

@@ -527,6 +527,40 @@ fn a_full_disk_is_reported_and_leaves_a_valid_file() {
 }
 
 #[test]
+fn dash_z_writes_the_file_as_that_user() {
+    let test = "dash_z_writes_the_file_as_that_user";
+    if !(require_root(test) && require_tool(test, "ping")) {
+        return;
+    }
+    let lab = TestLab::two_hosts().unwrap();
+    let dir = scratch("dropped");
+    std::fs::set_permissions(&dir, std::os::unix::fs::PermissionsExt::from_mode(0o777)).unwrap();
+    let capture = Webcapture::start(
+        &lab,
+        "brooklyn",
+        &dir,
+        &[
+            "-i",
+            "lo",
+            "-Z",
+            "nobody",
+            "-c",
+            "2",
+            "--timeout",
+            "5",
+            "icmp",
+        ],
+    );
+    lab.run("brooklyn", "ping", &["-c", "2", "-i", "0.2", "127.0.0.1"]);
+    let (printed, _) = capture.finish(false);
+    assert_eq!(printed.lines().count(), 2, "{printed}");
+    let owner =
+        std::os::unix::fs::MetadataExt::uid(&std::fs::metadata(dir.join("hello.pcap")).unwrap());
+    assert_eq!(owner, 65534, "hello.pcap belongs to nobody");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn an_unknown_interface_lists_the_ones_that_exist() {
     let out = Command::new(tool_path("webcapture"))
         .args(["-i", "nosuch0", "--no-write"])

@@ -44,6 +44,8 @@ pub struct LiveOptions {
     pub verbose: bool,
     /// After this long without a match, say once on stderr what does go by.
     pub hint_after: Option<Duration>,
+    /// Become this user once the sockets are open (tcpdump's `-Z`).
+    pub drop_to: Option<String>,
 }
 
 /// How a session went.
@@ -120,6 +122,14 @@ impl<W: Write> Session<'_, W> {
 pub fn run(options: &LiveOptions, out: &mut impl Write) -> Result<LiveSummary> {
     let mut capture = Capture::open(&options.capture)?;
     install_signal_handlers()?;
+    // The diagnostics are best effort: without them the capture still works.
+    let mut watch = options
+        .hint_after
+        .and_then(|_| crate::hints::Watch::new(&options.capture.filter, capture.ifindex()).ok());
+    // Both sockets are open: the rest, the output file included, runs as the user.
+    if let Some(user) = &options.drop_to {
+        crate::privileges::drop_to(user)?;
+    }
     let writer = match &options.write {
         Some(path) => Some(open_writer(path, options, &capture)?),
         None => None,
@@ -147,10 +157,6 @@ pub fn run(options: &LiveOptions, out: &mut impl Write) -> Result<LiveSummary> {
         line_buffered: options.line_buffered || std::io::stdout().is_terminal(),
         captured: 0,
     };
-    // The diagnostics are best effort: without them the capture still works.
-    let mut watch = options
-        .hint_after
-        .and_then(|_| crate::hints::Watch::new(&options.capture.filter, capture.ifindex()).ok());
     let started = Instant::now();
     let mut last_flush = started;
     let mut outcome: Result<()> = Ok(());

@@ -1,7 +1,8 @@
 //! Which Linux capabilities this process holds, so tools can say what is missing
 //! before the kernel answers a bare EPERM.
 //!
-//! Reads `CapEff` from /proc/self/status: one file read, no libcap needed.
+//! Reads `CapEff` from /proc/self/status: one file read, no libcap needed. Also drops
+//! root for a named user once the privileged work is done (tcpdump's `-Z`).
 
 use crate::error::{Error, Result};
 
@@ -54,9 +55,43 @@ pub fn require(what: &str, caps: &[Capability], grant: &str) -> Result<()> {
     })
 }
 
+/// Becomes `user` (from /etc/passwd, read here: static binaries have no NSS): no
+/// supplementary groups, the user's group, then the user, so nothing can be regained.
+pub fn drop_to(user: &str) -> Result<()> {
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    let (uid, gid) = passwd_entry(&passwd, user).ok_or_else(|| {
+        Error::usage(format!("no user named {user:?} in /etc/passwd"))
+            .hint("-Z takes a user name such as nobody")
+    })?;
+    let fail = |what: &str, err: nix::Error| {
+        Error::failed(format!("could not {what} to drop privileges: {err}"))
+    };
+    nix::unistd::setgroups(&[]).map_err(|e| fail("clear the supplementary groups", e))?;
+    nix::unistd::setgid(nix::unistd::Gid::from_raw(gid)).map_err(|e| fail("change group", e))?;
+    nix::unistd::setuid(nix::unistd::Uid::from_raw(uid)).map_err(|e| fail("change user", e))?;
+    Ok(())
+}
+
+/// The uid and gid of `user` in a passwd file's text.
+fn passwd_entry(text: &str, user: &str) -> Option<(u32, u32)> {
+    text.lines().find_map(|line| {
+        let fields: Vec<&str> = line.split(':').collect();
+        (fields.len() >= 4 && fields[0] == user)
+            .then(|| Some((fields[2].parse().ok()?, fields[3].parse().ok()?)))
+            .flatten()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwd_entries_give_uid_and_gid() {
+        let text = "root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
+        assert_eq!(passwd_entry(text, "nobody"), Some((65534, 65534)));
+        assert_eq!(passwd_entry(text, "nobod"), None);
+    }
 
     #[test]
     fn parses_effective_capabilities_from_proc_status() {

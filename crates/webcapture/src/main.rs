@@ -61,6 +61,9 @@ struct Args {
     /// Never print such hints
     #[arg(long)]
     no_hints: bool,
+    /// Become USER once the capture socket is open (the file is then written as USER)
+    #[arg(short = 'Z', value_name = "USER")]
+    drop_to: Option<String>,
     /// Read packets from this pcap or pcapng file
     #[arg(short = 'r', value_name = "FILE")]
     read: Option<PathBuf>,
@@ -259,6 +262,7 @@ fn live(args: &Args, expression: &str) -> Result<()> {
         verbose: args.verbose,
         hint_after: (!args.no_hints && args.hint_after.is_finite() && args.hint_after >= 0.0)
             .then(|| std::time::Duration::from_secs_f64(args.hint_after)),
+        drop_to: args.drop_to.clone(),
     };
     let mut out = cli::stdout();
     labnet::live::run(&options, &mut out)?;

@@ -4,12 +4,14 @@
 //! - `test`: installs the peer tools the tests compare against (when root and missing),
 //!   then runs formatting, lints, the build and every test. This is what CI runs.
 //! - `bench [NAME...]`: side-by-side benchmarks against the anchor tools, as ratios.
-//! - `dist`, `demo`: tracked by issue #10; they say so and exit 2.
+//! - `dist`: the VM-ready static release tarball (see `dist`).
+//! - `demo`: tracked by issue #10; it says so and exits 2.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 mod bench;
+mod dist;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
@@ -32,7 +34,7 @@ enum Task {
         #[arg(long)]
         no_install: bool,
     },
-    /// VM-ready static release tarball (issue #10)
+    /// VM-ready static release: target/dist/labnet-VERSION-x86_64-linux.tar.gz
     Dist,
     /// Side-by-side benchmarks against the anchor tools, as ratios (needs root)
     Bench {
@@ -54,7 +56,11 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let outcome = match args.task {
         Task::Test { no_install } => test(!no_install),
-        Task::Dist => return not_yet("dist", 10),
+        Task::Dist => dist::run(
+            &workspace_root(),
+            &std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()),
+        )
+        .map(|_| ()),
         Task::Bench { which } => bench::run(
             &workspace_root(),
             &std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()),
@@ -96,7 +102,8 @@ pub(crate) enum Probe {
 /// Debian packages. tshark checks pcap validity and fields (editcap converts test
 /// captures to pcapng); tcpdump is the filter
 /// oracle and makes the test captures; iproute2, net-tools and ss are the oracles of
-/// nic-show and sock-list; poppler-utils renders the diagram's PDF.
+/// nic-show and sock-list; poppler-utils renders the diagram's PDF; setcap and dash
+/// check the release's install.sh (POSIX sh, capabilities for webcapture).
 const APT_TOOLS: &[Tool] = &[
     Tool {
         probe: Probe::Program("ip"),
@@ -133,6 +140,14 @@ const APT_TOOLS: &[Tool] = &[
     Tool {
         probe: Probe::Program("setpriv"),
         package: "util-linux",
+    },
+    Tool {
+        probe: Probe::Program("setcap"),
+        package: "libcap2-bin",
+    },
+    Tool {
+        probe: Probe::Program("dash"),
+        package: "dash",
     },
     Tool {
         probe: Probe::Program("python3"),
@@ -174,11 +189,14 @@ fn test(install: bool) -> Result<()> {
     run(Command::new(&cargo)
         .current_dir(&root)
         .args(["build", "--workspace", "--bins"]))?;
-    run_tests(Command::new(&cargo).current_dir(&root).args([
-        "test",
-        "--workspace",
-        "--all-features",
-    ]))
+    // The release the tests/dist.rs checks: static binaries, install.sh, checksums.
+    let tarball = dist::run(&root, &cargo)?;
+    run_tests(
+        Command::new(&cargo)
+            .current_dir(&root)
+            .args(["test", "--workspace", "--all-features"])
+            .env("LABNET_DIST_TARBALL", &tarball),
+    )
 }
 
 /// Runs `cargo test`, passing its output through, and ends with one total line

@@ -45,6 +45,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
+    cli::generate_if_asked(<Args as clap::CommandFactory>::command());
     let args = Args::parse();
     cli::run("hello-client", || {
         let mut target: Target = args.target.parse()?;

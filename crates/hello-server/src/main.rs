@@ -42,6 +42,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
+    cli::generate_if_asked(<Args as clap::CommandFactory>::command());
     let args = Args::parse();
     cli::run("hello-server", || {
         let server = Server::bind(ServerOptions {

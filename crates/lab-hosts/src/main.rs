@@ -70,6 +70,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    cli::generate_if_asked(<Args as clap::CommandFactory>::command());
     let args = Args::parse();
     cli::run("lab-hosts", || match args.command {
         Command::Up {

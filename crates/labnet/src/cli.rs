@@ -22,6 +22,49 @@ pub fn run(tool: &str, body: impl FnOnce() -> Result<()>) -> ExitCode {
     }
 }
 
+/// The environment variable `cargo xtask dist` sets to a directory to collect each
+/// tool's man page and shell completions, generated from its real clap definition.
+pub const GENERATE_ENV: &str = "LABNET_GENERATE";
+
+/// When [`GENERATE_ENV`] names a directory, writes this tool's man page
+/// (`man/man1/NAME.1`) and completions (`completions/NAME.bash`, `_NAME`, `NAME.fish`)
+/// there and exits; otherwise returns at once. Call it first in `main`.
+pub fn generate_if_asked(command: clap::Command) {
+    let Some(dir) = std::env::var_os(GENERATE_ENV) else {
+        return;
+    };
+    let code = match generate(command, std::path::Path::new(&dir)) {
+        Ok(()) => 0,
+        Err(err) => {
+            eprintln!("error: generating man page and completions: {err}");
+            1
+        }
+    };
+    std::process::exit(code);
+}
+
+fn generate(mut command: clap::Command, dir: &std::path::Path) -> io::Result<()> {
+    use clap_complete::Shell;
+    let name = command.get_name().to_string();
+    let man = dir.join("man/man1");
+    let completions = dir.join("completions");
+    std::fs::create_dir_all(&man)?;
+    std::fs::create_dir_all(&completions)?;
+    let mut page = Vec::new();
+    clap_mangen::Man::new(command.clone()).render(&mut page)?;
+    std::fs::write(man.join(format!("{name}.1")), page)?;
+    for (shell, file) in [
+        (Shell::Bash, format!("{name}.bash")),
+        (Shell::Zsh, format!("_{name}")),
+        (Shell::Fish, format!("{name}.fish")),
+    ] {
+        let mut script = Vec::new();
+        clap_complete::generate(shell, &mut command, &name, &mut script);
+        std::fs::write(completions.join(file), script)?;
+    }
+    Ok(())
+}
+
 /// Writes `tool: error: ...` and its hints; colour only on a terminal without NO_COLOR.
 pub fn report(tool: &str, err: &Error, out: &mut impl Write) {
     let (red, bold, reset) = if color_enabled(&io::stderr()) {

@@ -74,6 +74,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
+    cli::generate_if_asked(<Args as clap::CommandFactory>::command());
     let args = Args::parse();
     cli::run("sock-list", || run(&args))
 }

@@ -101,6 +101,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
+    cli::generate_if_asked(<Args as clap::CommandFactory>::command());
     let args = Args::parse();
     cli::run("webcapture", || run(&args))
 }

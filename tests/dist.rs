@@ -1,0 +1,261 @@
+//! The VM-ready release (`cargo xtask dist`, which `cargo xtask test` builds first and
+//! names in LABNET_DIST_TARBALL): static binaries that run in an empty chroot, nic-show
+//! there with only /proc and /sys, checksums that verify, and an install.sh that works
+//! twice, gives webcapture its capabilities and uninstalls cleanly.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use labnet::testlab::{in_ci, require_root, require_tool};
+
+const TOOLS: [&str; 6] = [
+    "lab-hosts",
+    "nic-show",
+    "sock-list",
+    "hello-server",
+    "hello-client",
+    "webcapture",
+];
+
+/// The release, unpacked into a fresh directory; `None` (saying why) without one.
+fn unpacked(test: &str) -> Option<(PathBuf, PathBuf)> {
+    let Some(tarball) = std::env::var_os("LABNET_DIST_TARBALL") else {
+        assert!(
+            !in_ci(),
+            "{test}: LABNET_DIST_TARBALL is not set; CI runs `cargo xtask test`, which sets it"
+        );
+        eprintln!("SKIPPED {test}: no release to check; `cargo xtask test` builds one (or run `cargo xtask dist` and set LABNET_DIST_TARBALL)");
+        return None;
+    };
+    let tarball = PathBuf::from(tarball);
+    let dir = std::env::temp_dir().join(format!("labnet-dist-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    // Reachable by an unprivileged user, for the capability test.
+    std::fs::set_permissions(&dir, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let status = Command::new("tar")
+        .arg("-xzf")
+        .arg(&tarball)
+        .arg("-C")
+        .arg(&dir)
+        .status()
+        .unwrap();
+    assert!(status.success(), "tar -xzf {}", tarball.display());
+    let release = std::fs::read_dir(&dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    Some((tarball, release))
+}
+
+fn has_interpreter(path: &Path) -> bool {
+    let bytes = std::fs::read(path).unwrap();
+    assert_eq!(&bytes[..4], b"\x7fELF", "{} is ELF", path.display());
+    let phoff = u64::from_le_bytes(bytes[32..40].try_into().unwrap()) as usize;
+    let size = usize::from(u16::from_le_bytes([bytes[54], bytes[55]]));
+    let count = usize::from(u16::from_le_bytes([bytes[56], bytes[57]]));
+    (0..count).any(|i| {
+        let at = phoff + i * size;
+        u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) == 3
+    })
+}
+
+#[test]
+fn every_tool_is_static_and_runs_in_an_empty_chroot() {
+    let test = "every_tool_is_static_and_runs_in_an_empty_chroot";
+    let Some((_, release)) = unpacked(test) else {
+        return;
+    };
+    if !(require_root(test) && require_tool(test, "chroot") && require_tool(test, "unshare")) {
+        return;
+    }
+    for tool in TOOLS {
+        let binary = release.join("bin").join(tool);
+        assert!(
+            !has_interpreter(&binary),
+            "{tool} has no dynamic loader (PT_INTERP)"
+        );
+        // A root directory holding nothing but the tool.
+        let root = release.join(format!("chroot-{tool}"));
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::copy(&binary, root.join(tool)).unwrap();
+        let out = Command::new("chroot")
+            .arg(&root)
+            .arg(format!("/{tool}"))
+            .arg("--version")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{tool} --version in an empty chroot: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stdout).starts_with(tool),
+            "{tool} prints its version"
+        );
+    }
+    // nic-show needs only /proc and /sys (mounted in a private mount namespace).
+    let root = release.join("chroot-nic-show");
+    std::fs::create_dir_all(root.join("proc")).unwrap();
+    std::fs::create_dir_all(root.join("sys")).unwrap();
+    let script = format!(
+        "mount -t proc proc {0}/proc && mount -t sysfs sysfs {0}/sys && exec chroot {0} /nic-show",
+        root.display()
+    );
+    let out = Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "sh", "-c", &script])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "nic-show in a chroot: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains(": lo: <LOOPBACK,UP,LOWER_UP>"), "{stdout}");
+    let _ = std::fs::remove_dir_all(release.parent().unwrap());
+}
+
+#[test]
+fn the_checksums_verify() {
+    let test = "the_checksums_verify";
+    let Some((tarball, release)) = unpacked(test) else {
+        return;
+    };
+    let inside = Command::new("sha256sum")
+        .args(["--check", "--quiet", "SHA256SUMS"])
+        .current_dir(&release)
+        .output()
+        .unwrap();
+    assert!(
+        inside.status.success(),
+        "{}",
+        String::from_utf8_lossy(&inside.stdout)
+    );
+    let listed = std::fs::read_to_string(release.join("SHA256SUMS")).unwrap();
+    for tool in TOOLS {
+        assert!(
+            listed.contains(&format!("  bin/{tool}\n")),
+            "SHA256SUMS lists bin/{tool}"
+        );
+        assert!(
+            listed.contains(&format!("  man/man1/{tool}.1\n")),
+            "SHA256SUMS lists its man page"
+        );
+    }
+    let beside = Command::new("sha256sum")
+        .arg("--check")
+        .arg(tarball.with_file_name(format!(
+            "{}.sha256",
+            tarball.file_name().unwrap().to_string_lossy()
+        )))
+        .current_dir(tarball.parent().unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        beside.status.success(),
+        "{}",
+        String::from_utf8_lossy(&beside.stdout)
+    );
+    let _ = std::fs::remove_dir_all(release.parent().unwrap());
+}
+
+fn install(release: &Path, args: &[&str]) -> String {
+    let out = Command::new("dash")
+        .arg(release.join("install.sh"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "install.sh {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn install_sh_works_twice_grants_capture_and_uninstalls() {
+    let test = "install_sh_works_twice_grants_capture_and_uninstalls";
+    let Some((_, release)) = unpacked(test) else {
+        return;
+    };
+    if !(require_root(test)
+        && require_tool(test, "dash")
+        && require_tool(test, "setcap")
+        && require_tool(test, "setpriv")
+        && require_tool(test, "ping"))
+    {
+        return;
+    }
+    let prefix = release.parent().unwrap().join("prefix");
+    let prefix_arg = prefix.to_str().unwrap();
+    install(&release, &["--prefix", prefix_arg]);
+    let again = install(&release, &["--prefix", prefix_arg]);
+    assert!(again.contains("without sudo"), "{again}");
+    for path in [
+        "bin/webcapture",
+        "share/man/man1/webcapture.1",
+        "share/bash-completion/completions/webcapture",
+        "share/zsh/site-functions/_webcapture",
+        "share/fish/vendor_completions.d/webcapture.fish",
+    ] {
+        assert!(prefix.join(path).is_file(), "{path} installed");
+    }
+    // An unprivileged user captures with the installed webcapture, thanks to setcap.
+    let webcapture = prefix.join("bin/webcapture");
+    let mut capture = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&webcapture)
+        .args([
+            "-i",
+            "lo",
+            "--no-write",
+            "--no-hints",
+            "-c",
+            "2",
+            "--timeout",
+            "5",
+            "icmp and host 127.0.0.1",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let _ = Command::new("ping")
+        .args(["-c", "2", "-i", "0.2", "127.0.0.1"])
+        .stdout(Stdio::null())
+        .status();
+    let out = capture.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "webcapture as nobody: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    assert!(
+        stdout.starts_with("Ether / IP / ICMP 127.0.0.1 > 127.0.0.1 echo-request"),
+        "{stdout}"
+    );
+
+    install(&release, &["--prefix", prefix_arg, "--uninstall"]);
+    let mut left = Vec::new();
+    let mut stack = vec![prefix.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                left.push(path);
+            }
+        }
+    }
+    assert!(left.is_empty(), "--uninstall left {left:?}");
+    let _ = std::fs::remove_dir_all(release.parent().unwrap());
+}

@@ -207,7 +207,7 @@ fn install_sh_works_twice_grants_capture_and_uninstalls() {
     }
     // An unprivileged user captures with the installed webcapture, thanks to setcap.
     let webcapture = prefix.join("bin/webcapture");
-    let mut capture = Command::new("setpriv")
+    let capture = Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
         .arg(&webcapture)
         .args([

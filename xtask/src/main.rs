@@ -5,12 +5,13 @@
 //!   then runs formatting, lints, the build and every test. This is what CI runs.
 //! - `bench [NAME...]`: side-by-side benchmarks against the anchor tools, as ratios.
 //! - `dist`: the VM-ready static release tarball (see `dist`).
-//! - `demo`: tracked by issue #10; it says so and exits 2.
+//! - `demo`: the whole handout in a fresh lab, with real output (see `demo`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 mod bench;
+mod demo;
 mod dist;
 
 use anyhow::{bail, Context, Result};
@@ -41,8 +42,12 @@ enum Task {
         /// Which benchmarks (default: all that exist): nic
         which: Vec<String>,
     },
-    /// The whole handout, end to end, in a fresh two-host lab (issue #10)
-    Demo,
+    /// The whole handout, end to end, in a fresh two-host lab (needs root)
+    Demo {
+        /// Use the tools already built in target/debug
+        #[arg(long)]
+        no_build: bool,
+    },
     /// (internal) hold loopback connections in a namespace for `bench sockets`
     #[command(hide = true)]
     HoldSockets {
@@ -66,7 +71,7 @@ fn main() -> ExitCode {
             &std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()),
             &which,
         ),
-        Task::Demo => return not_yet("demo", 10),
+        Task::Demo { no_build } => demo_task(no_build),
         Task::HoldSockets { netns, count, role } => bench::hold_sockets(&netns, count, &role),
     };
     match outcome {
@@ -78,11 +83,15 @@ fn main() -> ExitCode {
     }
 }
 
-fn not_yet(task: &str, issue: u32) -> ExitCode {
-    eprintln!(
-        "xtask: error: `cargo xtask {task}` is not implemented yet (tracked in issue #{issue})"
-    );
-    ExitCode::from(2)
+fn demo_task(no_build: bool) -> Result<()> {
+    let root = workspace_root();
+    if !no_build {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        run(Command::new(cargo)
+            .current_dir(&root)
+            .args(["build", "--workspace", "--bins"]))?;
+    }
+    demo::run(&root.join("target/debug"))
 }
 
 /// A peer tool the tests compare against: the command that proves it is there, and the

@@ -223,8 +223,8 @@ pub fn run(options: &LiveOptions, out: &mut impl Write) -> Result<LiveSummary> {
 
 /// Where the capture file goes: a file, or stdout for `-w -`.
 enum Sink {
-    File(std::io::BufWriter<std::fs::File>),
-    Stdout(std::io::BufWriter<std::io::Stdout>),
+    File(std::fs::File),
+    Stdout(std::io::Stdout),
 }
 
 impl Write for Sink {
@@ -298,8 +298,7 @@ impl Writer {
     /// (unflushed, so it cannot land later), cut the file back to the last flush so it
     /// stays valid, and say what happened.
     fn failed(&mut self, source: std::io::Error) -> Error {
-        if let Some(Sink::File(buffered)) = self.writer.take().map(CaptureWriter::into_inner) {
-            let (file, _unwritten) = buffered.into_parts();
+        if let Some(Sink::File(file)) = self.writer.take().map(CaptureWriter::into_inner) {
             let on_disk = file.metadata().map_or(self.committed, |m| m.len());
             if let Some(&(bytes, records)) = self.ends.iter().rev().find(|(end, _)| *end <= on_disk)
             {
@@ -328,14 +327,11 @@ impl Writer {
 
 fn open_writer(path: &PathBuf, options: &LiveOptions, capture: &Capture) -> Result<Writer> {
     let sink = if path.as_os_str() == "-" {
-        Sink::Stdout(std::io::BufWriter::with_capacity(
-            64 * 1024,
-            std::io::stdout(),
-        ))
+        Sink::Stdout(std::io::stdout())
     } else {
         let file =
             std::fs::File::create(path).context(|| format!("creating {}", path.display()))?;
-        Sink::File(std::io::BufWriter::with_capacity(64 * 1024, file))
+        Sink::File(file)
     };
     let writer = CaptureWriter::new(
         sink,

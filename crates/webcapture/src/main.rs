@@ -6,7 +6,7 @@
 //! `present`.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -276,10 +276,10 @@ fn open_output(
     pcapng: bool,
 ) -> Result<CaptureWriter<Box<dyn Write>>> {
     let sink: Box<dyn Write> = if target.as_os_str() == "-" {
-        Box::new(BufWriter::with_capacity(256 * 1024, io::stdout()))
+        Box::new(io::stdout())
     } else {
         let file = File::create(target).context(|| format!("creating {}", target.display()))?;
-        Box::new(BufWriter::with_capacity(256 * 1024, file))
+        Box::new(file)
     };
     let format = if pcapng {
         WriteFormat::PcapNg

@@ -25,10 +25,14 @@ pub struct CaptureWriter<W: Write> {
     written: u64,
     /// Bytes handed to the output so far, headers included.
     bytes: u64,
-    /// One record, assembled so it reaches the buffer (and the file) in one write: a
-    /// file cut short ends at a record boundary of whatever was flushed.
-    record: Vec<u8>,
+    /// Whole records not yet handed to `out`: records are assembled here directly (one
+    /// copy of each packet), and `out` only ever receives whole records, so a file cut
+    /// short ends at a record boundary of whatever was written.
+    buffer: Vec<u8>,
 }
+
+/// How many bytes of records are gathered before they are written out.
+const BUFFER: usize = 256 * 1024;
 
 const PCAPNG_SECTION_HEADER: u32 = 0x0a0d_0d0a;
 const PCAPNG_INTERFACE: u32 = 1;
@@ -97,7 +101,7 @@ impl<W: Write> CaptureWriter<W> {
             link_type,
             written: 0,
             bytes: header_length,
-            record: Vec::new(),
+            buffer: Vec::with_capacity(BUFFER),
         })
     }
 
@@ -124,8 +128,15 @@ impl<W: Write> CaptureWriter<W> {
         data: &[u8],
     ) -> io::Result<()> {
         let captured = data.len() as u32;
-        let record = &mut self.record;
-        record.clear();
+        let length = match self.format {
+            WriteFormat::Pcap => 16 + data.len(),
+            WriteFormat::PcapNg => 32 + padded(data.len()),
+        };
+        if !self.buffer.is_empty() && self.buffer.len() + length > BUFFER {
+            self.out.write_all(&self.buffer)?;
+            self.buffer.clear();
+        }
+        let record = &mut self.buffer;
         match self.format {
             WriteFormat::Pcap => {
                 record.extend_from_slice(&seconds.to_ne_bytes());
@@ -151,13 +162,15 @@ impl<W: Write> CaptureWriter<W> {
                 record.extend_from_slice(&length.to_ne_bytes());
             }
         }
-        self.out.write_all(&self.record)?;
         self.written += 1;
-        self.bytes += self.record.len() as u64;
+        self.bytes += length as u64;
         Ok(())
     }
 
+    /// Writes out every record gathered so far and flushes `out`.
     pub fn flush(&mut self) -> io::Result<()> {
+        self.out.write_all(&self.buffer)?;
+        self.buffer.clear();
         self.out.flush()
     }
 
@@ -165,7 +178,7 @@ impl<W: Write> CaptureWriter<W> {
         &mut self.out
     }
 
-    /// The output, without flushing it.
+    /// The output, without writing what is still gathered (a failed capture drops it).
     pub fn into_inner(self) -> W {
         self.out
     }
@@ -200,6 +213,7 @@ mod tests {
             writer
                 .write(1_700_000_001, 999_999_000, 3, &[1, 2, 3])
                 .unwrap();
+            writer.flush().unwrap();
             let bytes = writer.get_mut().clone();
             assert_eq!(writer.bytes(), bytes.len() as u64, "{format:?}");
             let mut reader = CaptureReader::new(&bytes[..], "test").unwrap();

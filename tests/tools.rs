@@ -39,20 +39,24 @@ fn every_tool_answers_help_and_version() {
 
 #[test]
 fn what_is_not_built_yet_says_so_and_exits_2() {
-    // webcapture reads files; live capture is issue #6 and filters are issue #5.
-    let live = Command::new(tool_path("webcapture")).output().unwrap();
-    assert_eq!(live.status.code(), Some(2));
-    assert!(live.stdout.is_empty(), "nothing made up on stdout");
-    let err = String::from_utf8(live.stderr).unwrap();
-    assert!(err.starts_with("webcapture: error: live capture in webcapture is not implemented yet (tracked in issue #6)\n"), "{err}");
-    let filter = Command::new(tool_path("webcapture"))
-        .args(["-r", "x.pcap", "tcp", "port", "80"])
-        .output()
-        .unwrap();
-    assert_eq!(filter.status.code(), Some(2));
-    assert!(String::from_utf8(filter.stderr)
-        .unwrap()
-        .contains("issue #5"));
+    // Scapy's show() is issue #4, the pdfdump diagram issue #7.
+    for (flags, issue) in [(&["--show"][..], 4), (&["--diagram", "p0.svg"][..], 7)] {
+        let out = Command::new(tool_path("webcapture"))
+            .args(["-r", "x.pcap"])
+            .args(flags)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(out.stdout.is_empty(), "nothing made up on stdout");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.starts_with("webcapture: error: ")
+                && err.contains(&format!(
+                    "is not implemented yet (tracked in issue #{issue})\n"
+                )),
+            "{err}"
+        );
+    }
 }
 
 #[test]

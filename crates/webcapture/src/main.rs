@@ -92,6 +92,13 @@ struct Args {
     /// Port numbers instead of /etc/services names
     #[arg(short = 'n')]
     numeric: bool,
+    /// Scapy's show(): every field of every layer (not built yet: issue #4)
+    #[arg(long)]
+    show: bool,
+    /// Write pdfdump(layer_shift=1)'s picture of the packet to FILE.svg or FILE.pdf (not
+    /// built yet: issue #7)
+    #[arg(long, value_name = "FILE")]
+    diagram: Option<PathBuf>,
     /// Print the filter's BPF program as `tcpdump -d` does, and exit
     #[arg(long)]
     dump_filter: bool,
@@ -107,6 +114,18 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<()> {
+    if args.show {
+        return Err(Error::NotImplemented {
+            tool: "--show in webcapture".into(),
+            issue: 4,
+        });
+    }
+    if args.diagram.is_some() {
+        return Err(Error::NotImplemented {
+            tool: "--diagram in webcapture".into(),
+            issue: 7,
+        });
+    }
     let expression = args.filter.join(" ");
     if args.dump_filter {
         return dump_filter(args, &expression);

@@ -561,6 +561,59 @@ fn dash_z_writes_the_file_as_that_user() {
 }
 
 #[test]
+fn sigterm_ends_like_ctrl_c_and_dash_w_dash_streams_the_file() {
+    let test = "sigterm_ends_like_ctrl_c_and_dash_w_dash_streams_the_file";
+    if !(require_root(test) && require_tool(test, "ping")) {
+        return;
+    }
+    let lab = TestLab::two_hosts().unwrap();
+    let dir = scratch("term");
+    let capture = Webcapture::start(
+        &lab,
+        "brooklyn",
+        &dir,
+        &["-i", "lo", "-c", "0", "--print", "-w", "term.pcap", "icmp"],
+    );
+    lab.run("brooklyn", "ping", &["-c", "3", "-i", "0.2", "127.0.0.1"]);
+    let _ = nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(capture.child.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    );
+    let (printed, report) = capture.finish(false);
+    assert_eq!(printed.lines().count(), 6, "{printed}");
+    assert_eq!(
+        frames(&dir.join("term.pcap")).len(),
+        6,
+        "every printed packet is in the file"
+    );
+    assert!(report.contains("6 packets captured"), "{report}");
+
+    // -w -: the capture file itself on stdout, lines nowhere.
+    let mut streaming = lab
+        .command("brooklyn", tool_path("webcapture"))
+        .args(["-i", "lo", "-w", "-", "-c", "2", "--timeout", "10", "icmp"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(streaming.stderr.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.contains("listening on lo"), "{line}");
+    lab.run("brooklyn", "ping", &["-c", "1", "127.0.0.1"]);
+    let out = streaming.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let mut reader = CaptureReader::new(&out.stdout[..], "stdout").unwrap();
+    let mut records = 0;
+    while reader.next_record().unwrap().is_some() {
+        records += 1;
+    }
+    assert_eq!(records, 2, "echo request and reply, as a pcap on stdout");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn an_unknown_interface_lists_the_ones_that_exist() {
     let out = Command::new(tool_path("webcapture"))
         .args(["-i", "nosuch0", "--no-write"])

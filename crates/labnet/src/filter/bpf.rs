@@ -621,6 +621,12 @@ enum Op {
     /// Conditional jump: operation, constant, absolute targets when true and false.
     Jump(u16, u32, usize, usize),
     JumpX(u16, usize, usize),
+    /// A load and the conditional jump after it, fused (most of a filter is such pairs):
+    /// offset, then as `Jump`. A still receives the loaded value.
+    LdBJump(u32, u16, u32, usize, usize),
+    LdHJump(u32, u16, u32, usize, usize),
+    LdWJump(u32, u16, u32, usize, usize),
+    LdIndHJump(u32, u16, u32, usize, usize),
     Ret(u32),
     RetA,
 }
@@ -633,7 +639,7 @@ pub struct Machine {
 
 impl Machine {
     pub fn new(program: &[Insn]) -> Machine {
-        let ops = program
+        let decoded: Vec<Op> = program
             .iter()
             .enumerate()
             .map(|(at, insn)| {
@@ -678,7 +684,7 @@ impl Machine {
                 }
             })
             .collect();
-        Machine { ops }
+        Machine { ops: fuse(decoded) }
     }
 
     pub fn run(&self, packet: &[u8], wire_length: u32) -> u32 {
@@ -731,6 +737,22 @@ impl Machine {
                 Op::Txa => a = x,
                 Op::Ja(target) => pc = target,
                 Op::Jump(op, k, jt, jf) => pc = if apply_jump(op, a, k) { jt } else { jf },
+                Op::LdBJump(at, op, k, jt, jf) => {
+                    a = load!(byte(packet, at));
+                    pc = if apply_jump(op, a, k) { jt } else { jf };
+                }
+                Op::LdHJump(at, op, k, jt, jf) => {
+                    a = load!(half(packet, at));
+                    pc = if apply_jump(op, a, k) { jt } else { jf };
+                }
+                Op::LdWJump(at, op, k, jt, jf) => {
+                    a = load!(word(packet, at));
+                    pc = if apply_jump(op, a, k) { jt } else { jf };
+                }
+                Op::LdIndHJump(at, op, k, jt, jf) => {
+                    a = load!(x.checked_add(at).and_then(|at| half(packet, at)));
+                    pc = if apply_jump(op, a, k) { jt } else { jf };
+                }
                 Op::JumpX(op, jt, jf) => pc = if apply_jump(op, a, x) { jt } else { jf },
                 Op::Ret(k) => return k,
                 Op::RetA => return a,
@@ -738,6 +760,69 @@ impl Machine {
         }
         0
     }
+}
+
+/// Fuses each load with the conditional jump after it, unless something jumps to that
+/// jump directly (then the pair must stay apart), and renumbers the jump targets.
+fn fuse(decoded: Vec<Op>) -> Vec<Op> {
+    let count = decoded.len();
+    let mut targeted = vec![false; count + 1];
+    for op in &decoded {
+        match *op {
+            Op::Jump(_, _, jt, jf) | Op::JumpX(_, jt, jf) => {
+                targeted[jt.min(count)] = true;
+                targeted[jf.min(count)] = true;
+            }
+            Op::Ja(target) => targeted[target.min(count)] = true,
+            _ => {}
+        }
+    }
+    let mut fused = Vec::with_capacity(count);
+    let mut renumbered = vec![0usize; count + 1];
+    let mut at = 0;
+    while at < count {
+        renumbered[at] = fused.len();
+        let pair = match (decoded[at], decoded.get(at + 1)) {
+            (load, Some(&Op::Jump(op, k, jt, jf))) if !targeted[at + 1] => match load {
+                Op::LdB(offset) => Some(Op::LdBJump(offset, op, k, jt, jf)),
+                Op::LdH(offset) => Some(Op::LdHJump(offset, op, k, jt, jf)),
+                Op::LdW(offset) => Some(Op::LdWJump(offset, op, k, jt, jf)),
+                Op::LdIndH(offset) => Some(Op::LdIndHJump(offset, op, k, jt, jf)),
+                _ => None,
+            },
+            _ => None,
+        };
+        match pair {
+            Some(op) => {
+                fused.push(op);
+                renumbered[at + 1] = fused.len() - 1;
+                at += 2;
+            }
+            None => {
+                fused.push(decoded[at]);
+                at += 1;
+            }
+        }
+    }
+    renumbered[count] = fused.len();
+    // Targets past the end (a malformed program) stay past the end: the run returns 0.
+    let map = |target: usize| renumbered.get(target).copied().unwrap_or(usize::MAX);
+    for op in &mut fused {
+        match op {
+            Op::Jump(_, _, jt, jf)
+            | Op::JumpX(_, jt, jf)
+            | Op::LdBJump(_, _, _, jt, jf)
+            | Op::LdHJump(_, _, _, jt, jf)
+            | Op::LdWJump(_, _, _, jt, jf)
+            | Op::LdIndHJump(_, _, _, jt, jf) => {
+                *jt = map(*jt);
+                *jf = map(*jf);
+            }
+            Op::Ja(target) => *target = map(*target),
+            _ => {}
+        }
+    }
+    fused
 }
 
 /// One ALU operation; `None` (reject the packet) for division by zero, as the kernel.

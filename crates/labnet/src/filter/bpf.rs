@@ -133,51 +133,73 @@ fn factor(pred: &Pred) -> Pred {
         Pred::Or(..) => {
             let mut terms = Vec::new();
             flatten_or(pred, &mut terms);
-            let mut conjunctions: Vec<Vec<Pred>> = terms
-                .into_iter()
-                .map(|term| {
-                    let mut conjuncts = Vec::new();
-                    flatten_and(&factor(term), &mut conjuncts);
-                    conjuncts
-                })
-                .collect();
-            let mut alternatives = Vec::new();
-            while !conjunctions.is_empty() {
-                let first = conjunctions.remove(0);
-                let Some(head) = first.first().cloned() else {
-                    return Pred::Const(true);
-                };
-                let (same, rest): (Vec<Vec<Pred>>, Vec<Vec<Pred>>) = conjunctions
+            merge(
+                terms
                     .into_iter()
-                    .partition(|c| c.first() == Some(&head));
-                conjunctions = rest;
-                let term = if same.is_empty() {
-                    conjoin(first)
-                } else {
-                    let tails = std::iter::once(first)
-                        .chain(same)
-                        .map(|c| conjoin(c.into_iter().skip(1).collect()))
-                        .fold(Pred::Const(false), Pred::or);
-                    head.and(factor(&tails))
-                };
-                alternatives.push(term);
-            }
-            // Tests of the same value side by side, so A is loaded once for all of them
-            // (`[54] = 80 or [54] = 443`).
-            let mut grouped: Vec<Pred> = Vec::with_capacity(alternatives.len());
-            for term in alternatives {
-                let same_load = |p: &Pred| matches!((p, &term), (Pred::Test(a), Pred::Test(b)) if a.stmts == b.stmts);
-                match grouped.iter().rposition(same_load) {
-                    Some(at) => grouped.insert(at + 1, term),
-                    None => grouped.push(term),
-                }
-            }
-            grouped.into_iter().fold(Pred::Const(false), Pred::or)
+                    .map(|term| {
+                        let mut conjuncts = Vec::new();
+                        flatten_and(&factor(term), &mut conjuncts);
+                        conjuncts
+                    })
+                    .collect(),
+            )
         }
         Pred::And(a, b) => factor(a).and(factor(b)),
         Pred::Not(inner) => factor(inner).not(),
         other => other.clone(),
     }
+}
+
+/// The alternatives given as conjunct lists (already factored), with common leading
+/// conjuncts taken out. Works on the lists only, never factoring a subtree twice, so
+/// it stays polynomial however deep the expression nests.
+fn merge(mut conjunctions: Vec<Vec<Pred>>) -> Pred {
+    let mut alternatives = Vec::new();
+    while !conjunctions.is_empty() {
+        let first = conjunctions.remove(0);
+        let Some(head) = first.first().cloned() else {
+            return Pred::Const(true);
+        };
+        let (same, rest): (Vec<Vec<Pred>>, Vec<Vec<Pred>>) = conjunctions
+            .into_iter()
+            .partition(|c| c.first() == Some(&head));
+        conjunctions = rest;
+        let term = if same.is_empty() {
+            conjoin(first)
+        } else {
+            let mut tails = Vec::new();
+            for conjunction in std::iter::once(first).chain(same) {
+                match &conjunction[1..] {
+                    // An alternative of its own (`X and (A or B)`): its branches join
+                    // this level's (they are factored already).
+                    [Pred::Or(..)] => {
+                        let mut branches = Vec::new();
+                        flatten_or(&conjunction[1], &mut branches);
+                        for branch in branches {
+                            let mut conjuncts = Vec::new();
+                            flatten_and(branch, &mut conjuncts);
+                            tails.push(conjuncts);
+                        }
+                    }
+                    rest => tails.push(rest.to_vec()),
+                }
+            }
+            head.and(merge(tails))
+        };
+        alternatives.push(term);
+    }
+    // Tests of the same value side by side, so A is loaded once for all of them
+    // (`[54] = 80 or [54] = 443`).
+    let mut grouped: Vec<Pred> = Vec::with_capacity(alternatives.len());
+    for term in alternatives {
+        let same_load =
+            |p: &Pred| matches!((p, &term), (Pred::Test(a), Pred::Test(b)) if a.stmts == b.stmts);
+        match grouped.iter().rposition(same_load) {
+            Some(at) => grouped.insert(at + 1, term),
+            None => grouped.push(term),
+        }
+    }
+    grouped.into_iter().fold(Pred::Const(false), Pred::or)
 }
 
 fn flatten_or<'a>(pred: &'a Pred, out: &mut Vec<&'a Pred>) {
@@ -531,15 +553,6 @@ pub fn layout(pred: &Pred, accept: u32) -> Result<Vec<Insn>, LayoutError> {
         }
     }
 
-    // Positions, then instructions.
-    let mut position = HashMap::new();
-    let mut next = 0usize;
-    for index in 0..layout.blocks.len() {
-        if reachable[index] {
-            position.insert(Target::Block(index), next);
-            next += kept[index].len() + 1;
-        }
-    }
     let accept_used = entry == Target::Accept
         || (0..layout.blocks.len()).any(|i| {
             reachable[i] && (targets[i].0 == Target::Accept || targets[i].1 == Target::Accept)
@@ -548,34 +561,84 @@ pub fn layout(pred: &Pred, accept: u32) -> Result<Vec<Insn>, LayoutError> {
         || (0..layout.blocks.len()).any(|i| {
             reachable[i] && (targets[i].0 == Target::Reject || targets[i].1 == Target::Reject)
         });
-    if accept_used {
-        position.insert(Target::Accept, next);
-        next += 1;
-    }
-    if reject_used {
-        position.insert(Target::Reject, next);
-        next += 1;
-    }
-    if next > MAX_INSNS {
-        return Err(LayoutError::TooLong(next));
-    }
-    let mut program = Vec::with_capacity(next);
+    // Positions, then instructions. A conditional jump reaches at most 255 instructions
+    // ahead; a farther target gets a `ja` (32-bit offset) right after the jump, as
+    // libpcap does. Adding one moves later code, so repeat until nothing changes.
+    let mut far = vec![(false, false); layout.blocks.len()];
+    let position = loop {
+        let mut position = HashMap::new();
+        let mut next = 0usize;
+        let mut jump_at = vec![0usize; layout.blocks.len()];
+        for index in 0..layout.blocks.len() {
+            if reachable[index] {
+                position.insert(Target::Block(index), next);
+                jump_at[index] = next + kept[index].len();
+                next = jump_at[index] + 1 + usize::from(far[index].0) + usize::from(far[index].1);
+            }
+        }
+        if accept_used {
+            position.insert(Target::Accept, next);
+            next += 1;
+        }
+        if reject_used {
+            position.insert(Target::Reject, next);
+            next += 1;
+        }
+        if next > MAX_INSNS {
+            return Err(LayoutError::TooLong(next));
+        }
+        let mut changed = false;
+        for index in 0..layout.blocks.len() {
+            if !reachable[index] {
+                continue;
+            }
+            let reach = |target: Target| position[&target] - jump_at[index] - 1 > 255;
+            let needs = (
+                far[index].0 || reach(targets[index].0),
+                far[index].1 || reach(targets[index].1),
+            );
+            if needs != far[index] {
+                far[index] = needs;
+                changed = true;
+            }
+        }
+        if !changed {
+            break position;
+        }
+    };
+    let mut program = Vec::new();
     for (index, block) in layout.blocks.iter().enumerate() {
         if !reachable[index] {
             continue;
         }
         program.extend_from_slice(&kept[index]);
         let here = program.len();
-        let offset = |target: Target| -> Result<u8, LayoutError> {
-            let distance = position[&target] - here - 1;
-            u8::try_from(distance).map_err(|_| LayoutError::JumpTooFar)
+        let (far_true, far_false) = far[index];
+        // The trampolines follow the jump: first the true branch's, then the false one's.
+        let offset = |target: Target, trampoline: Option<u8>| -> Result<u8, LayoutError> {
+            match trampoline {
+                Some(slot) => Ok(slot),
+                None => {
+                    u8::try_from(position[&target] - here - 1).map_err(|_| LayoutError::JumpTooFar)
+                }
+            }
         };
         program.push(Insn {
             code: block.test.jump,
-            jt: offset(targets[index].0)?,
-            jf: offset(targets[index].1)?,
+            jt: offset(targets[index].0, far_true.then_some(0))?,
+            jf: offset(targets[index].1, far_false.then_some(u8::from(far_true)))?,
             k: block.test.k,
         });
+        for (is_far, target) in [(far_true, targets[index].0), (far_false, targets[index].1)] {
+            if is_far {
+                let at = program.len();
+                let distance = position[&target] - at - 1;
+                program.push(Insn::stmt(
+                    JMP,
+                    u32::try_from(distance).map_err(|_| LayoutError::JumpTooFar)?,
+                ));
+            }
+        }
     }
     if accept_used {
         program.push(Insn::stmt(RET | K, accept));

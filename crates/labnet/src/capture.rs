@@ -599,3 +599,25 @@ impl Observer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sll2_header_is_libpcaps_layout() {
+        // SAFETY: sockaddr_ll is plain data; all-zero is valid.
+        let mut address: libc::sockaddr_ll = unsafe { std::mem::zeroed() };
+        address.sll_protocol = 0x0800u16.to_be();
+        address.sll_ifindex = 2;
+        address.sll_hatype = ARPHRD_ETHER;
+        address.sll_pkttype = libc::PACKET_HOST;
+        address.sll_halen = 6;
+        address.sll_addr[..6].copy_from_slice(&[8, 0, 0x27, 0xa8, 0x38, 0x66]);
+        // protocol, reserved, ifindex, hatype, pkttype, halen, address padded to 8.
+        assert_eq!(
+            sll2_header(&address),
+            [8, 0, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 8, 0, 0x27, 0xa8, 0x38, 0x66, 0, 0]
+        );
+    }
+}

@@ -174,3 +174,41 @@ fn listener(protocol: Protocol, port: u16) -> Option<String> {
             format!("{} pid {}{reach}", owner.program, owner.pid)
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn observed(ethertype: u16, network: &[u8]) -> Option<Kind> {
+        kind_of(&Observed {
+            ifindex: 2,
+            ethertype,
+            network,
+        })
+    }
+
+    #[test]
+    fn traffic_is_named_by_protocol_and_the_servers_port() {
+        // IPv4 + TCP 192.168.56.102:36844 -> 192.168.56.101:5000: the server's port is 5000.
+        let mut ipv4 = vec![
+            0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 6, 0, 0, 192, 168, 56, 102, 192, 168, 56, 101,
+        ];
+        ipv4.extend_from_slice(&[0x8f, 0xec, 0x13, 0x88]);
+        assert_eq!(observed(0x0800, &ipv4), Some(("tcp", 5000)));
+        // A later fragment has no ports to read.
+        ipv4[6] = 0x00;
+        ipv4[7] = 0x10;
+        assert_eq!(observed(0x0800, &ipv4), None);
+        let mut ipv6 = vec![0u8; 40];
+        ipv6[0] = 0x60;
+        ipv6[6] = 17;
+        ipv6.extend_from_slice(&[0x00, 0x35, 0xc0, 0x00]);
+        assert_eq!(observed(0x86dd, &ipv6), Some(("udp", 53)));
+        assert_eq!(observed(0x0806, &[0; 28]), Some(("arp", 0)));
+        assert_eq!(
+            observed(0x0800, &[0x45; 10]),
+            None,
+            "a cut header is not guessed at"
+        );
+    }
+}

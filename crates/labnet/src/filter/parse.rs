@@ -906,16 +906,21 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// An IP address or number where `ether` wants a MAC address.
+    fn not_a_mac(&self, start: usize, end: usize) -> FilterError {
+        self.error_at(
+            start,
+            end,
+            "illegal link layer address",
+            Some("write a MAC address like 08:00:27:00:00:01".into()),
+        )
+    }
+
     fn numeric(&mut self, value: u32, quals: Quals, start: usize, end: usize) -> PResult<Pred> {
         let pred = match quals.kind {
             Kind::Default | Kind::Host | Kind::Net => {
                 if quals.proto == Proto::Link {
-                    return Err(self.error_at(
-                        start,
-                        end,
-                        "illegal link layer address",
-                        Some("write a MAC address like 08:00:27:00:00:01".into()),
-                    ));
+                    return Err(self.not_a_mac(start, end));
                 }
                 let (mut address, mut mask) = (value, u32::MAX);
                 if quals.kind == Kind::Net {
@@ -985,12 +990,7 @@ impl<'a> Parser<'a> {
             None => {
                 let what = self.address_kind(quals, false, start, end, "IPv4 address")?;
                 if quals.proto == Proto::Link {
-                    return Err(self.error_at(
-                        start,
-                        end,
-                        "illegal link layer address",
-                        Some("write a MAC address like 08:00:27:00:00:01".into()),
-                    ));
+                    return Err(self.not_a_mac(start, end));
                 }
                 let mask = shift_left(u32::MAX, 32 - bits);
                 let pred = self.gen.host4(address, mask, quals.proto, quals.dir, what);

@@ -146,6 +146,15 @@ pub fn interfaces() -> Vec<(String, u32)> {
     out
 }
 
+/// The link type a capture on `interface` hands to the kernel filter: Ethernet frames
+/// on Ethernet and loopback interfaces, the cooked view on `any` and the rest.
+pub fn kernel_link_type(interface: &str) -> LinkType {
+    match arphrd(interface) {
+        Some(ARPHRD_ETHER | ARPHRD_LOOPBACK) if interface != "any" => LinkType::Ethernet,
+        _ => LinkType::KernelCooked,
+    }
+}
+
 /// Whether the interface is a loopback.
 pub fn is_loopback(name: &str) -> bool {
     arphrd(name) == Some(ARPHRD_LOOPBACK)

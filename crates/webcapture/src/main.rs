@@ -310,15 +310,21 @@ fn open_output(
 }
 
 fn dump_filter(args: &Args, expression: &str) -> Result<()> {
-    let link_type = match &args.read {
-        Some(path) => match CaptureReader::open(path)?.next_record()? {
-            Some(record) => record.link_type,
-            None => labnet::pcap::linktype::ETHERNET,
-        },
-        None => labnet::pcap::linktype::ETHERNET,
+    // The program for a file's link type, for what -i attaches to the kernel, or (as
+    // tcpdump -d) for Ethernet.
+    let link = match (&args.read, &args.interface) {
+        (Some(path), _) => {
+            let link_type = match CaptureReader::open(path)?.next_record()? {
+                Some(record) => record.link_type,
+                None => labnet::pcap::linktype::ETHERNET,
+            };
+            LinkType::from_pcap(link_type).ok_or_else(|| {
+                Error::usage(format!("cannot filter packets of link type {link_type}"))
+            })?
+        }
+        (None, Some(interface)) => labnet::capture::kernel_link_type(interface),
+        (None, None) => LinkType::Ethernet,
     };
-    let link = LinkType::from_pcap(link_type)
-        .ok_or_else(|| Error::usage(format!("cannot filter packets of link type {link_type}")))?;
     let filter = Filter::compile(expression, link)?;
     let mut out = cli::stdout();
     cli::output(

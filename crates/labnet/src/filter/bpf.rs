@@ -915,6 +915,8 @@ pub fn image(insn: &Insn, index: usize) -> String {
         LD => {
             let op = format!("ld{size_suffix}");
             match insn.code & 0xe0 {
+                // The kernel's ancillary load of skb->protocol (SKF_AD_OFF + SKF_AD_PROTOCOL).
+                ABS if insn.k == 0xffff_f000 => (op, "[proto]".into()),
                 ABS => (op, format!("[{}]", insn.k as i32)),
                 IND => (op, format!("[x + {}]", insn.k as i32)),
                 LEN => ("ld".into(), "#pktlen".into()),

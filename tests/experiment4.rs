@@ -339,6 +339,52 @@ fn loopback_shows_each_packet_once_and_any_gives_sll2() {
 }
 
 #[test]
+fn vlan_tags_the_kernel_took_off_are_put_back_as_tcpdump_does() {
+    let test = "vlan_tags_the_kernel_took_off_are_put_back_as_tcpdump_does";
+    if !(require_root(test) && require_tool(test, "tcpdump") && require_tool(test, "python3")) {
+        return;
+    }
+    let lab = TestLab::two_hosts().unwrap();
+    let dir = scratch("vlan");
+    let theirs = dir.join("tcpdump.pcap");
+    let tcpdump = Tcpdump::start(&lab, "brooklyn", "eth0", &theirs);
+    let capture = Webcapture::start(
+        &lab,
+        "brooklyn",
+        &dir,
+        &[
+            "-i",
+            "eth0",
+            "-c",
+            "0",
+            "--print",
+            "-w",
+            "vlan.pcap",
+            "icmp",
+        ],
+    );
+    lab.send_tagged_pings("midwood", "08:00:27:a8:38:65", 10, 2);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let (printed, _) = capture.finish(true);
+    tcpdump.finish();
+    let tagged: Vec<Vec<u8>> = frames(&theirs)
+        .into_iter()
+        .filter(|f| f.len() > 14 && f[12..14] == [0x81, 0x00])
+        .collect();
+    assert_eq!(tagged.len(), 2, "tcpdump wrote the tagged frames");
+    assert_eq!(
+        frames(&dir.join("vlan.pcap")),
+        tagged,
+        "the same frames, tags included"
+    );
+    assert_eq!(
+        printed,
+        "Ether / Dot1Q / IP / ICMP 10.10.0.2 > 10.10.0.1 echo-request 0\n".repeat(2)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn capturing_loopback_traffic_on_eth0_says_it_crosses_lo() {
     let test = "capturing_loopback_traffic_on_eth0_says_it_crosses_lo";
     if !require_root(test) {

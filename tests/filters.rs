@@ -1,6 +1,7 @@
 //! The filter language against tcpdump: every expression of `data/filter-corpus.txt`
 //! on captures this test makes in the lab (Ethernet on brooklyn's eth0 with TCP/HTTP
-//! over IPv4 and IPv6, UDP, ICMP errors, fragments, ARP and neighbour discovery; its
+//! over IPv4 and IPv6, UDP, ICMP errors, fragments, ARP and neighbour discovery, a ping
+//! over VLAN 10; its
 //! loopback; `-i any` with Linux cooked SLL2 headers). For each expression and file,
 //! labnet must select exactly the packets `tcpdump -r FILE -w OUT EXPR` selects, and
 //! reject what tcpdump rejects. Every accepted program must also load into the kernel.
@@ -58,6 +59,8 @@ fn capture(lab: &TestLab, dir: &Path) -> Vec<PathBuf> {
         .collect();
     let server = lab.hello_server("brooklyn", &["--host", "::"]);
     let client = tool_path("hello-client");
+    // Tagged frames: echo requests inside 802.1Q, VLAN 10.
+    lab.send_tagged_pings("midwood", "08:00:27:a8:38:65", 10, 2);
     lab.run("midwood", "ping", &["-c1", "-W2", "192.168.56.101"]);
     lab.run("midwood", "ping", &["-6", "-c1", "-W2", "fd00:56::101"]);
     // Larger than the MTU: IPv4 and IPv6 fragments.

@@ -432,15 +432,30 @@ impl Capture {
             let outgoing_loop = address.sll_pkttype == libc::PACKET_OUTGOING
                 && Some(address.sll_ifindex) == self.loopback;
             if !outgoing_loop {
-                let data = if self.cooked {
+                // The kernel takes VLAN tags off into the header; like libpcap, put
+                // them back after the MAC addresses, so the frame is as on the wire.
+                let vlan = header.tp_status & libc::TP_STATUS_VLAN_VALID != 0 && bytes.len() >= 12;
+                let (data, extra) = if self.cooked {
                     self.scratch.clear();
                     self.scratch.extend_from_slice(&sll2_header(address));
                     self.scratch.extend_from_slice(bytes);
-                    &self.scratch[..]
+                    (&self.scratch[..], SLL2_LENGTH as u32)
+                } else if vlan {
+                    let tpid = if header.tp_status & libc::TP_STATUS_VLAN_TPID_VALID != 0 {
+                        header.hv1.tp_vlan_tpid
+                    } else {
+                        0x8100
+                    };
+                    self.scratch.clear();
+                    self.scratch.extend_from_slice(&bytes[..12]);
+                    self.scratch.extend_from_slice(&tpid.to_be_bytes());
+                    self.scratch
+                        .extend_from_slice(&(header.hv1.tp_vlan_tci as u16).to_be_bytes());
+                    self.scratch.extend_from_slice(&bytes[12..]);
+                    (&self.scratch[..], 4)
                 } else {
-                    bytes
+                    (bytes, 0)
                 };
-                let extra = if self.cooked { SLL2_LENGTH as u32 } else { 0 };
                 let packet = Packet {
                     seconds: header.tp_sec,
                     nanoseconds: header.tp_nsec,

@@ -31,6 +31,12 @@ pub enum Kind {
         src: [u8; 6],
         ethertype: u16,
     },
+    /// An 802.1Q VLAN tag (Scapy's Dot1Q), or 802.1ad's outer tag (Dot1AD).
+    Dot1Q {
+        vlan: u16,
+        ethertype: u16,
+        outer: bool,
+    },
     /// Linux cooked capture (`-i any`), version 1 or 2.
     Sll {
         version: u8,
@@ -98,7 +104,9 @@ pub struct Layer {
 impl Layer {
     pub fn tcpip(&self) -> TcpIpLayer {
         match self.kind {
-            Kind::Ether { .. } | Kind::Sll { .. } | Kind::Arp { .. } => TcpIpLayer::Link,
+            Kind::Ether { .. } | Kind::Dot1Q { .. } | Kind::Sll { .. } | Kind::Arp { .. } => {
+                TcpIpLayer::Link
+            }
             Kind::Ipv4 { .. }
             | Kind::Ipv6 { .. }
             | Kind::Ipv6HopByHop
@@ -187,8 +195,28 @@ fn by_ethertype(data: &[u8], at: usize, ethertype: u16, out: &mut Dissection) {
         0x0800 => ipv4(data, at, false, out),
         0x86dd => ipv6(data, at, out),
         0x0806 => arp(data, at, out),
+        0x8100 => dot1q(data, at, false, out),
+        0x88a8 => dot1q(data, at, true, out),
         _ => raw(data, at, data.len(), out),
     }
+}
+
+/// A VLAN tag: priority, DEI and the 12-bit VLAN id, then the next EtherType.
+fn dot1q(data: &[u8], at: usize, outer: bool, out: &mut Dissection) {
+    if data.len() < at + 4 {
+        return raw(data, at, data.len(), out);
+    }
+    let ethertype = be16(data, at + 2);
+    push(
+        out,
+        Kind::Dot1Q {
+            vlan: be16(data, at) & 0x0fff,
+            ethertype,
+            outer,
+        },
+        at..at + 4,
+    );
+    by_ethertype(data, at + 4, ethertype, out);
 }
 
 fn arp(data: &[u8], at: usize, out: &mut Dissection) {

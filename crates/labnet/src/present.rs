@@ -26,14 +26,32 @@ pub fn summary(dissection: &Dissection, ports: Ports) -> String {
                 src,
                 ethertype,
             } => match above {
-                Some(Kind::Ipv4 { .. } | Kind::Ipv6 { .. } | Kind::Arp { .. }) => {
-                    "Ether".to_string()
-                }
+                Some(
+                    Kind::Ipv4 { .. } | Kind::Ipv6 { .. } | Kind::Arp { .. } | Kind::Dot1Q { .. },
+                ) => "Ether".to_string(),
                 _ => format!(
                     "{} > {} ({ethertype:#06x})",
                     format_mac(src),
                     format_mac(dst)
                 ),
+            },
+            Kind::Dot1Q {
+                vlan,
+                ethertype,
+                outer,
+            } => match above {
+                Some(
+                    Kind::Ipv4 { .. } | Kind::Ipv6 { .. } | Kind::Arp { .. } | Kind::Dot1Q { .. },
+                ) => if *outer { "Dot1AD" } else { "Dot1Q" }.to_string(),
+                // Scapy's Dot1Q.mysummary: the Ethernet addresses only right above Ether.
+                _ => match i.checked_sub(1).map(|below| &layers[below].kind) {
+                    Some(Kind::Ether { src, dst, .. }) => format!(
+                        "802.1q {} > {} ({ethertype:#06x}) vlan {vlan}",
+                        format_mac(src),
+                        format_mac(dst)
+                    ),
+                    _ => format!("802.1q ({ethertype:#06x}) vlan {vlan}"),
+                },
             },
             Kind::Sll { version: 1, .. } => "CookedLinux".to_string(),
             Kind::Sll { .. } => "CookedLinuxV2".to_string(),
@@ -420,6 +438,28 @@ mod tests {
              0010  08 00 06 04 00 02 08 00 27 A8 38 65 C0 A8 38 65  ........'.8e..8e\n\
              0020  08 00 27 A8 38 66 C0 A8 38 66                    ..'.8f..8f\n"
         );
+    }
+
+    #[test]
+    fn vlan_tags_are_scapys_dot1q_and_dot1ad() {
+        // Built by scapy 2.8.0, with its summary() beside each.
+        for (hex, expected) in [
+            (
+                "080027a83865080027a838668100000a08004500001c00010000400166ca0a0a00020a0a00010800f7fd00010001",
+                "Ether / Dot1Q / IP / ICMP 10.10.0.2 > 10.10.0.1 echo-request 0",
+            ),
+            (
+                "080027a83865080027a838668100000a12347878",
+                "Ether / 802.1q 08:00:27:a8:38:66 > 08:00:27:a8:38:65 (0x1234) vlan 10 / Raw",
+            ),
+            (
+                "080027a83865080027a8386688a800058100000a12347878",
+                "Ether / Dot1AD / 802.1q (0x1234) vlan 10 / Raw",
+            ),
+        ] {
+            let frame = bytes(hex);
+            assert_eq!(summary(&dissect(ETHERNET, &frame), Ports::Named), expected);
+        }
     }
 
     #[test]

@@ -253,6 +253,17 @@ impl TestLab {
         assert!(status.success(), "{program:?} {args:?} on {host}: {status}");
     }
 
+    /// Sends `count` 802.1Q-tagged ICMP echo requests in VLAN `vlan` from `from` to
+    /// `to_mac` over the lab wire (crafted with scapy: this kernel may have no 8021q
+    /// module for VLAN interfaces), so captures see tagged frames.
+    pub fn send_tagged_pings(&self, from: &str, to_mac: &str, vlan: u16, count: u32) {
+        let script = format!(
+            "from scapy.all import Ether, Dot1Q, IP, ICMP, sendp\n\
+             sendp(Ether(dst='{to_mac}')/Dot1Q(vlan={vlan})/IP(src='10.{vlan}.0.2', dst='10.{vlan}.0.1')/ICMP(seq=1), iface='eth0', count={count}, verbose=False)"
+        );
+        self.run(from, "python3", &["-c", &script]);
+    }
+
     /// Starts `hello-server` on `host` with `args` and returns once it listens; the
     /// guard kills it by PID.
     pub fn hello_server(&self, host: &str, args: &[&str]) -> ChildGuard {

@@ -203,7 +203,15 @@ fn by_ethertype(data: &[u8], at: usize, ethertype: u16, out: &mut Dissection) {
 
 /// A VLAN tag: priority, DEI and the 12-bit VLAN id, then the next EtherType.
 fn dot1q(data: &[u8], at: usize, outer: bool, out: &mut Dissection) {
-    if data.len() < at + 4 {
+    // Real frames stack two tags (802.1ad over 802.1Q); a frame of nothing but tags
+    // must not recurse once per four bytes.
+    const MAX_TAGS: usize = 8;
+    let tags = out
+        .layers
+        .iter()
+        .filter(|l| matches!(l.kind, Kind::Dot1Q { .. }))
+        .count();
+    if data.len() < at + 4 || tags >= MAX_TAGS {
         return raw(data, at, data.len(), out);
     }
     let ethertype = be16(data, at + 2);

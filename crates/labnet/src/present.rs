@@ -463,6 +463,16 @@ mod tests {
     }
 
     #[test]
+    fn a_frame_of_nothing_but_vlan_tags_stops_after_eight() {
+        let mut frame = bytes("080027a83865080027a83866");
+        for _ in 0..60_000 {
+            frame.extend_from_slice(&[0x81, 0x00, 0x00, 0x0a]);
+        }
+        let dissection = dissect(ETHERNET, &frame);
+        assert_eq!(dissection.layers.len(), 1 + 8 + 1, "Ether, 8 tags, Raw");
+    }
+
+    #[test]
     fn truncated_frames_end_in_raw_without_panicking() {
         let frame = bytes(ARP_REPLY);
         for cut in 0..frame.len() {

@@ -63,6 +63,11 @@ pub enum Kind {
         next_header: u8,
     },
     Ipv6HopByHop,
+    /// IPv6's fragment header; `offset` in 8-byte units (0: the first fragment, which
+    /// carries the upper-layer header).
+    Ipv6Fragment {
+        offset: u16,
+    },
     Tcp {
         sport: u16,
         dport: u16,
@@ -110,6 +115,7 @@ impl Layer {
             Kind::Ipv4 { .. }
             | Kind::Ipv6 { .. }
             | Kind::Ipv6HopByHop
+            | Kind::Ipv6Fragment { .. }
             | Kind::Icmp { .. }
             | Kind::Icmpv6 { .. }
             | Kind::NdOption { .. } => TcpIpLayer::Internet,
@@ -329,6 +335,21 @@ fn ipv6(data: &[u8], at: usize, out: &mut Dissection) {
         push(out, Kind::Ipv6HopByHop, payload..payload + length);
         next = data[payload];
         payload += length;
+    }
+    if next == 44 {
+        // Fragment header (8 bytes): next header, reserved, offset and flags, id.
+        if end < payload + 8 {
+            return raw(data, payload, end, out);
+        }
+        let offset = be16(data, payload + 2) >> 3;
+        push(out, Kind::Ipv6Fragment { offset }, payload..payload + 8);
+        next = data[payload];
+        payload += 8;
+        if offset != 0 {
+            // A later fragment: the rest of the datagram's bytes, no header of its own.
+            raw(data, payload, end, out);
+            return padding(data, end, out);
+        }
     }
     match next {
         6 => tcp(data, payload, end, false, out),

@@ -87,13 +87,22 @@ pub fn summary(dissection: &Dissection, ports: Ports) -> String {
                 src,
                 dst,
                 next_header,
-            } => match above {
-                Some(Kind::Tcp { .. } | Kind::Udp { .. } | Kind::Icmpv6 { .. }) => {
-                    "IPv6".to_string()
+            } => {
+                // Through a fragment header, as Scapy: the first fragment's transport
+                // header names the packet; later fragments show the addresses.
+                let transport = layers[i + 1..]
+                    .iter()
+                    .find(|l| !matches!(l.kind, Kind::Ipv6Fragment { .. }))
+                    .map(|l| &l.kind);
+                match transport {
+                    Some(Kind::Tcp { .. } | Kind::Udp { .. } | Kind::Icmpv6 { .. }) => {
+                        "IPv6".to_string()
+                    }
+                    _ => format!("{src} > {dst} ({next_header})"),
                 }
-                _ => format!("{src} > {dst} ({next_header})"),
-            },
+            }
             Kind::Ipv6HopByHop => "IPv6ExtHdrHopByHop".to_string(),
+            Kind::Ipv6Fragment { .. } => "IPv6ExtHdrFragment".to_string(),
             Kind::Tcp { quoted: true, .. } => "TCPerror".to_string(),
             Kind::Udp { quoted: true, .. } => "UDPerror".to_string(),
             Kind::Tcp {

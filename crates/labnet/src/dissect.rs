@@ -63,6 +63,8 @@ pub enum Kind {
         next_header: u8,
     },
     Ipv6HopByHop,
+    Ipv6DestOpt,
+    Ipv6Routing,
     /// IPv6's fragment header; `offset` in 8-byte units (0: the first fragment, which
     /// carries the upper-layer header).
     Ipv6Fragment {
@@ -115,6 +117,8 @@ impl Layer {
             Kind::Ipv4 { .. }
             | Kind::Ipv6 { .. }
             | Kind::Ipv6HopByHop
+            | Kind::Ipv6DestOpt
+            | Kind::Ipv6Routing
             | Kind::Ipv6Fragment { .. }
             | Kind::Icmp { .. }
             | Kind::Icmpv6 { .. }
@@ -326,30 +330,39 @@ fn ipv6(data: &[u8], at: usize, out: &mut Dissection) {
     );
     let mut next = next_header;
     let mut payload = at + 40;
-    if next == 0 {
-        // Hop-by-hop options: next header, then length in 8-byte units beyond the first 8.
+    // Extension headers, in any order, a bounded number of them.
+    for _ in 0..8 {
+        let kind = match next {
+            0 => Kind::Ipv6HopByHop,
+            60 => Kind::Ipv6DestOpt,
+            43 => Kind::Ipv6Routing,
+            44 => {
+                // Fragment header (8 bytes): next header, reserved, offset and flags, id.
+                if end < payload + 8 {
+                    return raw(data, payload, end, out);
+                }
+                let offset = be16(data, payload + 2) >> 3;
+                push(out, Kind::Ipv6Fragment { offset }, payload..payload + 8);
+                next = data[payload];
+                payload += 8;
+                if offset != 0 {
+                    // A later fragment: the rest of the datagram, no header of its own.
+                    raw(data, payload, end, out);
+                    return padding(data, end, out);
+                }
+                continue;
+            }
+            _ => break,
+        };
+        // Options and routing headers: next header, then length in 8-byte units
+        // beyond the first 8.
         if end < payload + 2 || end < payload + (usize::from(data[payload + 1]) + 1) * 8 {
             return raw(data, payload, end, out);
         }
         let length = (usize::from(data[payload + 1]) + 1) * 8;
-        push(out, Kind::Ipv6HopByHop, payload..payload + length);
+        push(out, kind, payload..payload + length);
         next = data[payload];
         payload += length;
-    }
-    if next == 44 {
-        // Fragment header (8 bytes): next header, reserved, offset and flags, id.
-        if end < payload + 8 {
-            return raw(data, payload, end, out);
-        }
-        let offset = be16(data, payload + 2) >> 3;
-        push(out, Kind::Ipv6Fragment { offset }, payload..payload + 8);
-        next = data[payload];
-        payload += 8;
-        if offset != 0 {
-            // A later fragment: the rest of the datagram's bytes, no header of its own.
-            raw(data, payload, end, out);
-            return padding(data, end, out);
-        }
     }
     match next {
         6 => tcp(data, payload, end, false, out),

@@ -17,19 +17,23 @@ pub enum Ports {
 /// `Ether / IP / TCP 192.168.56.102:43522 > 192.168.56.101:5000 S`.
 pub fn summary(dissection: &Dissection, ports: Ports) -> String {
     let layers = &dissection.layers;
+    // Scapy's rule: a layer with a summary of its own (IP's "src > dst proto") prints it
+    // only when no layer above it has one; otherwise it prints its name.
+    let mut found_above = vec![false; layers.len()];
+    for i in (0..layers.len().saturating_sub(1)).rev() {
+        found_above[i] = found_above[i + 1] || has_summary(&layers[i + 1].kind);
+    }
     let mut parts: Vec<String> = Vec::with_capacity(layers.len());
     for (i, layer) in layers.iter().enumerate() {
-        let above = layers.get(i + 1).map(|l| &l.kind);
+        let found = found_above[i];
         let part = match &layer.kind {
             Kind::Ether {
                 dst,
                 src,
                 ethertype,
-            } => match above {
-                Some(
-                    Kind::Ipv4 { .. } | Kind::Ipv6 { .. } | Kind::Arp { .. } | Kind::Dot1Q { .. },
-                ) => "Ether".to_string(),
-                _ => format!(
+            } => match found {
+                true => "Ether".to_string(),
+                false => format!(
                     "{} > {} ({ethertype:#06x})",
                     format_mac(src),
                     format_mac(dst)
@@ -39,10 +43,8 @@ pub fn summary(dissection: &Dissection, ports: Ports) -> String {
                 vlan,
                 ethertype,
                 outer,
-            } => match above {
-                Some(
-                    Kind::Ipv4 { .. } | Kind::Ipv6 { .. } | Kind::Arp { .. } | Kind::Dot1Q { .. },
-                ) => if *outer { "Dot1AD" } else { "Dot1Q" }.to_string(),
+            } => match found {
+                true => if *outer { "Dot1AD" } else { "Dot1Q" }.to_string(),
                 // Scapy's Dot1Q.mysummary: the Ethernet addresses only right above Ether.
                 _ => match i.checked_sub(1).map(|below| &layers[below].kind) {
                     Some(Kind::Ether { src, dst, .. }) => format!(
@@ -73,9 +75,9 @@ pub fn summary(dissection: &Dissection, ports: Ports) -> String {
                 protocol,
                 fragment_offset,
                 ..
-            } => match above {
-                Some(Kind::Tcp { .. } | Kind::Udp { .. } | Kind::Icmp { .. }) => "IP".to_string(),
-                _ => {
+            } => match found {
+                true => "IP".to_string(),
+                false => {
                     let mut text = format!("{src} > {dst} {}", ip_protocol_name(*protocol));
                     if *fragment_offset != 0 {
                         text += &format!(" frag:{fragment_offset}");
@@ -87,22 +89,14 @@ pub fn summary(dissection: &Dissection, ports: Ports) -> String {
                 src,
                 dst,
                 next_header,
-            } => {
-                // Through a fragment header, as Scapy: the first fragment's transport
-                // header names the packet; later fragments show the addresses.
-                let transport = layers[i + 1..]
-                    .iter()
-                    .find(|l| !matches!(l.kind, Kind::Ipv6Fragment { .. }))
-                    .map(|l| &l.kind);
-                match transport {
-                    Some(Kind::Tcp { .. } | Kind::Udp { .. } | Kind::Icmpv6 { .. }) => {
-                        "IPv6".to_string()
-                    }
-                    _ => format!("{src} > {dst} ({next_header})"),
-                }
-            }
+            } => match found {
+                true => "IPv6".to_string(),
+                false => format!("{src} > {dst} ({next_header})"),
+            },
             Kind::Ipv6HopByHop => "IPv6ExtHdrHopByHop".to_string(),
             Kind::Ipv6Fragment { .. } => "IPv6ExtHdrFragment".to_string(),
+            Kind::Ipv6DestOpt => "IPv6ExtHdrDestOpt".to_string(),
+            Kind::Ipv6Routing => "IPv6ExtHdrRouting".to_string(),
             Kind::Tcp { quoted: true, .. } => "TCPerror".to_string(),
             Kind::Udp { quoted: true, .. } => "UDPerror".to_string(),
             Kind::Tcp {
@@ -111,29 +105,36 @@ pub fn summary(dissection: &Dissection, ports: Ports) -> String {
                 flags,
                 ..
             } => {
-                let (src, dst) = ip_endpoints(dissection, i);
-                format!(
-                    "TCP {src}:{} > {dst}:{} {}",
+                let (sport, dport) = (
                     port_name(*sport, "tcp", ports),
                     port_name(*dport, "tcp", ports),
-                    tcp_flags(*flags)
-                )
+                );
+                match ip_endpoints(dissection, i) {
+                    Some((src, dst)) => {
+                        format!("TCP {src}:{sport} > {dst}:{dport} {}", tcp_flags(*flags))
+                    }
+                    None => format!("TCP {sport} > {dport} {}", tcp_flags(*flags)),
+                }
             }
             Kind::Udp { sport, dport, .. } => {
-                let (src, dst) = ip_endpoints(dissection, i);
-                format!(
-                    "UDP {src}:{} > {dst}:{}",
+                let (sport, dport) = (
                     port_name(*sport, "udp", ports),
-                    port_name(*dport, "udp", ports)
-                )
+                    port_name(*dport, "udp", ports),
+                );
+                match ip_endpoints(dissection, i) {
+                    Some((src, dst)) => format!("UDP {src}:{sport} > {dst}:{dport}"),
+                    None => format!("UDP {sport} > {dport}"),
+                }
             }
             Kind::Icmp { icmp_type, code } => {
-                let (src, dst) = ip_endpoints(dissection, i);
-                format!(
-                    "ICMP {src} > {dst} {} {}",
+                let (kind, code) = (
                     icmp_type_name(*icmp_type),
-                    icmp_code_name(*icmp_type, *code)
-                )
+                    icmp_code_name(*icmp_type, *code),
+                );
+                match ip_endpoints(dissection, i) {
+                    Some((src, dst)) => format!("ICMP {src} > {dst} {kind} {code}"),
+                    None => format!("ICMP {kind} {code}"),
+                }
             }
             Kind::Icmpv6 {
                 icmp_type, id, seq, ..
@@ -161,17 +162,30 @@ pub fn summary(dissection: &Dissection, ports: Ports) -> String {
     parts.join(" / ")
 }
 
-/// The IP addresses of the nearest IP layer below layer `index`, as text.
-fn ip_endpoints(dissection: &Dissection, index: usize) -> (String, String) {
-    dissection.layers[..index]
-        .iter()
-        .rev()
-        .find_map(|l| match &l.kind {
-            Kind::Ipv4 { src, dst, .. } => Some((src.to_string(), dst.to_string())),
-            Kind::Ipv6 { src, dst, .. } => Some((src.to_string(), dst.to_string())),
-            _ => None,
-        })
-        .unwrap_or_default()
+/// The addresses of the IP layer right below layer `index`, as Scapy's TCP, UDP and
+/// ICMP summaries show them (`src:port`); `None` under anything else (an extension
+/// header), where Scapy shows ports alone.
+fn ip_endpoints(dissection: &Dissection, index: usize) -> Option<(String, String)> {
+    match &dissection.layers[..index].last()?.kind {
+        Kind::Ipv4 { src, dst, .. } => Some((src.to_string(), dst.to_string())),
+        Kind::Ipv6 { src, dst, .. } => Some((src.to_string(), dst.to_string())),
+        _ => None,
+    }
+}
+
+/// Whether Scapy's layer has a summary of its own (`mysummary`), rather than its name.
+fn has_summary(kind: &Kind) -> bool {
+    match kind {
+        Kind::Ether { .. }
+        | Kind::Dot1Q { .. }
+        | Kind::Arp { .. }
+        | Kind::Ipv6 { .. }
+        | Kind::Icmp { .. } => true,
+        Kind::Ipv4 { quoted, .. } | Kind::Tcp { quoted, .. } | Kind::Udp { quoted, .. } => !quoted,
+        Kind::Icmpv6 { icmp_type, .. } => matches!(icmp_type, 128 | 129),
+        Kind::NdOption { option, address } => matches!((option, address), (1 | 2, Some(_))),
+        _ => false,
+    }
 }
 
 /// Scapy's flag letters, in bit order: F S R P A U E C N.
@@ -464,6 +478,32 @@ mod tests {
             (
                 "080027a83865080027a8386688a800058100000a12347878",
                 "Ether / Dot1AD / 802.1q (0x1234) vlan 10 / Raw",
+            ),
+        ] {
+            let frame = bytes(hex);
+            assert_eq!(summary(&dissect(ETHERNET, &frame), Ports::Named), expected);
+        }
+    }
+
+    #[test]
+    fn ipv6_extension_headers_are_scapys() {
+        // Built by scapy 2.8.0, with its summary() beside each.
+        for (hex, expected) in [
+            (
+                "080027a83865080027a8386686dd6000000000103c40fd000056000000000000000000000102fd0000560000000000000000000001013a000104000000008000830400070001",
+                "Ether / IPv6 / IPv6ExtHdrDestOpt / ICMPv6 Echo Request (id: 0x7 seq: 0x1)",
+            ),
+            (
+                "080027a83865080027a8386686dd6000000000102b40fd000056000000000000000000000102fd0000560000000000000000000001013a000000000000008000830300070002",
+                "Ether / IPv6 / IPv6ExtHdrRouting / ICMPv6 Echo Request (id: 0x7 seq: 0x2)",
+            ),
+            (
+                "080027a83865080027a8386686dd6000000000113c40fd000056000000000000000000000102fd000056000000000000000000000101110001040000000004d200350009862478",
+                "Ether / IPv6 / IPv6ExtHdrDestOpt / UDP 1234 > domain / Raw",
+            ),
+            (
+                "080027a83865080027a8386686dd6000000000180040fd000056000000000000000000000102fd0000560000000000000000000001013c000104000000003a000104000000008000830c00000000",
+                "Ether / IPv6 / IPv6ExtHdrHopByHop / IPv6ExtHdrDestOpt / ICMPv6 Echo Request (id: 0x0 seq: 0x0)",
             ),
         ] {
             let frame = bytes(hex);

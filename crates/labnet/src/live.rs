@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use crate::capture::{Capture, CaptureOptions, Statistics};
 use crate::error::{Context, Error, Result};
 use crate::pcap::{CaptureWriter, WriteFormat};
-use crate::present::{self, Ports};
+use crate::present;
 
 /// Set by SIGINT and SIGTERM: the loop notices within one poll.
 static STOP: AtomicBool = AtomicBool::new(false);
@@ -35,9 +35,7 @@ pub struct LiveOptions {
     pub write: Option<PathBuf>,
     pub format: WriteFormat,
     pub print: bool,
-    pub hexdump: bool,
-    pub numbered: bool,
-    pub ports: Ports,
+    pub style: present::Style,
     /// Flush stdout after every line (always on a terminal).
     pub line_buffered: bool,
     /// Show a running count on stderr.
@@ -88,16 +86,16 @@ impl<W: Write> Session<'_, W> {
         }
         let options = self.options;
         if options.print {
-            if options.hexdump && self.captured > 0 {
-                self.out.write_all(b"\n").context(|| "writing to stdout")?;
-            }
-            let style = present::Style {
-                hexdump: options.hexdump,
-                numbered: options.numbered,
-                ports: options.ports,
-            };
-            present::print_packet(self.out, &style, self.link_type, self.captured, packet.data)
-                .context(|| "writing to stdout")?;
+            let first = self.captured == 0;
+            present::print_packet(
+                self.out,
+                &options.style,
+                first,
+                self.link_type,
+                self.captured,
+                packet.data,
+            )
+            .context(|| "writing to stdout")?;
             if self.line_buffered {
                 self.out.flush().context(|| "writing to stdout")?;
             }

@@ -313,11 +313,7 @@ pub struct PrintOptions {
     pub count: Option<u64>,
     /// Print only the packet with this 0-based index (`--packet`, Scapy's `packets[N]`).
     pub packet: Option<u64>,
-    /// Put the 0-based index and a space before each summary line (`-#`).
-    pub numbered: bool,
-    /// Print Scapy's hexdump of each packet instead of its summary line.
-    pub hexdump: bool,
-    pub ports: Ports,
+    pub style: Style,
     /// Print each selected packet (off when writing a file, as tcpdump -w).
     pub print: bool,
 }
@@ -332,15 +328,20 @@ pub struct Style {
     pub ports: Ports,
 }
 
-/// Prints one packet: its summary line (numbered with `index` under `-#`) or hexdump.
+/// Prints one packet: its summary line (numbered with `index` under `-#`) or hexdump;
+/// hexdumps after the `first` printed packet are set off by a blank line.
 pub fn print_packet(
     out: &mut impl Write,
     style: &Style,
+    first: bool,
     link_type: u32,
     index: u64,
     data: &[u8],
 ) -> io::Result<()> {
     if style.hexdump {
+        if !first {
+            out.write_all(b"\n")?;
+        }
         return hexdump(out, data);
     }
     let line = summary(&crate::dissect::dissect(link_type, data), style.ports);
@@ -387,17 +388,16 @@ pub fn print_capture<R: crate::pcap::Input>(
             }
             continue;
         }
-        let style = Style {
-            hexdump: options.hexdump,
-            numbered: options.numbered,
-            ports: options.ports,
-        };
-        // Hexdumps are separated by a blank line; `-#` numbers by the file's index.
-        if options.hexdump && printed > 0 {
-            out.write_all(b"\n").context(|| "writing to stdout")?;
-        }
-        print_packet(out, &style, record.link_type, record.index, record.data)
-            .context(|| "writing to stdout")?;
+        // `-#` numbers by the file's index.
+        print_packet(
+            out,
+            &options.style,
+            printed == 0,
+            record.link_type,
+            record.index,
+            record.data,
+        )
+        .context(|| "writing to stdout")?;
         printed += 1;
         if options.packet.is_some() {
             break;

@@ -15,7 +15,7 @@ use labnet::cli;
 use labnet::error::{Context, Error, Result};
 use labnet::filter::{Filter, LinkFilters, LinkType};
 use labnet::pcap::{CaptureReader, CaptureWriter, Record, WriteFormat, MAX_RECORD};
-use labnet::present::{self, Ports, PrintOptions};
+use labnet::present::{self, Ports, PrintOptions, Style};
 
 #[derive(Parser)]
 #[command(
@@ -146,13 +146,7 @@ fn run(args: &Args) -> Result<()> {
     let options = PrintOptions {
         count: args.count,
         packet: args.packet,
-        numbered: args.numbered,
-        hexdump: args.hexdump,
-        ports: if args.numeric {
-            Ports::Numeric
-        } else {
-            Ports::Named
-        },
+        style: style(args),
         print: args.write.is_none() || args.print,
     };
     let mut out = cli::stdout();
@@ -219,6 +213,19 @@ fn run(args: &Args) -> Result<()> {
     Ok(())
 }
 
+/// How packets are printed: summaries or hexdumps, numbered or not, ports named or not.
+fn style(args: &Args) -> Style {
+    Style {
+        hexdump: args.hexdump,
+        numbered: args.numbered,
+        ports: if args.numeric {
+            Ports::Numeric
+        } else {
+            Ports::Named
+        },
+    }
+}
+
 /// webcapture.py's defaults: `tcp port 80`, 12 packets, hello.pcap.
 const LIVE_FILTER: &str = "tcp port 80";
 const LIVE_COUNT: u64 = 12;
@@ -271,13 +278,7 @@ fn live(args: &Args, expression: &str) -> Result<()> {
         print: (args.write.is_none() || args.print)
             && write.as_deref() != Some(std::path::Path::new("-")),
         write,
-        hexdump: args.hexdump,
-        numbered: args.numbered,
-        ports: if args.numeric {
-            Ports::Numeric
-        } else {
-            Ports::Named
-        },
+        style: style(args),
         line_buffered: args.line_buffered,
         verbose: args.verbose,
         hint_after: (!args.no_hints && args.hint_after.is_finite() && args.hint_after >= 0.0)

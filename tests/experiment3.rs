@@ -44,19 +44,7 @@ fn webcapture(args: &[&str]) -> String {
 fn capture_lab_traffic(lab: &TestLab, interface: &str, file: &std::path::Path) {
     let tcpdump = Tcpdump::start(lab, "brooklyn", interface, file);
     let server = lab.hello_server("brooklyn", &["--host", "::"]);
-    lab.run("midwood", "ping", &["-c1", "-W2", "192.168.56.101"]);
-    lab.run("midwood", "ping", &["-6", "-c1", "-W2", "fd00:56::101"]);
-    // Larger than the MTU: IPv4 fragments and IPv6 fragment headers.
-    lab.run(
-        "midwood",
-        "ping",
-        &["-c1", "-W2", "-s", "3000", "192.168.56.101"],
-    );
-    lab.run(
-        "midwood",
-        "ping",
-        &["-6", "-c1", "-W2", "-s", "3000", "fd00:56::101"],
-    );
+    lab.ping_brooklyn();
     lab.run(
         "midwood",
         tool_path("hello-client"),

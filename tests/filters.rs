@@ -61,19 +61,7 @@ fn capture(lab: &TestLab, dir: &Path) -> Vec<PathBuf> {
     let client = tool_path("hello-client");
     // Tagged frames: echo requests inside 802.1Q, VLAN 10.
     lab.send_tagged_pings("midwood", "08:00:27:a8:38:65", 10, 2);
-    lab.run("midwood", "ping", &["-c1", "-W2", "192.168.56.101"]);
-    lab.run("midwood", "ping", &["-6", "-c1", "-W2", "fd00:56::101"]);
-    // Larger than the MTU: IPv4 and IPv6 fragments.
-    lab.run(
-        "midwood",
-        "ping",
-        &["-c1", "-W2", "-s", "3000", "192.168.56.101"],
-    );
-    lab.run(
-        "midwood",
-        "ping",
-        &["-6", "-c1", "-W2", "-s", "3000", "fd00:56::101"],
-    );
+    lab.ping_brooklyn();
     lab.run("midwood", &client, &["192.168.56.101:5000"]);
     lab.run("midwood", &client, &["[fd00:56::101]:5000"]);
     lab.run("brooklyn", &client, &["127.0.0.1:5000"]);

@@ -253,6 +253,24 @@ impl TestLab {
         assert!(status.success(), "{program:?} {args:?} on {host}: {status}");
     }
 
+    /// Pings brooklyn from midwood over IPv4 and IPv6, once at the usual size and once
+    /// larger than the MTU (IPv4 fragments, IPv6 fragment headers), each waiting for its
+    /// reply: the ICMP, ARP and neighbour-discovery part of a lab capture.
+    pub fn ping_brooklyn(&self) {
+        for size in ["56", "3000"] {
+            self.run(
+                "midwood",
+                "ping",
+                &["-c1", "-W2", "-s", size, "192.168.56.101"],
+            );
+            self.run(
+                "midwood",
+                "ping",
+                &["-6", "-c1", "-W2", "-s", size, "fd00:56::101"],
+            );
+        }
+    }
+
     /// Sends `count` 802.1Q-tagged ICMP echo requests in VLAN `vlan` from `from` to
     /// `to_mac` over the lab wire (crafted with scapy: this kernel may have no 8021q
     /// module for VLAN interfaces), so captures see tagged frames.

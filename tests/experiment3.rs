@@ -1,12 +1,13 @@
-//! The handout's Experiment 3, reading side: a capture the test makes itself in the
+//! The handout's Experiment 3, reading side: captures the test makes itself in the
 //! lab (tcpdump on brooklyn while midwood talks to it: HTTP over IPv4 and IPv6, ping
-//! and ping6 with ARP and neighbour discovery, UDP to a closed port and its ICMP
-//! error), then `webcapture -r` against scapy's `summary()` and `hexdump()` of the
+//! and ping6 with ARP, neighbour discovery and fragments, UDP to closed ports and
+//! their ICMP errors, a SYN to a closed port, DNS to a responder of the test's own),
+//! then `webcapture -r` against scapy's `summary()`, `hexdump()` and `show()` of the
 //! same file, packet by packet.
 
 use std::process::Command;
 
-use labnet::testlab::{require_root, require_tool, tool_path, Tcpdump, TestLab};
+use labnet::testlab::{require_root, require_tool, tool_path, ChildGuard, Tcpdump, TestLab};
 
 const SCAPY_SUMMARIES: &str =
     "import sys\nfrom scapy.all import rdpcap\nfor p in rdpcap(sys.argv[1]): print(p.summary())\n";
@@ -40,29 +41,109 @@ fn webcapture(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// A DNS server of the test's own on UDP port 53: answers A, AAAA, CNAME, TXT, MX and
+/// SRV questions for names under lab., the rest with NXDOMAIN and an SOA; serves the
+/// number of queries given, for at most 10 s.
+const DNS_RESPONDER: &str = r#"
+import socket, sys
+from scapy.all import DNS, DNSRR, DNSRRMX, DNSRRSOA, DNSRRSRV
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 53))
+s.settimeout(10)
+print("ready", flush=True)
+answers = {
+    b"brooklyn.lab.": [DNSRR(rrname="brooklyn.lab.", type="A", rdata="192.168.56.101", ttl=60)],
+    b"six.lab.": [DNSRR(rrname="six.lab.", type="AAAA", rdata="fd00:56::101", ttl=60)],
+    b"www.lab.": [DNSRR(rrname="www.lab.", type="CNAME", rdata="brooklyn.lab."),
+                  DNSRR(rrname="brooklyn.lab.", type="A", rdata="192.168.56.101")],
+    b"txt.lab.": [DNSRR(rrname="txt.lab.", type="TXT", rdata=[b"hello", b"w'o"])],
+    b"mail.lab.": [DNSRRMX(rrname="mail.lab.", preference=10, exchange="brooklyn.lab.")],
+    b"srv.lab.": [DNSRRSRV(rrname="srv.lab.", priority=1, weight=2, port=5000, target="brooklyn.lab.")],
+}
+for _ in range(int(sys.argv[1])):
+    data, peer = s.recvfrom(2048)
+    query = DNS(data)
+    found = answers.get(query.qd[0].qname)
+    soa = [DNSRRSOA(rrname="lab.", mname="brooklyn.lab.", rname="admin.lab.", serial=1)]
+    reply = DNS(id=query.id, qr=1, aa=1, rd=query.rd, ra=1, rcode=0 if found else 3,
+                qd=query.qd, an=found, ns=None if found else soa)
+    s.sendto(bytes(reply), peer)
+"#;
+
+/// The questions midwood asks it (the first with an EDNS0 OPT record, as resolvers
+/// send), one at a time, each waiting for its answer.
+const DNS_QUESTIONS: &str = r#"
+import socket
+from scapy.all import DNS, DNSQR, DNSRROPT
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(3)
+questions = [("brooklyn.lab.", "A"), ("six.lab.", "AAAA"), ("www.lab.", "A"), ("txt.lab.", "TXT"),
+             ("mail.lab.", "MX"), ("srv.lab.", "SRV"), ("nope.lab.", "A")]
+for i, (name, qtype) in enumerate(questions):
+    opt = DNSRROPT(rclass=1232) if i == 0 else None
+    s.sendto(bytes(DNS(id=0x100 + i, rd=1, qd=DNSQR(qname=name, qtype=qtype), ar=opt)), ("192.168.56.101", 53))
+    s.recvfrom(2048)
+"#;
+const DNS_QUESTION_COUNT: &str = "7";
+
+/// UDP to closed ports over IPv4 and IPv6 (each answered by an ICMP error), and a
+/// TCP SYN to a closed port (answered by a reset).
+const KNOCKS: &str = r#"
+import socket, time
+for family, address in ((socket.AF_INET, "192.168.56.101"), (socket.AF_INET6, "fd00:56::101")):
+    socket.socket(family, socket.SOCK_DGRAM).sendto(b"knock", (address, 9999))
+s = socket.socket()
+s.settimeout(2)
+try:
+    s.connect(("192.168.56.101", 81))
+except OSError:
+    pass
+time.sleep(0.3)
+"#;
+
+/// Runs the lab's traffic: midwood pings brooklyn, fetches hello-server's page over
+/// IPv4 and IPv6, knocks on closed ports and asks the DNS responder; brooklyn also
+/// fetches the page from itself over loopback.
+fn run_lab_traffic(lab: &TestLab) {
+    let server = lab.hello_server("brooklyn", &["--host", "::"]);
+    let dns = dns_responder(lab);
+    lab.ping_brooklyn();
+    for target in ["192.168.56.101:5000", "[fd00:56::101]:5000"] {
+        lab.run("midwood", tool_path("hello-client"), &[target]);
+    }
+    lab.run("brooklyn", tool_path("hello-client"), &["127.0.0.1:5000"]);
+    lab.run("midwood", "python3", &["-c", KNOCKS]);
+    lab.run("midwood", "python3", &["-c", DNS_QUESTIONS]);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    drop((server, dns));
+}
+
+/// Starts the DNS responder on brooklyn; returns once it listens.
+fn dns_responder(lab: &TestLab) -> ChildGuard {
+    use std::io::BufRead;
+    let mut child = lab
+        .command("brooklyn", "python3")
+        .args(["-c", DNS_RESPONDER, DNS_QUESTION_COUNT])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("python3 starts");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.as_mut().expect("piped"))
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line.trim(), "ready", "the DNS responder listens");
+    ChildGuard(child)
+}
+
 /// Captures the lab's traffic on `interface` of brooklyn into a pcap file with tcpdump.
 fn capture_lab_traffic(lab: &TestLab, interface: &str, file: &std::path::Path) {
     let tcpdump = Tcpdump::start(lab, "brooklyn", interface, file);
-    let server = lab.hello_server("brooklyn", &["--host", "::"]);
-    lab.ping_brooklyn();
-    lab.run(
-        "midwood",
-        tool_path("hello-client"),
-        &["192.168.56.101:5000"],
-    );
-    lab.run(
-        "midwood",
-        tool_path("hello-client"),
-        &["[fd00:56::101]:5000"],
-    );
-    lab.run(
-        "midwood",
-        "python3",
-        &["-c", "import socket,time\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.sendto(b'knock',('192.168.56.101',9999))\ntime.sleep(0.3)"],
-    );
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    drop(server);
-    let report = tcpdump.finish();
+    run_lab_traffic(lab);
+    assert_captured(file, tcpdump.finish());
+}
+
+fn assert_captured(file: &std::path::Path, report: String) {
     let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
     assert!(
         size > 24 * 20,
@@ -96,6 +177,14 @@ fn summaries_and_hexdumps_equal_scapys_on_a_lab_capture() {
         " > 192.168.56.101:5000 PA / Raw",
         "Ether / IPv6 / TCP fd00:56::102:",
         "dest-unreach port-unreachable / IPerror / UDPerror / Raw",
+        "Ether / fd00:56::101 > fd00:56::102 (58) / ICMPv6DestUnreach / IPerror6 / UDPerror / Raw",
+        " > 192.168.56.101:81 S",
+        "192.168.56.101:81 > 192.168.56.102:",
+        "Ether / IP / UDP / DNS Qry b'brooklyn.lab.'",
+        "Ether / IP / UDP / DNS Ans 192.168.56.101",
+        "Ether / IP / UDP / DNS Ans b'brooklyn.lab.'",
+        "Ether / IP / UDP / DNS Ans name-error",
+        "Ether / IPv6 / IPv6ExtHdrFragment / ICMPv6 Echo Request",
     ] {
         assert!(mine.contains(expected), "missing {expected:?} in\n{mine}");
     }
@@ -178,4 +267,185 @@ fn pcapng_and_any_interface_captures_read_as_scapy_reads_them() {
     same_summaries_as_scapy(pcapng.to_str().unwrap());
     let _ = std::fs::remove_file(&any);
     let _ = std::fs::remove_file(&pcapng);
+}
+
+/// scapy's show() of every packet, packets separated by a line holding only "%%",
+/// with Scapy's HTTP layer bound to hello-server's port (Scapy dissects HTTP only when
+/// asked to).
+const SCAPY_SHOW: &str = "import sys\nfrom scapy.all import rdpcap, load_layer, bind_layers\nload_layer('http')\nfrom scapy.layers.http import HTTP\nfrom scapy.layers.inet import TCP\nbind_layers(TCP, HTTP, sport=5000)\nbind_layers(TCP, HTTP, dport=5000)\nfor p in rdpcap(sys.argv[1]):\n    print(p.show(dump=True), end='%%\\n')\n";
+
+/// A listing's lines, made comparable: labnet's TCP/IP tag after each layer heading
+/// is checked and dropped; scapy's empty `HTTP 1` wrapper and the headers it lists as
+/// `None` are dropped; within an HTTP layer, where scapy orders headers by its own list
+/// and labnet by the wire, the lines are sorted.
+fn comparable(listing: &str, ours: bool) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut http_block: Option<usize> = None;
+    for line in listing.lines() {
+        let mut line = line.to_string();
+        if ours && line.starts_with("###[ ") {
+            let (heading, tag) = line
+                .split_once("]### ")
+                .unwrap_or_else(|| panic!("no TCP/IP tag: {line}"));
+            assert!(
+                [
+                    "(link layer)",
+                    "(internet layer)",
+                    "(transport layer)",
+                    "(application layer)"
+                ]
+                .contains(&tag),
+                "{line}"
+            );
+            line = format!("{heading}]###");
+        }
+        if line == "###[ HTTP 1 ]###" {
+            continue;
+        }
+        if line.starts_with("###[ ") {
+            if let Some(start) = http_block.take() {
+                lines[start + 1..].sort();
+            }
+            if line.starts_with("###[ HTTP Re") {
+                http_block = Some(lines.len());
+            }
+        } else if http_block.is_some() && line.trim_end().ends_with("= None") {
+            continue;
+        }
+        lines.push(line);
+    }
+    if let Some(start) = http_block {
+        lines[start + 1..].sort();
+    }
+    lines
+}
+
+fn same_listings_as_scapy(path: &str) {
+    let theirs = python(SCAPY_SHOW, &[path]);
+    let theirs: Vec<&str> = theirs.split("%%\n").filter(|p| !p.is_empty()).collect();
+    let mine = webcapture(&["-r", path, "--show"]);
+    let mine: Vec<&str> = mine.split("\n\n").collect();
+    assert_eq!(mine.len(), theirs.len(), "{path}: one listing per packet");
+    for (n, (t, m)) in theirs.iter().zip(&mine).enumerate() {
+        let (t, m) = (comparable(t, false), comparable(m, true));
+        assert_eq!(
+            m.join("\n"),
+            t.join("\n"),
+            "{path}, packet {n}: webcapture --show (left) vs scapy's show() (right)"
+        );
+    }
+}
+
+#[test]
+fn show_listings_equal_scapys_on_eth0_any_and_lo_captures() {
+    let test = "show_listings_equal_scapys_on_eth0_any_and_lo_captures";
+    if !(require_root(test) && require_tool(test, "tcpdump") && require_tool(test, "python3")) {
+        return;
+    }
+    let lab = TestLab::two_hosts().unwrap();
+    let base = std::env::temp_dir().join(format!("labnet-exp3-show-{}", std::process::id()));
+    let files: Vec<std::path::PathBuf> = ["eth0", "any", "lo"]
+        .iter()
+        .map(|i| base.with_extension(format!("{i}.pcap")))
+        .collect();
+    let tcpdumps: Vec<Tcpdump> = ["eth0", "any", "lo"]
+        .iter()
+        .zip(&files)
+        .map(|(interface, file)| Tcpdump::start(&lab, "brooklyn", interface, file))
+        .collect();
+    run_lab_traffic(&lab);
+    for (tcpdump, file) in tcpdumps.into_iter().zip(&files) {
+        assert_captured(file, tcpdump.finish());
+    }
+    for file in &files {
+        same_listings_as_scapy(file.to_str().unwrap());
+    }
+    // The layers a student looks for, each with its place in the TCP/IP model.
+    let eth0 = webcapture(&["-r", files[0].to_str().unwrap(), "--show"]);
+    for expected in [
+        "###[ Ethernet ]### (link layer)",
+        "###[ ARP ]### (link layer)",
+        "###[ IP ]### (internet layer)",
+        "###[ TCP ]### (transport layer)",
+        "###[ HTTP Request ]### (application layer)",
+        "  Host      = 192.168.56.101:5000",
+        "###[ HTTP Response ]### (application layer)",
+        "  Status_Code= 200",
+        "  load      = b'Hello, World!'",
+        "###[ DNS ]### (application layer)",
+        "|###[ DNS Question Record ]###",
+        "|  rdata     = 192.168.56.101",
+        "###[ IPv6 Extension Header - Fragmentation header ]### (internet layer)",
+        "###[ IP in ICMP ]### (internet layer)",
+    ] {
+        assert!(eth0.contains(expected), "missing {expected:?}");
+    }
+    same_json_as_show_and_summary(files[0].to_str().unwrap());
+    for file in &files {
+        let _ = std::fs::remove_file(file);
+    }
+}
+
+/// `--json` holds, per packet, the summary line and the layers and fields `--show`
+/// lists, each field's bytes inside its layer and the packet.
+fn same_json_as_show_and_summary(path: &str) {
+    let json = webcapture(&["-r", path, "--json"]);
+    let summaries = webcapture(&["-r", path]);
+    let listings = webcapture(&["-r", path, "--show"]);
+    let listings: Vec<&str> = listings.split("\n\n").collect();
+    let documents: Vec<&str> = json.lines().collect();
+    assert_eq!(documents.len(), summaries.lines().count());
+    for (n, ((document, summary), listing)) in documents
+        .iter()
+        .zip(summaries.lines())
+        .zip(&listings)
+        .enumerate()
+    {
+        let packet: serde_json::Value = serde_json::from_str(document)
+            .unwrap_or_else(|e| panic!("packet {n}: not JSON ({e}): {document}"));
+        assert_eq!(packet["index"], n);
+        assert_eq!(packet["summary"], summary, "packet {n}");
+        let layers = packet["layers"].as_array().unwrap();
+        let headings: Vec<String> = listing
+            .lines()
+            .filter(|l| l.starts_with("###[ "))
+            .map(String::from)
+            .collect();
+        let from_json: Vec<String> = layers
+            .iter()
+            .map(|l| {
+                format!(
+                    "###[ {} ]### ({} layer)",
+                    l["name"].as_str().unwrap(),
+                    l["tcpip"].as_str().unwrap()
+                )
+            })
+            .collect();
+        assert_eq!(from_json, headings, "packet {n}");
+        let length = packet["captured_length"].as_u64().unwrap();
+        for layer in layers {
+            let (start, end) = (
+                layer["offset"].as_u64().unwrap(),
+                layer["offset"].as_u64().unwrap() + layer["length"].as_u64().unwrap(),
+            );
+            assert!(end <= length, "packet {n}: {layer}");
+            for field in layer["fields"].as_array().unwrap() {
+                let at = field["offset"].as_u64().unwrap();
+                let field_end = at + field["length"].as_u64().unwrap();
+                assert!(
+                    start <= at && field_end <= end,
+                    "packet {n}: {field} outside {start}..{end}"
+                );
+                let line = format!(
+                    "{:<10}= {}",
+                    field["name"].as_str().unwrap(),
+                    field["repr"].as_str().unwrap_or("")
+                );
+                assert!(
+                    field["value"].is_array() || listing.contains(&line),
+                    "packet {n}: {line:?} is not in --show"
+                );
+            }
+        }
+    }
 }

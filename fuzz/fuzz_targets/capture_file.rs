@@ -4,7 +4,7 @@
 
 use labnet::dissect::dissect;
 use labnet::pcap::CaptureReader;
-use labnet::present::{hexdump, summary, Ports};
+use labnet::present::{hexdump, show, summary, Ports};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -13,7 +13,8 @@ fuzz_target!(|data: &[u8]| {
     };
     while let Ok(Some(record)) = reader.next_record() {
         let dissection = dissect(record.link_type, record.data);
-        let _ = summary(&dissection, Ports::Numeric);
+        let _ = summary(&dissection, record.data, Ports::Numeric);
+        let _ = show(&mut std::io::sink(), &dissection, record.data);
         let _ = hexdump(&mut std::io::sink(), record.data);
     }
 });

@@ -1,11 +1,26 @@
-//! Any bytes as a frame of each link type: the dissection never panics, and its layers
-//! never claim bytes the frame does not have.
+//! Any bytes as a frame of each link type: the dissection never panics, its layers
+//! never claim bytes the frame does not have, every field lies within its layer, and
+//! every printer (summary, show, JSON) runs to the end.
 #![no_main]
 
-use labnet::dissect::dissect;
-use labnet::pcap::linktype;
-use labnet::present::{summary, Ports};
+use labnet::dissect::{dissect, Field, Value};
+use labnet::pcap::{linktype, Record};
+use labnet::present::{json, show, summary, Ports};
 use libfuzzer_sys::fuzz_target;
+
+fn check_fields(fields: &[Field], within: &std::ops::Range<usize>) {
+    for field in fields {
+        assert!(
+            field.range.start >= within.start && field.range.end <= within.end,
+            "{field:?} outside {within:?}"
+        );
+        if let Value::Packets(groups) = &field.value {
+            for group in groups {
+                check_fields(&group.fields, within);
+            }
+        }
+    }
+}
 
 fuzz_target!(|data: &[u8]| {
     for link in [
@@ -14,6 +29,7 @@ fuzz_target!(|data: &[u8]| {
         linktype::LINUX_SLL,
         linktype::LINUX_SLL2,
         linktype::NULL,
+        linktype::LOOP,
     ] {
         let dissection = dissect(link, data);
         for layer in &dissection.layers {
@@ -21,7 +37,18 @@ fuzz_target!(|data: &[u8]| {
                 layer.range.start <= layer.range.end && layer.range.end <= data.len(),
                 "{layer:?}"
             );
+            check_fields(&layer.fields(data), &layer.range);
         }
-        let _ = summary(&dissection, Ports::Named);
+        let _ = summary(&dissection, data, Ports::Named);
+        let _ = show(&mut std::io::sink(), &dissection, data);
+        let record = Record {
+            index: 0,
+            link_type: link,
+            seconds: 0,
+            nanoseconds: 0,
+            original_length: data.len() as u32,
+            data,
+        };
+        let _ = json(&mut std::io::sink(), &record, &dissection, Ports::Numeric);
     }
 });

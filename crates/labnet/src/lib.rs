@@ -13,6 +13,7 @@ pub mod hints;
 pub mod http;
 pub mod lab;
 pub mod live;
+pub mod netbase;
 pub mod netlink;
 pub mod netns;
 pub mod nics;
@@ -20,7 +21,7 @@ pub mod pcap;
 pub mod present;
 pub mod privileges;
 pub mod resolve;
-pub mod services;
+
 pub mod sockets;
 #[cfg(feature = "test-support")]
 pub mod testlab;

@@ -87,15 +87,16 @@ impl<W: Write> Session<'_, W> {
         let options = self.options;
         if options.print {
             let first = self.captured == 0;
-            present::print_packet(
-                self.out,
-                &options.style,
-                first,
-                self.link_type,
-                self.captured,
-                packet.data,
-            )
-            .context(|| "writing to stdout")?;
+            let record = crate::pcap::Record {
+                index: self.captured,
+                link_type: self.link_type,
+                seconds: packet.seconds,
+                nanoseconds: packet.nanoseconds,
+                original_length: packet.original_length,
+                data: packet.data,
+            };
+            present::print_packet(self.out, &options.style, first, &record)
+                .context(|| "writing to stdout")?;
             if self.line_buffered {
                 self.out.flush().context(|| "writing to stdout")?;
             }

@@ -1,9 +1,9 @@
 //! webcapture: the handout's Scapy sessions (Experiments 3 and 4). Live capture with
 //! webcapture.py's defaults (filter `tcp port 80`, 12 packets, hello.pcap), reading
-//! captures (`-r`) with Scapy's summary and hexdump, pcap filter expressions compiled by
-//! labnet, `-w` to write. `--show` and the diagram (issues #4, #7) are not built yet.
-//! Argument parsing only; the logic is `labnet::live`, `capture`, `pcap`, `filter`,
-//! `present`.
+//! captures (`-r`) with Scapy's summary, show and hexdump (or JSON), pcap filter
+//! expressions compiled by labnet, `-w` to write. The diagram (issue #7) is not built
+//! yet. Argument parsing only; the logic is `labnet::live`, `capture`, `pcap`,
+//! `filter`, `present`.
 
 use std::fs::File;
 use std::io::{self, Write};
@@ -15,12 +15,12 @@ use labnet::cli;
 use labnet::error::{Context, Error, Result};
 use labnet::filter::{Filter, LinkFilters, LinkType};
 use labnet::pcap::{CaptureReader, CaptureWriter, Record, WriteFormat, MAX_RECORD};
-use labnet::present::{self, Ports, PrintOptions, Style};
+use labnet::present::{self, Format, Ports, PrintOptions, Style};
 
 #[derive(Parser)]
 #[command(
     version,
-    about = "Capture packets (or read captures) with Scapy's summary and hexdump, filtered like tcpdump",
+    about = "Capture packets (or read captures) with Scapy's summary, show and hexdump, filtered like tcpdump",
     after_help = "Examples:\n  \
         sudo webcapture                          webcapture.py: 12 packets of tcp port 80 into hello.pcap\n  \
         sudo webcapture -c 0 tcp port 5000       ... port 5000, until Ctrl-C\n  \
@@ -29,9 +29,11 @@ use labnet::present::{self, Ports, PrintOptions, Style};
         webcapture -r hello.pcap tcp port 5000   ... only the packets of port 5000\n  \
         webcapture -r hello.pcap -#              ... each with its index, as packets[N]\n  \
         webcapture -r hello.pcap --packet 3 --hexdump   Scapy's hexdump(packets[3])\n  \
+        webcapture -r hello.pcap --packet 0 --show      packets[0].show(), layer by layer\n  \
+        webcapture -r hello.pcap --json | jq .summary   the dissection as JSON, a packet a line\n  \
         webcapture -r big.pcap -w web.pcap port 80      write the selected packets\n  \
         webcapture --dump-filter tcp port 80     the BPF program, as tcpdump -d\n\n\
-        Not built yet: --show (issue #4), --diagram (issue #7)."
+        Not built yet: --diagram (issue #7)."
 )]
 struct Args {
     /// Capture on this interface (`any` for all); default: the default route's
@@ -87,14 +89,18 @@ struct Args {
     #[arg(short = '#')]
     numbered: bool,
     /// Scapy's hexdump of each packet instead of its summary
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["show", "json"])]
     hexdump: bool,
-    /// Port numbers instead of /etc/services names
+    /// Port numbers instead of /etc/services names in summary lines
     #[arg(short = 'n')]
     numeric: bool,
-    /// Scapy's show(): every field of every layer (not built yet: issue #4)
-    #[arg(long)]
+    /// Scapy's show(): every field of every layer, each layer with its TCP/IP layer
+    #[arg(long, conflicts_with = "json")]
     show: bool,
+    /// Each packet's dissection as one JSON document a line: layers, fields, values,
+    /// byte ranges
+    #[arg(long)]
+    json: bool,
     /// Write pdfdump(layer_shift=1)'s picture of the packet to FILE.svg or FILE.pdf (not
     /// built yet: issue #7)
     #[arg(long, value_name = "FILE")]
@@ -114,12 +120,6 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<()> {
-    if args.show {
-        return Err(Error::NotImplemented {
-            tool: "--show in webcapture".into(),
-            issue: 4,
-        });
-    }
     if args.diagram.is_some() {
         return Err(Error::NotImplemented {
             tool: "--diagram in webcapture".into(),
@@ -213,10 +213,20 @@ fn run(args: &Args) -> Result<()> {
     Ok(())
 }
 
-/// How packets are printed: summaries or hexdumps, numbered or not, ports named or not.
+/// How packets are printed: summaries, listings, hexdumps or JSON, numbered or not,
+/// ports named or not.
 fn style(args: &Args) -> Style {
+    let format = if args.hexdump {
+        Format::Hexdump
+    } else if args.show {
+        Format::Show
+    } else if args.json {
+        Format::Json
+    } else {
+        Format::Summary
+    };
     Style {
-        hexdump: args.hexdump,
+        format,
         numbered: args.numbered,
         ports: if args.numeric {
             Ports::Numeric

@@ -11,7 +11,7 @@ use super::bpf::{self, Insn, Pred};
 use super::gen::{self, Dir, Gen, GenResult, Proto};
 use super::lex::{Tok, Token};
 use super::FilterError;
-use crate::services;
+use crate::netbase;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -1114,8 +1114,8 @@ impl<'a> Parser<'a> {
         if let Some(Ok(number)) = number(name) {
             return Ok((number, proto));
         }
-        let tcp = services::port(name, "tcp");
-        let udp = services::port(name, "udp");
+        let tcp = netbase::port(name, "tcp");
+        let udp = netbase::port(name, "udp");
         let (port, only) = match (tcp, udp) {
             (Some(t), Some(u)) if t == u => (t, Proto::Default),
             (Some(t), _) => (

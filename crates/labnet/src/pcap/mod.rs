@@ -31,6 +31,10 @@ pub mod linktype {
     pub const NULL: u32 = 0;
     pub const ETHERNET: u32 = 1;
     pub const RAW: u32 = 101;
+    /// OpenBSD's loopback: DLT_NULL's address family in network byte order.
+    pub const LOOP: u32 = 108;
+    pub const IPV4: u32 = 228;
+    pub const IPV6: u32 = 229;
     pub const LINUX_SLL: u32 = 113;
     pub const LINUX_SLL2: u32 = 276;
 }

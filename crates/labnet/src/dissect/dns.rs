@@ -1,0 +1,580 @@
+//! DNS messages (UDP 53 and 5353, TCP 53 with its length prefix, as Scapy binds them):
+//! the header, questions and resource records in Scapy's classes (DNSQR, DNSRR and
+//! its MX, SOA, SRV and OPT forms), names decompressed with a bounded number of
+//! pointer jumps. A message that does not parse whole is left as Raw.
+
+use std::ops::Range;
+
+use super::field::{field, fixed, python_bytes, Field, Format, Group, Spec};
+use super::{ipv4_address, ipv6_address, Kind, Value, Walk};
+
+fn opcode(number: u64) -> Option<&'static str> {
+    Some(match number {
+        0 => "QUERY",
+        1 => "IQUERY",
+        2 => "STATUS",
+        _ => return None,
+    })
+}
+
+fn rcode(number: u64) -> Option<&'static str> {
+    Some(match number {
+        0 => "ok",
+        1 => "format-error",
+        2 => "server-failure",
+        3 => "name-error",
+        4 => "not-implemented",
+        5 => "refused",
+        _ => return None,
+    })
+}
+
+/// Scapy's `dnstypes`.
+fn record_type(number: u64) -> Option<&'static str> {
+    Some(match number {
+        0 => "RESERVED",
+        1 => "A",
+        2 => "NS",
+        3 => "MD",
+        4 => "MF",
+        5 => "CNAME",
+        6 => "SOA",
+        7 => "MB",
+        8 => "MG",
+        9 => "MR",
+        10 => "NULL",
+        11 => "WKS",
+        12 => "PTR",
+        13 => "HINFO",
+        14 => "MINFO",
+        15 => "MX",
+        16 => "TXT",
+        17 => "RP",
+        18 => "AFSDB",
+        19 => "X25",
+        20 => "ISDN",
+        21 => "RT",
+        22 => "NSAP",
+        23 => "NSAP-PTR",
+        24 => "SIG",
+        25 => "KEY",
+        26 => "PX",
+        27 => "GPOS",
+        28 => "AAAA",
+        29 => "LOC",
+        30 => "NXT",
+        31 => "EID",
+        32 => "NIMLOC",
+        33 => "SRV",
+        34 => "ATMA",
+        35 => "NAPTR",
+        36 => "KX",
+        37 => "CERT",
+        38 => "A6",
+        39 => "DNAME",
+        40 => "SINK",
+        41 => "OPT",
+        42 => "APL",
+        43 => "DS",
+        44 => "SSHFP",
+        45 => "IPSECKEY",
+        46 => "RRSIG",
+        47 => "NSEC",
+        48 => "DNSKEY",
+        49 => "DHCID",
+        50 => "NSEC3",
+        51 => "NSEC3PARAM",
+        52 => "TLSA",
+        53 => "SMIMEA",
+        55 => "HIP",
+        56 => "NINFO",
+        57 => "RKEY",
+        58 => "TALINK",
+        59 => "CDS",
+        60 => "CDNSKEY",
+        61 => "OPENPGPKEY",
+        62 => "CSYNC",
+        63 => "ZONEMD",
+        64 => "SVCB",
+        65 => "HTTPS",
+        99 => "SPF",
+        100 => "UINFO",
+        101 => "UID",
+        102 => "GID",
+        103 => "UNSPEC",
+        104 => "NID",
+        105 => "L32",
+        106 => "L64",
+        107 => "LP",
+        108 => "EUI48",
+        109 => "EUI64",
+        249 => "TKEY",
+        250 => "TSIG",
+        256 => "URI",
+        257 => "CAA",
+        258 => "AVC",
+        259 => "DOA",
+        260 => "AMTRELAY",
+        32768 => "TA",
+        32769 => "DLV",
+        65535 => "RESERVED",
+        _ => return None,
+    })
+}
+
+/// Scapy's `dnsqtypes`: the record types and the query-only ones.
+fn query_type(number: u64) -> Option<&'static str> {
+    Some(match number {
+        251 => "IXFR",
+        252 => "AXFR",
+        253 => "MAILB",
+        254 => "MAILA",
+        255 => "ALL",
+        _ => return record_type(number),
+    })
+}
+
+fn class(number: u64) -> Option<&'static str> {
+    Some(match number {
+        1 => "IN",
+        2 => "CS",
+        3 => "CH",
+        4 => "HS",
+        255 => "ANY",
+        _ => return None,
+    })
+}
+
+/// An OPT record's flags: only the DNSSEC OK bit has a name (Scapy's `D0`).
+fn edns0_flags(number: u64) -> Option<&'static str> {
+    (number == 0x8000).then_some("D0")
+}
+
+fn edns0_option(number: u64) -> Option<&'static str> {
+    Some(match number {
+        0 => "Reserved",
+        1 => "LLQ",
+        2 => "UL",
+        3 => "NSID",
+        4 => "Reserved",
+        5 => "PING",
+        8 => "edns-client-subnet",
+        10 => "COOKIE",
+        15 => "Extended DNS Error",
+        _ => return None,
+    })
+}
+
+/// The fixed header (after TCP's length prefix, if any).
+const HEADER_FIELDS: [Spec; 15] = [
+    Spec::new("id", 0, 2, Format::Int),
+    Spec::bits("qr", 2, 1, 0x80, Format::Int),
+    Spec::bits("opcode", 2, 1, 0x78, Format::Enum(opcode)),
+    Spec::bits("aa", 2, 1, 0x04, Format::Int),
+    Spec::bits("tc", 2, 1, 0x02, Format::Int),
+    Spec::bits("rd", 2, 1, 0x01, Format::Int),
+    Spec::bits("ra", 3, 1, 0x80, Format::Int),
+    Spec::bits("z", 3, 1, 0x40, Format::Int),
+    Spec::bits("ad", 3, 1, 0x20, Format::Int),
+    Spec::bits("cd", 3, 1, 0x10, Format::Int),
+    Spec::bits("rcode", 3, 1, 0x0f, Format::Enum(rcode)),
+    Spec::new("qdcount", 4, 2, Format::Int),
+    Spec::new("ancount", 6, 2, Format::Int),
+    Spec::new("nscount", 8, 2, Format::Int),
+    Spec::new("arcount", 10, 2, Format::Int),
+];
+const HEADER: usize = 12;
+const QR: Spec = HEADER_FIELDS[1];
+const RCODE: Spec = HEADER_FIELDS[10];
+const COUNTS: [Spec; 4] = [
+    HEADER_FIELDS[11],
+    HEADER_FIELDS[12],
+    HEADER_FIELDS[13],
+    HEADER_FIELDS[14],
+];
+const SECTIONS: [&str; 4] = ["qd", "an", "ns", "ar"];
+const TCP_LENGTH: Spec = Spec::new("length", 0, 2, Format::Int);
+
+/// A name may jump through at most this many compression pointers.
+const MAX_POINTERS: usize = 32;
+/// RFC 1035's limit on a name's length.
+const MAX_NAME: usize = 255;
+/// At most this many records are read per section (a 64 KiB message holds fewer).
+const MAX_RECORDS: usize = 4096;
+
+pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize, mdns: bool) {
+    dissect_message(walk, at, end, mdns, false);
+}
+
+/// DNS over TCP: a two-byte length, then the message.
+pub(super) fn dissect_tcp(walk: &mut Walk, at: usize, end: usize) {
+    dissect_message(walk, at, end, false, true);
+}
+
+fn dissect_message(walk: &mut Walk, at: usize, end: usize, mdns: bool, tcp: bool) {
+    let data = &walk.data[..end];
+    match Message::parse(data, at, tcp) {
+        Some(message) => {
+            walk.push(Kind::Dns { mdns, tcp }, at..message.end);
+            walk.raw(message.end, end);
+        }
+        None => walk.raw(at, end),
+    }
+}
+
+/// A DNS message's layout: where its header starts and its records.
+struct Message {
+    /// The start of the header proper (after a TCP length prefix).
+    header: usize,
+    sections: [Vec<Record>; 4],
+    end: usize,
+}
+
+/// One question or resource record: its name, and where its fixed part starts.
+struct Record {
+    range: Range<usize>,
+    name: Name,
+    /// Offset of the type field.
+    fixed: usize,
+}
+
+struct Name {
+    /// The name's own bytes in the record (labels up to the end or first pointer).
+    range: Range<usize>,
+    /// The whole name, decompressed, as Scapy shows it (`brooklyn.lab.`).
+    text: Vec<u8>,
+}
+
+impl Message {
+    fn parse(data: &[u8], at: usize, tcp: bool) -> Option<Message> {
+        let header = if tcp { at + 2 } else { at };
+        if data.len() < header + HEADER {
+            return None;
+        }
+        let mut offset = header + HEADER;
+        let mut sections: [Vec<Record>; 4] = Default::default();
+        for (index, count) in COUNTS.iter().enumerate() {
+            let count = (count.get(data, header) as usize).min(MAX_RECORDS);
+            for _ in 0..count {
+                let name = read_name(data, header, offset)?;
+                let fixed = name.range.end;
+                // Questions: type and class. Records: type, class, TTL, data length,
+                // then the data.
+                let end = if index == 0 {
+                    fixed + 4
+                } else {
+                    fixed + 10 + RDLEN.get(data, fixed) as usize
+                };
+                if end > data.len() {
+                    return None;
+                }
+                sections[index].push(Record {
+                    range: offset..end,
+                    name,
+                    fixed,
+                });
+                offset = end;
+            }
+        }
+        Some(Message {
+            header,
+            sections,
+            end: offset,
+        })
+    }
+}
+
+/// Reads the name at `at`, following compression pointers (offsets from the message's
+/// `header`); `None` for a name that runs off the data, loops or grows too long.
+fn read_name(data: &[u8], header: usize, at: usize) -> Option<Name> {
+    let mut text = Vec::new();
+    let mut position = at;
+    let mut own_end = None;
+    let mut jumps = 0;
+    loop {
+        let length = *data.get(position)?;
+        match length {
+            0 => {
+                own_end.get_or_insert(position + 1);
+                break;
+            }
+            0xc0..=0xff => {
+                let target =
+                    usize::from(u16::from_be_bytes([length, *data.get(position + 1)?]) & 0x3fff);
+                own_end.get_or_insert(position + 2);
+                jumps += 1;
+                if jumps > MAX_POINTERS {
+                    return None;
+                }
+                position = header + target;
+            }
+            1..=63 => {
+                let label = data.get(position + 1..position + 1 + usize::from(length))?;
+                text.extend_from_slice(label);
+                text.push(b'.');
+                if text.len() > MAX_NAME {
+                    return None;
+                }
+                position += 1 + usize::from(length);
+            }
+            // 0x40 and 0x80 prefixes: extended label types, obsolete and unused.
+            _ => return None,
+        }
+    }
+    if text.is_empty() {
+        text.push(b'.');
+    }
+    Some(Name {
+        range: at..own_end?,
+        text,
+    })
+}
+
+// The fixed part of a question, relative to the end of its name.
+const QTYPE: Spec = Spec::new("qtype", 0, 2, Format::Enum(query_type));
+const QUESTION: [Spec; 3] = [
+    QTYPE,
+    Spec::bits("unicastresponse", 2, 2, 0x8000, Format::Int),
+    Spec::bits("qclass", 2, 2, 0x7fff, Format::Enum(class)),
+];
+// The fixed part of a resource record, relative to the end of its name.
+const TYPE: Spec = Spec::new("type", 0, 2, Format::Enum(record_type));
+const RECORD: [Spec; 4] = [
+    TYPE,
+    Spec::bits("cacheflush", 2, 2, 0x8000, Format::Int),
+    Spec::bits("rclass", 2, 2, 0x7fff, Format::Enum(class)),
+    Spec::new("ttl", 4, 4, Format::Int),
+];
+/// SOA and OPT records have a plain class, with no mDNS cache-flush bit.
+const PLAIN_CLASS: Spec = Spec::new("rclass", 2, 2, Format::Enum(class));
+const RDLEN: Spec = Spec::new("rdlen", 8, 2, Format::Int);
+const RDATA: usize = 10;
+
+pub(super) fn fields(data: &[u8], range: Range<usize>, tcp: bool) -> Vec<Field> {
+    let Some(message) = Message::parse(data, range.start, tcp) else {
+        return Vec::new();
+    };
+    let header = message.header;
+    let mut out = Vec::with_capacity(20);
+    if tcp {
+        out.extend(TCP_LENGTH.field(data, range.start));
+    }
+    out.extend(fixed(&HEADER_FIELDS, data, header));
+    for (index, records) in message.sections.iter().enumerate() {
+        let span = match (records.first(), records.last()) {
+            (Some(first), Some(last)) => first.range.start..last.range.end,
+            _ => {
+                let at = records_end(&message, index);
+                at..at
+            }
+        };
+        let groups = records
+            .iter()
+            .map(|record| {
+                if index == 0 {
+                    question(data, record)
+                } else {
+                    resource(data, header, record)
+                }
+            })
+            .collect();
+        out.push(field(SECTIONS[index], span, Value::Packets(groups)));
+    }
+    out
+}
+
+/// Where the records before section `index` end (an empty section sits there).
+fn records_end(message: &Message, index: usize) -> usize {
+    message.sections[..index]
+        .iter()
+        .rev()
+        .find_map(|records| records.last().map(|r| r.range.end))
+        .unwrap_or(message.header + HEADER)
+}
+
+fn name_field(name: &'static str, value: &Name) -> Field {
+    field(
+        name,
+        value.range.clone(),
+        Value::Text(python_bytes(&value.text)),
+    )
+}
+
+fn question(data: &[u8], record: &Record) -> Group {
+    let mut fields = vec![name_field("qname", &record.name)];
+    fields.extend(fixed(&QUESTION, data, record.fixed));
+    Group::new("DNS Question Record", record.range.clone(), fields)
+}
+
+fn resource(data: &[u8], header: usize, record: &Record) -> Group {
+    let at = record.fixed;
+    let rdata = at + RDATA..record.range.end;
+    let record_type = TYPE.get(data, at);
+    let mut fields = vec![name_field("rrname", &record.name)];
+    // Scapy drops rdlen after dissecting a record (so a rebuilt one gets it
+    // recomputed) and shows None; the bytes are still the length.
+    let rdlen = field("rdlen", at + 8..at + RDATA, Value::None);
+    let name_at = |offset: usize, label: &'static str| {
+        read_name(data, header, offset).map(|name| name_field(label, &name))
+    };
+    let int = |name, offset, len| Spec::new(name, offset, len, Format::Int);
+    let (class_name, rest): (&'static str, Vec<Field>) = match record_type {
+        15 => {
+            fields.extend(fixed(&RECORD, data, at));
+            fields.push(rdlen);
+            let mut rest: Vec<Field> = int("preference", RDATA, 2)
+                .field(data, at)
+                .into_iter()
+                .collect();
+            rest.extend(name_at(at + RDATA + 2, "exchange"));
+            ("DNS MX Resource Record", rest)
+        }
+        33 => {
+            fields.extend(fixed(&RECORD, data, at));
+            fields.push(rdlen);
+            let mut rest = fixed(
+                &[
+                    int("priority", RDATA, 2),
+                    int("weight", RDATA + 2, 2),
+                    int("port", RDATA + 4, 2),
+                ],
+                data,
+                at,
+            );
+            rest.extend(name_at(at + RDATA + 6, "target"));
+            ("DNS SRV Resource Record", rest)
+        }
+        6 => {
+            fields.extend(fixed(&[TYPE, PLAIN_CLASS, RECORD[3]], data, at));
+            fields.push(rdlen);
+            let mut rest = Vec::new();
+            let mname = read_name(data, header, rdata.start);
+            let rname = mname
+                .as_ref()
+                .and_then(|m| read_name(data, header, m.range.end));
+            if let (Some(mname), Some(rname)) = (mname, rname) {
+                let numbers = rname.range.end;
+                rest.push(name_field("mname", &mname));
+                rest.push(name_field("rname", &rname));
+                for (i, name) in ["serial", "refresh", "retry", "expire", "minimum"]
+                    .into_iter()
+                    .enumerate()
+                {
+                    rest.extend(int(name, 4 * i, 4).field(data, numbers));
+                }
+            }
+            ("DNS SOA Resource Record", rest)
+        }
+        41 => {
+            fields.push(TYPE.field(data, at).expect("parsed"));
+            fields.extend(fixed(
+                &[
+                    PLAIN_CLASS,
+                    int("extrcode", 4, 1),
+                    int("version", 5, 1),
+                    Spec::new("z", 6, 2, Format::Enum(edns0_flags)),
+                ],
+                data,
+                at,
+            ));
+            fields.push(rdlen);
+            (
+                "DNS OPT Resource Record",
+                vec![field(
+                    "rdata",
+                    rdata.clone(),
+                    Value::Packets(edns0_options(data, rdata.clone())),
+                )],
+            )
+        }
+        _ => {
+            fields.extend(fixed(&RECORD, data, at));
+            fields.push(rdlen);
+            let bytes = &data[rdata.clone()];
+            let value = match record_type {
+                1 if bytes.len() == 4 => Value::Ipv4(ipv4_address(bytes, 0)),
+                28 if bytes.len() == 16 => Value::Ipv6(ipv6_address(bytes, 0)),
+                2 | 3 | 4 | 5 | 12 | 39 => match read_name(data, header, rdata.start) {
+                    Some(name) => Value::Text(python_bytes(&name.text)),
+                    None => Value::Bytes(bytes.to_vec()),
+                },
+                16 => Value::Text(text_strings(bytes)),
+                _ => Value::Bytes(bytes.to_vec()),
+            };
+            ("DNS Resource Record", vec![field("rdata", rdata, value)])
+        }
+    };
+    fields.extend(rest);
+    Group::new(class_name, record.range.clone(), fields)
+}
+
+/// TXT data: length-prefixed strings, as Scapy's list (`[b'hello', b"w'o"]`).
+fn text_strings(mut bytes: &[u8]) -> String {
+    let mut strings = Vec::new();
+    while let Some((&length, rest)) = bytes.split_first() {
+        let length = usize::from(length).min(rest.len());
+        strings.push(python_bytes(&rest[..length]));
+        bytes = &rest[length..];
+    }
+    format!("[{}]", strings.join(", "))
+}
+
+/// EDNS(0) options: code, length, data each.
+fn edns0_options(data: &[u8], range: Range<usize>) -> Vec<Group> {
+    let specs = [
+        Spec::new("optcode", 0, 2, Format::Enum(edns0_option)),
+        Spec::new("optlen", 2, 2, Format::Int),
+    ];
+    let mut groups = Vec::new();
+    let mut at = range.start;
+    while at + 4 <= range.end {
+        let end = at + 4 + specs[1].get(data, at) as usize;
+        if end > range.end {
+            break;
+        }
+        let mut fields = fixed(&specs, data, at);
+        fields.push(field(
+            "optdata",
+            at + 4..end,
+            Value::Bytes(data[at + 4..end].to_vec()),
+        ));
+        groups.push(Group::new("DNS EDNS0 TLV", at..end, fields));
+        at = end;
+    }
+    groups
+}
+
+/// Scapy's DNS summary: `DNS Qry b'name.'` for a query, `DNS Ans RDATA` for a
+/// response with an answer (its rcode's name when it has none, nothing if that is
+/// ok); `mDNS` when the UDP destination port is 5353.
+pub fn summary(data: &[u8], range: Range<usize>, tcp: bool, mdns: bool) -> String {
+    let prefix = if mdns { "mDNS" } else { "DNS" };
+    let Some(message) = Message::parse(data, range.start, tcp) else {
+        return prefix.to_string();
+    };
+    let header = message.header;
+    if QR.get(data, header) == 1 {
+        let detail = match message.sections[1].first() {
+            Some(answer) => {
+                let group = resource(data, header, answer);
+                group
+                    .fields
+                    .iter()
+                    .find(|f| f.name == "rdata")
+                    .map(|f| format!(" {}", f.value))
+                    // Scapy's MX, SOA, SRV classes are not its DNSRR: no detail.
+                    .unwrap_or_default()
+            }
+            None => match RCODE.get(data, header) {
+                0 => String::new(),
+                code => format!(" {}", Value::named(code, rcode(code))),
+            },
+        };
+        format!("{prefix} Ans{detail}")
+    } else {
+        match message.sections[0].first() {
+            Some(question) => format!("{prefix} Qry {}", python_bytes(&question.name.text)),
+            None => format!("{prefix} Qry"),
+        }
+    }
+}

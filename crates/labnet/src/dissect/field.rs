@@ -1,0 +1,466 @@
+//! Fields: the named pieces of a layer, each with the bytes (and bits) it occupies in
+//! the packet and a value that prints exactly as Scapy prints it in `show()`.
+//!
+//! A fixed header field is described once, by a [`Spec`] (name, offset, size, bit mask,
+//! display format); the dissector reads values through the same specs that the field
+//! listing reports, so `--show`, `--json` and the diagram cannot disagree with the
+//! parser about where a field is.
+
+use std::borrow::Cow;
+use std::fmt::{self, Display, Write as _};
+use std::net::{Ipv4Addr, Ipv6Addr};
+use std::ops::Range;
+
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+
+/// One field of a layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// Scapy's field name (`sport`, `chksum`); an HTTP header's own name where Scapy has
+    /// none.
+    pub name: Cow<'static, str>,
+    /// The bytes of the packet that hold it (empty for fields that occupy none, such as
+    /// ICMP's `unused = b''`).
+    pub range: Range<usize>,
+    /// For a field narrower than its bytes: which bits of `range`, counted from the most
+    /// significant bit of its first byte (IPv4 `flags` is bits 0..3 of bytes 6..8).
+    pub bits: Option<Range<u16>>,
+    pub value: Value,
+}
+
+/// A field's value, shown as Scapy's `i2repr` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// A number in decimal (`ttl = 64`).
+    Int(u64),
+    /// A number in hexadecimal (`chksum = 0x43ce`).
+    Hex(u64),
+    /// A number known by a name (`proto = tcp`, `type = IPv4`).
+    Named {
+        value: u64,
+        name: Cow<'static, str>,
+    },
+    /// Flag bits by their names (`flags = PA`, `flags = MF+DF`).
+    Flags {
+        value: u64,
+        text: String,
+    },
+    Mac([u8; 6]),
+    Ipv4(Ipv4Addr),
+    Ipv6(Ipv6Addr),
+    /// Raw bytes, shown as a Python bytes literal (`load = b'GET / HTTP/1.1\r\n'`).
+    Bytes(Vec<u8>),
+    /// A value Scapy shows as plain text: HTTP header values, TCP's option list,
+    /// address lists.
+    Text(String),
+    /// A list of sub-packets (IPv4 options, DNS records), shown as Scapy's
+    /// `\options   \` followed by each one's `|###[ ... ]###` block.
+    Packets(Vec<Group>),
+    /// Scapy's `None`: a value it does not keep after dissection (a DNS record's
+    /// `rdlen`) or a part that is absent (an ICMP error's `ext`).
+    None,
+}
+
+/// A sub-packet inside a field (one IPv4 option, one DNS question).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// Scapy's layer name (`IP Option Router Alert`, `DNS Question Record`).
+    pub name: Cow<'static, str>,
+    pub range: Range<usize>,
+    pub fields: Vec<Field>,
+    /// How many layers deep Scapy nests it: 0, except where Scapy dissects each
+    /// sub-packet as the payload of the one before (MLDv2's address records), which
+    /// `show()` indents one level further each.
+    pub depth: usize,
+}
+
+impl Group {
+    /// A sub-packet at the list's own level.
+    pub fn new(
+        name: impl Into<Cow<'static, str>>,
+        range: Range<usize>,
+        fields: Vec<Field>,
+    ) -> Group {
+        Group {
+            name: name.into(),
+            range,
+            fields,
+            depth: 0,
+        }
+    }
+}
+
+impl Value {
+    /// A number shown by its name when it has one, otherwise in decimal.
+    pub fn named(value: u64, name: Option<&'static str>) -> Value {
+        match name {
+            Some(name) => Value::Named {
+                value,
+                name: Cow::Borrowed(name),
+            },
+            None => Value::Int(value),
+        }
+    }
+
+    /// A number shown by its name when it has one, otherwise in hexadecimal.
+    pub fn hex_named(value: u64, name: Option<&'static str>) -> Value {
+        match name {
+            Some(name) => Value::named(value, Some(name)),
+            None => Value::Hex(value),
+        }
+    }
+
+    /// Flag bits by name, bit 0 first, joined by `separator` (Scapy's FlagsField:
+    /// `FSRPAUECN` letters are joined by nothing, IPv4's `MF`/`DF`/`evil` by `+`).
+    pub fn flags(value: u64, names: &[&str], separator: &str) -> Value {
+        let mut text = String::new();
+        for (bit, name) in names.iter().enumerate() {
+            if value & (1 << bit) != 0 {
+                if !text.is_empty() {
+                    text.push_str(separator);
+                }
+                text.push_str(name);
+            }
+        }
+        Value::Flags { value, text }
+    }
+
+    /// The number behind the value, where there is one.
+    pub fn number(&self) -> Option<u64> {
+        match self {
+            Value::Int(n) | Value::Hex(n) => Some(*n),
+            Value::Named { value, .. } | Value::Flags { value, .. } => Some(*value),
+            _ => None,
+        }
+    }
+}
+
+impl Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Int(n) => write!(f, "{n}"),
+            Value::Hex(n) => write!(f, "{n:#x}"),
+            Value::Named { name, .. } => f.write_str(name),
+            Value::Flags { text, .. } => f.write_str(text),
+            Value::Mac(mac) => f.write_str(&crate::nics::format_mac(mac)),
+            Value::Ipv4(address) => write!(f, "{address}"),
+            Value::Ipv6(address) => write!(f, "{address}"),
+            Value::Bytes(bytes) => f.write_str(&python_bytes(bytes)),
+            Value::Text(text) => f.write_str(text),
+            // Shown as a block of sub-packets by the printer, never inline.
+            Value::Packets(_) => Ok(()),
+            Value::None => f.write_str("None"),
+        }
+    }
+}
+
+/// Python's `repr()` of a bytes object: `b'...'`, or `b"..."` when the bytes hold a
+/// single quote and no double quote; `\t \n \r \\` and the quote escaped, printable
+/// ASCII as is, anything else `\xNN`.
+pub fn python_bytes(bytes: &[u8]) -> String {
+    let quote = if bytes.contains(&b'\'') && !bytes.contains(&b'"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut text = String::with_capacity(bytes.len() + 3);
+    text.push('b');
+    text.push(quote);
+    for &b in bytes {
+        match b {
+            b'\t' => text.push_str("\\t"),
+            b'\n' => text.push_str("\\n"),
+            b'\r' => text.push_str("\\r"),
+            b'\\' => text.push_str("\\\\"),
+            _ if char::from(b) == quote => {
+                text.push('\\');
+                text.push(quote);
+            }
+            32..=126 => text.push(char::from(b)),
+            _ => {
+                let _ = write!(text, "\\x{b:02x}");
+            }
+        }
+    }
+    text.push(quote);
+    text
+}
+
+/// How a fixed field's value is shown.
+#[derive(Debug, Clone, Copy)]
+pub enum Format {
+    /// Decimal (Scapy's ByteField, ShortField, IntField, BitField).
+    Int,
+    /// Hexadecimal (XByteField, XShortField).
+    Hex,
+    /// By name, decimal when unnamed (ByteEnumField, ShortEnumField).
+    Enum(fn(u64) -> Option<&'static str>),
+    /// By name, hexadecimal when unnamed (XShortEnumField).
+    HexEnum(fn(u64) -> Option<&'static str>),
+    /// Flag names by bit (bit 0 first) and the separator between set flags.
+    Flags(&'static [&'static str], &'static str),
+    Mac,
+    Ipv4,
+    Ipv6,
+    /// A fixed-length string (Scapy's StrFixedLenField), shown as a Python bytes
+    /// literal without its trailing NULs, as Scapy shows it; the field still spans them.
+    Bytes,
+}
+
+/// A fixed field of a header: its name, where it is relative to the header's start,
+/// and how it is shown. The single source of truth for both reading and listing it.
+#[derive(Debug, Clone, Copy)]
+pub struct Spec {
+    pub name: &'static str,
+    /// Offset of its first byte in the header.
+    pub at: usize,
+    /// How many bytes it spans (up to 8 for numbers; 6 for a MAC, 4 or 16 for an
+    /// address, any for bytes).
+    pub len: usize,
+    /// Which bits of the big-endian number in those bytes; 0 for all of them.
+    pub mask: u64,
+    pub format: Format,
+}
+
+impl Spec {
+    /// A field of whole bytes.
+    pub const fn new(name: &'static str, at: usize, len: usize, format: Format) -> Spec {
+        Spec {
+            name,
+            at,
+            len,
+            mask: 0,
+            format,
+        }
+    }
+
+    /// A field of some bits of `len` bytes (`mask` over their big-endian number).
+    pub const fn bits(
+        name: &'static str,
+        at: usize,
+        len: usize,
+        mask: u64,
+        format: Format,
+    ) -> Spec {
+        Spec {
+            name,
+            at,
+            len,
+            mask,
+            format,
+        }
+    }
+
+    /// The byte just past the field, relative to the header's start.
+    pub const fn end(&self) -> usize {
+        self.at + self.len
+    }
+
+    /// The field's bytes in a header starting at `base`, if the data holds them.
+    pub fn bytes<'a>(&self, data: &'a [u8], base: usize) -> Option<&'a [u8]> {
+        data.get(base + self.at..base + self.at + self.len)
+    }
+
+    /// The field as a number (for fields up to 8 bytes); 0 when the data is too short,
+    /// which the dissector rules out by checking lengths first.
+    pub fn get(&self, data: &[u8], base: usize) -> u64 {
+        let Some(bytes) = self.bytes(data, base) else {
+            return 0;
+        };
+        let raw = bytes
+            .iter()
+            .take(8)
+            .fold(0u64, |n, &b| (n << 8) | u64::from(b));
+        if self.mask == 0 {
+            raw
+        } else {
+            (raw & self.mask) >> self.mask.trailing_zeros()
+        }
+    }
+
+    /// The bit range within the field's bytes, for fields narrower than them.
+    fn bit_range(&self) -> Option<Range<u16>> {
+        if self.mask == 0 {
+            return None;
+        }
+        let total = self.len as u16 * 8;
+        let high = 63 - self.mask.leading_zeros() as u16;
+        let low = self.mask.trailing_zeros() as u16;
+        Some(total - 1 - high..total - low)
+    }
+
+    /// The field with its value, if the data holds it.
+    pub fn field(&self, data: &[u8], base: usize) -> Option<Field> {
+        let bytes = self.bytes(data, base)?;
+        let number = || self.get(data, base);
+        let value = match self.format {
+            Format::Int => Value::Int(number()),
+            Format::Hex => Value::Hex(number()),
+            Format::Enum(names) => Value::named(number(), names(number())),
+            Format::HexEnum(names) => Value::hex_named(number(), names(number())),
+            Format::Flags(names, separator) => Value::flags(number(), names, separator),
+            Format::Mac => Value::Mac(bytes.try_into().ok()?),
+            Format::Ipv4 => Value::Ipv4(<[u8; 4]>::try_from(bytes).ok()?.into()),
+            Format::Ipv6 => Value::Ipv6(<[u8; 16]>::try_from(bytes).ok()?.into()),
+            Format::Bytes => {
+                let used = bytes
+                    .iter()
+                    .rposition(|&b| b != 0)
+                    .map_or(0, |last| last + 1);
+                Value::Bytes(bytes[..used].to_vec())
+            }
+        };
+        Some(Field {
+            name: Cow::Borrowed(self.name),
+            range: base + self.at..base + self.end(),
+            bits: self.bit_range(),
+            value,
+        })
+    }
+}
+
+/// Appends the fields of `specs` present in `data` for a header at `base`, in order,
+/// stopping at the first that the data does not hold (a quoted header cut short).
+pub fn push_fields(specs: &[Spec], data: &[u8], base: usize, out: &mut Vec<Field>) {
+    out.extend(specs.iter().map_while(|spec| spec.field(data, base)));
+}
+
+/// The IPv4 (4-byte) or IPv6 (16-byte) addresses packed in `bytes`, as text; a partial
+/// one at the end is left out.
+pub fn packed_addresses(bytes: &[u8], width: usize) -> Vec<String> {
+    bytes
+        .chunks_exact(width)
+        .map(|a| match <[u8; 4]>::try_from(a) {
+            Ok(v4) => Ipv4Addr::from(v4).to_string(),
+            Err(_) => <[u8; 16]>::try_from(a)
+                .map_or_else(|_| String::new(), |v6| Ipv6Addr::from(v6).to_string()),
+        })
+        .collect()
+}
+
+/// The fields of `specs` present in `data` for a header at `base`.
+pub fn fixed(specs: &[Spec], data: &[u8], base: usize) -> Vec<Field> {
+    let mut out = Vec::with_capacity(specs.len());
+    push_fields(specs, data, base, &mut out);
+    out
+}
+
+/// A field built by hand (variable-length parts: options, names, payloads).
+pub fn field(name: impl Into<Cow<'static, str>>, range: Range<usize>, value: Value) -> Field {
+    Field {
+        name: name.into(),
+        range,
+        bits: None,
+        value,
+    }
+}
+
+impl Serialize for Field {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("offset", &self.range.start)?;
+        map.serialize_entry("length", &self.range.len())?;
+        if let Some(bits) = &self.bits {
+            map.serialize_entry("bits", &[bits.start, bits.end])?;
+        }
+        match &self.value {
+            Value::Int(n) | Value::Hex(n) | Value::Named { value: n, .. } => {
+                map.serialize_entry("value", n)?
+            }
+            Value::Flags { value, .. } => map.serialize_entry("value", value)?,
+            Value::Mac(_) | Value::Ipv4(_) | Value::Ipv6(_) | Value::Text(_) => {
+                map.serialize_entry("value", &self.value.to_string())?
+            }
+            Value::Bytes(bytes) => map.serialize_entry("value", &hex(bytes))?,
+            Value::Packets(groups) => map.serialize_entry("value", groups)?,
+            Value::None => map.serialize_entry("value", &())?,
+        }
+        if !matches!(self.value, Value::Packets(_)) {
+            map.serialize_entry("repr", &self.value.to_string())?;
+        }
+        map.end()
+    }
+}
+
+impl Serialize for Group {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(4))?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("offset", &self.range.start)?;
+        map.serialize_entry("length", &self.range.len())?;
+        map.serialize_entry("fields", &self.fields)?;
+        map.end()
+    }
+}
+
+/// Lower-case hex digits of `bytes`, for JSON.
+pub fn hex(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(text, "{b:02x}");
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_print_as_python_repr() {
+        // Each beside what Python 3.11 prints for repr() of the same bytes.
+        for (bytes, expected) in [
+            (&b"GET / HTTP/1.1\r\n"[..], r"b'GET / HTTP/1.1\r\n'"),
+            (b"", "b''"),
+            (
+                b"x'y\"z\x00\x7f\xff\\\t\n",
+                r#"b'x\'y"z\x00\x7f\xff\\\t\n'"#,
+            ),
+            (b"\x08\x00'\xa88f", r#"b"\x08\x00'\xa88f""#),
+            (b"w'o", r#"b"w'o""#),
+        ] {
+            assert_eq!(python_bytes(bytes), expected);
+        }
+    }
+
+    #[test]
+    fn specs_read_bits_and_report_their_bit_range() {
+        // IPv4 bytes 6..8 = 0x4000: DF set, fragment offset 0.
+        let header = [0x45, 0, 0, 60, 0x12, 0x34, 0x40, 0x00];
+        let flags = Spec::bits(
+            "flags",
+            6,
+            2,
+            0xe000,
+            Format::Flags(&["MF", "DF", "evil"], "+"),
+        );
+        let frag = Spec::bits("frag", 6, 2, 0x1fff, Format::Int);
+        let version = Spec::bits("version", 0, 1, 0xf0, Format::Int);
+        assert_eq!(flags.field(&header, 0).unwrap().value.to_string(), "DF");
+        assert_eq!(flags.field(&header, 0).unwrap().bits, Some(0..3));
+        assert_eq!(frag.field(&header, 0).unwrap().bits, Some(3..16));
+        assert_eq!(version.get(&header, 0), 4);
+        assert_eq!(version.field(&header, 0).unwrap().bits, Some(0..4));
+        assert_eq!(Spec::new("id", 4, 2, Format::Int).get(&header, 0), 0x1234);
+        // Past the end: no field, and a zero rather than a panic.
+        assert!(Spec::new("ttl", 8, 1, Format::Int)
+            .field(&header, 0)
+            .is_none());
+        assert_eq!(Spec::new("ttl", 8, 1, Format::Int).get(&header, 0), 0);
+    }
+
+    #[test]
+    fn flags_join_like_scapy() {
+        assert_eq!(
+            Value::flags(0x18, &["F", "S", "R", "P", "A"], "").to_string(),
+            "PA"
+        );
+        assert_eq!(
+            Value::flags(3, &["MF", "DF", "evil"], "+").to_string(),
+            "MF+DF"
+        );
+        assert_eq!(Value::flags(0, &["MF", "DF", "evil"], "+").to_string(), "");
+    }
+}

@@ -1,0 +1,544 @@
+//! ICMPv6: errors (with the packet they quote), echo, multicast listener discovery
+//! (v1 and v2) and neighbour discovery with its options, in Scapy's classes, names and
+//! formats.
+//!
+//! Scapy picks a class by type only when the message reaches the type's minimum
+//! length, and shows Raw otherwise (or for a type it has no class for). Types Scapy
+//! has classes for that a lab does not see (node information, inverse ND, mobile IPv6,
+//! multicast router discovery, RPL) are listed with Scapy's fallback fields; ND
+//! options other than link-layer address, prefix information, MTU and recursive DNS
+//! servers likewise.
+
+use std::ops::Range;
+
+use super::field::{field, fixed, packed_addresses, Field, Format, Group, Spec};
+use super::{ipv6, Kind, Value, Walk};
+
+/// Scapy's `icmp6types`.
+pub fn type_name(number: u64) -> Option<&'static str> {
+    Some(match number {
+        1 => "Destination unreachable",
+        2 => "Packet too big",
+        3 => "Time exceeded",
+        4 => "Parameter problem",
+        100 | 101 | 200 | 201 => "Private Experimentation",
+        128 => "Echo Request",
+        129 => "Echo Reply",
+        130 => "MLD Query",
+        131 => "MLD Report",
+        132 => "MLD Done",
+        133 => "Router Solicitation",
+        134 => "Router Advertisement",
+        135 => "Neighbor Solicitation",
+        136 => "Neighbor Advertisement",
+        137 => "Redirect Message",
+        138 => "Router Renumbering",
+        139 => "ICMP Node Information Query",
+        140 => "ICMP Node Information Response",
+        141 => "Inverse Neighbor Discovery Solicitation Message",
+        142 => "Inverse Neighbor Discovery Advertisement Message",
+        143 => "MLD Report Version 2",
+        144 => "Home Agent Address Discovery Request Message",
+        145 => "Home Agent Address Discovery Reply Message",
+        146 => "Mobile Prefix Solicitation",
+        147 => "Mobile Prefix Advertisement",
+        148 => "Certification Path Solicitation",
+        149 => "Certification Path Advertisement",
+        151 => "Multicast Router Advertisement",
+        152 => "Multicast Router Solicitation",
+        153 => "Multicast Router Termination",
+        155 => "RPL Control Message",
+        _ => return None,
+    })
+}
+
+fn unreachable_code(number: u64) -> Option<&'static str> {
+    Some(match number {
+        0 => "No route to destination",
+        1 => "Communication with destination administratively prohibited",
+        2 => "Beyond scope of source address",
+        3 => "Address unreachable",
+        4 => "Port unreachable",
+        _ => return None,
+    })
+}
+
+fn time_exceeded_code(number: u64) -> Option<&'static str> {
+    Some(match number {
+        0 => "hop limit exceeded in transit",
+        1 => "fragment reassembly time exceeded",
+        _ => return None,
+    })
+}
+
+fn parameter_problem_code(number: u64) -> Option<&'static str> {
+    Some(match number {
+        0 => "erroneous header field encountered",
+        1 => "unrecognized Next Header type encountered",
+        2 => "unrecognized IPv6 option encountered",
+        3 => "first fragment has incomplete header chain",
+        _ => return None,
+    })
+}
+
+fn router_preference(number: u64) -> Option<&'static str> {
+    Some(match number {
+        0 => "Medium (default)",
+        1 => "High",
+        2 => "Reserved",
+        3 => "Low",
+        _ => return None,
+    })
+}
+
+/// The minimum length Scapy needs to pick a class for a type (`icmp6typesminhdrlen`;
+/// node information messages only need their first bytes); `None`: Scapy shows Raw.
+fn minimum_length(icmp_type: u8) -> Option<usize> {
+    Some(match icmp_type {
+        1..=4 | 128 | 129 | 133 | 141..=147 | 151 => 8,
+        130..=132 | 135 | 136 => 24,
+        134 => 16,
+        137 => 40,
+        139 | 140 => 3,
+        152 | 153 | 155 => 4,
+        _ => return None,
+    })
+}
+
+/// Scapy's class name for a message, as its summary line shows it.
+pub fn class_name(icmp_type: u8, length: usize) -> &'static str {
+    match icmp_type {
+        1 => "ICMPv6DestUnreach",
+        2 => "ICMPv6PacketTooBig",
+        3 => "ICMPv6TimeExceeded",
+        4 => "ICMPv6ParamProblem",
+        128 => "ICMPv6EchoRequest",
+        129 => "ICMPv6EchoReply",
+        130 if length >= MLD_QUERY2_LENGTH => "ICMPv6MLQuery2",
+        130 => "ICMPv6MLQuery",
+        131 => "ICMPv6MLReport",
+        132 => "ICMPv6MLDone",
+        133 => "ICMPv6ND_RS",
+        134 => "ICMPv6ND_RA",
+        135 => "ICMPv6ND_NS",
+        136 => "ICMPv6ND_NA",
+        137 => "ICMPv6ND_Redirect",
+        139 => "ICMPv6NIQuery",
+        140 => "ICMPv6NIReply",
+        141 => "ICMPv6ND_INDSol",
+        142 => "ICMPv6ND_INDAdv",
+        143 => "ICMPv6MLReport2",
+        144 => "ICMPv6HAADRequest",
+        145 => "ICMPv6HAADReply",
+        146 => "ICMPv6MPSol",
+        147 => "ICMPv6MPAdv",
+        151 => "ICMPv6MRD_Advertisement",
+        152 => "ICMPv6MRD_Solicitation",
+        153 => "ICMPv6MRD_Termination",
+        155 => "ICMPv6RPL",
+        _ => "ICMPv6Unknown",
+    }
+}
+
+/// An MLD query this long or longer is MLDv2's (RFC 3810, 8.1).
+const MLD_QUERY2_LENGTH: usize = 28;
+
+/// Scapy's display name of a message's class (`show()`'s heading).
+pub(super) fn layer_name(icmp_type: u8, length: usize) -> &'static str {
+    match icmp_type {
+        1 => "ICMPv6 Destination Unreachable",
+        2 => "ICMPv6 Packet Too Big",
+        3 => "ICMPv6 Time Exceeded",
+        4 => "ICMPv6 Parameter Problem",
+        128 => "ICMPv6 Echo Request",
+        129 => "ICMPv6 Echo Reply",
+        130 if length >= MLD_QUERY2_LENGTH => "MLDv2 - Multicast Listener Query",
+        130 => "MLD - Multicast Listener Query",
+        131 => "MLD - Multicast Listener Report",
+        132 => "MLD - Multicast Listener Done",
+        133 => "ICMPv6 Neighbor Discovery - Router Solicitation",
+        134 => "ICMPv6 Neighbor Discovery - Router Advertisement",
+        135 => "ICMPv6 Neighbor Discovery - Neighbor Solicitation",
+        136 => "ICMPv6 Neighbor Discovery - Neighbor Advertisement",
+        137 => "ICMPv6 Neighbor Discovery - Redirect",
+        143 => "MLDv2 - Multicast Listener Report",
+        _ => "Scapy6 ICMPv6 fallback class",
+    }
+}
+
+pub const TYPE: Spec = Spec::new("type", 0, 1, Format::Enum(type_name));
+const CKSUM: Spec = Spec::new("cksum", 2, 2, Format::Hex);
+pub const ID: Spec = Spec::new("id", 4, 2, Format::Hex);
+pub const SEQ: Spec = Spec::new("seq", 6, 2, Format::Hex);
+pub const TARGET: Spec = Spec::new("tgt", 8, 16, Format::Ipv6);
+const ERROR_HEADER: usize = 8;
+
+/// Where neighbour discovery options start in each ND message.
+fn options_offset(icmp_type: u8) -> Option<usize> {
+    match icmp_type {
+        133 => Some(8),
+        134 => Some(16),
+        135 | 136 => Some(24),
+        137 => Some(40),
+        _ => None,
+    }
+}
+
+/// At most this many ND options are followed.
+const MAX_OPTIONS: usize = 64;
+
+pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize) {
+    let data = walk.data;
+    let Some(icmp_type) = data.get(at).copied().filter(|_| at < end) else {
+        return walk.raw(at, end);
+    };
+    match minimum_length(icmp_type) {
+        Some(minimum) if end >= at + minimum => {}
+        _ => return walk.raw(at, end),
+    }
+    let number = |spec: &Spec| {
+        if end >= at + spec.end() {
+            spec.get(data, at) as u16
+        } else {
+            0
+        }
+    };
+    walk.push(
+        Kind::Icmpv6 {
+            icmp_type,
+            code: data[at + 1],
+            id: number(&ID),
+            seq: number(&SEQ),
+        },
+        at..end,
+    );
+    if (1..=4).contains(&icmp_type) {
+        // Errors quote as much of the offending packet as fits.
+        let whole = walk.data;
+        walk.data = &whole[..end];
+        ipv6::dissect(walk, at + ERROR_HEADER, true);
+        walk.data = whole;
+        return;
+    }
+    if let Some(offset) = options_offset(icmp_type) {
+        return nd_options(walk, at + offset, end);
+    }
+    if matches!(icmp_type, 130..=132) && end > at + 24 && end - at < MLD_QUERY2_LENGTH {
+        // An MLDv1 message is 24 bytes; anything after is not Scapy's.
+        walk.raw(at + 24, end);
+    }
+    // Echo data, MLDv2 records and other messages' bodies are fields of the ICMPv6
+    // layer (Scapy's `data`, `records`, `msgbody`), not a layer above it.
+}
+
+fn nd_options(walk: &mut Walk, mut at: usize, end: usize) {
+    let data = walk.data;
+    for _ in 0..MAX_OPTIONS {
+        // Scapy dissects an option while at least two bytes remain.
+        if end < at + 2 {
+            break;
+        }
+        let option = data[at];
+        let length = option_length(option, data[at + 1]);
+        if at + length > end {
+            break;
+        }
+        let address = matches!(option, 1 | 2).then(|| super::mac(data, at + 2));
+        walk.push(Kind::NdOption { option, address }, at..at + length);
+        at += length;
+    }
+    walk.raw(at, end);
+}
+
+/// How many bytes an option occupies as Scapy dissects it: its class's fixed size, or
+/// for variable ones its length field (in 8-byte units, at least one).
+fn option_length(option: u8, units: u8) -> usize {
+    match option {
+        1 | 2 | 5 => 8,
+        3 => 32,
+        _ => usize::from(units).max(1) * 8,
+    }
+}
+
+/// Scapy's names of the ND option classes.
+pub(super) fn option_name(option: u8) -> &'static str {
+    match option {
+        1 => "ICMPv6 Neighbor Discovery Option - Source Link-Layer Address",
+        2 => "ICMPv6 Neighbor Discovery Option - Destination Link-Layer Address",
+        3 => "ICMPv6 Neighbor Discovery Option - Prefix Information",
+        5 => "ICMPv6 Neighbor Discovery Option - MTU",
+        25 => "ICMPv6 Neighbor Discovery Option - Recursive DNS Server Option",
+        _ => "ICMPv6 Neighbor Discovery Option - Scapy Unimplemented",
+    }
+}
+
+const OPTION_TYPE: Spec = Spec::new("type", 0, 1, Format::Int);
+const OPTION_LEN: Spec = Spec::new("len", 1, 1, Format::Int);
+const LLADDR: Spec = Spec::new("lladdr", 2, 6, Format::Mac);
+const PREFIX_INFO: [Spec; 11] = [
+    OPTION_TYPE,
+    OPTION_LEN,
+    Spec::new("prefixlen", 2, 1, Format::Int),
+    Spec::bits("L", 3, 1, 0x80, Format::Int),
+    Spec::bits("A", 3, 1, 0x40, Format::Int),
+    Spec::bits("R", 3, 1, 0x20, Format::Int),
+    Spec::bits("res1", 3, 1, 0x1f, Format::Int),
+    Spec::new("validlifetime", 4, 4, Format::Hex),
+    Spec::new("preferredlifetime", 8, 4, Format::Hex),
+    Spec::new("res2", 12, 4, Format::Hex),
+    Spec::new("prefix", 16, 16, Format::Ipv6),
+];
+const MTU: [Spec; 4] = [
+    OPTION_TYPE,
+    OPTION_LEN,
+    Spec::new("res", 2, 2, Format::Hex),
+    Spec::new("mtu", 4, 4, Format::Int),
+];
+const RDNSS: [Spec; 4] = [
+    OPTION_TYPE,
+    OPTION_LEN,
+    Spec::new("res", 2, 2, Format::Int),
+    Spec::new("lifetime", 4, 4, Format::Int),
+];
+
+pub(super) fn option_fields(data: &[u8], range: Range<usize>) -> Vec<Field> {
+    let at = range.start;
+    match data[at] {
+        1 | 2 => fixed(&[OPTION_TYPE, OPTION_LEN, LLADDR], data, at),
+        3 => fixed(&PREFIX_INFO, data, at),
+        5 => fixed(&MTU, data, at),
+        25 => {
+            let mut out = fixed(&RDNSS, data, at);
+            out.push(ipv6::address_list("dns", data, at + 8, range.end));
+            out
+        }
+        _ => {
+            let mut out = fixed(&[OPTION_TYPE, OPTION_LEN], data, at);
+            out.push(field(
+                "data",
+                at + 2..range.end,
+                Value::Bytes(data[at + 2..range.end].to_vec()),
+            ));
+            out
+        }
+    }
+}
+
+/// The summary Scapy's ND option classes give themselves, where they have one.
+pub fn option_summary(data: &[u8], range: Range<usize>) -> Option<String> {
+    let at = range.start;
+    let name = option_name(data[at]);
+    let value = |spec: &Spec| spec.field(data, at).map(|f| f.value.to_string());
+    Some(match data[at] {
+        1 | 2 => format!("{name} {}", value(&LLADDR)?),
+        3 => format!(
+            "{name} {}/{} On-link {} Autonomous Address {} Router Address {}",
+            value(&PREFIX_INFO[10])?,
+            value(&PREFIX_INFO[2])?,
+            value(&PREFIX_INFO[3])?,
+            value(&PREFIX_INFO[4])?,
+            value(&PREFIX_INFO[5])?
+        ),
+        5 => format!("{name} {}", value(&MTU[3])?),
+        25 => {
+            let dns = packed_addresses(&data[(at + 8).min(range.end)..range.end], 16);
+            format!("{name} {}", dns.join(", "))
+        }
+        _ => return None,
+    })
+}
+
+const ROUTER_ADVERTISEMENT: [Spec; 10] = [
+    Spec::new("chlim", 4, 1, Format::Int),
+    Spec::bits("M", 5, 1, 0x80, Format::Int),
+    Spec::bits("O", 5, 1, 0x40, Format::Int),
+    Spec::bits("H", 5, 1, 0x20, Format::Int),
+    Spec::bits("prf", 5, 1, 0x18, Format::Enum(router_preference)),
+    Spec::bits("P", 5, 1, 0x04, Format::Int),
+    Spec::bits("res", 5, 1, 0x03, Format::Int),
+    Spec::new("routerlifetime", 6, 2, Format::Int),
+    Spec::new("reachabletime", 8, 4, Format::Int),
+    Spec::new("retranstimer", 12, 4, Format::Int),
+];
+
+/// The summary Scapy's message classes give themselves: echo, RA, NS and NA.
+pub fn message_summary(data: &[u8], range: Range<usize>) -> Option<String> {
+    let at = range.start;
+    let value = |spec: &Spec| spec.field(data, at).map(|f| f.value.to_string());
+    Some(match data[at] {
+        128 | 129 => format!(
+            "{} (id: {} seq: {})",
+            if data[at] == 128 {
+                "ICMPv6 Echo Request"
+            } else {
+                "ICMPv6 Echo Reply"
+            },
+            value(&ID)?,
+            value(&SEQ)?
+        ),
+        134 => format!(
+            "ICMPv6 Neighbor Discovery - Router Advertisement Lifetime {} Hop Limit {} \
+             Preference {} Managed {} Other {} Home {}",
+            value(&ROUTER_ADVERTISEMENT[7])?,
+            value(&ROUTER_ADVERTISEMENT[0])?,
+            value(&ROUTER_ADVERTISEMENT[4])?,
+            value(&ROUTER_ADVERTISEMENT[1])?,
+            value(&ROUTER_ADVERTISEMENT[2])?,
+            value(&ROUTER_ADVERTISEMENT[3])?
+        ),
+        135 | 136 => format!(
+            "{} (tgt: {})",
+            layer_name(data[at], range.len()),
+            value(&TARGET)?
+        ),
+        _ => return None,
+    })
+}
+
+pub(super) fn fields(data: &[u8], range: Range<usize>) -> Vec<Field> {
+    let at = range.start;
+    let icmp_type = data[at];
+    let code_format = match icmp_type {
+        1 => Format::Enum(unreachable_code),
+        3 => Format::Enum(time_exceeded_code),
+        4 => Format::Enum(parameter_problem_code),
+        _ => Format::Int,
+    };
+    let code = Spec::new("code", 1, 1, code_format);
+    // MLDv2's report calls its code byte `res`.
+    let code = if icmp_type == 143 {
+        Spec::new("res", 1, 1, Format::Int)
+    } else {
+        code
+    };
+    let mut out = fixed(&[TYPE, code, CKSUM], data, at);
+    let rest = |from: usize| at + from..range.end.max(at + from);
+    let bytes_field = |name: &'static str, from: usize| {
+        let span = rest(from);
+        let bytes = data.get(span.clone()).unwrap_or(&[]).to_vec();
+        field(name, span, Value::Bytes(bytes))
+    };
+    let int = |name, offset, len| Spec::new(name, offset, len, Format::Int);
+    match icmp_type {
+        1 | 3 => {
+            out.extend(fixed(
+                &[int("length", 4, 1), Spec::new("unused", 5, 3, Format::Hex)],
+                data,
+                at,
+            ));
+            out.push(field("extpad", at + 8..at + 8, Value::Bytes(Vec::new())));
+            out.push(field("ext", at + 8..at + 8, Value::None));
+        }
+        2 => out.extend(int("mtu", 4, 4).field(data, at)),
+        4 => out.extend(int("ptr", 4, 4).field(data, at)),
+        128 | 129 => {
+            out.extend(fixed(&[ID, SEQ], data, at));
+            out.push(bytes_field("data", 8));
+        }
+        130..=132 => {
+            out.extend(fixed(
+                &[
+                    int("mrd", 4, 2),
+                    int("reserved", 6, 2),
+                    Spec::new("mladdr", 8, 16, Format::Ipv6),
+                ],
+                data,
+                at,
+            ));
+            if range.len() >= MLD_QUERY2_LENGTH {
+                out.extend(fixed(
+                    &[
+                        Spec::bits("Resv", 24, 1, 0xf0, Format::Int),
+                        Spec::bits("S", 24, 1, 0x08, Format::Int),
+                        Spec::bits("QRV", 24, 1, 0x07, Format::Int),
+                        int("QQIC", 25, 1),
+                        int("sources_number", 26, 2),
+                    ],
+                    data,
+                    at,
+                ));
+                out.push(ipv6::address_list("sources", data, at + 28, range.end));
+            }
+        }
+        133 => out.extend(int("res", 4, 4).field(data, at)),
+        134 => out.extend(fixed(&ROUTER_ADVERTISEMENT, data, at)),
+        135 => out.extend(fixed(&[int("res", 4, 4), TARGET], data, at)),
+        136 => out.extend(fixed(
+            &[
+                Spec::bits("R", 4, 4, 0x8000_0000, Format::Int),
+                Spec::bits("S", 4, 4, 0x4000_0000, Format::Int),
+                Spec::bits("O", 4, 4, 0x2000_0000, Format::Int),
+                Spec::bits("res", 4, 4, 0x1fff_ffff, Format::Hex),
+                TARGET,
+            ],
+            data,
+            at,
+        )),
+        137 => out.extend(fixed(
+            &[
+                Spec::new("res", 4, 4, Format::Hex),
+                TARGET,
+                Spec::new("dst", 24, 16, Format::Ipv6),
+            ],
+            data,
+            at,
+        )),
+        143 => {
+            out.extend(fixed(
+                &[int("reserved", 4, 2), int("records_number", 6, 2)],
+                data,
+                at,
+            ));
+            let count = Spec::new("records_number", 6, 2, Format::Int).get(data, at);
+            out.push(field(
+                "records",
+                rest(8),
+                Value::Packets(mld_records(data, at + 8, range.end, count)),
+            ));
+        }
+        _ => out.push(bytes_field("msgbody", 4)),
+    }
+    out
+}
+
+/// MLDv2 multicast address records: type, aux data length, number of sources, the
+/// group, the sources, the aux data.
+fn mld_records(data: &[u8], mut at: usize, end: usize, count: u64) -> Vec<Group> {
+    let header = [
+        Spec::new("rtype", 0, 1, Format::Int),
+        Spec::new("auxdata_len", 1, 1, Format::Int),
+        Spec::new("sources_number", 2, 2, Format::Int),
+        Spec::new("dst", 4, 16, Format::Ipv6),
+    ];
+    let mut records = Vec::new();
+    for _ in 0..count {
+        if end < at + 20 {
+            break;
+        }
+        let sources = header[2].get(data, at) as usize;
+        let auxdata = header[1].get(data, at) as usize * 4;
+        let sources_end = at + 20 + sources * 16;
+        let record_end = sources_end + auxdata;
+        if record_end > end {
+            break;
+        }
+        let mut fields = fixed(&header, data, at);
+        fields.push(ipv6::address_list("sources", data, at + 20, sources_end));
+        fields.push(field(
+            "auxdata",
+            sources_end..record_end,
+            Value::Bytes(data[sources_end..record_end].to_vec()),
+        ));
+        records.push(Group {
+            // Scapy dissects each record as the payload of the one before it.
+            depth: records.len(),
+            ..Group::new(
+                "ICMPv6 MLDv2 - Multicast Address Record",
+                at..record_end,
+                fields,
+            )
+        });
+        at = record_end;
+    }
+    records
+}

@@ -1,0 +1,319 @@
+//! IPv6 and its extension headers: hop-by-hop and destination options (with their
+//! options as Scapy dissects them), routing, fragment.
+
+use std::borrow::Cow;
+
+use super::field::{field, fixed, packed_addresses, Field, Format, Group, Spec};
+use super::{ipv6_address, Kind, Value, Walk};
+
+/// Scapy's `ipv6nh`: next-header names.
+fn next_header(number: u64) -> Option<&'static str> {
+    Some(match number {
+        0 => "Hop-by-Hop Option Header",
+        4 => "IP",
+        6 => "TCP",
+        17 => "UDP",
+        41 => "IPv6",
+        43 => "Routing Header",
+        44 => "Fragment Header",
+        47 => "GRE",
+        50 => "ESP Header",
+        51 => "AH Header",
+        58 => "ICMPv6",
+        59 => "No Next Header",
+        60 => "Destination Option Header",
+        112 => "VRRP",
+        132 => "SCTP",
+        135 => "Mobility Header",
+        _ => return None,
+    })
+}
+
+pub const PLEN: Spec = Spec::new("plen", 4, 2, Format::Int);
+pub const NH: Spec = Spec::new("nh", 6, 1, Format::Enum(next_header));
+pub const SRC: Spec = Spec::new("src", 8, 16, Format::Ipv6);
+pub const DST: Spec = Spec::new("dst", 24, 16, Format::Ipv6);
+const FIELDS: [Spec; 8] = [
+    Spec::bits("version", 0, 4, 0xf000_0000, Format::Int),
+    Spec::bits("tc", 0, 4, 0x0ff0_0000, Format::Int),
+    Spec::bits("fl", 0, 4, 0x000f_ffff, Format::Int),
+    PLEN,
+    NH,
+    Spec::new("hlim", 7, 1, Format::Int),
+    SRC,
+    DST,
+];
+const HEADER: usize = 40;
+
+/// The first two fields of every extension header.
+const EXT_NH: Spec = Spec::new("nh", 0, 1, Format::Enum(next_header));
+const EXT_LEN: Spec = Spec::new("len", 1, 1, Format::Int);
+
+const ROUTING: [Spec; 5] = [
+    EXT_NH,
+    EXT_LEN,
+    Spec::new("type", 2, 1, Format::Int),
+    Spec::new("segleft", 3, 1, Format::Int),
+    Spec::new("reserved", 4, 4, Format::Int),
+];
+
+const FRAGMENT_OFFSET: Spec = Spec::bits("offset", 2, 2, 0xfff8, Format::Int);
+const FRAGMENT: [Spec; 6] = [
+    EXT_NH,
+    Spec::new("res1", 1, 1, Format::Int),
+    FRAGMENT_OFFSET,
+    Spec::bits("res2", 2, 2, 0x0006, Format::Int),
+    Spec::bits("m", 2, 2, 0x0001, Format::Int),
+    Spec::new("id", 4, 4, Format::Int),
+];
+const FRAGMENT_LENGTH: usize = 8;
+
+/// At most this many extension headers are followed, in any order.
+const MAX_EXTENSION_HEADERS: usize = 8;
+
+/// `quoted`: the header inside an ICMPv6 error (Scapy's IPerror6), usually cut short.
+pub(super) fn dissect(walk: &mut Walk, at: usize, quoted: bool) {
+    let data = walk.data;
+    if data.len() < at + HEADER {
+        return walk.raw(at, data.len());
+    }
+    let end = if quoted {
+        data.len()
+    } else {
+        (at + HEADER + PLEN.get(data, at) as usize).min(data.len())
+    };
+    let next_header = NH.get(data, at) as u8;
+    walk.push(
+        Kind::Ipv6 {
+            src: ipv6_address(data, at + SRC.at),
+            dst: ipv6_address(data, at + DST.at),
+            next_header,
+            quoted,
+        },
+        at..end,
+    );
+    let mut next = next_header;
+    let mut payload = at + HEADER;
+    for _ in 0..MAX_EXTENSION_HEADERS {
+        let kind = match next {
+            0 => Kind::Ipv6HopByHop,
+            60 => Kind::Ipv6DestOpt,
+            43 => Kind::Ipv6Routing,
+            44 => {
+                if end < payload + FRAGMENT_LENGTH {
+                    walk.raw(payload, end);
+                    return walk.padding_unless(quoted, end);
+                }
+                let offset = FRAGMENT_OFFSET.get(data, payload) as u16;
+                walk.push(
+                    Kind::Ipv6Fragment { offset },
+                    payload..payload + FRAGMENT_LENGTH,
+                );
+                next = data[payload];
+                payload += FRAGMENT_LENGTH;
+                if offset != 0 {
+                    // A later fragment: the rest of the datagram, no header of its own.
+                    walk.raw(payload, end);
+                    return walk.padding_unless(quoted, end);
+                }
+                continue;
+            }
+            _ => break,
+        };
+        // Options and routing headers: next header, then length in 8-byte units
+        // beyond the first 8.
+        let length = match data.get(payload + 1) {
+            Some(&units) if payload + 2 <= end => (usize::from(units) + 1) * 8,
+            _ => usize::MAX,
+        };
+        if length == usize::MAX || end < payload + length {
+            walk.raw(payload, end);
+            return walk.padding_unless(quoted, end);
+        }
+        walk.push(kind, payload..payload + length);
+        next = data[payload];
+        payload += length;
+    }
+    match next {
+        6 => super::tcp::dissect(walk, payload, end, quoted),
+        17 => super::udp::dissect(walk, payload, end, quoted),
+        58 => super::icmpv6::dissect(walk, payload, end),
+        _ => walk.raw(payload, end),
+    }
+    walk.padding_unless(quoted, end);
+}
+
+impl Walk<'_> {
+    /// Padding after a datagram; a quoted one has none (its end is the error's end).
+    fn padding_unless(&mut self, quoted: bool, end: usize) {
+        if !quoted {
+            self.padding(end);
+        }
+    }
+}
+
+pub(super) fn fields(data: &[u8], at: usize) -> Vec<Field> {
+    fixed(&FIELDS, data, at)
+}
+
+pub(super) fn fragment_fields(data: &[u8], at: usize) -> Vec<Field> {
+    fixed(&FRAGMENT, data, at)
+}
+
+/// Hop-by-hop and destination options headers: next header, length, Scapy's phantom
+/// `autopad` (it occupies no byte) and the options.
+pub(super) fn options_header_fields(data: &[u8], at: usize) -> Vec<Field> {
+    let mut out = fixed(&[EXT_NH, EXT_LEN], data, at);
+    out.push(field("autopad", at + 2..at + 2, Value::Text("On".into())));
+    let end = data
+        .len()
+        .min(at + (EXT_LEN.get(data, at) as usize + 1) * 8);
+    out.push(field(
+        "options",
+        at + 2..end,
+        Value::Packets(options(data, at + 2, end)),
+    ));
+    out
+}
+
+pub(super) fn routing_fields(data: &[u8], at: usize) -> Vec<Field> {
+    let mut out = fixed(&ROUTING, data, at);
+    let end = data
+        .len()
+        .min(at + (EXT_LEN.get(data, at) as usize + 1) * 8);
+    out.push(address_list("addresses", data, at + 8, end));
+    out
+}
+
+/// IPv6 addresses from `start` to `end` as Scapy's IP6ListField shows them
+/// (`[ fd00::1, fd00::2 ]`, `[  ]` when empty); a partial address is left out.
+pub(super) fn address_list(name: &'static str, data: &[u8], start: usize, end: usize) -> Field {
+    let start = start.min(end);
+    let addresses = packed_addresses(&data[start..end], 16);
+    field(
+        name,
+        start..end,
+        Value::Text(format!("[ {} ]", addresses.join(", "))),
+    )
+}
+
+/// Scapy's `_hbhopts`: option type names.
+fn option_type_name(number: u8) -> Option<&'static str> {
+    Some(match number {
+        0 => "Pad1",
+        1 => "PadN",
+        4 => "Tunnel Encapsulation Limit",
+        5 => "Router Alert",
+        6 => "Quick-Start",
+        194 => "Jumbo Payload",
+        201 => "Home Address Option",
+        _ => return None,
+    })
+}
+
+/// Scapy's `_OTypeField`: the option's name, then what a node that does not know it
+/// must do (top two bits) and whether it may change en route (third bit).
+fn option_type(data: &[u8], at: usize) -> Field {
+    let number = data[at];
+    let name = option_type_name(number).map_or_else(|| number.to_string(), str::to_string);
+    let action = match number & 0xc0 {
+        0x00 => "00: skip",
+        0x40 => "01: discard",
+        0x80 => "10: discard+ICMP",
+        _ => "11: discard+ICMP not mcast",
+    };
+    let change = if number & 0x20 == 0 {
+        "0: Don't change en-route"
+    } else {
+        "1: May change en-route"
+    };
+    field(
+        "otype",
+        at..at + 1,
+        Value::Named {
+            value: u64::from(number),
+            name: Cow::Owned(format!("{name} [{action}, {change}]")),
+        },
+    )
+}
+
+fn router_alert(number: u64) -> Option<&'static str> {
+    Some(match number {
+        0 => "Datagram contains a MLD message",
+        1 => "Datagram contains RSVP message",
+        2 => "Datagram contains an Active Network message",
+        68 => "NSIS NATFW NSLP",
+        69 => "MPLS OAM",
+        65535 => "Reserved",
+        _ => return None,
+    })
+}
+
+const OPTLEN: Spec = Spec::new("optlen", 1, 1, Format::Int);
+const ROUTER_ALERT: [Spec; 2] = [OPTLEN, Spec::new("value", 2, 2, Format::Enum(router_alert))];
+const JUMBO: [Spec; 2] = [OPTLEN, Spec::new("jumboplen", 2, 4, Format::Int)];
+const HOME_ADDRESS: [Spec; 2] = [OPTLEN, Spec::new("hoa", 2, 16, Format::Ipv6)];
+const RPL: [Spec; 7] = [
+    OPTLEN,
+    Spec::bits("Down", 2, 1, 0x80, Format::Int),
+    Spec::bits("RankError", 2, 1, 0x40, Format::Int),
+    Spec::bits("ForwardError", 2, 1, 0x20, Format::Int),
+    Spec::bits("unused", 2, 1, 0x1f, Format::Int),
+    Spec::new("RplInstanceId", 3, 1, Format::Hex),
+    Spec::new("SenderRank", 4, 2, Format::Hex),
+];
+
+/// The options of a hop-by-hop or destination options header, as Scapy's classes:
+/// Pad1, PadN, Router Alert, Jumbo Payload, Home Address, RPL, else its unknown option.
+fn options(data: &[u8], start: usize, end: usize) -> Vec<Group> {
+    let mut groups = Vec::new();
+    let mut at = start;
+    while at < end {
+        let number = data[at];
+        let mut fields = vec![option_type(data, at)];
+        if number == 0 {
+            groups.push(Group::new("Pad1", at..at + 1, fields));
+            at += 1;
+            continue;
+        }
+        let fixed_body: Option<(&'static str, &'static [Spec])> = match number {
+            5 => Some(("Router Alert", &ROUTER_ALERT)),
+            0xc2 => Some(("Jumbo Payload", &JUMBO)),
+            0xc9 => Some(("Home Address Option", &HOME_ADDRESS)),
+            0x63 => Some(("RPL Option", &RPL)),
+            _ => None,
+        };
+        let (name, next) = match fixed_body {
+            Some((name, specs)) => {
+                let length = specs.iter().map(Spec::end).max().unwrap_or(2);
+                if at + length > end {
+                    break;
+                }
+                fields.extend(fixed(specs, data, at));
+                (name, at + length)
+            }
+            None => {
+                // PadN and unknown options: length, then that many bytes of data.
+                let length = 2 + data.get(at + 1).map_or(0, |&l| usize::from(l));
+                if at + length > end {
+                    break;
+                }
+                fields.extend(OPTLEN.field(data, at));
+                fields.push(field(
+                    "optdata",
+                    at + 2..at + length,
+                    Value::Bytes(data[at + 2..at + length].to_vec()),
+                ));
+                let name = if number == 1 {
+                    "PadN"
+                } else {
+                    "Scapy6 Unknown Option"
+                };
+                (name, at + length)
+            }
+        };
+        groups.push(Group::new(name, at..next, fields));
+        at = next;
+    }
+    groups
+}

@@ -1,0 +1,370 @@
+//! A packet as a stack of layers, each with its byte range, its place in the TCP/IP
+//! model and (on demand) its fields with their byte and bit ranges: what every printer
+//! ([`crate::present`]: summary, show, hexdump, JSON, the diagram) is made from. Nothing
+//! here fails: bytes that do not parse (a truncated header, an unknown protocol) become
+//! a `Raw` layer, bytes past the IP length a `Padding` layer, as Scapy shows them.
+//!
+//! One file per protocol holds its layout as named byte ranges ([`field::Spec`]), its
+//! dissection step (checking lengths before reading) and its field listing in Scapy's
+//! names and formats. Hand-written rather than built on pnet_packet or etherparse:
+//! those crates parse headers but neither reports where each field sits (the diagram's
+//! whole point) nor keeps going through truncated and hostile frames the way Scapy does
+//! (the rest as Raw); a view over byte ranges is the part they would have given, and
+//! it is the smallest part here.
+//!
+//! The summary path reads only what [`Kind`] holds (parsed once, cheaply); the fields
+//! are built only for `--show`, `--json` and the diagram.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+use std::ops::Range;
+
+use crate::pcap::linktype;
+
+mod arp;
+mod cooked;
+mod dns;
+mod ether;
+pub mod field;
+mod http;
+pub mod icmp;
+pub mod icmpv6;
+mod ipv4;
+mod ipv6;
+mod loopback;
+pub mod tcp;
+mod udp;
+
+pub use arp::operation as arp_operation;
+pub use dns::summary as dns_summary;
+pub use field::{Field, Group, Value};
+
+/// Where a layer sits in the TCP/IP model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TcpIpLayer {
+    Link,
+    Internet,
+    Transport,
+    Application,
+}
+
+impl TcpIpLayer {
+    pub fn name(self) -> &'static str {
+        match self {
+            TcpIpLayer::Link => "link",
+            TcpIpLayer::Internet => "internet",
+            TcpIpLayer::Transport => "transport",
+            TcpIpLayer::Application => "application",
+        }
+    }
+}
+
+/// One protocol layer and the values the summary needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    Ether {
+        dst: [u8; 6],
+        src: [u8; 6],
+        ethertype: u16,
+    },
+    /// IEEE 802.3: a length where Ethernet II has its EtherType.
+    Dot3 {
+        dst: [u8; 6],
+        src: [u8; 6],
+    },
+    Llc,
+    Snap,
+    /// Spanning tree bridge protocol data unit.
+    Stp,
+    /// An 802.1Q VLAN tag (Scapy's Dot1Q), or 802.1ad's outer tag (Dot1AD).
+    Dot1Q {
+        vlan: u16,
+        ethertype: u16,
+        outer: bool,
+    },
+    /// Linux cooked capture (`-i any`), version 1 or 2.
+    Sll {
+        version: u8,
+        protocol: u16,
+    },
+    /// BSD loopback (DLT_NULL, or DLT_LOOP with `openbsd`): an address family first.
+    Loopback {
+        openbsd: bool,
+    },
+    Arp {
+        op: u16,
+        hwsrc: [u8; 6],
+        psrc: Ipv4Addr,
+        hwdst: [u8; 6],
+        pdst: Ipv4Addr,
+    },
+    /// `quoted`: inside an ICMP error (Scapy's IPerror).
+    Ipv4 {
+        src: Ipv4Addr,
+        dst: Ipv4Addr,
+        protocol: u8,
+        fragment_offset: u16,
+        quoted: bool,
+    },
+    /// `quoted`: inside an ICMPv6 error (Scapy's IPerror6).
+    Ipv6 {
+        src: Ipv6Addr,
+        dst: Ipv6Addr,
+        next_header: u8,
+        quoted: bool,
+    },
+    Ipv6HopByHop,
+    Ipv6DestOpt,
+    Ipv6Routing,
+    /// IPv6's fragment header; `offset` in 8-byte units (0: the first fragment, which
+    /// carries the upper-layer header).
+    Ipv6Fragment {
+        offset: u16,
+    },
+    Tcp {
+        sport: u16,
+        dport: u16,
+        flags: u16,
+        quoted: bool,
+    },
+    Udp {
+        sport: u16,
+        dport: u16,
+        quoted: bool,
+    },
+    /// `quoted`: inside another ICMP error (Scapy's ICMPerror).
+    Icmp {
+        icmp_type: u8,
+        code: u8,
+        quoted: bool,
+    },
+    Icmpv6 {
+        icmp_type: u8,
+        code: u8,
+        id: u16,
+        seq: u16,
+    },
+    /// A neighbour discovery option: 1 source, 2 target link-layer address, ...
+    NdOption {
+        option: u8,
+        address: Option<[u8; 6]>,
+    },
+    /// A DNS message (UDP port 53 or 5353, TCP port 53, as Scapy binds it); `mdns`
+    /// when sent to 5353, `tcp` with TCP's length prefix.
+    Dns {
+        mdns: bool,
+        tcp: bool,
+    },
+    /// An HTTP/1.x request or status line and its headers (found by content, on any
+    /// TCP port); the body follows as Raw.
+    Http {
+        request: bool,
+    },
+    Raw,
+    Padding,
+}
+
+/// One layer: what it is and which bytes of the packet it covers (its header and, for
+/// the last layers, payload).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layer {
+    pub kind: Kind,
+    pub range: Range<usize>,
+}
+
+impl Layer {
+    pub fn tcpip(&self) -> TcpIpLayer {
+        match self.kind {
+            Kind::Ether { .. }
+            | Kind::Dot3 { .. }
+            | Kind::Llc
+            | Kind::Snap
+            | Kind::Stp
+            | Kind::Dot1Q { .. }
+            | Kind::Sll { .. }
+            | Kind::Loopback { .. }
+            | Kind::Arp { .. } => TcpIpLayer::Link,
+            Kind::Ipv4 { .. }
+            | Kind::Ipv6 { .. }
+            | Kind::Ipv6HopByHop
+            | Kind::Ipv6DestOpt
+            | Kind::Ipv6Routing
+            | Kind::Ipv6Fragment { .. }
+            | Kind::Icmp { .. }
+            | Kind::Icmpv6 { .. }
+            | Kind::NdOption { .. } => TcpIpLayer::Internet,
+            Kind::Tcp { .. } | Kind::Udp { .. } => TcpIpLayer::Transport,
+            Kind::Dns { .. } | Kind::Http { .. } | Kind::Raw | Kind::Padding => {
+                TcpIpLayer::Application
+            }
+        }
+    }
+
+    /// Scapy's name for the layer, as `show()` heads it (`Ethernet`, `IP in ICMP`).
+    pub fn name(&self) -> &'static str {
+        match &self.kind {
+            Kind::Ether { .. } => "Ethernet",
+            Kind::Dot3 { .. } => "802.3",
+            Kind::Llc => "LLC",
+            Kind::Snap => "SNAP",
+            Kind::Stp => "Spanning Tree Protocol",
+            Kind::Dot1Q { outer: false, .. } => "802.1Q",
+            Kind::Dot1Q { outer: true, .. } => "802_1AD",
+            Kind::Sll { version: 1, .. } => "cooked linux",
+            Kind::Sll { .. } => "cooked linux v2",
+            Kind::Loopback { openbsd: false } => "Loopback",
+            Kind::Loopback { openbsd: true } => "OpenBSD Loopback",
+            Kind::Arp { .. } => "ARP",
+            Kind::Ipv4 { quoted: false, .. } => "IP",
+            Kind::Ipv4 { quoted: true, .. } => "IP in ICMP",
+            Kind::Ipv6 { quoted: false, .. } => "IPv6",
+            Kind::Ipv6 { quoted: true, .. } => "IPv6 in ICMPv6",
+            Kind::Ipv6HopByHop => "IPv6 Extension Header - Hop-by-Hop Options Header",
+            Kind::Ipv6DestOpt => "IPv6 Extension Header - Destination Options Header",
+            Kind::Ipv6Routing => "IPv6 Option Header Routing",
+            Kind::Ipv6Fragment { .. } => "IPv6 Extension Header - Fragmentation header",
+            Kind::Tcp { quoted: false, .. } => "TCP",
+            Kind::Tcp { quoted: true, .. } => "TCP in ICMP",
+            Kind::Udp { quoted: false, .. } => "UDP",
+            Kind::Udp { quoted: true, .. } => "UDP in ICMP",
+            Kind::Icmp { quoted: false, .. } => "ICMP",
+            Kind::Icmp { quoted: true, .. } => "ICMP in ICMP",
+            Kind::Icmpv6 { icmp_type, .. } => icmpv6::layer_name(*icmp_type, self.range.len()),
+            Kind::NdOption { option, .. } => icmpv6::option_name(*option),
+            Kind::Dns { .. } => "DNS",
+            Kind::Http { request: true } => "HTTP Request",
+            Kind::Http { request: false } => "HTTP Response",
+            Kind::Raw => "Raw",
+            Kind::Padding => "Padding",
+        }
+    }
+
+    /// The layer's fields in Scapy's order, names and formats, each with its bytes.
+    pub fn fields(&self, data: &[u8]) -> Vec<Field> {
+        // A layer's range never exceeds the data; the header code reads within it.
+        let data = &data[..self.range.end.min(data.len())];
+        let at = self.range.start;
+        match &self.kind {
+            Kind::Ether { .. } => ether::fields(data, at),
+            Kind::Dot3 { .. } => ether::dot3_fields(data, at),
+            Kind::Llc => ether::llc_fields(data, at),
+            Kind::Snap => ether::snap_fields(data, at),
+            Kind::Stp => ether::stp_fields(data, at),
+            Kind::Dot1Q { .. } => ether::dot1q_fields(data, at),
+            Kind::Sll { version, .. } => cooked::fields(*version, data, at),
+            Kind::Loopback { openbsd } => loopback::fields(*openbsd, data, at),
+            Kind::Arp { .. } => arp::fields(data, at),
+            Kind::Ipv4 { .. } => ipv4::fields(data, at),
+            Kind::Ipv6 { .. } => ipv6::fields(data, at),
+            Kind::Ipv6HopByHop | Kind::Ipv6DestOpt => ipv6::options_header_fields(data, at),
+            Kind::Ipv6Routing => ipv6::routing_fields(data, at),
+            Kind::Ipv6Fragment { .. } => ipv6::fragment_fields(data, at),
+            Kind::Tcp { .. } => tcp::fields(data, at),
+            Kind::Udp { .. } => udp::fields(data, at),
+            Kind::Icmp { .. } => icmp::fields(data, self.range.clone()),
+            Kind::Icmpv6 { .. } => icmpv6::fields(data, self.range.clone()),
+            Kind::NdOption { .. } => icmpv6::option_fields(data, self.range.clone()),
+            Kind::Dns { tcp, .. } => dns::fields(data, self.range.clone(), *tcp),
+            Kind::Http { .. } => http::fields(data, self.range.clone()),
+            Kind::Raw | Kind::Padding => vec![field::field(
+                "load",
+                self.range.clone(),
+                Value::Bytes(data[self.range.clone()].to_vec()),
+            )],
+        }
+    }
+}
+
+/// A packet's layers, outermost first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Dissection {
+    pub layers: Vec<Layer>,
+}
+
+/// Dissects one captured frame of the given link type.
+pub fn dissect(link_type: u32, data: &[u8]) -> Dissection {
+    let mut walk = Walk {
+        data,
+        layers: Vec::new(),
+    };
+    match link_type {
+        linktype::ETHERNET => ether::dissect(&mut walk, 0),
+        linktype::LINUX_SLL => cooked::dissect(&mut walk, 1),
+        linktype::LINUX_SLL2 => cooked::dissect(&mut walk, 2),
+        linktype::NULL => loopback::dissect(&mut walk, false),
+        linktype::LOOP => loopback::dissect(&mut walk, true),
+        linktype::RAW | linktype::IPV4 | linktype::IPV6 => match data.first().map(|b| b >> 4) {
+            Some(4) => ipv4::dissect(&mut walk, 0, false),
+            Some(6) => ipv6::dissect(&mut walk, 0, false),
+            _ => walk.raw(0, data.len()),
+        },
+        _ => walk.raw(0, data.len()),
+    }
+    Dissection {
+        layers: walk.layers,
+    }
+}
+
+/// The dissection in progress: the frame and the layers found so far. Each protocol's
+/// step pushes its layer and hands the rest to the next protocol's step.
+struct Walk<'a> {
+    data: &'a [u8],
+    layers: Vec<Layer>,
+}
+
+impl Walk<'_> {
+    fn push(&mut self, kind: Kind, range: Range<usize>) {
+        self.layers.push(Layer { kind, range });
+    }
+
+    /// The bytes from `start` to `end` (cut to the frame), if any, as Raw.
+    fn raw(&mut self, start: usize, end: usize) {
+        let end = end.min(self.data.len());
+        if start < end {
+            self.push(Kind::Raw, start..end);
+        }
+    }
+
+    /// Bytes past the end of a datagram (Ethernet's minimum frame size), as Padding.
+    fn padding(&mut self, from: usize) {
+        if from < self.data.len() {
+            self.push(Kind::Padding, from..self.data.len());
+        }
+    }
+
+    fn count(&self, matches: impl Fn(&Kind) -> bool) -> usize {
+        self.layers.iter().filter(|l| matches(&l.kind)).count()
+    }
+
+    /// What follows a link-layer header with this EtherType.
+    fn ethertype(&mut self, at: usize, ethertype: u16) {
+        match ethertype {
+            0x0800 => ipv4::dissect(self, at, false),
+            0x86dd => ipv6::dissect(self, at, false),
+            0x0806 => arp::dissect(self, at),
+            0x8100 => ether::dot1q(self, at, false),
+            0x88a8 => ether::dot1q(self, at, true),
+            _ => self.raw(at, self.data.len()),
+        }
+    }
+}
+
+/// A big-endian u16 at `at`; the caller has checked the length.
+fn be16(data: &[u8], at: usize) -> u16 {
+    u16::from_be_bytes([data[at], data[at + 1]])
+}
+
+fn mac(data: &[u8], at: usize) -> [u8; 6] {
+    data[at..at + 6].try_into().expect("checked length")
+}
+
+fn ipv4_address(data: &[u8], at: usize) -> Ipv4Addr {
+    Ipv4Addr::new(data[at], data[at + 1], data[at + 2], data[at + 3])
+}
+
+fn ipv6_address(data: &[u8], at: usize) -> Ipv6Addr {
+    Ipv6Addr::from(<[u8; 16]>::try_from(&data[at..at + 16]).expect("checked length"))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,258 @@
+//! The dissection's invariants on real frames (taken from lab captures, each noted
+//! with the exchange it comes from) and on every truncation of them.
+
+use super::*;
+use crate::pcap::linktype::{ETHERNET, LINUX_SLL2, NULL};
+
+fn bytes(hex: &str) -> Vec<u8> {
+    let hex: String = hex.split_whitespace().collect();
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// Every leaf field of `fields` (sub-packets opened), with its byte range and bits.
+pub(crate) fn leaves(fields: &[Field]) -> Vec<&Field> {
+    let mut out = Vec::new();
+    for field in fields {
+        match &field.value {
+            Value::Packets(groups) => {
+                for group in groups {
+                    out.extend(leaves(&group.fields));
+                }
+            }
+            _ => out.push(field),
+        }
+    }
+    out
+}
+
+/// The bytes a layer holds itself: up to where the next layer starts inside it.
+fn own_bytes(dissection: &Dissection, index: usize) -> Range<usize> {
+    let layer = &dissection.layers[index];
+    let end = dissection.layers[index + 1..]
+        .iter()
+        .map(|l| l.range.start)
+        .find(|&start| start >= layer.range.start && start < layer.range.end)
+        .unwrap_or(layer.range.end);
+    layer.range.start..end
+}
+
+/// Checks what the diagram relies on: fields lie within their layer, and each byte a
+/// layer holds itself belongs to exactly one field (bit fields sharing bytes count as
+/// one), in a frame and in every truncation of it.
+fn assert_fields_tile_their_layers(link_type: u32, frame: &[u8]) {
+    for cut in (0..=frame.len()).rev() {
+        let data = &frame[..cut];
+        let dissection = dissect(link_type, data);
+        for (i, layer) in dissection.layers.iter().enumerate() {
+            assert!(layer.range.end <= data.len(), "{layer:?} past the data");
+            let fields = layer.fields(data);
+            let own = own_bytes(&dissection, i);
+            let mut owner = vec![None; own.len()];
+            for (n, field) in leaves(&fields).into_iter().enumerate() {
+                assert!(
+                    field.range.start >= layer.range.start && field.range.end <= layer.range.end,
+                    "cut {cut}: field {field:?} outside {layer:?}"
+                );
+                for byte in field.range.clone() {
+                    let slot = &mut owner[byte - own.start];
+                    match slot {
+                        // Bit fields of the same bytes share them.
+                        Some((_, Some(_))) if field.bits.is_some() => {}
+                        Some(_) => panic!("cut {cut}: byte {byte} in two fields of {layer:?}"),
+                        None => *slot = Some((n, field.bits.clone())),
+                    }
+                }
+            }
+            if let Some(missing) = owner.iter().position(Option::is_none) {
+                panic!(
+                    "cut {cut}: byte {} of {:?} is in no field: {fields:#?}",
+                    own.start + missing,
+                    layer.kind
+                );
+            }
+        }
+    }
+}
+
+/// midwood's SYN to brooklyn's hello-server (lab capture on brooklyn's eth0, the
+/// handout's Experiment 3 exchange).
+const SYN: &str = "080027a83865080027a8386608004500003c879640004006c109c0a83866c0a8386593ce138888cd4f2c00000000a002
+    faf0f24a0000020405b40402080a2c46979b000000000103030a";
+
+/// The HTTP request of the same connection (hello-client's GET /).
+const GET: &str = "080027a83865080027a83866080045000088879840004006c0bbc0a83866c0a8386593ce138888cd4f2d56178b128018
+    003ff29600000101080a2c46979c0730731f474554202f20485454502f312e310d0a686f73743a203139322e3136382e
+    35362e3130313a353030300d0a757365722d6167656e743a206c61626e65742d68656c6c6f2d636c69656e742f302e31
+    2e300d0a0d0a";
+
+/// brooklyn's ICMPv6 port unreachable for midwood's UDP knock on port 9999.
+const PORT_UNREACHABLE6: &str = "080027a83866080027a8386586dd600fcbab003d3a40fd000056000000000000000000000101fd000056000000000000
+    0000000001020104dabd000000006009c51b000d1140fd000056000000000000000000000102fd000056000000000000
+    0000000001018a35270f000dfcce6b6e6f636b";
+
+/// midwood's DNS question for mail.lab. (MX) to the lab test's responder.
+const DNS_QUESTION: &str = "080027a83865080027a83866080045000036ff4a400040114950c0a83866c0a83865c44900350022f24f010401000001
+    000000000000046d61696c036c616200000f0001";
+
+/// The responder's NXDOMAIN for nope.lab., with the zone's SOA (compressed names).
+const DNS_NXDOMAIN: &str = "080027a83866080027a83865080045000072cd5c400040117b02c0a83865c0a838660035c449005ef28b010685830001
+    000000010000046e6f7065036c61620000010001036c6162000006000100000000002d0862726f6f6b6c796e036c6162
+    000561646d696e036c6162000000000100000000000000000000000000000000";
+
+/// brooklyn's ARP reply to midwood.
+const ARP_REPLY: &str =
+    "080027a83866080027a8386508060001080006040002080027a83865c0a83865080027a83866c0a83866";
+
+#[test]
+fn fields_tile_every_layer_of_lab_frames() {
+    for frame in [
+        SYN,
+        GET,
+        ARP_REPLY,
+        PORT_UNREACHABLE6,
+        DNS_QUESTION,
+        DNS_NXDOMAIN,
+    ] {
+        assert_fields_tile_their_layers(ETHERNET, &bytes(frame));
+    }
+}
+
+#[test]
+fn a_syn_lists_scapys_fields_with_their_bytes() {
+    let frame = bytes(SYN);
+    let dissection = dissect(ETHERNET, &frame);
+    let tcp = &dissection.layers[2];
+    assert_eq!(tcp.name(), "TCP");
+    assert_eq!(tcp.tcpip(), TcpIpLayer::Transport);
+    let fields = tcp.fields(&frame);
+    let names: Vec<&str> = fields.iter().map(|f| f.name.as_ref()).collect();
+    assert_eq!(
+        names,
+        [
+            "sport", "dport", "seq", "ack", "dataofs", "reserved", "flags", "window", "chksum",
+            "urgptr", "options"
+        ]
+    );
+    let flags = &fields[6];
+    assert_eq!(flags.value.to_string(), "S");
+    // Bytes 46..48 of the frame hold data offset, reserved bits and flags; the flags
+    // are the low nine bits.
+    assert_eq!(
+        (flags.range.clone(), flags.bits.clone()),
+        (46..48, Some(7..16))
+    );
+    assert_eq!(
+        fields[10].value.to_string(),
+        "[('MSS', 1460), ('SAckOK', b''), ('Timestamp', (742823835, 0)), ('NOP', None), ('WScale', 10)]"
+    );
+    let ip = dissection.layers[1].fields(&frame);
+    let flags = ip.iter().find(|f| f.name == "flags").unwrap();
+    assert_eq!(flags.value.to_string(), "DF");
+}
+
+#[test]
+fn http_is_an_application_layer_with_scapys_header_names() {
+    let frame = bytes(GET);
+    let dissection = dissect(ETHERNET, &frame);
+    let http = dissection.layers.last().unwrap();
+    assert_eq!(http.name(), "HTTP Request");
+    assert_eq!(http.tcpip(), TcpIpLayer::Application);
+    let fields: Vec<(String, String)> = http
+        .fields(&frame)
+        .iter()
+        .map(|f| (f.name.to_string(), f.value.to_string()))
+        .collect();
+    let expected = [
+        ("Method", "GET"),
+        ("Path", "/"),
+        ("Http_Version", "HTTP/1.1"),
+        ("Host", "192.168.56.101:5000"),
+        ("User_Agent", "labnet-hello-client/0.1.0"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect();
+    assert_eq!(fields, expected);
+}
+
+#[test]
+fn loopback_files_of_either_byte_order_carry_ip() {
+    // The SYN's IP datagram behind a DLT_NULL header written by a little-endian and a
+    // big-endian host.
+    let ip = &bytes(SYN)[14..];
+    for header in [[2u8, 0, 0, 0], [0, 0, 0, 2]] {
+        let frame = [&header[..], ip].concat();
+        let dissection = dissect(NULL, &frame);
+        assert_eq!(dissection.layers[0].name(), "Loopback");
+        assert_eq!(
+            dissection.layers[0].fields(&frame)[0].value.to_string(),
+            "IPv4"
+        );
+        assert!(matches!(dissection.layers[1].kind, Kind::Ipv4 { .. }));
+        assert_fields_tile_their_layers(NULL, &frame);
+    }
+}
+
+/// A SYN to hello-server as `tcpdump -i any` wrote it on brooklyn (SLL2 header).
+const SYN_ANY: &str = "080000000000000200010006080027a8386600004500003ce3cf4000400664d0c0a83866c0a83865ca681388f25b15bd
+    00000000a002faf0f24a0000020405b40402080a419c5eb5000000000103030a";
+
+#[test]
+fn cooked_headers_carry_ip_and_tile_too() {
+    let frame = bytes(SYN_ANY);
+    let dissection = dissect(LINUX_SLL2, &frame);
+    let names: Vec<&str> = dissection.layers.iter().map(|l| l.name()).collect();
+    assert_eq!(names, ["cooked linux v2", "IP", "TCP"]);
+    let src = &dissection.layers[0].fields(&frame)[6];
+    assert_eq!(
+        (src.name.as_ref(), src.value.to_string()),
+        ("src", "b\"\\x08\\x00'\\xa88f\"".to_string())
+    );
+    assert_fields_tile_their_layers(LINUX_SLL2, &frame);
+}
+
+#[test]
+fn dns_names_follow_compression_pointers() {
+    let frame = bytes(DNS_NXDOMAIN);
+    let dissection = dissect(ETHERNET, &frame);
+    let dns = dissection.layers.last().unwrap();
+    assert_eq!(dns.name(), "DNS");
+    let fields = dns.fields(&frame);
+    let authority = fields.iter().find(|f| f.name == "ns").unwrap();
+    let Value::Packets(records) = &authority.value else {
+        panic!("ns is a list of records")
+    };
+    let soa: Vec<String> = records[0]
+        .fields
+        .iter()
+        .map(|f| format!("{}={}", f.name, f.value))
+        .collect();
+    assert_eq!(records[0].name, "DNS SOA Resource Record");
+    assert_eq!(
+        soa[..7],
+        [
+            "rrname=b'lab.'",
+            "type=SOA",
+            "rclass=IN",
+            "ttl=0",
+            "rdlen=None",
+            "mname=b'brooklyn.lab.'",
+            "rname=b'admin.lab.'"
+        ]
+    );
+}
+
+#[test]
+fn a_dns_pointer_loop_leaves_the_message_raw() {
+    // The question for mail.lab. with its name replaced by a pointer to itself.
+    let mut frame = bytes(DNS_QUESTION);
+    let name_at = 14 + 20 + 8 + 12;
+    frame[name_at] = 0xc0;
+    frame[name_at + 1] = 12;
+    let dissection = dissect(ETHERNET, &frame);
+    assert!(matches!(dissection.layers.last().unwrap().kind, Kind::Raw));
+}

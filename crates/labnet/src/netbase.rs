@@ -13,8 +13,9 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 struct Services {
-    /// (port, protocol) -> the display name.
-    names: HashMap<(u16, &'static str), String>,
+    /// TCP, UDP and SCTP (in PROTOCOLS' order): (port, display name), sorted by port;
+    /// searched on every summary line, so no hashing and no allocation.
+    names: [Vec<(u16, String)>; 3],
     /// (name or alias as written, protocol) -> port, the first line winning (as
     /// getservbyname).
     ports: HashMap<(String, String), u16>,
@@ -28,17 +29,14 @@ fn services() -> &'static Services {
 }
 
 /// The protocols a port name is kept for (Scapy's TCP, UDP and SCTP tables).
-fn protocol_key(protocol: &str) -> Option<&'static str> {
-    match protocol {
-        "tcp" => Some("tcp"),
-        "udp" => Some("udp"),
-        "sctp" => Some("sctp"),
-        _ => None,
-    }
+const PROTOCOLS: [&str; 3] = ["tcp", "udp", "sctp"];
+
+fn protocol_index(protocol: &str) -> Option<usize> {
+    PROTOCOLS.iter().position(|p| *p == protocol)
 }
 
 fn parse_services(text: &str) -> Services {
-    let mut names = HashMap::new();
+    let mut names: [HashMap<u16, String>; 3] = Default::default();
     let mut ports = HashMap::new();
     for line in text.lines() {
         let mut fields = line.split('#').next().unwrap_or("").split_whitespace();
@@ -51,8 +49,8 @@ fn parse_services(text: &str) -> Services {
         let Ok(port) = port.parse::<u16>() else {
             continue;
         };
-        if let Some(key) = protocol_key(protocol) {
-            names.insert((port, key), fixname(name));
+        if let Some(index) = protocol_index(protocol) {
+            names[index].insert(port, fixname(name));
         }
         for alias in std::iter::once(name).chain(fields) {
             ports
@@ -60,7 +58,14 @@ fn parse_services(text: &str) -> Services {
                 .or_insert(port);
         }
     }
-    Services { names, ports }
+    Services {
+        names: names.map(|table| {
+            let mut sorted: Vec<(u16, String)> = table.into_iter().collect();
+            sorted.sort_unstable();
+            sorted
+        }),
+        ports,
+    }
 }
 
 /// Scapy's `fixname`: a name usable as a Python attribute.
@@ -104,10 +109,9 @@ fn numbers(path: &str, radix: u32, fallback: &[(u32, &str)]) -> HashMap<u32, Str
 
 /// The display name of `port` for `protocol` ("tcp", "udp", "sctp"), if any.
 pub fn service_name(port: u16, protocol: &str) -> Option<&'static str> {
-    services()
-        .names
-        .get(&(port, protocol_key(protocol)?))
-        .map(String::as_str)
+    let table = &services().names[protocol_index(protocol)?];
+    let at = table.binary_search_by_key(&port, |(p, _)| *p).ok()?;
+    Some(table[at].1.as_str())
 }
 
 /// The port of service `name` for `protocol`, if /etc/services has one.
@@ -163,8 +167,14 @@ mod tests {
         let services = parse_services(
             "http 80/tcp www # WorldWideWeb\nhttp-alt 80/tcp\nkerberos-adm 749/tcp\ndomain 53/udp\n",
         );
-        assert_eq!(services.names[&(80, "tcp")], "http_alt");
-        assert_eq!(services.names[&(749, "tcp")], "kerberos_adm");
+        let tcp = &services.names[0];
+        assert_eq!(
+            tcp[..],
+            [
+                (80, "http_alt".to_string()),
+                (749, "kerberos_adm".to_string())
+            ]
+        );
         assert_eq!(services.ports[&("www".to_string(), "tcp".to_string())], 80);
         assert_eq!(services.ports[&("http".to_string(), "tcp".to_string())], 80);
         assert!(!services

@@ -18,12 +18,19 @@ pub enum Ports {
 /// Scapy's `summary()` of the packet `data`, dissected as `dissection`, e.g.
 /// `Ether / IP / TCP 192.168.56.102:43522 > 192.168.56.101:5000 S`.
 pub fn summary(dissection: &Dissection, data: &[u8], ports: Ports) -> String {
+    let mut line = String::with_capacity(96);
+    write_summary(&mut line, dissection, data, ports);
+    line
+}
+
+/// Appends the summary to `out` (the per-packet path: one buffer, no temporaries).
+pub fn write_summary(out: &mut String, dissection: &Dissection, data: &[u8], ports: Ports) {
     let layers = &dissection.layers;
-    let mut found_above = vec![false; layers.len()];
-    for i in (0..layers.len().saturating_sub(1)).rev() {
-        found_above[i] = found_above[i + 1] || own_summary(&layers[i + 1], data).is_some();
-    }
-    let mut parts: Vec<String> = Vec::with_capacity(layers.len());
+    // Only the topmost layer that has a summary of its own prints it.
+    let top = layers
+        .iter()
+        .rposition(|layer| own_summary(layer, data).is_some());
+    let mut first = true;
     for (i, layer) in layers.iter().enumerate() {
         // The body after an HTTP header block is part of the one Raw Scapy shows.
         if matches!(layer.kind, Kind::Raw)
@@ -32,12 +39,16 @@ pub fn summary(dissection: &Dissection, data: &[u8], ports: Ports) -> String {
         {
             continue;
         }
-        let own = (!found_above[i])
-            .then(|| layer_summary(dissection, i, data, ports))
-            .flatten();
-        parts.push(own.unwrap_or_else(|| class_name(layer).to_string()));
+        if !first {
+            out.push_str(" / ");
+        }
+        first = false;
+        if top == Some(i) {
+            layer_summary(out, dissection, i, data, ports);
+        } else {
+            out.push_str(class_name(layer));
+        }
     }
-    parts.join(" / ")
 }
 
 /// Scapy's class name of a layer, what the summary shows for layers without a summary
@@ -105,48 +116,57 @@ fn own_summary(layer: &Layer, data: &[u8]) -> Option<()> {
     }
 }
 
-/// The layer's own summary text, for layers that have one.
-fn layer_summary(dissection: &Dissection, i: usize, data: &[u8], ports: Ports) -> Option<String> {
+/// Writes the layer's own summary, for the layer that has one.
+fn layer_summary(out: &mut String, dissection: &Dissection, i: usize, data: &[u8], ports: Ports) {
+    use std::fmt::Write as _;
     let layers = &dissection.layers;
     let layer = &layers[i];
-    own_summary(layer, data)?;
-    Some(match &layer.kind {
+    match &layer.kind {
         Kind::Ether {
             dst,
             src,
             ethertype,
-        } => format!(
-            "{} > {} ({ethertype:#06x})",
-            format_mac(src),
-            format_mac(dst)
-        ),
-        Kind::Dot3 { dst, src } => format!("802.3 {} > {}", format_mac(src), format_mac(dst)),
+        } => {
+            let _ = write!(
+                out,
+                "{} > {} ({ethertype:#06x})",
+                format_mac(src),
+                format_mac(dst)
+            );
+        }
+        Kind::Dot3 { dst, src } => {
+            let _ = write!(out, "802.3 {} > {}", format_mac(src), format_mac(dst));
+        }
         // Scapy's Dot1Q.mysummary: the Ethernet addresses only right above Ether.
         Kind::Dot1Q {
             vlan, ethertype, ..
-        } => match i.checked_sub(1).map(|below| &layers[below].kind) {
-            Some(Kind::Ether { src, dst, .. }) => format!(
-                "802.1q {} > {} ({ethertype:#06x}) vlan {vlan}",
-                format_mac(src),
-                format_mac(dst)
-            ),
-            _ => format!("802.1q ({ethertype:#06x}) vlan {vlan}"),
-        },
+        } => {
+            let _ = match i.checked_sub(1).map(|below| &layers[below].kind) {
+                Some(Kind::Ether { src, dst, .. }) => write!(
+                    out,
+                    "802.1q {} > {} ({ethertype:#06x}) vlan {vlan}",
+                    format_mac(src),
+                    format_mac(dst)
+                ),
+                _ => write!(out, "802.1q ({ethertype:#06x}) vlan {vlan}"),
+            };
+        }
         Kind::Arp {
             op,
             hwsrc,
             psrc,
             pdst,
             ..
-        } => match op {
-            1 => format!("ARP who has {pdst} says {psrc}"),
-            2 => format!("ARP is at {} says {psrc}", format_mac(hwsrc)),
-            other => format!(
-                "ARP {} {psrc} > {pdst}",
-                crate::dissect::arp_operation(u64::from(*other))
-                    .map_or_else(|| other.to_string(), str::to_string)
-            ),
-        },
+        } => {
+            let _ = match op {
+                1 => write!(out, "ARP who has {pdst} says {psrc}"),
+                2 => write!(out, "ARP is at {} says {psrc}", format_mac(hwsrc)),
+                other => match crate::dissect::arp_operation(u64::from(*other)) {
+                    Some(name) => write!(out, "ARP {name} {psrc} > {pdst}"),
+                    None => write!(out, "ARP {other} {psrc} > {pdst}"),
+                },
+            };
+        }
         Kind::Ipv4 {
             src,
             dst,
@@ -154,93 +174,128 @@ fn layer_summary(dissection: &Dissection, i: usize, data: &[u8], ports: Ports) -
             fragment_offset,
             ..
         } => {
-            let name = crate::netbase::protocol_name(*protocol)
-                .map_or_else(|| protocol.to_string(), str::to_string);
-            let mut text = format!("{src} > {dst} {name}");
-            if *fragment_offset != 0 {
-                text += &format!(" frag:{fragment_offset}");
+            push_ipv4(out, *src);
+            out.push_str(" > ");
+            push_ipv4(out, *dst);
+            out.push(' ');
+            match crate::netbase::protocol_name(*protocol) {
+                Some(name) => out.push_str(name),
+                None => push_number(out, u64::from(*protocol)),
             }
-            text
+            if *fragment_offset != 0 {
+                out.push_str(" frag:");
+                push_number(out, u64::from(*fragment_offset));
+            }
         }
         Kind::Ipv6 {
             src,
             dst,
             next_header,
             ..
-        } => format!("{src} > {dst} ({next_header})"),
+        } => {
+            let _ = write!(out, "{src} > {dst} ({next_header})");
+        }
         Kind::Tcp {
             sport,
             dport,
             flags,
             ..
         } => {
-            let (sport, dport) = (
-                port_name(*sport, "tcp", ports),
-                port_name(*dport, "tcp", ports),
-            );
-            let flags = tcp_flags(*flags);
-            match ip_endpoints(dissection, i) {
-                Some((src, dst)) => format!("TCP {src}:{sport} > {dst}:{dport} {flags}"),
-                None => format!("TCP {sport} > {dport} {flags}"),
+            out.push_str("TCP ");
+            endpoints(out, dissection, i, (*sport, *dport), "tcp", ports);
+            out.push(' ');
+            for (bit, letter) in tcp::FLAG_LETTERS.iter().enumerate() {
+                if flags & (1 << bit) != 0 {
+                    out.push_str(letter);
+                }
             }
         }
         Kind::Udp { sport, dport, .. } => {
-            let (sport, dport) = (
-                port_name(*sport, "udp", ports),
-                port_name(*dport, "udp", ports),
-            );
-            match ip_endpoints(dissection, i) {
-                Some((src, dst)) => format!("UDP {src}:{sport} > {dst}:{dport}"),
-                None => format!("UDP {sport} > {dport}"),
-            }
+            out.push_str("UDP ");
+            endpoints(out, dissection, i, (*sport, *dport), "udp", ports);
         }
         Kind::Icmp {
             icmp_type, code, ..
         } => {
-            let kind = icmp::type_name(u64::from(*icmp_type))
-                .map_or_else(|| icmp_type.to_string(), str::to_string);
-            let code =
-                icmp::code_name(*icmp_type, *code).map_or_else(|| code.to_string(), str::to_string);
+            out.push_str("ICMP ");
             // Scapy names the addresses only right above an IPv4 header.
-            match layers[..i].last().map(|l| &l.kind) {
-                Some(Kind::Ipv4 { src, dst, .. }) => format!("ICMP {src} > {dst} {kind} {code}"),
-                _ => format!("ICMP {kind} {code}"),
+            if let Some(Kind::Ipv4 { src, dst, .. }) = layers[..i].last().map(|l| &l.kind) {
+                push_ipv4(out, *src);
+                out.push_str(" > ");
+                push_ipv4(out, *dst);
+                out.push(' ');
+            }
+            match icmp::type_name(u64::from(*icmp_type)) {
+                Some(name) => out.push_str(name),
+                None => push_number(out, u64::from(*icmp_type)),
+            }
+            out.push(' ');
+            match icmp::code_name(*icmp_type, *code) {
+                Some(name) => out.push_str(name),
+                None => push_number(out, u64::from(*code)),
             }
         }
-        Kind::Icmpv6 { .. } => icmpv6::message_summary(data, layer.range.clone())?,
-        Kind::NdOption { .. } => icmpv6::option_summary(data, layer.range.clone())?,
-        Kind::Dns { mdns, tcp } => {
-            crate::dissect::dns_summary(data, layer.range.clone(), *tcp, *mdns)
+        Kind::Icmpv6 { .. } => {
+            out.push_str(&icmpv6::message_summary(data, layer.range.clone()).unwrap_or_default())
         }
-        _ => return None,
-    })
-}
-
-/// The addresses of the IP layer right below layer `index`, as Scapy's TCP and UDP
-/// summaries show them (`src:port`); `None` under anything else (an extension
-/// header), where Scapy shows ports alone.
-fn ip_endpoints(dissection: &Dissection, index: usize) -> Option<(String, String)> {
-    match &dissection.layers[..index].last()?.kind {
-        Kind::Ipv4 { src, dst, .. } => Some((src.to_string(), dst.to_string())),
-        Kind::Ipv6 { src, dst, .. } => Some((src.to_string(), dst.to_string())),
-        _ => None,
+        Kind::NdOption { .. } => {
+            out.push_str(&icmpv6::option_summary(data, layer.range.clone()).unwrap_or_default())
+        }
+        Kind::Dns { mdns, tcp } => out.push_str(&crate::dissect::dns_summary(
+            data,
+            layer.range.clone(),
+            *tcp,
+            *mdns,
+        )),
+        _ => out.push_str(class_name(layer)),
     }
 }
 
-/// Scapy's flag letters, in bit order: F S R P A U E C N.
-fn tcp_flags(flags: u16) -> String {
-    tcp::FLAG_LETTERS
-        .iter()
-        .enumerate()
-        .filter(|(bit, _)| flags & (1 << bit) != 0)
-        .map(|(_, letter)| *letter)
-        .collect()
+/// `SRC:SPORT > DST:DPORT` with the addresses of the IP layer right below layer
+/// `index`, as Scapy's TCP and UDP summaries show them; ports alone under anything
+/// else (an extension header).
+fn endpoints(
+    out: &mut String,
+    dissection: &Dissection,
+    index: usize,
+    (sport, dport): (u16, u16),
+    protocol: &str,
+    ports: Ports,
+) {
+    let below = dissection.layers[..index].last().map(|l| &l.kind);
+    for (n, port) in [sport, dport].into_iter().enumerate() {
+        if n == 1 {
+            out.push_str(" > ");
+        }
+        match below {
+            Some(Kind::Ipv4 { src, dst, .. }) => {
+                push_ipv4(out, if n == 0 { *src } else { *dst });
+                out.push(':');
+            }
+            Some(Kind::Ipv6 { src, dst, .. }) => {
+                use std::fmt::Write as _;
+                let _ = write!(out, "{}:", if n == 0 { src } else { dst });
+            }
+            _ => {}
+        }
+        match (ports, crate::netbase::service_name(port, protocol)) {
+            (Ports::Named, Some(name)) => out.push_str(name),
+            _ => push_number(out, u64::from(port)),
+        }
+    }
 }
 
-fn port_name(port: u16, protocol: &str, ports: Ports) -> String {
-    match (ports, crate::netbase::service_name(port, protocol)) {
-        (Ports::Named, Some(name)) => name.to_string(),
-        _ => port.to_string(),
+fn push_number(out: &mut String, n: u64) {
+    out.push_str(itoa::Buffer::new().format(n));
+}
+
+/// An IPv4 address in dotted decimal (std's Display costs most of a summary line).
+fn push_ipv4(out: &mut String, address: std::net::Ipv4Addr) {
+    for (i, octet) in address.octets().into_iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        out.push_str(itoa::Buffer::new().format(octet));
     }
 }
 
@@ -249,11 +304,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tcp_flags_are_letters_in_scapys_order() {
-        assert_eq!(tcp_flags(0x012), "SA");
-        assert_eq!(tcp_flags(0x018), "PA");
-        assert_eq!(tcp_flags(0x011), "FA");
-        assert_eq!(tcp_flags(0x0c2), "SEC");
-        assert_eq!(tcp_flags(0), "");
+    fn ipv4_addresses_print_as_std_does() {
+        for address in ["0.0.0.0", "192.168.56.101", "255.255.255.255", "10.0.100.9"] {
+            let mut out = String::new();
+            push_ipv4(&mut out, address.parse().unwrap());
+            assert_eq!(out, address);
+        }
     }
 }

@@ -32,6 +32,10 @@ fn the_demo_walks_the_handout_and_cleans_up() {
         "Ether / IP / TCP 192.168.56.102:",
         "> 192.168.56.101:5000 PA / Raw",
         "0040  ",
+        "###[ TCP ]### (transport layer)",
+        "webcapture: wrote ",
+        "packet0.svg",
+        "packet0.pdf",
         "Hello from port 5001!",
         "0.0.0.0:5001            0.0.0.0:*               LISTEN",
         "webcapture: hint: no packet matched \"tcp port 80\" on eth0",
@@ -47,4 +51,18 @@ fn the_demo_walks_the_handout_and_cleans_up() {
         !std::path::Path::new("/run/labnet/demo.json").exists(),
         "the demo's lab is gone"
     );
+    // The diagram of packet 0 is kept for the student to open.
+    let pictures = tool_path("webcapture")
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("demo");
+    let svg = std::fs::read_to_string(pictures.join("packet0.svg")).unwrap();
+    assert!(
+        svg.contains("<svg") && svg.contains("(transport layer)"),
+        "{svg}"
+    );
+    let pdf = std::fs::read(pictures.join("packet0.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
 }

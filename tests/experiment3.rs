@@ -449,3 +449,223 @@ fn same_json_as_show_and_summary(path: &str) {
         }
     }
 }
+
+/// Runs webcapture, which must succeed, for its side effects (files).
+fn webcapture_quietly(args: &[&str]) {
+    webcapture(args);
+}
+
+/// The `--show` listing of packet `index` in `path`: its layer headings and its other
+/// lines (one per field row of the diagram).
+fn listing(path: &str, index: usize) -> (Vec<String>, Vec<String>) {
+    let show = webcapture(&["-r", path, "--packet", &index.to_string(), "--show"]);
+    let (headings, rows): (Vec<String>, Vec<String>) = show
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .partition(|l| l.starts_with("###[ "));
+    (headings, rows)
+}
+
+/// Checks the SVG of one packet against its `--show` listing and its bytes.
+fn check_svg(svg: &str, headings: &[String], rows: &[String], length: usize, what: &str) {
+    let doc = roxmltree::Document::parse(svg)
+        .unwrap_or_else(|e| panic!("{what}: the SVG is not XML: {e}"));
+    for forbidden in ["<script", "href", "@import", "url("] {
+        assert!(
+            !svg.contains(forbidden),
+            "{what}: the SVG refers to {forbidden}"
+        );
+    }
+    let elements = |class: &str| -> Vec<roxmltree::Node> {
+        doc.descendants()
+            .filter(|n| n.attribute("class") == Some(class))
+            .collect()
+    };
+    let number = |node: &roxmltree::Node, name: &str| -> usize {
+        node.attribute(name).unwrap().parse().unwrap()
+    };
+    // One box per layer, headed as --show heads it.
+    let boxes = elements("layer");
+    assert_eq!(boxes.len(), headings.len(), "{what}: one box per layer");
+    for (node, heading) in boxes.iter().zip(headings) {
+        let expected = format!(
+            "###[ {} ]### ({} layer)",
+            node.attribute("data-name").unwrap(),
+            node.attribute("data-tcpip").unwrap()
+        );
+        assert_eq!(&expected, heading, "{what}");
+    }
+    // One row per line of --show.
+    let mut row_keys: Vec<(usize, usize)> = elements("row")
+        .iter()
+        .map(|n| (number(n, "data-layer"), number(n, "data-field")))
+        .collect();
+    row_keys.dedup();
+    assert_eq!(
+        row_keys.len(),
+        rows.len(),
+        "{what}: one row per field of --show"
+    );
+    // Every byte drawn, each inside exactly one frame.
+    let frames: Vec<(usize, usize)> = elements("frame")
+        .iter()
+        .map(|n| (number(n, "data-start"), number(n, "data-end")))
+        .collect();
+    let bytes = elements("byte");
+    assert_eq!(bytes.len(), length, "{what}: every byte is drawn");
+    for byte in &bytes {
+        let offset = number(byte, "data-offset");
+        let framing = frames
+            .iter()
+            .filter(|(s, e)| (*s..*e).contains(&offset))
+            .count();
+        assert_eq!(framing, 1, "{what}: byte {offset} is in {framing} frames");
+    }
+    // Every value of --show is in the picture's text (whole in a tooltip if shortened).
+    let texts: String = doc
+        .descendants()
+        .filter(|n| n.is_text())
+        .map(|n| n.text().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for row in rows {
+        if let Some((name, value)) = row.split_once("= ") {
+            let name = name.trim().trim_start_matches('|').trim();
+            let value = value.trim();
+            assert!(
+                texts.contains(name),
+                "{what}: field {name} is not in the SVG"
+            );
+            assert!(
+                value.is_empty() || texts.contains(value),
+                "{what}: {name}'s value {value:?} is not in the SVG"
+            );
+        }
+    }
+}
+
+/// Whether a page rendered by pdftoppm as a grey-scale PGM has ink on it.
+fn has_ink(pgm: &[u8]) -> bool {
+    // P5 header: magic, width, height, maximum value, each followed by whitespace.
+    let mut fields = 0;
+    let mut at = 0;
+    while fields < 4 {
+        while pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        while !pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields += 1;
+    }
+    let pixels = &pgm[at + 1..];
+    let dark = pixels.iter().filter(|&&p| p < 128).count();
+    dark * 100 > pixels.len()
+}
+
+#[test]
+fn diagrams_frame_every_byte_and_list_every_field_of_show() {
+    let test = "diagrams_frame_every_byte_and_list_every_field_of_show";
+    if !(require_root(test)
+        && require_tool(test, "tcpdump")
+        && require_tool(test, "python3")
+        && require_tool(test, "pdftoppm")
+        && require_tool(test, "pdftotext"))
+    {
+        return;
+    }
+    let lab = TestLab::two_hosts().unwrap();
+    let dir = std::env::temp_dir().join(format!("labnet-exp3-diagram-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("lab.pcap");
+    capture_lab_traffic(&lab, "eth0", &file);
+    let path = file.to_str().unwrap();
+    let summaries = webcapture(&["-r", path]);
+    let summaries: Vec<&str> = summaries.lines().collect();
+    let find = |what: &str, matches: &dyn Fn(&str) -> bool| -> usize {
+        summaries
+            .iter()
+            .position(|s| matches(s))
+            .unwrap_or_else(|| panic!("no {what} in the capture"))
+    };
+    let samples = [
+        ("TCP SYN", find("SYN", &|s| s.ends_with(":5000 S"))),
+        ("HTTP GET", find("GET", &|s| s.contains(":5000 PA / Raw"))),
+        ("ARP", find("ARP", &|s| s.contains("ARP who has"))),
+        ("ICMPv6 NS", find("NS", &|s| s.contains("ICMPv6ND_NS"))),
+    ];
+    for (what, index) in samples {
+        let n = index.to_string();
+        let (headings, rows) = listing(path, index);
+        let length = {
+            let json = webcapture(&["-r", path, "--packet", &n, "--json"]);
+            let packet: serde_json::Value = serde_json::from_str(json.trim()).unwrap();
+            packet["captured_length"].as_u64().unwrap() as usize
+        };
+        let svg = dir.join(format!("p{index}.svg"));
+        webcapture_quietly(&[
+            "-r",
+            path,
+            "--packet",
+            &n,
+            "--diagram",
+            svg.to_str().unwrap(),
+        ]);
+        check_svg(
+            &std::fs::read_to_string(&svg).unwrap(),
+            &headings,
+            &rows,
+            length,
+            what,
+        );
+        // The PDF holds the same text and renders to a page with ink on it.
+        let pdf = dir.join(format!("p{index}.pdf"));
+        webcapture_quietly(&[
+            "-r",
+            path,
+            "--packet",
+            &n,
+            "--diagram",
+            pdf.to_str().unwrap(),
+        ]);
+        let text = Command::new("pdftotext")
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap();
+        assert!(text.status.success(), "{what}: pdftotext: {text:?}");
+        let text = String::from_utf8_lossy(&text.stdout);
+        for heading in &headings {
+            let name = heading
+                .trim_start_matches("###[ ")
+                .split(" ]###")
+                .next()
+                .unwrap();
+            assert!(
+                text.contains(name),
+                "{what}: {name} is not in the PDF's text:\n{text}"
+            );
+        }
+        // Without an output name, pdftoppm writes the page to stdout.
+        let page = Command::new("pdftoppm")
+            .args(["-gray", "-r", "30", "-singlefile"])
+            .arg(&pdf)
+            .output()
+            .unwrap();
+        assert!(page.status.success(), "{what}: pdftoppm failed");
+        let image = page.stdout;
+        assert!(has_ink(&image), "{what}: the PDF's page is blank");
+    }
+    // A directory gets one picture per packet.
+    let all = dir.join("all");
+    webcapture_quietly(&["-r", path, "--diagram", all.to_str().unwrap()]);
+    let pictures = std::fs::read_dir(&all).unwrap().count();
+    assert_eq!(
+        pictures,
+        summaries.len(),
+        "one picture per packet in {}",
+        all.display()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

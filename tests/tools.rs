@@ -38,28 +38,6 @@ fn every_tool_answers_help_and_version() {
 }
 
 #[test]
-fn what_is_not_built_yet_says_so_and_exits_2() {
-    // The pdfdump diagram is issue #7.
-    for (flags, issue) in [(&["--diagram", "p0.svg"][..], 7)] {
-        let out = Command::new(tool_path("webcapture"))
-            .args(["-r", "x.pcap"])
-            .args(flags)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2));
-        assert!(out.stdout.is_empty(), "nothing made up on stdout");
-        let err = String::from_utf8(out.stderr).unwrap();
-        assert!(
-            err.starts_with("webcapture: error: ")
-                && err.contains(&format!(
-                    "is not implemented yet (tracked in issue #{issue})\n"
-                )),
-            "{err}"
-        );
-    }
-}
-
-#[test]
 fn closed_stdout_is_a_quiet_exit_not_a_panic() {
     for tool in TOOLS {
         let mut child = Command::new(tool_path(tool))

@@ -256,9 +256,36 @@ fn walk(demo: &Demo) -> Result<()> {
         &["-r", "brooklyn.pcap", "--packet", "3", "--hexdump"],
     )?;
 
-    heading("packets[0].pdfdump(layer_shift=1)");
-    println!("(not built yet: the diagram is issue #7; meanwhile every packet, numbered:)\n");
-    demo.show("brooklyn", "webcapture", &["-r", "brooklyn.pcap", "-#"])?;
+    heading("packets[3].show()");
+    demo.show(
+        "brooklyn",
+        "webcapture",
+        &["-r", "brooklyn.pcap", "--packet", "3", "--show"],
+    )?;
+
+    heading("packets[0].pdfdump(layer_shift=1): no TeX, no X server");
+    // Kept beside the tools (target/demo/), where the student can open them.
+    let pictures = demo.bin.parent().unwrap_or(&demo.bin).join("demo");
+    std::fs::create_dir_all(&pictures)?;
+    for picture in ["packet0.svg", "packet0.pdf"] {
+        let path = pictures.join(picture);
+        demo.show(
+            "brooklyn",
+            "webcapture",
+            &[
+                "-r",
+                "brooklyn.pcap",
+                "--packet",
+                "0",
+                "--diagram",
+                &path.to_string_lossy(),
+            ],
+        )?;
+    }
+    println!(
+        "open them in a browser or PDF viewer: {}\n",
+        pictures.display()
+    );
 
     heading("Several servers on one host: a second hello-server on port 5001");
     let second = demo.start(

@@ -39,9 +39,6 @@ pub enum Error {
     /// A runtime failure that is not an OS error (exit code 1).
     #[error("{message}")]
     Failed { message: String, hints: Vec<String> },
-    /// The tool exists but its issue is not done yet (exit code 2).
-    #[error("{tool} is not implemented yet (tracked in issue #{issue})")]
-    NotImplemented { tool: String, issue: u32 },
 }
 
 impl Error {
@@ -72,7 +69,7 @@ impl Error {
     /// The process exit code for this error: 2 for usage errors, 1 otherwise.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Usage { .. } | Error::NotImplemented { .. } => 2,
+            Error::Usage { .. } => 2,
             _ => 1,
         }
     }
@@ -91,9 +88,6 @@ impl Error {
                 if source.kind() == io::ErrorKind::PermissionDenied =>
             {
                 vec!["run it as root (sudo), or grant the capability it needs".into()]
-            }
-            Error::NotImplemented { .. } => {
-                vec!["see `issues` for the plan; the other labnet tools work today".into()]
             }
             _ => Vec::new(),
         }
@@ -140,15 +134,6 @@ mod tests {
     fn usage_errors_exit_2_and_failures_exit_1() {
         assert_eq!(Error::usage("bad flag").exit_code(), 2);
         assert_eq!(Error::failed("it broke").exit_code(), 1);
-        let not_done = Error::NotImplemented {
-            tool: "webcapture".into(),
-            issue: 6,
-        };
-        assert_eq!(not_done.exit_code(), 2);
-        assert_eq!(
-            not_done.to_string(),
-            "webcapture is not implemented yet (tracked in issue #6)"
-        );
     }
 
     #[test]

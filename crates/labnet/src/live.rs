@@ -44,6 +44,8 @@ pub struct LiveOptions {
     pub hint_after: Option<Duration>,
     /// Become this user once the sockets are open (tcpdump's `-Z`).
     pub drop_to: Option<String>,
+    /// Draw each packet (`--diagram`), after writing and printing it.
+    pub diagram: Option<present::diagram::Diagram>,
 }
 
 /// How a session went.
@@ -85,21 +87,24 @@ impl<W: Write> Session<'_, W> {
             writer.write(packet)?;
         }
         let options = self.options;
+        let record = crate::pcap::Record {
+            index: self.captured,
+            link_type: self.link_type,
+            seconds: packet.seconds,
+            nanoseconds: packet.nanoseconds,
+            original_length: packet.original_length,
+            data: packet.data,
+        };
         if options.print {
             let first = self.captured == 0;
-            let record = crate::pcap::Record {
-                index: self.captured,
-                link_type: self.link_type,
-                seconds: packet.seconds,
-                nanoseconds: packet.nanoseconds,
-                original_length: packet.original_length,
-                data: packet.data,
-            };
             present::print_packet(self.out, &options.style, first, &record)
                 .context(|| "writing to stdout")?;
             if self.line_buffered {
                 self.out.flush().context(|| "writing to stdout")?;
             }
+        }
+        if let Some(diagram) = &options.diagram {
+            diagram.target.write(&record, diagram.layer_shift)?;
         }
         self.captured += 1;
         if options.verbose {

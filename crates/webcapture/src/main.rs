@@ -1,8 +1,8 @@
 //! webcapture: the handout's Scapy sessions (Experiments 3 and 4). Live capture with
 //! webcapture.py's defaults (filter `tcp port 80`, 12 packets, hello.pcap), reading
 //! captures (`-r`) with Scapy's summary, show and hexdump (or JSON), pcap filter
-//! expressions compiled by labnet, `-w` to write. The diagram (issue #7) is not built
-//! yet. Argument parsing only; the logic is `labnet::live`, `capture`, `pcap`,
+//! expressions compiled by labnet, `-w` to write, `--diagram` for Scapy's pdfdump as
+//! SVG or PDF. Argument parsing only; the logic is `labnet::live`, `capture`, `pcap`,
 //! `filter`, `present`.
 
 use std::fs::File;
@@ -15,6 +15,7 @@ use labnet::cli;
 use labnet::error::{Context, Error, Result};
 use labnet::filter::{Filter, LinkFilters, LinkType};
 use labnet::pcap::{CaptureReader, CaptureWriter, Record, WriteFormat, MAX_RECORD};
+use labnet::present::diagram::{Diagram, Target};
 use labnet::present::{self, Format, Ports, PrintOptions, Style};
 
 #[derive(Parser)]
@@ -31,9 +32,11 @@ use labnet::present::{self, Format, Ports, PrintOptions, Style};
         webcapture -r hello.pcap --packet 3 --hexdump   Scapy's hexdump(packets[3])\n  \
         webcapture -r hello.pcap --packet 0 --show      packets[0].show(), layer by layer\n  \
         webcapture -r hello.pcap --json | jq .summary   the dissection as JSON, a packet a line\n  \
+        webcapture -r hello.pcap --packet 0 --diagram p0.svg   pdfdump(layer_shift=1), as SVG\n  \
+        webcapture -r hello.pcap --packet 0 --diagram p0.pdf   ... as PDF\n  \
+        sudo webcapture -c 0 --diagram pictures/ tcp port 5000   one picture per packet\n  \
         webcapture -r big.pcap -w web.pcap port 80      write the selected packets\n  \
-        webcapture --dump-filter tcp port 80     the BPF program, as tcpdump -d\n\n\
-        Not built yet: --diagram (issue #7)."
+        webcapture --dump-filter tcp port 80     the BPF program, as tcpdump -d"
 )]
 struct Args {
     /// Capture on this interface (`any` for all); default: the default route's
@@ -101,10 +104,14 @@ struct Args {
     /// byte ranges
     #[arg(long)]
     json: bool,
-    /// Write pdfdump(layer_shift=1)'s picture of the packet to FILE.svg or FILE.pdf (not
-    /// built yet: issue #7)
-    #[arg(long, value_name = "FILE")]
+    /// Draw the packet as Scapy's pdfdump(layer_shift=1) does, into FILE.svg or FILE.pdf
+    /// (the packet --packet selects, else the first), or into a directory: one SVG per
+    /// packet
+    #[arg(long, value_name = "FILE|DIR")]
     diagram: Option<PathBuf>,
+    /// How far each layer's box is shifted right of the one below it in the diagram
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u8).range(0..=8))]
+    layer_shift: u8,
     /// Print the filter's BPF program as `tcpdump -d` does, and exit
     #[arg(long)]
     dump_filter: bool,
@@ -120,12 +127,6 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<()> {
-    if args.diagram.is_some() {
-        return Err(Error::NotImplemented {
-            tool: "--diagram in webcapture".into(),
-            issue: 7,
-        });
-    }
     let expression = args.filter.join(" ");
     if args.dump_filter {
         return dump_filter(args, &expression);
@@ -143,11 +144,17 @@ fn run(args: &Args) -> Result<()> {
     // Mapped: pcap records are then read without a copy.
     let map = labnet::pcap::map(path)?;
     let mut reader = CaptureReader::new(&map[..], &path.display().to_string())?;
+    let diagram = diagram(args)?;
     let options = PrintOptions {
-        count: args.count,
+        // A diagram file holds one packet: the first selected.
+        count: match &diagram {
+            Some(d) if d.target.is_file() => Some(1),
+            _ => args.count,
+        },
         packet: args.packet,
         style: style(args),
         print: args.write.is_none() || args.print,
+        diagram: diagram.clone(),
     };
     let mut out = cli::stdout();
     // The output file is opened at the first selected packet, whose link type it takes.
@@ -199,6 +206,10 @@ fn run(args: &Args) -> Result<()> {
         }
     }
     cli::output(out.flush())?;
+    if let (Some(Target::File(path, _)), true) = (diagram.as_ref().map(|d| &d.target), selected > 0)
+    {
+        eprintln!("webcapture: wrote {}", path.display());
+    }
     if let (Some(wanted), 0) = (args.packet, selected) {
         return Err(Error::failed(format!(
             "{} has no packet {wanted}{} (packets are numbered from 0)",
@@ -236,6 +247,19 @@ fn style(args: &Args) -> Style {
     }
 }
 
+/// `--diagram`: where the pictures go, the directory made first.
+fn diagram(args: &Args) -> Result<Option<Diagram>> {
+    let Some(path) = &args.diagram else {
+        return Ok(None);
+    };
+    let target = Target::new(path);
+    target.prepare()?;
+    Ok(Some(Diagram {
+        target,
+        layer_shift: usize::from(args.layer_shift),
+    }))
+}
+
 /// webcapture.py's defaults: `tcp port 80`, 12 packets, hello.pcap.
 const LIVE_FILTER: &str = "tcp port 80";
 const LIVE_COUNT: u64 = 12;
@@ -249,6 +273,7 @@ fn live(args: &Args, expression: &str) -> Result<()> {
     };
     // A bad expression is reported before the capture needs any privilege.
     Filter::compile(&filter, LinkType::Ethernet)?;
+    let diagram = diagram(args)?;
     let interface = match &args.interface {
         Some(name) => name.clone(),
         None => labnet::capture::default_interface()?,
@@ -269,10 +294,12 @@ fn live(args: &Args, expression: &str) -> Result<()> {
             snaplen: args.snaplen.clamp(1, MAX_RECORD),
             filter,
         },
-        count: match args.count {
-            Some(0) => None,
-            Some(n) => Some(n),
-            None => Some(LIVE_COUNT),
+        count: match (args.count, &diagram) {
+            // A diagram file holds one packet: the first captured.
+            (_, Some(d)) if d.target.is_file() => Some(1),
+            (Some(0), _) => None,
+            (Some(n), _) => Some(n),
+            (None, _) => Some(LIVE_COUNT),
         },
         timeout: args
             .timeout
@@ -294,6 +321,7 @@ fn live(args: &Args, expression: &str) -> Result<()> {
         hint_after: (!args.no_hints && args.hint_after.is_finite() && args.hint_after >= 0.0)
             .then(|| std::time::Duration::from_secs_f64(args.hint_after)),
         drop_to: args.drop_to.clone(),
+        diagram,
     };
     let mut out = cli::stdout();
     labnet::live::run(&options, &mut out)?;

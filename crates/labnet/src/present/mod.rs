@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use crate::pcap::Record;
 
+pub mod diagram;
 mod json;
 mod show;
 mod summary;
@@ -15,7 +16,7 @@ pub use show::show;
 pub use summary::{class_name, summary, Ports};
 
 /// Which packets of a capture to print, and how.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct PrintOptions {
     /// Stop after this many printed packets (`-c`).
     pub count: Option<u64>,
@@ -24,6 +25,8 @@ pub struct PrintOptions {
     pub style: Style,
     /// Print each selected packet (off when writing a file, as tcpdump -w).
     pub print: bool,
+    /// Draw each selected packet (`--diagram`).
+    pub diagram: Option<diagram::Diagram>,
 }
 
 /// What is printed for each packet.
@@ -76,12 +79,14 @@ pub fn print_packet(
         }
         Format::Json => json(out, record, &dissection, style.ports),
         _ => {
-            let line = summary(&dissection, data, style.ports);
+            let mut line = String::with_capacity(112);
             if style.numbered {
-                writeln!(out, "{} {line}", record.index)
-            } else {
-                writeln!(out, "{line}")
+                line.push_str(itoa::Buffer::new().format(record.index));
+                line.push(' ');
             }
+            summary::write_summary(&mut line, &dissection, data, style.ports);
+            line.push('\n');
+            out.write_all(line.as_bytes())
         }
     }
 }
@@ -114,6 +119,9 @@ pub fn print_capture<R: crate::pcap::Input>(
         }
         if let Some(save) = save.as_deref_mut() {
             save(&record)?;
+        }
+        if let Some(diagram) = &options.diagram {
+            diagram.target.write(&record, diagram.layer_shift)?;
         }
         if !options.print {
             printed += 1;

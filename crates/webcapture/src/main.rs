@@ -141,9 +141,9 @@ fn run(args: &Args) -> Result<()> {
         Filter::compile(&expression, LinkType::Ethernet)?;
         Some(LinkFilters::new(&expression))
     };
-    // Mapped: pcap records are then read without a copy.
-    let map = labnet::pcap::map(path)?;
-    let mut reader = CaptureReader::new(&map[..], &path.display().to_string())?;
+    // Mapped, records lent from the mapping without a copy, memory flat.
+    let input = labnet::pcap::MappedFile::open(path)?;
+    let mut reader = CaptureReader::new(input, &path.display().to_string())?;
     let diagram = diagram(args)?;
     let options = PrintOptions {
         // A diagram file holds one packet: the first selected.

@@ -84,16 +84,79 @@ impl Input for &[u8] {
     }
 }
 
-/// A capture file mapped into memory: `CaptureReader::new(&map[..], name)` then reads
-/// pcap records without copying them (the file is read by the page cache alone).
-pub fn map(path: &Path) -> Result<memmap2::Mmap> {
-    let file = File::open(path).context(|| format!("opening {}", path.display()))?;
-    // SAFETY: the map is read-only; if another process truncates the file meanwhile,
-    // reads past the new end fault (SIGBUS), the same risk tcpdump -r takes with mmap'd
-    // stdio. Captures being written by labnet are only ever appended to.
-    // Populated: the whole file is faulted in at once instead of a page at a time.
-    unsafe { memmap2::MmapOptions::new().populate().map(&file) }
-        .context(|| format!("mapping {}", path.display()))
+/// A capture file mapped into memory and read front to back: records are lent
+/// straight from the mapping, without a copy, and the pages already read are released
+/// as the reader moves on, so memory stays flat whatever the file's size (the page
+/// cache keeps the file; only this process's view of it is dropped).
+pub struct MappedFile {
+    map: memmap2::Mmap,
+    /// The next unread byte.
+    at: usize,
+    /// Bytes before this offset have been released.
+    released: usize,
+}
+
+impl MappedFile {
+    /// How far the reader gets past the last release before it releases again.
+    const WINDOW: usize = 4 << 20;
+
+    pub fn open(path: &Path) -> Result<MappedFile> {
+        let file = File::open(path).context(|| format!("opening {}", path.display()))?;
+        // SAFETY: the map is read-only; if another process truncates the file meanwhile,
+        // reads past the new end fault (SIGBUS), the same risk tcpdump -r takes with
+        // mmap'd stdio. Captures being written by labnet are only ever appended to.
+        let map = unsafe { memmap2::Mmap::map(&file) }
+            .context(|| format!("mapping {}", path.display()))?;
+        // Read-ahead for a front-to-back reader; a hint, so its failure is harmless.
+        let _ = map.advise(memmap2::Advice::Sequential);
+        Ok(MappedFile {
+            map,
+            at: 0,
+            released: 0,
+        })
+    }
+
+    /// Releases whole pages behind `self.at`, once a window's worth has been read.
+    /// Nothing lent from before `self.at` is still in use: a record lives until the
+    /// next one is read.
+    fn release_behind(&mut self) {
+        const PAGE: usize = 4096;
+        let end = self.at / PAGE * PAGE;
+        if end >= self.released + Self::WINDOW {
+            // SAFETY: DONTNEED on a read-only file mapping only drops this process's
+            // page-table entries; a later access would fault the same file bytes back
+            // in from the page cache, so no data can change or be lost.
+            let _ = unsafe {
+                self.map.unchecked_advise_range(
+                    memmap2::UncheckedAdvice::DontNeed,
+                    self.released,
+                    end - self.released,
+                )
+            };
+            self.released = end;
+        }
+    }
+}
+
+impl Read for MappedFile {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = (&self.map[self.at.min(self.map.len())..]).read(out)?;
+        self.at += n;
+        Ok(n)
+    }
+}
+
+impl Input for MappedFile {
+    fn can_lend(&self, length: usize) -> bool {
+        self.at + length <= self.map.len()
+    }
+
+    fn lend(&mut self, length: usize) -> &[u8] {
+        self.release_behind();
+        let at = self.at;
+        self.at = (at + length).min(self.map.len());
+        &self.map[at..self.at]
+    }
 }
 
 pub struct CaptureReader<R: Input> {

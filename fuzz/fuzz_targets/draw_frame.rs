@@ -1,0 +1,33 @@
+//! Any bytes as a frame (the first byte picks the link type): the layer diagram lays
+//! out and renders as SVG and PDF without panicking, and the SVG is whole.
+#![no_main]
+
+use labnet::pcap::{linktype, Record};
+use labnet::present::diagram::{render, Format};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|input: &[u8]| {
+    let Some((&pick, data)) = input.split_first() else {
+        return;
+    };
+    let links = [
+        linktype::ETHERNET,
+        linktype::RAW,
+        linktype::LINUX_SLL,
+        linktype::LINUX_SLL2,
+        linktype::NULL,
+        linktype::LOOP,
+    ];
+    let record = Record {
+        index: 0,
+        link_type: links[usize::from(pick) % links.len()],
+        seconds: 0,
+        nanoseconds: 0,
+        original_length: data.len() as u32,
+        data,
+    };
+    let svg = render(&record, usize::from(pick >> 4) % 4, Format::Svg);
+    assert!(svg.ends_with(b"</svg>\n"));
+    let pdf = render(&record, 1, Format::Pdf);
+    assert!(pdf.starts_with(b"%PDF-"));
+});

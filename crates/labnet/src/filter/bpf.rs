@@ -656,8 +656,30 @@ pub fn run(program: &[Insn], packet: &[u8], wire_length: u32) -> u32 {
     Machine::new(program).run(packet, wire_length)
 }
 
+/// A jump's comparison, decided when the program is decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Comparison {
+    Eq,
+    Gt,
+    Ge,
+    Set,
+}
+
+impl Comparison {
+    fn of(jump: u16) -> Comparison {
+        match jump & 0xf0 {
+            JEQ => Comparison::Eq,
+            JGT => Comparison::Gt,
+            JGE => Comparison::Ge,
+            _ => Comparison::Set,
+        }
+    }
+}
+
 /// An instruction decoded once, so the per-packet loop matches one small enum instead
-/// of taking the opcode apart for every instruction of every packet.
+/// of taking the opcode apart for every instruction of every packet. Jump targets are
+/// absolute op indices. The conditional jumps come one variant per comparison, so no
+/// run-time `match` on the comparison is left and each has its own branch history.
 #[derive(Debug, Clone, Copy)]
 enum Op {
     LdB(u32),
@@ -668,36 +690,108 @@ enum Op {
     LdIndW(u32),
     LdLen,
     LdImm(u32),
-    LdMem(usize),
+    LdMem(u32),
     LdxMsh(u32),
     LdxLen,
     LdxImm(u32),
-    LdxMem(usize),
-    St(usize),
-    Stx(usize),
+    LdxMem(u32),
+    St(u32),
+    Stx(u32),
     Alu(u16, u32),
     AluX(u16),
     Neg,
     Tax,
     Txa,
-    Ja(usize),
-    /// Conditional jump: operation, constant, absolute targets when true and false.
-    Jump(u16, u32, usize, usize),
-    JumpX(u16, usize, usize),
-    /// A load and the conditional jump after it, fused (most of a filter is such pairs):
-    /// offset, then as `Jump`. A still receives the loaded value.
-    LdBJump(u32, u16, u32, usize, usize),
-    LdHJump(u32, u16, u32, usize, usize),
-    LdWJump(u32, u16, u32, usize, usize),
-    LdIndHJump(u32, u16, u32, usize, usize),
+    Ja(u32),
+    /// Conditional jumps on A and a constant: constant, targets when true and false.
+    Jeq(u32, u32, u32),
+    Jgt(u32, u32, u32),
+    Jge(u32, u32, u32),
+    Jset(u32, u32, u32),
+    JumpX(Comparison, u32, u32),
+    /// A load and the conditional jump after it, fused (most of a filter is such
+    /// pairs): offset, constant, targets. A still receives the loaded value.
+    LdBJeq(u32, u32, u32, u32),
+    LdBJset(u32, u32, u32, u32),
+    LdBJump(Comparison, u32, u32, u32, u32),
+    LdHJeq(u32, u32, u32, u32),
+    LdHJset(u32, u32, u32, u32),
+    LdHJump(Comparison, u32, u32, u32, u32),
+    LdWJeq(u32, u32, u32, u32),
+    LdWJump(Comparison, u32, u32, u32, u32),
+    LdIndHJeq(u32, u32, u32, u32),
+    LdIndHJump(Comparison, u32, u32, u32, u32),
     Ret(u32),
     RetA,
+}
+
+impl Op {
+    /// The conditional jump for a comparison with a constant.
+    fn jump(test: Comparison, k: u32, jt: u32, jf: u32) -> Op {
+        match test {
+            Comparison::Eq => Op::Jeq(k, jt, jf),
+            Comparison::Gt => Op::Jgt(k, jt, jf),
+            Comparison::Ge => Op::Jge(k, jt, jf),
+            Comparison::Set => Op::Jset(k, jt, jf),
+        }
+    }
+
+    /// The comparison, constant and targets of a conditional jump on a constant.
+    fn as_jump(self) -> Option<(Comparison, u32, u32, u32)> {
+        match self {
+            Op::Jeq(k, jt, jf) => Some((Comparison::Eq, k, jt, jf)),
+            Op::Jgt(k, jt, jf) => Some((Comparison::Gt, k, jt, jf)),
+            Op::Jge(k, jt, jf) => Some((Comparison::Ge, k, jt, jf)),
+            Op::Jset(k, jt, jf) => Some((Comparison::Set, k, jt, jf)),
+            _ => None,
+        }
+    }
+
+    /// Every jump target of this op, to renumber.
+    fn targets(&mut self) -> Vec<&mut u32> {
+        match self {
+            Op::Ja(target) => vec![target],
+            Op::Jeq(_, jt, jf)
+            | Op::Jgt(_, jt, jf)
+            | Op::Jge(_, jt, jf)
+            | Op::Jset(_, jt, jf)
+            | Op::JumpX(_, jt, jf)
+            | Op::LdBJeq(_, _, jt, jf)
+            | Op::LdBJset(_, _, jt, jf)
+            | Op::LdBJump(_, _, _, jt, jf)
+            | Op::LdHJeq(_, _, jt, jf)
+            | Op::LdHJset(_, _, jt, jf)
+            | Op::LdHJump(_, _, _, jt, jf)
+            | Op::LdWJeq(_, _, jt, jf)
+            | Op::LdWJump(_, _, _, jt, jf)
+            | Op::LdIndHJeq(_, _, jt, jf)
+            | Op::LdIndHJump(_, _, _, jt, jf) => vec![jt, jf],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Whether `a` passes `test` against `k`.
+#[inline(always)]
+fn holds(test: Comparison, a: u32, k: u32) -> bool {
+    match test {
+        Comparison::Eq => a == k,
+        Comparison::Gt => a > k,
+        Comparison::Ge => a >= k,
+        Comparison::Set => a & k != 0,
+    }
 }
 
 /// A program ready to run over packets in user space.
 #[derive(Debug, Clone)]
 pub struct Machine {
     ops: Vec<Op>,
+}
+
+/// A jump target that does not fit the op index (a malformed program): past the end,
+/// where the run rejects the packet.
+fn target(index: usize) -> u32 {
+    u32::try_from(index).unwrap_or(u32::MAX)
 }
 
 impl Machine {
@@ -707,7 +801,7 @@ impl Machine {
             .enumerate()
             .map(|(at, insn)| {
                 let k = insn.k;
-                let mem = (k % MEMWORDS) as usize;
+                let mem = k % MEMWORDS;
                 match insn.code & 0x07 {
                     LD => match (insn.code & 0xe0, insn.code & 0x18) {
                         (ABS, B) => Op::LdB(k),
@@ -732,12 +826,14 @@ impl Machine {
                     ALU if insn.code & X != 0 => Op::AluX(insn.code & 0xf0),
                     ALU => Op::Alu(insn.code & 0xf0, k),
                     JMP => {
-                        let (jt, jf) =
-                            (at + 1 + usize::from(insn.jt), at + 1 + usize::from(insn.jf));
+                        let (jt, jf) = (
+                            target(at + 1 + usize::from(insn.jt)),
+                            target(at + 1 + usize::from(insn.jf)),
+                        );
                         match insn.code & 0xf0 {
-                            0 => Op::Ja(at.saturating_add(1).saturating_add(k as usize)),
-                            op if insn.code & X != 0 => Op::JumpX(op, jt, jf),
-                            op => Op::Jump(op, k, jt, jf),
+                            0 => Op::Ja(target(at.saturating_add(1).saturating_add(k as usize))),
+                            op if insn.code & X != 0 => Op::JumpX(Comparison::of(op), jt, jf),
+                            op => Op::jump(Comparison::of(op), k, jt, jf),
                         }
                     }
                     RET if insn.code & 0x18 == 0x10 => Op::RetA,
@@ -775,6 +871,11 @@ impl Machine {
                 }
             };
         }
+        macro_rules! branch {
+            ($condition:expr, $jt:expr, $jf:expr) => {
+                pc = if $condition { $jt } else { $jf } as usize
+            };
+        }
         while let Some(&op) = self.ops.get(pc) {
             pc += 1;
             match op {
@@ -786,37 +887,64 @@ impl Machine {
                 Op::LdIndW(k) => a = load!(x.checked_add(k).and_then(|at| word(packet, at))),
                 Op::LdLen => a = wire_length,
                 Op::LdImm(k) => a = k,
-                Op::LdMem(m) => a = mem[m],
+                Op::LdMem(m) => a = mem[m as usize],
                 Op::LdxMsh(k) => x = (load!(byte(packet, k)) & 0xf) << 2,
                 Op::LdxLen => x = wire_length,
                 Op::LdxImm(k) => x = k,
-                Op::LdxMem(m) => x = mem[m],
-                Op::St(m) => mem[m] = a,
-                Op::Stx(m) => mem[m] = x,
+                Op::LdxMem(m) => x = mem[m as usize],
+                Op::St(m) => mem[m as usize] = a,
+                Op::Stx(m) => mem[m as usize] = x,
                 Op::Alu(op, k) => a = load!(alu(op, a, k)),
                 Op::AluX(op) => a = load!(alu(op, a, x)),
                 Op::Neg => a = a.wrapping_neg(),
                 Op::Tax => x = a,
                 Op::Txa => a = x,
-                Op::Ja(target) => pc = target,
-                Op::Jump(op, k, jt, jf) => pc = if apply_jump(op, a, k) { jt } else { jf },
-                Op::LdBJump(at, op, k, jt, jf) => {
+                Op::Ja(target) => pc = target as usize,
+                Op::Jeq(k, jt, jf) => branch!(a == k, jt, jf),
+                Op::Jgt(k, jt, jf) => branch!(a > k, jt, jf),
+                Op::Jge(k, jt, jf) => branch!(a >= k, jt, jf),
+                Op::Jset(k, jt, jf) => branch!(a & k != 0, jt, jf),
+                Op::JumpX(test, jt, jf) => branch!(holds(test, a, x), jt, jf),
+                Op::LdBJeq(at, k, jt, jf) => {
                     a = load!(byte(packet, at));
-                    pc = if apply_jump(op, a, k) { jt } else { jf };
+                    branch!(a == k, jt, jf);
                 }
-                Op::LdHJump(at, op, k, jt, jf) => {
+                Op::LdBJset(at, k, jt, jf) => {
+                    a = load!(byte(packet, at));
+                    branch!(a & k != 0, jt, jf);
+                }
+                Op::LdBJump(test, at, k, jt, jf) => {
+                    a = load!(byte(packet, at));
+                    branch!(holds(test, a, k), jt, jf);
+                }
+                Op::LdHJeq(at, k, jt, jf) => {
                     a = load!(half(packet, at));
-                    pc = if apply_jump(op, a, k) { jt } else { jf };
+                    branch!(a == k, jt, jf);
                 }
-                Op::LdWJump(at, op, k, jt, jf) => {
+                Op::LdHJset(at, k, jt, jf) => {
+                    a = load!(half(packet, at));
+                    branch!(a & k != 0, jt, jf);
+                }
+                Op::LdHJump(test, at, k, jt, jf) => {
+                    a = load!(half(packet, at));
+                    branch!(holds(test, a, k), jt, jf);
+                }
+                Op::LdWJeq(at, k, jt, jf) => {
                     a = load!(word(packet, at));
-                    pc = if apply_jump(op, a, k) { jt } else { jf };
+                    branch!(a == k, jt, jf);
                 }
-                Op::LdIndHJump(at, op, k, jt, jf) => {
+                Op::LdWJump(test, at, k, jt, jf) => {
+                    a = load!(word(packet, at));
+                    branch!(holds(test, a, k), jt, jf);
+                }
+                Op::LdIndHJeq(at, k, jt, jf) => {
                     a = load!(x.checked_add(at).and_then(|at| half(packet, at)));
-                    pc = if apply_jump(op, a, k) { jt } else { jf };
+                    branch!(a == k, jt, jf);
                 }
-                Op::JumpX(op, jt, jf) => pc = if apply_jump(op, a, x) { jt } else { jf },
+                Op::LdIndHJump(test, at, k, jt, jf) => {
+                    a = load!(x.checked_add(at).and_then(|at| half(packet, at)));
+                    branch!(holds(test, a, k), jt, jf);
+                }
                 Op::Ret(k) => return k,
                 Op::RetA => return a,
             }
@@ -827,38 +955,42 @@ impl Machine {
 
 /// Fuses each load with the conditional jump after it, unless something jumps to that
 /// jump directly (then the pair must stay apart), and renumbers the jump targets.
-fn fuse(decoded: Vec<Op>) -> Vec<Op> {
+fn fuse(mut decoded: Vec<Op>) -> Vec<Op> {
     let count = decoded.len();
     let mut targeted = vec![false; count + 1];
-    for op in &decoded {
-        match *op {
-            Op::Jump(_, _, jt, jf) | Op::JumpX(_, jt, jf) => {
-                targeted[jt.min(count)] = true;
-                targeted[jf.min(count)] = true;
-            }
-            Op::Ja(target) => targeted[target.min(count)] = true,
-            _ => {}
+    for op in &mut decoded {
+        for target in op.targets() {
+            targeted[(*target as usize).min(count)] = true;
         }
     }
     let mut fused = Vec::with_capacity(count);
-    let mut renumbered = vec![0usize; count + 1];
+    let mut renumbered = vec![0u32; count + 1];
     let mut at = 0;
     while at < count {
-        renumbered[at] = fused.len();
-        let pair = match (decoded[at], decoded.get(at + 1)) {
-            (load, Some(&Op::Jump(op, k, jt, jf))) if !targeted[at + 1] => match load {
-                Op::LdB(offset) => Some(Op::LdBJump(offset, op, k, jt, jf)),
-                Op::LdH(offset) => Some(Op::LdHJump(offset, op, k, jt, jf)),
-                Op::LdW(offset) => Some(Op::LdWJump(offset, op, k, jt, jf)),
-                Op::LdIndH(offset) => Some(Op::LdIndHJump(offset, op, k, jt, jf)),
-                _ => None,
-            },
-            _ => None,
-        };
+        renumbered[at] = target(fused.len());
+        let jump = decoded
+            .get(at + 1)
+            .and_then(|op| op.as_jump())
+            .filter(|_| !targeted[at + 1]);
+        let pair = jump.and_then(|(test, k, jt, jf)| {
+            Some(match (decoded[at], test) {
+                (Op::LdB(offset), Comparison::Eq) => Op::LdBJeq(offset, k, jt, jf),
+                (Op::LdB(offset), Comparison::Set) => Op::LdBJset(offset, k, jt, jf),
+                (Op::LdB(offset), _) => Op::LdBJump(test, offset, k, jt, jf),
+                (Op::LdH(offset), Comparison::Eq) => Op::LdHJeq(offset, k, jt, jf),
+                (Op::LdH(offset), Comparison::Set) => Op::LdHJset(offset, k, jt, jf),
+                (Op::LdH(offset), _) => Op::LdHJump(test, offset, k, jt, jf),
+                (Op::LdW(offset), Comparison::Eq) => Op::LdWJeq(offset, k, jt, jf),
+                (Op::LdW(offset), _) => Op::LdWJump(test, offset, k, jt, jf),
+                (Op::LdIndH(offset), Comparison::Eq) => Op::LdIndHJeq(offset, k, jt, jf),
+                (Op::LdIndH(offset), _) => Op::LdIndHJump(test, offset, k, jt, jf),
+                _ => return None,
+            })
+        });
         match pair {
             Some(op) => {
                 fused.push(op);
-                renumbered[at + 1] = fused.len() - 1;
+                renumbered[at + 1] = target(fused.len() - 1);
                 at += 2;
             }
             None => {
@@ -867,22 +999,11 @@ fn fuse(decoded: Vec<Op>) -> Vec<Op> {
             }
         }
     }
-    renumbered[count] = fused.len();
+    renumbered[count] = target(fused.len());
     // Targets past the end (a malformed program) stay past the end: the run returns 0.
-    let map = |target: usize| renumbered.get(target).copied().unwrap_or(usize::MAX);
     for op in &mut fused {
-        match op {
-            Op::Jump(_, _, jt, jf)
-            | Op::JumpX(_, jt, jf)
-            | Op::LdBJump(_, _, _, jt, jf)
-            | Op::LdHJump(_, _, _, jt, jf)
-            | Op::LdWJump(_, _, _, jt, jf)
-            | Op::LdIndHJump(_, _, _, jt, jf) => {
-                *jt = map(*jt);
-                *jf = map(*jf);
-            }
-            Op::Ja(target) => *target = map(*target),
-            _ => {}
+        for jump in op.targets() {
+            *jump = renumbered.get(*jump as usize).copied().unwrap_or(u32::MAX);
         }
     }
     fused

@@ -90,15 +90,21 @@ impl Input for &[u8] {
 /// cache keeps the file; only this process's view of it is dropped).
 pub struct MappedFile {
     map: memmap2::Mmap,
+    /// The mapping's length, kept at hand for the per-record checks.
+    len: usize,
     /// The next unread byte.
     at: usize,
     /// Bytes before this offset have been released.
     released: usize,
+    /// Once `at` reaches this, the pages behind it are released (one comparison per
+    /// record instead of page arithmetic).
+    release_at: usize,
 }
 
 impl MappedFile {
     /// How far the reader gets past the last release before it releases again.
     const WINDOW: usize = 4 << 20;
+    const PAGE: usize = 4096;
 
     pub fn open(path: &Path) -> Result<MappedFile> {
         let file = File::open(path).context(|| format!("opening {}", path.display()))?;
@@ -110,51 +116,55 @@ impl MappedFile {
         // Read-ahead for a front-to-back reader; a hint, so its failure is harmless.
         let _ = map.advise(memmap2::Advice::Sequential);
         Ok(MappedFile {
+            len: map.len(),
             map,
             at: 0,
             released: 0,
+            release_at: Self::WINDOW,
         })
     }
 
-    /// Releases whole pages behind `self.at`, once a window's worth has been read.
-    /// Nothing lent from before `self.at` is still in use: a record lives until the
-    /// next one is read.
+    /// Releases the whole pages behind `self.at`. Nothing lent from before `self.at`
+    /// is still in use: a record lives until the next one is read.
+    #[cold]
     fn release_behind(&mut self) {
-        const PAGE: usize = 4096;
-        let end = self.at / PAGE * PAGE;
-        if end >= self.released + Self::WINDOW {
-            // SAFETY: DONTNEED on a read-only file mapping only drops this process's
-            // page-table entries; a later access would fault the same file bytes back
-            // in from the page cache, so no data can change or be lost.
-            let _ = unsafe {
-                self.map.unchecked_advise_range(
-                    memmap2::UncheckedAdvice::DontNeed,
-                    self.released,
-                    end - self.released,
-                )
-            };
-            self.released = end;
-        }
+        let end = self.at / Self::PAGE * Self::PAGE;
+        // SAFETY: DONTNEED on a read-only file mapping only drops this process's
+        // page-table entries; a later access would fault the same file bytes back in
+        // from the page cache, so no data can change or be lost.
+        let _ = unsafe {
+            self.map.unchecked_advise_range(
+                memmap2::UncheckedAdvice::DontNeed,
+                self.released,
+                end - self.released,
+            )
+        };
+        self.released = end;
+        self.release_at = end + Self::WINDOW;
     }
 }
 
 impl Read for MappedFile {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let n = (&self.map[self.at.min(self.map.len())..]).read(out)?;
+        let n = (&self.map[self.at.min(self.len)..]).read(out)?;
         self.at += n;
         Ok(n)
     }
 }
 
 impl Input for MappedFile {
+    #[inline]
     fn can_lend(&self, length: usize) -> bool {
-        self.at + length <= self.map.len()
+        length <= self.len - self.at
     }
 
+    #[inline]
     fn lend(&mut self, length: usize) -> &[u8] {
-        self.release_behind();
+        if self.at >= self.release_at {
+            self.release_behind();
+        }
         let at = self.at;
-        self.at = (at + length).min(self.map.len());
+        self.at += length.min(self.len - at);
         &self.map[at..self.at]
     }
 }

@@ -49,22 +49,8 @@ pub fn run(root: &Path, cargo: &str, which: &[String]) -> Result<()> {
 
 /// Runs a command `runs` times (output to /dev/null) and returns the median wall time.
 fn median_time(program: &Path, args: &[&str], runs: usize) -> Result<Duration> {
-    let mut times = Vec::with_capacity(runs);
-    for _ in 0..runs {
-        let start = Instant::now();
-        let status = Command::new(program)
-            .args(args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .with_context(|| format!("running {}", program.display()))?;
-        times.push(start.elapsed());
-        if !status.success() {
-            bail!("{} {args:?} failed ({status})", program.display());
-        }
-    }
-    times.sort();
-    Ok(times[runs / 2])
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+    Ok(median_measured(program, &args, runs)?.0)
 }
 
 /// Runs a command to its end, output discarded: its wall time and peak RSS (KiB).

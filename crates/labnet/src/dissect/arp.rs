@@ -1,13 +1,9 @@
 //! ARP for Ethernet and IPv4 (hardware type 1, protocol 0x0800, lengths 6 and 4): the
 //! only kind a lab sees. Other hardware or protocol types are left as Raw.
 
+use super::ether::ethertype;
 use super::field::{fixed, Field, Format, Spec};
 use super::{ipv4_address, mac, Kind, Walk};
-use crate::netbase;
-
-fn ethertype(number: u64) -> Option<&'static str> {
-    netbase::ethertype_name(u16::try_from(number).ok()?)
-}
 
 /// Scapy's HARDWARE_TYPES, the common part.
 fn hardware_type(number: u64) -> Option<&'static str> {

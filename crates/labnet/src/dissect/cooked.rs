@@ -1,13 +1,9 @@
 //! Linux cooked capture headers, as libpcap writes them for `-i any`: SLL (16 bytes,
 //! protocol last) and SLL2 (20 bytes, protocol first).
 
+use super::ether::ethertype;
 use super::field::{fixed, Field, Format, Spec};
 use super::{Kind, Walk};
-use crate::netbase;
-
-fn ethertype(number: u64) -> Option<&'static str> {
-    netbase::ethertype_name(u16::try_from(number).ok()?)
-}
 
 /// Scapy's COOKED_LINUX_PACKET_TYPES (the kernel's PACKET_* types).
 fn packet_type(number: u64) -> Option<&'static str> {

@@ -6,7 +6,8 @@ use super::Value;
 use super::{be16, mac, Kind, Walk};
 use crate::netbase;
 
-fn ethertype(number: u64) -> Option<&'static str> {
+/// An EtherType's name (`IPv4`), for the fields that hold one.
+pub(super) fn ethertype(number: u64) -> Option<&'static str> {
     netbase::ethertype_name(u16::try_from(number).ok()?)
 }
 

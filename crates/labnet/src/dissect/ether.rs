@@ -88,23 +88,13 @@ fn llc(walk: &mut Walk, at: usize, end: usize) {
         (0xaa, 0xaa, 3) if end >= at + 8 => {
             walk.push(Kind::Snap, at + 3..at + 8);
             let code = be16(data, at + 6);
-            walk.ethertype_within(at + 8, end, code);
+            walk.within(end, |walk| walk.ethertype(at + 8, code));
         }
         (0x42, 0x42, 3) if end >= at + 3 + STP_LENGTH => {
             walk.push(Kind::Stp, at + 3..at + 3 + STP_LENGTH);
             walk.raw(at + 3 + STP_LENGTH, end);
         }
         _ => walk.raw(at + 3, end),
-    }
-}
-
-impl Walk<'_> {
-    /// What follows a header inside a frame that ends at `end` (802.3's length).
-    fn ethertype_within(&mut self, at: usize, end: usize, ethertype: u16) {
-        let whole = self.data;
-        self.data = &whole[..end];
-        self.ethertype(at, ethertype);
-        self.data = whole;
     }
 }
 

@@ -121,10 +121,7 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize, quoted: bool) {
     );
     if is_error(icmp_type) && !quoted {
         // Errors quote the offending IP header and the first bytes of its payload.
-        let whole = walk.data;
-        walk.data = &whole[..end];
-        super::ipv4::dissect(walk, header, true);
-        walk.data = whole;
+        walk.within(end, |walk| super::ipv4::dissect(walk, header, true));
     } else {
         walk.raw(header, end);
     }

@@ -214,11 +214,7 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize) {
     );
     if (1..=4).contains(&icmp_type) {
         // Errors quote as much of the offending packet as fits.
-        let whole = walk.data;
-        walk.data = &whole[..end];
-        ipv6::dissect(walk, at + ERROR_HEADER, true);
-        walk.data = whole;
-        return;
+        return walk.within(end, |walk| ipv6::dissect(walk, at + ERROR_HEADER, true));
     }
     if let Some(offset) = options_offset(icmp_type) {
         return nd_options(walk, at + offset, end);

@@ -332,6 +332,15 @@ impl Walk<'_> {
         }
     }
 
+    /// Runs `step` on the frame cut at `end` (an 802.3 payload, the packet an ICMP
+    /// error quotes): nothing past `end` is taken for part of it.
+    fn within(&mut self, end: usize, step: impl FnOnce(&mut Self)) {
+        let whole = self.data;
+        self.data = &whole[..end.min(whole.len())];
+        step(self);
+        self.data = whole;
+    }
+
     fn count(&self, matches: impl Fn(&Kind) -> bool) -> usize {
         self.layers.iter().filter(|l| matches(&l.kind)).count()
     }

@@ -161,6 +161,8 @@ fn live_capture_prints_scapys_lines_and_writes_what_tcpdump_sees() {
             "--pcapng",
             "-w",
             "ours.pcapng",
+            "--diagram",
+            "pictures",
             "tcp port 5000",
         ],
     );
@@ -183,6 +185,21 @@ fn live_capture_prints_scapys_lines_and_writes_what_tcpdump_sees() {
         scapy_summaries(&ours),
         "printed lines (left) vs scapy's summary() of the file"
     );
+    // --diagram DIR, live: one picture per captured packet, each a whole SVG.
+    let written = frames(&dir.join("ours.pcapng")).len();
+    let pictures: Vec<PathBuf> = std::fs::read_dir(dir.join("pictures"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    assert_eq!(pictures.len(), written, "one picture per packet written");
+    for picture in &pictures {
+        let svg = std::fs::read_to_string(picture).unwrap();
+        assert!(
+            svg.starts_with("<?xml") && svg.ends_with("</svg>\n"),
+            "{}",
+            picture.display()
+        );
+    }
     assert!(
         report.contains("packets captured") && report.contains("dropped by kernel"),
         "{report}"

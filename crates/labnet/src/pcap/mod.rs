@@ -392,7 +392,16 @@ impl<R: Input> CaptureReader<R> {
         }
         self.buffer.resize(length as usize - done, 0);
         read_full(&mut self.input, &mut self.buffer)
-            .map_err(|e| self.error(&format!("a pcapng block is cut short ({e})")))
+            .map_err(|e| self.error(&format!("a pcapng block is cut short ({e})")))?;
+        // A block ends with its length again; a mismatch means the lengths cannot be
+        // trusted (libpcap and Wireshark refuse such a file too).
+        let trailer = self.u32_at(&self.buffer, self.buffer.len() - 4);
+        if trailer != length {
+            return Err(self.error(&format!(
+                "a pcapng block's length is {length} at its start and {trailer} at its end"
+            )));
+        }
+        Ok(())
     }
 
     fn skip_body(&mut self, length: u32, done: usize) -> Result<()> {

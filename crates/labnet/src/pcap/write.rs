@@ -229,4 +229,41 @@ mod tests {
             assert!(reader.next_record().unwrap().is_none(), "{format:?}");
         }
     }
+
+    #[test]
+    fn pcapng_blocks_with_bad_lengths_get_errors_not_panics() {
+        let mut writer = CaptureWriter::new(
+            Vec::new(),
+            WriteFormat::PcapNg,
+            linktype::ETHERNET,
+            262_144,
+            Some("eth0"),
+        )
+        .unwrap();
+        writer.write(1_700_000_000, 0, 42, &[0xab; 42]).unwrap();
+        writer.flush().unwrap();
+        let good = writer.get_mut().clone();
+        // The enhanced packet block is the last one: its length is in its second word
+        // and again in its last.
+        let epb = good.len() - (32 + 44);
+        assert_eq!(&good[epb..epb + 4], &6u32.to_le_bytes(), "an EPB");
+        for (what, length, at_end) in [
+            ("shorter than its own header", 8u32, false),
+            ("not a multiple of four", 77, false),
+            ("past the end of the file", 1 << 20, false),
+            ("trailing length disagrees", 76, true),
+        ] {
+            let mut bad = good.clone();
+            let at = if at_end { bad.len() - 4 } else { epb + 4 };
+            let length = if at_end { length + 4 } else { length };
+            bad[at..at + 4].copy_from_slice(&length.to_le_bytes());
+            let mut reader = CaptureReader::new(&bad[..], "bad.pcapng").unwrap();
+            let outcome = reader.next_record();
+            assert!(
+                outcome.is_err(),
+                "{what}: {:?}",
+                outcome.map(|r| r.map(|r| r.data.len()))
+            );
+        }
+    }
 }

@@ -359,6 +359,7 @@ fn show_listings_equal_scapys_on_eth0_any_and_lo_captures() {
     }
     for file in &files {
         same_listings_as_scapy(file.to_str().unwrap());
+        same_checksum_verdicts_as_tshark(file.to_str().unwrap());
     }
     // The layers a student looks for, each with its place in the TCP/IP model.
     let eth0 = webcapture(&["-r", files[0].to_str().unwrap(), "--show"]);
@@ -722,4 +723,70 @@ fn spanning_tree_bpdus_read_as_scapy_reads_802_3_frames() {
     same_listings_as_scapy(dot3);
     let _ = std::fs::remove_file(&file);
     let _ = std::fs::remove_file(&frames);
+}
+
+/// `--verify-checksums` against tshark's checksum checks: for every checksum labnet
+/// verifies, tshark finds the same (good or bad) in the same layer of the packet.
+fn same_checksum_verdicts_as_tshark(path: &str) {
+    let fields = ["ip", "tcp", "udp", "icmp", "icmpv6"];
+    let mut tshark = Command::new("tshark");
+    tshark.args(["-r", path, "-n"]);
+    for protocol in ["ip", "tcp", "udp"] {
+        tshark.args(["-o", &format!("{protocol}.check_checksum:TRUE")]);
+    }
+    tshark.args(["-T", "fields", "-E", "separator=|"]);
+    for protocol in fields {
+        tshark.args(["-e", &format!("{protocol}.checksum.status")]);
+    }
+    let out = tshark.output().unwrap();
+    assert!(
+        out.status.success(),
+        "tshark: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let theirs = String::from_utf8(out.stdout).unwrap();
+    let mine = webcapture(&["-r", path, "--json", "--verify-checksums"]);
+    assert_eq!(theirs.lines().count(), mine.lines().count(), "{path}");
+    let mut checked = 0;
+    for (n, (their_line, document)) in theirs.lines().zip(mine.lines()).enumerate() {
+        // tshark: per protocol, a status per occurrence (1 good, 0 bad, 2 unverified).
+        let statuses: Vec<Vec<&str>> = their_line
+            .split('|')
+            .map(|column| column.split(',').filter(|s| !s.is_empty()).collect())
+            .collect();
+        let packet: serde_json::Value = serde_json::from_str(document).unwrap();
+        let mut seen = [0usize; 5];
+        for layer in packet["layers"].as_array().unwrap() {
+            let class = layer["class"].as_str().unwrap();
+            let protocol = match class {
+                "IP" | "IPerror" => 0,
+                "TCP" | "TCPerror" => 1,
+                "UDP" | "UDPerror" => 2,
+                "ICMP" | "ICMPerror" => 3,
+                c if c.starts_with("ICMPv6") && !c.starts_with("ICMPv6NDOpt") => 4,
+                _ => continue,
+            };
+            let occurrence = seen[protocol];
+            seen[protocol] += 1;
+            let Some(verdict) = layer["checksum"]["verdict"].as_str() else {
+                continue;
+            };
+            let expected = match verdict {
+                "correct" => "1",
+                "incorrect" => "0",
+                _ => continue,
+            };
+            let theirs = statuses
+                .get(protocol)
+                .and_then(|s| s.get(occurrence))
+                .copied()
+                .unwrap_or("none");
+            assert_eq!(
+                expected, theirs,
+                "{path}, packet {n}, {class}: labnet says {verdict}, tshark's status is {theirs}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "{path}: only {checked} checksums compared");
 }

@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
     while let Ok(Some(record)) = reader.next_record() {
         let dissection = dissect(record.link_type, record.data);
         let _ = summary(&dissection, record.data, Ports::Numeric);
-        let _ = show(&mut std::io::sink(), &dissection, record.data);
+        let _ = show(&mut std::io::sink(), &dissection, record.data, true);
         let _ = hexdump(&mut std::io::sink(), record.data);
     }
 });

@@ -5,7 +5,7 @@
 
 use labnet::dissect::{dissect, Field, Value};
 use labnet::pcap::{linktype, Record};
-use labnet::present::{json, show, summary, Ports};
+use labnet::present::{json, show, summary, Format, Ports, Style};
 use libfuzzer_sys::fuzz_target;
 
 fn check_fields(fields: &[Field], within: &std::ops::Range<usize>) {
@@ -40,7 +40,7 @@ fuzz_target!(|data: &[u8]| {
             check_fields(&layer.fields(data), &layer.range);
         }
         let _ = summary(&dissection, data, Ports::Named);
-        let _ = show(&mut std::io::sink(), &dissection, data);
+        let _ = show(&mut std::io::sink(), &dissection, data, true);
         let record = Record {
             index: 0,
             link_type: link,
@@ -49,6 +49,12 @@ fuzz_target!(|data: &[u8]| {
             original_length: data.len() as u32,
             data,
         };
-        let _ = json(&mut std::io::sink(), &record, &dissection, Ports::Numeric);
+        let style = Style {
+            format: Format::Json,
+            numbered: false,
+            ports: Ports::Numeric,
+            verify_checksums: true,
+        };
+        let _ = json(&mut std::io::sink(), &record, &dissection, &style);
     }
 });

@@ -104,6 +104,10 @@ struct Args {
     /// byte ranges
     #[arg(long)]
     json: bool,
+    /// With --show or --json: say whether each checksum is correct (on lo and veth,
+    /// TCP and UDP checksums are partial: checksum offload)
+    #[arg(long)]
+    verify_checksums: bool,
     /// Draw the packet as Scapy's pdfdump(layer_shift=1) does, into FILE.svg or FILE.pdf
     /// (the packet --packet selects, else the first), or into a directory: one SVG per
     /// packet
@@ -238,6 +242,7 @@ fn style(args: &Args) -> Style {
     };
     Style {
         format,
+        verify_checksums: args.verify_checksums,
         numbered: args.numbered,
         ports: if args.numeric {
             Ports::Numeric

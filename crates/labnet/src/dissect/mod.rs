@@ -21,6 +21,7 @@ use std::ops::Range;
 use crate::pcap::linktype;
 
 mod arp;
+pub mod checksum;
 mod cooked;
 mod dns;
 mod ether;

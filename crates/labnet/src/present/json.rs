@@ -6,7 +6,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{class_name, summary, Ports};
+use super::{class_name, summary, Style};
+use crate::dissect::checksum::{self, Verdict};
 use crate::dissect::{Dissection, Field};
 use crate::pcap::Record;
 
@@ -32,6 +33,37 @@ struct Layer {
     offset: usize,
     length: usize,
     fields: Vec<Field>,
+    /// With --verify-checksums, for layers with a checksum captured whole.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    checksum: Option<ChecksumVerdict>,
+}
+
+#[derive(Serialize)]
+struct ChecksumVerdict {
+    /// "correct", "incorrect" or "absent" (UDP over IPv4 without one).
+    verdict: &'static str,
+    /// What the checksum should be, when it is incorrect.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expected: Option<u16>,
+}
+
+impl From<Verdict> for ChecksumVerdict {
+    fn from(verdict: Verdict) -> Self {
+        match verdict {
+            Verdict::Correct => ChecksumVerdict {
+                verdict: "correct",
+                expected: None,
+            },
+            Verdict::Absent => ChecksumVerdict {
+                verdict: "absent",
+                expected: None,
+            },
+            Verdict::Incorrect { expected } => ChecksumVerdict {
+                verdict: "incorrect",
+                expected: Some(expected),
+            },
+        }
+    }
 }
 
 /// Writes the packet's JSON document and a newline.
@@ -39,7 +71,7 @@ pub fn json(
     out: &mut impl Write,
     record: &Record,
     dissection: &Dissection,
-    ports: Ports,
+    style: &Style,
 ) -> io::Result<()> {
     let data = record.data;
     let packet = Packet {
@@ -48,17 +80,23 @@ pub fn json(
         link_type: record.link_type,
         captured_length: data.len(),
         original_length: record.original_length,
-        summary: summary(dissection, data, ports),
+        summary: summary(dissection, data, style.ports),
         layers: dissection
             .layers
             .iter()
-            .map(|layer| Layer {
+            .enumerate()
+            .map(|(i, layer)| Layer {
                 class: class_name(layer),
                 name: layer.name(),
                 tcpip: layer.tcpip(),
                 offset: layer.range.start,
                 length: layer.range.len(),
                 fields: layer.fields(data),
+                checksum: style
+                    .verify_checksums
+                    .then(|| checksum::verify(dissection, i, data))
+                    .flatten()
+                    .map(ChecksumVerdict::from),
             })
             .collect(),
     };

@@ -49,6 +49,8 @@ pub struct Style {
     /// The packet's index and a space before its summary line (`-#`).
     pub numbered: bool,
     pub ports: Ports,
+    /// Say, in `--show` and `--json`, whether each checksum is correct.
+    pub verify_checksums: bool,
 }
 
 /// Prints one packet (numbered with its index under `-#`); hexdumps and listings after
@@ -75,9 +77,9 @@ pub fn print_packet(
             if style.numbered {
                 writeln!(out, "packet {}", record.index)?;
             }
-            show(out, &dissection, data)
+            show(out, &dissection, data, style.verify_checksums)
         }
-        Format::Json => json(out, record, &dissection, style.ports),
+        Format::Json => json(out, record, &dissection, style),
         _ => {
             let mut line = String::with_capacity(112);
             if style.numbered {

@@ -5,27 +5,48 @@
 
 use std::io::{self, Write};
 
-use crate::dissect::{Dissection, Field, Value};
+use crate::dissect::{checksum, Dissection, Field, Value};
 
-/// Writes the layered listing of a dissected packet.
-pub fn show(out: &mut impl Write, dissection: &Dissection, data: &[u8]) -> io::Result<()> {
+/// Writes the layered listing of a dissected packet; with `checksums`, each checksum
+/// line also says whether the checksum is correct (`--verify-checksums`).
+pub fn show(
+    out: &mut impl Write,
+    dissection: &Dissection,
+    data: &[u8],
+    checksums: bool,
+) -> io::Result<()> {
     let mut indent = String::new();
-    for layer in &dissection.layers {
+    for (i, layer) in dissection.layers.iter().enumerate() {
         writeln!(
             out,
             "###[ {} ]### ({} layer)",
             layer.name(),
             layer.tcpip().name()
         )?;
-        fields(out, &layer.fields(data), "", &indent)?;
+        let note = checksums
+            .then(|| checksum::verify(dissection, i, data))
+            .flatten()
+            .map(|verdict| verdict.describe(&layer.kind));
+        fields(out, &layer.fields(data), "", &indent, note.as_deref())?;
         indent.push_str("   ");
     }
     Ok(())
 }
 
+/// The name of the field that holds a layer's checksum.
+pub fn is_checksum(name: &str) -> bool {
+    matches!(name, "chksum" | "cksum")
+}
+
 /// Scapy's field lines: `label` is the `|` prefix of an enclosing sub-packet list,
-/// `indent` the layer's own indentation.
-fn fields(out: &mut impl Write, list: &[Field], label: &str, indent: &str) -> io::Result<()> {
+/// `indent` the layer's own indentation; `note` goes after the checksum's value.
+fn fields(
+    out: &mut impl Write,
+    list: &[Field],
+    label: &str,
+    indent: &str,
+    note: Option<&str>,
+) -> io::Result<()> {
     for field in list {
         let name = &field.name;
         match &field.value {
@@ -35,10 +56,13 @@ fn fields(out: &mut impl Write, list: &[Field], label: &str, indent: &str) -> io
                 let inner = format!("{label}{indent}   |");
                 for group in groups {
                     writeln!(out, "{inner}###[ {} ]###", group.name)?;
-                    fields(out, &group.fields, &inner, &"   ".repeat(group.depth))?;
+                    fields(out, &group.fields, &inner, &"   ".repeat(group.depth), None)?;
                 }
             }
-            value => writeln!(out, "{label}{indent}  {name:<10}= {value}")?,
+            value => match note.filter(|_| is_checksum(name)) {
+                Some(note) => writeln!(out, "{label}{indent}  {name:<10}= {value} {note}")?,
+                None => writeln!(out, "{label}{indent}  {name:<10}= {value}")?,
+            },
         }
     }
     Ok(())

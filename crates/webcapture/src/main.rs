@@ -32,6 +32,7 @@ use labnet::present::{self, Format, Ports, PrintOptions, Style};
         webcapture -r hello.pcap --packet 3 --hexdump   Scapy's hexdump(packets[3])\n  \
         webcapture -r hello.pcap --packet 0 --show      packets[0].show(), layer by layer\n  \
         webcapture -r hello.pcap --json | jq .summary   the dissection as JSON, a packet a line\n  \
+        webcapture -r lo.pcap --show --verify-checksums is each checksum right? (lo: offload)\n  \
         webcapture -r hello.pcap --packet 0 --diagram p0.svg   pdfdump(layer_shift=1), as SVG\n  \
         webcapture -r hello.pcap --packet 0 --diagram p0.pdf   ... as PDF\n  \
         sudo webcapture -c 0 --diagram pictures/ tcp port 5000   one picture per packet\n  \

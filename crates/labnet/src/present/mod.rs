@@ -1,6 +1,7 @@
 //! Printing a dissected packet the way Scapy prints it: `summary()` lines, `show()`'s
-//! layered listing, `hexdump()`, and labnet's JSON of the dissection. Functions of a
-//! [`crate::dissect::Dissection`] and the packet's bytes; they never parse.
+//! layered listing, `hexdump()`, `pdfdump()`'s layer diagram (as SVG or PDF), and
+//! labnet's JSON of the dissection. Functions of a [`crate::dissect::Dissection`] and
+//! the packet's bytes; they never parse.
 
 use std::io::{self, Write};
 

@@ -29,7 +29,9 @@ pub fn write_summary(out: &mut String, dissection: &Dissection, data: &[u8], por
     // Only the topmost layer that has a summary of its own prints it.
     let top = layers
         .iter()
-        .rposition(|layer| own_summary(layer, data).is_some());
+        .enumerate()
+        .rev()
+        .find_map(|(i, layer)| own_summary(layer, data).map(|own| (i, own)));
     let mut first = true;
     for (i, layer) in layers.iter().enumerate() {
         // The body after an HTTP header block is part of the one Raw Scapy shows.
@@ -43,10 +45,10 @@ pub fn write_summary(out: &mut String, dissection: &Dissection, data: &[u8], por
             out.push_str(" / ");
         }
         first = false;
-        if top == Some(i) {
-            layer_summary(out, dissection, i, data, ports);
-        } else {
-            out.push_str(class_name(layer));
+        match &top {
+            Some((at, Own::Made(text))) if *at == i => out.push_str(text),
+            Some((at, Own::ToWrite)) if *at == i => layer_summary(out, dissection, i, data, ports),
+            _ => out.push_str(class_name(layer)),
         }
     }
 }
@@ -96,9 +98,16 @@ pub fn class_name(layer: &Layer) -> &'static str {
     }
 }
 
-/// A layer's own summary (Scapy's `mysummary`), for the layers that have one, without
-/// the context-dependent parts (ports by name, the IP addresses below).
-fn own_summary(layer: &Layer, data: &[u8]) -> Option<()> {
+/// A layer's own summary (Scapy's `mysummary`), for the layers that have one.
+enum Own {
+    /// Already made, while finding out whether there is one (ICMPv6 and ND options,
+    /// whose summary depends on their type and fields).
+    Made(String),
+    /// To be written by `layer_summary`, which knows the layers around it.
+    ToWrite,
+}
+
+fn own_summary(layer: &Layer, data: &[u8]) -> Option<Own> {
     match &layer.kind {
         Kind::Ether { .. }
         | Kind::Dot3 { .. }
@@ -106,17 +115,17 @@ fn own_summary(layer: &Layer, data: &[u8]) -> Option<()> {
         | Kind::Arp { .. }
         | Kind::Ipv6 { quoted: false, .. }
         | Kind::Dns { .. }
-        | Kind::Icmp { quoted: false, .. } => Some(()),
+        | Kind::Icmp { quoted: false, .. } => Some(Own::ToWrite),
         Kind::Ipv4 { quoted, .. } | Kind::Tcp { quoted, .. } | Kind::Udp { quoted, .. } => {
-            (!quoted).then_some(())
+            (!quoted).then_some(Own::ToWrite)
         }
-        Kind::Icmpv6 { .. } => icmpv6::message_summary(data, layer.range.clone()).map(|_| ()),
-        Kind::NdOption { .. } => icmpv6::option_summary(data, layer.range.clone()).map(|_| ()),
+        Kind::Icmpv6 { .. } => icmpv6::message_summary(data, layer.range.clone()).map(Own::Made),
+        Kind::NdOption { .. } => icmpv6::option_summary(data, layer.range.clone()).map(Own::Made),
         _ => None,
     }
 }
 
-/// Writes the layer's own summary, for the layer that has one.
+/// Writes the layer's own summary, for the layers whose summary is `Own::ToWrite`.
 fn layer_summary(out: &mut String, dissection: &Dissection, i: usize, data: &[u8], ports: Ports) {
     use std::fmt::Write as _;
     let layers = &dissection.layers;
@@ -234,12 +243,6 @@ fn layer_summary(out: &mut String, dissection: &Dissection, i: usize, data: &[u8
                 Some(name) => out.push_str(name),
                 None => push_number(out, u64::from(*code)),
             }
-        }
-        Kind::Icmpv6 { .. } => {
-            out.push_str(&icmpv6::message_summary(data, layer.range.clone()).unwrap_or_default())
-        }
-        Kind::NdOption { .. } => {
-            out.push_str(&icmpv6::option_summary(data, layer.range.clone()).unwrap_or_default())
         }
         Kind::Dns { mdns, tcp } => out.push_str(&crate::dissect::dns_summary(
             data,

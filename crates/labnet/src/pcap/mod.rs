@@ -288,15 +288,15 @@ impl<R: Input> CaptureReader<R> {
                 }
             }
         }
-        let word = |at: usize| {
-            let value = u32::from_le_bytes(header[at..at + 4].try_into().expect("4 bytes"));
-            if self.swapped {
-                value.swap_bytes()
-            } else {
-                value
-            }
-        };
-        let (seconds, fraction, captured, original_length) = (word(0), word(4), word(8), word(12));
+        let mut words = [0u32; 4];
+        for (word, bytes) in words.iter_mut().zip(header.chunks_exact(4)) {
+            *word = u32::from_le_bytes(bytes.try_into().expect("4 bytes"));
+        }
+        // One test per record, not one per field.
+        if self.swapped {
+            words = words.map(u32::swap_bytes);
+        }
+        let [seconds, fraction, captured, original_length] = words;
         if captured > MAX_RECORD {
             return Err(format_error(
                 &self.name,

@@ -1,7 +1,7 @@
 //! The pcap filter language (`tcp port 5000`, `host 192.168.56.101 and not arp`),
 //! compiled to classic BPF without libpcap: the same program is attached to live
 //! capture sockets (SO_ATTACH_FILTER, so unmatched packets never leave the kernel) and
-//! run by [`bpf::Machine`] over the packets of a file, so there is one semantics.
+//! run by [`machine::Machine`] over the packets of a file, so there is one semantics.
 //!
 //! Hand-written because the only Rust implementations bind to libpcap, which the static
 //! binaries must not need, and because labnet's errors point at the column:
@@ -13,12 +13,16 @@
 //! ```
 //!
 //! `lex` splits the text, `parse` follows libpcap's grammar and generates a predicate
-//! tree through `gen` (libpcap's gencode semantics), and `bpf` lays the tree out as a
-//! program, runs it and prints it like `tcpdump -d`.
+//! tree through `gen` (libpcap's gencode semantics), `bpf` lays the tree out as a
+//! program and prints it like `tcpdump -d`, and `machine` runs it over packets (as
+//! native code from `jit` where it can).
 
 pub mod bpf;
 mod gen;
+#[cfg(target_arch = "x86_64")]
+mod jit;
 mod lex;
+pub mod machine;
 mod parse;
 
 use std::fmt;
@@ -128,7 +132,7 @@ pub enum Names {
 pub struct Filter {
     expression: String,
     program: Vec<bpf::Insn>,
-    machine: bpf::Machine,
+    machine: machine::Machine,
 }
 
 impl Filter {
@@ -174,7 +178,7 @@ impl Filter {
         })?;
         Ok(Filter {
             expression: expression.to_string(),
-            machine: bpf::Machine::new(&program),
+            machine: machine::Machine::new(&program),
             program,
         })
     }
@@ -191,7 +195,7 @@ impl Filter {
                 insn.k = snaplen.max(1);
             }
         }
-        self.machine = bpf::Machine::new(&self.program);
+        self.machine = machine::Machine::new(&self.program);
         self
     }
 
@@ -201,6 +205,7 @@ impl Filter {
     }
 
     /// Whether a packet matches: `data` as captured, `wire_length` as on the wire.
+    #[inline]
     pub fn matches(&self, data: &[u8], wire_length: u32) -> bool {
         self.machine.run(data, wire_length) != 0
     }
@@ -263,24 +268,33 @@ impl LinkFilters {
     }
 
     /// Whether a record of pcap link type `link_type` matches.
+    #[inline]
     pub fn matches(
         &mut self,
         link_type: u32,
         data: &[u8],
         wire_length: u32,
     ) -> Result<bool, Error> {
-        if let Some((_, filter)) = self.compiled.iter().find(|(t, _)| *t == link_type) {
-            return Ok(filter.matches(data, wire_length));
-        }
+        let filter = match self.compiled.iter().find(|(t, _)| *t == link_type) {
+            Some((_, filter)) => filter,
+            None => self.compile_for(link_type)?,
+        };
+        Ok(filter.matches(data, wire_length))
+    }
+
+    /// Compiles the expression for a link type met for the first time; kept apart so
+    /// that the per-packet path stays small.
+    #[cold]
+    #[inline(never)]
+    fn compile_for(&mut self, link_type: u32) -> Result<&Filter, Error> {
         let Some(link) = LinkType::from_pcap(link_type) else {
             return Err(Error::usage(format!(
                 "cannot filter packets of link type {link_type}: labnet filters Ethernet, Linux cooked (SLL, SLL2), raw IP and BSD loopback"
             )));
         };
         let filter = Filter::compile(&self.expression, link)?;
-        let matched = filter.matches(data, wire_length);
         self.compiled.push((link_type, filter));
-        Ok(matched)
+        Ok(&self.compiled.last().expect("just pushed").1)
     }
 }
 

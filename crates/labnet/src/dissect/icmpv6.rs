@@ -105,66 +105,59 @@ fn minimum_length(icmp_type: u8) -> Option<usize> {
     })
 }
 
-/// Scapy's class name for a message, as its summary line shows it.
-pub fn class_name(icmp_type: u8, length: usize) -> &'static str {
+/// Scapy's class name for a message (what its summary line shows) and the class's
+/// display name (`show()`'s heading). Types Scapy knows but labnet does not decode
+/// yet get Scapy's fallback display name.
+pub fn names(icmp_type: u8, length: usize) -> (&'static str, &'static str) {
     match icmp_type {
-        1 => "ICMPv6DestUnreach",
-        2 => "ICMPv6PacketTooBig",
-        3 => "ICMPv6TimeExceeded",
-        4 => "ICMPv6ParamProblem",
-        128 => "ICMPv6EchoRequest",
-        129 => "ICMPv6EchoReply",
-        130 if length >= MLD_QUERY2_LENGTH => "ICMPv6MLQuery2",
-        130 => "ICMPv6MLQuery",
-        131 => "ICMPv6MLReport",
-        132 => "ICMPv6MLDone",
-        133 => "ICMPv6ND_RS",
-        134 => "ICMPv6ND_RA",
-        135 => "ICMPv6ND_NS",
-        136 => "ICMPv6ND_NA",
-        137 => "ICMPv6ND_Redirect",
-        139 => "ICMPv6NIQuery",
-        140 => "ICMPv6NIReply",
-        141 => "ICMPv6ND_INDSol",
-        142 => "ICMPv6ND_INDAdv",
-        143 => "ICMPv6MLReport2",
-        144 => "ICMPv6HAADRequest",
-        145 => "ICMPv6HAADReply",
-        146 => "ICMPv6MPSol",
-        147 => "ICMPv6MPAdv",
-        151 => "ICMPv6MRD_Advertisement",
-        152 => "ICMPv6MRD_Solicitation",
-        153 => "ICMPv6MRD_Termination",
-        155 => "ICMPv6RPL",
-        _ => "ICMPv6Unknown",
+        1 => ("ICMPv6DestUnreach", "ICMPv6 Destination Unreachable"),
+        2 => ("ICMPv6PacketTooBig", "ICMPv6 Packet Too Big"),
+        3 => ("ICMPv6TimeExceeded", "ICMPv6 Time Exceeded"),
+        4 => ("ICMPv6ParamProblem", "ICMPv6 Parameter Problem"),
+        128 => ("ICMPv6EchoRequest", "ICMPv6 Echo Request"),
+        129 => ("ICMPv6EchoReply", "ICMPv6 Echo Reply"),
+        130 if length >= MLD_QUERY2_LENGTH => {
+            ("ICMPv6MLQuery2", "MLDv2 - Multicast Listener Query")
+        }
+        130 => ("ICMPv6MLQuery", "MLD - Multicast Listener Query"),
+        131 => ("ICMPv6MLReport", "MLD - Multicast Listener Report"),
+        132 => ("ICMPv6MLDone", "MLD - Multicast Listener Done"),
+        133 => (
+            "ICMPv6ND_RS",
+            "ICMPv6 Neighbor Discovery - Router Solicitation",
+        ),
+        134 => (
+            "ICMPv6ND_RA",
+            "ICMPv6 Neighbor Discovery - Router Advertisement",
+        ),
+        135 => (
+            "ICMPv6ND_NS",
+            "ICMPv6 Neighbor Discovery - Neighbor Solicitation",
+        ),
+        136 => (
+            "ICMPv6ND_NA",
+            "ICMPv6 Neighbor Discovery - Neighbor Advertisement",
+        ),
+        137 => ("ICMPv6ND_Redirect", "ICMPv6 Neighbor Discovery - Redirect"),
+        139 => ("ICMPv6NIQuery", "Scapy6 ICMPv6 fallback class"),
+        140 => ("ICMPv6NIReply", "Scapy6 ICMPv6 fallback class"),
+        141 => ("ICMPv6ND_INDSol", "Scapy6 ICMPv6 fallback class"),
+        142 => ("ICMPv6ND_INDAdv", "Scapy6 ICMPv6 fallback class"),
+        143 => ("ICMPv6MLReport2", "MLDv2 - Multicast Listener Report"),
+        144 => ("ICMPv6HAADRequest", "Scapy6 ICMPv6 fallback class"),
+        145 => ("ICMPv6HAADReply", "Scapy6 ICMPv6 fallback class"),
+        146 => ("ICMPv6MPSol", "Scapy6 ICMPv6 fallback class"),
+        147 => ("ICMPv6MPAdv", "Scapy6 ICMPv6 fallback class"),
+        151 => ("ICMPv6MRD_Advertisement", "Scapy6 ICMPv6 fallback class"),
+        152 => ("ICMPv6MRD_Solicitation", "Scapy6 ICMPv6 fallback class"),
+        153 => ("ICMPv6MRD_Termination", "Scapy6 ICMPv6 fallback class"),
+        155 => ("ICMPv6RPL", "Scapy6 ICMPv6 fallback class"),
+        _ => ("ICMPv6Unknown", "Scapy6 ICMPv6 fallback class"),
     }
 }
 
 /// An MLD query this long or longer is MLDv2's (RFC 3810, 8.1).
 const MLD_QUERY2_LENGTH: usize = 28;
-
-/// Scapy's display name of a message's class (`show()`'s heading).
-pub(super) fn layer_name(icmp_type: u8, length: usize) -> &'static str {
-    match icmp_type {
-        1 => "ICMPv6 Destination Unreachable",
-        2 => "ICMPv6 Packet Too Big",
-        3 => "ICMPv6 Time Exceeded",
-        4 => "ICMPv6 Parameter Problem",
-        128 => "ICMPv6 Echo Request",
-        129 => "ICMPv6 Echo Reply",
-        130 if length >= MLD_QUERY2_LENGTH => "MLDv2 - Multicast Listener Query",
-        130 => "MLD - Multicast Listener Query",
-        131 => "MLD - Multicast Listener Report",
-        132 => "MLD - Multicast Listener Done",
-        133 => "ICMPv6 Neighbor Discovery - Router Solicitation",
-        134 => "ICMPv6 Neighbor Discovery - Router Advertisement",
-        135 => "ICMPv6 Neighbor Discovery - Neighbor Solicitation",
-        136 => "ICMPv6 Neighbor Discovery - Neighbor Advertisement",
-        137 => "ICMPv6 Neighbor Discovery - Redirect",
-        143 => "MLDv2 - Multicast Listener Report",
-        _ => "Scapy6 ICMPv6 fallback class",
-    }
-}
 
 pub const TYPE: Spec = Spec::new("type", 0, 1, Format::Enum(type_name));
 const CKSUM: Spec = Spec::new("cksum", 2, 2, Format::Hex);
@@ -256,15 +249,30 @@ fn option_length(option: u8, units: u8) -> usize {
     }
 }
 
-/// Scapy's names of the ND option classes.
-pub(super) fn option_name(option: u8) -> &'static str {
+/// Scapy's class name and display name of an ND option.
+pub(super) fn option_names(option: u8) -> (&'static str, &'static str) {
     match option {
-        1 => "ICMPv6 Neighbor Discovery Option - Source Link-Layer Address",
-        2 => "ICMPv6 Neighbor Discovery Option - Destination Link-Layer Address",
-        3 => "ICMPv6 Neighbor Discovery Option - Prefix Information",
-        5 => "ICMPv6 Neighbor Discovery Option - MTU",
-        25 => "ICMPv6 Neighbor Discovery Option - Recursive DNS Server Option",
-        _ => "ICMPv6 Neighbor Discovery Option - Scapy Unimplemented",
+        1 => (
+            "ICMPv6NDOptSrcLLAddr",
+            "ICMPv6 Neighbor Discovery Option - Source Link-Layer Address",
+        ),
+        2 => (
+            "ICMPv6NDOptDstLLAddr",
+            "ICMPv6 Neighbor Discovery Option - Destination Link-Layer Address",
+        ),
+        3 => (
+            "ICMPv6NDOptPrefixInfo",
+            "ICMPv6 Neighbor Discovery Option - Prefix Information",
+        ),
+        5 => ("ICMPv6NDOptMTU", "ICMPv6 Neighbor Discovery Option - MTU"),
+        25 => (
+            "ICMPv6NDOptRDNSS",
+            "ICMPv6 Neighbor Discovery Option - Recursive DNS Server Option",
+        ),
+        _ => (
+            "ICMPv6NDOptUnknown",
+            "ICMPv6 Neighbor Discovery Option - Scapy Unimplemented",
+        ),
     }
 }
 
@@ -323,7 +331,7 @@ pub(super) fn option_fields(data: &[u8], range: Range<usize>) -> Vec<Field> {
 /// The summary Scapy's ND option classes give themselves, where they have one.
 pub fn option_summary(data: &[u8], range: Range<usize>) -> Option<String> {
     let at = range.start;
-    let name = option_name(data[at]);
+    let name = option_names(data[at]).1;
     let value = |spec: &Spec| spec.field(data, at).map(|f| f.value.to_string());
     Some(match data[at] {
         1 | 2 => format!("{name} {}", value(&LLADDR)?),
@@ -384,7 +392,7 @@ pub fn message_summary(data: &[u8], range: Range<usize>) -> Option<String> {
         ),
         135 | 136 => format!(
             "{} (tgt: {})",
-            layer_name(data[at], range.len()),
+            names(data[at], range.len()).1,
             value(&TARGET)?
         ),
         _ => return None,

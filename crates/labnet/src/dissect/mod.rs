@@ -201,43 +201,64 @@ impl Layer {
         }
     }
 
-    /// Scapy's name for the layer, as `show()` heads it (`Ethernet`, `IP in ICMP`).
-    pub fn name(&self) -> &'static str {
+    /// Scapy's class name for the layer (what a summary shows for a layer without a
+    /// summary of its own: `Ether`, `IPerror`) and the class's display name (what
+    /// `show()` heads it with: `Ethernet`, `IP in ICMP`).
+    fn names(&self) -> (&'static str, &'static str) {
         match &self.kind {
-            Kind::Ether { .. } => "Ethernet",
-            Kind::Dot3 { .. } => "802.3",
-            Kind::Llc => "LLC",
-            Kind::Snap => "SNAP",
-            Kind::Stp => "Spanning Tree Protocol",
-            Kind::Dot1Q { outer: false, .. } => "802.1Q",
-            Kind::Dot1Q { outer: true, .. } => "802_1AD",
-            Kind::Sll { version: 1, .. } => "cooked linux",
-            Kind::Sll { .. } => "cooked linux v2",
-            Kind::Loopback { openbsd: false } => "Loopback",
-            Kind::Loopback { openbsd: true } => "OpenBSD Loopback",
-            Kind::Arp { .. } => "ARP",
-            Kind::Ipv4 { quoted: false, .. } => "IP",
-            Kind::Ipv4 { quoted: true, .. } => "IP in ICMP",
-            Kind::Ipv6 { quoted: false, .. } => "IPv6",
-            Kind::Ipv6 { quoted: true, .. } => "IPv6 in ICMPv6",
-            Kind::Ipv6HopByHop => "IPv6 Extension Header - Hop-by-Hop Options Header",
-            Kind::Ipv6DestOpt => "IPv6 Extension Header - Destination Options Header",
-            Kind::Ipv6Routing => "IPv6 Option Header Routing",
-            Kind::Ipv6Fragment { .. } => "IPv6 Extension Header - Fragmentation header",
-            Kind::Tcp { quoted: false, .. } => "TCP",
-            Kind::Tcp { quoted: true, .. } => "TCP in ICMP",
-            Kind::Udp { quoted: false, .. } => "UDP",
-            Kind::Udp { quoted: true, .. } => "UDP in ICMP",
-            Kind::Icmp { quoted: false, .. } => "ICMP",
-            Kind::Icmp { quoted: true, .. } => "ICMP in ICMP",
-            Kind::Icmpv6 { icmp_type, .. } => icmpv6::layer_name(*icmp_type, self.range.len()),
-            Kind::NdOption { option, .. } => icmpv6::option_name(*option),
-            Kind::Dns { .. } => "DNS",
-            Kind::Http { request: true } => "HTTP Request",
-            Kind::Http { request: false } => "HTTP Response",
-            Kind::Raw => "Raw",
-            Kind::Padding => "Padding",
+            Kind::Ether { .. } => ("Ether", "Ethernet"),
+            Kind::Dot3 { .. } => ("Dot3", "802.3"),
+            Kind::Llc => ("LLC", "LLC"),
+            Kind::Snap => ("SNAP", "SNAP"),
+            Kind::Stp => ("STP", "Spanning Tree Protocol"),
+            Kind::Dot1Q { outer: false, .. } => ("Dot1Q", "802.1Q"),
+            Kind::Dot1Q { outer: true, .. } => ("Dot1AD", "802_1AD"),
+            Kind::Sll { version: 1, .. } => ("CookedLinux", "cooked linux"),
+            Kind::Sll { .. } => ("CookedLinuxV2", "cooked linux v2"),
+            Kind::Loopback { openbsd: false } => ("Loopback", "Loopback"),
+            Kind::Loopback { openbsd: true } => ("LoopbackOpenBSD", "OpenBSD Loopback"),
+            Kind::Arp { .. } => ("ARP", "ARP"),
+            Kind::Ipv4 { quoted: false, .. } => ("IP", "IP"),
+            Kind::Ipv4 { quoted: true, .. } => ("IPerror", "IP in ICMP"),
+            Kind::Ipv6 { quoted: false, .. } => ("IPv6", "IPv6"),
+            Kind::Ipv6 { quoted: true, .. } => ("IPerror6", "IPv6 in ICMPv6"),
+            Kind::Ipv6HopByHop => (
+                "IPv6ExtHdrHopByHop",
+                "IPv6 Extension Header - Hop-by-Hop Options Header",
+            ),
+            Kind::Ipv6DestOpt => (
+                "IPv6ExtHdrDestOpt",
+                "IPv6 Extension Header - Destination Options Header",
+            ),
+            Kind::Ipv6Routing => ("IPv6ExtHdrRouting", "IPv6 Option Header Routing"),
+            Kind::Ipv6Fragment { .. } => (
+                "IPv6ExtHdrFragment",
+                "IPv6 Extension Header - Fragmentation header",
+            ),
+            Kind::Tcp { quoted: false, .. } => ("TCP", "TCP"),
+            Kind::Tcp { quoted: true, .. } => ("TCPerror", "TCP in ICMP"),
+            Kind::Udp { quoted: false, .. } => ("UDP", "UDP"),
+            Kind::Udp { quoted: true, .. } => ("UDPerror", "UDP in ICMP"),
+            Kind::Icmp { quoted: false, .. } => ("ICMP", "ICMP"),
+            Kind::Icmp { quoted: true, .. } => ("ICMPerror", "ICMP in ICMP"),
+            Kind::Icmpv6 { icmp_type, .. } => icmpv6::names(*icmp_type, self.range.len()),
+            Kind::NdOption { option, .. } => icmpv6::option_names(*option),
+            Kind::Dns { .. } => ("DNS", "DNS"),
+            Kind::Http { request: true } => ("Raw", "HTTP Request"),
+            Kind::Http { request: false } => ("Raw", "HTTP Response"),
+            Kind::Raw => ("Raw", "Raw"),
+            Kind::Padding => ("Padding", "Padding"),
         }
+    }
+
+    /// Scapy's class name for the layer (`Ether`, `IPerror`).
+    pub fn class(&self) -> &'static str {
+        self.names().0
+    }
+
+    /// Scapy's display name for the layer, as `show()` heads it (`Ethernet`, `IP in ICMP`).
+    pub fn name(&self) -> &'static str {
+        self.names().1
     }
 
     /// The layer's fields in Scapy's order, names and formats, each with its bytes.

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{class_name, summary, Style};
+use super::{summary, Style};
 use crate::dissect::checksum::{self, Verdict};
 use crate::dissect::{Dissection, Field};
 use crate::pcap::Record;
@@ -86,7 +86,7 @@ pub fn json(
             .iter()
             .enumerate()
             .map(|(i, layer)| Layer {
-                class: class_name(layer),
+                class: layer.class(),
                 name: layer.name(),
                 tcpip: layer.tcpip(),
                 offset: layer.range.start,

@@ -14,7 +14,7 @@ mod summary;
 
 pub use json::json;
 pub use show::show;
-pub use summary::{class_name, summary, Ports};
+pub use summary::{summary, Ports};
 
 /// Which packets of a capture to print, and how.
 #[derive(Debug, Clone)]

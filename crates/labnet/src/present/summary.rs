@@ -48,53 +48,8 @@ pub fn write_summary(out: &mut String, dissection: &Dissection, data: &[u8], por
         match &top {
             Some((at, Own::Made(text))) if *at == i => out.push_str(text),
             Some((at, Own::ToWrite)) if *at == i => layer_summary(out, dissection, i, data, ports),
-            _ => out.push_str(class_name(layer)),
+            _ => out.push_str(layer.class()),
         }
-    }
-}
-
-/// Scapy's class name of a layer, what the summary shows for layers without a summary
-/// of their own (or with one that a layer above outranks).
-pub fn class_name(layer: &Layer) -> &'static str {
-    match &layer.kind {
-        Kind::Ether { .. } => "Ether",
-        Kind::Dot3 { .. } => "Dot3",
-        Kind::Llc => "LLC",
-        Kind::Snap => "SNAP",
-        Kind::Stp => "STP",
-        Kind::Dot1Q { outer: false, .. } => "Dot1Q",
-        Kind::Dot1Q { outer: true, .. } => "Dot1AD",
-        Kind::Sll { version: 1, .. } => "CookedLinux",
-        Kind::Sll { .. } => "CookedLinuxV2",
-        Kind::Loopback { openbsd: false } => "Loopback",
-        Kind::Loopback { openbsd: true } => "LoopbackOpenBSD",
-        Kind::Arp { .. } => "ARP",
-        Kind::Ipv4 { quoted: false, .. } => "IP",
-        Kind::Ipv4 { quoted: true, .. } => "IPerror",
-        Kind::Ipv6 { quoted: false, .. } => "IPv6",
-        Kind::Ipv6 { quoted: true, .. } => "IPerror6",
-        Kind::Ipv6HopByHop => "IPv6ExtHdrHopByHop",
-        Kind::Ipv6DestOpt => "IPv6ExtHdrDestOpt",
-        Kind::Ipv6Routing => "IPv6ExtHdrRouting",
-        Kind::Ipv6Fragment { .. } => "IPv6ExtHdrFragment",
-        Kind::Tcp { quoted: false, .. } => "TCP",
-        Kind::Tcp { quoted: true, .. } => "TCPerror",
-        Kind::Udp { quoted: false, .. } => "UDP",
-        Kind::Udp { quoted: true, .. } => "UDPerror",
-        Kind::Icmp { quoted: false, .. } => "ICMP",
-        Kind::Icmp { quoted: true, .. } => "ICMPerror",
-        Kind::Icmpv6 { icmp_type, .. } => icmpv6::class_name(*icmp_type, layer.range.len()),
-        Kind::NdOption { option, .. } => match option {
-            1 => "ICMPv6NDOptSrcLLAddr",
-            2 => "ICMPv6NDOptDstLLAddr",
-            3 => "ICMPv6NDOptPrefixInfo",
-            5 => "ICMPv6NDOptMTU",
-            25 => "ICMPv6NDOptRDNSS",
-            _ => "ICMPv6NDOptUnknown",
-        },
-        Kind::Dns { .. } => "DNS",
-        Kind::Http { .. } | Kind::Raw => "Raw",
-        Kind::Padding => "Padding",
     }
 }
 
@@ -250,7 +205,7 @@ fn layer_summary(out: &mut String, dissection: &Dissection, i: usize, data: &[u8
             *tcp,
             *mdns,
         )),
-        _ => out.push_str(class_name(layer)),
+        _ => out.push_str(layer.class()),
     }
 }
 

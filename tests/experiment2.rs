@@ -483,3 +483,126 @@ fn exercise_2_4_hold_shows_both_ends_and_sock_list_finds_their_processes() {
     let _ = client.kill();
     let _ = client.wait();
 }
+
+#[test]
+fn a_request_followed_by_a_half_close_is_always_answered() {
+    if !ready("a_request_followed_by_a_half_close_is_always_answered") {
+        return;
+    }
+    let lab = TestLab::two_hosts().unwrap();
+    let _server = hello_server(&lab, "brooklyn", &["--host", "0.0.0.0", "--quiet"]);
+    // `printf 'GET / ...' | nc -N brooklyn 5000`: the request, then a shutdown of the
+    // sending side; 30 times each for HTTP/1.1 and HTTP/1.0, from midwood.
+    let script = "import socket\n\
+        for version in ('1.1', '1.0'):\n\
+        \x20   answered = 0\n\
+        \x20   for _ in range(30):\n\
+        \x20       s = socket.create_connection(('192.168.56.101', 5000), timeout=5)\n\
+        \x20       s.sendall(('GET / HTTP/%s\\r\\nHost: brooklyn\\r\\n\\r\\n' % version).encode())\n\
+        \x20       s.shutdown(socket.SHUT_WR)\n\
+        \x20       data = b''\n\
+        \x20       try:\n\
+        \x20           while True:\n\
+        \x20               chunk = s.recv(4096)\n\
+        \x20               if not chunk: break\n\
+        \x20               data += chunk\n\
+        \x20       except OSError:\n\
+        \x20           pass\n\
+        \x20       answered += data.split(b'\\r\\n')[0].endswith(b' 200 OK') and data.endswith(b'Hello, World!')\n\
+        \x20       s.close()\n\
+        \x20   print(version, answered)\n";
+    let out = lab
+        .command("midwood", "python3")
+        .args(["-c", script])
+        .output()
+        .unwrap();
+    assert_eq!(
+        text(&out.stdout),
+        "1.1 30\n1.0 30\n",
+        "answers of 30 half-closed requests: {}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn sigterm_under_a_thousand_slow_clients_exits_within_two_seconds() {
+    let (mut server, address) = local_server(&["--quiet", "--header-timeout", "60"]);
+    // 1,000 slowloris connections, each stuck in its request headers.
+    let mut slow = Vec::with_capacity(1000);
+    for _ in 0..1000 {
+        let mut stream = TcpStream::connect(&address).unwrap();
+        stream
+            .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            .unwrap();
+        slow.push(stream);
+    }
+    // A normal request still gets through: the server is serving, not stuck.
+    let fine = Command::new(tool_path("hello-client"))
+        .arg(&address)
+        .output()
+        .unwrap();
+    assert_eq!(text(&fine.stdout), "200 OK\nHello, World!\n");
+    let started = Instant::now();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(server.pid() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
+    let status = server.0.wait().unwrap();
+    let took = started.elapsed();
+    eprintln!("SIGTERM to exit with 1,000 slow clients: {took:?}");
+    assert!(status.success(), "{status}");
+    assert!(
+        took < Duration::from_secs(2),
+        "connections still reading headers are closed at once: took {took:?}"
+    );
+    // Each slow client sees its connection closed, without an answer.
+    let mut rest = Vec::new();
+    slow[0]
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+    assert_eq!(
+        slow[0].read_to_end(&mut rest).map(|_| rest.len()).ok(),
+        Some(0)
+    );
+}
+
+#[test]
+fn refused_requests_are_logged_as_flask_logs_them() {
+    let (mut server, address) = local_server(&[]);
+    let mut log = BufReader::new(server.0.stderr.take().unwrap());
+    let exchange = |request: &[u8]| {
+        let mut stream = TcpStream::connect(&address).unwrap();
+        stream.write_all(request).unwrap();
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        answer
+    };
+    assert!(exchange(b"GARBAGE\r\n\r\n").starts_with("HTTP/1.1 400 "));
+    let mut huge = b"GET / HTTP/1.1\r\nX-Big: ".to_vec();
+    huge.resize(40_000, b'a');
+    huge.extend_from_slice(b"\r\n\r\n");
+    assert!(exchange(&huge).starts_with("HTTP/1.1 431 "));
+    let mut lines = Vec::new();
+    // The banner's second line, then two lines for each refused request.
+    while lines.len() < 5 {
+        let mut line = String::new();
+        assert!(log.read_line(&mut line).unwrap() > 0, "{lines:?}");
+        lines.push(line.trim_end().to_string());
+    }
+    let tails: Vec<&str> = lines[1..]
+        .iter()
+        .map(|l| l.split_once("] ").map_or("", |(_, tail)| tail))
+        .collect();
+    assert_eq!(
+        tails,
+        [
+            "code 400, message Bad request syntax ('GARBAGE')",
+            "\"GARBAGE\" 400 -",
+            "code 431, message Request header fields too large ('GET / HTTP/1.1')",
+            "\"GET / HTTP/1.1\" 431 -",
+        ],
+        "{lines:#?}"
+    );
+    assert!(lines[1].starts_with("127.0.0.1 - - ["), "{lines:?}");
+}

@@ -10,7 +10,10 @@
 use std::convert::Infallible;
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::Arc;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -22,11 +25,10 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
 use tokio::sync::Semaphore;
 
 use super::flask;
-use crate::error::{Context, Error, Result};
+use crate::error::{Context as _, Error, Result};
 use crate::nics;
 use crate::sockets::{self, owners, Query, Which};
 
@@ -43,7 +45,8 @@ pub struct ServerOptions {
     pub max_connections: usize,
     /// How long a client may take to send its request headers.
     pub header_timeout: Duration,
-    /// How long requests in flight may take to finish after SIGINT/SIGTERM.
+    /// How long responses in flight may take to finish after SIGINT/SIGTERM;
+    /// connections still reading their request are closed at once.
     pub shutdown_grace: Duration,
 }
 
@@ -56,10 +59,13 @@ impl Default for ServerOptions {
             quiet: false,
             max_connections: 1024,
             header_timeout: Duration::from_secs(10),
-            shutdown_grace: Duration::from_secs(10),
+            shutdown_grace: Duration::from_secs(1),
         }
     }
 }
+
+/// The most connections `--max-connections` accepts: each needs a file descriptor.
+pub const MAX_CONNECTIONS: u64 = 1_000_000;
 
 /// Header bytes a request may use (hyper's buffer; its minimum is 8 KiB).
 const MAX_HEADER_BYTES: usize = 16 * 1024;
@@ -75,6 +81,7 @@ impl Server {
     /// Binds the listening socket, explaining the failures a student meets.
     pub fn bind(options: ServerOptions) -> Result<Server> {
         let address = SocketAddr::new(options.host, options.port);
+        raise_descriptor_limit(options.max_connections);
         let listener = std::net::TcpListener::bind(address).map_err(|e| bind_error(address, e))?;
         Ok(Server { listener, options })
     }
@@ -114,7 +121,8 @@ impl Server {
         runtime.block_on(self.serve(shutdown_signal()))
     }
 
-    /// Serves until `shutdown` completes, then waits (bounded) for open connections.
+    /// Serves until `shutdown` completes; then connections still reading a request are
+    /// closed at once, and responses in flight get [`ServerOptions::shutdown_grace`].
     pub async fn serve(self, shutdown: impl std::future::Future<Output = ()>) -> Result<()> {
         self.listener
             .set_nonblocking(true)
@@ -129,9 +137,17 @@ impl Server {
         builder
             .timer(TokioTimer::new())
             .header_read_timeout(self.options.header_timeout)
-            .max_buf_size(MAX_HEADER_BYTES);
-        let slots = Arc::new(Semaphore::new(self.options.max_connections.max(1)));
-        let graceful = GracefulShutdown::new();
+            .max_buf_size(MAX_HEADER_BYTES)
+            // A client that shuts down its sending side after the request (`nc -N`,
+            // `curl --http1.0` through some proxies) still gets its answer.
+            .half_close(true);
+        let max_connections = self
+            .options
+            .max_connections
+            .clamp(1, MAX_CONNECTIONS as usize);
+        let slots = Arc::new(Semaphore::new(max_connections));
+        let (stop, stopping) = tokio::sync::watch::channel(false);
+        let grace = self.options.shutdown_grace;
         tokio::pin!(shutdown);
         loop {
             let slot = tokio::select! {
@@ -152,25 +168,54 @@ impl Server {
                 () = &mut shutdown => break,
             };
             let _ = stream.set_nodelay(true);
-            let shared = shared.clone();
-            let service = service_fn(move |request| answer(request, peer, shared.clone()));
-            let connection =
-                graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
+            let connection = ConnectionState::new(peer, shared.clone());
+            let service = {
+                let connection = connection.clone();
+                service_fn(move |request| connection.clone().answer(request))
+            };
+            let served = builder.serve_connection(TokioIo::new(connection.record(stream)), service);
+            let mut stopping = stopping.clone();
             tokio::spawn(async move {
-                // A client that breaks its connection is its own business.
-                let _ = connection.await;
+                tokio::pin!(served);
+                let outcome = tokio::select! {
+                    outcome = served.as_mut() => Some(outcome),
+                    () = stopped(&mut stopping) => {
+                        if connection.requests() == 0 {
+                            // Still reading its first request (a slow or idle client):
+                            // closed now, by dropping it.
+                            None
+                        } else {
+                            served.as_mut().graceful_shutdown();
+                            tokio::time::timeout(grace, served.as_mut()).await.ok()
+                        }
+                    }
+                };
+                if let Some(Err(error)) = outcome {
+                    connection.log_refused(&error);
+                }
                 drop(slot);
             });
         }
         drop(listener);
-        tokio::select! {
-            () = graceful.shutdown() => Ok(()),
-            () = tokio::time::sleep(self.options.shutdown_grace) => {
-                log(" * some connections did not finish in time; closing them");
-                Ok(())
-            }
+        let _ = stop.send(true);
+        // Every connection gives its slot back within the grace; wait no longer. (The
+        // clamp above keeps the count within u32.)
+        let finished = tokio::time::timeout(
+            grace + Duration::from_millis(100),
+            slots.acquire_many_owned(max_connections as u32),
+        )
+        .await;
+        if finished.is_err() {
+            log(" * some connections did not finish in time; closing them");
         }
+        Ok(())
     }
+}
+
+/// Resolves once the server is told to stop (the guard `wait_for` returns is dropped
+/// here, so the connection's task stays `Send`).
+async fn stopped(stopping: &mut tokio::sync::watch::Receiver<bool>) {
+    let _ = stopping.wait_for(|stop| *stop).await;
 }
 
 struct Shared {
@@ -178,11 +223,156 @@ struct Shared {
     quiet: bool,
 }
 
-async fn answer(
-    request: Request<Incoming>,
+/// The first bytes of a request kept for the log of a request hyper refuses (400/431),
+/// as Werkzeug logs the line it could not parse.
+const REMEMBERED_HEAD: usize = 256;
+
+/// What a connection's reader, its service and its task share: the peer, how many
+/// requests it made, and the start of what it sent since the last answer.
+#[derive(Clone)]
+struct ConnectionState {
+    inner: Arc<ConnectionInner>,
+}
+
+struct ConnectionInner {
     peer: SocketAddr,
     shared: Arc<Shared>,
-) -> Result<Response<Full<Bytes>>, Infallible> {
+    requests: AtomicU64,
+    /// Set once `head` holds a whole line or its limit: no more locking per read.
+    head_full: AtomicBool,
+    head: Mutex<Vec<u8>>,
+}
+
+impl ConnectionState {
+    fn new(peer: SocketAddr, shared: Arc<Shared>) -> ConnectionState {
+        ConnectionState {
+            inner: Arc::new(ConnectionInner {
+                peer,
+                shared,
+                requests: AtomicU64::new(0),
+                head_full: AtomicBool::new(false),
+                head: Mutex::new(Vec::new()),
+            }),
+        }
+    }
+
+    fn requests(&self) -> u64 {
+        self.inner.requests.load(Ordering::Relaxed)
+    }
+
+    /// The stream, with what it reads remembered up to the end of the first line.
+    fn record(&self, stream: tokio::net::TcpStream) -> Recorded {
+        Recorded {
+            stream,
+            state: self.clone(),
+        }
+    }
+
+    fn remember(&self, read: &[u8]) {
+        if read.is_empty() || self.inner.head_full.load(Ordering::Relaxed) {
+            return;
+        }
+        let mut head = self.inner.head.lock().unwrap_or_else(|e| e.into_inner());
+        let room = REMEMBERED_HEAD.saturating_sub(head.len());
+        head.extend_from_slice(&read[..read.len().min(room)]);
+        if head.len() >= REMEMBERED_HEAD || head.contains(&b'\n') {
+            self.inner.head_full.store(true, Ordering::Relaxed);
+        }
+    }
+
+    async fn answer(self, request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+        self.inner.requests.fetch_add(1, Ordering::Relaxed);
+        self.inner
+            .head
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        self.inner.head_full.store(false, Ordering::Relaxed);
+        Ok(answer(&request, self.inner.peer, &self.inner.shared))
+    }
+
+    /// Logs the answer hyper gave a request it could not parse, as Werkzeug logs a
+    /// bad request: the reason line, then the access line with the status.
+    fn log_refused(&self, error: &hyper::Error) {
+        if self.inner.shared.quiet {
+            return;
+        }
+        let (status, reason) = if error.is_parse_too_large() {
+            (431, "Request header fields too large")
+        } else if error.is_parse() {
+            (400, "Bad request syntax")
+        } else {
+            return;
+        };
+        let head = self.inner.head.lock().unwrap_or_else(|e| e.into_inner());
+        let line = String::from_utf8_lossy(&head);
+        let line = line.split(['\r', '\n']).next().unwrap_or("");
+        let peer = self.inner.peer.ip();
+        let now = chrono::Local::now().format("%d/%b/%Y %H:%M:%S");
+        log(&format!(
+            "{peer} - - [{now}] code {status}, message {reason} ('{}')",
+            line.escape_debug()
+        ));
+        log(&format!(
+            "{peer} - - [{now}] \"{}\" {status} -",
+            line.escape_debug()
+        ));
+    }
+}
+
+/// A connection's stream that remembers the start of each request it reads.
+struct Recorded {
+    stream: tokio::net::TcpStream,
+    state: ConnectionState,
+}
+
+impl tokio::io::AsyncRead for Recorded {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let this = &mut *self;
+        let polled = Pin::new(&mut this.stream).poll_read(cx, buf);
+        if polled.is_ready() {
+            this.state.remember(&buf.filled()[before..]);
+        }
+        polled
+    }
+}
+
+impl tokio::io::AsyncWrite for Recorded {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bytes: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.stream).poll_write(cx, bytes)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bytes: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.stream).poll_write_vectored(cx, bytes)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+}
+
+fn answer(request: &Request<Incoming>, peer: SocketAddr, shared: &Shared) -> Response<Full<Bytes>> {
     let reply = flask::route(request.method(), request.uri().path(), &shared.message);
     let mut response = Response::new(Full::new(reply.body));
     *response.status_mut() =
@@ -206,7 +396,7 @@ async fn answer(
             reply.status,
         ));
     }
-    Ok(response)
+    response
 }
 
 /// Werkzeug's access log line: `192.168.56.102 - - [25/Nov/2026 14:00:00] "GET / HTTP/1.1" 200 -`.
@@ -261,6 +451,21 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = interrupt.recv() => {}
         _ = terminate.recv() => {}
+    }
+}
+
+/// Lets the process hold `connections` sockets: the soft descriptor limit (often 1024)
+/// is raised towards the hard one, as servers do; where it cannot be, accept() reports
+/// EMFILE and the server keeps serving the connections it has.
+fn raise_descriptor_limit(connections: usize) {
+    use nix::sys::resource::{getrlimit, setrlimit, Resource};
+    let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) else {
+        return;
+    };
+    // The listener, stdio, the runtime's own descriptors, and some room.
+    let wanted = (connections as u64).saturating_add(64).min(hard);
+    if wanted > soft {
+        let _ = setrlimit(Resource::RLIMIT_NOFILE, wanted, hard);
     }
 }
 

@@ -5,9 +5,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use labnet::cli;
 use labnet::error::Error;
 use labnet::http::client::{self, ClientOptions, Target};
+use labnet::{cli, values};
 
 #[derive(Parser)]
 #[command(
@@ -28,17 +28,17 @@ struct Args {
     #[arg(long, value_name = "P")]
     path: Option<String>,
     /// After the answer, keep the connection open SECS seconds and print both endpoints
-    #[arg(long, value_name = "SECS")]
-    hold: Option<f64>,
+    #[arg(long, value_name = "SECS", value_parser = values::seconds(0.0..=values::DAY))]
+    hold: Option<Duration>,
     /// Send N requests (one connection each, unless --keep-alive)
-    #[arg(long, default_value_t = 1, value_name = "N")]
+    #[arg(long, default_value = "1", value_name = "N", value_parser = values::whole::<u32>(1..=1_000_000))]
     count: u32,
     /// Send all requests over one connection
     #[arg(long)]
     keep_alive: bool,
     /// Give up connecting or waiting for the answer after SECS seconds
-    #[arg(long, default_value_t = 5.0, value_name = "SECS")]
-    timeout: f64,
+    #[arg(long, default_value = "5", value_name = "SECS", value_parser = values::seconds(0.001..=3600.0))]
+    timeout: Duration,
     /// Print endpoints and timings (connect, first byte, total) on stderr
     #[arg(short, long)]
     verbose: bool,
@@ -46,27 +46,18 @@ struct Args {
 
 fn main() -> ExitCode {
     cli::generate_if_asked(<Args as clap::CommandFactory>::command());
-    let args = Args::parse();
+    let args: Args = cli::parse("hello-client");
     cli::run("hello-client", || {
         let mut target: Target = args.target.parse()?;
         if let Some(path) = &args.path {
             target.path = path.clone();
         }
-        let seconds = |value: f64, what: &str| {
-            if value.is_finite() && (0.0..=86_400.0).contains(&value) {
-                Ok(Duration::from_secs_f64(value))
-            } else {
-                Err(Error::usage(format!(
-                    "--{what} takes seconds between 0 and 86400"
-                )))
-            }
-        };
         let options = ClientOptions {
             target,
             count: args.count,
             keep_alive: args.keep_alive,
-            hold: args.hold.map(|h| seconds(h, "hold")).transpose()?,
-            timeout: seconds(args.timeout, "timeout")?,
+            hold: args.hold,
+            timeout: args.timeout,
             verbose: args.verbose,
         };
         let all_ok = client::run(&options, &mut cli::stdout(), &mut std::io::stderr())?;

@@ -4,10 +4,12 @@
 use std::io::Write;
 use std::net::IpAddr;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
-use labnet::cli;
+use labnet::http::server::MAX_CONNECTIONS;
 use labnet::http::server::{Server, ServerOptions};
+use labnet::{cli, values};
 
 #[derive(Parser)]
 #[command(
@@ -34,16 +36,16 @@ struct Args {
     #[arg(long)]
     quiet: bool,
     /// Connections served at once (more wait to be accepted)
-    #[arg(long, default_value_t = 1024, value_name = "N")]
+    #[arg(long, default_value = "1024", value_name = "N", value_parser = values::whole::<usize>(1..=MAX_CONNECTIONS))]
     max_connections: usize,
     /// Close connections whose request headers take longer than SECS (slow clients)
-    #[arg(long, default_value_t = 10.0, value_name = "SECS")]
-    header_timeout: f64,
+    #[arg(long, default_value = "10", value_name = "SECS", value_parser = values::seconds(0.001..=3600.0))]
+    header_timeout: Duration,
 }
 
 fn main() -> ExitCode {
     cli::generate_if_asked(<Args as clap::CommandFactory>::command());
-    let args = Args::parse();
+    let args: Args = cli::parse("hello-server");
     cli::run("hello-server", || {
         let server = Server::bind(ServerOptions {
             host: args.host,
@@ -51,12 +53,7 @@ fn main() -> ExitCode {
             message: args.message,
             quiet: args.quiet,
             max_connections: args.max_connections,
-            header_timeout: std::time::Duration::try_from_secs_f64(args.header_timeout)
-                .ok()
-                .filter(|t| !t.is_zero())
-                .ok_or_else(|| {
-                    labnet::Error::usage("--header-timeout takes a positive number of seconds")
-                })?,
+            header_timeout: args.header_timeout,
             ..ServerOptions::default()
         })?;
         let mut err = std::io::stderr().lock();

@@ -71,7 +71,7 @@ enum Command {
 
 fn main() -> ExitCode {
     cli::generate_if_asked(<Args as clap::CommandFactory>::command());
-    let args = Args::parse();
+    let args: Args = cli::parse("lab-hosts");
     cli::run("lab-hosts", || match args.command {
         Command::Up {
             hosts,

@@ -22,6 +22,55 @@ pub fn run(tool: &str, body: impl FnOnce() -> Result<()>) -> ExitCode {
     }
 }
 
+/// Parses the command line into `T`, printing a usage error the labnet way (`tool:
+/// error: WHAT` and `  hint:` lines, exit 2) instead of clap's own layout, so every
+/// error of every tool has one shape; `--help` and `--version` print as clap does.
+pub fn parse<T: clap::Parser>(tool: &str) -> T {
+    match T::try_parse() {
+        Ok(args) => args,
+        Err(err) => {
+            use clap::error::ErrorKind;
+            if matches!(
+                err.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                err.exit();
+            }
+            let usage = usage_error(tool, &err.render().to_string());
+            report(tool, &usage, &mut io::stderr().lock());
+            std::process::exit(i32::from(usage.exit_code()));
+        }
+    }
+}
+
+/// clap's rendered error (`error: WHAT`, indented detail lines, `  tip: ...`, then the
+/// usage) as one labnet usage error: WHAT with its detail on one line, each tip a
+/// hint, and a pointer to `--help`.
+fn usage_error(tool: &str, rendered: &str) -> Error {
+    let mut lines = rendered.lines();
+    let first = lines.next().unwrap_or("");
+    let mut message = first.strip_prefix("error: ").unwrap_or(first).to_string();
+    let mut tips = Vec::new();
+    let mut in_message = true;
+    for line in lines.take_while(|line| !line.starts_with("Usage:")) {
+        if line.is_empty() {
+            in_message = false;
+        } else if let Some(tip) = line.trim_start().strip_prefix("tip: ") {
+            tips.push(tip.to_string());
+        } else if in_message {
+            message.push(' ');
+            message.push_str(line.trim());
+        }
+    }
+    let mut err = Error::usage(message);
+    for tip in tips {
+        err = err.hint(tip);
+    }
+    err.hint(format!("{tool} --help shows every option, with examples"))
+}
+
 /// The environment variable `cargo xtask dist` sets to a directory to collect each
 /// tool's man page and shell completions, generated from its real clap definition.
 pub const GENERATE_ENV: &str = "LABNET_GENERATE";
@@ -136,6 +185,49 @@ mod tests {
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "lab-hosts: error: lab is not up\n  hint: run: sudo lab-hosts up\n"
+        );
+    }
+
+    #[derive(clap::Parser, Debug)]
+    struct Sample {
+        #[arg(long, value_name = "SECS", value_parser = crate::values::seconds(0.0..=60.0))]
+        timeout: Option<std::time::Duration>,
+        #[arg(long)]
+        verbose: bool,
+        #[arg(required = true)]
+        target: String,
+    }
+
+    fn usage_text(args: &[&str]) -> String {
+        use clap::Parser;
+        let err = Sample::try_parse_from(args).unwrap_err();
+        let mut out = Vec::new();
+        report(
+            "sample",
+            &usage_error("sample", &err.render().to_string()),
+            &mut out,
+        );
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn clap_errors_are_printed_as_labnet_usage_errors() {
+        assert_eq!(
+            usage_text(&["sample", "--timeout", "1e20", "x"]),
+            "sample: error: invalid value '1e20' for '--timeout <SECS>': expected a number of \
+             seconds from 0 to 60 (e.g. 2 or 0.5)\n  hint: sample --help shows every option, with examples\n"
+        );
+        let missing = usage_text(&["sample"]);
+        assert!(
+            missing.starts_with(
+                "sample: error: the following required arguments were not provided: <TARGET>\n"
+            ),
+            "{missing}"
+        );
+        let typo = usage_text(&["sample", "--verbos", "x"]);
+        assert!(
+            typo.contains("\n  hint: a similar argument exists: '--verbose'\n"),
+            "{typo}"
         );
     }
 

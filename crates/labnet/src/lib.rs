@@ -25,5 +25,6 @@ pub mod resolve;
 pub mod sockets;
 #[cfg(feature = "test-support")]
 pub mod testlab;
+pub mod values;
 
 pub use error::{Error, Result};

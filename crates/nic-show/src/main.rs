@@ -49,7 +49,7 @@ struct Args {
 
 fn main() -> ExitCode {
     cli::generate_if_asked(<Args as clap::CommandFactory>::command());
-    let args = Args::parse();
+    let args: Args = cli::parse("nic-show");
     cli::run("nic-show", || show(&args))
 }
 

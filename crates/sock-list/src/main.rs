@@ -7,10 +7,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use labnet::cli;
-use labnet::error::{Error, Result};
+use labnet::error::Result;
 use labnet::sockets::netstat::{self, Columns};
 use labnet::sockets::{self, InetSocket, Query, Which};
+use labnet::{cli, values};
 
 #[derive(Parser)]
 #[command(
@@ -54,10 +54,10 @@ struct Args {
     #[arg(short = '6')]
     ipv6: bool,
     /// Only sockets with this local or remote port
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = values::whole::<u16>(0..=65_535))]
     port: Option<u16>,
     /// Only sockets owned by this process (implies -p)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = values::whole::<u32>(1..=values::PID_MAX))]
     pid: Option<u32>,
     /// Only sockets in this state (LISTEN, ESTABLISHED, TIME_WAIT, ...)
     #[arg(long, value_name = "STATE")]
@@ -66,8 +66,8 @@ struct Args {
     #[arg(long)]
     json: bool,
     /// Redraw every SECS seconds until Ctrl-C
-    #[arg(long, value_name = "SECS")]
-    watch: Option<f64>,
+    #[arg(long, value_name = "SECS", value_parser = values::seconds(0.1..=3600.0))]
+    watch: Option<Duration>,
     /// Look inside a network namespace or lab host (needs root)
     #[arg(long, value_name = "HOST")]
     netns: Option<String>,
@@ -75,7 +75,7 @@ struct Args {
 
 fn main() -> ExitCode {
     cli::generate_if_asked(<Args as clap::CommandFactory>::command());
-    let args = Args::parse();
+    let args: Args = cli::parse("sock-list");
     cli::run("sock-list", || run(&args))
 }
 
@@ -101,16 +101,11 @@ fn run(args: &Args) -> Result<()> {
     let Some(period) = args.watch else {
         return show(args, &query, state);
     };
-    if !(0.1..=3600.0).contains(&period) {
-        return Err(Error::usage(
-            "--watch takes a period between 0.1 and 3600 seconds",
-        ));
-    }
     loop {
         // Home, clear screen: redraw in place like watch(1); Ctrl-C ends it.
         cli::output(write!(cli::stdout(), "\x1b[H\x1b[2J"))?;
         show(args, &query, state)?;
-        std::thread::sleep(Duration::from_secs_f64(period));
+        std::thread::sleep(period);
     }
 }
 

@@ -9,14 +9,15 @@ use std::fs::File;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
-use labnet::cli;
 use labnet::error::{Context, Error, Result};
 use labnet::filter::{Filter, LinkFilters, LinkType};
 use labnet::pcap::{CaptureReader, CaptureWriter, Record, WriteFormat, MAX_RECORD};
 use labnet::present::diagram::{Diagram, Target};
 use labnet::present::{self, Format, Ports, PrintOptions, Style};
+use labnet::{cli, values};
 
 #[derive(Parser)]
 #[command(
@@ -46,12 +47,13 @@ struct Args {
     /// Do not put the interface into promiscuous mode
     #[arg(short = 'p', long = "no-promisc")]
     no_promisc: bool,
-    /// Keep at most this many bytes of each packet
-    #[arg(short = 's', value_name = "SNAPLEN", default_value_t = 262_144)]
+    /// Keep at most this many bytes of each packet (0: 262144, as tcpdump)
+    #[arg(short = 's', value_name = "SNAPLEN", default_value = "262144",
+          value_parser = values::snaplen(MAX_RECORD))]
     snaplen: u32,
     /// Stop capturing after this many seconds
-    #[arg(long, value_name = "SECS")]
-    timeout: Option<f64>,
+    #[arg(long, value_name = "SECS", value_parser = values::seconds(0.0..=values::YEAR))]
+    timeout: Option<Duration>,
     /// Capture without writing a file (live capture writes hello.pcap by default)
     #[arg(long)]
     no_write: bool,
@@ -62,8 +64,8 @@ struct Args {
     #[arg(short = 'v')]
     verbose: bool,
     /// When nothing has matched after SECS, say on stderr what does go by
-    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
-    hint_after: f64,
+    #[arg(long, value_name = "SECS", default_value = "5", value_parser = values::seconds(0.0..=values::DAY))]
+    hint_after: Duration,
     /// Never print such hints
     #[arg(long)]
     no_hints: bool,
@@ -83,11 +85,11 @@ struct Args {
     /// Print the packets even while writing them with -w
     #[arg(long)]
     print: bool,
-    /// Stop after COUNT packets (live default 12, as webcapture.py; 0: until Ctrl-C)
-    #[arg(short = 'c', value_name = "COUNT")]
+    /// Stop after COUNT packets (live default 12, as webcapture.py; 0: no limit)
+    #[arg(short = 'c', value_name = "COUNT", value_parser = values::whole::<u64>(0..=u64::MAX))]
     count: Option<u64>,
     /// Only packet N (0-based, as packets[N] in Scapy)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = values::whole::<u64>(0..=u64::MAX))]
     packet: Option<u64>,
     /// Print each packet's index before its line
     #[arg(short = '#')]
@@ -115,7 +117,7 @@ struct Args {
     #[arg(long, value_name = "FILE|DIR")]
     diagram: Option<PathBuf>,
     /// How far each layer's box is shifted right of the one below it in the diagram
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u8).range(0..=8))]
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = values::whole::<u8>(0..=8))]
     layer_shift: u8,
     /// Print the filter's BPF program as `tcpdump -d` does, and exit
     #[arg(long)]
@@ -127,7 +129,7 @@ struct Args {
 
 fn main() -> ExitCode {
     cli::generate_if_asked(<Args as clap::CommandFactory>::command());
-    let args = Args::parse();
+    let args: Args = cli::parse("webcapture");
     cli::run("webcapture", || run(&args))
 }
 
@@ -152,9 +154,11 @@ fn run(args: &Args) -> Result<()> {
     let diagram = diagram(args)?;
     let options = PrintOptions {
         // A diagram file holds one packet: the first selected.
-        count: match &diagram {
-            Some(d) if d.target.is_file() => Some(1),
-            _ => args.count,
+        count: match (&diagram, args.count) {
+            (Some(d), _) if d.target.is_file() => Some(1),
+            // -c 0 means no limit, as in live capture.
+            (_, Some(0)) => None,
+            (_, count) => count,
         },
         packet: args.packet,
         style: style(args),
@@ -297,7 +301,7 @@ fn live(args: &Args, expression: &str) -> Result<()> {
         capture: labnet::capture::CaptureOptions {
             interface,
             promiscuous: !args.no_promisc,
-            snaplen: args.snaplen.clamp(1, MAX_RECORD),
+            snaplen: args.snaplen,
             filter,
         },
         count: match (args.count, &diagram) {
@@ -307,10 +311,7 @@ fn live(args: &Args, expression: &str) -> Result<()> {
             (Some(n), _) => Some(n),
             (None, _) => Some(LIVE_COUNT),
         },
-        timeout: args
-            .timeout
-            .filter(|t| t.is_finite() && *t >= 0.0)
-            .map(std::time::Duration::from_secs_f64),
+        timeout: args.timeout,
         format: if args.pcapng {
             WriteFormat::PcapNg
         } else {
@@ -324,8 +325,7 @@ fn live(args: &Args, expression: &str) -> Result<()> {
         style: style(args),
         line_buffered: args.line_buffered,
         verbose: args.verbose,
-        hint_after: (!args.no_hints && args.hint_after.is_finite() && args.hint_after >= 0.0)
-            .then(|| std::time::Duration::from_secs_f64(args.hint_after)),
+        hint_after: (!args.no_hints).then_some(args.hint_after),
         drop_to: args.drop_to.clone(),
         diagram,
     };

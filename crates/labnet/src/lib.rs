@@ -17,6 +17,7 @@ pub mod netbase;
 pub mod netlink;
 pub mod netns;
 pub mod nics;
+pub mod offline;
 pub mod pcap;
 pub mod present;
 pub mod privileges;

@@ -219,15 +219,23 @@ pub fn run(options: &LiveOptions, out: &mut impl Write) -> Result<LiveSummary> {
         "{captured} packets captured\n{} packets received by filter\n{} packets dropped by kernel",
         statistics.received, statistics.dropped
     );
+    if let Some(path) = options.write.as_ref().filter(|p| p.as_os_str() != "-") {
+        eprintln!(
+            "webcapture: wrote {captured} packet{} to {}",
+            if captured == 1 { "" } else { "s" },
+            path.display()
+        );
+    }
     Ok(LiveSummary {
         captured,
         statistics,
     })
 }
 
-/// Where the capture file goes: a file, or stdout for `-w -`.
+/// Where the capture file goes: a file (locked while the capture runs), or stdout for
+/// `-w -`.
 enum Sink {
-    File(std::fs::File),
+    File(crate::pcap::LockedFile),
     Stdout(std::io::Stdout),
 }
 
@@ -333,9 +341,7 @@ fn open_writer(path: &PathBuf, options: &LiveOptions, capture: &Capture) -> Resu
     let sink = if path.as_os_str() == "-" {
         Sink::Stdout(std::io::stdout())
     } else {
-        let file =
-            std::fs::File::create(path).context(|| format!("creating {}", path.display()))?;
-        Sink::File(file)
+        Sink::File(crate::pcap::create_locked(path)?)
     };
     let writer = CaptureWriter::new(
         sink,

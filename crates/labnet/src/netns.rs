@@ -144,6 +144,22 @@ pub fn write_sysctl(ns: &File, key: &str, value: &str) -> Result<()> {
     })
 }
 
+/// The name under /run/netns of the network namespace process `pid` is in, if it is a
+/// named one other than this process's own (a lab host, or one made by `ip netns`).
+pub fn name_of(pid: u32) -> Option<String> {
+    let theirs = fs::metadata(format!("/proc/{pid}/ns/net")).ok()?;
+    let ours = fs::metadata("/proc/self/ns/net").ok()?;
+    if (theirs.dev(), theirs.ino()) == (ours.dev(), ours.ino()) {
+        return None;
+    }
+    fs::read_dir(RUN_DIR).ok()?.find_map(|entry| {
+        let entry = entry.ok()?;
+        let meta = fs::metadata(entry.path()).ok()?;
+        ((meta.dev(), meta.ino()) == (theirs.dev(), theirs.ino()))
+            .then(|| entry.file_name().to_string_lossy().into_owned())
+    })
+}
+
 /// The processes whose network namespace is the named one: (pid, command name).
 pub fn processes_in(name: &str) -> Vec<(u32, String)> {
     let Ok(ns) = fs::metadata(path(name)) else {

@@ -5,18 +5,17 @@
 //! SVG or PDF. Argument parsing only; the logic is `labnet::live`, `capture`, `pcap`,
 //! `filter`, `present`.
 
-use std::fs::File;
-use std::io::{self, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use labnet::error::{Context, Error, Result};
-use labnet::filter::{Filter, LinkFilters, LinkType};
-use labnet::pcap::{CaptureReader, CaptureWriter, Record, WriteFormat, MAX_RECORD};
+use labnet::error::{Error, Result};
+use labnet::filter::{Filter, LinkType};
+use labnet::pcap::{WriteFormat, MAX_RECORD};
 use labnet::present::diagram::{Diagram, Target};
-use labnet::present::{self, Format, Ports, PrintOptions, Style};
+use labnet::present::{Format, Ports, Style};
 use labnet::{cli, values};
 
 #[derive(Parser)]
@@ -138,23 +137,15 @@ fn run(args: &Args) -> Result<()> {
     if args.dump_filter {
         return dump_filter(args, &expression);
     }
-    let Some(path) = &args.read else {
+    let Some(input) = &args.read else {
         return live(args, &expression);
     };
-    let mut filter = if expression.trim().is_empty() {
-        None
-    } else {
-        // Compile first: a bad expression is reported before anything is opened.
-        Filter::compile(&expression, LinkType::Ethernet)?;
-        Some(LinkFilters::new(&expression))
-    };
-    // Mapped, records lent from the mapping without a copy, memory flat.
-    let input = labnet::pcap::MappedFile::open(path)?;
-    let mut reader = CaptureReader::new(input, &path.display().to_string())?;
     let diagram = diagram(args)?;
-    let options = PrintOptions {
-        // A diagram file holds one packet: the first selected.
+    let options = labnet::offline::ReadOptions {
+        input: input.clone(),
+        filter: expression,
         count: match (&diagram, args.count) {
+            // A diagram file holds one packet: the first selected.
             (Some(d), _) if d.target.is_file() => Some(1),
             // -c 0 means no limit, as in live capture.
             (_, Some(0)) => None,
@@ -163,74 +154,20 @@ fn run(args: &Args) -> Result<()> {
         packet: args.packet,
         style: style(args),
         print: args.write.is_none() || args.print,
-        diagram: diagram.clone(),
+        write: args.write.clone(),
+        format: write_format(args),
+        diagram,
     };
-    let mut out = cli::stdout();
-    // The output file is opened at the first selected packet, whose link type it takes.
-    let mut output: Option<CaptureWriter<Box<dyn Write>>> = None;
-    let mut save = |record: &Record| -> Result<()> {
-        let target = args.write.as_ref().expect("only called with -w");
-        if output.is_none() {
-            output = Some(open_output(target, record.link_type, args.pcapng)?);
-        }
-        let writer = output.as_mut().expect("just opened");
-        if record.link_type != writer.link_type() {
-            return Err(Error::failed(format!(
-                "packet {} has link type {}, and {} already holds link type {}: a pcap file has one",
-                record.index,
-                record.link_type,
-                target.display(),
-                writer.link_type()
-            ))
-            .hint("write pcapng (--pcapng), or select one interface's packets"));
-        }
-        writer
-            .write(
-                record.seconds,
-                record.nanoseconds,
-                record.original_length,
-                record.data,
-            )
-            .context(|| format!("writing {}", target.display()))
-    };
-    let save_ref: Option<&mut present::SaveRecord> = match args.write {
-        Some(_) => Some(&mut save),
-        None => None,
-    };
-    let selected =
-        present::print_capture(&mut reader, &options, filter.as_mut(), save_ref, &mut out)?;
-    if let Some(target) = &args.write {
-        match output.as_mut() {
-            Some(writer) => writer
-                .flush()
-                .context(|| format!("writing {}", target.display()))?,
-            // Nothing selected: still leave a valid (empty) file, as tcpdump -w does.
-            None => {
-                let mut writer =
-                    open_output(target, labnet::pcap::linktype::ETHERNET, args.pcapng)?;
-                writer
-                    .flush()
-                    .context(|| format!("writing {}", target.display()))?;
-            }
-        }
-    }
-    cli::output(out.flush())?;
-    if let (Some(Target::File(path, _)), true) = (diagram.as_ref().map(|d| &d.target), selected > 0)
-    {
-        eprintln!("webcapture: wrote {}", path.display());
-    }
-    if let (Some(wanted), 0) = (args.packet, selected) {
-        return Err(Error::failed(format!(
-            "{} has no packet {wanted}{} (packets are numbered from 0)",
-            path.display(),
-            if filter.is_some() {
-                " that matches the filter"
-            } else {
-                ""
-            }
-        )));
-    }
+    labnet::offline::run(&options, &mut cli::stdout())?;
     Ok(())
+}
+
+fn write_format(args: &Args) -> WriteFormat {
+    if args.pcapng {
+        WriteFormat::PcapNg
+    } else {
+        WriteFormat::Pcap
+    }
 }
 
 /// How packets are printed: summaries, listings, hexdumps or JSON, numbered or not,
@@ -262,7 +199,7 @@ fn diagram(args: &Args) -> Result<Option<Diagram>> {
     let Some(path) = &args.diagram else {
         return Ok(None);
     };
-    let target = Target::new(path);
+    let target = Target::new(path)?;
     target.prepare()?;
     Ok(Some(Diagram {
         target,
@@ -312,11 +249,7 @@ fn live(args: &Args, expression: &str) -> Result<()> {
             (None, _) => Some(LIVE_COUNT),
         },
         timeout: args.timeout,
-        format: if args.pcapng {
-            WriteFormat::PcapNg
-        } else {
-            WriteFormat::Pcap
-        },
+        format: write_format(args),
         // As tcpdump: an explicit -w writes instead of printing (unless --print); the
         // handout's default both prints and writes hello.pcap. `-w -` is the file itself.
         print: (args.write.is_none() || args.print)
@@ -334,35 +267,12 @@ fn live(args: &Args, expression: &str) -> Result<()> {
     Ok(())
 }
 
-fn open_output(
-    target: &PathBuf,
-    link_type: u32,
-    pcapng: bool,
-) -> Result<CaptureWriter<Box<dyn Write>>> {
-    let sink: Box<dyn Write> = if target.as_os_str() == "-" {
-        Box::new(io::stdout())
-    } else {
-        let file = File::create(target).context(|| format!("creating {}", target.display()))?;
-        Box::new(file)
-    };
-    let format = if pcapng {
-        WriteFormat::PcapNg
-    } else {
-        WriteFormat::Pcap
-    };
-    CaptureWriter::new(sink, format, link_type, MAX_RECORD, None)
-        .context(|| format!("writing {}", target.display()))
-}
-
 fn dump_filter(args: &Args, expression: &str) -> Result<()> {
     // The program for a file's link type, for what -i attaches to the kernel, or (as
     // tcpdump -d) for Ethernet.
     let link = match (&args.read, &args.interface) {
         (Some(path), _) => {
-            let link_type = match CaptureReader::open(path)?.next_record()? {
-                Some(record) => record.link_type,
-                None => labnet::pcap::linktype::ETHERNET,
-            };
+            let link_type = labnet::offline::first_link_type(path)?;
             LinkType::from_pcap(link_type).ok_or_else(|| {
                 Error::usage(format!("cannot filter packets of link type {link_type}"))
             })?

@@ -9,8 +9,10 @@
 //! and simple packet blocks). Hostile input gets a clear error naming the record and its
 //! byte offset, never a panic or an unbounded allocation.
 
+mod output;
 mod write;
 
+pub use output::{create_locked, LockedFile, Replacement};
 pub use write::{CaptureWriter, WriteFormat};
 
 use std::fs::File;

@@ -16,20 +16,6 @@ pub use json::json;
 pub use show::show;
 pub use summary::{summary, Ports};
 
-/// Which packets of a capture to print, and how.
-#[derive(Debug, Clone)]
-pub struct PrintOptions {
-    /// Stop after this many printed packets (`-c`).
-    pub count: Option<u64>,
-    /// Print only the packet with this 0-based index (`--packet`, Scapy's `packets[N]`).
-    pub packet: Option<u64>,
-    pub style: Style,
-    /// Print each selected packet (off when writing a file, as tcpdump -w).
-    pub print: bool,
-    /// Draw each selected packet (`--diagram`).
-    pub diagram: Option<diagram::Diagram>,
-}
-
 /// What is printed for each packet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -92,55 +78,6 @@ pub fn print_packet(
             out.write_all(line.as_bytes())
         }
     }
-}
-
-/// Where selected records go besides the printer (`-w FILE`).
-pub type SaveRecord<'a> = dyn FnMut(&crate::pcap::Record) -> crate::error::Result<()> + 'a;
-
-/// Prints (and hands to `save`) every record of a capture file that `filter` and the
-/// options select; returns how many were selected.
-pub fn print_capture<R: crate::pcap::Input>(
-    reader: &mut crate::pcap::CaptureReader<R>,
-    options: &PrintOptions,
-    mut filter: Option<&mut crate::filter::LinkFilters>,
-    mut save: Option<&mut SaveRecord>,
-    out: &mut impl Write,
-) -> crate::error::Result<u64> {
-    use crate::error::Context;
-    let mut printed = 0u64;
-    while options.count.is_none_or(|c| printed < c) {
-        let Some(record) = reader.next_record()? else {
-            break;
-        };
-        if options.packet.is_some_and(|wanted| wanted != record.index) {
-            continue;
-        }
-        if let Some(filter) = filter.as_deref_mut() {
-            if !filter.matches(record.link_type, record.data, record.original_length)? {
-                continue;
-            }
-        }
-        if let Some(save) = save.as_deref_mut() {
-            save(&record)?;
-        }
-        if let Some(diagram) = &options.diagram {
-            diagram.target.write(&record, diagram.layer_shift)?;
-        }
-        if !options.print {
-            printed += 1;
-            if options.packet.is_some() {
-                break;
-            }
-            continue;
-        }
-        // `-#` numbers by the file's index.
-        print_packet(out, &options.style, printed == 0, &record).context(|| "writing to stdout")?;
-        printed += 1;
-        if options.packet.is_some() {
-            break;
-        }
-    }
-    Ok(printed)
 }
 
 /// Scapy's `hexdump()`: `0000  45 00 00 3C ...  E..<....`, 16 bytes a line.

@@ -64,12 +64,21 @@ pub enum Target {
 }
 
 impl Target {
-    /// A path ending in `.svg` or `.pdf` is one file; anything else a directory.
-    pub fn new(path: &Path) -> Target {
-        match Format::of(path) {
-            Some(format) => Target::File(path.to_path_buf(), format),
-            None => Target::Directory(path.to_path_buf()),
+    /// A path ending in `.svg` or `.pdf` is one file; an existing directory, or a new
+    /// name without an extension, a directory. Any other extension (`x.png`) is a usage
+    /// error rather than a directory of that name.
+    pub fn new(path: &Path) -> Result<Target> {
+        if let Some(format) = Format::of(path) {
+            return Ok(Target::File(path.to_path_buf(), format));
         }
+        if path.extension().is_some() && !path.is_dir() {
+            return Err(Error::usage(format!(
+                "--diagram {}: diagrams are written as .svg or .pdf",
+                path.display()
+            ))
+            .hint("name a file ending in .svg or .pdf, or a directory for one SVG per packet"));
+        }
+        Ok(Target::Directory(path.to_path_buf()))
     }
 
     /// Whether the target holds one packet only.

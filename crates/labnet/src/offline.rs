@@ -1,0 +1,256 @@
+//! A read session, as `tcpdump -r`: open a capture (a file, stdin or a FIFO), filter
+//! its records, select by index and count, write the selected ones (`-w`), print them
+//! and draw them, the way [`crate::live`] owns a live capture.
+//!
+//! The input is never lost: `-w` writes through [`crate::pcap::Replacement`], so the
+//! output may even be the input file (`-r g.pcap -w g.pcap`), and a run that fails
+//! leaves the old file as it was.
+
+use std::fs::File;
+use std::io::{self, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Context, Error, Result};
+use crate::filter::{Filter, LinkFilters, LinkType};
+use crate::pcap::{
+    linktype, CaptureReader, CaptureWriter, Input, MappedFile, Record, Replacement, WriteFormat,
+    MAX_RECORD,
+};
+use crate::present::{self, diagram::Diagram, Style};
+
+/// What a read session does.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// The capture to read; `-` is stdin.
+    pub input: PathBuf,
+    /// A pcap filter expression; empty selects every packet.
+    pub filter: String,
+    /// Stop after this many selected packets.
+    pub count: Option<u64>,
+    /// Only the packet with this 0-based index (Scapy's `packets[N]`).
+    pub packet: Option<u64>,
+    pub style: Style,
+    /// Print each selected packet.
+    pub print: bool,
+    /// Where to write the selected packets; `-` is stdout.
+    pub write: Option<PathBuf>,
+    pub format: WriteFormat,
+    /// Draw each selected packet.
+    pub diagram: Option<Diagram>,
+}
+
+/// Opens the capture at `path` (`-` for stdin): mapped when it is a regular file
+/// (records lent without a copy), streamed when it is a pipe, FIFO or device.
+pub fn open_input(path: &Path) -> Result<Opened> {
+    if path.as_os_str() == "-" {
+        use std::os::fd::AsFd;
+        let stdin = File::from(
+            io::stdin()
+                .as_fd()
+                .try_clone_to_owned()
+                .context(|| "reading stdin")?,
+        );
+        return Ok(Opened::Stream(CaptureReader::new(
+            BufReader::with_capacity(256 * 1024, stdin),
+            "stdin",
+        )?));
+    }
+    let meta = std::fs::metadata(path).context(|| format!("opening {}", path.display()))?;
+    if meta.is_dir() {
+        return Err(Error::usage(format!("{} is a directory", path.display()))
+            .hint("-r takes a pcap or pcapng file, e.g. -r hello.pcap"));
+    }
+    let name = path.display().to_string();
+    if meta.is_file() {
+        Ok(Opened::Mapped(CaptureReader::new(
+            MappedFile::open(path)?,
+            &name,
+        )?))
+    } else {
+        let file = File::open(path).context(|| format!("opening {}", path.display()))?;
+        Ok(Opened::Stream(CaptureReader::new(
+            BufReader::with_capacity(256 * 1024, file),
+            &name,
+        )?))
+    }
+}
+
+/// The link type of the capture's first record (Ethernet for an empty capture): what a
+/// filter over the file is compiled for.
+pub fn first_link_type(path: &Path) -> Result<u32> {
+    let first = match open_input(path)? {
+        Opened::Mapped(mut reader) => reader.next_record()?.map(|r| r.link_type),
+        Opened::Stream(mut reader) => reader.next_record()?.map(|r| r.link_type),
+    };
+    Ok(first.unwrap_or(linktype::ETHERNET))
+}
+
+/// A capture opened by [`open_input`].
+pub enum Opened {
+    Mapped(CaptureReader<MappedFile>),
+    Stream(CaptureReader<BufReader<File>>),
+}
+
+/// Runs the session; returns how many packets were selected.
+pub fn run(options: &ReadOptions, out: &mut impl Write) -> Result<u64> {
+    let filter = if options.filter.trim().is_empty() {
+        None
+    } else {
+        // Compile first: a bad expression is reported before anything is opened.
+        Filter::compile(&options.filter, LinkType::Ethernet)?;
+        Some(LinkFilters::new(&options.filter))
+    };
+    let selected = match open_input(&options.input)? {
+        Opened::Mapped(reader) => session(reader, filter, options, out)?,
+        Opened::Stream(reader) => session(reader, filter, options, out)?,
+    };
+    if let (Some(wanted), 0) = (options.packet, selected) {
+        return Err(Error::failed(format!(
+            "{} has no packet {wanted}{} (packets are numbered from 0)",
+            options.input.display(),
+            if options.filter.trim().is_empty() {
+                ""
+            } else {
+                " that matches the filter"
+            }
+        )));
+    }
+    Ok(selected)
+}
+
+fn session<R: Input>(
+    mut reader: CaptureReader<R>,
+    mut filter: Option<LinkFilters>,
+    options: &ReadOptions,
+    out: &mut impl Write,
+) -> Result<u64> {
+    let mut output = options.write.as_deref().map(Output::new);
+    let mut selected = 0u64;
+    while options.count.is_none_or(|c| selected < c) {
+        let Some(record) = reader.next_record()? else {
+            break;
+        };
+        if options.packet.is_some_and(|wanted| wanted != record.index) {
+            continue;
+        }
+        if let Some(filter) = filter.as_mut() {
+            if !filter.matches(record.link_type, record.data, record.original_length)? {
+                continue;
+            }
+        }
+        if let Some(output) = output.as_mut() {
+            output.write(&record, options.format)?;
+        }
+        if let Some(diagram) = &options.diagram {
+            diagram.target.write(&record, diagram.layer_shift)?;
+        }
+        if options.print {
+            // `-#` numbers by the file's index.
+            present::print_packet(out, &options.style, selected == 0, &record)
+                .context(|| "writing to stdout")?;
+        }
+        selected += 1;
+        if options.packet.is_some() {
+            break;
+        }
+    }
+    if let Some(output) = output {
+        output.finish(options.format)?;
+    }
+    out.flush().context(|| "writing to stdout")?;
+    if let (Some(present::diagram::Target::File(path, _)), true) =
+        (options.diagram.as_ref().map(|d| &d.target), selected > 0)
+    {
+        eprintln!("webcapture: wrote {}", path.display());
+    }
+    Ok(selected)
+}
+
+/// Where the selected packets go: opened at the first one, whose link type the file
+/// takes; replaced into place only when the whole read succeeded.
+struct Output<'a> {
+    target: &'a Path,
+    writer: Option<CaptureWriter<Sink>>,
+}
+
+/// A rewritten file, or stdout for `-w -`.
+enum Sink {
+    File(Replacement),
+    Stdout(io::Stdout),
+}
+
+impl Write for Sink {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::File(file) => file.write(bytes),
+            Sink::Stdout(stdout) => stdout.write(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::File(file) => file.flush(),
+            Sink::Stdout(stdout) => stdout.flush(),
+        }
+    }
+}
+
+impl<'a> Output<'a> {
+    fn new(target: &'a Path) -> Output<'a> {
+        Output {
+            target,
+            writer: None,
+        }
+    }
+
+    fn write(&mut self, record: &Record, format: WriteFormat) -> Result<()> {
+        let writer = match &mut self.writer {
+            Some(writer) => writer,
+            empty => empty.insert(open_output(self.target, record.link_type, format)?),
+        };
+        if record.link_type != writer.link_type() {
+            return Err(Error::failed(format!(
+                "packet {} has link type {}, and {} already holds link type {}: a pcap file has one",
+                record.index,
+                record.link_type,
+                self.target.display(),
+                writer.link_type()
+            ))
+            .hint("write pcapng (--pcapng), or select one interface's packets"));
+        }
+        writer
+            .write(
+                record.seconds,
+                record.nanoseconds,
+                record.original_length,
+                record.data,
+            )
+            .context(|| format!("writing {}", self.target.display()))
+    }
+
+    /// Flushes and puts the file in place; with nothing selected it still leaves a
+    /// valid (empty) file, as tcpdump -w does.
+    fn finish(self, format: WriteFormat) -> Result<()> {
+        let mut writer = match self.writer {
+            Some(writer) => writer,
+            None => open_output(self.target, linktype::ETHERNET, format)?,
+        };
+        writer
+            .flush()
+            .context(|| format!("writing {}", self.target.display()))?;
+        match writer.into_inner() {
+            Sink::File(file) => file.commit(),
+            Sink::Stdout(_) => Ok(()),
+        }
+    }
+}
+
+fn open_output(target: &Path, link_type: u32, format: WriteFormat) -> Result<CaptureWriter<Sink>> {
+    let sink = if target.as_os_str() == "-" {
+        Sink::Stdout(io::stdout())
+    } else {
+        Sink::File(Replacement::create(target)?)
+    };
+    CaptureWriter::new(sink, format, link_type, MAX_RECORD, None)
+        .context(|| format!("writing {}", target.display()))
+}

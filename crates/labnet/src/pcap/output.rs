@@ -1,0 +1,283 @@
+//! Where capture files are written, so that none is ever lost: a live capture holds an
+//! exclusive lock on its file for as long as it writes (a second capture into the same
+//! path is refused and told who holds it, instead of truncating the first one's
+//! packets), and a file rewritten from a read (`-r IN -w OUT`) is written beside its
+//! target under a temporary name and renamed into place only when complete, so an
+//! input that is also the output, or a run that fails, leaves the old file as it was.
+//!
+//! The locks are flock(2) locks, the kind /proc/locks lists with their holder's pid.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use nix::fcntl::{Flock, FlockArg};
+
+use crate::error::{Context, Error, Result};
+
+/// A capture file open for writing, locked against other captures; the lock lasts as
+/// long as the value.
+pub type LockedFile = Flock<File>;
+
+/// Opens `path` for a live capture: locked first, emptied only once the lock is held.
+pub fn create_locked(path: &Path) -> Result<LockedFile> {
+    let file = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .context(|| format!("creating {}", path.display()))?;
+    let locked = lock(file, path)?;
+    if locked.metadata().is_ok_and(|m| m.file_type().is_file()) {
+        locked
+            .set_len(0)
+            .context(|| format!("emptying {}", path.display()))?;
+    }
+    Ok(locked)
+}
+
+fn lock(file: File, path: &Path) -> Result<LockedFile> {
+    let inode = file.metadata().ok();
+    match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
+        Ok(locked) => Ok(locked),
+        Err((_, nix::errno::Errno::EWOULDBLOCK)) => Err(busy(path, inode.as_ref())),
+        Err((_, errno)) => Err(Error::Io {
+            context: format!("locking {}", path.display()),
+            source: io::Error::from(errno),
+        }),
+    }
+}
+
+/// The error for a file another capture is writing, naming that capture.
+fn busy(path: &Path, inode: Option<&std::fs::Metadata>) -> Error {
+    let holder = inode.and_then(|m| lock_holder(m.dev(), m.ino()));
+    let who = match &holder {
+        Some(pid) => {
+            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            let comm = comm.trim_end();
+            let comm = if comm.is_empty() { "webcapture" } else { comm };
+            match crate::netns::name_of(*pid) {
+                Some(host) => format!("{comm} (pid {pid}, on lab host or namespace {host})"),
+                None => format!("{comm} (pid {pid})"),
+            }
+        }
+        None => "another capture".to_string(),
+    };
+    let name = path.file_stem().map_or_else(
+        || "capture".into(),
+        |stem| stem.to_string_lossy().into_owned(),
+    );
+    Error::failed(format!(
+        "{} is being written by {who}: a second capture would destroy its packets",
+        path.display()
+    ))
+    .hint(format!(
+        "write this capture to its own file, e.g. -w {name}-$(hostname).pcap"
+    ))
+    .hint("or wait until that capture ends (Ctrl-C or its count)")
+}
+
+/// The pid holding a flock on the file (device `dev`, inode `ino`), from /proc/locks.
+fn lock_holder(dev: u64, ino: u64) -> Option<u32> {
+    let locks = std::fs::read_to_string("/proc/locks").ok()?;
+    let wanted = format!(
+        "{:02x}:{:02x}:{ino}",
+        libc::major(dev as libc::dev_t),
+        libc::minor(dev as libc::dev_t)
+    );
+    locks.lines().find_map(|line| {
+        // `1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF`
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let at = fields.iter().position(|f| *f == wanted)?;
+        (fields.get(1) == Some(&"FLOCK"))
+            .then(|| fields.get(at.checked_sub(1)?)?.parse().ok())
+            .flatten()
+    })
+}
+
+/// A file being rewritten: the bytes go to a temporary file beside `target`, which
+/// [`Replacement::commit`] renames over it. Dropped without a commit, the temporary
+/// file is removed and the target is untouched. Targets that are not regular files
+/// (`/dev/null`, a FIFO) are written directly: there is nothing there to protect.
+pub struct Replacement {
+    file: File,
+    /// The temporary file and the final path, for a regular target.
+    rename: Option<(PathBuf, PathBuf)>,
+}
+
+impl Replacement {
+    pub fn create(target: &Path) -> Result<Replacement> {
+        let existing = std::fs::metadata(target).ok();
+        if let Some(meta) = &existing {
+            if meta.is_dir() {
+                return Err(Error::usage(format!("{} is a directory", target.display()))
+                    .hint("-w takes a file name, e.g. -w DIR/selected.pcap"));
+            }
+            if !meta.file_type().is_file() {
+                let file = OpenOptions::new()
+                    .write(true)
+                    .open(target)
+                    .context(|| format!("opening {}", target.display()))?;
+                return Ok(Replacement { file, rename: None });
+            }
+        }
+        // Through a symlink, replace the file it points to, not the link.
+        let target = match &existing {
+            Some(_) => std::fs::canonicalize(target)
+                .context(|| format!("resolving {}", target.display()))?,
+            None => target.to_path_buf(),
+        };
+        if existing.is_some() {
+            // A live capture writing the target would lose the rest of its packets.
+            let probe = File::open(&target).context(|| format!("opening {}", target.display()))?;
+            drop(lock(probe, &target)?);
+        }
+        let dir = match target.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = target
+            .file_name()
+            .map_or_else(|| "capture".into(), |n| n.to_string_lossy().into_owned());
+        let mut attempt = 0u32;
+        loop {
+            let temp = dir.join(format!(".{name}.{}.{attempt}.tmp", std::process::id()));
+            match OpenOptions::new().write(true).create_new(true).open(&temp) {
+                Ok(file) => {
+                    return Ok(Replacement {
+                        file,
+                        rename: Some((temp, target)),
+                    })
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 100 => {
+                    attempt += 1;
+                }
+                Err(e) => {
+                    return Err(Error::Io {
+                        context: format!("creating a file in {}", dir.display()),
+                        source: e,
+                    })
+                }
+            }
+        }
+    }
+
+    /// Puts the complete file in place of the target.
+    pub fn commit(mut self) -> Result<()> {
+        self.file.flush().context(|| "writing the capture file")?;
+        if let Some((temp, target)) = self.rename.take() {
+            if let Err(source) = std::fs::rename(&temp, &target) {
+                let _ = std::fs::remove_file(&temp);
+                return Err(Error::Io {
+                    context: format!("replacing {}", target.display()),
+                    source,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Write for Replacement {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.file.write(bytes)
+    }
+
+    fn write_vectored(&mut self, bytes: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        self.file.write_vectored(bytes)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl Drop for Replacement {
+    fn drop(&mut self) {
+        if let Some((temp, _)) = self.rename.take() {
+            let _ = std::fs::remove_file(temp);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::FileTypeExt;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("labnet-output-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_second_live_writer_is_refused_and_told_who_holds_the_file() {
+        let dir = scratch("locked");
+        let path = dir.join("hello.pcap");
+        let mut first = create_locked(&path).unwrap();
+        first.write_all(b"first capture's packets").unwrap();
+        let err = create_locked(&path).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains(&format!("(pid {}", std::process::id())),
+            "{text}"
+        );
+        assert!(text.contains("is being written by"), "{text}");
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            b"first capture's packets",
+            "the refused writer truncated nothing"
+        );
+        drop(first);
+        drop(create_locked(&path).unwrap());
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            b"",
+            "unlocked: a new capture"
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_replacement_leaves_the_old_file_until_it_commits() {
+        let dir = scratch("replace");
+        let path = dir.join("g.pcap");
+        std::fs::write(&path, b"old").unwrap();
+        let mut new = Replacement::create(&path).unwrap();
+        new.write_all(b"new contents").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"old");
+        new.commit().unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new contents");
+        let mut failed = Replacement::create(&path).unwrap();
+        failed.write_all(b"half").unwrap();
+        drop(failed);
+        assert_eq!(std::fs::read(&path).unwrap(), b"new contents");
+        let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+        assert_eq!(left.len(), 1, "no temporary file left behind");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_replacement_of_a_device_writes_it_in_place() {
+        let mut null = Replacement::create(Path::new("/dev/null")).unwrap();
+        null.write_all(b"gone").unwrap();
+        null.commit().unwrap();
+        assert!(std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device());
+    }
+
+    #[test]
+    fn a_replacement_never_replaces_a_file_a_capture_is_writing() {
+        let dir = scratch("busy");
+        let path = dir.join("hello.pcap");
+        let _live = create_locked(&path).unwrap();
+        let err = Replacement::create(&path).err().expect("refused");
+        assert!(err.to_string().contains("is being written by"), "{err}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

@@ -1,0 +1,207 @@
+//! Nothing lost, nothing hung: webcapture's file handling under the mistakes people
+//! make (the output is the input, a pipe instead of a file, a directory, a picture
+//! format it does not write), and every tool's numeric flags under bad values.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use labnet::pcap::{CaptureReader, CaptureWriter, WriteFormat};
+use labnet::testlab::tool_path;
+
+/// Built by scapy 2.8.0 with the lab's addresses and MACs: midwood's SYN to
+/// hello-server, brooklyn's SYN-ACK, and a UDP datagram to port 53.
+const SYN: &str = "080027a83865080027a8386608004500002800010000400688b3c0a83866c0a83865aa021388000003e80000000050022000dc530000";
+const SYN_ACK: &str = "080027a83866080027a8386508004500002800020000400688b2c0a83865c0a838661388aa0200001388000003e950122000c8ba0000";
+const UDP: &str =
+    "080027a83865080027a8386608004500001d00030000401188b1c0a83866c0a8386514e90035000980a178";
+
+const SUMMARIES: [&str; 3] = [
+    "Ether / IP / TCP 192.168.56.102:43522 > 192.168.56.101:5000 S",
+    "Ether / IP / TCP 192.168.56.101:5000 > 192.168.56.102:43522 SA",
+    "Ether / IP / UDP 192.168.56.102:mdns > 192.168.56.101:domain / Raw",
+];
+
+fn bytes(hex: &str) -> Vec<u8> {
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// A fresh directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("labnet-robust-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The three lab frames as a pcap file at `path`; returns its bytes.
+fn lab_pcap(path: &Path) -> Vec<u8> {
+    let mut file = Vec::new();
+    let mut writer = CaptureWriter::new(&mut file, WriteFormat::Pcap, 1, 262_144, None).unwrap();
+    for (i, hex) in [SYN, SYN_ACK, UDP].into_iter().enumerate() {
+        let frame = bytes(hex);
+        writer
+            .write(1_764_000_000 + i as u32, 1000, frame.len() as u32, &frame)
+            .unwrap();
+    }
+    writer.flush().unwrap();
+    drop(writer);
+    std::fs::write(path, &file).unwrap();
+    file
+}
+
+/// The records' bytes, read back.
+fn frames(path: &Path) -> Vec<Vec<u8>> {
+    let mut reader = CaptureReader::open(path).unwrap();
+    let mut frames = Vec::new();
+    while let Some(record) = reader.next_record().unwrap() {
+        frames.push(record.data.to_vec());
+    }
+    frames
+}
+
+fn webcapture(args: &[&str]) -> Output {
+    Command::new(tool_path("webcapture"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+#[test]
+fn reading_and_writing_the_same_file_keeps_its_packets() {
+    let dir = scratch("same-file");
+    let file = dir.join("g.pcap");
+    lab_pcap(&file);
+    let out = webcapture(&[
+        "-r",
+        path_str(&file),
+        "-w",
+        path_str(&file),
+        "tcp port 5000",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        frames(&file),
+        [bytes(SYN), bytes(SYN_ACK)],
+        "the selected packets"
+    );
+    // And through a symlink to it: the file is replaced, the link stays a link.
+    let link = dir.join("link.pcap");
+    std::os::unix::fs::symlink(&file, &link).unwrap();
+    let out = webcapture(&["-r", path_str(&link), "-w", path_str(&link), "tcp[13] == 2"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(frames(&file), [bytes(SYN)]);
+    let left: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left.len(), 2, "no temporary file is left: {left:?}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_failed_rewrite_leaves_the_old_output_untouched() {
+    let dir = scratch("failed-rewrite");
+    let output = dir.join("out.pcap");
+    let before = lab_pcap(&output);
+    // A capture that breaks off in its third record: two packets are selected and
+    // written before the reader fails.
+    let input = dir.join("cut.pcap");
+    let whole = lab_pcap(&input);
+    std::fs::write(&input, &whole[..whole.len() - 20]).unwrap();
+    let out = webcapture(&["-r", path_str(&input), "-w", path_str(&output)]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("cut.pcap"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(std::fs::read(&output).unwrap(), before);
+    // A bad filter: nothing is opened, nothing changes.
+    let out = webcapture(&["-r", path_str(&output), "-w", path_str(&output), "tcp port"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read(&output).unwrap(), before);
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn stdin_and_fifos_are_read_like_files() {
+    let dir = scratch("pipes");
+    let file = dir.join("lab.pcap");
+    let contents = lab_pcap(&file);
+    let expected = SUMMARIES.join("\n") + "\n";
+    // -r - from a pipe.
+    let mut child = Command::new(tool_path("webcapture"))
+        .args(["-r", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&contents).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), expected);
+    // -r FIFO, written by another process meanwhile, and -w - | -r - through it.
+    let fifo = dir.join("fifo");
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
+    let mut writer = Command::new(tool_path("webcapture"))
+        .args(["-r", path_str(&file), "-w", path_str(&fifo), "udp"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = webcapture(&["-r", path_str(&fifo)]);
+    assert!(writer.wait().unwrap().success());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), format!("{}\n", SUMMARIES[2]));
+    // -r F -c 0: no limit, as in live capture.
+    let out = webcapture(&["-r", path_str(&file), "-c", "0"]);
+    assert_eq!(text(&out.stdout), expected);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_directory_or_an_unknown_picture_format_is_a_usage_error() {
+    let dir = scratch("usage");
+    let file = dir.join("lab.pcap");
+    lab_pcap(&file);
+    let out = webcapture(&["-r", path_str(&dir)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).starts_with(&format!(
+            "webcapture: error: {} is a directory\n",
+            dir.display()
+        )),
+        "{}",
+        text(&out.stderr)
+    );
+    let png = dir.join("x.png");
+    let out = webcapture(&["-r", path_str(&file), "--diagram", path_str(&png)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains(".svg or .pdf"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!png.exists(), "no directory x.png/ is made");
+    let out = webcapture(&["-r", path_str(&file), "-w", path_str(&dir)]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("is a directory"));
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -337,7 +337,7 @@ impl Writer {
     }
 }
 
-fn open_writer(path: &PathBuf, options: &LiveOptions, capture: &Capture) -> Result<Writer> {
+fn open_writer(path: &std::path::Path, options: &LiveOptions, capture: &Capture) -> Result<Writer> {
     let sink = if path.as_os_str() == "-" {
         Sink::Stdout(std::io::stdout())
     } else {
@@ -353,7 +353,7 @@ fn open_writer(path: &PathBuf, options: &LiveOptions, capture: &Capture) -> Resu
     .context(|| format!("writing {}", path.display()))?;
     let mut writer = Writer {
         writer: Some(writer),
-        path: path.clone(),
+        path: path.to_path_buf(),
         committed: 0,
         committed_records: 0,
         ends: Vec::new(),

@@ -708,3 +708,201 @@ fn without_cap_net_raw_the_error_says_how_to_grant_it() {
         "{stderr}"
     );
 }
+
+/// Waits (bounded) for a child to end; returns its exit code and how long it took.
+fn exit_within(
+    child: &mut Child,
+    bound: std::time::Duration,
+) -> (Option<i32>, std::time::Duration) {
+    let started = std::time::Instant::now();
+    while started.elapsed() < bound {
+        if let Some(status) = child.try_wait().unwrap() {
+            return (status.code(), started.elapsed());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    (None, started.elapsed())
+}
+
+#[test]
+fn an_interface_that_goes_down_or_away_ends_the_capture_with_a_valid_file() {
+    let test = "an_interface_that_goes_down_or_away_ends_the_capture_with_a_valid_file";
+    if !(require_root(test) && require_tool(test, "ping") && require_tool(test, "tshark")) {
+        return;
+    }
+    for (change, said) in [
+        (&["link", "set", "eth0", "down"][..], "eth0 went down"),
+        (
+            &["link", "del", "eth0"][..],
+            "the interface eth0 disappeared",
+        ),
+    ] {
+        let lab = TestLab::two_hosts().unwrap();
+        let dir = scratch("down");
+        let mut capture = Webcapture::start(
+            &lab,
+            "brooklyn",
+            &dir,
+            &["-i", "eth0", "-c", "0", "-w", "down.pcap", "icmp"],
+        );
+        lab.run(
+            "midwood",
+            "ping",
+            &["-c", "3", "-i", "0.2", "192.168.56.101"],
+        );
+        // Let the ring hand over the pings, then take the interface away.
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        lab.run("brooklyn", "ip", change);
+        let (code, took) = exit_within(&mut capture.child, std::time::Duration::from_secs(5));
+        let mut stderr = String::new();
+        capture.stderr.read_to_string(&mut stderr).unwrap();
+        eprintln!("{change:?}: exit {code:?} after {took:?}");
+        assert_eq!(
+            code,
+            Some(1),
+            "ip {change:?}: still running or wrong exit\n{stderr}"
+        );
+        assert!(took < std::time::Duration::from_secs(1), "{took:?}");
+        assert!(
+            stderr.contains(&format!("webcapture: error: {said}")),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("down.pcap holds the 6 packets captured"),
+            "{stderr}"
+        );
+        let file = dir.join("down.pcap");
+        assert_eq!(
+            tshark_count(&file),
+            6,
+            "every captured packet, in a valid file"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    // Starting on an interface that is down says so instead of waiting for nothing.
+    let lab = TestLab::two_hosts().unwrap();
+    lab.run("brooklyn", "ip", &["link", "set", "eth0", "down"]);
+    let out = lab
+        .command("brooklyn", tool_path("webcapture"))
+        .args(["-i", "eth0", "--no-write"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).starts_with("webcapture: error: eth0 is down"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_second_capture_into_the_same_file_is_refused_and_names_the_first() {
+    let test = "a_second_capture_into_the_same_file_is_refused_and_names_the_first";
+    if !(require_root(test) && require_tool(test, "ping")) {
+        return;
+    }
+    let lab = TestLab::two_hosts().unwrap();
+    let dir = scratch("two-captures");
+    // Both from the same directory, as `lab-hosts exec HOST -- webcapture` twice.
+    let first = Webcapture::start(&lab, "brooklyn", &dir, &["-i", "eth0", "-c", "0", "icmp"]);
+    lab.run("midwood", "ping", &["-c", "1", "192.168.56.101"]);
+    let second = lab
+        .command("midwood", tool_path("webcapture"))
+        .args(["-i", "eth0", "-c", "2", "--timeout", "5", "icmp"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(1), "{stderr}");
+    let brooklyn = &lab.host("brooklyn").netns;
+    assert!(
+        stderr.contains(&format!(
+            "hello.pcap is being written by webcapture (pid {}, on lab host or namespace {brooklyn})",
+            first.child.id()
+        )),
+        "{stderr}"
+    );
+    let (_, report) = first.finish(true);
+    assert!(
+        report.ends_with("webcapture: wrote 2 packets to hello.pcap\n"),
+        "{report}"
+    );
+    assert_eq!(
+        frames(&dir.join("hello.pcap")).len(),
+        2,
+        "the first capture's file is whole"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn snaplen_zero_keeps_whole_packets_as_in_tcpdump() {
+    let test = "snaplen_zero_keeps_whole_packets_as_in_tcpdump";
+    if !(require_root(test) && require_tool(test, "ping")) {
+        return;
+    }
+    let lab = TestLab::two_hosts().unwrap();
+    let dir = scratch("snap0");
+    let capture = Webcapture::start(
+        &lab,
+        "brooklyn",
+        &dir,
+        &["-i", "lo", "-s", "0", "-c", "2", "-w", "snap.pcap", "icmp"],
+    );
+    assert!(capture.child.id() > 0);
+    lab.run("brooklyn", "ping", &["-c", "1", "-s", "1400", "127.0.0.1"]);
+    capture.finish(false);
+    let lengths: Vec<usize> = frames(&dir.join("snap.pcap"))
+        .iter()
+        .map(Vec::len)
+        .collect();
+    assert_eq!(lengths, [1442, 1442], "14 + 20 + 8 + 1400 bytes each");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn root_is_never_told_to_become_root() {
+    let test = "root_is_never_told_to_become_root";
+    if !(require_root(test) && require_tool(test, "setpriv")) {
+        return;
+    }
+    // Root without CAP_NET_RAW (as in a container that withholds it).
+    let out = Command::new("setpriv")
+        .args(["--bounding-set=-net_raw", "--inh-caps=-net_raw"])
+        .arg(tool_path("webcapture"))
+        .args(["-i", "lo", "--no-write", "-c", "1"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("capturing packets needs CAP_NET_RAW"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("runs as root but without CAP_NET_RAW"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("sudo setcap") && !stderr.contains("with sudo"),
+        "{stderr}"
+    );
+    // -Z nobody into a directory only root may write.
+    let lab = TestLab::two_hosts().unwrap();
+    let dir = scratch("root-only");
+    std::fs::set_permissions(&dir, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let out = lab
+        .command("brooklyn", tool_path("webcapture"))
+        .args(["-i", "lo", "-Z", "nobody", "-c", "1"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("hello.pcap: nobody may not write there (-Z nobody dropped root"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("sudo"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

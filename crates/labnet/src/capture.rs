@@ -103,13 +103,7 @@ pub fn default_interface() -> Result<String> {
     }
     let mut names: Vec<(u32, String)> = interfaces()
         .into_iter()
-        .filter(|(name, _)| {
-            let up = std::fs::read_to_string(format!("/sys/class/net/{name}/flags"))
-                .ok()
-                .and_then(|f| u32::from_str_radix(f.trim().trim_start_matches("0x"), 16).ok())
-                .is_some_and(|flags| flags & libc::IFF_UP as u32 != 0);
-            up && arphrd(name) != Some(ARPHRD_LOOPBACK)
-        })
+        .filter(|(name, _)| is_up(name) && arphrd(name) != Some(ARPHRD_LOOPBACK))
         .map(|(name, index)| (index, name))
         .collect();
     names.sort();
@@ -158,6 +152,14 @@ pub fn kernel_link_type(interface: &str) -> LinkType {
 /// Whether the interface is a loopback.
 pub fn is_loopback(name: &str) -> bool {
     arphrd(name) == Some(ARPHRD_LOOPBACK)
+}
+
+/// Whether the interface is administratively up (IFF_UP).
+fn is_up(name: &str) -> bool {
+    std::fs::read_to_string(format!("/sys/class/net/{name}/flags"))
+        .ok()
+        .and_then(|f| u32::from_str_radix(f.trim().trim_start_matches("0x"), 16).ok())
+        .is_some_and(|flags| flags & libc::IFF_UP as u32 != 0)
 }
 
 fn arphrd(name: &str) -> Option<u16> {
@@ -211,6 +213,16 @@ impl Capture {
                 ))
                 .hint(format!("interfaces: {} (and any)", names.join(", "))));
             };
+            if !is_up(&options.interface) {
+                return Err(Error::failed(format!(
+                    "{} is down: it would capture nothing",
+                    options.interface
+                ))
+                .hint(format!(
+                    "bring it up first: ip link set {} up",
+                    options.interface
+                )));
+            }
             match arphrd(&options.interface) {
                 Some(ARPHRD_ETHER | ARPHRD_LOOPBACK) => (*index as i32, false, linktype::ETHERNET),
                 _ => (*index as i32, true, linktype::LINUX_SLL2),
@@ -396,6 +408,11 @@ impl Capture {
                     source: err,
                 });
             }
+            // The kernel reports an interface going down or away as a socket error
+            // (ENETDOWN, ENODEV): without reading it, poll returns at once forever.
+            if poll.revents & (libc::POLLERR | libc::POLLHUP | libc::POLLNVAL) != 0 {
+                return Err(self.socket_error());
+            }
             if self.block_status(index).load(Ordering::Acquire) & libc::TP_STATUS_USER == 0 {
                 return Ok(Wait::Timeout);
             }
@@ -482,6 +499,37 @@ impl Capture {
         }
         self.release(index);
         Ok(outcome)
+    }
+
+    /// The error the kernel holds for the socket, in tcpdump's words where it has them.
+    fn socket_error(&self) -> Error {
+        use nix::sys::socket::{getsockopt, sockopt::SocketError};
+        let errno = getsockopt(&self.socket, SocketError).unwrap_or(libc::EIO);
+        let interface = &self.interface;
+        // An interface being removed goes down first, with the same ENETDOWN: watch
+        // for a moment whether its index goes away to tell the two apart.
+        let index_now = || nix::net::if_::if_nametoindex(interface.as_str()).ok();
+        let mut gone = index_now() != Some(self.ifindex as u32);
+        for _ in 0..10 {
+            if errno != libc::ENETDOWN || gone {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(40));
+            gone = index_now() != Some(self.ifindex as u32);
+        }
+        match errno {
+            libc::ENODEV | libc::ENXIO | libc::ENETDOWN if gone => Error::failed(format!(
+                "the interface {interface} disappeared (removed, or its lab was taken down)"
+            )),
+            libc::ENETDOWN => Error::failed(format!("{interface} went down")).hint(format!(
+                "bring it up (ip link set {interface} up) and capture again"
+            )),
+            0 => Error::failed(format!("the capture socket on {interface} was closed")),
+            other => Error::Io {
+                context: format!("capturing on {interface}"),
+                source: std::io::Error::from_raw_os_error(other),
+            },
+        }
     }
 
     fn release(&mut self, index: usize) {

@@ -83,15 +83,34 @@ impl Error {
     pub fn hints(&self) -> Vec<String> {
         match self {
             Error::Failed { hints, .. } | Error::Usage { hints, .. } => hints.clone(),
+            // Root being told to become root learns nothing: say what else it can be.
+            Error::Privilege { needed, .. } if running_as_root() => vec![format!(
+                "this runs as root but without {needed}: a container or user namespace \
+                 withholds it, or the capability bounding set lacks it (see CapEff and \
+                 CapBnd in /proc/self/status); sudo will not help"
+            )],
             Error::Privilege { grant, .. } => vec![grant.clone()],
             Error::Io { source, .. } | Error::Netlink { source, .. }
                 if source.kind() == io::ErrorKind::PermissionDenied =>
             {
-                vec!["run it as root (sudo), or grant the capability it needs".into()]
+                if running_as_root() {
+                    vec![
+                        "this runs as root, so it is not a missing privilege: a read-only \
+                          mount, a security module (AppArmor, SELinux), or a container that \
+                          withholds a capability refused it"
+                            .into(),
+                    ]
+                } else {
+                    vec!["run it as root (sudo), or grant the capability it needs".into()]
+                }
             }
             _ => Vec::new(),
         }
     }
+}
+
+fn running_as_root() -> bool {
+    nix::unistd::geteuid().is_root()
 }
 
 impl From<io::Error> for Error {
@@ -137,7 +156,7 @@ mod tests {
     }
 
     #[test]
-    fn permission_denied_suggests_root() {
+    fn permission_denied_suggests_root_only_to_others() {
         let err = Err::<(), _>(io::Error::from(io::ErrorKind::PermissionDenied))
             .context(|| "creating /run/netns/brooklyn")
             .unwrap_err();
@@ -145,7 +164,22 @@ mod tests {
             err.to_string(),
             "creating /run/netns/brooklyn: permission denied"
         );
-        assert!(err.hints()[0].contains("sudo"));
+        let hint = &err.hints()[0];
+        if running_as_root() {
+            assert!(!hint.contains("(sudo)"), "{hint}");
+            assert!(hint.contains("not a missing privilege"), "{hint}");
+        } else {
+            assert!(hint.contains("sudo"), "{hint}");
+        }
+        let privilege = Error::Privilege {
+            what: "capturing packets".into(),
+            needed: "CAP_NET_RAW".into(),
+            grant: "run it with sudo".into(),
+        };
+        assert_eq!(
+            privilege.hints()[0].contains("sudo will not help"),
+            running_as_root()
+        );
     }
 
     #[test]

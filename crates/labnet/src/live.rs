@@ -135,7 +135,21 @@ pub fn run(options: &LiveOptions, out: &mut impl Write) -> Result<LiveSummary> {
         crate::privileges::drop_to(user)?;
     }
     let writer = match &options.write {
-        Some(path) => Some(open_writer(path, options, &capture)?),
+        Some(path) => Some(open_writer(path, options, &capture).map_err(|err| {
+            match (&options.drop_to, &err) {
+                (Some(user), Error::Io { source, .. })
+                    if source.kind() == std::io::ErrorKind::PermissionDenied =>
+                {
+                    Error::failed(format!(
+                        "{}: {user} may not write there (-Z {user} dropped root before the file was made)",
+                        path.display()
+                    ))
+                    .hint(format!("write where {user} may, e.g. -w /tmp/{}", file_name(path)))
+                    .hint("or leave out -Z")
+                }
+                _ => err,
+            }
+        })?),
         None => None,
     };
     let filter_text = if options.capture.filter.is_empty() {
@@ -211,7 +225,18 @@ pub fn run(options: &LiveOptions, out: &mut impl Write) -> Result<LiveSummary> {
     if options.verbose {
         eprintln!();
     }
-    outcome?;
+    if let Err(err) = outcome {
+        return Err(
+            match options.write.as_ref().filter(|p| p.as_os_str() != "-") {
+                Some(path) if flushed.is_ok() => err.hint(format!(
+                    "{} holds the {} packets captured until then",
+                    path.display(),
+                    session.captured
+                )),
+                _ => err,
+            },
+        );
+    }
     flushed?;
     let captured = session.captured;
     let statistics = capture.statistics()?;
@@ -361,6 +386,11 @@ fn open_writer(path: &std::path::Path, options: &LiveOptions, capture: &Capture)
     // The header reaches the disk now: even an empty capture leaves a valid file.
     writer.flush()?;
     Ok(writer)
+}
+
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name()
+        .map_or_else(|| "hello.pcap".into(), |n| n.to_string_lossy().into_owned())
 }
 
 fn flush_all(writer: Option<&mut Writer>, out: &mut impl Write) -> Result<()> {

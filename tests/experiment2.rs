@@ -606,3 +606,153 @@ fn refused_requests_are_logged_as_flask_logs_them() {
     );
     assert!(lines[1].starts_with("127.0.0.1 - - ["), "{lines:?}");
 }
+
+/// A misbehaving server on brooklyn: port 6001 accepts and never answers, 6002 sends
+/// its headers and stalls in the body, 6003 resets the connection mid-answer.
+const BAD_SERVERS_PY: &str = "import socket, struct, threading, time\n\
+def serve(port, act):\n\
+\x20   s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n\
+\x20   s.bind(('0.0.0.0', port)); s.listen(8)\n\
+\x20   while True:\n\
+\x20       c, _ = s.accept(); c.recv(4096); threading.Thread(target=act, args=(c,), daemon=True).start()\n\
+def silent(c): time.sleep(60)\n\
+def stall(c):\n\
+\x20   c.sendall(b'HTTP/1.1 200 OK\\r\\nContent-Length: 100\\r\\n\\r\\nHello'); time.sleep(60)\n\
+def reset(c):\n\
+\x20   c.sendall(b'HTTP/1.1 200 OK\\r\\nContent-Le')\n\
+\x20   c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0)); c.close()\n\
+for port, act in ((6001, silent), (6002, stall), (6003, reset)):\n\
+\x20   threading.Thread(target=serve, args=(port, act), daemon=True).start()\n\
+print('ready', flush=True)\n\
+time.sleep(120)\n";
+
+#[test]
+fn each_client_failure_names_its_layer_and_cause() {
+    if !ready("each_client_failure_names_its_layer_and_cause") {
+        return;
+    }
+    let lab = TestLab::two_hosts().unwrap();
+    let mut bad = lab
+        .command("brooklyn", "python3")
+        .args(["-c", BAD_SERVERS_PY])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(bad.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let _bad = Running(bad);
+    assert_eq!(line, "ready\n");
+    // Routes of each kind on midwood, to lab addresses nobody has.
+    for (kind, address) in [
+        ("blackhole", "192.168.56.201"),
+        ("prohibit", "192.168.56.202"),
+        ("unreachable", "192.168.56.203"),
+    ] {
+        lab.run(
+            "midwood",
+            "ip",
+            &["route", "add", kind, &format!("{address}/32")],
+        );
+    }
+    let failure = |args: &[&str]| {
+        let out = hello_client(&lab, "midwood", args);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{args:?}: {}",
+            text(&out.stdout)
+        );
+        text(&out.stderr)
+    };
+    for (args, expected) in [
+        (&["192.168.56.201:5000"][..], "the route to 192.168.56.201 is a blackhole (internet layer"),
+        (&["192.168.56.202:5000"], "the route to 192.168.56.202 prohibits it (internet layer"),
+        (&["192.168.56.203:5000"], "192.168.56.203 is unreachable (internet layer"),
+        (&["192.168.56.101:5999"], "connection refused by 192.168.56.101:5999 (transport layer"),
+        (
+            &["192.168.56.101:6001", "--timeout", "1"],
+            "192.168.56.101:6001 accepted the connection and the request, but sent no answer within 1 s (application layer",
+        ),
+        (
+            &["192.168.56.101:6002", "--timeout", "1"],
+            "192.168.56.101:6002 sent its answer's headers (200 OK) but not the rest of the body within 1 s",
+        ),
+        (
+            &["192.168.56.101:6003"],
+            "192.168.56.101:6003 reset the connection before answering (transport layer",
+        ),
+    ] {
+        let err = failure(args);
+        assert!(err.starts_with(&format!("hello-client: error: {expected}")), "{args:?}:\n{err}");
+        assert!(!err.contains("firewall drops"), "not blamed on the network: {err}");
+    }
+    // -v tells the steps also when it fails.
+    let err = failure(&["192.168.56.101:6001", "--timeout", "1", "-v"]);
+    for step in [
+        "connecting to 192.168.56.101:6001",
+        "connected: local 192.168.56.102:",
+        "sending GET / HTTP/1.1",
+    ] {
+        assert!(err.contains(step), "{step:?} in\n{err}");
+    }
+    // Without the lab's subnet route: no route at all.
+    lab.run(
+        "midwood",
+        "ip",
+        &["route", "del", "192.168.56.0/24", "dev", "eth0"],
+    );
+    let err = failure(&["192.168.56.101:5000"]);
+    assert!(
+        err.starts_with("hello-client: error: no route to 192.168.56.101 (internet layer"),
+        "{err}"
+    );
+}
+
+#[test]
+fn hold_against_a_server_that_closes_says_so() {
+    if !ready("hold_against_a_server_that_closes_says_so") || !python_has("flask") {
+        return;
+    }
+    let lab = TestLab::two_hosts().unwrap();
+    let _flask = flask_server(&lab, "brooklyn", 5000);
+    let started = Instant::now();
+    let out = hello_client(&lab, "midwood", &["brooklyn", "--hold", "20"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "it did not hold a closed connection"
+    );
+    let printed = text(&out.stdout);
+    let lines: Vec<&str> = printed.lines().collect();
+    assert_eq!(lines[..2], ["200 OK", "Hello, World!"], "{printed}");
+    let local = lines[2]
+        .strip_prefix("local ")
+        .and_then(|l| l.strip_suffix(" -> remote 192.168.56.101:5000"))
+        .unwrap_or_else(|| panic!("{printed}"));
+    assert_eq!(
+        lines[3],
+        "the server answered with Connection: close: the connection has ended, there is none to hold",
+        "{printed}"
+    );
+    // Where it says the TIME_WAIT is, sock-list finds it.
+    let table = |host: &str| {
+        let out = Command::new(tool_path("sock-list"))
+            .args(["-tn", "--netns", &lab.host(host).netns])
+            .output()
+            .unwrap();
+        text(&out.stdout)
+    };
+    let waiting = |host: &str| {
+        table(host).lines().any(|l| {
+            l.contains(local) && l.contains("192.168.56.101:5000") && l.contains("TIME_WAIT")
+        })
+    };
+    if lines[4].contains("on the server host") {
+        assert!(waiting("brooklyn"), "{printed}\n{}", table("brooklyn"));
+    } else {
+        assert!(lines[4].contains("here shows it in TIME_WAIT"), "{printed}");
+        assert!(waiting("midwood"), "{printed}\n{}", table("midwood"));
+    }
+}

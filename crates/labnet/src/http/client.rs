@@ -107,31 +107,55 @@ pub struct Exchange {
 }
 
 /// Runs the client: prints `STATUS REASON` and the body of every answer to `out`
-/// (and, with `verbose`, endpoints and timings to `err`). Returns whether every answer
-/// was a success (2xx).
+/// (and, with `verbose`, each step with its timing to `err`, also when it fails).
+/// Returns whether every answer was a success (2xx).
 pub fn run(options: &ClientOptions, out: &mut impl Write, err: &mut impl Write) -> Result<bool> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context(|| "starting the async runtime")?;
-    runtime.block_on(run_async(options, out, err))
+    let mut steps = Steps {
+        out: err,
+        verbose: options.verbose,
+        started: Instant::now(),
+    };
+    runtime.block_on(run_async(options, out, &mut steps))
+}
+
+/// `-v`'s account of the exchange, step by step, each with the time since the start.
+struct Steps<'a, W: Write> {
+    out: &'a mut W,
+    verbose: bool,
+    started: Instant,
+}
+
+impl<W: Write> Steps<'_, W> {
+    fn say(&mut self, what: impl std::fmt::Display) {
+        if self.verbose {
+            let _ = writeln!(self.out, "* {:8.2} ms  {what}", ms(self.started.elapsed()));
+        }
+    }
 }
 
 async fn run_async(
     options: &ClientOptions,
     out: &mut impl Write,
-    err: &mut impl Write,
+    steps: &mut Steps<'_, impl Write>,
 ) -> Result<bool> {
     let target = &options.target;
     let addresses = resolve::resolve(&target.host)?;
+    if target.host.parse::<IpAddr>().is_err() {
+        let list: Vec<String> = addresses.iter().map(IpAddr::to_string).collect();
+        steps.say(format!("{} resolved to {}", target.host, list.join(", ")));
+    }
     let mut all_ok = true;
     let mut connection: Option<Connection> = None;
     for _ in 0..options.count.max(1) {
         if !options.keep_alive || connection.is_none() {
-            connection = Some(Connection::open(&addresses, target, options.timeout).await?);
+            connection = Some(Connection::open(&addresses, target, options.timeout, steps).await?);
         }
         let open = connection.as_mut().expect("opened above");
-        let exchange = open.get(target, options.timeout).await?;
+        let exchange = open.get(target, options.timeout, steps).await?;
         all_ok &= (200..300).contains(&exchange.status);
         let printed = writeln!(out, "{} {}", exchange.status, exchange.reason)
             .and_then(|()| out.write_all(&exchange.body))
@@ -144,29 +168,69 @@ async fn run_async(
             })
             .and_then(|()| out.flush());
         printed.context(|| "writing the answer")?;
-        if options.verbose {
-            let _ = writeln!(
-                err,
-                "* local {} -> remote {}: connect {:.2} ms, first byte {:.2} ms, total {:.2} ms",
-                exchange.local,
-                exchange.remote,
-                ms(exchange.connect),
-                ms(exchange.first_byte),
-                ms(exchange.total)
-            );
-        }
+        steps.say(format!(
+            "local {} -> remote {}: connect {:.2} ms, first byte {:.2} ms, total {:.2} ms",
+            exchange.local,
+            exchange.remote,
+            ms(exchange.connect),
+            ms(exchange.first_byte),
+            ms(exchange.total)
+        ));
     }
-    if let (Some(hold), Some(open)) = (options.hold, connection.as_ref()) {
+    if let (Some(hold), Some(open)) = (options.hold, connection.as_mut()) {
         writeln!(out, "local {} -> remote {}", open.local, open.remote)
-            .and_then(|()| {
-                writeln!(
-                    out,
-                    "holding the connection for {} s (Ctrl-C ends it)",
-                    hold.as_secs_f64()
-                )
-            })
+            .context(|| "writing the endpoints")?;
+        // The connection task ends once the server's FIN is read; give it a moment.
+        let mut closed = open.sender.is_closed();
+        for _ in 0..10 {
+            if closed {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            closed = open.sender.is_closed();
+        }
+        if closed || open.server_closes {
+            let why = if open.server_closes {
+                "the server answered with Connection: close"
+            } else {
+                "the server closed the connection after its answer"
+            };
+            // The closing handshake takes a round trip or two: let it settle first.
+            let mut state = crate::sockets::tcp_state(open.local, open.remote);
+            for _ in 0..25 {
+                if !matches!(
+                    state,
+                    Some("FIN_WAIT1" | "FIN_WAIT2" | "CLOSING" | "LAST_ACK" | "CLOSE_WAIT")
+                ) {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                state = crate::sockets::tcp_state(open.local, open.remote);
+            }
+            let here = match state {
+                Some("TIME_WAIT") => "this host closed its end first, so `sock-list -tn` here \
+                    shows it in TIME_WAIT for about 60 s"
+                    .to_string(),
+                Some(state) => format!("`sock-list -tn` here shows it in {state}"),
+                None => "the server closed first, so `sock-list -tn` on the server host shows \
+                    it in TIME_WAIT for about 60 s; here it is gone"
+                    .to_string(),
+            };
+            writeln!(
+                out,
+                "{why}: the connection has ended, there is none to hold\n{here}"
+            )
             .and_then(|()| out.flush())
             .context(|| "writing the endpoints")?;
+            return Ok(all_ok);
+        }
+        writeln!(
+            out,
+            "holding the connection for {} s (Ctrl-C ends it)",
+            hold.as_secs_f64()
+        )
+        .and_then(|()| out.flush())
+        .context(|| "writing the endpoints")?;
         tokio::time::sleep(hold).await;
     }
     Ok(all_ok)
@@ -182,15 +246,25 @@ struct Connection {
     local: SocketAddr,
     remote: SocketAddr,
     connect: Duration,
+    /// The last answer said `Connection: close`.
+    server_closes: bool,
 }
 
 impl Connection {
     /// Connects to the first address that answers; when none does, reports the failure
     /// of the first (IPv4, the lab's) address.
-    async fn open(addresses: &[IpAddr], target: &Target, timeout: Duration) -> Result<Connection> {
+    async fn open(
+        addresses: &[IpAddr],
+        target: &Target,
+        timeout: Duration,
+        steps: &mut Steps<'_, impl Write>,
+    ) -> Result<Connection> {
         let mut first_failure = None;
         for ip in addresses {
             let remote = SocketAddr::new(*ip, target.port);
+            steps.say(format!(
+                "connecting to {remote} (transport layer: TCP handshake)"
+            ));
             let started = Instant::now();
             match tokio::time::timeout(timeout, TcpStream::connect(remote)).await {
                 Ok(Ok(stream)) => {
@@ -198,6 +272,7 @@ impl Connection {
                     let local = stream
                         .local_addr()
                         .context(|| "reading the local endpoint")?;
+                    steps.say(format!("connected: local {local} -> remote {remote}"));
                     let (sender, connection) =
                         http1::handshake(TokioIo::new(stream)).await.map_err(|e| {
                             Error::failed(format!("HTTP handshake with {remote} failed: {e}"))
@@ -209,13 +284,16 @@ impl Connection {
                         local,
                         remote,
                         connect,
+                        server_closes: false,
                     });
                 }
                 Ok(Err(error)) => {
+                    steps.say(format!("connecting to {remote} failed: {error}"));
                     first_failure.get_or_insert_with(|| explain_connect(remote, target, &error));
                 }
                 Err(_) => {
-                    first_failure.get_or_insert_with(|| explain_timeout(remote, timeout));
+                    steps.say(format!("no answer from {remote} within the timeout"));
+                    first_failure.get_or_insert_with(|| explain_connect_timeout(remote, timeout));
                 }
             }
         }
@@ -224,7 +302,12 @@ impl Connection {
         }))
     }
 
-    async fn get(&mut self, target: &Target, timeout: Duration) -> Result<Exchange> {
+    async fn get(
+        &mut self,
+        target: &Target,
+        timeout: Duration,
+        steps: &mut Steps<'_, impl Write>,
+    ) -> Result<Exchange> {
         let host = match target.host.parse::<IpAddr>() {
             Ok(IpAddr::V6(ip)) => format!("[{ip}]:{}", target.port),
             _ => format!("{}:{}", target.host, target.port),
@@ -241,34 +324,42 @@ impl Connection {
             })?;
         let started = Instant::now();
         let remote = self.remote;
-        let exchange = async {
-            let response = self
-                .sender
-                .send_request(request)
-                .await
-                .map_err(|e| explain_http(remote, &e))?;
-            let first_byte = started.elapsed();
-            let status = response.status();
-            let reason = match response.extensions().get::<ReasonPhrase>() {
-                Some(reason) => String::from_utf8_lossy(reason.as_bytes()).into_owned(),
-                None => status.canonical_reason().unwrap_or("").to_string(),
-            };
-            let body = response
-                .into_body()
-                .collect()
-                .await
-                .map_err(|e| explain_http(remote, &e))?
-                .to_bytes();
-            Ok::<_, Error>((status.as_u16(), reason, body, first_byte))
+        steps.say(format!(
+            "sending GET {} HTTP/1.1 (application layer)",
+            target.path
+        ));
+        // Two deadlines, so a silent server and a stalled body are told apart.
+        let response = tokio::time::timeout(timeout, self.sender.send_request(request))
+            .await
+            .map_err(|_| explain_no_answer(remote, timeout))?
+            .map_err(|e| explain_http(remote, &e, "before answering"))?;
+        let first_byte = started.elapsed();
+        let status = response.status();
+        let reason = match response.extensions().get::<ReasonPhrase>() {
+            Some(reason) => String::from_utf8_lossy(reason.as_bytes()).into_owned(),
+            None => status.canonical_reason().unwrap_or("").to_string(),
         };
-        let (status, reason, body, first_byte) =
-            tokio::time::timeout(timeout, exchange)
-                .await
-                .map_err(|_| explain_timeout(self.remote, timeout))??;
+        steps.say(format!("answer: {} {reason}", status.as_u16()));
+        self.server_closes = response
+            .headers()
+            .get(hyper::header::CONNECTION)
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"close"));
+        let body = tokio::time::timeout(timeout, response.into_body().collect())
+            .await
+            .map_err(|_| {
+                Error::failed(format!(
+                    "{remote} sent its answer's headers ({} {reason}) but not the rest of the body within {} s (application layer: the server stalled)",
+                    status.as_u16(),
+                    timeout.as_secs_f64()
+                ))
+            })?
+            .map_err(|e| explain_http(remote, &e, "in the middle of its answer"))?
+            .to_bytes();
+        steps.say(format!("body: {} bytes", body.len()));
         Ok(Exchange {
             local: self.local,
             remote: self.remote,
-            status,
+            status: status.as_u16(),
             reason,
             body,
             connect: self.connect,
@@ -280,10 +371,11 @@ impl Connection {
 
 /// A failed connect, explained by layer, with the causes a student meets in the lab.
 fn explain_connect(remote: SocketAddr, target: &Target, error: &io::Error) -> Error {
-    match error.kind() {
-        io::ErrorKind::ConnectionRefused => {
+    let route = format!("see the route: ip route get {}", remote.ip());
+    match error.raw_os_error() {
+        Some(libc::ECONNREFUSED) => {
             let mut err = Error::failed(format!(
-                "connection refused by {remote} (transport layer: the host answered, but nothing listens on port {})",
+                "connection refused by {remote} (transport layer: the host answered with a RST: nothing listens on port {})",
                 remote.port()
             ));
             if remote.ip().is_loopback() {
@@ -301,39 +393,74 @@ fn explain_connect(remote: SocketAddr, target: &Target, error: &io::Error) -> Er
                     target.host
                 ));
             }
-            err.hint(format!("check the port: sudo sock-list -ltp on the server host shows what listens (you asked for {})", remote.port()))
+            err.hint(format!("check the port: sock-list -ltp on the server host shows what listens (you asked for {})", remote.port()))
         }
-        io::ErrorKind::HostUnreachable | io::ErrorKind::NetworkUnreachable => Error::failed(format!(
-            "no route to {} (internet layer: {error})",
+        Some(libc::ENETUNREACH) => Error::failed(format!(
+            "no route to {} (internet layer: this host's routing table has no route to that network)",
             remote.ip()
         ))
-        .hint("this host has no route to that network, or nobody on the link has that address (no ARP/ND answer)")
-        .hint("check the address against nic-show on the server host, and this host's own addresses"),
-        io::ErrorKind::AddrNotAvailable => Error::failed(format!("cannot connect to {remote}: {error}"))
+        .hint("check the address, and this host's addresses and routes (nic-show; ip route)")
+        .hint(route),
+        Some(libc::EHOSTUNREACH) => Error::failed(format!(
+            "{} is unreachable (internet layer: an `unreachable` route, or link layer: nobody on the link answers ARP/ND for it)",
+            remote.ip()
+        ))
+        .hint("check the address against nic-show on the server host: is that host up and on this link?")
+        .hint(route),
+        // A blackhole route makes connect fail with EINVAL; a prohibit route, EACCES.
+        Some(libc::EINVAL) => Error::failed(format!(
+            "the route to {} is a blackhole (internet layer: this host discards packets to it)",
+            remote.ip()
+        ))
+        .hint(route),
+        Some(libc::EACCES | libc::EPERM) => Error::failed(format!(
+            "the route to {} prohibits it (internet layer: a `prohibit` route or a firewall rule on this host refuses the packets)",
+            remote.ip()
+        ))
+        .hint(route),
+        Some(libc::EADDRNOTAVAIL) => Error::failed(format!("cannot connect to {remote}: {error}"))
             .hint("the address is not usable from this host (wrong family or no address of that family here)"),
         _ => Error::Io { context: format!("connecting to {remote}"), source: io::Error::new(error.kind(), error.to_string()) },
     }
 }
 
-fn explain_timeout(remote: SocketAddr, timeout: Duration) -> Error {
+fn explain_connect_timeout(remote: SocketAddr, timeout: Duration) -> Error {
     Error::failed(format!(
-        "no answer from {remote} within {} s (the packets go out, nothing comes back)",
+        "no answer from {remote} within {} s (transport layer: the SYN goes out, no SYN-ACK or RST comes back)",
         timeout.as_secs_f64()
     ))
     .hint("the address may belong to no host on this network, or a firewall drops the packets")
     .hint(
-        "capture to see what happens: sudo webcapture -i any -c 10 host ".to_string()
+        "capture to see what happens: webcapture -i any -c 10 host ".to_string()
             + &remote.ip().to_string(),
     )
 }
 
-fn explain_http(remote: SocketAddr, error: &hyper::Error) -> Error {
-    if error.is_parse() {
+/// Connected and the request sent, but no answer: the server's side, not the network's.
+fn explain_no_answer(remote: SocketAddr, timeout: Duration) -> Error {
+    Error::failed(format!(
+        "{remote} accepted the connection and the request, but sent no answer within {} s (application layer: the server is slow or stuck; the network is fine)",
+        timeout.as_secs_f64()
+    ))
+    .hint("look at the server: its log, and whether it is busy (top; sock-list -tnp shows its queues)")
+    .hint("or wait longer: --timeout SECS")
+}
+
+fn explain_http(remote: SocketAddr, error: &hyper::Error, when: &str) -> Error {
+    let reset = std::error::Error::source(error)
+        .and_then(|e| e.downcast_ref::<io::Error>())
+        .is_some_and(|e| e.kind() == io::ErrorKind::ConnectionReset);
+    if reset {
+        Error::failed(format!(
+            "{remote} reset the connection {when} (transport layer: a RST; the server process died or aborted the connection)"
+        ))
+        .hint("look at the server's log; capture to see the RST: webcapture -i any tcp port ".to_string() + &remote.port().to_string())
+    } else if error.is_parse() {
         Error::failed(format!("the answer from {remote} is not HTTP (application layer): {error}"))
             .hint("is this port an HTTP server? sock-list -ltp on the server host shows which program listens")
     } else if error.is_incomplete_message() || error.is_closed() {
         Error::failed(format!(
-            "{remote} closed the connection before answering (application layer): {error}"
+            "{remote} closed the connection {when} (application layer: the server ended it without a whole answer)"
         ))
     } else {
         Error::failed(format!("HTTP exchange with {remote} failed: {error}"))

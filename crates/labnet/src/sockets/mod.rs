@@ -245,6 +245,23 @@ pub fn snapshot(
     })
 }
 
+/// The state name of this host's TCP connection from `local` to `remote`, if the
+/// kernel's table still holds it (`TIME_WAIT`, `FIN_WAIT2`, ...).
+pub fn tcp_state(local: SocketAddr, remote: SocketAddr) -> Option<&'static str> {
+    let query = Query {
+        tcp: true,
+        udp: false,
+        ipv4: local.is_ipv4(),
+        ipv6: local.is_ipv6(),
+        which: Which::All,
+    };
+    list_in(None, &query)
+        .ok()?
+        .into_iter()
+        .find(|s| s.local == local && s.remote == remote)
+        .map(|s| s.state_name())
+}
+
 /// Lists sockets inside a network namespace or lab host, or here when `None`.
 pub fn list_in(netns_or_host: Option<&str>, query: &Query) -> Result<Vec<InetSocket>> {
     let mut socket = match netns_or_host {

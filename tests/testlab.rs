@@ -28,7 +28,7 @@ fn hosts_keep_their_handout_names_inside_a_uniquely_named_lab() {
     assert!(netns::exists(&midwood.netns));
     for args in [
         &["-4", "brooklyn"][..],
-        &["-6", "brooklyn"],
+        &["-6", "brooklyn6"],
         &["192.168.56.101"],
     ] {
         let out = ping(&lab, "midwood", args);
@@ -97,4 +97,36 @@ fn a_panicking_test_still_removes_its_lab() {
         assert!(!list.contains(name.as_str()), "ip netns still lists {name}");
         assert!(!std::path::Path::new(netns::ETC_DIR).join(name).exists());
     }
+}
+
+#[test]
+fn host_names_resolve_to_ipv4_first_for_every_program() {
+    if !require_root("host_names_resolve_to_ipv4_first_for_every_program") {
+        return;
+    }
+    let lab = TestLab::two_hosts().unwrap();
+    // glibc (ping, getent), Python and hello-client, from midwood.
+    let getent = lab
+        .command("midwood", "getent")
+        .args(["ahosts", "brooklyn"])
+        .output()
+        .unwrap();
+    let first = String::from_utf8_lossy(&getent.stdout);
+    assert!(first.starts_with("192.168.56.101 "), "getent ahosts brooklyn:\n{first}");
+    let ping = ping(&lab, "midwood", &["brooklyn"]);
+    let said = String::from_utf8_lossy(&ping.stdout);
+    assert!(said.starts_with("PING brooklyn (192.168.56.101)"), "{said}");
+    let python = lab
+        .command("midwood", "python3")
+        .args(["-c", "import socket; print(socket.getaddrinfo('brooklyn', 5000)[0][4][0])"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&python.stdout), "192.168.56.101\n");
+    // IPv6 by its own name.
+    let v6 = lab
+        .command("midwood", "getent")
+        .args(["ahosts", "brooklyn6"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&v6.stdout).starts_with("fd00:56::101 "));
 }

@@ -196,8 +196,11 @@ impl LabSpec {
         for host in &self.hosts {
             text += &format!("{}\t{}\n", host.ipv4, host.hostname);
         }
+        // The handout is an IPv4 lab: a host's own name has its IPv4 address only, so
+        // every resolver (glibc's, which sorts ULAs before IPv4; curl; Python) goes to
+        // IPv4 first, and ping brooklyn shows ARP. IPv6 has its own name, brooklyn6.
         for host in &self.hosts {
-            text += &format!("{}\t{}\n", host.ipv6, host.hostname);
+            text += &format!("{}\t{}\n", host.ipv6, ipv6_name(&host.hostname));
         }
         text
     }
@@ -205,6 +208,11 @@ impl LabSpec {
     fn prefix4(&self) -> u8 {
         self.subnet4.prefix_len()
     }
+}
+
+/// The name of a lab host's IPv6 address in the lab's hosts files: `brooklyn6`.
+pub fn ipv6_name(hostname: &str) -> String {
+    format!("{hostname}6")
 }
 
 /// fd00:56::101 for host .101: the decimal host number read as hex digits, so the
@@ -863,7 +871,12 @@ mod tests {
         let spec = handout_spec();
         let text = spec.hosts_file();
         assert!(text.contains("192.168.56.102\tmidwood\n"), "{text}");
-        assert!(text.contains("fd00:56::101\tbrooklyn\n"), "{text}");
+        assert!(text.contains("fd00:56::101\tbrooklyn6\n"), "{text}");
+        assert_eq!(
+            crate::resolve::in_hosts_file(&text, "brooklyn"),
+            ["192.168.56.101".parse::<std::net::IpAddr>().unwrap()],
+            "the host's own name is IPv4 only"
+        );
         assert!(text.contains("127.0.0.1\tlocalhost\n"), "{text}");
     }
 

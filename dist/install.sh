@@ -3,24 +3,42 @@
 #
 #   sudo ./install.sh                  into /usr/local
 #   ./install.sh --prefix ~/.local     anywhere else (no setcap without root)
+#   sudo ./install.sh --group NAME     who may capture: members of NAME
+#   sudo ./install.sh --all-users      every local user may capture
 #   sudo ./install.sh --uninstall      remove what an install put there
 #
-# Safe to run twice. webcapture gets cap_net_raw,cap_net_admin with setcap, so
-# students capture packets without sudo.
+# Safe to run twice. As Wireshark's dumpcap: webcapture gets cap_net_raw,cap_net_admin
+# with setcap, and only members of a group may run it (root:GROUP, mode 0750): the
+# existing pcap or wireshark group, else a new labnet group. Add a student with
+# `sudo usermod -aG GROUP STUDENT` (effective at their next login).
 set -eu
 
 prefix=/usr/local
 action=install
+group=
+all_users=no
 while [ $# -gt 0 ]; do
     case "$1" in
         --prefix) [ $# -ge 2 ] || { echo "install.sh: --prefix needs a directory" >&2; exit 2; }
                   prefix=$2; shift 2 ;;
         --prefix=*) prefix=${1#--prefix=}; shift ;;
+        --group) [ $# -ge 2 ] || { echo "install.sh: --group needs a group name" >&2; exit 2; }
+                 group=$2; shift 2 ;;
+        --group=*) group=${1#--group=}; shift ;;
+        --all-users) all_users=yes; shift ;;
         --uninstall) action=uninstall; shift ;;
-        -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "install.sh: unknown argument: $1 (try --help)" >&2; exit 2 ;;
     esac
 done
+
+if [ -n "$group" ] && [ "$all_users" = yes ]; then
+    echo "install.sh: --group and --all-users exclude each other" >&2
+    exit 2
+fi
+case "$group" in
+    *[!A-Za-z0-9_-]*|-*) echo "install.sh: $group is not a group name" >&2; exit 2 ;;
+esac
 
 here=$(cd "$(dirname "$0")" && pwd)
 tools="lab-hosts nic-show sock-list hello-server hello-client webcapture"
@@ -53,9 +71,50 @@ echo "labnet installed into $prefix ($tools)"
 
 if [ "$(id -u)" -ne 0 ]; then
     echo "not root: webcapture gets no capabilities; capture with sudo, or rerun this as root"
-elif command -v setcap >/dev/null 2>&1; then
-    setcap cap_net_raw,cap_net_admin+ep "$bindir/webcapture"
-    echo "webcapture may capture packets without sudo (setcap cap_net_raw,cap_net_admin+ep)"
-else
-    echo "setcap is missing (apt install libcap2-bin): webcapture needs sudo to capture until then"
+    exit 0
 fi
+if ! command -v setcap >/dev/null 2>&1; then
+    echo "setcap is missing (apt install libcap2-bin): webcapture needs sudo to capture until then"
+    exit 0
+fi
+
+# Whether a group of that name exists (getent where there is one, else /etc/group).
+group_exists() {
+    if command -v getent >/dev/null 2>&1; then
+        getent group "$1" >/dev/null 2>&1
+    else
+        grep -q "^$1:" /etc/group
+    fi
+}
+
+webcapture=$bindir/webcapture
+if [ "$all_users" = yes ]; then
+    chown root:root "$webcapture"
+    chmod 755 "$webcapture"
+    setcap cap_net_raw,cap_net_admin+ep "$webcapture"
+    echo "webcapture may capture packets without sudo, for every local user (setcap cap_net_raw,cap_net_admin+ep)"
+    exit 0
+fi
+if [ -z "$group" ]; then
+    for candidate in pcap wireshark labnet; do
+        group=$candidate
+        group_exists "$candidate" && break
+    done
+fi
+if ! group_exists "$group"; then
+    if command -v groupadd >/dev/null 2>&1; then
+        groupadd --system "$group"
+    elif command -v addgroup >/dev/null 2>&1; then
+        addgroup -S "$group"
+    else
+        echo "install.sh: cannot create group $group (no groupadd or addgroup); create it and rerun" >&2
+        exit 1
+    fi
+    echo "created group $group"
+fi
+# chown drops file capabilities, so the capabilities come last.
+chown "root:$group" "$webcapture"
+chmod 750 "$webcapture"
+setcap cap_net_raw,cap_net_admin+ep "$webcapture"
+echo "webcapture may capture packets without sudo, for members of group $group (root:$group, mode 0750, cap_net_raw,cap_net_admin)"
+echo "add a student: sudo usermod -aG $group STUDENT (effective at their next login); every user: rerun with --all-users"

@@ -163,53 +163,32 @@ fn the_checksums_verify() {
     let _ = std::fs::remove_dir_all(release.parent().unwrap());
 }
 
-fn install(release: &Path, args: &[&str]) -> String {
-    let out = Command::new("dash")
-        .arg(release.join("install.sh"))
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "install.sh {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+/// Removes a group the test made, when dropped.
+struct GroupGuard(String);
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        let _ = Command::new("groupdel").arg(&self.0).status();
+    }
 }
 
-#[test]
-fn install_sh_works_twice_grants_capture_and_uninstalls() {
-    let test = "install_sh_works_twice_grants_capture_and_uninstalls";
-    let Some((_, release)) = unpacked(test) else {
-        return;
-    };
-    if !(require_root(test)
-        && require_tool(test, "dash")
-        && require_tool(test, "setcap")
-        && require_tool(test, "setpriv")
-        && require_tool(test, "ping"))
-    {
-        return;
-    }
-    let prefix = release.parent().unwrap().join("prefix");
-    let prefix_arg = prefix.to_str().unwrap();
-    install(&release, &["--prefix", prefix_arg]);
-    let again = install(&release, &["--prefix", prefix_arg]);
-    assert!(again.contains("without sudo"), "{again}");
-    for path in [
-        "bin/webcapture",
-        "share/man/man1/webcapture.1",
-        "share/bash-completion/completions/webcapture",
-        "share/zsh/site-functions/_webcapture",
-        "share/fish/vendor_completions.d/webcapture.fish",
-    ] {
-        assert!(prefix.join(path).is_file(), "{path} installed");
-    }
-    // An unprivileged user captures with the installed webcapture, thanks to setcap.
-    let webcapture = prefix.join("bin/webcapture");
+fn group_id(name: &str) -> u32 {
+    let groups = std::fs::read_to_string("/etc/group").unwrap();
+    groups
+        .lines()
+        .find_map(|line| {
+            let fields: Vec<&str> = line.split(':').collect();
+            (fields[0] == name).then(|| fields[2].parse().unwrap())
+        })
+        .unwrap_or_else(|| panic!("no group {name}"))
+}
+
+/// The installed webcapture, run through setpriv with `identity`, captures two pings on
+/// lo without root.
+fn assert_captures_as_nobody(webcapture: &Path, identity: &[&str]) {
     let capture = Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .arg(&webcapture)
+        .args(identity)
+        .arg(webcapture)
         .args([
             "-i",
             "lo",
@@ -234,7 +213,7 @@ fn install_sh_works_twice_grants_capture_and_uninstalls() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
-        "webcapture as nobody: {}",
+        "webcapture as {identity:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(stdout.lines().count(), 2, "{stdout}");
@@ -242,7 +221,87 @@ fn install_sh_works_twice_grants_capture_and_uninstalls() {
         stdout.starts_with("Ether / IP / ICMP 127.0.0.1 > 127.0.0.1 echo-request"),
         "{stdout}"
     );
+}
 
+fn install(release: &Path, args: &[&str]) -> String {
+    let out = Command::new("dash")
+        .arg(release.join("install.sh"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "install.sh {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn install_sh_works_twice_grants_capture_to_a_group_and_uninstalls() {
+    let test = "install_sh_works_twice_grants_capture_to_a_group_and_uninstalls";
+    let Some((_, release)) = unpacked(test) else {
+        return;
+    };
+    if !(require_root(test)
+        && require_tool(test, "dash")
+        && require_tool(test, "setcap")
+        && require_tool(test, "setpriv")
+        && require_tool(test, "ping"))
+    {
+        return;
+    }
+    let prefix = release.parent().unwrap().join("prefix");
+    let prefix_arg = prefix.to_str().unwrap();
+    // A group of the test's own (created by install.sh, removed below), as dumpcap's
+    // wireshark group: only its members may capture.
+    let group = format!("lnt{}", std::process::id());
+    let _group = GroupGuard(group.clone());
+    install(&release, &["--prefix", prefix_arg, "--group", &group]);
+    let again = install(&release, &["--prefix", prefix_arg, "--group", &group]);
+    assert!(
+        again.contains(&format!("for members of group {group}"))
+            && again.contains(&format!("usermod -aG {group} STUDENT")),
+        "{again}"
+    );
+    for path in [
+        "bin/webcapture",
+        "share/man/man1/webcapture.1",
+        "share/bash-completion/completions/webcapture",
+        "share/zsh/site-functions/_webcapture",
+        "share/fish/vendor_completions.d/webcapture.fish",
+    ] {
+        assert!(prefix.join(path).is_file(), "{path} installed");
+    }
+    let webcapture = prefix.join("bin/webcapture");
+    let meta = std::fs::metadata(&webcapture).unwrap();
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    assert_eq!(meta.permissions().mode() & 0o7777, 0o750);
+    assert_eq!(meta.uid(), 0);
+    let gid = group_id(&group);
+    assert_eq!(meta.gid(), gid, "root:{group}");
+    // nobody outside the group may not even run it; inside the group, it captures
+    // without root thanks to setcap.
+    let outsider = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&webcapture)
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert_eq!(
+        outsider.status.code(),
+        Some(126),
+        "exec refused outside the group"
+    );
+    let member = format!("--groups={gid}");
+    assert_captures_as_nobody(&webcapture, &["--reuid=65534", "--regid=65534", &member]);
+    // --all-users: every local user, as before.
+    let all = install(&release, &["--prefix", prefix_arg, "--all-users"]);
+    assert!(all.contains("for every local user"), "{all}");
+    assert_captures_as_nobody(
+        &webcapture,
+        &["--reuid=65534", "--regid=65534", "--clear-groups"],
+    );
     install(&release, &["--prefix", prefix_arg, "--uninstall"]);
     let mut left = Vec::new();
     let mut stack = vec![prefix.clone()];

@@ -112,13 +112,19 @@ fn host_names_resolve_to_ipv4_first_for_every_program() {
         .output()
         .unwrap();
     let first = String::from_utf8_lossy(&getent.stdout);
-    assert!(first.starts_with("192.168.56.101 "), "getent ahosts brooklyn:\n{first}");
+    assert!(
+        first.starts_with("192.168.56.101 "),
+        "getent ahosts brooklyn:\n{first}"
+    );
     let ping = ping(&lab, "midwood", &["brooklyn"]);
     let said = String::from_utf8_lossy(&ping.stdout);
     assert!(said.starts_with("PING brooklyn (192.168.56.101)"), "{said}");
     let python = lab
         .command("midwood", "python3")
-        .args(["-c", "import socket; print(socket.getaddrinfo('brooklyn', 5000)[0][4][0])"])
+        .args([
+            "-c",
+            "import socket; print(socket.getaddrinfo('brooklyn', 5000)[0][4][0])",
+        ])
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&python.stdout), "192.168.56.101\n");

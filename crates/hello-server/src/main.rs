@@ -27,7 +27,7 @@ struct Args {
     #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
     host: IpAddr,
     /// Port to listen on (0: any free port)
-    #[arg(long, default_value_t = 5000, value_name = "N")]
+    #[arg(long, default_value = "5000", value_name = "N", value_parser = values::whole::<u16>(0..=65_535))]
     port: u16,
     /// The body of GET /
     #[arg(long, default_value = "Hello, World!", value_name = "TEXT")]

@@ -79,6 +79,13 @@ pub const GENERATE_ENV: &str = "LABNET_GENERATE";
 /// (`man/man1/NAME.1`) and completions (`completions/NAME.bash`, `_NAME`, `NAME.fish`)
 /// there and exits; otherwise returns at once. Call it first in `main`.
 pub fn generate_if_asked(command: clap::Command) {
+    if std::env::var_os(DESCRIBE_ENV).is_some() {
+        let mut out = io::stdout().lock();
+        let written = serde_json::to_writer(&mut out, &describe(&command, &[]))
+            .map_err(io::Error::from)
+            .and_then(|()| writeln!(out));
+        std::process::exit(i32::from(written.is_err()));
+    }
     let Some(dir) = std::env::var_os(GENERATE_ENV) else {
         return;
     };
@@ -90,6 +97,67 @@ pub fn generate_if_asked(command: clap::Command) {
         }
     };
     std::process::exit(code);
+}
+
+/// The environment variable that makes a tool print its options as JSON and exit:
+/// the table the tests feed bad values from, taken from the real clap definition.
+pub const DESCRIBE_ENV: &str = "LABNET_DESCRIBE_ARGS";
+
+/// One option of a tool, as [`DESCRIBE_ENV`] lists it.
+#[derive(Debug, serde::Serialize)]
+struct OptionDescription {
+    /// The subcommands leading to it (`["up"]` for `lab-hosts up --hosts`).
+    subcommands: Vec<String>,
+    /// How it is spelled: `--timeout`, or `-c` where it has no long name; empty for a
+    /// positional argument.
+    flag: String,
+    /// `seconds`, `whole` (a whole number), `text`, or `none` (a switch).
+    value: &'static str,
+}
+
+fn describe(command: &clap::Command, path: &[String]) -> Vec<OptionDescription> {
+    use std::any::TypeId;
+    let mut options = Vec::new();
+    for arg in command.get_arguments() {
+        if matches!(arg.get_id().as_str(), "help" | "version") {
+            continue;
+        }
+        let parser = arg.get_value_parser().type_id();
+        let value = if !arg.get_action().takes_values() {
+            "none"
+        } else if parser == TypeId::of::<std::time::Duration>() {
+            "seconds"
+        } else if [
+            TypeId::of::<u8>(),
+            TypeId::of::<u16>(),
+            TypeId::of::<u32>(),
+            TypeId::of::<u64>(),
+            TypeId::of::<usize>(),
+        ]
+        .iter()
+        .any(|t| parser == *t)
+        {
+            "whole"
+        } else {
+            "text"
+        };
+        let flag = match (arg.get_long(), arg.get_short()) {
+            (Some(long), _) => format!("--{long}"),
+            (None, Some(short)) => format!("-{short}"),
+            (None, None) => String::new(),
+        };
+        options.push(OptionDescription {
+            subcommands: path.to_vec(),
+            flag,
+            value,
+        });
+    }
+    for sub in command.get_subcommands() {
+        let mut deeper = path.to_vec();
+        deeper.push(sub.get_name().to_string());
+        options.extend(describe(sub, &deeper));
+    }
+    options
 }
 
 fn generate(mut command: clap::Command, dir: &std::path::Path) -> io::Result<()> {

@@ -11,13 +11,27 @@ use crate::error::{Error, Result};
 
 /// The addresses of `host`, IPv4 first (as the lab's hosts files list them).
 pub fn resolve(host: &str) -> Result<Vec<IpAddr>> {
+    let hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
+    resolve_with(host, &hosts, |host| {
+        (host, 0)
+            .to_socket_addrs()
+            .map(|found| found.map(|a| a.ip()).collect())
+            .unwrap_or_default()
+    })
+}
+
+/// [`resolve`] with the hosts file's text and the system resolver given, so the order
+/// of the steps can be tested without sending a DNS query anywhere.
+fn resolve_with(
+    host: &str,
+    hosts_file: &str,
+    system: impl FnOnce(&str) -> Vec<IpAddr>,
+) -> Result<Vec<IpAddr>> {
     let host = host.trim_start_matches('[').trim_end_matches(']');
     if let Ok(ip) = host.parse::<IpAddr>() {
         return Ok(vec![ip]);
     }
-    let from_file = std::fs::read_to_string("/etc/hosts")
-        .map(|text| in_hosts_file(&text, host))
-        .unwrap_or_default();
+    let from_file = in_hosts_file(hosts_file, host);
     if !from_file.is_empty() {
         return Ok(from_file);
     }
@@ -28,18 +42,13 @@ pub fn resolve(host: &str) -> Result<Vec<IpAddr>> {
             IpAddr::from(std::net::Ipv6Addr::LOCALHOST),
         ]);
     }
-    match (host, 0).to_socket_addrs() {
-        Ok(found) => {
-            let mut addresses: Vec<IpAddr> = found.map(|a| a.ip()).collect();
-            addresses.sort_by_key(|a| a.is_ipv6());
-            addresses.dedup();
-            if addresses.is_empty() {
-                Err(not_resolved(host))
-            } else {
-                Ok(addresses)
-            }
-        }
-        Err(_) => Err(not_resolved(host)),
+    let mut addresses = system(host);
+    addresses.sort_by_key(|a| a.is_ipv6());
+    addresses.dedup();
+    if addresses.is_empty() {
+        Err(not_resolved(host))
+    } else {
+        Ok(addresses)
     }
 }
 
@@ -98,8 +107,19 @@ mod tests {
     }
 
     #[test]
+    fn the_hosts_file_comes_before_the_system_resolver() {
+        let found = resolve_with("brooklyn", LAB_HOSTS, |_| panic!("not asked")).unwrap();
+        assert_eq!(found, ["192.168.56.101".parse::<IpAddr>().unwrap()]);
+        let v6_first = resolve_with("elsewhere", "", |_| {
+            vec!["fd00::1".parse().unwrap(), "192.168.56.50".parse().unwrap()]
+        })
+        .unwrap();
+        assert!(v6_first[0].is_ipv4(), "IPv4 first: {v6_first:?}");
+    }
+
+    #[test]
     fn localhost_is_the_loopback() {
-        let addresses = resolve("localhost").unwrap();
+        let addresses = resolve_with("localhost", "", |_| panic!("no system lookup")).unwrap();
         assert!(
             addresses.iter().all(IpAddr::is_loopback) && !addresses.is_empty(),
             "{addresses:?}"
@@ -108,19 +128,21 @@ mod tests {
 
     #[test]
     fn literals_need_no_lookup() {
+        let no_lookup = |_: &str| -> Vec<IpAddr> { panic!("no system lookup for a literal") };
         assert_eq!(
-            resolve("192.168.56.101").unwrap(),
+            resolve_with("192.168.56.101", "", no_lookup).unwrap(),
             ["192.168.56.101".parse::<IpAddr>().unwrap()]
         );
         assert_eq!(
-            resolve("[::1]").unwrap(),
+            resolve_with("[::1]", "", no_lookup).unwrap(),
             ["::1".parse::<IpAddr>().unwrap()]
         );
     }
 
     #[test]
     fn unknown_names_say_which_layer_and_what_to_do() {
-        let err = resolve("no-such-host.invalid").unwrap_err();
+        // The system resolver is a stand-in that knows nothing: no DNS query leaves.
+        let err = resolve_with("no-such-host.invalid", LAB_HOSTS, |_| Vec::new()).unwrap_err();
         assert!(err.to_string().contains("application layer"), "{err}");
         assert!(err.hints()[0].contains("IP address"));
     }

@@ -14,6 +14,10 @@ pub const DAY: f64 = 86_400.0;
 /// 365 days: the longest capture `--timeout` accepts.
 pub const YEAR: f64 = 365.0 * DAY;
 
+/// The largest packet count or index a flag takes: a trillion packets is more than any
+/// capture holds, and far from every overflow.
+pub const MAX_PACKETS: u64 = 1_000_000_000_000;
+
 /// The largest process id Linux hands out (PID_MAX_LIMIT on 64-bit kernels).
 pub const PID_MAX: u64 = 1 << 22;
 

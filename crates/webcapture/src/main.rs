@@ -85,10 +85,10 @@ struct Args {
     #[arg(long)]
     print: bool,
     /// Stop after COUNT packets (live default 12, as webcapture.py; 0: no limit)
-    #[arg(short = 'c', value_name = "COUNT", value_parser = values::whole::<u64>(0..=u64::MAX))]
+    #[arg(short = 'c', value_name = "COUNT", value_parser = values::whole::<u64>(0..=values::MAX_PACKETS))]
     count: Option<u64>,
     /// Only packet N (0-based, as packets[N] in Scapy)
-    #[arg(long, value_name = "N", value_parser = values::whole::<u64>(0..=u64::MAX))]
+    #[arg(long, value_name = "N", value_parser = values::whole::<u64>(0..=values::MAX_PACKETS))]
     packet: Option<u64>,
     /// Print each packet's index before its line
     #[arg(short = '#')]

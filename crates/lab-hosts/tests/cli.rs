@@ -180,7 +180,7 @@ fn handout_lab_comes_up_pings_by_name_and_goes_away() {
 
     ping("midwood", &["192.168.56.101"]);
     ping("brooklyn", &["-4", "midwood"]);
-    ping("brooklyn", &["-6", "midwood"]);
+    ping("brooklyn", &["-6", "midwood6"]);
     ping("midwood", &["fd00:56::101"]);
 
     let mac = run_ok("ip", &["-n", "brooklyn", "-br", "link", "show", "eth0"]);
@@ -216,7 +216,7 @@ fn three_hosts_are_joined_by_a_bridge_in_a_switch_namespace() {
     );
     ping(&lab.hosts[0], &["-4", &lab.hosts[2]]);
     ping(&lab.hosts[2], &["10.56.7.102"]);
-    ping(&lab.hosts[1], &["-6", &lab.hosts[0]]);
+    ping(&lab.hosts[1], &["-6", &format!("{}6", lab.hosts[0])]);
     let bridge = run_ok(
         "ip",
         &[

@@ -570,7 +570,7 @@ fn sigterm_under_a_thousand_slow_clients_exits_within_two_seconds() {
 #[test]
 fn refused_requests_are_logged_as_flask_logs_them() {
     let (mut server, address) = local_server(&[]);
-    let mut log = BufReader::new(server.0.stderr.take().unwrap());
+    let log = BufReader::new(server.0.stderr.take().unwrap());
     let exchange = |request: &[u8]| {
         let mut stream = TcpStream::connect(&address).unwrap();
         stream

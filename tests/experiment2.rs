@@ -129,6 +129,15 @@ fn hello_client(lab: &TestLab, host: &str, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// sock-list's table of a lab host, with `flags`.
+fn sock_list(lab: &TestLab, host: &str, flags: &str) -> String {
+    let out = Command::new(tool_path("sock-list"))
+        .args([flags, "--netns", &lab.host(host).netns])
+        .output()
+        .unwrap();
+    text(&out.stdout)
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -453,13 +462,7 @@ fn exercise_2_4_hold_shows_both_ends_and_sock_list_finds_their_processes() {
         local.starts_with("192.168.56.102:") && remote == "192.168.56.101:5000",
         "{endpoints}"
     );
-    let sock_list = |host: &str| {
-        let out = Command::new(tool_path("sock-list"))
-            .args(["-tnp", "--netns", &lab.host(host).netns])
-            .output()
-            .unwrap();
-        text(&out.stdout)
-    };
+    let sock_list = |host: &str| sock_list(&lab, host, "-tnp");
     let on_brooklyn = sock_list("brooklyn");
     let server_end = format!(
         "{:<23} {local:<23} ESTABLISHED {}/hello-server",
@@ -745,13 +748,7 @@ fn hold_against_a_server_that_closes_says_so() {
         "{printed}"
     );
     // Where it says the TIME_WAIT is, sock-list finds it.
-    let table = |host: &str| {
-        let out = Command::new(tool_path("sock-list"))
-            .args(["-tn", "--netns", &lab.host(host).netns])
-            .output()
-            .unwrap();
-        text(&out.stdout)
-    };
+    let table = |host: &str| sock_list(&lab, host, "-tn");
     let waiting = |host: &str| {
         table(host).lines().any(|l| {
             l.contains(local) && l.contains("192.168.56.101:5000") && l.contains("TIME_WAIT")

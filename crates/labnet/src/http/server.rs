@@ -309,13 +309,11 @@ impl ConnectionState {
         let line = line.split(['\r', '\n']).next().unwrap_or("");
         let peer = self.inner.peer.ip();
         let now = chrono::Local::now().format("%d/%b/%Y %H:%M:%S");
+        // One write for both lines, so another connection's log cannot come between.
+        let line = line.escape_debug();
         log(&format!(
-            "{peer} - - [{now}] code {status}, message {reason} ('{}')",
-            line.escape_debug()
-        ));
-        log(&format!(
-            "{peer} - - [{now}] \"{}\" {status} -",
-            line.escape_debug()
+            "{peer} - - [{now}] code {status}, message {reason} ('{line}')\n\
+             {peer} - - [{now}] \"{line}\" {status} -"
         ));
     }
 }

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use crate::capture::{Observed, Observer};
 use crate::error::Result;
 use crate::filter::{Filter, LinkType, Names};
-use crate::sockets::{self, Protocol, Query, Which};
+use crate::sockets::{self, Protocol};
 
 /// At most this many observed packets are read per poll, so a flood costs little.
 const DRAIN_LIMIT: usize = 4096;
@@ -148,31 +148,19 @@ fn describe(kind: &Kind, count: u64) -> String {
 
 /// `PROGRAM pid N` of the process listening on `port`, from labnet's socket table.
 fn listener(protocol: Protocol, port: u16) -> Option<String> {
-    let query = Query {
-        tcp: protocol == Protocol::Tcp,
-        udp: protocol == Protocol::Udp,
-        ipv4: true,
-        ipv6: true,
-        which: Which::Listening,
-    };
-    let (found, owners) = sockets::snapshot(None, &query, true).ok()?;
-    let owners = owners?;
-    found
-        .iter()
-        .filter(|s| s.local.port() == port)
-        .find_map(|s| owners.get(s.inode).map(|owner| (s, owner)))
-        .map(|(socket, owner)| {
-            // The handout's puzzle: a server on 127.0.0.1 cannot be reached from midwood.
-            let reach = if socket.local.ip().is_loopback() {
-                format!(
-                    ", on {} only: other hosts cannot reach it",
-                    socket.local.ip()
-                )
-            } else {
-                String::new()
-            };
-            format!("{} pid {}{reach}", owner.program, owner.pid)
-        })
+    let sockets::Listener { socket, owner } = sockets::listener_on(protocol, port)?;
+    owner.map(|owner| {
+        // The handout's puzzle: a server on 127.0.0.1 cannot be reached from midwood.
+        let reach = if socket.local.ip().is_loopback() {
+            format!(
+                ", on {} only: other hosts cannot reach it",
+                socket.local.ip()
+            )
+        } else {
+            String::new()
+        };
+        format!("{} pid {}{reach}", owner.program, owner.pid)
+    })
 }
 
 #[cfg(test)]

@@ -32,10 +32,11 @@ use netlink_packet_route::link::{
 use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
 use serde::{Deserialize, Serialize};
 
+use crate::addr::format_mac;
 use crate::error::{Context, Error, Result};
 use crate::netlink::{self, RouteSocket, NLM_F_CREATE, NLM_F_EXCL};
 use crate::netns;
-use crate::nics::{self, format_mac, Nic, NicTable};
+use crate::nics::{self, Nic, NicTable};
 use crate::privileges::{self, Capability};
 
 /// The lab `lab-hosts` manages unless told otherwise.
@@ -273,6 +274,12 @@ fn save(record: &LabRecord) -> Result<()> {
     let path = record_path(&record.spec.lab);
     let text = serde_json::to_string_pretty(record).map_err(|e| Error::failed(e.to_string()))?;
     fs::write(&path, text + "\n").context(|| format!("writing {}", path.display()))
+}
+
+/// Opens the network namespace of a namespace or lab host name, for the leaves
+/// (`nics::read_in`, `sockets::list_in`) that take an opened namespace.
+pub fn open_netns(name: &str) -> Result<fs::File> {
+    netns::open(&resolve_netns(name)?)
 }
 
 /// The network namespace of `name`: a namespace of that name, or else the namespace of
@@ -787,7 +794,7 @@ pub fn status(lab: &str) -> Result<Option<LabStatus>> {
     for host in &record.spec.hosts {
         let nics = if netns::exists(&host.netns) {
             Some(nics::read_in(
-                Some(&host.netns),
+                Some(&netns::open(&host.netns)?),
                 nics::LinkDump::Full,
                 false,
             )?)

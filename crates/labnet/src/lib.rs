@@ -4,6 +4,7 @@
 //! out); the logic lives in these modules so that tests, benchmarks and other tools can
 //! reuse it. See `docs/ARCHITECTURE.md` for the map and the invariants.
 
+pub mod addr;
 pub mod capture;
 pub mod cli;
 pub mod dissect;
@@ -22,7 +23,6 @@ pub mod pcap;
 pub mod present;
 pub mod privileges;
 pub mod resolve;
-
 pub mod sockets;
 #[cfg(feature = "test-support")]
 pub mod testlab;

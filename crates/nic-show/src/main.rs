@@ -6,9 +6,9 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
-use labnet::cli;
 use labnet::error::{Error, Result};
 use labnet::nics::{self, text::ShowOptions};
+use labnet::{cli, lab};
 
 #[derive(Parser)]
 #[command(
@@ -64,8 +64,9 @@ fn show(args: &Args) -> Result<()> {
         stats: args.stats,
         layers: args.layers,
     };
+    let namespace = args.netns.as_deref().map(lab::open_netns).transpose()?;
     let table = nics::read_in(
-        args.netns.as_deref(),
+        namespace.as_ref(),
         options.link_dump(args.iface.as_deref()),
         args.stats,
     )?;

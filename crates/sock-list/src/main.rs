@@ -10,7 +10,7 @@ use clap::Parser;
 use labnet::error::Result;
 use labnet::sockets::netstat::{self, Columns};
 use labnet::sockets::{self, InetSocket, Query, Which};
-use labnet::{cli, values};
+use labnet::{cli, lab, values};
 
 #[derive(Parser)]
 #[command(
@@ -111,7 +111,8 @@ fn run(args: &Args) -> Result<()> {
 
 fn show(args: &Args, query: &Query, state: Option<&str>) -> Result<()> {
     let want_owners = args.programs || args.pid.is_some();
-    let (mut found, owners) = sockets::snapshot(args.netns.as_deref(), query, want_owners)?;
+    let namespace = args.netns.as_deref().map(lab::open_netns).transpose()?;
+    let (mut found, owners) = sockets::snapshot(namespace.as_ref(), query, want_owners)?;
     found.retain(|s: &InetSocket| {
         args.port
             .is_none_or(|p| s.local.port() == p || s.remote.port() == p)

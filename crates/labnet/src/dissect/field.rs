@@ -143,7 +143,7 @@ impl Display for Value {
             Value::Hex(n) => write!(f, "{n:#x}"),
             Value::Named { name, .. } => f.write_str(name),
             Value::Flags { text, .. } => f.write_str(text),
-            Value::Mac(mac) => f.write_str(&crate::nics::format_mac(mac)),
+            Value::Mac(mac) => f.write_str(&crate::addr::format_mac(mac)),
             Value::Ipv4(address) => write!(f, "{address}"),
             Value::Ipv6(address) => write!(f, "{address}"),
             Value::Bytes(bytes) => f.write_str(&python_bytes(bytes)),

@@ -1531,7 +1531,7 @@ fn describe(tok: &Tok) -> String {
     match tok {
         Tok::Word(w) | Tok::Escaped(w) => format!("\"{w}\""),
         Tok::Ipv6(a) => format!("\"{a}\""),
-        Tok::Mac(m) => format!("\"{}\"", crate::nics::format_mac(m)),
+        Tok::Mac(m) => format!("\"{}\"", crate::addr::format_mac(m)),
         Tok::Punct(p) => format!("'{p}'"),
         Tok::End => "the end of the expression".into(),
     }

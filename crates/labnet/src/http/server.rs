@@ -30,7 +30,7 @@ use tokio::sync::Semaphore;
 use super::flask;
 use crate::error::{Context as _, Error, Result};
 use crate::nics;
-use crate::sockets::{self, owners, Query, Which};
+use crate::sockets::{self, Protocol};
 
 /// How the server runs; the defaults are Flask's and sensible limits.
 #[derive(Debug, Clone)]
@@ -471,7 +471,7 @@ fn raise_descriptor_limit(connections: usize) {
 fn bind_error(address: SocketAddr, error: std::io::Error) -> Error {
     match error.kind() {
         std::io::ErrorKind::AddrInUse => {
-            let message = match listener_owner(address.port()) {
+            let message = match sockets::listener_on(Protocol::Tcp, address.port()).and_then(|l| l.owner) {
                 // netstat's name is argv[0] as typed; a sentence wants the program's name.
                 Some(owner) => {
                     let program = owner.program.rsplit('/').next().unwrap_or(&owner.program);
@@ -497,20 +497,6 @@ fn bind_error(address: SocketAddr, error: std::io::Error) -> Error {
         }
         _ => Error::Io { context: format!("binding {address}"), source: error },
     }
-}
-
-/// The process listening on a TCP port, if the socket table and /proc tell.
-fn listener_owner(port: u16) -> Option<owners::Owner> {
-    let query = Query {
-        tcp: true,
-        udp: false,
-        ipv4: true,
-        ipv6: true,
-        which: Which::Listening,
-    };
-    let (listening, owners) = sockets::snapshot(None, &query, true).ok()?;
-    let inode = listening.iter().find(|s| s.local.port() == port)?.inode;
-    owners?.get(inode).cloned()
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod names;
 pub mod text;
 
 use std::collections::HashMap;
+use std::fs::File;
 use std::net::IpAddr;
 use std::os::fd::AsRawFd;
 
@@ -21,6 +22,7 @@ use netlink_packet_route::link::{LinkAttribute, LinkExtentMask, LinkMessage, Pro
 use netlink_packet_route::nsid::{NsidAttribute, NsidMessage};
 use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
 
+use crate::addr::format_mac;
 use crate::error::Result;
 use crate::netlink::RouteSocket;
 use crate::netns;
@@ -279,16 +281,15 @@ fn dump_links(socket: &mut RouteSocket, family: AddressFamily, stats: bool) -> R
     Ok(nics)
 }
 
-/// Reads the NICs of the named network namespace (or lab host), or of our own
-/// namespace when `netns` is `None`.
-pub fn read_in(netns_or_host: Option<&str>, dump: LinkDump, stats: bool) -> Result<NicTable> {
-    match netns_or_host {
+/// Reads the NICs of an opened network namespace (see `lab::open_netns`), or of our
+/// own namespace when `None`.
+pub fn read_in(namespace: Option<&File>, dump: LinkDump, stats: bool) -> Result<NicTable> {
+    match namespace {
         None => read_with(&mut RouteSocket::open()?, dump, stats),
-        Some(name) => {
-            let netns_name = crate::lab::resolve_netns(name)?;
+        Some(namespace) => {
             // Only the socket is made inside the namespace (it stays bound there); the
             // reading happens on this thread, whose allocator arena is already warm.
-            let mut socket = netns::run_in(&netns::open(&netns_name)?, RouteSocket::open)?;
+            let mut socket = netns::run_in(namespace, RouteSocket::open)?;
             read_with(&mut socket, dump, stats)
         }
     }
@@ -432,30 +433,9 @@ fn address_from(message: AddressMessage) -> NicAddress {
     address
 }
 
-/// `aa:bb:cc:dd:ee:ff`, lower case, as `ip` prints link addresses.
-pub fn format_mac(bytes: &[u8]) -> String {
-    let mut text = String::with_capacity(bytes.len() * 3);
-    for (i, b) in bytes.iter().enumerate() {
-        if i > 0 {
-            text.push(':');
-        }
-        text.push_str(&format!("{b:02x}"));
-    }
-    text
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn mac_is_lower_case_colon_separated() {
-        assert_eq!(
-            format_mac(&[0x08, 0x00, 0x27, 0x56, 0x00, 0x65]),
-            "08:00:27:56:00:65"
-        );
-        assert_eq!(format_mac(&[]), "");
-    }
 
     #[test]
     fn loopback_is_read_with_its_addresses() {

@@ -112,7 +112,7 @@ pub fn link_address(bytes: &[u8], arphrd: u16) -> String {
             return std::net::Ipv6Addr::from(v6).to_string();
         }
     }
-    super::format_mac(bytes)
+    crate::addr::format_mac(bytes)
 }
 
 /// RT_SCOPE_* names.

@@ -5,8 +5,8 @@
 //! it has one; otherwise it prints its class name. HTTP, which Scapy does not dissect
 //! unless asked to, is summarised as the single `Raw` Scapy shows for it.
 
+use crate::addr::format_mac;
 use crate::dissect::{icmp, icmpv6, tcp, Dissection, Kind, Layer};
-use crate::nics::format_mac;
 
 /// How ports are shown: by /etc/services name (Scapy's default) or as numbers (`-n`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,6 +12,7 @@ pub mod diag;
 pub mod netstat;
 pub mod owners;
 
+use std::fs::File;
 use std::net::SocketAddr;
 
 use serde::Serialize;
@@ -233,15 +234,52 @@ fn collect(answer: &[u8], protocol: Protocol, which: Which, found: &mut Vec<Inet
 /// The sockets and, when asked for, their owners. The /proc walk for owners and the
 /// kernel's table dump are independent, so they run at the same time on two threads.
 pub fn snapshot(
-    netns_or_host: Option<&str>,
+    namespace: Option<&File>,
     query: &Query,
     with_owners: bool,
 ) -> Result<(Vec<InetSocket>, Option<owners::Owners>)> {
     std::thread::scope(|scope| {
         let owners = with_owners.then(|| scope.spawn(owners::scan));
-        let sockets = list_in(netns_or_host, query)?;
+        let sockets = list_in(namespace, query)?;
         let owners = owners.map(|walk| walk.join().unwrap_or_default());
         Ok((sockets, owners))
+    })
+}
+
+/// A socket listening on a port, and the process holding it when /proc shows it.
+#[derive(Debug, Clone)]
+pub struct Listener {
+    pub socket: InetSocket,
+    pub owner: Option<owners::Owner>,
+}
+
+/// Who listens on `port` here: the first listening socket of that protocol and port
+/// whose owner is known, else the first one (owner unknown without privileges). The
+/// one query behind hello-server's busy-port error and webcapture's hints.
+pub fn listener_on(protocol: Protocol, port: u16) -> Option<Listener> {
+    let query = Query {
+        tcp: protocol == Protocol::Tcp,
+        udp: protocol == Protocol::Udp,
+        ipv4: true,
+        ipv6: true,
+        which: Which::Listening,
+    };
+    let (found, owners) = snapshot(None, &query, true).ok()?;
+    let owners = owners.unwrap_or_default();
+    let mut on_port = found.into_iter().filter(|s| s.local.port() == port);
+    let first = on_port.next()?;
+    let owned = std::iter::once(first.clone())
+        .chain(on_port)
+        .find_map(|s| owners.get(s.inode).cloned().map(|owner| (s, owner)));
+    Some(match owned {
+        Some((socket, owner)) => Listener {
+            socket,
+            owner: Some(owner),
+        },
+        None => Listener {
+            socket: first,
+            owner: None,
+        },
     })
 }
 
@@ -262,14 +300,12 @@ pub fn tcp_state(local: SocketAddr, remote: SocketAddr) -> Option<&'static str> 
         .map(|s| s.state_name())
 }
 
-/// Lists sockets inside a network namespace or lab host, or here when `None`.
-pub fn list_in(netns_or_host: Option<&str>, query: &Query) -> Result<Vec<InetSocket>> {
-    let mut socket = match netns_or_host {
+/// Lists sockets inside an opened network namespace (see `lab::open_netns`), or here
+/// when `None`.
+pub fn list_in(namespace: Option<&File>, query: &Query) -> Result<Vec<InetSocket>> {
+    let mut socket = match namespace {
         None => DiagSocket::open()?,
-        Some(name) => {
-            let netns_name = crate::lab::resolve_netns(name)?;
-            crate::netns::run_in(&crate::netns::open(&netns_name)?, DiagSocket::open)?
-        }
+        Some(namespace) => crate::netns::run_in(namespace, DiagSocket::open)?,
     };
     list(&mut socket, query)
 }
@@ -326,6 +362,22 @@ mod tests {
             datagram.is_listening(),
             "an unconnected UDP socket counts as a server, as in netstat"
         );
+    }
+
+    #[test]
+    fn listener_on_finds_this_process_as_the_owner() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        // A connection to the port is not a listener, and UDP is another protocol.
+        let _client = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let found = listener_on(Protocol::Tcp, port).expect("our listener");
+        assert_eq!(found.socket.local, listener.local_addr().unwrap());
+        assert!(found.socket.is_listening());
+        // Our own /proc/self/fd is always readable, so the owner is known.
+        assert_eq!(found.owner.map(|o| o.pid), Some(std::process::id()));
+        assert!(listener_on(Protocol::Udp, port).is_none());
+        drop(listener);
+        assert!(listener_on(Protocol::Tcp, port).is_none());
     }
 
     #[test]

@@ -10,7 +10,8 @@ use std::os::fd::{AsFd, FromRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use labnet::filter::{Filter, LinkType, Names};
+use labnet::filter::{Filter, Names};
+use labnet::linktype::LinkType;
 use labnet::pcap::CaptureReader;
 use labnet::testlab::{require_root, require_tool, tool_path, Tcpdump, TestLab};
 
@@ -23,7 +24,7 @@ struct Packet {
 
 fn packets(path: &Path) -> (u32, Vec<Packet>) {
     let mut reader = CaptureReader::open(path).unwrap();
-    let mut link_type = labnet::pcap::linktype::ETHERNET;
+    let mut link_type = labnet::linktype::ETHERNET;
     let mut out = Vec::new();
     while let Some(record) = reader.next_record().unwrap() {
         link_type = record.link_type;

@@ -19,8 +19,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use crate::error::{Error, Result};
-use crate::filter::{Filter, LinkType};
-use crate::pcap::linktype;
+use crate::filter::Filter;
+use crate::linktype::{self, LinkType};
+use crate::nics::{self, Nic};
 
 /// The ring: blocks of 1 MiB (a full 256 KiB frame and then some), 8 of them, handed to
 /// user space when full or after 10 ms, so a quiet link still prints promptly.
@@ -101,16 +102,10 @@ pub fn default_interface() -> Result<String> {
             }
         }
     }
-    let mut names: Vec<(u32, String)> = interfaces()
+    nics::links()?
         .into_iter()
-        .filter(|(name, _)| is_up(name) && arphrd(name) != Some(ARPHRD_LOOPBACK))
-        .map(|(name, index)| (index, name))
-        .collect();
-    names.sort();
-    names
-        .into_iter()
-        .next()
-        .map(|(_, name)| name)
+        .find(|nic| nic.is_up() && nic.link_type != ARPHRD_LOOPBACK)
+        .map(|nic| nic.name)
         .ok_or_else(|| {
             Error::failed(
                 "no interface is up besides loopback, so there is nothing to capture by default",
@@ -119,55 +114,28 @@ pub fn default_interface() -> Result<String> {
         })
 }
 
-/// Every interface name with its index, from /sys/class/net.
-pub fn interfaces() -> Vec<(String, u32)> {
-    let Ok(entries) = std::fs::read_dir("/sys/class/net") else {
-        return Vec::new();
-    };
-    let mut out: Vec<(String, u32)> = entries
-        .filter_map(|e| e.ok())
-        .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let index = std::fs::read_to_string(e.path().join("ifindex"))
-                .ok()?
-                .trim()
-                .parse()
-                .ok()?;
-            Some((name, index))
-        })
-        .collect();
-    out.sort_by_key(|(_, index)| *index);
-    out
-}
-
 /// The link type a capture on `interface` hands to the kernel filter: Ethernet frames
 /// on Ethernet and loopback interfaces, the cooked view on `any` and the rest.
 pub fn kernel_link_type(interface: &str) -> LinkType {
-    match arphrd(interface) {
-        Some(ARPHRD_ETHER | ARPHRD_LOOPBACK) if interface != "any" => LinkType::Ethernet,
+    let links = nics::links().unwrap_or_default();
+    match links.iter().find(|nic| nic.name == interface) {
+        Some(nic) if is_framed(nic) => LinkType::Ethernet,
         _ => LinkType::KernelCooked,
     }
 }
 
-/// Whether the interface is a loopback.
-pub fn is_loopback(name: &str) -> bool {
-    arphrd(name) == Some(ARPHRD_LOOPBACK)
+/// Whether packets on this NIC are captured with their Ethernet header (Ethernet and
+/// loopback devices); the rest get the cooked header.
+fn is_framed(nic: &Nic) -> bool {
+    matches!(nic.link_type, ARPHRD_ETHER | ARPHRD_LOOPBACK)
 }
 
-/// Whether the interface is administratively up (IFF_UP).
-fn is_up(name: &str) -> bool {
-    std::fs::read_to_string(format!("/sys/class/net/{name}/flags"))
-        .ok()
-        .and_then(|f| u32::from_str_radix(f.trim().trim_start_matches("0x"), 16).ok())
-        .is_some_and(|flags| flags & libc::IFF_UP as u32 != 0)
-}
-
-fn arphrd(name: &str) -> Option<u16> {
-    std::fs::read_to_string(format!("/sys/class/net/{name}/type"))
-        .ok()?
-        .trim()
-        .parse()
-        .ok()
+/// The index of this namespace's loopback device.
+fn loopback_index(links: &[Nic]) -> Option<i32> {
+    links
+        .iter()
+        .find(|nic| nic.link_type == ARPHRD_LOOPBACK)
+        .map(|nic| nic.index as i32)
 }
 
 fn os_error(what: &str) -> Error {
@@ -201,19 +169,19 @@ impl Capture {
     /// Opens the socket, attaches the filter, maps the ring and binds to the interface,
     /// in that order, so no unfiltered packet is ever queued.
     pub fn open(options: &CaptureOptions) -> Result<Capture> {
-        let known = interfaces();
+        let known = nics::links()?;
         let (ifindex, cooked, link_type) = if options.interface == "any" {
             (0, true, linktype::LINUX_SLL2)
         } else {
-            let Some((_, index)) = known.iter().find(|(name, _)| *name == options.interface) else {
-                let names: Vec<&str> = known.iter().map(|(n, _)| n.as_str()).collect();
+            let Some(nic) = known.iter().find(|nic| nic.name == options.interface) else {
+                let names: Vec<&str> = known.iter().map(|nic| nic.name.as_str()).collect();
                 return Err(Error::usage(format!(
                     "no interface named {:?} here",
                     options.interface
                 ))
                 .hint(format!("interfaces: {} (and any)", names.join(", "))));
             };
-            if !is_up(&options.interface) {
+            if !nic.is_up() {
                 return Err(Error::failed(format!(
                     "{} is down: it would capture nothing",
                     options.interface
@@ -223,15 +191,13 @@ impl Capture {
                     options.interface
                 )));
             }
-            match arphrd(&options.interface) {
-                Some(ARPHRD_ETHER | ARPHRD_LOOPBACK) => (*index as i32, false, linktype::ETHERNET),
-                _ => (*index as i32, true, linktype::LINUX_SLL2),
+            if is_framed(nic) {
+                (nic.index as i32, false, linktype::ETHERNET)
+            } else {
+                (nic.index as i32, true, linktype::LINUX_SLL2)
             }
         };
-        let loopback = known
-            .iter()
-            .find(|(name, _)| arphrd(name) == Some(ARPHRD_LOOPBACK))
-            .map(|(_, index)| *index as i32);
+        let loopback = loopback_index(&known);
 
         let kind = if cooked {
             libc::SOCK_DGRAM
@@ -627,10 +593,7 @@ impl Observer {
                 context: "attaching the observer's filter".into(),
                 source,
             })?;
-        let loopback = interfaces()
-            .into_iter()
-            .find(|(name, _)| arphrd(name) == Some(ARPHRD_LOOPBACK))
-            .map(|(_, index)| index as i32);
+        let loopback = loopback_index(&nics::links()?);
         Ok(Observer {
             socket,
             buffer: vec![0; 96],

@@ -9,7 +9,8 @@ use std::collections::HashMap;
 
 use crate::capture::{Observed, Observer};
 use crate::error::Result;
-use crate::filter::{Filter, LinkType, Names};
+use crate::filter::{Filter, Names};
+use crate::linktype::LinkType;
 use crate::sockets::{self, Protocol};
 
 /// At most this many observed packets are read per poll, so a flood costs little.
@@ -77,16 +78,14 @@ impl Watch {
                 .collect();
             text.push_str(&format!("; seen: {}", listed.join(", ")));
         }
-        let names = crate::capture::interfaces();
+        let links = crate::nics::links().unwrap_or_default();
         for (index, count) in &self.matching_elsewhere {
-            let name = names
-                .iter()
-                .find(|(_, i)| *i as i32 == *index)
-                .map_or_else(|| format!("interface {index}"), |(n, _)| n.clone());
+            let nic = links.iter().find(|nic| nic.index as i32 == *index);
+            let name = nic.map_or_else(|| format!("interface {index}"), |nic| nic.name.clone());
             text.push_str(&format!(
                 "; {count} packets that match crossed {name}, not {interface}"
             ));
-            if crate::capture::is_loopback(&name) {
+            if nic.is_some_and(|nic| nic.is_loopback()) {
                 text.push_str(": traffic to 127.0.0.1 or ::1 stays on lo, so capture with -i lo");
             } else {
                 text.push_str(&format!(": capture with -i {name}"));

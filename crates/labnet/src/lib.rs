@@ -13,6 +13,7 @@ pub mod filter;
 pub mod hints;
 pub mod http;
 pub mod lab;
+pub mod linktype;
 pub mod live;
 pub mod netbase;
 pub mod netlink;

@@ -160,7 +160,7 @@ pub fn run(options: &LiveOptions, out: &mut impl Write) -> Result<LiveSummary> {
     eprintln!(
         "webcapture: listening on {}, link-type {}, snapshot length {} bytes{filter_text}",
         capture.interface(),
-        if capture.link_type() == crate::pcap::linktype::ETHERNET {
+        if capture.link_type() == crate::linktype::ETHERNET {
             "EN10MB (Ethernet)"
         } else {
             "LINUX_SLL2 (Linux cooked v2)"

@@ -11,10 +11,10 @@ use std::io::{self, BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Context, Error, Result};
-use crate::filter::{Filter, LinkFilters, LinkType};
+use crate::filter::{Filter, LinkFilters};
+use crate::linktype::{self, LinkType};
 use crate::pcap::{
-    linktype, CaptureReader, CaptureWriter, Input, MappedFile, Record, Replacement, WriteFormat,
-    MAX_RECORD,
+    CaptureReader, CaptureWriter, Input, MappedFile, Record, Replacement, WriteFormat, MAX_RECORD,
 };
 use crate::present::{self, diagram::Diagram, Style};
 

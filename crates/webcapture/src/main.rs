@@ -12,7 +12,8 @@ use std::time::Duration;
 
 use clap::Parser;
 use labnet::error::{Error, Result};
-use labnet::filter::{Filter, LinkType};
+use labnet::filter::Filter;
+use labnet::linktype::LinkType;
 use labnet::pcap::{WriteFormat, MAX_RECORD};
 use labnet::present::diagram::{Diagram, Target};
 use labnet::present::{Format, Ports, Style};

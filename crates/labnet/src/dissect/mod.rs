@@ -18,7 +18,7 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::ops::Range;
 
-use crate::pcap::linktype;
+use crate::linktype;
 
 mod arp;
 pub mod checksum;
@@ -315,7 +315,11 @@ pub fn dissect(link_type: u32, data: &[u8]) -> Dissection {
         linktype::LINUX_SLL2 => cooked::dissect(&mut walk, 2),
         linktype::NULL => loopback::dissect(&mut walk, false),
         linktype::LOOP => loopback::dissect(&mut walk, true),
-        linktype::RAW | linktype::IPV4 | linktype::IPV6 => match data.first().map(|b| b >> 4) {
+        linktype::RAW
+        | linktype::RAW_DLT12
+        | linktype::RAW_DLT14
+        | linktype::IPV4
+        | linktype::IPV6 => match data.first().map(|b| b >> 4) {
             Some(4) => ipv4::dissect(&mut walk, 0, false),
             Some(6) => ipv6::dissect(&mut walk, 0, false),
             _ => walk.raw(0, data.len()),

@@ -2,7 +2,7 @@
 //! with the exchange it comes from) and on every truncation of them.
 
 use super::*;
-use crate::pcap::linktype::{ETHERNET, LINUX_SLL2, NULL};
+use crate::linktype::{ETHERNET, LINUX_SLL2, NULL};
 
 fn bytes(hex: &str) -> Vec<u8> {
     let hex: String = hex.split_whitespace().collect();

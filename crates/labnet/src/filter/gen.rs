@@ -6,7 +6,7 @@
 //! networks (`host 10.1` = 10.1.0.0/16), `vlan` shifting every later offset by 4.
 
 use super::bpf::{self, Insn, Pred};
-use super::LinkType;
+use crate::linktype::LinkType;
 
 /// Which protocol a primitive is about (`tcp port 80`, `ip host ...`, `ether src ...`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -30,53 +30,10 @@ use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd};
 
 use crate::error::Error;
-use crate::pcap::linktype;
+use crate::linktype::LinkType;
 
 /// What a program returns for a matching packet: tcpdump's default snap length.
 pub const ACCEPT: u32 = 262_144;
-
-/// The link layer the program reads, which fixes every offset in it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LinkType {
-    Ethernet,
-    /// Linux cooked capture v1 (`-i any` before libpcap 1.10).
-    LinuxSll,
-    /// Linux cooked capture v2 (`-i any`).
-    LinuxSll2,
-    /// Packets that start with the IP header.
-    Raw,
-    /// BSD loopback: a 4-byte address family, then IP.
-    Null,
-    /// A Linux SOCK_DGRAM packet socket (`-i any`) as the kernel filters it: the packet
-    /// starts at the network header and the EtherType is an ancillary load. Only for
-    /// programs attached to such sockets; files hold SLL2 instead.
-    KernelCooked,
-}
-
-impl LinkType {
-    /// The link type of a pcap LINKTYPE_ value, if labnet filters it.
-    pub fn from_pcap(value: u32) -> Option<LinkType> {
-        Some(match value {
-            linktype::ETHERNET => LinkType::Ethernet,
-            linktype::LINUX_SLL => LinkType::LinuxSll,
-            linktype::LINUX_SLL2 => LinkType::LinuxSll2,
-            linktype::RAW | 12 | 14 => LinkType::Raw,
-            linktype::NULL => LinkType::Null,
-            _ => return None,
-        })
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            LinkType::Ethernet => "Ethernet",
-            LinkType::LinuxSll => "Linux cooked (SLL)",
-            LinkType::LinuxSll2 => "Linux cooked v2 (SLL2)",
-            LinkType::Raw => "raw IP",
-            LinkType::Null => "BSD loopback",
-            LinkType::KernelCooked => "Linux cooked (-i any)",
-        }
-    }
-}
 
 /// A bad filter expression: what is wrong, where (byte offsets into the expression),
 /// and how to fix it when a fix is known.

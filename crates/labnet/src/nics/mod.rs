@@ -252,6 +252,14 @@ pub fn read_with(socket: &mut RouteSocket, dump: LinkDump, stats: bool) -> Resul
     Ok(NicTable { nics, netns_names })
 }
 
+/// Every NIC of this namespace in index order, links only (no addresses, no
+/// counters): what live capture needs to pick and check an interface.
+pub fn links() -> Result<Vec<Nic>> {
+    let mut nics = dump_links(&mut RouteSocket::open()?, AddressFamily::Unspec, false)?;
+    nics.sort_by_key(|nic| nic.index);
+    Ok(nics)
+}
+
 /// One NIC by name, from a dump of the links only (no addresses, no counters): what
 /// code that configures links needs, cheaply.
 pub fn find(socket: &mut RouteSocket, name: &str) -> Result<Option<Nic>> {

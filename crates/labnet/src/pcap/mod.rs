@@ -28,19 +28,6 @@ pub(crate) const MAGIC_MICROS: u32 = 0xa1b2_c3d4;
 const MAGIC_NANOS: u32 = 0xa1b2_3c4d;
 const MAGIC_PCAPNG: u32 = 0x0a0d_0d0a;
 
-/// Link types (www.tcpdump.org/linktypes.html) that labnet dissects.
-pub mod linktype {
-    pub const NULL: u32 = 0;
-    pub const ETHERNET: u32 = 1;
-    pub const RAW: u32 = 101;
-    /// OpenBSD's loopback: DLT_NULL's address family in network byte order.
-    pub const LOOP: u32 = 108;
-    pub const IPV4: u32 = 228;
-    pub const IPV6: u32 = 229;
-    pub const LINUX_SLL: u32 = 113;
-    pub const LINUX_SLL2: u32 = 276;
-}
-
 /// One record of a capture file; `data` is valid until the next call to `next`.
 #[derive(Debug)]
 pub struct Record<'a> {
@@ -595,6 +582,7 @@ fn read_full(input: &mut impl Read, buffer: &mut [u8]) -> std::result::Result<()
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::linktype;
 
     /// A little-endian microsecond pcap with Ethernet records of the given sizes.
     fn pcap(records: &[&[u8]]) -> Vec<u8> {

@@ -194,7 +194,8 @@ fn push_option(options: &mut Vec<u8>, code: u16, value: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pcap::{linktype, CaptureReader};
+    use crate::linktype;
+    use crate::pcap::CaptureReader;
 
     #[test]
     fn what_is_written_reads_back_in_both_formats() {

@@ -106,7 +106,7 @@ pub fn hexdump(out: &mut impl Write, data: &[u8]) -> io::Result<()> {
 mod tests {
     use super::*;
     use crate::dissect::dissect;
-    use crate::pcap::linktype::ETHERNET;
+    use crate::linktype::ETHERNET;
 
     /// An ARP reply captured in the lab (brooklyn answering midwood).
     const ARP_REPLY: &str =

@@ -41,7 +41,11 @@ case "$group" in
 esac
 
 here=$(cd "$(dirname "$0")" && pwd)
-tools="lab-hosts nic-show sock-list hello-server hello-client webcapture"
+# The tools are what the release holds in bin/ (xtask puts labnet::tools::TOOLS there).
+tools=$(cd "$here/bin" 2>/dev/null && ls) || {
+    echo "install.sh: no bin/ beside it: run it from the unpacked release" >&2
+    exit 1
+}
 bindir=$prefix/bin
 mandir=$prefix/share/man/man1
 bashdir=$prefix/share/bash-completion/completions

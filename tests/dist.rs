@@ -7,15 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use labnet::testlab::{in_ci, require_root, require_tool};
-
-const TOOLS: [&str; 6] = [
-    "lab-hosts",
-    "nic-show",
-    "sock-list",
-    "hello-server",
-    "hello-client",
-    "webcapture",
-];
+use labnet::tools::TOOLS;
 
 /// The release, unpacked into a fresh directory; `None` (saying why) without one.
 fn unpacked(test: &str) -> Option<(PathBuf, PathBuf)> {

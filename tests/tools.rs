@@ -5,15 +5,7 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 
 use labnet::testlab::tool_path;
-
-const TOOLS: [&str; 6] = [
-    "hello-server",
-    "hello-client",
-    "webcapture",
-    "nic-show",
-    "sock-list",
-    "lab-hosts",
-];
+use labnet::tools::TOOLS;
 
 #[test]
 fn every_tool_answers_help_and_version() {

@@ -13,14 +13,8 @@ use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 
-pub const TOOLS: [&str; 6] = [
-    "lab-hosts",
-    "nic-show",
-    "sock-list",
-    "hello-server",
-    "hello-client",
-    "webcapture",
-];
+use crate::tools::TOOLS;
+
 const TARGET: &str = "x86_64-unknown-linux-gnu";
 /// The tarball must fit on the course's VM image comfortably.
 const MAX_TARBALL: u64 = 10 * 1024 * 1024;

@@ -13,6 +13,8 @@ use std::process::{Command, ExitCode};
 mod bench;
 mod demo;
 mod dist;
+#[path = "../../crates/labnet/src/tools.rs"]
+mod tools;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};

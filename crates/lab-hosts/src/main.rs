@@ -217,11 +217,7 @@ fn exec(lab_name: &str, host: &str, command: &[String]) -> Result<()> {
     })?;
     let env = HostEnv::prepare(&target.netns, &target.hostname)?;
     let mut child = std::process::Command::new(&command[0]);
-    child.args(&command[1..]);
-    // SAFETY: `enter` only makes system calls on data prepared before the fork.
-    unsafe {
-        child.pre_exec(move || env.enter().map_err(std::io::Error::from));
-    }
+    env.enter_when_run(child.args(&command[1..]));
     // exec replaces this process, so the command's exit status is ours; it only
     // returns on failure.
     let err = child.exec();

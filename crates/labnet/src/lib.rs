@@ -27,6 +27,7 @@ pub mod resolve;
 pub mod sockets;
 #[cfg(feature = "test-support")]
 pub mod testlab;
+pub mod tools;
 pub mod values;
 
 pub use error::{Error, Result};

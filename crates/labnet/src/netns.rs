@@ -15,7 +15,9 @@ use std::ffi::CString;
 use std::fs::{self, File};
 use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::fs::MetadataExt;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use nix::mount::{mount, umount2, MntFlags, MsFlags};
 use nix::sched::{setns, unshare, CloneFlags};
@@ -211,10 +213,21 @@ impl HostEnv {
         })
     }
 
+    /// Makes `command` start inside the host: the process it spawns (or the one `exec`
+    /// replaces) enters between fork and exec. The one `pre_exec` of labnet.
+    pub fn enter_when_run(self, command: &mut Command) -> &mut Command {
+        // SAFETY: `enter` only makes system calls (setns, unshare, mount, sethostname)
+        // on data prepared before the fork, which is what pre_exec requires.
+        unsafe {
+            command.pre_exec(move || self.enter().map_err(std::io::Error::from));
+        }
+        command
+    }
+
     /// Moves the calling (single-threaded) process into the host: its network
     /// namespace, a private mount namespace with /sys and /etc/netns files in place, and
     /// its own UTS namespace named after the host. Only system calls happen here.
-    pub fn enter(&self) -> nix::Result<()> {
+    fn enter(&self) -> nix::Result<()> {
         setns(self.netns.as_fd(), CloneFlags::CLONE_NEWNET)?;
         unshare(CloneFlags::CLONE_NEWNS | CloneFlags::CLONE_NEWUTS)?;
         // Keep our mounts from propagating back to the parent mount namespace.

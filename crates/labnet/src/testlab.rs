@@ -127,13 +127,7 @@ impl TestLab {
         let env = HostEnv::prepare(&host.netns, &host.hostname)
             .unwrap_or_else(|e| panic!("cannot prepare to enter {hostname}: {e}"));
         let mut command = Command::new(program);
-        // SAFETY: `enter` only makes system calls (setns, unshare, mount, sethostname)
-        // on data prepared before the fork, which is what pre_exec requires.
-        unsafe {
-            std::os::unix::process::CommandExt::pre_exec(&mut command, move || {
-                env.enter().map_err(std::io::Error::from)
-            });
-        }
+        env.enter_when_run(&mut command);
         command
     }
 }

@@ -3,14 +3,11 @@
 
 use std::process::Command;
 
-use labnet::testlab::{require_root, tool_path};
+use labnet_test_support::{require, tool_path};
 
 #[test]
 fn the_demo_walks_the_handout_and_cleans_up() {
-    let test = "the_demo_walks_the_handout_and_cleans_up";
-    if !require_root(test) {
-        return;
-    }
+    require!(root);
     let out = Command::new(tool_path("xtask"))
         .args(["demo", "--no-build"])
         .output()

@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use labnet::testlab::{in_ci, require_root, require_tool};
 use labnet::tools::TOOLS;
+use labnet_test_support::{in_ci, require};
 
 /// The release, unpacked into a fresh directory; `None` (saying why) without one.
 fn unpacked(test: &str) -> Option<(PathBuf, PathBuf)> {
@@ -60,9 +60,7 @@ fn every_tool_is_static_and_runs_in_an_empty_chroot() {
     let Some((_, release)) = unpacked(test) else {
         return;
     };
-    if !(require_root(test) && require_tool(test, "chroot") && require_tool(test, "unshare")) {
-        return;
-    }
+    require!(root, "chroot", "unshare");
     for tool in TOOLS {
         let binary = release.join("bin").join(tool);
         assert!(
@@ -235,14 +233,7 @@ fn install_sh_works_twice_grants_capture_to_a_group_and_uninstalls() {
     let Some((_, release)) = unpacked(test) else {
         return;
     };
-    if !(require_root(test)
-        && require_tool(test, "dash")
-        && require_tool(test, "setcap")
-        && require_tool(test, "setpriv")
-        && require_tool(test, "ping"))
-    {
-        return;
-    }
+    require!(root, "dash", "setcap", "setpriv", "ping");
     let prefix = release.parent().unwrap().join("prefix");
     let prefix_arg = prefix.to_str().unwrap();
     // A group of the test's own (created by install.sh, removed below), as dumpcap's

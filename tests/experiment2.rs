@@ -7,7 +7,7 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use labnet::testlab::{require_root, require_tool, tool_path, unprivileged, TestLab};
+use labnet_test_support::{require, tool_path, unprivileged, TestLab};
 use serde_json::Value;
 
 const HELLO_PY: &str = "from flask import Flask\n\napp = Flask(__name__)\n\n@app.route(\"/\")\ndef hello():\n    return \"Hello, World!\"\n";
@@ -142,15 +142,9 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-fn ready(test: &str) -> bool {
-    require_root(test) && require_tool(test, "python3")
-}
-
 #[test]
 fn the_handouts_first_run_fails_on_loopback_then_the_fix_works() {
-    if !ready("the_handouts_first_run_fails_on_loopback_then_the_fix_works") {
-        return;
-    }
+    require!(root, "python3");
     let lab = TestLab::two_hosts().unwrap();
     let server = hello_server(&lab, "brooklyn", &[]);
     // helloclient.py as given: 127.0.0.1:5000, on midwood.
@@ -188,9 +182,7 @@ fn the_handouts_first_run_fails_on_loopback_then_the_fix_works() {
 
 #[test]
 fn the_handouts_own_script_talks_to_hello_server() {
-    if !ready("the_handouts_own_script_talks_to_hello_server") {
-        return;
-    }
+    require!(root, "python3");
     let lab = TestLab::two_hosts().unwrap();
     let _server = hello_server(&lab, "brooklyn", &["--host", "0.0.0.0"]);
     let out = lab
@@ -204,7 +196,8 @@ fn the_handouts_own_script_talks_to_hello_server() {
 
 #[test]
 fn hello_client_talks_to_flask() {
-    if !ready("hello_client_talks_to_flask") || !python_has("flask") {
+    require!(root, "python3");
+    if !python_has("flask") {
         return;
     }
     let lab = TestLab::two_hosts().unwrap();
@@ -219,7 +212,7 @@ fn python_has(module: &str) -> bool {
         .args(["-c", &format!("import {module}")])
         .status()
         .is_ok_and(|s| s.success());
-    labnet::testlab::require_tool(
+    labnet_test_support::require_tool(
         &format!("python module {module}"),
         if there {
             "python3"
@@ -249,7 +242,8 @@ print(json.dumps(out))
 
 #[test]
 fn every_answer_equals_flasks() {
-    if !ready("every_answer_equals_flasks") || !python_has("flask") {
+    require!(root, "python3");
+    if !python_has("flask") {
         return;
     }
     let lab = TestLab::two_hosts().unwrap();
@@ -277,9 +271,7 @@ fn every_answer_equals_flasks() {
 
 #[test]
 fn a_busy_port_names_the_process_that_holds_it() {
-    if !ready("a_busy_port_names_the_process_that_holds_it") {
-        return;
-    }
+    require!(root, "python3");
     let lab = TestLab::two_hosts().unwrap();
     let first = hello_server(&lab, "brooklyn", &["--host", "0.0.0.0"]);
     let second = lab
@@ -317,9 +309,7 @@ fn a_busy_port_names_the_process_that_holds_it() {
 
 #[test]
 fn a_slow_client_does_not_block_others_and_is_dropped() {
-    if !ready("a_slow_client_does_not_block_others_and_is_dropped") {
-        return;
-    }
+    require!(root, "python3");
     let lab = TestLab::two_hosts().unwrap();
     let server = hello_server(
         &lab,
@@ -367,9 +357,7 @@ fn a_slow_client_does_not_block_others_and_is_dropped() {
 
 #[test]
 fn a_malformed_request_gets_400_and_the_server_goes_on() {
-    if !require_root("a_malformed_request_gets_400_and_the_server_goes_on") {
-        return;
-    }
+    require!(root);
     // Loopback of the test process itself: no lab needed for this one.
     let (_server, address) = local_server(&["--quiet"]);
     let mut garbage = TcpStream::connect(&address).unwrap();
@@ -431,9 +419,7 @@ fn a_privileged_port_without_privileges_says_how_to_grant_them() {
 
 #[test]
 fn exercise_2_4_hold_shows_both_ends_and_sock_list_finds_their_processes() {
-    if !ready("exercise_2_4_hold_shows_both_ends_and_sock_list_finds_their_processes") {
-        return;
-    }
+    require!(root, "python3");
     let lab = TestLab::two_hosts().unwrap();
     let server = hello_server(&lab, "brooklyn", &["--host", "0.0.0.0"]);
     let mut client = lab
@@ -489,9 +475,7 @@ fn exercise_2_4_hold_shows_both_ends_and_sock_list_finds_their_processes() {
 
 #[test]
 fn a_request_followed_by_a_half_close_is_always_answered() {
-    if !ready("a_request_followed_by_a_half_close_is_always_answered") {
-        return;
-    }
+    require!(root, "python3");
     let lab = TestLab::two_hosts().unwrap();
     let _server = hello_server(&lab, "brooklyn", &["--host", "0.0.0.0", "--quiet"]);
     // `printf 'GET / ...' | nc -N brooklyn 5000`: the request, then a shutdown of the
@@ -657,9 +641,7 @@ time.sleep(120)\n";
 
 #[test]
 fn each_client_failure_names_its_layer_and_cause() {
-    if !ready("each_client_failure_names_its_layer_and_cause") {
-        return;
-    }
+    require!(root, "python3");
     let lab = TestLab::two_hosts().unwrap();
     let mut bad = lab
         .command("brooklyn", "python3")
@@ -741,7 +723,8 @@ fn each_client_failure_names_its_layer_and_cause() {
 
 #[test]
 fn hold_against_a_server_that_closes_says_so() {
-    if !ready("hold_against_a_server_that_closes_says_so") || !python_has("flask") {
+    require!(root, "python3");
+    if !python_has("flask") {
         return;
     }
     let lab = TestLab::two_hosts().unwrap();

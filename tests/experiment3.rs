@@ -7,7 +7,7 @@
 
 use std::process::Command;
 
-use labnet::testlab::{require_root, require_tool, tool_path, ChildGuard, Tcpdump, TestLab};
+use labnet_test_support::{require, tool_path, ChildGuard, Tcpdump, TestLab};
 
 const SCAPY_SUMMARIES: &str =
     "import sys\nfrom scapy.all import rdpcap\nfor p in rdpcap(sys.argv[1]): print(p.summary())\n";
@@ -153,10 +153,7 @@ fn assert_captured(file: &std::path::Path, report: String) {
 
 #[test]
 fn summaries_and_hexdumps_equal_scapys_on_a_lab_capture() {
-    let test = "summaries_and_hexdumps_equal_scapys_on_a_lab_capture";
-    if !(require_root(test) && require_tool(test, "tcpdump") && require_tool(test, "python3")) {
-        return;
-    }
+    require!(root, "tcpdump", "python3");
     let lab = TestLab::two_hosts().unwrap();
     let file = std::env::temp_dir().join(format!("labnet-exp3-{}.pcap", std::process::id()));
     capture_lab_traffic(&lab, "eth0", &file);
@@ -241,14 +238,7 @@ fn same_summaries_as_scapy(path: &str) {
 
 #[test]
 fn pcapng_and_any_interface_captures_read_as_scapy_reads_them() {
-    let test = "pcapng_and_any_interface_captures_read_as_scapy_reads_them";
-    if !(require_root(test)
-        && require_tool(test, "tcpdump")
-        && require_tool(test, "editcap")
-        && require_tool(test, "python3"))
-    {
-        return;
-    }
+    require!(root, "tcpdump", "editcap", "python3");
     let lab = TestLab::two_hosts().unwrap();
     let base = std::env::temp_dir().join(format!("labnet-exp3-any-{}", std::process::id()));
     let any = base.with_extension("pcap");
@@ -338,10 +328,7 @@ fn same_listings_as_scapy(path: &str) {
 
 #[test]
 fn show_listings_equal_scapys_on_eth0_any_and_lo_captures() {
-    let test = "show_listings_equal_scapys_on_eth0_any_and_lo_captures";
-    if !(require_root(test) && require_tool(test, "tcpdump") && require_tool(test, "python3")) {
-        return;
-    }
+    require!(root, "tcpdump", "python3");
     let lab = TestLab::two_hosts().unwrap();
     let base = std::env::temp_dir().join(format!("labnet-exp3-show-{}", std::process::id()));
     let files: Vec<std::path::PathBuf> = ["eth0", "any", "lo"]
@@ -567,15 +554,7 @@ fn has_ink(pgm: &[u8]) -> bool {
 
 #[test]
 fn diagrams_frame_every_byte_and_list_every_field_of_show() {
-    let test = "diagrams_frame_every_byte_and_list_every_field_of_show";
-    if !(require_root(test)
-        && require_tool(test, "tcpdump")
-        && require_tool(test, "python3")
-        && require_tool(test, "pdftoppm")
-        && require_tool(test, "pdftotext"))
-    {
-        return;
-    }
+    require!(root, "tcpdump", "python3", "pdftoppm", "pdftotext");
     let lab = TestLab::two_hosts().unwrap();
     let dir = std::env::temp_dir().join(format!("labnet-exp3-diagram-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -673,14 +652,7 @@ fn diagrams_frame_every_byte_and_list_every_field_of_show() {
 
 #[test]
 fn spanning_tree_bpdus_read_as_scapy_reads_802_3_frames() {
-    let test = "spanning_tree_bpdus_read_as_scapy_reads_802_3_frames";
-    if !(require_root(test)
-        && require_tool(test, "tcpdump")
-        && require_tool(test, "ip")
-        && require_tool(test, "python3"))
-    {
-        return;
-    }
+    require!(root, "tcpdump", "ip", "python3");
     // Three hosts share a bridge; with spanning tree on, it sends a BPDU (an IEEE 802.3
     // frame: LLC, then STP) every two seconds to every port.
     let lab = TestLab::new(&["brooklyn", "midwood", "flatbush"]).unwrap();

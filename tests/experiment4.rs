@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 use labnet::pcap::CaptureReader;
-use labnet::testlab::{require_root, require_tool, tool_path, unprivileged, Tcpdump, TestLab};
+use labnet_test_support::{require, tool_path, unprivileged, Tcpdump, TestLab};
 
 /// webcapture started by a test: interrupted, then killed by PID when dropped.
 struct Webcapture {
@@ -120,14 +120,7 @@ fn scratch(name: &str) -> PathBuf {
 
 #[test]
 fn live_capture_prints_scapys_lines_and_writes_what_tcpdump_sees() {
-    let test = "live_capture_prints_scapys_lines_and_writes_what_tcpdump_sees";
-    if !(require_root(test)
-        && require_tool(test, "tcpdump")
-        && require_tool(test, "tshark")
-        && require_tool(test, "python3"))
-    {
-        return;
-    }
+    require!(root, "tcpdump", "tshark", "python3");
     let lab = TestLab::two_hosts().unwrap();
     let dir = scratch("live");
     let theirs = dir.join("tcpdump.pcap");
@@ -237,10 +230,7 @@ fn live_capture_prints_scapys_lines_and_writes_what_tcpdump_sees() {
 
 #[test]
 fn the_handouts_default_run_catches_nothing_during_a_port_5000_exchange() {
-    let test = "the_handouts_default_run_catches_nothing_during_a_port_5000_exchange";
-    if !(require_root(test) && require_tool(test, "tshark")) {
-        return;
-    }
+    require!(root, "tshark");
     let lab = TestLab::two_hosts().unwrap();
     let dir = scratch("default");
     // webcapture.py: tcp port 80, 12 packets, hello.pcap; bounded here by --timeout.
@@ -282,14 +272,7 @@ fn the_handouts_default_run_catches_nothing_during_a_port_5000_exchange() {
 
 #[test]
 fn loopback_shows_each_packet_once_and_any_gives_sll2() {
-    let test = "loopback_shows_each_packet_once_and_any_gives_sll2";
-    if !(require_root(test)
-        && require_tool(test, "tcpdump")
-        && require_tool(test, "tshark")
-        && require_tool(test, "python3"))
-    {
-        return;
-    }
+    require!(root, "tcpdump", "tshark", "python3");
     let lab = TestLab::two_hosts().unwrap();
     let dir = scratch("lo");
     let theirs = dir.join("tcpdump-lo.pcap");
@@ -357,10 +340,7 @@ fn loopback_shows_each_packet_once_and_any_gives_sll2() {
 
 #[test]
 fn vlan_tags_the_kernel_took_off_are_put_back_as_tcpdump_does() {
-    let test = "vlan_tags_the_kernel_took_off_are_put_back_as_tcpdump_does";
-    if !(require_root(test) && require_tool(test, "tcpdump") && require_tool(test, "python3")) {
-        return;
-    }
+    require!(root, "tcpdump", "python3");
     let lab = TestLab::two_hosts().unwrap();
     let dir = scratch("vlan");
     let theirs = dir.join("tcpdump.pcap");
@@ -403,10 +383,7 @@ fn vlan_tags_the_kernel_took_off_are_put_back_as_tcpdump_does() {
 
 #[test]
 fn capturing_loopback_traffic_on_eth0_says_it_crosses_lo() {
-    let test = "capturing_loopback_traffic_on_eth0_says_it_crosses_lo";
-    if !require_root(test) {
-        return;
-    }
+    require!(root);
     let lab = TestLab::two_hosts().unwrap();
     let dir = scratch("hint-lo");
     let server = lab.hello_server("brooklyn", &[]);
@@ -438,15 +415,12 @@ fn capturing_loopback_traffic_on_eth0_says_it_crosses_lo() {
 
 #[test]
 fn ctrl_c_at_random_moments_leaves_every_printed_packet_in_a_valid_file() {
-    let test = "ctrl_c_at_random_moments_leaves_every_printed_packet_in_a_valid_file";
-    if !(require_root(test) && require_tool(test, "ping")) {
-        return;
-    }
+    require!(root, "ping");
     let lab = TestLab::two_hosts().unwrap();
     let dir = scratch("sigint");
     // Steady traffic, bounded: 500 echo requests a second, at most 15,000 in 30 s, stopped
     // when the test ends.
-    let flood = labnet::testlab::ChildGuard(
+    let flood = labnet_test_support::ChildGuard(
         lab.command("midwood", "ping")
             .args([
                 "-q",
@@ -525,10 +499,7 @@ impl Drop for SmallDisk {
 
 #[test]
 fn a_full_disk_is_reported_and_leaves_a_valid_file() {
-    let test = "a_full_disk_is_reported_and_leaves_a_valid_file";
-    if !(require_root(test) && require_tool(test, "ping") && require_tool(test, "tshark")) {
-        return;
-    }
+    require!(root, "ping", "tshark");
     let lab = TestLab::two_hosts().unwrap();
     let disk = SmallDisk(scratch("full"));
     nix::mount::mount(
@@ -539,7 +510,7 @@ fn a_full_disk_is_reported_and_leaves_a_valid_file() {
         Some("size=256k"),
     )
     .unwrap();
-    let flood = labnet::testlab::ChildGuard(
+    let flood = labnet_test_support::ChildGuard(
         lab.command("midwood", "ping")
             .args([
                 "-q",
@@ -591,10 +562,7 @@ fn a_full_disk_is_reported_and_leaves_a_valid_file() {
 
 #[test]
 fn dash_z_writes_the_file_as_that_user() {
-    let test = "dash_z_writes_the_file_as_that_user";
-    if !(require_root(test) && require_tool(test, "ping")) {
-        return;
-    }
+    require!(root, "ping");
     let lab = TestLab::two_hosts().unwrap();
     let dir = scratch("dropped");
     std::fs::set_permissions(&dir, std::os::unix::fs::PermissionsExt::from_mode(0o777)).unwrap();
@@ -625,10 +593,7 @@ fn dash_z_writes_the_file_as_that_user() {
 
 #[test]
 fn sigterm_ends_like_ctrl_c_and_dash_w_dash_streams_the_file() {
-    let test = "sigterm_ends_like_ctrl_c_and_dash_w_dash_streams_the_file";
-    if !(require_root(test) && require_tool(test, "ping")) {
-        return;
-    }
+    require!(root, "ping");
     let lab = TestLab::two_hosts().unwrap();
     let dir = scratch("term");
     let capture = Webcapture::start(
@@ -726,10 +691,7 @@ fn exit_within(
 
 #[test]
 fn an_interface_that_goes_down_or_away_ends_the_capture_with_a_valid_file() {
-    let test = "an_interface_that_goes_down_or_away_ends_the_capture_with_a_valid_file";
-    if !(require_root(test) && require_tool(test, "ping") && require_tool(test, "tshark")) {
-        return;
-    }
+    require!(root, "ping", "tshark");
     for (change, said) in [
         (&["link", "set", "eth0", "down"][..], "eth0 went down"),
         (
@@ -797,10 +759,7 @@ fn an_interface_that_goes_down_or_away_ends_the_capture_with_a_valid_file() {
 
 #[test]
 fn a_second_capture_into_the_same_file_is_refused_and_names_the_first() {
-    let test = "a_second_capture_into_the_same_file_is_refused_and_names_the_first";
-    if !(require_root(test) && require_tool(test, "ping")) {
-        return;
-    }
+    require!(root, "ping");
     let lab = TestLab::two_hosts().unwrap();
     let dir = scratch("two-captures");
     // Both from the same directory, as `lab-hosts exec HOST -- webcapture` twice.
@@ -837,10 +796,7 @@ fn a_second_capture_into_the_same_file_is_refused_and_names_the_first() {
 
 #[test]
 fn snaplen_zero_keeps_whole_packets_as_in_tcpdump() {
-    let test = "snaplen_zero_keeps_whole_packets_as_in_tcpdump";
-    if !(require_root(test) && require_tool(test, "ping")) {
-        return;
-    }
+    require!(root, "ping");
     let lab = TestLab::two_hosts().unwrap();
     let dir = scratch("snap0");
     let capture = Webcapture::start(
@@ -862,10 +818,7 @@ fn snaplen_zero_keeps_whole_packets_as_in_tcpdump() {
 
 #[test]
 fn root_is_never_told_to_become_root() {
-    let test = "root_is_never_told_to_become_root";
-    if !(require_root(test) && require_tool(test, "setpriv")) {
-        return;
-    }
+    require!(root, "setpriv");
     // Root without CAP_NET_RAW (as in a container that withholds it).
     let out = Command::new("setpriv")
         .args(["--bounding-set=-net_raw", "--inh-caps=-net_raw"])

@@ -13,7 +13,7 @@ use std::process::Command;
 use labnet::filter::{Filter, Names};
 use labnet::linktype::LinkType;
 use labnet::pcap::CaptureReader;
-use labnet::testlab::{require_root, require_tool, tool_path, Tcpdump, TestLab};
+use labnet_test_support::{require, tool_path, Tcpdump, TestLab};
 
 struct Packet {
     seconds: u32,
@@ -116,10 +116,7 @@ fn link_of(link_type: u32) -> LinkType {
 
 #[test]
 fn corpus_selects_what_tcpdump_selects_on_lab_captures() {
-    let test = "corpus_selects_what_tcpdump_selects_on_lab_captures";
-    if !(require_root(test) && require_tool(test, "tcpdump") && require_tool(test, "python3")) {
-        return;
-    }
+    require!(root, "tcpdump", "python3");
     let lab = TestLab::two_hosts().unwrap();
     let dir = std::env::temp_dir().join(format!("labnet-filters-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -202,10 +199,7 @@ fn corpus_selects_what_tcpdump_selects_on_lab_captures() {
 
 #[test]
 fn every_accepted_program_loads_into_the_kernel() {
-    let test = "every_accepted_program_loads_into_the_kernel";
-    if !require_root(test) {
-        return;
-    }
+    require!(root);
     // Protocol 0: the socket receives nothing; it only has to accept the program.
     // SAFETY: plain socket(2); the descriptor is owned right away.
     let fd = unsafe { libc::socket(libc::AF_PACKET, libc::SOCK_RAW, 0) };
@@ -235,10 +229,7 @@ fn every_accepted_program_loads_into_the_kernel() {
 
 #[test]
 fn dump_filter_prints_what_tcpdump_d_prints() {
-    let test = "dump_filter_prints_what_tcpdump_d_prints";
-    if !require_tool(test, "tcpdump") {
-        return;
-    }
+    require!("tcpdump");
     for expression in [
         "tcp port 80",
         "tcp[13] & 2 != 0",

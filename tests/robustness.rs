@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use labnet::pcap::{CaptureReader, CaptureWriter, WriteFormat};
-use labnet::testlab::tool_path;
+use labnet_test_support::tool_path;
 
 /// Built by scapy 2.8.0 with the lab's addresses and MACs: midwood's SYN to
 /// hello-server, brooklyn's SYN-ACK, and a UDP datagram to port 53.

@@ -4,7 +4,7 @@
 use std::process::Command;
 
 use labnet::netns;
-use labnet::testlab::{require_root, TestLab};
+use labnet_test_support::{require, TestLab};
 
 fn ping(lab: &TestLab, from: &str, args: &[&str]) -> std::process::Output {
     lab.command(from, "ping")
@@ -16,9 +16,7 @@ fn ping(lab: &TestLab, from: &str, args: &[&str]) -> std::process::Output {
 
 #[test]
 fn hosts_keep_their_handout_names_inside_a_uniquely_named_lab() {
-    if !require_root("hosts_keep_their_handout_names_inside_a_uniquely_named_lab") {
-        return;
-    }
+    require!(root);
     let lab = TestLab::two_hosts().unwrap();
     let midwood = lab.host("midwood");
     assert_ne!(
@@ -44,9 +42,7 @@ fn hosts_keep_their_handout_names_inside_a_uniquely_named_lab() {
 
 #[test]
 fn labs_of_parallel_tests_do_not_see_each_other() {
-    if !require_root("labs_of_parallel_tests_do_not_see_each_other") {
-        return;
-    }
+    require!(root);
     let first = TestLab::two_hosts().unwrap();
     let second = TestLab::two_hosts().unwrap();
     // Same addresses, separate wires: different namespaces, each answering on its own.
@@ -71,9 +67,7 @@ fn labs_of_parallel_tests_do_not_see_each_other() {
 
 #[test]
 fn a_panicking_test_still_removes_its_lab() {
-    if !require_root("a_panicking_test_still_removes_its_lab") {
-        return;
-    }
+    require!(root);
     let netns_names = std::sync::Mutex::new(Vec::new());
     let result = std::panic::catch_unwind(|| {
         let lab = TestLab::new(&["brooklyn", "midwood", "flatbush"]).unwrap();
@@ -101,9 +95,7 @@ fn a_panicking_test_still_removes_its_lab() {
 
 #[test]
 fn host_names_resolve_to_ipv4_first_for_every_program() {
-    if !require_root("host_names_resolve_to_ipv4_first_for_every_program") {
-        return;
-    }
+    require!(root);
     let lab = TestLab::two_hosts().unwrap();
     // glibc (ping, getent), Python and hello-client, from midwood.
     let getent = lab

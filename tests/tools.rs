@@ -4,8 +4,8 @@
 use std::io::Read;
 use std::process::{Command, Stdio};
 
-use labnet::testlab::tool_path;
 use labnet::tools::TOOLS;
+use labnet_test_support::tool_path;
 
 #[test]
 fn every_tool_answers_help_and_version() {

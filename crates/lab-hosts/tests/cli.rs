@@ -5,7 +5,7 @@
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use labnet::testlab::{in_ci, require_root, require_tool, unprivileged};
+use labnet_test_support::{in_ci, require, unprivileged};
 
 const LAB_HOSTS: &str = env!("CARGO_BIN_EXE_lab-hosts");
 
@@ -34,10 +34,6 @@ fn run_ok(program: &str, args: &[&str]) -> String {
         text(&out.stderr)
     );
     text(&out.stdout)
-}
-
-fn ready(test: &str) -> bool {
-    require_root(test) && require_tool(test, "ip") && require_tool(test, "ping")
 }
 
 /// A lab made through the CLI; `lab-hosts down` runs when it drops.
@@ -148,9 +144,7 @@ fn ping(host: &str, args: &[&str]) {
 #[test]
 fn handout_lab_comes_up_pings_by_name_and_goes_away() {
     let test = "handout_lab_comes_up_pings_by_name_and_goes_away";
-    if !ready(test) {
-        return;
-    }
+    require!(root, "ip", "ping");
     let list = netns_list();
     let taken = ["brooklyn", "midwood"]
         .iter()
@@ -204,9 +198,7 @@ fn handout_lab_comes_up_pings_by_name_and_goes_away() {
 
 #[test]
 fn three_hosts_are_joined_by_a_bridge_in_a_switch_namespace() {
-    if !ready("three_hosts_are_joined_by_a_bridge_in_a_switch_namespace") {
-        return;
-    }
+    require!(root, "ip", "ping");
     let links_before = root_links();
     let lab = CliLab::unique(&["a", "b", "c"]);
     let out = lab.up(&["--subnet", "10.56.7.0/24"]);
@@ -241,9 +233,7 @@ fn three_hosts_are_joined_by_a_bridge_in_a_switch_namespace() {
 
 #[test]
 fn up_repairs_a_host_whose_nic_was_deleted() {
-    if !ready("up_repairs_a_host_whose_nic_was_deleted") {
-        return;
-    }
+    require!(root, "ip", "ping");
     let lab = CliLab::unique(&["x", "y"]);
     lab.up(&[]);
     run_ok("ip", &["-n", &lab.hosts[1], "link", "del", "eth0"]);
@@ -254,9 +244,7 @@ fn up_repairs_a_host_whose_nic_was_deleted() {
 
 #[test]
 fn exec_runs_a_command_as_the_lab_host() {
-    if !ready("exec_runs_a_command_as_the_lab_host") {
-        return;
-    }
+    require!(root, "ip", "ping");
     let lab = CliLab::unique(&["p", "q"]);
     lab.up(&[]);
     let host = &lab.hosts[0];
@@ -302,9 +290,7 @@ fn exec_runs_a_command_as_the_lab_host() {
 
 #[test]
 fn status_reports_each_host_nic_from_the_kernel() {
-    if !ready("status_reports_each_host_nic_from_the_kernel") {
-        return;
-    }
+    require!(root, "ip", "ping");
     let lab = CliLab::unique(&["s", "t"]);
     lab.up(&[]);
     let json: serde_json::Value =
@@ -351,9 +337,7 @@ fn status_reports_each_host_nic_from_the_kernel() {
 
 #[test]
 fn a_namespace_lab_hosts_did_not_make_is_never_adopted_or_removed() {
-    if !ready("a_namespace_lab_hosts_did_not_make_is_never_adopted_or_removed") {
-        return;
-    }
+    require!(root, "ip", "ping");
     let lab = CliLab::unique(&["own", "other"]);
     let foreign = &lab.hosts[0];
     run_ok("ip", &["netns", "add", foreign]);
@@ -423,9 +407,7 @@ fn impossible_plans_are_usage_errors() {
 
 #[test]
 fn down_without_a_lab_is_harmless() {
-    if !ready("down_without_a_lab_is_harmless") {
-        return;
-    }
+    require!(root, "ip", "ping");
     let lab = CliLab::unique(&["never"]);
     let out = run_ok(LAB_HOSTS, &["--lab", &lab.lab, "down"]);
     assert!(out.contains("is not up; nothing to remove"), "{out}");
@@ -435,9 +417,7 @@ fn down_without_a_lab_is_harmless() {
 
 #[test]
 fn closed_stdout_ends_quietly() {
-    if !ready("closed_stdout_ends_quietly") {
-        return;
-    }
+    require!(root, "ip", "ping");
     let lab = CliLab::unique(&["u", "v"]);
     let mut child = Command::new(LAB_HOSTS)
         .args(["--lab", &lab.lab, "up", "--hosts", &lab.hosts.join(",")])

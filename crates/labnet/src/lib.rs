@@ -25,8 +25,6 @@ pub mod present;
 pub mod privileges;
 pub mod resolve;
 pub mod sockets;
-#[cfg(feature = "test-support")]
-pub mod testlab;
 pub mod tools;
 pub mod values;
 

@@ -6,7 +6,7 @@
 use std::process::Command;
 use std::time::Duration;
 
-use labnet::testlab::{require_root, require_tool, TestLab};
+use labnet_test_support::{require, TestLab};
 use serde_json::Value;
 
 const NIC_SHOW: &str = env!("CARGO_BIN_EXE_nic-show");
@@ -20,10 +20,6 @@ fn run(program: &str, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).unwrap()
-}
-
-fn ready(test: &str) -> bool {
-    require_root(test) && require_tool(test, "ip")
 }
 
 /// A lab whose brooklyn has every kind of interface the issue lists.
@@ -109,9 +105,7 @@ fn eventually_equal<T: PartialEq + std::fmt::Debug>(
 
 #[test]
 fn json_equals_ip_on_every_field() {
-    if !ready("json_equals_ip_on_every_field") {
-        return;
-    }
+    require!(root, "ip");
     let (_lab, ns) = odd_lab();
     for option in ["", "-4", "-6"] {
         eventually_equal(&format!("ip -j {option}"), || {
@@ -153,9 +147,7 @@ fn json_equals_ip_on_every_field() {
 
 #[test]
 fn counters_match_ip_s() {
-    if !ready("counters_match_ip_s") {
-        return;
-    }
+    require!(root, "ip");
     let (lab, ns) = odd_lab();
     let ping = lab
         .command("brooklyn", "ping")
@@ -198,9 +190,7 @@ fn counters_match_ip_s() {
 
 #[test]
 fn text_equals_ip_address_show_line_for_line() {
-    if !ready("text_equals_ip_address_show_line_for_line") {
-        return;
-    }
+    require!(root, "ip");
     let (_lab, ns) = odd_lab();
     for option in ["", "-4", "-6", "-s"] {
         eventually_equal(&format!("ip {option} address show"), || {
@@ -228,9 +218,7 @@ fn text_equals_ip_address_show_line_for_line() {
 
 #[test]
 fn lab_hosts_show_their_veth_with_lab_addresses() {
-    if !ready("lab_hosts_show_their_veth_with_lab_addresses") {
-        return;
-    }
+    require!(root, "ip");
     let lab = TestLab::two_hosts().unwrap();
     let midwood = lab.host("midwood");
     let text = run(NIC_SHOW, &["--netns", &midwood.netns, "eth0"]);
@@ -258,9 +246,7 @@ fn lab_hosts_show_their_veth_with_lab_addresses() {
 
 #[test]
 fn layers_place_each_address_in_the_model() {
-    if !ready("layers_place_each_address_in_the_model") {
-        return;
-    }
+    require!(root, "ip");
     let lab = TestLab::two_hosts().unwrap();
     let text = run(
         NIC_SHOW,
@@ -289,9 +275,7 @@ fn layers_place_each_address_in_the_model() {
 
 #[test]
 fn this_hosts_loopback_matches_ip_without_privileges() {
-    if !require_tool("this_hosts_loopback_matches_ip_without_privileges", "ip") {
-        return;
-    }
+    require!("ip");
     eventually_equal("lo", || {
         (
             run("ip", &["address", "show", "lo"]),

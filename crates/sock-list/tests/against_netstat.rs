@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-use labnet::testlab::{require_root, require_tool, unprivileged, TestLab};
+use labnet_test_support::{require, unprivileged, TestLab};
 use serde_json::Value;
 
 const SOCK_LIST: &str = env!("CARGO_BIN_EXE_sock-list");
@@ -61,13 +61,6 @@ impl Drop for Helper {
     }
 }
 
-fn ready(test: &str) -> bool {
-    require_root(test)
-        && require_tool(test, "netstat")
-        && require_tool(test, "ss")
-        && require_tool(test, "python3")
-}
-
 fn output(command: &mut Command) -> String {
     let out = command.output().unwrap();
     assert!(
@@ -95,9 +88,7 @@ fn shape(text: &str) -> (Vec<String>, BTreeSet<String>) {
 
 #[test]
 fn rows_equal_netstat_for_every_flag_combination() {
-    if !ready("rows_equal_netstat_for_every_flag_combination") {
-        return;
-    }
+    require!(root, "netstat", "ss", "python3");
     let lab = TestLab::two_hosts().unwrap();
     let helper = Helper::start(&lab);
     for flags in [
@@ -133,9 +124,7 @@ fn rows_equal_netstat_for_every_flag_combination() {
 
 #[test]
 fn ss_sees_the_same_tcp_sockets() {
-    if !ready("ss_sees_the_same_tcp_sockets") {
-        return;
-    }
+    require!(root, "netstat", "ss", "python3");
     let lab = TestLab::two_hosts().unwrap();
     let _helper = Helper::start(&lab);
     let ss_name = |state: &str| match state {
@@ -185,9 +174,7 @@ fn ss_sees_the_same_tcp_sockets() {
 
 #[test]
 fn json_records_carry_owner_and_queues() {
-    if !ready("json_records_carry_owner_and_queues") {
-        return;
-    }
+    require!(root, "netstat", "ss", "python3");
     let lab = TestLab::two_hosts().unwrap();
     let helper = Helper::start(&lab);
     let json: Value = serde_json::from_str(&sock_list(&lab, &["-anpu", "--json"])).unwrap();

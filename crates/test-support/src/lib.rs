@@ -1,5 +1,6 @@
-//! Test support (feature `test-support`): a lab of its own for every test that crosses a
-//! network, and the rules for tests that need root or a peer tool.
+//! Test support, kept out of the library (as rust-analyzer's test-utils): a lab of its own
+//! for every test that crosses a network, the oracles tests drive in it (tcpdump, ping,
+//! hello-server), and the rules for tests that need root or a peer tool ([`require!`]).
 //!
 //! Each [`TestLab`] gets unique namespace names (`lt<pid>x<n>-brooklyn`), so tests run in
 //! parallel without clashing, while inside the lab the hosts keep their handout names
@@ -10,10 +11,10 @@
 use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use crate::error::Result;
-use crate::lab::{self, HostSpec, LabSpec, DEFAULT_SUBNET4, DEFAULT_SUBNET6};
-use crate::netns::HostEnv;
-use crate::privileges::{self, Capability};
+use labnet::error::Result;
+use labnet::lab::{self, HostSpec, LabSpec, DEFAULT_SUBNET4, DEFAULT_SUBNET6};
+use labnet::netns::HostEnv;
+use labnet::privileges::{self, Capability};
 
 /// Lab names of test labs start with this; nothing else may use it.
 const TEST_LAB_PREFIX: &str = "lt";
@@ -34,6 +35,55 @@ fn requirement(met: bool, test: &str, why: &str) -> bool {
     assert!(!in_ci(), "{test}: {why}; CI must run every test");
     eprintln!("SKIPPED {test}: {why}");
     false
+}
+
+/// What a test needs of the machine, for [`require!`].
+#[derive(Debug, Clone, Copy)]
+pub enum Need {
+    /// Root: network namespaces, packet sockets.
+    Root,
+    /// A program on PATH (an oracle such as tcpdump).
+    Tool(&'static str),
+}
+
+/// Whether every need of `test` is met; prints the first that is not (and fails in
+/// CI). The body of [`require!`].
+pub fn meets(test: &str, needs: &[Need]) -> bool {
+    needs.iter().all(|need| match need {
+        Need::Root => require_root(test),
+        Need::Tool(program) => require_tool(test, program),
+    })
+}
+
+/// The name of the enclosing function (the test), for skip messages.
+#[macro_export]
+macro_rules! test_name {
+    () => {{
+        fn here() {}
+        let path = ::std::any::type_name_of_val(&here);
+        let path = path.strip_suffix("::here").unwrap_or(path);
+        path.rsplit("::").next().unwrap_or(path)
+    }};
+}
+
+/// Returns from the test, saying why, unless the machine has what it needs:
+/// `require!(root)`, `require!(root, "tcpdump", "python3")`, `require!("tcpdump")`.
+/// In CI (`CI=true`) a missing need fails the test instead.
+#[macro_export]
+macro_rules! require {
+    (root $(, $tool:literal)* $(,)?) => {
+        if !$crate::meets(
+            $crate::test_name!(),
+            &[$crate::Need::Root $(, $crate::Need::Tool($tool))*],
+        ) {
+            return;
+        }
+    };
+    ($($tool:literal),+ $(,)?) => {
+        if !$crate::meets($crate::test_name!(), &[$($crate::Need::Tool($tool)),+]) {
+            return;
+        }
+    };
 }
 
 /// Whether the test may run as it needs root (network namespaces); prints why not.
@@ -303,5 +353,38 @@ impl Drop for ChildGuard {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn test_name_is_the_enclosing_function() {
+        assert_eq!(test_name!(), "test_name_is_the_enclosing_function");
+    }
+
+    #[test]
+    fn a_met_need_goes_on_and_a_missing_tool_returns() {
+        fn needs(ran: &mut bool, missing: bool) {
+            if missing {
+                require!("labnet-no-such-program-on-path");
+            } else {
+                require!("sh");
+            }
+            *ran = true;
+        }
+        let mut ran = false;
+        needs(&mut ran, false);
+        assert!(ran, "sh is on PATH: the test goes on");
+        let mut ran = false;
+        let outcome = std::panic::catch_unwind(move || {
+            needs(&mut ran, true);
+            ran
+        });
+        // In CI a missing need fails the test instead of returning: the rule itself.
+        match outcome {
+            Ok(ran) => assert!(!ran && !super::in_ci(), "returned early outside CI"),
+            Err(_) => assert!(super::in_ci(), "only CI turns a skip into a failure"),
+        }
     }
 }

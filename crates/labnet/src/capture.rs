@@ -4,9 +4,10 @@
 //! per packet), kernel timestamps, and PACKET_STATISTICS for drops.
 //!
 //! Hand-written over libc rather than pnet's datalink channel, which reads one packet
-//! per recvfrom, cannot attach a filter, truncates frames over 4096 bytes (lo's MTU is
-//! 65536), shows every loopback packet twice and has no drop counters. All `unsafe`
-//! of the capture path is in this module.
+//! per recvfrom (no ring), truncates frames over its 4096-byte buffer (lo's MTU is
+//! 65536), shows every loopback packet twice, and gives neither kernel timestamps nor
+//! drop counts. (A filter could be attached through its `Config.socket_fd`; that is
+//! not the reason.) All `unsafe` of the capture path is in this module.
 //!
 //! Interfaces of Ethernet or loopback type are captured with their Ethernet headers
 //! (pcap link type EN10MB, as tcpdump); `any` and other interfaces through a cooked

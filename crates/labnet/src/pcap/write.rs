@@ -195,6 +195,7 @@ fn push_option(options: &mut Vec<u8>, code: u16, value: &[u8]) {
 mod tests {
     use super::*;
     use crate::linktype;
+    use crate::pcap::oracle::{read_by_labnet, read_by_pcap_parser, Seen};
     use crate::pcap::CaptureReader;
 
     #[test]
@@ -228,6 +229,44 @@ mod tests {
             let second = reader.next_record().unwrap().unwrap();
             assert_eq!((second.index, second.data), (1, &[1u8, 2, 3][..]));
             assert!(reader.next_record().unwrap().is_none(), "{format:?}");
+        }
+    }
+
+    #[test]
+    fn pcap_parser_reads_what_labnet_writes_and_labnet_reads_the_same() {
+        // Records cut by a snap length (original longer than captured), an empty one,
+        // odd lengths (pcapng padding), a large one, and times at the edges.
+        let records: [(u32, u32, u32, Vec<u8>); 5] = [
+            (1_700_000_000, 123_456_000, 1514, vec![0x45; 96]),
+            (1_700_000_000, 999_999_000, 0, Vec::new()),
+            (1_700_000_001, 1_000, 61, (0..61).collect()),
+            (0, 0, 65_535, vec![0xee; 65_535]),
+            (u32::MAX, 5_000, 3, vec![1, 2, 3]),
+        ];
+        for format in [WriteFormat::Pcap, WriteFormat::PcapNg] {
+            for link_type in [linktype::ETHERNET, linktype::LINUX_SLL2, linktype::RAW] {
+                let mut writer =
+                    CaptureWriter::new(Vec::new(), format, link_type, 262_144, Some("veth0"))
+                        .unwrap();
+                for (seconds, nanoseconds, original, data) in &records {
+                    writer
+                        .write(*seconds, *nanoseconds, *original, data)
+                        .unwrap();
+                }
+                writer.flush().unwrap();
+                let bytes = writer.get_mut().clone();
+                let expected: Vec<Seen> = records
+                    .iter()
+                    .map(|(s, n, o, d)| (link_type as i32, *s, *n, *o, d.clone()))
+                    .collect();
+                let oracle = read_by_pcap_parser(&bytes);
+                assert_eq!(oracle, expected, "{format:?} {link_type}: pcap-parser");
+                assert_eq!(
+                    read_by_labnet(&bytes),
+                    oracle,
+                    "{format:?} {link_type}: labnet"
+                );
+            }
         }
     }
 

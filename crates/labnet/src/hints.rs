@@ -8,16 +8,21 @@
 use std::collections::HashMap;
 
 use crate::capture::{Observed, Observer};
+use crate::dissect::{self, Kind};
 use crate::error::Result;
 use crate::filter::{Filter, Names};
-use crate::linktype::LinkType;
+use crate::linktype::{self, LinkType};
 use crate::sockets::{self, Protocol};
 
 /// At most this many observed packets are read per poll, so a flood costs little.
 const DRAIN_LIMIT: usize = 4096;
 
+const ETHERTYPE_IPV4: u16 = 0x0800;
+const ETHERTYPE_ARP: u16 = 0x0806;
+const ETHERTYPE_IPV6: u16 = 0x86dd;
+
 /// A kind of traffic: protocol name and, for TCP and UDP, the server's port.
-type Kind = (&'static str, u16);
+type Traffic = (&'static str, u16);
 
 /// What went by while the capture matched nothing.
 pub struct Watch {
@@ -26,7 +31,7 @@ pub struct Watch {
     filter: Option<Filter>,
     /// The captured interface's index; 0 for `any`.
     ifindex: i32,
-    seen: HashMap<Kind, u64>,
+    seen: HashMap<Traffic, u64>,
     /// Packets that match the filter, by the other interface they crossed.
     matching_elsewhere: HashMap<i32, u64>,
 }
@@ -64,7 +69,7 @@ impl Watch {
     pub fn hint(&self, expression: &str, interface: &str, seconds: f64) -> String {
         let mut text =
             format!("no packet matched \"{expression}\" on {interface} in {seconds:.0} s");
-        let mut kinds: Vec<(&Kind, &u64)> = self.seen.iter().collect();
+        let mut kinds: Vec<(&Traffic, &u64)> = self.seen.iter().collect();
         kinds.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
         if kinds.is_empty() && self.matching_elsewhere.is_empty() {
             text.push_str(&format!(
@@ -96,36 +101,35 @@ impl Watch {
 }
 
 /// Protocol and server port of an observed packet (the lower port of the two, which
-/// is the server's for the lab's exchanges: 5000 against an ephemeral port).
-fn kind_of(packet: &Observed) -> Option<Kind> {
-    let data = packet.network;
-    let (protocol, transport) = match packet.ethertype {
-        0x0800 if data.len() >= 20 => {
-            let header = usize::from(data[0] & 0x0f) * 4;
-            let later_fragment = u16::from_be_bytes([data[6], data[7]]) & 0x1fff != 0;
-            (
-                data[9],
-                (!later_fragment).then(|| data.get(header..)).flatten(),
-            )
-        }
-        0x86dd if data.len() >= 40 => (data[6], data.get(40..)),
-        0x0806 => return Some(("arp", 0)),
+/// is the server's for the lab's exchanges: 5000 against an ephemeral port), read
+/// from `dissect`'s layers of its network layer on: the first transport or ICMP layer
+/// that is not quoted inside an ICMP error. A later fragment has none.
+fn kind_of(packet: &Observed) -> Option<Traffic> {
+    match packet.ethertype {
+        ETHERTYPE_ARP => return Some(("arp", 0)),
+        ETHERTYPE_IPV4 | ETHERTYPE_IPV6 => {}
         _ => return None,
-    };
-    let name = match protocol {
-        6 => "tcp",
-        17 => "udp",
-        1 => return Some(("icmp", 0)),
-        58 => return Some(("icmp6", 0)),
-        _ => return None,
-    };
-    let ports = transport.filter(|t| t.len() >= 4)?;
-    let source = u16::from_be_bytes([ports[0], ports[1]]);
-    let destination = u16::from_be_bytes([ports[2], ports[3]]);
-    Some((name, source.min(destination)))
+    }
+    let dissection = dissect::dissect(linktype::RAW, packet.network);
+    dissection.layers.iter().find_map(|layer| match layer.kind {
+        Kind::Tcp {
+            sport,
+            dport,
+            quoted: false,
+            ..
+        } => Some(("tcp", sport.min(dport))),
+        Kind::Udp {
+            sport,
+            dport,
+            quoted: false,
+        } => Some(("udp", sport.min(dport))),
+        Kind::Icmp { quoted: false, .. } => Some(("icmp", 0)),
+        Kind::Icmpv6 { .. } => Some(("icmp6", 0)),
+        _ => None,
+    })
 }
 
-fn describe(kind: &Kind, count: u64) -> String {
+fn describe(kind: &Traffic, count: u64) -> String {
     let packets = if count == 1 { "packet" } else { "packets" };
     match kind {
         (name @ ("tcp" | "udp"), port) => {
@@ -166,7 +170,7 @@ fn listener(protocol: Protocol, port: u16) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn observed(ethertype: u16, network: &[u8]) -> Option<Kind> {
+    fn observed(ethertype: u16, network: &[u8]) -> Option<Traffic> {
         kind_of(&Observed {
             ifindex: 2,
             ethertype,
@@ -180,7 +184,9 @@ mod tests {
         let mut ipv4 = vec![
             0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 6, 0, 0, 192, 168, 56, 102, 192, 168, 56, 101,
         ];
-        ipv4.extend_from_slice(&[0x8f, 0xec, 0x13, 0x88]);
+        // The TCP header: ports, sequence and acknowledgement numbers, offset 5, SYN.
+        ipv4.extend_from_slice(&[0x8f, 0xec, 0x13, 0x88, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02]);
+        ipv4.extend_from_slice(&[0xfa, 0xf0, 0, 0, 0, 0]);
         assert_eq!(observed(0x0800, &ipv4), Some(("tcp", 5000)));
         // A later fragment has no ports to read.
         ipv4[6] = 0x00;
@@ -188,8 +194,10 @@ mod tests {
         assert_eq!(observed(0x0800, &ipv4), None);
         let mut ipv6 = vec![0u8; 40];
         ipv6[0] = 0x60;
+        ipv6[5] = 8;
         ipv6[6] = 17;
-        ipv6.extend_from_slice(&[0x00, 0x35, 0xc0, 0x00]);
+        // The UDP header: 49152 -> 53, length 8.
+        ipv6.extend_from_slice(&[0xc0, 0x00, 0x00, 0x35, 0, 8, 0, 0]);
         assert_eq!(observed(0x86dd, &ipv6), Some(("udp", 53)));
         assert_eq!(observed(0x0806, &[0; 28]), Some(("arp", 0)));
         assert_eq!(

@@ -570,3 +570,110 @@ pub fn ip_protocol_by_name(name: &str) -> Option<u32> {
         })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_network_layer_starts_where_each_link_type_puts_it() {
+        let at = |link| Gen::new(link).nl();
+        assert_eq!(at(LinkType::Ethernet), 14);
+        assert_eq!(at(LinkType::LinuxSll), 16);
+        assert_eq!(at(LinkType::LinuxSll2), 20);
+        assert_eq!(at(LinkType::Null), 4);
+        assert_eq!(at(LinkType::Raw), 0);
+        assert_eq!(at(LinkType::KernelCooked), 0);
+    }
+
+    #[test]
+    fn ip_is_tested_where_each_link_type_keeps_its_protocol() {
+        assert_eq!(Gen::new(LinkType::Ethernet).ip(), cmp(bpf::H, 12, 0x0800));
+        assert_eq!(Gen::new(LinkType::LinuxSll).ip(), cmp(bpf::H, 14, 0x0800));
+        assert_eq!(Gen::new(LinkType::LinuxSll2).ip(), cmp(bpf::H, 0, 0x0800));
+        // Raw IP has no link header: the version nibble says which IP it is.
+        assert_eq!(
+            Gen::new(LinkType::Raw).ip6(),
+            cmp_masked(bpf::B, 0, 0xf0, 0x60)
+        );
+        // BSD loopback's family is in the capturing host's byte order: both accepted.
+        assert_eq!(
+            Gen::new(LinkType::Null).ip(),
+            cmp(bpf::W, 0, 0x0200_0000).or(cmp(bpf::W, 0, 2))
+        );
+        // A -i any socket: the kernel's skb->protocol, through the ancillary offset.
+        let ancillary = (libc::SKF_AD_OFF + libc::SKF_AD_PROTOCOL) as u32;
+        assert_eq!(
+            Gen::new(LinkType::KernelCooked).ip(),
+            cmp(bpf::H, ancillary, 0x0800)
+        );
+        // An 802.3 length where Ethernet II has its type; then the LLC DSAP.
+        let llc = Gen::new(LinkType::Ethernet).linktype(0x42);
+        assert_eq!(
+            llc,
+            Pred::test(vec![load(bpf::H, 12)], bpf::JMP | bpf::JGT, ETHERMTU)
+                .not()
+                .and(cmp(bpf::B, 14, 0x42))
+        );
+    }
+
+    #[test]
+    fn each_vlan_shifts_what_follows_by_four_bytes() {
+        let mut gen = Gen::new(LinkType::Ethernet);
+        let first = gen.vlan(Some(56)).unwrap();
+        assert_eq!(gen.nl(), 18);
+        assert_eq!(gen.ip(), cmp(bpf::H, 16, 0x0800));
+        let tagged = any_of([0x8100, 0x88a8, 0x9100].map(|t| cmp(bpf::H, 12, t)));
+        assert_eq!(first, tagged.and(cmp_masked(bpf::H, 14, 0xfff, 56)));
+        gen.vlan(None).unwrap();
+        assert_eq!(gen.nl(), 22, "QinQ: a second tag shifts again");
+        assert!(gen.vlan(Some(4096)).is_err());
+        assert!(Gen::new(LinkType::LinuxSll2).vlan(None).is_err());
+    }
+
+    #[test]
+    fn protocols_are_tested_behind_ipv6_fragment_headers_too() {
+        let gen = Gen::new(LinkType::Ethernet);
+        let tcp6 = gen.proto(6, Proto::Ip6).unwrap();
+        assert_eq!(
+            tcp6,
+            gen.ip6().and(
+                cmp(bpf::B, 20, 6).or(cmp(bpf::B, 20, IPPROTO_FRAGMENT).and(cmp(bpf::B, 54, 6)))
+            )
+        );
+        assert_eq!(
+            gen.proto(17, Proto::Ip).unwrap(),
+            gen.ip().and(cmp(bpf::B, 23, 17))
+        );
+        assert!(
+            gen.proto(6, Proto::Tcp).is_err(),
+            "tcp proto 6 means nothing"
+        );
+    }
+
+    #[test]
+    fn byte_access_counts_from_the_layer_it_names() {
+        let gen = Gen::new(LinkType::Ethernet);
+        let (base, behind_ip_header, _) = gen.byte_base(Proto::Tcp).unwrap();
+        assert_eq!((base, behind_ip_header), (14, true));
+        let (base, behind_ip_header, guard) = gen.byte_base(Proto::Ip).unwrap();
+        assert_eq!((base, behind_ip_header, guard), (14, false, gen.ip()));
+        let (base, _, _) = gen.byte_base(Proto::Icmp6).unwrap();
+        assert_eq!(base, 54, "after the fixed IPv6 header");
+        assert!(
+            Gen::new(LinkType::KernelCooked)
+                .byte_base(Proto::Link)
+                .is_err(),
+            "-i any has no link-layer bytes to index"
+        );
+    }
+
+    #[test]
+    fn protocol_names_come_from_the_known_list() {
+        assert_eq!(ethertype_by_name("ip6"), Some(0x86dd));
+        assert_eq!(ethertype_by_name("nonsense"), None);
+        assert_eq!(ip_protocol_by_name("icmp6"), Some(58));
+        assert_eq!(ip_protocol_by_name("ipv6-icmp"), Some(58));
+        assert_eq!(ip_protocol_by_name("no-such-protocol"), None);
+    }
+}

@@ -6,12 +6,20 @@
 //! (`a or b and c` is `(a or b) and c`); a bare value after `and`/`or` inherits the
 //! qualifiers of the primitive before it (`port 80 or 443`, `host a and not b`); a
 //! parenthesised list of values after a qualifier (`port (80 or 443)`).
+//!
+//! This file is the grammar (expressions, primitives, qualifiers, values); `names`
+//! reads numbers, dotted addresses and names (hosts, services, constants); `arith` is
+//! the arithmetic sub-language of byte comparisons (`tcp[13] & 2 != 0`).
+
+mod arith;
+mod names;
 
 use super::bpf::{self, Insn, Pred};
-use super::gen::{self, Dir, Gen, GenResult, Proto};
+use super::gen::{Dir, Gen, GenResult, Proto};
 use super::lex::{Tok, Token};
 use super::FilterError;
-use crate::netbase;
+use arith::is_arith_operator;
+use names::{dotted, number, shift_left};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -31,26 +39,6 @@ struct Quals {
     kind: Kind,
     /// The last qualifier word, for messages ("after \"port\"").
     keyword: &'static str,
-}
-
-/// Arithmetic for byte comparisons: `tcp[13] & 2 != 0`, `len > 100`.
-#[derive(Debug, Clone)]
-enum Arith {
-    Num(u32),
-    Len,
-    Load {
-        proto: Proto,
-        index: Box<Arith>,
-        size: u16,
-    },
-    Binary {
-        op: u16,
-        left: Box<Arith>,
-        right: Box<Arith>,
-        /// The operator's span, for "division by zero" carets.
-        at: (usize, usize),
-    },
-    Neg(Box<Arith>),
 }
 
 pub struct Parser<'a> {
@@ -173,149 +161,6 @@ const KEYWORDS: &[&str] = &[
     "len",
     "vlan",
 ];
-
-fn relop(tok: &Tok) -> Option<(u16, bool)> {
-    Some(match tok {
-        Tok::Punct(">") => (bpf::JGT, false),
-        Tok::Punct(">=") => (bpf::JGE, false),
-        Tok::Punct("=") | Tok::Punct("==") => (bpf::JEQ, false),
-        Tok::Punct("!=") => (bpf::JEQ, true),
-        Tok::Punct("<") => (bpf::JGE, true),
-        Tok::Punct("<=") => (bpf::JGT, true),
-        _ => return None,
-    })
-}
-
-fn is_arith_operator(tok: &Tok) -> bool {
-    matches!(
-        tok,
-        Tok::Punct("+" | "-" | "*" | "/" | "%" | "&" | "|" | "^" | "<<" | ">>" | "[")
-    ) || relop(tok).is_some()
-}
-
-/// A number literal (decimal, 0x hex, 0 octal) or a named constant (`tcp-syn`).
-fn number(word: &str) -> Option<Result<u32, String>> {
-    if let Some(value) = named_constant(word) {
-        return Some(Ok(value));
-    }
-    if !word.as_bytes().first().is_some_and(u8::is_ascii_digit) {
-        return None;
-    }
-    let (digits, radix) = if let Some(hex) = word.strip_prefix("0x").or(word.strip_prefix("0X")) {
-        (hex, 16)
-    } else if word.len() > 1 && word.starts_with('0') {
-        (&word[1..], 8)
-    } else {
-        (word, 10)
-    };
-    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
-        // `10.0.0.1`, `1-2` and `08` are not numbers: the first two are words.
-        if word.contains(['.', '-', '_'])
-            || word.chars().any(|c| c.is_ascii_alphabetic() && radix != 16)
-        {
-            return None;
-        }
-        return Some(Err(format!("\"{word}\" is not a number")));
-    }
-    Some(
-        u32::from_str_radix(digits, radix)
-            .map_err(|_| format!("number {word} does not fit in 32 bits")),
-    )
-}
-
-fn named_constant(word: &str) -> Option<u32> {
-    Some(match word {
-        "icmptype" | "icmp6type" => 0,
-        "icmpcode" | "icmp6code" => 1,
-        "icmp-echoreply" => 0,
-        "icmp-unreach" => 3,
-        "icmp-sourcequench" => 4,
-        "icmp-redirect" => 5,
-        "icmp-echo" => 8,
-        "icmp-routeradvert" => 9,
-        "icmp-routersolicit" => 10,
-        "icmp-timxceed" => 11,
-        "icmp-paramprob" => 12,
-        "icmp-tstamp" => 13,
-        "icmp-tstampreply" => 14,
-        "icmp-ireq" => 15,
-        "icmp-ireqreply" => 16,
-        "icmp-maskreq" => 17,
-        "icmp-maskreply" => 18,
-        "icmp6-destinationunreach" => 1,
-        "icmp6-packettoobig" => 2,
-        "icmp6-timeexceeded" => 3,
-        "icmp6-parameterproblem" => 4,
-        "icmp6-echo" => 128,
-        "icmp6-echoreply" => 129,
-        "icmp6-multicastlistenerquery" => 130,
-        "icmp6-multicastlistenerreportv1" => 131,
-        "icmp6-multicastlistenerdone" => 132,
-        "icmp6-routersolicit" => 133,
-        "icmp6-routeradvert" => 134,
-        "icmp6-neighborsolicit" => 135,
-        "icmp6-neighboradvert" => 136,
-        "icmp6-redirect" => 137,
-        "icmp6-routerrenum" => 138,
-        "icmp6-nodeinformationquery" => 139,
-        "icmp6-nodeinformationresponse" => 140,
-        "icmp6-ineighbordiscoverysolicit" => 141,
-        "icmp6-ineighbordiscoveryadvert" => 142,
-        "icmp6-multicastlistenerreportv2" => 143,
-        "icmp6-homeagentdiscoveryrequest" => 144,
-        "icmp6-homeagentdiscoveryreply" => 145,
-        "icmp6-mobileprefixsolicit" => 146,
-        "icmp6-mobileprefixadvert" => 147,
-        "icmp6-certpathsolicit" => 148,
-        "icmp6-certpathadvert" => 149,
-        "icmp6-multicastrouteradvert" => 151,
-        "icmp6-multicastroutersolicit" => 152,
-        "icmp6-multicastrouterterm" => 153,
-        "tcpflags" => 13,
-        "tcp-fin" => 0x01,
-        "tcp-syn" => 0x02,
-        "tcp-rst" => 0x04,
-        "tcp-push" => 0x08,
-        "tcp-ack" => 0x10,
-        "tcp-urg" => 0x20,
-        "tcp-ece" => 0x40,
-        "tcp-cwr" => 0x80,
-        _ => return None,
-    })
-}
-
-/// `10.1.2.3`, `10.1.2`, `10.1`: the address bits and how many of them were given.
-fn dotted(word: &str) -> Option<Result<(u32, u32), String>> {
-    let parts: Vec<&str> = word.split('.').collect();
-    if parts.len() < 2
-        || !parts
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return None;
-    }
-    if parts.len() > 4 {
-        return Some(Err(format!(
-            "invalid IPv4 address \"{word}\": more than four parts"
-        )));
-    }
-    let mut value: u32 = 0;
-    for part in &parts {
-        match part.parse::<u32>() {
-            Ok(byte) if byte <= 255 => value = value << 8 | byte,
-            _ => {
-                return Some(Err(format!(
-                    "invalid IPv4 address \"{word}\": each part is a number from 0 to 255"
-                )))
-            }
-        }
-    }
-    Some(Ok((value, 8 * parts.len() as u32)))
-}
-
-fn shift_left(value: u32, bits: u32) -> u32 {
-    value.checked_shl(bits).unwrap_or(0)
-}
 
 impl<'a> Parser<'a> {
     pub fn new(text: &'a str, toks: Vec<Token>, gen: Gen, resolve_names: bool) -> Self {
@@ -1025,151 +870,6 @@ impl<'a> Parser<'a> {
         self.located(start, end, pred)
     }
 
-    fn name(&mut self, name: &str, quals: Quals, start: usize, end: usize) -> PResult<Pred> {
-        let pred = match quals.kind {
-            Kind::Default | Kind::Host => self.host_name(name, quals),
-            Kind::Net => gen::fail(format!("unknown network '{name}'")),
-            Kind::Port => self.service(name, quals, start, end),
-            Kind::PortRange => self.service_range(name, quals),
-            Kind::Proto => {
-                let number = if quals.proto == Proto::Link {
-                    gen::ethertype_by_name(name)
-                } else {
-                    gen::ip_protocol_by_name(name)
-                };
-                match number {
-                    Some(number) => self.gen.proto(number, quals.proto),
-                    None => gen::fail(format!(
-                        "unknown {} proto '{name}'",
-                        if quals.proto == Proto::Link {
-                            "ether"
-                        } else {
-                            "ip"
-                        }
-                    )),
-                }
-            }
-        };
-        self.located(start, end, pred)
-    }
-
-    fn host_name(&self, name: &str, quals: Quals) -> GenResult<Pred> {
-        if quals.proto == Proto::Link {
-            return gen::fail(format!(
-                "unknown ether host '{name}' (labnet reads no /etc/ethers; use the MAC address)"
-            ));
-        }
-        let unknown = || -> GenResult<Pred> {
-            Err((
-                format!("unknown host '{name}'"),
-                Some(
-                    "use the host's address (nic-show shows it), or add the name to /etc/hosts"
-                        .into(),
-                ),
-            ))
-        };
-        if !self.resolve_names {
-            return unknown();
-        }
-        let Ok(addresses) = crate::resolve::resolve(name) else {
-            return unknown();
-        };
-        let mut pred = Pred::Const(false);
-        let mut any = false;
-        for address in addresses {
-            match address {
-                std::net::IpAddr::V4(v4) if quals.proto != Proto::Ip6 => {
-                    pred = pred.or(self.gen.host4(
-                        u32::from(v4),
-                        u32::MAX,
-                        quals.proto,
-                        quals.dir,
-                        "host",
-                    )?);
-                    any = true;
-                }
-                std::net::IpAddr::V6(v6) if matches!(quals.proto, Proto::Default | Proto::Ip6) => {
-                    pred = pred.or(self.gen.host6(
-                        v6.octets(),
-                        128,
-                        quals.proto,
-                        quals.dir,
-                        "host",
-                    )?);
-                    any = true;
-                }
-                _ => {}
-            }
-        }
-        if any {
-            Ok(pred)
-        } else {
-            unknown()
-        }
-    }
-
-    /// A service name's port and the protocol /etc/services gives it (libpcap's
-    /// pcap_nametoport: `port http` is TCP only when only tcp lists it).
-    fn service_port(name: &str, proto: Proto) -> GenResult<(u32, Proto)> {
-        if let Some(Ok(number)) = number(name) {
-            return Ok((number, proto));
-        }
-        let tcp = netbase::port(name, "tcp");
-        let udp = netbase::port(name, "udp");
-        let (port, only) = match (tcp, udp) {
-            (Some(t), Some(u)) if t == u => (t, Proto::Default),
-            (Some(t), _) => (
-                t,
-                if udp.is_some() {
-                    Proto::Default
-                } else {
-                    Proto::Tcp
-                },
-            ),
-            (None, Some(u)) => (u, Proto::Udp),
-            (None, None) => {
-                return Err((
-                    format!("unknown port '{name}'"),
-                    Some("use the port number, or a name from /etc/services".into()),
-                ))
-            }
-        };
-        match (proto, only) {
-            (Proto::Default, only) => Ok((u32::from(port), only)),
-            (proto, Proto::Default) => Ok((u32::from(port), proto)),
-            (proto, only) if proto == only => Ok((u32::from(port), proto)),
-            (Proto::Tcp | Proto::Udp | Proto::Sctp, only) => {
-                gen::fail(format!("port '{name}' is {}", only.name()))
-            }
-            _ => Ok((u32::from(port), proto)),
-        }
-    }
-
-    fn service(&self, name: &str, quals: Quals, _start: usize, _end: usize) -> GenResult<Pred> {
-        let (port, proto) = Self::service_port(name, quals.proto)?;
-        self.gen.port_range(port, port, proto, quals.dir)
-    }
-
-    fn service_range(&self, text: &str, quals: Quals) -> GenResult<Pred> {
-        let Some((low, high)) = text.split_once('-') else {
-            let (port, proto) = Self::service_port(text, quals.proto)?;
-            return self.gen.port_range(port, port, proto, quals.dir);
-        };
-        let (low, low_proto) = Self::service_port(low, quals.proto)?;
-        let (high, high_proto) = Self::service_port(high, quals.proto)?;
-        for port in [low, high] {
-            if port > 65535 {
-                return gen::fail(format!("illegal port number {port} > 65535"));
-            }
-        }
-        let proto = if low_proto == high_proto {
-            low_proto
-        } else {
-            quals.proto
-        };
-        self.gen.port_range(low, high, proto, quals.dir)
-    }
-
     fn number_after(&mut self, keyword: &str) -> PResult<u32> {
         let token = self.peek().clone();
         if let Tok::Word(w) = &token.tok {
@@ -1182,332 +882,6 @@ impl<'a> Parser<'a> {
     }
 
     // ---- arithmetic
-
-    fn relation(&mut self) -> PResult<Pred> {
-        let start = self.peek().start;
-        let left = self.arith(0)?;
-        let Some((jump, negate)) = relop(self.peek_tok()) else {
-            let hint = matches!(left, Arith::Num(_)).then(|| {
-                "a number alone is not a test: write \"port N\", \"host N\" or \"len > N\""
-                    .to_string()
-            });
-            return Err(self.error_here(
-                format!(
-                    "expected a comparison (=, !=, <, <=, >, >=) after \"{}\"",
-                    self.text[start..self.peek().start].trim_end()
-                ),
-                hint,
-            ));
-        };
-        self.advance();
-        let right = self.arith(0)?;
-        let mut prereqs = Vec::new();
-        let (l, r) = (self.fold(&left)?, self.fold(&right)?);
-        if let (Some(l), Some(r)) = (l, r) {
-            let holds = match jump {
-                bpf::JEQ => l == r,
-                bpf::JGT => l > r,
-                _ => l >= r,
-            };
-            return Ok(Pred::Const(holds != negate));
-        }
-        let (mut stmts, operand) = match r {
-            Some(k) => (self.gen_arith(&left, 0, &mut prereqs)?, (bpf::K, k)),
-            None => {
-                let mut stmts = self.gen_arith(&right, 0, &mut prereqs)?;
-                stmts.push(Insn::stmt(bpf::ST, 0));
-                stmts.extend(self.gen_arith(&left, 1, &mut prereqs)?);
-                stmts.push(Insn::stmt(bpf::LDX | bpf::W | bpf::MEM, 0));
-                (stmts, (bpf::X, 0))
-            }
-        };
-        // `x & m == 0` is `not (x jset m)`: one instruction less, as libpcap prints it.
-        let (jump, operand, negate) = match stmts.last() {
-            Some(last)
-                if jump == bpf::JEQ
-                    && operand == (bpf::K, 0)
-                    && last.code == bpf::ALU | bpf::AND | bpf::K =>
-            {
-                let mask = last.k;
-                stmts.pop();
-                (bpf::JSET, (bpf::K, mask), !negate)
-            }
-            _ => (jump, operand, negate),
-        };
-        let test = Pred::test(stmts, bpf::JMP | jump | operand.0, operand.1);
-        let test = if negate { test.not() } else { test };
-        Ok(prereqs.into_iter().rev().fold(test, |acc, p| p.and(acc)))
-    }
-
-    /// Precedence climbing over libpcap's levels: | ^, &, << >>, + -, * / %.
-    fn arith(&mut self, level: u8) -> PResult<Arith> {
-        const LEVELS: [&[(&str, u16)]; 5] = [
-            &[("|", bpf::OR), ("^", bpf::XOR)],
-            &[("&", bpf::AND)],
-            &[("<<", bpf::LSH), (">>", bpf::RSH)],
-            &[("+", bpf::ADD), ("-", bpf::SUB)],
-            &[("*", bpf::MUL), ("/", bpf::DIV), ("%", bpf::MOD)],
-        ];
-        if level as usize == LEVELS.len() {
-            return self.unary();
-        }
-        let mut left = self.arith(level + 1)?;
-        loop {
-            let op = match self.peek_tok() {
-                Tok::Punct(p) => LEVELS[level as usize]
-                    .iter()
-                    .find(|(s, _)| s == p)
-                    .map(|(_, op)| *op),
-                _ => None,
-            };
-            let Some(op) = op else {
-                return Ok(left);
-            };
-            let token = self.advance();
-            let right = self.arith(level + 1)?;
-            left = Arith::Binary {
-                op,
-                left: Box::new(left),
-                right: Box::new(right),
-                at: (token.start, token.end),
-            };
-        }
-    }
-
-    fn unary(&mut self) -> PResult<Arith> {
-        self.nested(Self::unary_inner)
-    }
-
-    fn unary_inner(&mut self) -> PResult<Arith> {
-        let token = self.peek().clone();
-        match &token.tok {
-            Tok::Punct("-") => {
-                self.advance();
-                Ok(Arith::Neg(Box::new(self.unary()?)))
-            }
-            Tok::Punct("(") => {
-                self.advance();
-                let inner = self.arith(0)?;
-                if self.peek_tok() != &Tok::Punct(")") {
-                    return Err(self.error_here("expected ')' in the arithmetic expression", None));
-                }
-                self.advance();
-                Ok(inner)
-            }
-            Tok::Word(w) if w == "len" => {
-                self.advance();
-                Ok(Arith::Len)
-            }
-            Tok::Word(w) => {
-                if let Some(proto) = Proto::from_keyword(w) {
-                    if self.tok_at(self.pos + 1) == &Tok::Punct("[") {
-                        return self.byte_access(proto);
-                    }
-                }
-                match number(w) {
-                    Some(value) => {
-                        self.advance();
-                        value
-                            .map(Arith::Num)
-                            .map_err(|m| self.error_at(token.start, token.end, m, None))
-                    }
-                    None => Err(self.error_here(
-                        format!(
-                            "expected a number, \"len\" or a byte access like ip[0], found {}",
-                            describe(&token.tok)
-                        ),
-                        None,
-                    )),
-                }
-            }
-            other => Err(self.error_here(
-                format!(
-                    "expected a number, \"len\" or a byte access like ip[0], found {}",
-                    describe(other)
-                ),
-                None,
-            )),
-        }
-    }
-
-    fn byte_access(&mut self, proto: Proto) -> PResult<Arith> {
-        let name = self.advance();
-        if !matches!(
-            proto,
-            Proto::Link
-                | Proto::Ip
-                | Proto::Ip6
-                | Proto::Arp
-                | Proto::Rarp
-                | Proto::Tcp
-                | Proto::Udp
-                | Proto::Icmp
-                | Proto::Icmp6
-                | Proto::Sctp
-                | Proto::Igmp
-        ) {
-            return Err(self.error_at(
-                name.start,
-                name.end,
-                "no byte access for this protocol",
-                None,
-            ));
-        }
-        self.advance(); // '['
-        let index = self.arith(0)?;
-        let mut size = bpf::B;
-        if self.peek_tok() == &Tok::Punct(":") {
-            self.advance();
-            let token = self.peek().clone();
-            let value = match &token.tok {
-                Tok::Word(w) => number(w).and_then(Result::ok),
-                _ => None,
-            };
-            size = match value {
-                Some(1) => bpf::B,
-                Some(2) => bpf::H,
-                Some(4) => bpf::W,
-                _ => {
-                    return Err(self.error_here(
-                        "data size must be 1, 2, or 4",
-                        Some(format!("write {}[OFFSET:2] for two bytes", proto.name())),
-                    ))
-                }
-            };
-            self.advance();
-        }
-        if self.peek_tok() != &Tok::Punct("]") {
-            return Err(self.error_here(format!("expected ']' to close {}[", proto.name()), None));
-        }
-        self.advance();
-        Ok(Arith::Load {
-            proto,
-            index: Box::new(index),
-            size,
-        })
-    }
-
-    /// The value of a constant expression; errors for constant division by zero and
-    /// shifts past 31 wherever they appear, as libpcap.
-    fn fold(&self, arith: &Arith) -> PResult<Option<u32>> {
-        Ok(match arith {
-            Arith::Num(value) => Some(*value),
-            Arith::Len | Arith::Load { .. } => {
-                if let Arith::Load { index, .. } = arith {
-                    self.fold(index)?;
-                }
-                None
-            }
-            Arith::Neg(inner) => self.fold(inner)?.map(u32::wrapping_neg),
-            Arith::Binary {
-                op,
-                left,
-                right,
-                at,
-            } => {
-                let l = self.fold(left)?;
-                let r = self.fold(right)?;
-                match (*op, r) {
-                    (bpf::DIV, Some(0)) => {
-                        return Err(self.error_at(at.0, at.1, "division by zero", None))
-                    }
-                    (bpf::MOD, Some(0)) => {
-                        return Err(self.error_at(at.0, at.1, "modulus by zero", None))
-                    }
-                    (bpf::LSH | bpf::RSH, Some(bits)) if bits > 31 => {
-                        return Err(self.error_at(at.0, at.1, "shift by more than 31 bits", None))
-                    }
-                    _ => {}
-                }
-                match (l, r) {
-                    (Some(l), Some(r)) => Some(match *op {
-                        bpf::ADD => l.wrapping_add(r),
-                        bpf::SUB => l.wrapping_sub(r),
-                        bpf::MUL => l.wrapping_mul(r),
-                        bpf::DIV => l / r,
-                        bpf::MOD => l % r,
-                        bpf::AND => l & r,
-                        bpf::OR => l | r,
-                        bpf::XOR => l ^ r,
-                        bpf::LSH => l << r,
-                        _ => l >> r,
-                    }),
-                    _ => None,
-                }
-            }
-        })
-    }
-
-    /// Statements leaving the value in A; scratch words from `depth` up are free.
-    fn gen_arith(&self, arith: &Arith, depth: u32, prereqs: &mut Vec<Pred>) -> PResult<Vec<Insn>> {
-        if depth >= bpf::MEMWORDS {
-            return Err(self.error_at(
-                0,
-                self.text.len(),
-                "arithmetic too deeply nested for BPF's 16 scratch words",
-                None,
-            ));
-        }
-        if let Some(value) = self.fold(arith)? {
-            return Ok(vec![Insn::stmt(bpf::LD | bpf::IMM, value)]);
-        }
-        Ok(match arith {
-            Arith::Num(value) => vec![Insn::stmt(bpf::LD | bpf::IMM, *value)],
-            Arith::Len => vec![Insn::stmt(bpf::LD | bpf::W | bpf::LEN, 0)],
-            Arith::Neg(inner) => {
-                let mut stmts = self.gen_arith(inner, depth, prereqs)?;
-                stmts.push(Insn::stmt(bpf::ALU | bpf::NEG, 0));
-                stmts
-            }
-            Arith::Load { proto, index, size } => {
-                let (base, behind_ip, prereq) = self
-                    .gen
-                    .byte_base(*proto)
-                    .map_err(|(m, h)| self.error_at(0, self.text.len(), m, h))?;
-                if !prereqs.contains(&prereq) {
-                    prereqs.push(prereq);
-                }
-                let header_length = self.gen.ip_header_length();
-                match self.fold(index)? {
-                    Some(offset) if behind_ip => vec![
-                        header_length,
-                        Insn::stmt(bpf::LD | size | bpf::IND, base.wrapping_add(offset)),
-                    ],
-                    Some(offset) => vec![gen::load(*size, base.wrapping_add(offset))],
-                    None => {
-                        let mut stmts = self.gen_arith(index, depth, prereqs)?;
-                        if behind_ip {
-                            stmts.extend([
-                                Insn::stmt(bpf::ST, depth),
-                                header_length,
-                                Insn::stmt(bpf::LD | bpf::W | bpf::MEM, depth),
-                                Insn::stmt(bpf::ALU | bpf::ADD | bpf::X, 0),
-                            ]);
-                        }
-                        stmts.push(Insn::stmt(bpf::MISC | bpf::TAX, 0));
-                        stmts.push(Insn::stmt(bpf::LD | size | bpf::IND, base));
-                        stmts
-                    }
-                }
-            }
-            Arith::Binary {
-                op, left, right, ..
-            } => {
-                let mut stmts = self.gen_arith(left, depth, prereqs)?;
-                match self.fold(right)? {
-                    Some(k) => stmts.push(Insn::stmt(bpf::ALU | op | bpf::K, k)),
-                    None => {
-                        stmts.push(Insn::stmt(bpf::ST, depth));
-                        stmts.extend(self.gen_arith(right, depth + 1, prereqs)?);
-                        stmts.push(Insn::stmt(bpf::MISC | bpf::TAX, 0));
-                        stmts.push(Insn::stmt(bpf::LD | bpf::W | bpf::MEM, depth));
-                        stmts.push(Insn::stmt(bpf::ALU | op | bpf::X, 0));
-                    }
-                }
-                stmts
-            }
-        })
-    }
 }
 
 fn shift_left_128(prefix: u32) -> u128 {
@@ -1534,5 +908,106 @@ fn describe(tok: &Tok) -> String {
         Tok::Mac(m) => format!("\"{}\"", crate::addr::format_mac(m)),
         Tok::Punct(p) => format!("'{p}'"),
         Tok::End => "the end of the expression".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::filter::{Filter, FilterError, Names};
+    use crate::linktype::LinkType;
+
+    fn compiled(expression: &str) -> Result<Filter, FilterError> {
+        Filter::compile_with(expression, LinkType::Ethernet, Names::Offline)
+    }
+
+    fn listing(expression: &str) -> String {
+        compiled(expression)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .listing()
+    }
+
+    #[test]
+    fn and_and_or_share_one_precedence_from_the_left() {
+        // libpcap's grammar: `a or b and c` is `(a or b) and c`.
+        assert_eq!(
+            listing("tcp or udp and ip6"),
+            listing("(tcp or udp) and ip6")
+        );
+        assert_ne!(
+            listing("tcp or udp and ip6"),
+            listing("tcp or (udp and ip6)")
+        );
+        assert_eq!(listing("not tcp and udp"), listing("(not tcp) and udp"));
+        assert_eq!(
+            listing("tcp && udp || arp"),
+            listing("(tcp and udp) or arp")
+        );
+    }
+
+    #[test]
+    fn bare_values_inherit_the_qualifiers_before_them() {
+        assert_eq!(listing("port 80 or 443"), listing("port 80 or port 443"));
+        assert_eq!(
+            listing("tcp dst port 80 or 443"),
+            listing("tcp dst port 80 or tcp dst port 443")
+        );
+        assert_eq!(
+            listing("host 10.0.0.1 and not 10.0.0.2"),
+            listing("host 10.0.0.1 and not host 10.0.0.2")
+        );
+        assert_eq!(listing("port (80 or 443)"), listing("port 80 or port 443"));
+        assert_eq!(listing("src 10.0.0.1"), listing("src host 10.0.0.1"));
+    }
+
+    #[test]
+    fn errors_point_at_the_column() {
+        let error = compiled("tcp port").unwrap_err();
+        assert!(
+            error.start >= 8,
+            "past the end, where the value is missing: {error}"
+        );
+        assert!(error.message.contains("\"port\""), "{error}");
+        let error = compiled("tcp and and udp").unwrap_err();
+        assert_eq!((error.start, error.end), (8, 11), "{error}");
+        let error = compiled("port 80)").unwrap_err();
+        assert_eq!(error.start, 7, "{error}");
+        let error = compiled("(tcp").unwrap_err();
+        assert!(error.start >= 4, "past the end: {error}");
+        assert!(
+            error.message.contains("column 1"),
+            "names the open parenthesis: {error}"
+        );
+        assert!(compiled("").unwrap().matches_all(), "empty: every packet");
+    }
+
+    #[test]
+    fn hostile_expressions_get_errors_not_a_stack_overflow() {
+        let deep = format!("{}tcp{}", "(".repeat(500), ")".repeat(500));
+        assert!(compiled(&deep).unwrap_err().message.contains("nested"));
+        let nots = format!("{}tcp", "not ".repeat(500));
+        assert!(compiled(&nots).is_err());
+        let long = vec!["tcp"; 6000].join(" or ");
+        assert!(compiled(&long).unwrap_err().message.contains("too long"));
+    }
+
+    #[test]
+    fn protocol_qualifiers_that_make_no_sense_are_refused() {
+        for bad in [
+            "tcp host 10.0.0.1",
+            "arp port 80",
+            "ip6 net 10.0.0.0/8",
+            "vlan 4096",
+        ] {
+            assert!(compiled(bad).is_err(), "{bad:?}");
+        }
+        for good in [
+            "ip6 host fd00:56::101",
+            "net 192.168.56.0/24",
+            "ether src 08:00:27:56:00:65",
+            "vlan 56 and tcp port 5000",
+            "icmp6 and ip6[40] = 135",
+        ] {
+            assert!(compiled(good).is_ok(), "{good:?}");
+        }
     }
 }

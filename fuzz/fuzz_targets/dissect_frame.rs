@@ -4,7 +4,8 @@
 #![no_main]
 
 use labnet::dissect::{dissect, Field, Value};
-use labnet::pcap::{linktype, Record};
+use labnet::linktype;
+use labnet::pcap::Record;
 use labnet::present::{json, show, summary, Format, Ports, Style};
 use libfuzzer_sys::fuzz_target;
 

@@ -2,8 +2,10 @@
 //! out and renders as SVG and PDF without panicking, and the SVG is whole.
 #![no_main]
 
-use labnet::pcap::{linktype, Record};
+use labnet::linktype;
+use labnet::pcap::Record;
 use labnet::present::diagram::{render, Format};
+use labnet::present::Packet;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: &[u8]| {
@@ -26,8 +28,9 @@ fuzz_target!(|input: &[u8]| {
         original_length: data.len() as u32,
         data,
     };
-    let svg = render(&record, usize::from(pick >> 4) % 4, Format::Svg);
+    let packet = Packet::new(&record);
+    let svg = render(&packet, usize::from(pick >> 4) % 4, Format::Svg);
     assert!(svg.ends_with(b"</svg>\n"));
-    let pdf = render(&record, 1, Format::Pdf);
+    let pdf = render(&packet, 1, Format::Pdf);
     assert!(pdf.starts_with(b"%PDF-"));
 });

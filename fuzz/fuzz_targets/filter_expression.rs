@@ -4,7 +4,8 @@
 #![no_main]
 
 use labnet::filter::bpf::{self, Insn};
-use labnet::filter::{Filter, LinkType, Names};
+use labnet::filter::{Filter, Names};
+use labnet::linktype::LinkType;
 use libfuzzer_sys::fuzz_target;
 
 fn well_formed(program: &[Insn]) -> bool {

@@ -95,16 +95,17 @@ impl<W: Write> Session<'_, W> {
             original_length: packet.original_length,
             data: packet.data,
         };
+        let packet = present::Packet::new(&record);
         if options.print {
             let first = self.captured == 0;
-            present::print_packet(self.out, &options.style, first, &record)
+            present::print_packet(self.out, &options.style, first, &packet)
                 .context(|| "writing to stdout")?;
             if self.line_buffered {
                 self.out.flush().context(|| "writing to stdout")?;
             }
         }
         if let Some(diagram) = &options.diagram {
-            diagram.target.write(&record, diagram.layer_shift)?;
+            diagram.target.write(&packet, diagram.layer_shift)?;
         }
         self.captured += 1;
         if options.verbose {

@@ -141,12 +141,13 @@ fn session<R: Input>(
         if let Some(output) = output.as_mut() {
             output.write(&record, options.format)?;
         }
+        let packet = present::Packet::new(&record);
         if let Some(diagram) = &options.diagram {
-            diagram.target.write(&record, diagram.layer_shift)?;
+            diagram.target.write(&packet, diagram.layer_shift)?;
         }
         if options.print {
             // `-#` numbers by the file's index.
-            present::print_packet(out, &options.style, selected == 0, &record)
+            present::print_packet(out, &options.style, selected == 0, &packet)
                 .context(|| "writing to stdout")?;
         }
         selected += 1;

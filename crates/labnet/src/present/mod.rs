@@ -3,8 +3,10 @@
 //! labnet's JSON of the dissection. Functions of a [`crate::dissect::Dissection`] and
 //! the packet's bytes; they never parse.
 
+use std::cell::OnceCell;
 use std::io::{self, Write};
 
+use crate::dissect::Dissection;
 use crate::pcap::Record;
 
 pub mod diagram;
@@ -40,14 +42,37 @@ pub struct Style {
     pub verify_checksums: bool,
 }
 
+/// One packet on its way to the printers: its record, and its dissection, made once
+/// when the first printer asks for it (so `--diagram` beside the summary dissects
+/// once, and a hexdump alone never does).
+pub struct Packet<'a> {
+    pub record: &'a Record<'a>,
+    dissection: OnceCell<Dissection>,
+}
+
+impl<'a> Packet<'a> {
+    pub fn new(record: &'a Record<'a>) -> Packet<'a> {
+        Packet {
+            record,
+            dissection: OnceCell::new(),
+        }
+    }
+
+    pub fn dissection(&self) -> &Dissection {
+        self.dissection
+            .get_or_init(|| crate::dissect::dissect(self.record.link_type, self.record.data))
+    }
+}
+
 /// Prints one packet (numbered with its index under `-#`); hexdumps and listings after
 /// the `first` printed packet are set off by a blank line.
 pub fn print_packet(
     out: &mut impl Write,
     style: &Style,
     first: bool,
-    record: &Record,
+    packet: &Packet,
 ) -> io::Result<()> {
+    let record = packet.record;
     let data = record.data;
     if style.format == Format::Hexdump {
         if !first {
@@ -55,7 +80,7 @@ pub fn print_packet(
         }
         return hexdump(out, data);
     }
-    let dissection = crate::dissect::dissect(record.link_type, data);
+    let dissection = packet.dissection();
     match style.format {
         Format::Show => {
             if !first {
@@ -64,16 +89,16 @@ pub fn print_packet(
             if style.numbered {
                 writeln!(out, "packet {}", record.index)?;
             }
-            show(out, &dissection, data, style.verify_checksums)
+            show(out, dissection, data, style.verify_checksums)
         }
-        Format::Json => json(out, record, &dissection, style),
+        Format::Json => json(out, record, dissection, style),
         _ => {
             let mut line = String::with_capacity(112);
             if style.numbered {
                 line.push_str(itoa::Buffer::new().format(record.index));
                 line.push(' ');
             }
-            summary::write_summary(&mut line, &dissection, data, style.ports);
+            summary::write_summary(&mut line, dissection, data, style.ports);
             line.push('\n');
             out.write_all(line.as_bytes())
         }

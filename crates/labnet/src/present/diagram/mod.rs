@@ -8,8 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
+use super::Packet;
 use crate::error::{Context, Error, Result};
-use crate::pcap::Record;
 
 pub mod layout;
 mod pdf;
@@ -34,20 +34,20 @@ impl Format {
 }
 
 /// The picture of one packet, laid out with `layer_shift` steps between layers.
-pub fn picture(record: &Record, layer_shift: usize) -> layout::Picture {
-    let dissection = crate::dissect::dissect(record.link_type, record.data);
-    let summary = super::summary(&dissection, record.data, super::Ports::Named);
+pub fn picture(packet: &Packet, layer_shift: usize) -> layout::Picture {
+    let (record, dissection) = (packet.record, packet.dissection());
+    let summary = super::summary(dissection, record.data, super::Ports::Named);
     let title = format!(
         "packet {}: {summary} ({} bytes)",
         record.index,
         record.data.len()
     );
-    layout::layout(&dissection, record.data, &title, layer_shift)
+    layout::layout(dissection, record.data, &title, layer_shift)
 }
 
 /// The diagram of one packet in `format`.
-pub fn render(record: &Record, layer_shift: usize, format: Format) -> Vec<u8> {
-    let picture = picture(record, layer_shift);
+pub fn render(packet: &Packet, layer_shift: usize, format: Format) -> Vec<u8> {
+    let picture = picture(packet, layer_shift);
     match format {
         Format::Svg => svg::render(&picture).into_bytes(),
         Format::Pdf => pdf::render(&picture),
@@ -105,15 +105,15 @@ impl Target {
     }
 
     /// Writes the diagram of `record`; returns the file written.
-    pub fn write(&self, record: &Record, layer_shift: usize) -> Result<PathBuf> {
+    pub fn write(&self, packet: &Packet, layer_shift: usize) -> Result<PathBuf> {
         let (path, format) = match self {
             Target::File(path, format) => (path.clone(), *format),
             Target::Directory(dir) => (
-                dir.join(format!("packet-{}.svg", record.index)),
+                dir.join(format!("packet-{}.svg", packet.record.index)),
                 Format::Svg,
             ),
         };
-        std::fs::write(&path, render(record, layer_shift, format))
+        std::fs::write(&path, render(packet, layer_shift, format))
             .context(|| format!("writing {}", path.display()))?;
         Ok(path)
     }

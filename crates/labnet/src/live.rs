@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use crate::capture::{Capture, CaptureOptions, Statistics};
 use crate::error::{Context, Error, Result};
-use crate::pcap::{CaptureWriter, WriteFormat};
+use crate::pcap::{CaptureWriter, LockedFile, Sink, WriteFormat};
 use crate::present;
 
 /// Set by SIGINT and SIGTERM: the loop notices within one poll.
@@ -258,33 +258,10 @@ pub fn run(options: &LiveOptions, out: &mut impl Write) -> Result<LiveSummary> {
     })
 }
 
-/// Where the capture file goes: a file (locked while the capture runs), or stdout for
-/// `-w -`.
-enum Sink {
-    File(crate::pcap::LockedFile),
-    Stdout(std::io::Stdout),
-}
-
-impl Write for Sink {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        match self {
-            Sink::File(file) => file.write(bytes),
-            Sink::Stdout(stdout) => stdout.write(bytes),
-        }
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        match self {
-            Sink::File(file) => file.flush(),
-            Sink::Stdout(stdout) => stdout.flush(),
-        }
-    }
-}
-
 /// The capture file being written, and what is safely in it.
 struct Writer {
     /// `None` once a write failed: nothing more may reach the file.
-    writer: Option<CaptureWriter<Sink>>,
+    writer: Option<CaptureWriter<Sink<LockedFile>>>,
     path: PathBuf,
     /// Bytes known to be in the file, whole records only: the length after the last
     /// successful flush.

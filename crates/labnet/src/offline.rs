@@ -14,7 +14,8 @@ use crate::error::{Context, Error, Result};
 use crate::filter::{Filter, LinkFilters};
 use crate::linktype::{self, LinkType};
 use crate::pcap::{
-    CaptureReader, CaptureWriter, Input, MappedFile, Record, Replacement, WriteFormat, MAX_RECORD,
+    CaptureReader, CaptureWriter, Input, MappedFile, Record, Replacement, Sink, WriteFormat,
+    MAX_RECORD,
 };
 use crate::present::{self, diagram::Diagram, Style};
 
@@ -171,29 +172,7 @@ fn session<R: Input>(
 /// takes; replaced into place only when the whole read succeeded.
 struct Output<'a> {
     target: &'a Path,
-    writer: Option<CaptureWriter<Sink>>,
-}
-
-/// A rewritten file, or stdout for `-w -`.
-enum Sink {
-    File(Replacement),
-    Stdout(io::Stdout),
-}
-
-impl Write for Sink {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        match self {
-            Sink::File(file) => file.write(bytes),
-            Sink::Stdout(stdout) => stdout.write(bytes),
-        }
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        match self {
-            Sink::File(file) => file.flush(),
-            Sink::Stdout(stdout) => stdout.flush(),
-        }
-    }
+    writer: Option<CaptureWriter<Sink<Replacement>>>,
 }
 
 impl<'a> Output<'a> {
@@ -246,7 +225,11 @@ impl<'a> Output<'a> {
     }
 }
 
-fn open_output(target: &Path, link_type: u32, format: WriteFormat) -> Result<CaptureWriter<Sink>> {
+fn open_output(
+    target: &Path,
+    link_type: u32,
+    format: WriteFormat,
+) -> Result<CaptureWriter<Sink<Replacement>>> {
     let sink = if target.as_os_str() == "-" {
         Sink::Stdout(io::stdout())
     } else {

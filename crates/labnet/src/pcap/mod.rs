@@ -16,7 +16,7 @@ mod oracle;
 mod output;
 mod write;
 
-pub use output::{create_locked, LockedFile, Replacement};
+pub use output::{create_locked, LockedFile, Replacement, Sink};
 pub use write::{CaptureWriter, WriteFormat};
 
 use std::fs::File;

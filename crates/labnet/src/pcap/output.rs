@@ -201,6 +201,46 @@ impl Drop for Replacement {
     }
 }
 
+/// The open file under a capture file's guard (its lock, or its pending rename).
+pub trait GuardedFile {
+    fn file(&mut self) -> &mut File;
+}
+
+impl GuardedFile for LockedFile {
+    fn file(&mut self) -> &mut File {
+        self
+    }
+}
+
+impl GuardedFile for Replacement {
+    fn file(&mut self) -> &mut File {
+        &mut self.file
+    }
+}
+
+/// Where a capture file goes: a file (`F`: a [`LockedFile`] for a live capture, a
+/// [`Replacement`] for a rewrite), or stdout for `-w -`.
+pub enum Sink<F> {
+    File(F),
+    Stdout(io::Stdout),
+}
+
+impl<F: GuardedFile> Write for Sink<F> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::File(file) => file.file().write(bytes),
+            Sink::Stdout(stdout) => stdout.write(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::File(file) => file.file().flush(),
+            Sink::Stdout(stdout) => stdout.flush(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -328,26 +328,67 @@ pub(super) fn option_fields(data: &[u8], range: Range<usize>) -> Vec<Field> {
     }
 }
 
-/// The summary Scapy's ND option classes give themselves, where they have one.
-pub fn option_summary(data: &[u8], range: Range<usize>) -> Option<String> {
+/// What the ICMPv6 message and ND option classes of Scapy put in their own summaries,
+/// as values (each in its field's display form); `present::summary` words them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OwnSummary {
+    Echo {
+        reply: bool,
+        id: String,
+        seq: String,
+    },
+    RouterAdvertisement {
+        lifetime: String,
+        hop_limit: String,
+        preference: String,
+        managed: String,
+        other: String,
+        home: String,
+    },
+    /// A neighbour solicitation or advertisement: its display name and target.
+    Neighbor { name: &'static str, target: String },
+    /// An option with one value: a link-layer address or an MTU.
+    OptionValue { name: &'static str, value: String },
+    Prefix {
+        name: &'static str,
+        prefix: String,
+        length: String,
+        on_link: String,
+        autonomous: String,
+        router_address: String,
+    },
+    DnsServers {
+        name: &'static str,
+        servers: Vec<String>,
+    },
+}
+
+/// The summary data of an ND option that has a summary of its own in Scapy.
+pub fn option_summary(data: &[u8], range: Range<usize>) -> Option<OwnSummary> {
     let at = range.start;
     let name = option_names(data[at]).1;
     let value = |spec: &Spec| spec.field(data, at).map(|f| f.value.to_string());
     Some(match data[at] {
-        1 | 2 => format!("{name} {}", value(&LLADDR)?),
-        3 => format!(
-            "{name} {}/{} On-link {} Autonomous Address {} Router Address {}",
-            value(&PREFIX_INFO[10])?,
-            value(&PREFIX_INFO[2])?,
-            value(&PREFIX_INFO[3])?,
-            value(&PREFIX_INFO[4])?,
-            value(&PREFIX_INFO[5])?
-        ),
-        5 => format!("{name} {}", value(&MTU[3])?),
-        25 => {
-            let dns = packed_addresses(&data[(at + 8).min(range.end)..range.end], 16);
-            format!("{name} {}", dns.join(", "))
-        }
+        1 | 2 => OwnSummary::OptionValue {
+            name,
+            value: value(&LLADDR)?,
+        },
+        3 => OwnSummary::Prefix {
+            name,
+            prefix: value(&PREFIX_INFO[10])?,
+            length: value(&PREFIX_INFO[2])?,
+            on_link: value(&PREFIX_INFO[3])?,
+            autonomous: value(&PREFIX_INFO[4])?,
+            router_address: value(&PREFIX_INFO[5])?,
+        },
+        5 => OwnSummary::OptionValue {
+            name,
+            value: value(&MTU[3])?,
+        },
+        25 => OwnSummary::DnsServers {
+            name,
+            servers: packed_addresses(&data[(at + 8).min(range.end)..range.end], 16),
+        },
         _ => return None,
     })
 }
@@ -365,36 +406,28 @@ const ROUTER_ADVERTISEMENT: [Spec; 10] = [
     Spec::new("retranstimer", 12, 4, Format::Int),
 ];
 
-/// The summary Scapy's message classes give themselves: echo, RA, NS and NA.
-pub fn message_summary(data: &[u8], range: Range<usize>) -> Option<String> {
+/// The summary data of the message classes that have their own: echo, RA, NS and NA.
+pub fn message_summary(data: &[u8], range: Range<usize>) -> Option<OwnSummary> {
     let at = range.start;
     let value = |spec: &Spec| spec.field(data, at).map(|f| f.value.to_string());
     Some(match data[at] {
-        128 | 129 => format!(
-            "{} (id: {} seq: {})",
-            if data[at] == 128 {
-                "ICMPv6 Echo Request"
-            } else {
-                "ICMPv6 Echo Reply"
-            },
-            value(&ID)?,
-            value(&SEQ)?
-        ),
-        134 => format!(
-            "ICMPv6 Neighbor Discovery - Router Advertisement Lifetime {} Hop Limit {} \
-             Preference {} Managed {} Other {} Home {}",
-            value(&ROUTER_ADVERTISEMENT[7])?,
-            value(&ROUTER_ADVERTISEMENT[0])?,
-            value(&ROUTER_ADVERTISEMENT[4])?,
-            value(&ROUTER_ADVERTISEMENT[1])?,
-            value(&ROUTER_ADVERTISEMENT[2])?,
-            value(&ROUTER_ADVERTISEMENT[3])?
-        ),
-        135 | 136 => format!(
-            "{} (tgt: {})",
-            names(data[at], range.len()).1,
-            value(&TARGET)?
-        ),
+        128 | 129 => OwnSummary::Echo {
+            reply: data[at] == 129,
+            id: value(&ID)?,
+            seq: value(&SEQ)?,
+        },
+        134 => OwnSummary::RouterAdvertisement {
+            lifetime: value(&ROUTER_ADVERTISEMENT[7])?,
+            hop_limit: value(&ROUTER_ADVERTISEMENT[0])?,
+            preference: value(&ROUTER_ADVERTISEMENT[4])?,
+            managed: value(&ROUTER_ADVERTISEMENT[1])?,
+            other: value(&ROUTER_ADVERTISEMENT[2])?,
+            home: value(&ROUTER_ADVERTISEMENT[3])?,
+        },
+        135 | 136 => OwnSummary::Neighbor {
+            name: names(data[at], range.len()).1,
+            target: value(&TARGET)?,
+        },
         _ => return None,
     })
 }

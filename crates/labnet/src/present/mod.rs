@@ -185,6 +185,33 @@ mod tests {
     }
 
     #[test]
+    fn router_advertisements_and_their_options_summarise_as_scapys() {
+        // Built by scapy 2.8.0 (an RA alone, then with a prefix, MTU and RDNSS option
+        // each on top), with its summary() beside each.
+        for (hex, expected) in [
+            (
+                "33330000000108002756006586dd6000000000103afffe800000000000000a0027fffe560065ff020000000000000000000000000001860003e5408807080000000000000000",
+                "Ether / IPv6 / ICMPv6 Neighbor Discovery - Router Advertisement Lifetime 1800 Hop Limit 64 Preference High Managed 1 Other 0 Home 0",
+            ),
+            (
+                "33330000000108002756006586dd6000000000303afffe800000000000000a0027fffe560065ff0200000000000000000000000000018600c2a9408807080000000000000000030440c0ffffffffffffffff00000000fd000056000000000000000000000000",
+                "Ether / IPv6 / ICMPv6ND_RA / ICMPv6 Neighbor Discovery Option - Prefix Information fd00:56::/64 On-link 1 Autonomous Address 1 Router Address 0",
+            ),
+            (
+                "33330000000108002756006586dd6000000000183afffe800000000000000a0027fffe560065ff0200000000000000000000000000018600f8ff40880708000000000000000005010000000005dc",
+                "Ether / IPv6 / ICMPv6ND_RA / ICMPv6 Neighbor Discovery Option - MTU 1500",
+            ),
+            (
+                "33330000000108002756006586dd6000000000383afffe800000000000000a0027fffe560065ff0200000000000000000000000000018600ef6240880708000000000000000019050000fffffffffd000056000000000000000000000053fd000056000000000000000000000054",
+                "Ether / IPv6 / ICMPv6ND_RA / ICMPv6 Neighbor Discovery Option - Recursive DNS Server Option fd00:56::53, fd00:56::54",
+            ),
+        ] {
+            let frame = bytes(hex);
+            assert_eq!(summary(&dissect(ETHERNET, &frame), &frame, Ports::Named), expected);
+        }
+    }
+
+    #[test]
     fn ipv6_extension_headers_are_scapys() {
         // Built by scapy 2.8.0, with its summary() beside each.
         for (hex, expected) in [

@@ -6,6 +6,7 @@
 //! unless asked to, is summarised as the single `Raw` Scapy shows for it.
 
 use crate::addr::format_mac;
+use crate::dissect::icmpv6::OwnSummary;
 use crate::dissect::{icmp, icmpv6, tcp, Dissection, Kind, Layer};
 
 /// How ports are shown: by /etc/services name (Scapy's default) or as numbers (`-n`).
@@ -74,9 +75,52 @@ fn own_summary(layer: &Layer, data: &[u8]) -> Option<Own> {
         Kind::Ipv4 { quoted, .. } | Kind::Tcp { quoted, .. } | Kind::Udp { quoted, .. } => {
             (!quoted).then_some(Own::ToWrite)
         }
-        Kind::Icmpv6 { .. } => icmpv6::message_summary(data, layer.range.clone()).map(Own::Made),
-        Kind::NdOption { .. } => icmpv6::option_summary(data, layer.range.clone()).map(Own::Made),
+        Kind::Icmpv6 { .. } => {
+            icmpv6::message_summary(data, layer.range.clone()).map(|own| Own::Made(words(&own)))
+        }
+        Kind::NdOption { .. } => {
+            icmpv6::option_summary(data, layer.range.clone()).map(|own| Own::Made(words(&own)))
+        }
         _ => None,
+    }
+}
+
+/// An ICMPv6 message's or ND option's own summary in Scapy's words.
+fn words(own: &OwnSummary) -> String {
+    match own {
+        OwnSummary::Echo { reply, id, seq } => {
+            let name = if *reply {
+                "ICMPv6 Echo Reply"
+            } else {
+                "ICMPv6 Echo Request"
+            };
+            format!("{name} (id: {id} seq: {seq})")
+        }
+        OwnSummary::RouterAdvertisement {
+            lifetime,
+            hop_limit,
+            preference,
+            managed,
+            other,
+            home,
+        } => format!(
+            "ICMPv6 Neighbor Discovery - Router Advertisement Lifetime {lifetime} Hop Limit \
+             {hop_limit} Preference {preference} Managed {managed} Other {other} Home {home}"
+        ),
+        OwnSummary::Neighbor { name, target } => format!("{name} (tgt: {target})"),
+        OwnSummary::OptionValue { name, value } => format!("{name} {value}"),
+        OwnSummary::Prefix {
+            name,
+            prefix,
+            length,
+            on_link,
+            autonomous,
+            router_address,
+        } => format!(
+            "{name} {prefix}/{length} On-link {on_link} Autonomous Address {autonomous} \
+             Router Address {router_address}"
+        ),
+        OwnSummary::DnsServers { name, servers } => format!("{name} {}", servers.join(", ")),
     }
 }
 

@@ -11,15 +11,13 @@ use crate::capture::{Observed, Observer};
 use crate::dissect::{self, Kind};
 use crate::error::Result;
 use crate::filter::{Filter, Names};
-use crate::linktype::{self, LinkType};
+use crate::linktype::LinkType;
 use crate::sockets::{self, Protocol};
 
 /// At most this many observed packets are read per poll, so a flood costs little.
 const DRAIN_LIMIT: usize = 4096;
 
-const ETHERTYPE_IPV4: u16 = 0x0800;
 const ETHERTYPE_ARP: u16 = 0x0806;
-const ETHERTYPE_IPV6: u16 = 0x86dd;
 
 /// A kind of traffic: protocol name and, for TCP and UDP, the server's port.
 type Traffic = (&'static str, u16);
@@ -103,14 +101,13 @@ impl Watch {
 /// Protocol and server port of an observed packet (the lower port of the two, which
 /// is the server's for the lab's exchanges: 5000 against an ephemeral port), read
 /// from `dissect`'s layers of its network layer on: the first transport or ICMP layer
-/// that is not quoted inside an ICMP error. A later fragment has none.
+/// not quoted inside an ICMP error. A later fragment has none. ARP counts by its
+/// EtherType alone, whatever it holds.
 fn kind_of(packet: &Observed) -> Option<Traffic> {
-    match packet.ethertype {
-        ETHERTYPE_ARP => return Some(("arp", 0)),
-        ETHERTYPE_IPV4 | ETHERTYPE_IPV6 => {}
-        _ => return None,
+    if packet.ethertype == ETHERTYPE_ARP {
+        return Some(("arp", 0));
     }
-    let dissection = dissect::dissect(linktype::RAW, packet.network);
+    let dissection = dissect::dissect_network(packet.ethertype, packet.network);
     dissection.layers.iter().find_map(|layer| match layer.kind {
         Kind::Tcp {
             sport,

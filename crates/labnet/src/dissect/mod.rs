@@ -331,6 +331,19 @@ pub fn dissect(link_type: u32, data: &[u8]) -> Dissection {
     }
 }
 
+/// Dissects a packet that starts at its network layer, as a cooked socket hands it
+/// over with the EtherType beside it (capture's `Observer`).
+pub fn dissect_network(ethertype: u16, data: &[u8]) -> Dissection {
+    let mut walk = Walk {
+        data,
+        layers: Vec::new(),
+    };
+    walk.ethertype(0, ethertype);
+    Dissection {
+        layers: walk.layers,
+    }
+}
+
 /// The dissection in progress: the frame and the layers found so far. Each protocol's
 /// step pushes its layer and hands the rest to the next protocol's step.
 struct Walk<'a> {

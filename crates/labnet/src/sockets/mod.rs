@@ -266,20 +266,21 @@ pub fn listener_on(protocol: Protocol, port: u16) -> Option<Listener> {
     };
     let (found, owners) = snapshot(None, &query, true).ok()?;
     let owners = owners.unwrap_or_default();
-    let mut on_port = found.into_iter().filter(|s| s.local.port() == port);
-    let first = on_port.next()?;
-    let owned = std::iter::once(first.clone())
-        .chain(on_port)
-        .find_map(|s| owners.get(s.inode).cloned().map(|owner| (s, owner)));
-    Some(match owned {
-        Some((socket, owner)) => Listener {
+    let on_port: Vec<InetSocket> = found
+        .into_iter()
+        .filter(|s| s.local.port() == port)
+        .collect();
+    let owned = on_port.iter().find_map(|s| {
+        owners.get(s.inode).map(|owner| Listener {
+            socket: s.clone(),
+            owner: Some(owner.clone()),
+        })
+    });
+    owned.or_else(|| {
+        on_port.into_iter().next().map(|socket| Listener {
             socket,
-            owner: Some(owner),
-        },
-        None => Listener {
-            socket: first,
             owner: None,
-        },
+        })
     })
 }
 

@@ -137,6 +137,17 @@ mod tests {
     const ARP_REPLY: &str =
         "080027a83866080027a8386508060001080006040002080027a83865c0a83865080027a83866c0a83866";
 
+    /// Each Ethernet frame (hex, built by scapy) summarises as scapy summarised it.
+    fn summaries_are_scapys(cases: &[(&str, &str)]) {
+        for (hex, expected) in cases {
+            let frame = bytes(hex);
+            assert_eq!(
+                summary(&dissect(ETHERNET, &frame), &frame, Ports::Named),
+                *expected
+            );
+        }
+    }
+
     fn bytes(hex: &str) -> Vec<u8> {
         (0..hex.len())
             .step_by(2)
@@ -165,7 +176,7 @@ mod tests {
     #[test]
     fn vlan_tags_are_scapys_dot1q_and_dot1ad() {
         // Built by scapy 2.8.0, with its summary() beside each.
-        for (hex, expected) in [
+        summaries_are_scapys(&[
             (
                 "080027a83865080027a838668100000a08004500001c00010000400166ca0a0a00020a0a00010800f7fd00010001",
                 "Ether / Dot1Q / IP / ICMP 10.10.0.2 > 10.10.0.1 echo-request 0",
@@ -178,17 +189,14 @@ mod tests {
                 "080027a83865080027a8386688a800058100000a12347878",
                 "Ether / Dot1AD / 802.1q (0x1234) vlan 10 / Raw",
             ),
-        ] {
-            let frame = bytes(hex);
-            assert_eq!(summary(&dissect(ETHERNET, &frame), &frame, Ports::Named), expected);
-        }
+        ]);
     }
 
     #[test]
     fn router_advertisements_and_their_options_summarise_as_scapys() {
         // Built by scapy 2.8.0 (an RA alone, then with a prefix, MTU and RDNSS option
         // each on top), with its summary() beside each.
-        for (hex, expected) in [
+        summaries_are_scapys(&[
             (
                 "33330000000108002756006586dd6000000000103afffe800000000000000a0027fffe560065ff020000000000000000000000000001860003e5408807080000000000000000",
                 "Ether / IPv6 / ICMPv6 Neighbor Discovery - Router Advertisement Lifetime 1800 Hop Limit 64 Preference High Managed 1 Other 0 Home 0",
@@ -205,16 +213,13 @@ mod tests {
                 "33330000000108002756006586dd6000000000383afffe800000000000000a0027fffe560065ff0200000000000000000000000000018600ef6240880708000000000000000019050000fffffffffd000056000000000000000000000053fd000056000000000000000000000054",
                 "Ether / IPv6 / ICMPv6ND_RA / ICMPv6 Neighbor Discovery Option - Recursive DNS Server Option fd00:56::53, fd00:56::54",
             ),
-        ] {
-            let frame = bytes(hex);
-            assert_eq!(summary(&dissect(ETHERNET, &frame), &frame, Ports::Named), expected);
-        }
+        ]);
     }
 
     #[test]
     fn ipv6_extension_headers_are_scapys() {
         // Built by scapy 2.8.0, with its summary() beside each.
-        for (hex, expected) in [
+        summaries_are_scapys(&[
             (
                 "080027a83865080027a8386686dd6000000000103c40fd000056000000000000000000000102fd0000560000000000000000000001013a000104000000008000830400070001",
                 "Ether / IPv6 / IPv6ExtHdrDestOpt / ICMPv6 Echo Request (id: 0x7 seq: 0x1)",
@@ -231,10 +236,7 @@ mod tests {
                 "080027a83865080027a8386686dd6000000000180040fd000056000000000000000000000102fd0000560000000000000000000001013c000104000000003a000104000000008000830c00000000",
                 "Ether / IPv6 / IPv6ExtHdrHopByHop / IPv6ExtHdrDestOpt / ICMPv6 Echo Request (id: 0x0 seq: 0x0)",
             ),
-        ] {
-            let frame = bytes(hex);
-            assert_eq!(summary(&dissect(ETHERNET, &frame), &frame, Ports::Named), expected);
-        }
+        ]);
     }
 
     #[test]

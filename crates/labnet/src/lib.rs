@@ -7,6 +7,7 @@
 pub mod addr;
 pub mod capture;
 pub mod cli;
+pub mod conversations;
 pub mod dissect;
 pub mod error;
 pub mod filter;

@@ -24,6 +24,7 @@ mod arp;
 pub mod checksum;
 mod cooked;
 mod dns;
+pub mod endpoints;
 mod ether;
 pub mod field;
 mod http;

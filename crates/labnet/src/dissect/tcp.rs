@@ -18,15 +18,18 @@ pub const SPORT: Spec = Spec::new("sport", 0, 2, Format::Enum(service));
 pub const DPORT: Spec = Spec::new("dport", 2, 2, Format::Enum(service));
 pub const DATAOFS: Spec = Spec::bits("dataofs", 12, 2, 0xf000, Format::Int);
 pub const FLAGS: Spec = Spec::bits("flags", 12, 2, 0x01ff, Format::Flags(FLAG_LETTERS, ""));
+pub const SEQ: Spec = Spec::new("seq", 4, 4, Format::Int);
+pub const ACK: Spec = Spec::new("ack", 8, 4, Format::Int);
+pub const WINDOW: Spec = Spec::new("window", 14, 2, Format::Int);
 const FIELDS: [Spec; 10] = [
     SPORT,
     DPORT,
-    Spec::new("seq", 4, 4, Format::Int),
-    Spec::new("ack", 8, 4, Format::Int),
+    SEQ,
+    ACK,
     DATAOFS,
     Spec::bits("reserved", 12, 2, 0x0e00, Format::Int),
     FLAGS,
-    Spec::new("window", 14, 2, Format::Int),
+    WINDOW,
     Spec::new("chksum", 16, 2, Format::Hex),
     Spec::new("urgptr", 18, 2, Format::Int),
 ];

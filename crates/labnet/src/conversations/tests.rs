@@ -1,0 +1,138 @@
+//! Stream numbering as tshark's `tcp.stream` and `udp.stream`, and the memory bounds.
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use super::*;
+use crate::dissect::endpoints::{Options, Quoted, Segment, ACK, FIN, SYN};
+
+fn ip(last: u8) -> IpAddr {
+    IpAddr::V4(Ipv4Addr::new(192, 168, 56, last))
+}
+
+fn tcp(src: u8, sport: u16, dst: u8, dport: u16, flags: u16, seq: u32, ack: u32) -> Endpoints {
+    Endpoints {
+        src: ip(src),
+        dst: ip(dst),
+        transport: Transport::Tcp(Segment {
+            sport,
+            dport,
+            seq,
+            ack,
+            flags,
+            window: 1000,
+            len: Some(0),
+            payload: 0..0,
+            options: Options::default(),
+        }),
+        quoted: None,
+    }
+}
+
+fn udp(src: u8, sport: u16, dst: u8, dport: u16) -> Endpoints {
+    Endpoints {
+        src: ip(src),
+        dst: ip(dst),
+        transport: Transport::Udp { sport, dport },
+        quoted: None,
+    }
+}
+
+#[test]
+fn streams_are_numbered_in_order_of_appearance_per_protocol() {
+    let mut t = Tracker::new(true);
+    let s = |t: &mut Tracker, i: u64, e: &Endpoints| t.observe_endpoints(i, i as i64, 60, e).stream;
+    assert_eq!(s(&mut t, 0, &tcp(102, 40000, 101, 5000, SYN, 100, 0)), 0);
+    assert_eq!(s(&mut t, 1, &udp(102, 5353, 101, 53)), 0);
+    assert_eq!(
+        s(&mut t, 2, &tcp(101, 5000, 102, 40000, SYN | ACK, 900, 101)),
+        0
+    );
+    assert_eq!(s(&mut t, 3, &tcp(102, 40001, 101, 5000, SYN, 7, 0)), 1);
+    assert_eq!(s(&mut t, 4, &udp(101, 53, 102, 5353)), 0);
+    let all = t.finish();
+    assert_eq!(all.len(), 3);
+    assert_eq!(all[0].packets, [1, 1], "SYN from A, SYN/ACK from B");
+    assert_eq!(all[0].bytes, [60, 60]);
+}
+
+#[test]
+fn a_syn_with_a_new_isn_on_ports_in_use_starts_a_new_stream() {
+    let mut t = Tracker::new(true);
+    let first = t.observe_endpoints(0, 0, 60, &tcp(102, 40000, 101, 5000, SYN, 100, 0));
+    // The same SYN again (a retransmission) stays in stream 0.
+    let again = t.observe_endpoints(1, 1, 60, &tcp(102, 40000, 101, 5000, SYN, 100, 0));
+    let reused = t.observe_endpoints(2, 2, 60, &tcp(102, 40000, 101, 5000, SYN, 555, 0));
+    assert_eq!((first.stream, again.stream, reused.stream), (0, 0, 1));
+    assert!(reused
+        .tcp
+        .unwrap()
+        .analysis
+        .contains(tcp::Flags::REUSED_PORTS));
+    assert_eq!(t.finish().len(), 2);
+}
+
+#[test]
+fn a_quoted_header_numbers_a_stream_but_counts_nothing() {
+    let mut t = Tracker::new(true);
+    let error = Endpoints {
+        src: ip(1),
+        dst: ip(102),
+        transport: Transport::Icmp { v6: false },
+        quoted: Some(Quoted {
+            src: ip(102),
+            dst: ip(101),
+            sport: 40000,
+            dport: 5000,
+            tcp: Some((100, SYN)),
+        }),
+    };
+    let icmp = t.observe_endpoints(0, 0, 90, &error);
+    assert_eq!((icmp.protocol, icmp.stream), (Protocol::Icmp, 0));
+    let later = t.observe_endpoints(1, 1, 60, &tcp(101, 5000, 102, 40000, ACK, 1, 1));
+    assert_eq!(later.stream, 0, "the stream the quote made");
+    let next = t.observe_endpoints(2, 2, 60, &tcp(101, 5001, 102, 40000, ACK, 1, 1));
+    assert_eq!(next.stream, 1);
+    let all = t.finish();
+    let tcp0 = all
+        .iter()
+        .find(|c| c.protocol == Protocol::Tcp && c.stream == 0)
+        .unwrap();
+    assert_eq!(tcp0.packets, [1, 0]);
+    assert_eq!(tcp0.a.address, ip(101), "A sent the first packet counted");
+}
+
+#[test]
+fn closed_conversations_are_dropped_after_they_linger_and_memory_stays_flat() {
+    let mut t = Tracker::new(false);
+    for n in 0..50_000u32 {
+        let port = 10_000 + (n % 50_000) as u16;
+        let time = i64::from(n) * 1_000_000; // a conversation a millisecond
+        let seq = n * 7;
+        for (i, e) in [
+            tcp(102, port, 101, 80, SYN, seq, 0),
+            tcp(101, 80, 102, port, SYN | ACK, 9, seq + 1),
+            tcp(102, port, 101, 80, FIN | ACK, seq + 1, 10),
+            tcp(101, 80, 102, port, FIN | ACK, 10, seq + 2),
+            tcp(102, port, 101, 80, ACK, seq + 2, 11),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let observed = t.observe_endpoints(u64::from(n) * 5 + i as u64, time, 60, e);
+            assert_eq!(observed.stream, n);
+        }
+        assert!(t.open.len() <= MAX_LINGERING + 2, "{} open", t.open.len());
+    }
+    assert_eq!(t.evicted_early(), 0);
+}
+
+#[test]
+fn past_the_open_limit_the_longest_idle_are_closed_early() {
+    let mut t = Tracker::new(false);
+    for n in 0..(MAX_OPEN as u32 + 10) {
+        let e = udp(102, (n % 60_000) as u16, (n / 60_000) as u8, 53);
+        t.observe_endpoints(u64::from(n), i64::from(n), 60, &e);
+    }
+    assert!(t.open.len() <= MAX_OPEN);
+    assert_eq!(t.evicted_early(), MAX_OPEN as u64 / 10);
+}

@@ -26,7 +26,16 @@ pub fn run(tool: &str, body: impl FnOnce() -> Result<()>) -> ExitCode {
 /// error: WHAT` and `  hint:` lines, exit 2) instead of clap's own layout, so every
 /// error of every tool has one shape; `--help` and `--version` print as clap does.
 pub fn parse<T: clap::Parser>(tool: &str) -> T {
-    match T::try_parse() {
+    parse_from(tool, std::env::args_os())
+}
+
+/// [`parse`] of the given arguments (the first is the program's name), for a tool that
+/// puts some into canonical form first.
+pub fn parse_from<T: clap::Parser>(
+    tool: &str,
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> T {
+    match T::try_parse_from(args) {
         Ok(args) => args,
         Err(err) => {
             use clap::error::ErrorKind;

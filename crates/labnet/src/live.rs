@@ -46,6 +46,9 @@ pub struct LiveOptions {
     pub drop_to: Option<String>,
     /// Draw each packet (`--diagram`), after writing and printing it.
     pub diagram: Option<present::diagram::Diagram>,
+    /// What is printed: the packets, or a conversation view.
+    pub view: present::View,
+    pub analyze: present::Analyze,
 }
 
 /// How a session went.
@@ -74,6 +77,7 @@ fn install_signal_handlers() -> Result<()> {
 struct Session<'a, W: Write> {
     options: &'a LiveOptions,
     writer: Option<Writer>,
+    printer: present::Printer,
     out: &'a mut W,
     link_type: u32,
     line_buffered: bool,
@@ -96,13 +100,11 @@ impl<W: Write> Session<'_, W> {
             data: packet.data,
         };
         let packet = present::Packet::new(&record);
-        if options.print {
-            let first = self.captured == 0;
-            present::print_packet(self.out, &options.style, first, &packet)
-                .context(|| "writing to stdout")?;
-            if self.line_buffered {
-                self.out.flush().context(|| "writing to stdout")?;
-            }
+        self.printer
+            .packet(self.out, &packet, options.print)
+            .context(|| "writing to stdout")?;
+        if self.line_buffered {
+            self.out.flush().context(|| "writing to stdout")?;
         }
         if let Some(diagram) = &options.diagram {
             diagram.target.write(&packet, diagram.layer_shift)?;
@@ -171,6 +173,7 @@ pub fn run(options: &LiveOptions, out: &mut impl Write) -> Result<LiveSummary> {
     let mut session = Session {
         options,
         writer,
+        printer: present::Printer::new(options.style, options.view.clone(), options.analyze),
         out,
         link_type: capture.link_type(),
         line_buffered: options.line_buffered || std::io::stdout().is_terminal(),
@@ -240,6 +243,7 @@ pub fn run(options: &LiveOptions, out: &mut impl Write) -> Result<LiveSummary> {
     }
     flushed?;
     let captured = session.captured;
+    session.printer.finish(session.out)?;
     let statistics = capture.statistics()?;
     eprintln!(
         "{captured} packets captured\n{} packets received by filter\n{} packets dropped by kernel",

@@ -17,7 +17,7 @@ use crate::pcap::{
     CaptureReader, CaptureWriter, Input, MappedFile, Record, Replacement, Sink, WriteFormat,
     MAX_RECORD,
 };
-use crate::present::{self, diagram::Diagram, Style};
+use crate::present::{self, diagram::Diagram, Analyze, Printer, Style, View};
 
 /// What a read session does.
 #[derive(Debug, Clone)]
@@ -31,6 +31,9 @@ pub struct ReadOptions {
     /// Only the packet with this 0-based index (Scapy's `packets[N]`).
     pub packet: Option<u64>,
     pub style: Style,
+    /// What is printed: the packets, or a conversation view.
+    pub view: View,
+    pub analyze: Analyze,
     /// Print each selected packet.
     pub print: bool,
     /// Where to write the selected packets; `-` is stdout.
@@ -126,12 +129,15 @@ fn session<R: Input>(
     out: &mut impl Write,
 ) -> Result<u64> {
     let mut output = options.write.as_deref().map(Output::new);
+    let mut printer = Printer::new(options.style, options.view.clone(), options.analyze);
     let mut selected = 0u64;
     while options.count.is_none_or(|c| selected < c) {
         let Some(record) = reader.next_record()? else {
             break;
         };
-        if options.packet.is_some_and(|wanted| wanted != record.index) {
+        let wanted = options.packet.is_none_or(|wanted| wanted == record.index);
+        // Packets before --packet N still count for the conversations it belongs to.
+        if !wanted && !printer.tracks() {
             continue;
         }
         if let Some(filter) = filter.as_mut() {
@@ -139,17 +145,21 @@ fn session<R: Input>(
                 continue;
             }
         }
-        if let Some(output) = output.as_mut() {
-            output.write(&record, options.format)?;
-        }
         let packet = present::Packet::new(&record);
-        if let Some(diagram) = &options.diagram {
-            diagram.target.write(&packet, diagram.layer_shift)?;
+        if wanted {
+            if let Some(output) = output.as_mut() {
+                output.write(&record, options.format)?;
+            }
+            if let Some(diagram) = &options.diagram {
+                diagram.target.write(&packet, diagram.layer_shift)?;
+            }
         }
-        if options.print {
-            // `-#` numbers by the file's index.
-            present::print_packet(out, &options.style, selected == 0, &packet)
-                .context(|| "writing to stdout")?;
+        // `-#` numbers by the file's index.
+        printer
+            .packet(out, &packet, wanted && options.print)
+            .context(|| "writing to stdout")?;
+        if !wanted {
+            continue;
         }
         selected += 1;
         if options.packet.is_some() {
@@ -159,7 +169,7 @@ fn session<R: Input>(
     if let Some(output) = output {
         output.finish(options.format)?;
     }
-    out.flush().context(|| "writing to stdout")?;
+    printer.finish(out)?;
     if let (Some(present::diagram::Target::File(path, _)), true) =
         (options.diagram.as_ref().map(|d| &d.target), selected > 0)
     {

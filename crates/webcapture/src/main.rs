@@ -5,6 +5,7 @@
 //! SVG or PDF. Argument parsing only; the logic is `labnet::live`, `capture`, `pcap`,
 //! `filter`, `present`.
 
+use std::ffi::OsString;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,7 +17,7 @@ use labnet::filter::Filter;
 use labnet::linktype::LinkType;
 use labnet::pcap::{WriteFormat, MAX_RECORD};
 use labnet::present::diagram::{Diagram, Target};
-use labnet::present::{Format, Ports, Style};
+use labnet::present::{Analyze, FlowFormat, Format, Ports, Style, View};
 use labnet::{cli, values};
 
 #[derive(Parser)]
@@ -38,7 +39,16 @@ use labnet::{cli, values};
         webcapture -r hello.pcap --packet 0 --diagram p0.pdf   ... as PDF\n  \
         sudo webcapture -c 0 --diagram pictures/ tcp port 5000   one picture per packet\n  \
         webcapture -r big.pcap -w web.pcap port 80      write the selected packets\n  \
-        webcapture --dump-filter tcp port 80     the BPF program, as tcpdump -d"
+        webcapture --dump-filter tcp port 80     the BPF program, as tcpdump -d\n\n\
+TCP in motion:\n  \
+        webcapture -r hello.pcap --conversations        one row per conversation (tshark -z conv,tcp)\n  \
+        webcapture -r hello.pcap --analyze              each TCP packet's Seq/Ack/Win/Len and Wireshark's\n                                                   analysis, then a report per connection (RTT, ...)\n  \
+        webcapture -r hello.pcap --analyze --explain    ... with the RTT formulas\n  \
+        webcapture -r hello.pcap --flow 0               the ladder diagram of tcp.stream 0\n  \
+        webcapture -r hello.pcap --flow 0 --flow-format svg flow.svg    ... as SVG\n  \
+        webcapture -r hello.pcap --flow --flow-format mermaid           ... as Mermaid, for Markdown\n  \
+        webcapture -r hello.pcap --follow 0             the bytes of stream 0 (tshark -z follow,tcp,ascii)\n  \
+        sudo webcapture -i lo -c 0 --flow tcp port 5000 a live ladder, drawn at Ctrl-C"
 )]
 struct Args {
     /// Capture on this interface (`any` for all); default: the default route's
@@ -122,6 +132,39 @@ struct Args {
     /// Print the filter's BPF program as `tcpdump -d` does, and exit
     #[arg(long)]
     dump_filter: bool,
+    /// Follow each TCP packet's connection as Wireshark does: its stream, relative
+    /// Seq/Ack, Win and Len, the analysis (retransmission, duplicate ACK, zero window,
+    /// ...) after each packet; at the end a report per connection (handshake, SampleRTT
+    /// and RFC 6298's EstimatedRTT, DevRTT and RTO, retransmissions, throughput)
+    #[arg(long, conflicts_with = "hexdump")]
+    analyze: bool,
+    /// With --analyze: explain how SampleRTT, EstimatedRTT, DevRTT and the RTO are computed
+    #[arg(long, requires = "analyze")]
+    explain: bool,
+    /// TCP sequence and acknowledgment numbers as sent, not relative (as tcpdump -S)
+    #[arg(short = 'S')]
+    absolute: bool,
+    /// Instead of the packets: one row per conversation (TCP, UDP, ICMP), with packets
+    /// and bytes each way, start, duration, and for TCP the state and handshake RTT
+    #[arg(long, group = "view")]
+    conversations: bool,
+    /// Instead of the packets: the ladder diagram of TCP stream STREAM (`all`, or
+    /// without STREAM: every TCP stream)
+    #[arg(long, value_name = "STREAM", num_args = 0..=1, default_missing_value = "all",
+          value_parser = stream_or_all, group = "view")]
+    flow: Option<Streams>,
+    /// How --flow draws the ladder: `text` (the default), `svg FILE`, or `mermaid` (a
+    /// sequenceDiagram for Markdown)
+    #[arg(long, value_name = "FORMAT [FILE]", num_args = 1..=2, requires = "flow")]
+    flow_format: Vec<String>,
+    /// Instead of the packets: the bytes of TCP stream STREAM, each direction in order,
+    /// as tshark's -z follow,tcp,ascii, then its HTTP messages
+    #[arg(long, value_name = "STREAM", group = "view",
+          value_parser = values::whole::<u32>(0..=u64::from(u32::MAX)))]
+    follow: Option<u32>,
+    /// With --follow: write the stream's bytes alone (both directions, in order)
+    #[arg(long, requires = "follow")]
+    raw: bool,
     /// A pcap filter expression, as tcpdump's (live default: tcp port 80, as webcapture.py)
     #[arg(trailing_var_arg = true, value_name = "FILTER")]
     filter: Vec<String>,
@@ -129,8 +172,47 @@ struct Args {
 
 fn main() -> ExitCode {
     cli::generate_if_asked(<Args as clap::CommandFactory>::command());
-    let args: Args = cli::parse("webcapture");
+    let args: Args = cli::parse_from("webcapture", optional_values(std::env::args_os()));
     cli::run("webcapture", || run(&args))
+}
+
+/// `--flow` takes a stream number only when one follows (`--flow tcp port 80` keeps
+/// its filter), and `--flow-format` a file only after `svg`: those are written with
+/// `=` before clap reads them.
+fn optional_values(args: impl Iterator<Item = OsString>) -> Vec<OsString> {
+    let mut out = Vec::new();
+    let mut args = args.peekable();
+    while let Some(arg) = args.next() {
+        let next = args.peek().and_then(|a| a.to_str()).unwrap_or("");
+        match arg.to_str() {
+            Some("--flow") if next.is_empty() || !next.bytes().all(|b| b.is_ascii_digit()) => {
+                out.push("--flow=all".into());
+            }
+            Some("--flow-format") if !next.is_empty() && next != "svg" => {
+                out.push(format!("--flow-format={next}").into());
+                args.next();
+            }
+            _ => out.push(arg),
+        }
+    }
+    out
+}
+
+/// Which TCP streams `--flow` draws.
+#[derive(Debug, Clone, Copy)]
+enum Streams {
+    All,
+    One(u32),
+}
+
+/// `--flow`'s value: a stream number, or `all`.
+fn stream_or_all(text: &str) -> std::result::Result<Streams, String> {
+    if text == "all" {
+        return Ok(Streams::All);
+    }
+    values::whole::<u32>(0..=u64::from(u32::MAX))(text)
+        .map(Streams::One)
+        .map_err(|e| format!("{e}, or all"))
 }
 
 fn run(args: &Args) -> Result<()> {
@@ -154,6 +236,8 @@ fn run(args: &Args) -> Result<()> {
         },
         packet: args.packet,
         style: style(args),
+        view: view(args)?,
+        analyze: analyze(args),
         print: args.write.is_none() || args.print,
         write: args.write.clone(),
         format: write_format(args),
@@ -192,7 +276,63 @@ fn style(args: &Args) -> Style {
         } else {
             Ports::Named
         },
+        absolute: args.absolute,
     }
+}
+
+fn analyze(args: &Args) -> Analyze {
+    Analyze {
+        on: args.analyze,
+        explain: args.explain,
+    }
+}
+
+/// What is printed: the packets, or the conversations, a ladder or a stream.
+fn view(args: &Args) -> Result<View> {
+    if args.conversations {
+        return Ok(View::Conversations);
+    }
+    if let Some(stream) = args.follow {
+        return Ok(View::Follow {
+            stream,
+            raw: args.raw,
+        });
+    }
+    let stream = match args.flow {
+        None => return Ok(View::Packets),
+        Some(Streams::All) => None,
+        Some(Streams::One(stream)) => Some(stream),
+    };
+    let format = match args
+        .flow_format
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()[..]
+    {
+        [] | ["text"] => FlowFormat::Text,
+        ["mermaid"] => FlowFormat::Mermaid,
+        ["svg", file] => {
+            let path = PathBuf::from(file);
+            if path.is_dir() {
+                return Err(
+                    Error::usage(format!("--flow-format svg {file}: that is a directory"))
+                        .hint("name the SVG file, e.g. --flow-format svg flow.svg"),
+                );
+            }
+            FlowFormat::Svg(path)
+        }
+        ["svg"] => {
+            return Err(Error::usage("--flow-format svg needs a FILE to write")
+                .hint("e.g. --flow-format svg flow.svg"))
+        }
+        [other, ..] => {
+            return Err(
+                Error::usage(format!("--flow-format {other}: not a ladder format"))
+                    .hint("text, svg FILE or mermaid"),
+            )
+        }
+    };
+    Ok(View::Flow { stream, format })
 }
 
 /// `--diagram`: where the pictures go, the directory made first.
@@ -262,6 +402,8 @@ fn live(args: &Args, expression: &str) -> Result<()> {
         hint_after: (!args.no_hints).then_some(args.hint_after),
         drop_to: args.drop_to.clone(),
         diagram,
+        view: view(args)?,
+        analyze: analyze(args),
     };
     let mut out = cli::stdout();
     labnet::live::run(&options, &mut out)?;

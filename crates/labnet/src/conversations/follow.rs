@@ -221,6 +221,8 @@ mod tests {
             acks: None,
             rtt_sample: None,
             step: None,
+            offer: None,
+            payload: 0..0,
         }
     }
 

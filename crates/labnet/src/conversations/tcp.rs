@@ -252,7 +252,88 @@ pub struct Sender {
     pub rtt: Estimator,
     /// Sequence number (relative) just past the highest byte sent.
     pub highest_seq: u32,
+    /// The highest acknowledgment (relative) the other side sent for these bytes.
+    pub acked: u32,
     pub fin: bool,
+    pub slow_start: SlowStart,
+}
+
+/// Slow start as a capture shows it: the flight (bytes sent and not yet acknowledged)
+/// measured round trip by round trip, from the first data segment until a
+/// retransmission, until a round's flight is less than 1.5 times the last one's, or
+/// until the data ends.
+#[derive(Debug, Clone, Default)]
+pub struct SlowStart {
+    /// The round ends when the other side acknowledges this (relative) number.
+    round_end: Option<u32>,
+    round_max: u32,
+    flight: Vec<u32>,
+    start: i64,
+    last_data: i64,
+    ended: Option<(i64, &'static str)>,
+}
+
+/// What [`SlowStart`] saw, when it saw at least two round trips.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlowStartSeen {
+    /// Nanoseconds from the first data segment to the end of slow start.
+    pub duration: i64,
+    /// The largest flight of each round.
+    pub flight: Vec<u32>,
+    pub ended_by: &'static str,
+}
+
+/// Rounds remembered, at most.
+const MAX_ROUNDS: usize = 64;
+
+impl SlowStart {
+    fn data(&mut self, time: i64, highest: u32, acked: u32) {
+        if self.ended.is_some() {
+            return;
+        }
+        if self.round_end.is_none() {
+            self.round_end = Some(highest);
+            self.start = time;
+        }
+        self.round_max = self.round_max.max(highest.wrapping_sub(acked));
+        self.last_data = time;
+    }
+
+    fn ack(&mut self, time: i64, acked: u32, highest: u32) {
+        let Some(end) = self.round_end else { return };
+        if self.ended.is_some() || before(acked, end) {
+            return;
+        }
+        let previous = self.flight.last().copied();
+        self.flight.push(self.round_max);
+        if previous.is_some_and(|p| u64::from(self.round_max) * 2 < u64::from(p) * 3)
+            || self.flight.len() >= MAX_ROUNDS
+        {
+            self.ended = Some((time, "growth"));
+            return;
+        }
+        self.round_end = Some(highest);
+        self.round_max = highest.wrapping_sub(acked);
+    }
+
+    fn loss(&mut self, time: i64) {
+        if self.round_end.is_some() && self.ended.is_none() {
+            self.ended = Some((time, "loss"));
+        }
+    }
+
+    /// The rounds seen, when there were at least two.
+    pub fn report(&self) -> Option<SlowStartSeen> {
+        if self.flight.len() < 2 {
+            return None;
+        }
+        let (end, ended_by) = self.ended.unwrap_or((self.last_data, "end"));
+        Some(SlowStartSeen {
+            duration: end - self.start,
+            flight: self.flight.clone(),
+            ended_by,
+        })
+    }
 }
 
 /// The handshake's times, as far as they were seen.
@@ -302,6 +383,10 @@ pub struct Analysis {
     /// A SampleRTT this ACK gave (Karn's rule applied).
     pub rtt_sample: Option<i64>,
     pub step: Option<Step>,
+    /// What a SYN or SYN/ACK offered.
+    pub offer: Option<Offer>,
+    /// Where the captured payload lies in the frame.
+    pub payload: std::ops::Range<usize>,
 }
 
 impl Analysis {
@@ -407,6 +492,13 @@ impl Connection {
             acks: None,
             rtt_sample: None,
             step: None,
+            offer: (flags & SYN != 0).then_some(Offer {
+                mss: segment.options.mss,
+                window_scale: segment.options.window_scale,
+                sack_permitted: segment.options.sack_permitted,
+                timestamps: segment.options.timestamp.is_some(),
+            }),
+            payload: segment.payload.clone(),
         };
         if let Some(len) = segment.len {
             if self.flows[fwd].base_seq.is_none() {
@@ -459,12 +551,9 @@ impl Connection {
         }
         if flags & SYN != 0 {
             self.verify_window_scaling(fwd, rev, flags & ACK != 0);
-            self.senders[fwd].offer.get_or_insert(Offer {
-                mss: segment.options.mss,
-                window_scale: segment.options.window_scale,
-                sack_permitted: segment.options.sack_permitted,
-                timestamps: segment.options.timestamp.is_some(),
-            });
+            if let Some(offer) = out.offer {
+                self.senders[fwd].offer.get_or_insert(offer);
+            }
         }
         out.step = self.step(segment, fwd, rev, time);
         self.count(&out, fwd, time);
@@ -794,7 +883,22 @@ impl Connection {
                 sender.highest_seq = next;
             }
         }
+        if len > 0 {
+            sender
+                .slow_start
+                .data(time, sender.highest_seq, sender.acked);
+        }
+        if a.intersects(Flags::ANY_RETRANSMISSION) {
+            sender.slow_start.loss(time);
+        }
         sender.fin |= out.flags & FIN != 0;
+        if let Some(ack) = out.ack.filter(|_| out.len.is_some()) {
+            let other = &mut self.senders[1 - fwd];
+            if after(ack, other.acked) {
+                other.acked = ack;
+            }
+            other.slow_start.ack(time, other.acked, other.highest_seq);
+        }
         // The SampleRTT measures the other side's segments: it belongs to that sender.
         if let Some(sample) = out.rtt_sample {
             self.senders[1 - fwd].rtt.sample(sample);

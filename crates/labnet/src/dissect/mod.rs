@@ -39,6 +39,7 @@ mod udp;
 pub use arp::operation as arp_operation;
 pub use dns::summary as dns_summary;
 pub use field::{Field, Group, Value};
+pub use http::{Message as HttpMessage, Messages as HttpMessages};
 
 /// Where a layer sits in the TCP/IP model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -302,6 +303,16 @@ impl Layer {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Dissection {
     pub layers: Vec<Layer>,
+}
+
+impl Dissection {
+    /// The request or status line, when the packet starts an HTTP message.
+    pub fn http_line(&self, data: &[u8]) -> Option<String> {
+        self.layers
+            .iter()
+            .find(|l| matches!(l.kind, Kind::Http { .. }))
+            .map(|l| http::first_line(data, l.range.clone()))
+    }
 }
 
 /// Dissects one captured frame of the given link type.

@@ -21,6 +21,9 @@ struct Packet {
     original_length: u32,
     summary: String,
     layers: Vec<Layer>,
+    /// With --analyze, for a TCP segment: Wireshark's analysis of it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tcp_analysis: Option<super::analysis::Json>,
 }
 
 #[derive(Serialize)]
@@ -72,6 +75,7 @@ pub fn json(
     record: &Record,
     dissection: &Dissection,
     style: &Style,
+    analysis: Option<&crate::conversations::Observed>,
 ) -> io::Result<()> {
     let data = record.data;
     let packet = Packet {
@@ -99,6 +103,7 @@ pub fn json(
                     .map(ChecksumVerdict::from),
             })
             .collect(),
+        tcp_analysis: analysis.and_then(super::analysis::Json::new),
     };
     serde_json::to_writer(&mut *out, &packet)?;
     out.write_all(b"\n")

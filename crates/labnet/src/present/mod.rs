@@ -9,14 +9,22 @@ use std::io::{self, Write};
 use crate::dissect::Dissection;
 use crate::pcap::Record;
 
+pub mod analysis;
 pub mod diagram;
+mod follow;
 mod json;
+pub mod ladder;
+mod printer;
 mod show;
 mod summary;
+mod table;
 
 pub use json::json;
+pub use printer::{Analyze, FlowFormat, Printer, View};
 pub use show::show;
 pub use summary::{summary, Ports};
+
+use crate::conversations::Observed;
 
 /// What is printed for each packet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +48,8 @@ pub struct Style {
     pub ports: Ports,
     /// Say, in `--show` and `--json`, whether each checksum is correct.
     pub verify_checksums: bool,
+    /// TCP sequence and acknowledgment numbers as sent, not relative (tcpdump's `-S`).
+    pub absolute: bool,
 }
 
 /// One packet on its way to the printers: its record, and its dissection, made once
@@ -65,12 +75,14 @@ impl<'a> Packet<'a> {
 }
 
 /// Prints one packet (numbered with its index under `-#`); hexdumps and listings after
-/// the `first` printed packet are set off by a blank line.
+/// the `first` printed packet are set off by a blank line. `analysis`: what the
+/// conversation tracker made of it, shown after it (`--analyze`).
 pub fn print_packet(
     out: &mut impl Write,
     style: &Style,
     first: bool,
     packet: &Packet,
+    analysis: Option<&Observed>,
 ) -> io::Result<()> {
     let record = packet.record;
     let data = record.data;
@@ -89,9 +101,13 @@ pub fn print_packet(
             if style.numbered {
                 writeln!(out, "packet {}", record.index)?;
             }
-            show(out, dissection, data, style.verify_checksums)
+            show(out, dissection, data, style.verify_checksums)?;
+            match analysis {
+                Some(observed) => analysis::show(out, observed, style.absolute),
+                None => Ok(()),
+            }
         }
-        Format::Json => json(out, record, dissection, style),
+        Format::Json => json(out, record, dissection, style, analysis),
         _ => {
             let mut line = String::with_capacity(112);
             if style.numbered {
@@ -99,6 +115,9 @@ pub fn print_packet(
                 line.push(' ');
             }
             summary::write_summary(&mut line, dissection, data, style.ports);
+            if let Some(observed) = analysis {
+                analysis::append_to_summary(&mut line, observed, style.absolute);
+            }
             line.push('\n');
             out.write_all(line.as_bytes())
         }

@@ -10,67 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 use labnet::pcap::CaptureReader;
-use labnet_test_support::{require, tool_path, unprivileged, Tcpdump, TestLab};
-
-/// webcapture started by a test: interrupted, then killed by PID when dropped.
-struct Webcapture {
-    child: Child,
-    stderr: BufReader<std::process::ChildStderr>,
-}
-
-impl Webcapture {
-    /// Starts webcapture on `host` with `args` in `dir`; returns once it listens.
-    fn start(lab: &TestLab, host: &str, dir: &Path, args: &[&str]) -> Webcapture {
-        let mut child = lab
-            .command(host, tool_path("webcapture"))
-            .args(args)
-            .current_dir(dir)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stderr = BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        stderr.read_line(&mut line).unwrap();
-        assert!(line.contains("listening on"), "webcapture {args:?}: {line}");
-        Webcapture { child, stderr }
-    }
-
-    fn interrupt(&self) {
-        let _ = nix::sys::signal::kill(
-            nix::unistd::Pid::from_raw(self.child.id() as i32),
-            nix::sys::signal::Signal::SIGINT,
-        );
-    }
-
-    /// Interrupts (unless it ended by itself) and returns (stdout, stderr).
-    fn finish(mut self, interrupt: bool) -> (String, String) {
-        if interrupt {
-            self.interrupt();
-        }
-        let mut stdout = String::new();
-        self.child
-            .stdout
-            .take()
-            .unwrap()
-            .read_to_string(&mut stdout)
-            .unwrap();
-        let mut stderr = String::new();
-        self.stderr.read_to_string(&mut stderr).unwrap();
-        let status = self.child.wait().unwrap();
-        assert!(status.success(), "webcapture: {status}\n{stderr}");
-        (stdout, stderr)
-    }
-}
-
-impl Drop for Webcapture {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
+use labnet_test_support::{require, tool_path, unprivileged, Tcpdump, TestLab, Webcapture};
 
 fn frames(path: &Path) -> Vec<Vec<u8>> {
     let mut reader = CaptureReader::open(path).unwrap();

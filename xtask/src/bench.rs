@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 
 /// The benchmarks that exist, by name.
-const BENCHES: [&str; 6] = ["nic", "sockets", "server", "read", "filter", "capture"];
+const BENCHES: [&str; 7] = [
+    "nic", "sockets", "server", "read", "filter", "capture", "analyze",
+];
 
 pub fn run(root: &Path, cargo: &str, which: &[String]) -> Result<()> {
     let selected: Vec<&str> = if which.is_empty() {
@@ -41,6 +43,7 @@ pub fn run(root: &Path, cargo: &str, which: &[String]) -> Result<()> {
             "read" => read(&bin)?,
             "filter" => filter(&bin)?,
             "capture" => capture(&bin)?,
+            "analyze" => analyze(&bin)?,
             _ => unreachable!("checked above"),
         }
     }
@@ -594,6 +597,112 @@ fn read(bin: &Path) -> Result<()> {
     Ok(())
 }
 
+/// webcapture -r with and without --analyze (and --conversations) on the
+/// 1,000,000-packet pcap, beside tshark computing the same analysis: the analysis may
+/// cost at most 2x more than the summary alone (3x its time), with memory flat.
+fn analyze(bin: &Path) -> Result<()> {
+    super::ensure_tools(READ_ANCHORS, &[], true)?;
+    let dir = std::env::temp_dir().join("labnet-bench-analyze");
+    std::fs::create_dir_all(&dir)?;
+    let big = dir.join("big.pcap");
+    let slice = dir.join("slice.pcap");
+    write_http_pcap(&big, 100_000)?;
+    write_http_pcap(&slice, 10_000)?;
+    let os = |s: &str| std::ffi::OsString::from(s);
+    let (file, small) = (big.as_os_str().to_owned(), slice.as_os_str().to_owned());
+    let webcapture = bin.join("webcapture");
+    let (plain, plain_rss) = median_measured(&webcapture, &[&os("-r"), &file], 3)?;
+    let (analyzed, analyzed_rss) =
+        median_measured(&webcapture, &[&os("-r"), &file, &os("--analyze")], 3)?;
+    let (_, analyzed_small_rss) =
+        run_measured(&webcapture, &[&os("-r"), &small, &os("--analyze")])?;
+    let (conversations, conversations_rss) =
+        median_measured(&webcapture, &[&os("-r"), &file, &os("--conversations")], 3)?;
+    let tshark = which("tshark")?;
+    let (tshark_fields, tshark_fields_rss) = run_measured(
+        &tshark,
+        &[
+            &os("-r"),
+            &file,
+            &os("-T"),
+            &os("fields"),
+            &os("-e"),
+            &os("tcp.stream"),
+            &os("-e"),
+            &os("tcp.seq"),
+            &os("-e"),
+            &os("tcp.ack"),
+            &os("-e"),
+            &os("tcp.analysis.flags"),
+            &os("-e"),
+            &os("tcp.analysis.ack_rtt"),
+        ],
+    )?;
+    let (tshark_conv, tshark_conv_rss) = run_measured(
+        &tshark,
+        &[
+            &os("-q"),
+            &os("-n"),
+            &os("-r"),
+            &file,
+            &os("-z"),
+            &os("conv,tcp"),
+        ],
+    )?;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "\nbench analyze: 1,000,000 packets (100,000 HTTP conversations of 10 packets) into /dev/null");
+    let _ = writeln!(
+        out,
+        "  {:<46} {:>10} {:>14} {:>10}",
+        "command", "time", "vs summary", "peak RSS"
+    );
+    for (name, time, rss) in [
+        (
+            "webcapture -r (summary lines, median of 3)",
+            plain,
+            plain_rss,
+        ),
+        (
+            "webcapture -r --analyze (median of 3)",
+            analyzed,
+            analyzed_rss,
+        ),
+        (
+            "webcapture -r --conversations (median of 3)",
+            conversations,
+            conversations_rss,
+        ),
+        (
+            "tshark -r -T fields -e tcp.analysis...",
+            tshark_fields,
+            tshark_fields_rss,
+        ),
+        ("tshark -q -r -z conv,tcp", tshark_conv, tshark_conv_rss),
+    ] {
+        let _ = writeln!(
+            out,
+            "  {:<46} {:>8.2} s {:>13.2}x {:>7.1} MB",
+            name,
+            time.as_secs_f64(),
+            time.as_secs_f64() / plain.as_secs_f64(),
+            rss as f64 / 1024.0
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  peak RSS of --analyze on the 100k slice / the 1M file: {:.1} / {:.1} MB",
+        analyzed_small_rss as f64 / 1024.0,
+        analyzed_rss as f64 / 1024.0
+    );
+    let _ = writeln!(
+        out,
+        "  goal: --analyze at most 3x the summary's time; --analyze vs tshark's fields: {:.2}x",
+        analyzed.as_secs_f64() / tshark_fields.as_secs_f64()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
 /// webcapture -r -w vs tcpdump -r -w with a filter: the 1,000,000-packet pcap, the
 /// selected packets written to /dev/null, for expressions that select all, some and
 /// none of the packets.
@@ -837,17 +946,26 @@ fn write_http_pcap(path: &Path, conversations: u32) -> Result<()> {
             (false, 0x11, b""),
             (true, 0x10, b""),
         ];
+        // Each side's next sequence number, from its initial one, as a real exchange
+        // numbers them (SYN and FIN count one), so TCP analysis sees a clean connection.
+        let mut next = [n.wrapping_mul(7919), n.wrapping_mul(104_729) ^ 0x5555_0000];
         for (i, (from_client, flags, payload)) in steps.iter().enumerate() {
             let (src, dst, sport, dport) = if *from_client {
                 (client, server, port, 5000)
             } else {
                 (server, client, 5000, port)
             };
+            let side = usize::from(!*from_client);
+            let seq = next[side];
+            let ack = if flags & 0x10 != 0 { next[1 - side] } else { 0 };
+            next[side] = seq
+                .wrapping_add(payload.len() as u32)
+                .wrapping_add(u32::from(flags & 0x03 != 0));
             let frame = tcp_frame(
                 src,
                 dst,
-                sport,
-                dport,
+                (sport, dport),
+                (seq, ack),
                 *flags,
                 payload,
                 n.wrapping_mul(7) + i as u32,
@@ -870,8 +988,8 @@ fn write_http_pcap(path: &Path, conversations: u32) -> Result<()> {
 fn tcp_frame(
     src: [u8; 4],
     dst: [u8; 4],
-    sport: u16,
-    dport: u16,
+    (sport, dport): (u16, u16),
+    (seq, ack): (u32, u32),
     flags: u8,
     payload: &[u8],
     id: u32,
@@ -908,8 +1026,8 @@ fn tcp_frame(
     frame.extend_from_slice(&dst);
     frame.extend_from_slice(&sport.to_be_bytes());
     frame.extend_from_slice(&dport.to_be_bytes());
-    frame.extend_from_slice(&id.to_be_bytes());
-    frame.extend_from_slice(&(id ^ 0x5555).to_be_bytes());
+    frame.extend_from_slice(&seq.to_be_bytes());
+    frame.extend_from_slice(&ack.to_be_bytes());
     frame.extend_from_slice(&[0x50, flags, 0xfa, 0xf0, 0, 0, 0, 0]);
     frame.extend_from_slice(payload);
     frame

@@ -110,8 +110,9 @@ pub(crate) enum Probe {
     PythonModule(&'static str),
 }
 
-/// Debian packages. tshark checks pcap validity and fields (editcap converts test
-/// captures to pcapng); tcpdump is the filter
+/// Debian packages. tshark checks pcap validity and fields, and is the oracle of TCP
+/// analysis, conversations and follow (editcap converts test captures to pcapng and
+/// cuts packets out of them); nodejs runs the Mermaid parser; tcpdump is the filter
 /// oracle and makes the test captures; iproute2, net-tools and ss are the oracles of
 /// nic-show and sock-list; poppler-utils renders the diagram's PDF; setcap and dash
 /// check the release's install.sh (POSIX sh, capabilities for webcapture).
@@ -164,6 +165,10 @@ const APT_TOOLS: &[Tool] = &[
         probe: Probe::Program("python3"),
         package: "python3",
     },
+    Tool {
+        probe: Probe::Program("npm"),
+        package: "npm",
+    },
 ];
 
 /// PyPI packages, pinned so the oracles' output formats do not drift under the tests.
@@ -178,9 +183,14 @@ const PIP_TOOLS: &[Tool] = &[
     },
 ];
 
+/// npm packages, pinned, installed under target/oracles: Mermaid's own parser (with
+/// jsdom for the window it needs) checks the ladder's `--flow-format mermaid`.
+const NPM_ORACLES: &[&str] = &["mermaid@11.17.2", "jsdom@24.1.3"];
+
 fn test(install: bool) -> Result<()> {
     let root = workspace_root();
     ensure_tools(APT_TOOLS, PIP_TOOLS, install)?;
+    ensure_npm_oracles(&root, install)?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     ensure_rust_components(&cargo)?;
     run(Command::new(&cargo)
@@ -327,6 +337,29 @@ pub(crate) fn ensure_tools(apt_tools: &[Tool], pip_tools: &[Tool], install: bool
         eprintln!("xtask: note: not root, so tests that build labs in network namespaces will skip (and fail under CI=true); run `sudo cargo xtask test`");
     }
     Ok(())
+}
+
+/// Installs the npm oracles into target/oracles when they are missing (npm needs no
+/// root: the directory is the project's own).
+fn ensure_npm_oracles(root: &Path, install: bool) -> Result<()> {
+    let dir = root.join("target/oracles");
+    if dir.join("node_modules/mermaid/package.json").is_file() {
+        return Ok(());
+    }
+    if !install || !on_path("npm") {
+        warn_missing(NPM_ORACLES, install);
+        return Ok(());
+    }
+    eprintln!(
+        "xtask: installing with npm into target/oracles: {}",
+        NPM_ORACLES.join(" ")
+    );
+    std::fs::create_dir_all(&dir)?;
+    run(Command::new("npm")
+        .current_dir(&dir)
+        .args(["install", "--no-audit", "--no-fund", "--silent", "--prefix"])
+        .arg(&dir)
+        .args(NPM_ORACLES))
 }
 
 fn warn_missing(packages: &[&str], install: bool) {

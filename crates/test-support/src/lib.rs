@@ -8,8 +8,12 @@
 //! the test panics; labs left by a test process that was killed are removed by the
 //! next `TestLab::new`.
 
-use std::process::Command;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
+
+pub mod wire;
 
 use labnet::error::Result;
 use labnet::lab::{self, HostSpec, LabSpec, DEFAULT_SUBNET4, DEFAULT_SUBNET6};
@@ -343,6 +347,66 @@ impl TestLab {
             .read_line(&mut banner)
             .expect("hello-server prints its banner");
         ChildGuard(child)
+    }
+}
+
+/// webcapture started by a test: interrupted, then killed by PID when dropped.
+pub struct Webcapture {
+    pub child: Child,
+    pub stderr: BufReader<std::process::ChildStderr>,
+}
+
+impl Webcapture {
+    /// Starts webcapture on `host` with `args` in `dir`; returns once it listens.
+    pub fn start(lab: &TestLab, host: &str, dir: &Path, args: &[&str]) -> Webcapture {
+        let mut child = lab
+            .command(host, tool_path("webcapture"))
+            .args(args)
+            .current_dir(dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        stderr.read_line(&mut line).unwrap();
+        assert!(line.contains("listening on"), "webcapture {args:?}: {line}");
+        Webcapture { child, stderr }
+    }
+
+    pub fn interrupt(&self) {
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(self.child.id() as i32),
+            nix::sys::signal::Signal::SIGINT,
+        );
+    }
+
+    /// Interrupts (unless it ended by itself) and returns (stdout, stderr).
+    pub fn finish(mut self, interrupt: bool) -> (String, String) {
+        if interrupt {
+            self.interrupt();
+        }
+        let mut stdout = String::new();
+        self.child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut stdout)
+            .unwrap();
+        let mut stderr = String::new();
+        self.stderr.read_to_string(&mut stderr).unwrap();
+        let status = self.child.wait().unwrap();
+        assert!(status.success(), "webcapture: {status}\n{stderr}");
+        (stdout, stderr)
+    }
+}
+
+impl Drop for Webcapture {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }
 

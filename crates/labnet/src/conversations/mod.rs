@@ -8,12 +8,15 @@
 //!
 //! Memory grows with the conversations that are open, not with the packets: a closed
 //! TCP conversation (a RST, or a FIN each way) lingers [`LINGER`] of capture time (or
-//! until [`MAX_LINGERING`] others closed after it) for its stragglers, then its analysis
-//! state is dropped; its counts stay only when a report at the end was asked for. At
-//! most [`MAX_OPEN`] conversations are followed at once; past that the longest idle are
-//! closed early (and counted in [`Tracker::evicted_early`]), so a later packet of one of
-//! them starts a new conversation where tshark would continue the old one.
+//! until [`MAX_LINGERING`] others closed after it) for its stragglers, then it is
+//! retired: handed to the caller ([`Tracker::take_retired`]), which reports it and lets
+//! it go. At most [`MAX_OPEN`] conversations are followed at once; past that the
+//! longest idle are retired early (and counted in [`Tracker::evicted_early`]), so a
+//! later packet of one of them starts a new conversation where tshark would continue
+//! the old one. The table is keyed with foldhash: fast, and seeded at random, so a
+//! hostile capture cannot aim its addresses at one bucket.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::net::IpAddr;
@@ -136,12 +139,11 @@ impl Key {
 /// Follows conversations packet by packet.
 #[derive(Debug, Default)]
 pub struct Tracker {
-    open: HashMap<Key, Conversation>,
+    open: HashMap<Key, Conversation, foldhash::fast::RandomState>,
     /// Closed TCP conversations waiting to be dropped: key, stream, when closed.
     lingering: VecDeque<(Key, u32, i64)>,
-    /// Conversations no longer followed, kept for the report.
-    finished: Vec<Conversation>,
-    keep_finished: bool,
+    /// Conversations no longer followed, until the caller takes them.
+    retired: Vec<Conversation>,
     next_stream: [u32; 3],
     evicted_early: u64,
 }
@@ -152,14 +154,14 @@ pub fn nanoseconds(seconds: u32, nanoseconds: u32) -> i64 {
 }
 
 impl Tracker {
-    /// `keep_finished`: keep every conversation's counts (and TCP report) for
-    /// [`Tracker::finish`]; otherwise a conversation is forgotten once it is no longer
-    /// followed.
-    pub fn new(keep_finished: bool) -> Tracker {
-        Tracker {
-            keep_finished,
-            ..Tracker::default()
-        }
+    pub fn new() -> Tracker {
+        Tracker::default()
+    }
+
+    /// The conversations no longer followed since the last call (closed and lingered,
+    /// or closed early), oldest first; the caller reports them and lets them go.
+    pub fn take_retired(&mut self) -> Vec<Conversation> {
+        std::mem::take(&mut self.retired)
     }
 
     /// Conversations closed early because [`MAX_OPEN`] were open.
@@ -228,8 +230,7 @@ impl Tracker {
                 None,
             ),
         };
-        let (key, new, reused) = self.conversation(protocol, src, dst, syn, index, time);
-        let conversation = self.open.get_mut(&key).expect("just made");
+        let (conversation, new, reused) = self.conversation(protocol, src, dst, syn, index, time);
         if conversation.packets == [0, 0] {
             // Made for a quoted header: A is the sender of the first packet counted.
             conversation.a = src;
@@ -261,13 +262,14 @@ impl Tracker {
             tcp: analysis,
         };
         if closed_now {
+            let key = Key::new(protocol, src, dst);
             self.lingering.push_back((key, observed.stream, time));
         }
         observed
     }
 
-    /// Finds or makes the conversation of `src` and `dst`; returns its key, whether it
-    /// was made now, and whether it was made because a pure SYN (`syn`: its sequence
+    /// Finds or makes the conversation of `src` and `dst`; returns it, whether it was
+    /// made now, and whether it was made because a pure SYN (`syn`: its sequence
     /// number and flags) started another connection on ports in use.
     fn conversation(
         &mut self,
@@ -277,48 +279,48 @@ impl Tracker {
         syn: Option<(u32, u16)>,
         index: u64,
         time: i64,
-    ) -> (Key, bool, bool) {
+    ) -> (&mut Conversation, bool, bool) {
         let key = Key::new(protocol, src, dst);
         let mut reused = false;
-        if let Some((seq, flags)) = syn {
-            let pure_syn = flags & (endpoints::SYN | endpoints::ACK) == endpoints::SYN;
-            let starts_anew = self.open.get(&key).is_some_and(|old| {
-                old.tcp
+        let pure_syn = syn.filter(|(_, f)| f & (endpoints::SYN | endpoints::ACK) == endpoints::SYN);
+        if let Some((seq, _)) = pure_syn {
+            if let Entry::Occupied(old) = self.open.entry(key) {
+                let c = old.get();
+                if c.tcp
                     .as_ref()
-                    .is_some_and(|c| c.syn_starts_anew(old.a != src, seq))
-            });
-            if pure_syn && starts_anew {
-                let old = self.open.remove(&key).expect("just found");
-                self.retire(old);
-                reused = true;
+                    .is_some_and(|t| t.syn_starts_anew(c.a != src, seq))
+                {
+                    let old = old.remove();
+                    self.retire(old);
+                    reused = true;
+                }
             }
         }
-        if self.open.contains_key(&key) {
-            return (key, false, false);
-        }
-        if self.open.len() >= MAX_OPEN {
+        if self.open.len() >= MAX_OPEN && !self.open.contains_key(&key) {
             self.evict_idle();
         }
-        let counter = &mut self.next_stream[protocol as usize];
-        let stream = *counter;
-        *counter += 1;
-        self.open.insert(
-            key,
-            Conversation {
-                protocol,
-                stream,
-                a: src,
-                b: dst,
-                packets: [0; 2],
-                bytes: [0; 2],
-                first_time: time,
-                last_time: time,
-                first_packet: index,
-                last_packet: index,
-                tcp: (protocol == Protocol::Tcp).then(Box::default),
-            },
-        );
-        (key, !reused, reused)
+        match self.open.entry(key) {
+            Entry::Occupied(found) => (found.into_mut(), false, false),
+            Entry::Vacant(vacant) => {
+                let counter = &mut self.next_stream[protocol as usize];
+                let stream = *counter;
+                *counter += 1;
+                let made = vacant.insert(Conversation {
+                    protocol,
+                    stream,
+                    a: src,
+                    b: dst,
+                    packets: [0; 2],
+                    bytes: [0; 2],
+                    first_time: time,
+                    last_time: time,
+                    first_packet: index,
+                    last_packet: index,
+                    tcp: (protocol == Protocol::Tcp).then(Box::default),
+                });
+                (made, !reused, reused)
+            }
+        }
     }
 
     /// Drops closed conversations whose stragglers have had their time.
@@ -328,9 +330,11 @@ impl Tracker {
                 break;
             }
             self.lingering.pop_front();
-            if self.open.get(&key).is_some_and(|c| c.stream == stream) {
-                let conversation = self.open.remove(&key).expect("just found");
-                self.retire(conversation);
+            if let Entry::Occupied(c) = self.open.entry(key) {
+                if c.get().stream == stream {
+                    let conversation = c.remove();
+                    self.retire(conversation);
+                }
             }
         }
     }
@@ -348,20 +352,20 @@ impl Tracker {
         }
     }
 
-    /// A conversation leaves the table: kept for the report, or forgotten.
+    /// A conversation leaves the table, for the caller to take; its per-segment state
+    /// goes at once.
     fn retire(&mut self, mut conversation: Conversation) {
-        if self.keep_finished {
-            if let Some(tcp) = conversation.tcp.as_mut() {
-                tcp.compact();
-            }
-            self.finished.push(conversation);
+        if let Some(tcp) = conversation.tcp.as_mut() {
+            tcp.compact();
         }
+        self.retired.push(conversation);
     }
 
-    /// Every conversation seen (with `keep_finished`; otherwise the open ones) that
-    /// counted a packet (not only a quote in an ICMP error), by protocol and stream.
+    /// What is left at the end: the conversations not yet taken and those still open,
+    /// by protocol and stream, only those that counted a packet (not only a quote in
+    /// an ICMP error).
     pub fn finish(self) -> Vec<Conversation> {
-        let mut all = self.finished;
+        let mut all = self.retired;
         all.extend(self.open.into_values());
         all.retain(|c| c.packets != [0, 0]);
         all.sort_unstable_by_key(|c| (c.protocol, c.stream));

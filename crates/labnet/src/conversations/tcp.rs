@@ -123,6 +123,17 @@ impl Flags {
             .filter(move |(f, _, _)| self.contains(*f))
     }
 
+    /// The `tcp.analysis.*` fields tshark shows for these flags: a fast or spurious
+    /// retransmission also shows `retransmission`, as Wireshark adds both.
+    pub fn field_names(self) -> impl Iterator<Item = &'static str> {
+        let also = if self.intersects(Flags::FAST_RETRANSMISSION | Flags::SPURIOUS_RETRANSMISSION) {
+            Flags::RETRANSMISSION
+        } else {
+            Flags::default()
+        };
+        (self | also).iter().map(|(_, name, _)| name)
+    }
+
     /// Any kind of retransmission (what a retransmission count counts).
     pub const ANY_RETRANSMISSION: Flags = Flags(1 | 2 | 4);
 }
@@ -186,7 +197,9 @@ struct Flow {
     lastack: u32,
     lastack_time: i64,
     lastnondupack: u64,
-    dupacknum: i32,
+    /// Unsigned, as in Wireshark: the "ACKed unseen" rule sets it to `u32::MAX` (its
+    /// -1), which later counts as many duplicate ACKs (a fast retransmission).
+    dupacknum: u32,
 }
 
 impl Default for Flow {
@@ -322,9 +335,11 @@ impl SlowStart {
         }
     }
 
-    /// The rounds seen, when there were at least two.
+    /// The rounds seen, when there were at least three and the flight grew: a
+    /// request and its answer, one segment each, show no slow start.
     pub fn report(&self) -> Option<SlowStartSeen> {
-        if self.flight.len() < 2 {
+        let grew = self.flight.first() < self.flight.last();
+        if self.flight.len() < 3 || !grew {
             return None;
         }
         let (end, ended_by) = self.ended.unwrap_or((self.last_data, "end"));
@@ -668,13 +683,13 @@ impl Connection {
             }
             if repeats && window != 0 && window == f.window {
                 let f = &mut self.flows[fwd];
-                f.dupacknum = if f.dupacknum == -1 {
+                f.dupacknum = if f.dupacknum == u32::MAX {
                     1
                 } else {
                     f.dupacknum + 1
                 };
                 ta.insert(Flags::DUPLICATE_ACK);
-                out.dupack = Some((f.dupacknum as u32, f.lastnondupack));
+                out.dupack = Some((f.dupacknum, f.lastnondupack));
             }
         }
 
@@ -692,7 +707,7 @@ impl Connection {
                 if r.dupacknum == 0 {
                     ta.insert(Flags::ACK_LOST_SEGMENT);
                 }
-                r.dupacknum = -1;
+                r.dupacknum = u32::MAX;
             }
         }
 

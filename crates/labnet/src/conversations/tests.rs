@@ -39,7 +39,7 @@ fn udp(src: u8, sport: u16, dst: u8, dport: u16) -> Endpoints {
 
 #[test]
 fn streams_are_numbered_in_order_of_appearance_per_protocol() {
-    let mut t = Tracker::new(true);
+    let mut t = Tracker::new();
     let s = |t: &mut Tracker, i: u64, e: &Endpoints| t.observe_endpoints(i, i as i64, 60, e).stream;
     assert_eq!(s(&mut t, 0, &tcp(102, 40000, 101, 5000, SYN, 100, 0)), 0);
     assert_eq!(s(&mut t, 1, &udp(102, 5353, 101, 53)), 0);
@@ -57,7 +57,7 @@ fn streams_are_numbered_in_order_of_appearance_per_protocol() {
 
 #[test]
 fn a_syn_with_a_new_isn_on_ports_in_use_starts_a_new_stream() {
-    let mut t = Tracker::new(true);
+    let mut t = Tracker::new();
     let first = t.observe_endpoints(0, 0, 60, &tcp(102, 40000, 101, 5000, SYN, 100, 0));
     // The same SYN again (a retransmission) stays in stream 0.
     let again = t.observe_endpoints(1, 1, 60, &tcp(102, 40000, 101, 5000, SYN, 100, 0));
@@ -73,7 +73,7 @@ fn a_syn_with_a_new_isn_on_ports_in_use_starts_a_new_stream() {
 
 #[test]
 fn a_quoted_header_numbers_a_stream_but_counts_nothing() {
-    let mut t = Tracker::new(true);
+    let mut t = Tracker::new();
     let error = Endpoints {
         src: ip(1),
         dst: ip(102),
@@ -102,8 +102,9 @@ fn a_quoted_header_numbers_a_stream_but_counts_nothing() {
 }
 
 #[test]
-fn closed_conversations_are_dropped_after_they_linger_and_memory_stays_flat() {
-    let mut t = Tracker::new(false);
+fn closed_conversations_are_retired_after_they_linger_and_memory_stays_flat() {
+    let mut t = Tracker::new();
+    let mut retired = 0;
     for n in 0..50_000u32 {
         let port = 10_000 + (n % 50_000) as u16;
         let time = i64::from(n) * 1_000_000; // a conversation a millisecond
@@ -122,13 +123,22 @@ fn closed_conversations_are_dropped_after_they_linger_and_memory_stays_flat() {
             assert_eq!(observed.stream, n);
         }
         assert!(t.open.len() <= MAX_LINGERING + 2, "{} open", t.open.len());
+        for conversation in t.take_retired() {
+            assert_eq!(conversation.packets, [3, 2]);
+            retired += 1;
+        }
     }
     assert_eq!(t.evicted_early(), 0);
+    assert!(
+        retired >= 50_000 - MAX_LINGERING,
+        "closed ones retire once 10,000 others closed after them ({retired})"
+    );
+    assert_eq!(retired + t.finish().len(), 50_000);
 }
 
 #[test]
 fn past_the_open_limit_the_longest_idle_are_closed_early() {
-    let mut t = Tracker::new(false);
+    let mut t = Tracker::new();
     for n in 0..(MAX_OPEN as u32 + 10) {
         let e = udp(102, (n % 60_000) as u16, (n / 60_000) as u8, 53);
         t.observe_endpoints(u64::from(n), i64::from(n), 60, &e);

@@ -15,9 +15,12 @@ mod follow;
 mod json;
 pub mod ladder;
 mod printer;
+pub mod report;
 mod show;
+mod spill;
 mod summary;
 mod table;
+mod text;
 
 pub use json::json;
 pub use printer::{Analyze, FlowFormat, Printer, View};
@@ -109,7 +112,8 @@ pub fn print_packet(
         }
         Format::Json => json(out, record, dissection, style, analysis),
         _ => {
-            let mut line = String::with_capacity(112);
+            // Room for the summary, and for the analysis after it (no regrowth).
+            let mut line = String::with_capacity(if analysis.is_some() { 256 } else { 112 });
             if style.numbered {
                 line.push_str(itoa::Buffer::new().format(record.index));
                 line.push(' ');

@@ -1,18 +1,24 @@
 //! What a session prints, packet by packet and at the end: the packets themselves
 //! (summary, hexdump, `show()` or JSON, with `--analyze` each TCP packet's analysis
-//! and at the end a report per TCP conversation), or one of the conversation views
-//! that replace them: the conversation table, the ladder, a followed stream. Both
-//! sessions ([`crate::live`] and [`crate::offline`]) print through a [`Printer`], so
-//! a view works the same on a live capture and on a file.
+//! and at the end a report per TCP connection), or one of the conversation views that
+//! replace them: the conversation table, the ladder, a followed stream. Both sessions
+//! ([`crate::live`] and [`crate::offline`]) print through a [`Printer`], so a view
+//! works the same on a live capture and on a file.
+//!
+//! Conversations are reported as they end (the tracker retires them), into a
+//! [`Spill`], and printed in stream order after the last packet: memory stays flat
+//! however many conversations a capture holds.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use super::analysis::{self, Report};
 use super::follow::FollowView;
 use super::ladder::Ladder;
-use super::{print_packet, table, Format, Packet, Style};
-use crate::conversations::{self, Observed, Tracker};
+use super::report::{self, Report};
+use super::spill::Spill;
+use super::table::Table;
+use super::{analysis, print_packet, Format, Packet, Style};
+use crate::conversations::{self, Conversation, Observed, Tracker};
 use crate::error::{Context, Result};
 
 /// How the ladder is drawn.
@@ -43,7 +49,7 @@ pub enum View {
 /// The TCP analysis options.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Analyze {
-    /// Annotate each packet and report each TCP conversation at the end.
+    /// Annotate each packet and report each TCP connection at the end.
     pub on: bool,
     /// Print the RTT formulas before the reports.
     pub explain: bool,
@@ -57,14 +63,20 @@ pub struct Printer {
     tracker: Option<Tracker>,
     ladder: Option<Ladder>,
     follow: Option<FollowView>,
+    /// `--conversations`: as a table, or (`--json`) a document per conversation.
+    table: Option<Table>,
+    /// Conversation documents (`--conversations --json`) or connection reports
+    /// (`--analyze`), in stream order at the end.
+    reports: Option<Spill>,
     first_time: Option<i64>,
     printed: u64,
+    piece: Vec<u8>,
 }
 
 impl Printer {
     pub fn new(style: Style, view: View, analyze: Analyze) -> Printer {
-        let keep = analyze.on || view == View::Conversations;
-        let tracking = keep || view != View::Packets;
+        let json = style.format == Format::Json;
+        let tracking = analyze.on || view != View::Packets;
         let ladder = match &view {
             View::Flow { stream, .. } => Some(Ladder::new(*stream, style.absolute)),
             _ => None,
@@ -73,21 +85,27 @@ impl Printer {
             View::Follow { stream, raw } => Some(FollowView::new(stream, raw)),
             _ => None,
         };
+        let table = (view == View::Conversations && !json).then(Table::default);
+        let reports = (analyze.on || view == View::Conversations && json).then(Spill::default);
         Printer {
             style,
             view,
             analyze,
-            tracker: tracking.then(|| Tracker::new(keep)),
+            tracker: tracking.then(Tracker::new),
             ladder,
             follow,
+            table,
+            reports,
             first_time: None,
             printed: 0,
+            piece: Vec::new(),
         }
     }
 
-    /// Whether packets are printed one by one (so `-w` without `--print` prints none).
-    pub fn prints_packets(&self) -> bool {
-        self.view == View::Packets
+    /// Whether packets are followed as conversations (so every packet counts, also
+    /// those not printed).
+    pub fn tracks(&self) -> bool {
+        self.tracker.is_some()
     }
 
     /// Takes one packet: tracks it when a view or the analysis needs it, and prints
@@ -97,13 +115,19 @@ impl Printer {
         let time = conversations::nanoseconds(record.seconds, record.nanoseconds);
         self.first_time.get_or_insert(time);
         let observed: Option<Observed> = match self.tracker.as_mut() {
-            Some(tracker) => tracker.observe(
-                record.index,
-                time,
-                record.original_length,
-                packet.dissection(),
-                record.data,
-            ),
+            Some(tracker) => {
+                let observed = tracker.observe(
+                    record.index,
+                    time,
+                    record.original_length,
+                    packet.dissection(),
+                    record.data,
+                );
+                for conversation in tracker.take_retired() {
+                    self.retire(&conversation)?;
+                }
+                observed
+            }
             None => None,
         };
         if let (Some(ladder), Some(observed)) = (self.ladder.as_mut(), observed.as_ref()) {
@@ -127,29 +151,49 @@ impl Printer {
         Ok(())
     }
 
-    /// Whether packets are followed as conversations (so every packet counts, also
-    /// those not printed).
-    pub fn tracks(&self) -> bool {
-        self.tracker.is_some()
+    /// A conversation is over: its row and its report are made now, printed at the
+    /// end.
+    fn retire(&mut self, conversation: &Conversation) -> io::Result<()> {
+        if self.table.is_none() && self.reports.is_none() {
+            return Ok(());
+        }
+        if conversation.packets == [0, 0] {
+            return Ok(());
+        }
+        let report = Report::new(conversation);
+        if let Some(table) = self.table.as_mut() {
+            table.add(&report, self.first_time.unwrap_or(0))?;
+        }
+        let Some(reports) = self.reports.as_mut() else {
+            return Ok(());
+        };
+        let json = self.style.format == Format::Json;
+        let every = self.view == View::Conversations;
+        if !every && report.tcp.is_none() {
+            return Ok(());
+        }
+        self.piece.clear();
+        if json {
+            serde_json::to_writer(&mut self.piece, &report)?;
+            self.piece.push(b'\n');
+        } else {
+            report::text(&mut self.piece, &report);
+        }
+        reports.push(report.key(), &self.piece)
     }
 
     /// What comes after the last packet: the table, the reports, the ladder.
-    pub fn finish(self, out: &mut impl Write) -> Result<()> {
-        let start = self.first_time.unwrap_or(0);
-        let conversations = self.tracker.map(Tracker::finish).unwrap_or_default();
-        let reports: Vec<Report> = conversations.iter().map(Report::new).collect();
-        let json = self.style.format == Format::Json;
-        let conversations_json = json && self.view == View::Conversations;
+    pub fn finish(mut self, out: &mut impl Write) -> Result<()> {
+        if let Some(tracker) = self.tracker.take() {
+            for conversation in tracker.finish() {
+                self.retire(&conversation)
+                    .context(|| "keeping the report")?;
+            }
+        }
         match self.view {
-            View::Packets => {}
-            View::Conversations if json => {
-                json_lines(out, reports.iter()).context(|| "writing to stdout")?
-            }
-            View::Conversations => {
-                table::write(out, &reports, start).context(|| "writing to stdout")?
-            }
+            View::Packets | View::Conversations => {}
             View::Flow { format, .. } => {
-                let ladder = self.ladder.expect("a flow view has a ladder");
+                let ladder = self.ladder.take().expect("a flow view has a ladder");
                 match format {
                     FlowFormat::Text => {
                         super::ladder::text::write(out, &ladder).context(|| "writing to stdout")?
@@ -168,49 +212,31 @@ impl Printer {
                     }
                 }
             }
-            View::Follow { .. } => self.follow.expect("a follow view").finish(out)?,
+            View::Follow { .. } => self.follow.take().expect("a follow view").finish(out)?,
         }
-        if self.analyze.on && !conversations_json {
-            let tcp = reports.iter().filter(|r| r.tcp.is_some());
-            if json {
-                json_lines(out, tcp)
-            } else {
-                text_reports(out, tcp, self.analyze.explain)
-            }
-            .context(|| "writing to stdout")?;
+        if let Some(table) = self.table.take() {
+            table.write(out).context(|| "writing to stdout")?;
+        }
+        if let Some(reports) = self.reports.take() {
+            let text = self.style.format != Format::Json;
+            let explain = self.analyze.explain;
+            let write = |out: &mut dyn Write| -> io::Result<()> {
+                if text && !reports.is_empty() {
+                    writeln!(out)?;
+                    if explain {
+                        analysis::explain(out)?;
+                    }
+                }
+                reports.replay(|_, piece| {
+                    out.write_all(piece)?;
+                    if text {
+                        out.write_all(b"\n")?;
+                    }
+                    Ok(())
+                })
+            };
+            write(out).context(|| "writing to stdout")?;
         }
         out.flush().context(|| "writing to stdout")
     }
-}
-
-/// Each report as a JSON document on a line.
-fn json_lines<'a>(
-    out: &mut impl Write,
-    reports: impl Iterator<Item = &'a Report>,
-) -> io::Result<()> {
-    for report in reports {
-        serde_json::to_writer(&mut *out, report)?;
-        out.write_all(b"\n")?;
-    }
-    Ok(())
-}
-
-/// The TCP reports after the packets, the formulas first with `--explain`.
-fn text_reports<'a>(
-    out: &mut impl Write,
-    reports: impl Iterator<Item = &'a Report>,
-    explain: bool,
-) -> io::Result<()> {
-    let mut reports = reports.peekable();
-    if reports.peek().is_none() {
-        return Ok(());
-    }
-    writeln!(out)?;
-    if explain {
-        analysis::explain(out)?;
-    }
-    for report in reports {
-        analysis::write_report(out, report)?;
-    }
-    Ok(())
 }

@@ -182,9 +182,9 @@ fn layer_summary(out: &mut String, dissection: &Dissection, i: usize, data: &[u8
             fragment_offset,
             ..
         } => {
-            push_ipv4(out, *src);
+            super::text::ipv4(out, *src);
             out.push_str(" > ");
-            push_ipv4(out, *dst);
+            super::text::ipv4(out, *dst);
             out.push(' ');
             match crate::netbase::protocol_name(*protocol) {
                 Some(name) => out.push_str(name),
@@ -228,9 +228,9 @@ fn layer_summary(out: &mut String, dissection: &Dissection, i: usize, data: &[u8
             out.push_str("ICMP ");
             // Scapy names the addresses only right above an IPv4 header.
             if let Some(Kind::Ipv4 { src, dst, .. }) = layers[..i].last().map(|l| &l.kind) {
-                push_ipv4(out, *src);
+                super::text::ipv4(out, *src);
                 out.push_str(" > ");
-                push_ipv4(out, *dst);
+                super::text::ipv4(out, *dst);
                 out.push(' ');
             }
             match icmp::type_name(u64::from(*icmp_type)) {
@@ -271,7 +271,7 @@ fn endpoints(
         }
         match below {
             Some(Kind::Ipv4 { src, dst, .. }) => {
-                push_ipv4(out, if n == 0 { *src } else { *dst });
+                super::text::ipv4(out, if n == 0 { *src } else { *dst });
                 out.push(':');
             }
             Some(Kind::Ipv6 { src, dst, .. }) => {
@@ -289,28 +289,4 @@ fn endpoints(
 
 fn push_number(out: &mut String, n: u64) {
     out.push_str(itoa::Buffer::new().format(n));
-}
-
-/// An IPv4 address in dotted decimal (std's Display costs most of a summary line).
-fn push_ipv4(out: &mut String, address: std::net::Ipv4Addr) {
-    for (i, octet) in address.octets().into_iter().enumerate() {
-        if i > 0 {
-            out.push('.');
-        }
-        out.push_str(itoa::Buffer::new().format(octet));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ipv4_addresses_print_as_std_does() {
-        for address in ["0.0.0.0", "192.168.56.101", "255.255.255.255", "10.0.100.9"] {
-            let mut out = String::new();
-            push_ipv4(&mut out, address.parse().unwrap());
-            assert_eq!(out, address);
-        }
-    }
 }

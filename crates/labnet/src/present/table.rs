@@ -2,90 +2,101 @@
 //! counts them (frames and bytes each way, start relative to the first packet,
 //! duration), with the stream number first and, for TCP, the state reached and the
 //! handshake's RTT; aligned for a terminal. ICMP exchanges between two addresses get a
-//! table of their own.
+//! table of their own. Rows are spilled as conversations end ([`super::spill`]), so a
+//! capture of a million conversations is tabled in flat memory.
 
 use std::io::{self, Write};
 
-use super::analysis::{milliseconds, Report};
+use super::report::{row, Report, HEADER};
+use super::spill::Spill;
 use crate::conversations::Protocol;
 
-/// Writes a table per protocol that has conversations; `start` is the first packet's
-/// time (nanoseconds), what the Start column counts from.
-pub fn write(out: &mut impl Write, reports: &[Report], start: i64) -> io::Result<()> {
-    let mut first = true;
-    for protocol in [Protocol::Tcp, Protocol::Udp, Protocol::Icmp] {
-        let rows: Vec<&Report> = reports.iter().filter(|r| r.protocol == protocol).collect();
+/// The table being made.
+#[derive(Default)]
+pub struct Table {
+    rows: Spill,
+    /// Per protocol: rows, and each column's width.
+    count: [u64; 3],
+    widths: [[usize; HEADER.len()]; 3],
+    line: Vec<u8>,
+}
+
+impl Table {
+    /// Adds a conversation's row; `start` is the capture's first packet time.
+    pub fn add(&mut self, report: &Report, start: i64) -> io::Result<()> {
+        self.line.clear();
+        row(&mut self.line, report, start);
+        let p = report.protocol as usize;
+        self.count[p] += 1;
+        for (column, cell) in self.line.split(|&b| b == b'\t').enumerate() {
+            self.widths[p][column] = self.widths[p][column].max(cell.len());
+        }
+        self.rows.push(report.key(), &self.line)
+    }
+
+    /// Writes a table per protocol that has conversations.
+    pub fn write(self, out: &mut impl Write) -> io::Result<()> {
+        let Table {
+            rows,
+            count,
+            mut widths,
+            ..
+        } = self;
         if rows.is_empty() {
-            continue;
+            return writeln!(out, "(no conversation)");
         }
-        if !first {
-            writeln!(out)?;
-        }
-        first = false;
-        let title = match protocol {
-            Protocol::Tcp => "TCP conversations",
-            Protocol::Udp => "UDP conversations",
-            Protocol::Icmp => "ICMP exchanges",
-        };
-        writeln!(out, "{title} ({})", rows.len())?;
-        let tcp = protocol == Protocol::Tcp;
-        let mut header: Vec<String> = [
-            "stream", "A", "B", "A->B", "bytes", "B->A", "bytes", "start", "duration",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        if tcp {
-            header.extend(["state".into(), "seen".into(), "iRTT".into()]);
-        }
-        let mut table: Vec<Vec<String>> = vec![header];
-        for r in &rows {
-            let begin = (r.start_time - start) as f64 / 1e9;
-            let mut row = vec![
-                r.stream.to_string(),
-                r.a.clone(),
-                r.b.clone(),
-                r.packets_a_to_b.to_string(),
-                r.bytes_a_to_b.to_string(),
-                r.packets_b_to_a.to_string(),
-                r.bytes_b_to_a.to_string(),
-                format!("{begin:.6}"),
-                format!("{:.6}", r.duration),
-            ];
-            if let Some(t) = &r.tcp {
-                row.push(t.state.into());
-                row.push(if t.seen.is_empty() {
-                    "-".into()
-                } else {
-                    t.seen.clone()
-                });
-                row.push(t.handshake_rtt.map_or("-".into(), milliseconds));
-            }
-            table.push(row);
-        }
-        let columns = table[0].len();
-        let widths: Vec<usize> = (0..columns)
-            .map(|c| table.iter().map(|row| row[c].len()).max().unwrap_or(0))
-            .collect();
-        for row in &table {
-            let mut line = String::new();
-            for (c, cell) in row.iter().enumerate() {
-                // Endpoints and words left-aligned, numbers right-aligned.
-                let left = matches!(c, 1 | 2) || c >= 9;
-                if c > 0 {
-                    line.push_str("  ");
+        let mut current: Option<usize> = None;
+        let mut line = Vec::new();
+        rows.replay(|key, cells| {
+            let p = (key >> 32) as usize;
+            let columns = if p == Protocol::Tcp as usize { 12 } else { 9 };
+            if current != Some(p) {
+                if current.is_some() {
+                    out.write_all(b"\n")?;
                 }
-                if left {
-                    line.push_str(&format!("{cell:<width$}", width = widths[c]));
-                } else {
-                    line.push_str(&format!("{cell:>width$}", width = widths[c]));
+                current = Some(p);
+                let title = match p {
+                    0 => "TCP conversations",
+                    1 => "UDP conversations",
+                    _ => "ICMP exchanges",
+                };
+                writeln!(out, "{title} ({})", count[p])?;
+                for (c, name) in HEADER.iter().enumerate().take(columns) {
+                    widths[p][c] = widths[p][c].max(name.len());
                 }
+                let header: Vec<&[u8]> = HEADER[..columns].iter().map(|h| h.as_bytes()).collect();
+                aligned(out, &mut line, header.into_iter(), &widths[p])?;
             }
-            writeln!(out, "{}", line.trim_end())?;
+            aligned(out, &mut line, cells.split(|&b| b == b'\t'), &widths[p])
+        })
+    }
+}
+
+/// A row: endpoints and words left-aligned, numbers right-aligned, two spaces apart.
+fn aligned<'a>(
+    out: &mut impl Write,
+    line: &mut Vec<u8>,
+    cells: impl Iterator<Item = &'a [u8]>,
+    widths: &[usize],
+) -> io::Result<()> {
+    line.clear();
+    for (c, cell) in cells.enumerate() {
+        if c > 0 {
+            line.extend_from_slice(b"  ");
+        }
+        let pad = widths[c].saturating_sub(cell.len());
+        let left = matches!(c, 1 | 2) || c >= 9;
+        if !left {
+            line.resize(line.len() + pad, b' ');
+        }
+        line.extend_from_slice(cell);
+        if left {
+            line.resize(line.len() + pad, b' ');
         }
     }
-    if first {
-        writeln!(out, "(no conversation)")?;
+    while line.last() == Some(&b' ') {
+        line.pop();
     }
-    Ok(())
+    line.push(b'\n');
+    out.write_all(line)
 }

@@ -286,6 +286,10 @@ fn analysis_equals_tsharks_on_lab_exchanges_over_ipv4_ipv6_and_loopback() {
     );
     lab.run("brooklyn", client, &["127.0.0.1", "--count", "2"]);
     lab.run("brooklyn", client, &["[::1]:5000", "--count", "2"]);
+    // UDP both ways (a datagram to a closed port brings an ICMP error back) and ICMP.
+    let udp = "import socket\nfor port in (9, 9, 7000):\n    socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'hello', ('192.168.56.101', port))\n";
+    lab.run("midwood", "python3", &["-c", udp]);
+    lab.ping_brooklyn();
     eth0.finish();
     loopback.finish();
     let (packets, _) = analysis_equals_tsharks(&wire);
@@ -478,10 +482,8 @@ cs('S', 1, dt=0.5); sc('RA', 0, 2)
 wrpcap(sys.argv[1], packets)
 "#;
 
-#[test]
-fn analysis_equals_tsharks_on_crafted_sequences() {
-    require!("tshark", "python3");
-    let dir = scratch("crafted");
+/// Writes the crafted sequences into `dir`.
+fn crafted(dir: &Path) -> PathBuf {
     let file = dir.join("crafted.pcap");
     let status = Command::new("python3")
         .args(["-c", CRAFTED])
@@ -489,6 +491,14 @@ fn analysis_equals_tsharks_on_crafted_sequences() {
         .status()
         .unwrap();
     assert!(status.success());
+    file
+}
+
+#[test]
+fn analysis_equals_tsharks_on_crafted_sequences() {
+    require!("tshark", "python3");
+    let dir = scratch("crafted");
+    let file = crafted(&dir);
     let (packets, flags) = analysis_equals_tsharks(&file);
     assert!(packets >= 60, "{packets}");
     for expected in FLAGS {
@@ -837,5 +847,72 @@ fn live_analysis_equals_tsharks_reading_of_the_file_it_wrote() {
             "{report}"
         );
     }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn the_tcp_views_take_their_arguments_as_users_type_them() {
+    require!("python3");
+    let dir = scratch("arguments");
+    let file = crafted(&dir);
+    let file = file.to_str().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(tool_path("webcapture"))
+            .args(["-r", file])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let text = |out: &std::process::Output| String::from_utf8_lossy(&out.stdout).into_owned();
+    // A filter after a bare --flow stays a filter: only port 443 (stream 4) is drawn.
+    let flow = run(&["--flow", "tcp", "port", "443"]);
+    assert!(
+        flow.status.success(),
+        "{}",
+        String::from_utf8_lossy(&flow.stderr)
+    );
+    assert!(text(&flow).contains("[fd00::1]:40004") && !text(&flow).contains("10.1.0.1"));
+    let mermaid = run(&["--flow", "1", "--flow-format", "mermaid", "tcp"]);
+    assert!(
+        text(&mermaid).starts_with("sequenceDiagram\n"),
+        "{}",
+        text(&mermaid)
+    );
+    // Usage errors: exit 2 and one line saying what to do.
+    for (args, says) in [
+        (&["--flow", "--flow-format", "svg"][..], "needs a FILE"),
+        (
+            &["--flow", "--flow-format", "png"][..],
+            "not a ladder format",
+        ),
+        (&["--explain"][..], "--analyze"),
+        (&["--flow", "--follow", "0"][..], "cannot be used with"),
+    ] {
+        let out = run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+    // A stream that is not there: exit 1, and where to find the streams.
+    let missing = run(&["--follow", "99"]);
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(missing.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("tcp.stream 99") && stderr.contains("--conversations"),
+        "{stderr}"
+    );
+    // -S: numbers as sent (stream 1's client starts 50 below 2^32).
+    let absolute = text(&run(&["--analyze", "-S", "-n"]));
+    assert!(absolute.contains("Seq=4294967246"), "{absolute}");
+    let relative = text(&run(&["--analyze", "-n"]));
+    assert!(!relative.contains("Seq=4294967246"));
+    // --show gets the analysis as a section of its own.
+    let show = text(&run(&["--analyze", "--show", "--packet", "3"]));
+    assert!(
+        show.contains("###[ Conversation ]### (labnet)") && show.contains("  stream    = 0"),
+        "{show}"
+    );
+    let explain = text(&run(&["--analyze", "--explain"]));
+    assert!(explain.contains("EstimatedRTT = (1 - alpha)") && explain.contains("TCP stream 0:"));
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -1,8 +1,11 @@
 //! Any bytes as a frame of each link type: the dissection never panics, its layers
-//! never claim bytes the frame does not have, every field lies within its layer, and
-//! every printer (summary, show, JSON) runs to the end. (The diagram: `draw_frame`.)
+//! never claim bytes the frame does not have, every field lies within its layer, the
+//! conversation tracker files it (any TCP segment's payload lies in the frame), and
+//! every printer (summary, show, JSON, with the analysis) runs to the end. (The
+//! diagram: `draw_frame`.)
 #![no_main]
 
+use labnet::conversations::Tracker;
 use labnet::dissect::{dissect, Field, Value};
 use labnet::linktype;
 use labnet::pcap::Record;
@@ -55,7 +58,18 @@ fuzz_target!(|data: &[u8]| {
             numbered: false,
             ports: Ports::Numeric,
             verify_checksums: true,
+            absolute: false,
         };
-        let _ = json(&mut std::io::sink(), &record, &dissection, &style);
+        let observed = Tracker::new().observe(0, 0, data.len() as u32, &dissection, data);
+        if let Some(tcp) = observed.as_ref().and_then(|o| o.tcp.as_ref()) {
+            assert!(tcp.payload.end <= data.len(), "{tcp:?}");
+        }
+        let _ = json(
+            &mut std::io::sink(),
+            &record,
+            &dissection,
+            &style,
+            observed.as_ref(),
+        );
     }
 });

@@ -32,7 +32,11 @@ fuzz_target!(|data: &[u8]| {
     let expression = String::from_utf8_lossy(rest);
     match Filter::compile_with(&expression, link, Names::Offline) {
         Ok(filter) => {
-            assert!(well_formed(filter.program()), "{expression:?}\n{}", filter.listing());
+            assert!(
+                well_formed(filter.program()),
+                "{expression:?}\n{}",
+                filter.listing()
+            );
             let _ = filter.matches(rest, rest.len() as u32);
             let _ = filter.matches(&[0x45; 64], 64);
             let _ = filter.listing();

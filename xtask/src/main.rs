@@ -206,6 +206,16 @@ fn test(install: bool) -> Result<()> {
         "-D",
         "warnings",
     ]))?;
+    // The fuzz targets live outside the workspace (cargo-fuzz builds them with its own
+    // flags); checking them here keeps them compiling as the library changes.
+    run(Command::new(&cargo).current_dir(&root).args([
+        "check",
+        "--quiet",
+        "--manifest-path",
+        "fuzz/Cargo.toml",
+        "--bins",
+    ]))
+    .context("the fuzz targets no longer compile")?;
     // End-to-end tests run the tools' binaries from target/debug: build them all first.
     run(Command::new(&cargo)
         .current_dir(&root)

@@ -60,9 +60,9 @@ fn after(a: u32, b: u32) -> bool {
 }
 
 impl Follow {
-    /// Whether the first packet was sent by B (so B is node 0); `None` before it.
-    pub fn client_is_b(&self) -> Option<bool> {
-        self.client_is_b
+    /// Early bytes held now, both directions (each at most [`MAX_PENDING`]).
+    pub fn pending(&self) -> usize {
+        self.directions.iter().map(|d| d.pending).sum()
     }
 
     /// Takes one packet of the stream: its analysis and its captured payload. Chunks

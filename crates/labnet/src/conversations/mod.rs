@@ -118,20 +118,35 @@ impl Observed {
     }
 }
 
+/// A conversation's key: its two endpoints in a fixed order, packed as numbers (an IPv4
+/// address as its IPv6-mapped form, the family in the tag), so that hashing and
+/// comparing cost a few instructions per packet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Key {
-    protocol: Protocol,
-    low: Endpoint,
-    high: Endpoint,
+    addresses: [u128; 2],
+    /// Ports (0 for ICMP), then the protocol and whether the addresses are IPv4.
+    tag: u64,
 }
 
 impl Key {
     fn new(protocol: Protocol, x: Endpoint, y: Endpoint) -> Key {
-        let (low, high) = if x <= y { (x, y) } else { (y, x) };
+        let number = |a: IpAddr| match a {
+            IpAddr::V4(v4) => v4.to_ipv6_mapped().to_bits(),
+            IpAddr::V6(v6) => v6.to_bits(),
+        };
+        let (x_address, y_address) = (number(x.address), number(y.address));
+        let (x_port, y_port) = (x.port.unwrap_or(0), y.port.unwrap_or(0));
+        let (low, high) = if (x_address, x_port) <= (y_address, y_port) {
+            ((x_address, x_port), (y_address, y_port))
+        } else {
+            ((y_address, y_port), (x_address, x_port))
+        };
         Key {
-            protocol,
-            low,
-            high,
+            addresses: [low.0, high.0],
+            tag: u64::from(low.1) << 32
+                | u64::from(high.1) << 16
+                | (protocol as u64) << 1
+                | u64::from(x.address.is_ipv4()),
         }
     }
 }
@@ -162,6 +177,22 @@ impl Tracker {
     /// or closed early), oldest first; the caller reports them and lets them go.
     pub fn take_retired(&mut self) -> Vec<Conversation> {
         std::mem::take(&mut self.retired)
+    }
+
+    /// How many conversations are followed now (at most [`MAX_OPEN`]).
+    pub fn open_conversations(&self) -> usize {
+        self.open.len()
+    }
+
+    /// The largest number of unacknowledged segments any open TCP connection holds for
+    /// one direction (at most [`tcp::MAX_UNACKED_SEGMENTS`]).
+    pub fn most_unacked(&self) -> usize {
+        self.open
+            .values()
+            .filter_map(|c| c.tcp.as_ref())
+            .map(|t| t.unacked())
+            .max()
+            .unwrap_or(0)
     }
 
     /// Conversations closed early because [`MAX_OPEN`] were open.

@@ -443,6 +443,14 @@ impl Connection {
             .is_some_and(|base| base != seq)
     }
 
+    /// The unacknowledged segments held for the direction that holds more.
+    pub fn unacked(&self) -> usize {
+        self.flows[0]
+            .segments
+            .len()
+            .max(self.flows[1].segments.len())
+    }
+
     /// Drops the per-segment state of a connection that is no longer followed; its
     /// counts and measures stay.
     pub fn compact(&mut self) {

@@ -146,3 +146,141 @@ fn past_the_open_limit_the_longest_idle_are_closed_early() {
     assert!(t.open.len() <= MAX_OPEN);
     assert_eq!(t.evicted_early(), MAX_OPEN as u64 / 10);
 }
+
+mod any_segments {
+    //! Any sequence of segments (any flags, numbers near each other so they overlap,
+    //! lengths, windows, scale options, four connections over IPv4 and IPv6, time now
+    //! and then going back): nothing panics, every bound holds, and the analysis is a
+    //! function of the packets alone.
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::conversations::follow::{Follow, MAX_PENDING};
+    use crate::conversations::tcp::MAX_UNACKED_SEGMENTS;
+
+    #[derive(Debug, Clone)]
+    struct Step {
+        connection: u8,
+        from_server: bool,
+        flags: u16,
+        seq: u16,
+        ack: u16,
+        len: u16,
+        window: u16,
+        scale: Option<u8>,
+        /// Microseconds since the last packet; negative now and then.
+        dt: i32,
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        (
+            0u8..4,
+            any::<bool>(),
+            0u16..0x200,
+            any::<u16>(),
+            any::<u16>(),
+            prop_oneof![Just(0u16), Just(1), 0u16..3000],
+            prop_oneof![Just(0u16), any::<u16>()],
+            proptest::option::of(0u8..20),
+            -1000i32..100_000,
+        )
+            .prop_map(
+                |(connection, from_server, flags, seq, ack, len, window, scale, dt)| Step {
+                    connection,
+                    from_server,
+                    flags,
+                    seq,
+                    ack,
+                    len,
+                    window,
+                    scale,
+                    dt,
+                },
+            )
+    }
+
+    fn endpoints(s: &Step) -> Endpoints {
+        let v6 = s.connection & 2 != 0;
+        let address = |last: u8| -> IpAddr {
+            if v6 {
+                IpAddr::V6(std::net::Ipv6Addr::new(
+                    0xfd00,
+                    0x56,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    u16::from(last),
+                ))
+            } else {
+                ip(last)
+            }
+        };
+        let (client, server) = (address(102), address(101));
+        let port = 40_000 + u16::from(s.connection & 1);
+        // Numbers near the top of the sequence space, so they wrap.
+        let (own, other) = if s.from_server {
+            (4_294_960_000u32, 1000u32)
+        } else {
+            (1000, 4_294_960_000)
+        };
+        Endpoints {
+            src: if s.from_server { server } else { client },
+            dst: if s.from_server { client } else { server },
+            transport: Transport::Tcp(Segment {
+                sport: if s.from_server { 80 } else { port },
+                dport: if s.from_server { port } else { 80 },
+                seq: own.wrapping_add(u32::from(s.seq) * 7),
+                ack: other.wrapping_add(u32::from(s.ack) * 7),
+                flags: s.flags,
+                window: s.window,
+                len: Some(u32::from(s.len)),
+                payload: 0..usize::from(s.len),
+                options: Options {
+                    window_scale: s.scale,
+                    ..Options::default()
+                },
+            }),
+            quoted: None,
+        }
+    }
+
+    /// Runs the steps; returns every packet's analysis.
+    fn run(steps: &[Step]) -> Vec<Option<tcp::Analysis>> {
+        let payload = vec![0u8; 3000];
+        let mut tracker = Tracker::new();
+        let mut follow = Follow::default();
+        let mut time = 1_700_000_000_000_000_000i64;
+        let mut out = Vec::new();
+        for (i, s) in steps.iter().enumerate() {
+            time += i64::from(s.dt) * 1000;
+            let observed = tracker.observe_endpoints(i as u64, time, 60, &endpoints(s));
+            if let (0, Some(a)) = (observed.stream, &observed.tcp) {
+                follow.packet(a, i as u64, &payload[..usize::from(s.len)], |_| {});
+            }
+            tracker.take_retired();
+            assert!(tracker.open_conversations() <= MAX_OPEN);
+            assert!(tracker.most_unacked() <= MAX_UNACKED_SEGMENTS);
+            assert!(follow.pending() <= 2 * MAX_PENDING);
+            out.push(observed.tcp);
+        }
+        tracker.finish();
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn no_sequence_of_segments_breaks_the_analysis(steps in proptest::collection::vec(step(), 1..300)) {
+            let first = run(&steps);
+            prop_assert_eq!(&first, &run(&steps), "the analysis depends only on the packets");
+            for a in first.into_iter().flatten() {
+                let next = a.next_seq().expect("lengths are known");
+                let extra = u32::from(a.flags & (SYN | FIN) != 0);
+                prop_assert_eq!(next, a.seq.wrapping_add(a.len.unwrap()).wrapping_add(extra));
+            }
+        }
+    }
+}

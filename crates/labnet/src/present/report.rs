@@ -11,50 +11,94 @@
 
 use serde::Serialize;
 
-use super::text::{fixed, uint};
+use super::text::{decimal, endpoint, fixed, uint, Sink};
 use crate::conversations::tcp::{completeness as k, Connection, Sender};
-use crate::conversations::{rtt, Conversation, Protocol};
+use crate::conversations::{rtt, Conversation, Endpoint, Protocol};
 
-/// One conversation as a report. Serialized as `--conversations --json`'s documents.
+/// One conversation as a report, borrowing what it can from the conversation (a
+/// hundred thousand of them are made for a large capture). Serialized as
+/// `--conversations --json`'s documents.
 #[derive(Serialize)]
-pub struct Report {
+pub struct Report<'a> {
     pub protocol: Protocol,
     pub stream: u32,
-    pub a: String,
-    pub b: String,
+    #[serde(serialize_with = "display")]
+    pub a: Endpoint,
+    #[serde(serialize_with = "display")]
+    pub b: Endpoint,
     /// Packets and frame bytes from A to B, and from B to A.
     pub packets_a_to_b: u64,
     pub bytes_a_to_b: u64,
     pub packets_b_to_a: u64,
     pub bytes_b_to_a: u64,
-    /// Seconds since the epoch.
-    pub start: String,
-    /// The same, in nanoseconds.
-    #[serde(skip)]
+    /// Seconds since the epoch (a string of nine decimals, exact).
+    #[serde(rename = "start", serialize_with = "seconds_text")]
     pub start_time: i64,
     pub duration: f64,
     pub first_packet: u64,
     pub last_packet: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tcp: Option<TcpReport>,
+    pub tcp: Option<TcpReport<'a>>,
 }
 
 /// What the analysis found in one TCP conversation.
 #[derive(Serialize)]
-pub struct TcpReport {
+pub struct TcpReport<'a> {
     /// "handshake", "established", "closed", "reset", "open" (no handshake seen).
     pub state: &'static str,
     /// Wireshark's completeness letters: S (SYN), SA, A, D (data), F, R.
-    pub seen: String,
+    pub seen: Seen,
     /// Seconds from the SYN to the ACK that completed the handshake.
     pub handshake_rtt: Option<f64>,
-    pub a: SenderReport,
-    pub b: SenderReport,
+    pub a: SenderReport<'a>,
+    pub b: SenderReport<'a>,
+}
+
+/// Wireshark's conversation completeness as letters: `S SA A D F`.
+#[derive(Clone, Copy)]
+pub struct Seen(u8);
+
+impl Seen {
+    const LETTERS: [(u8, &'static str); 6] = [
+        (k::SYN, "S"),
+        (k::SYN_ACK, "SA"),
+        (k::ACK, "A"),
+        (k::DATA, "D"),
+        (k::FIN, "F"),
+        (k::RST, "R"),
+    ];
+
+    /// The letters, space-separated; `-` for none.
+    pub fn write(self, out: &mut impl Sink) {
+        if self.0 == 0 {
+            return out.put("-");
+        }
+        let mut first = true;
+        for (bit, letter) in Seen::LETTERS {
+            if self.0 & bit != 0 {
+                if !first {
+                    out.put(" ");
+                }
+                out.put(letter);
+                first = false;
+            }
+        }
+    }
+}
+
+impl Serialize for Seen {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut text = String::new();
+        if self.0 != 0 {
+            self.write(&mut text);
+        }
+        serializer.serialize_str(&text)
+    }
 }
 
 /// One side of a TCP conversation: what it offered and how its segments fared.
 #[derive(Serialize)]
-pub struct SenderReport {
+pub struct SenderReport<'a> {
     pub mss: Option<u16>,
     pub window_scale: Option<u8>,
     pub sack_permitted: Option<bool>,
@@ -78,7 +122,8 @@ pub struct SenderReport {
     /// Payload bits a second not counting retransmissions, over the duration.
     pub goodput: Option<f64>,
     /// SampleRTTs of this side's segments, seconds (at most 10,000 kept).
-    pub sample_rtts: Vec<f64>,
+    #[serde(serialize_with = "seconds_list")]
+    pub sample_rtts: &'a [i64],
     pub samples: u64,
     pub estimated_rtt: Option<f64>,
     pub dev_rtt: Option<f64>,
@@ -102,19 +147,18 @@ pub struct SlowStartReport {
     pub ended_by: &'static str,
 }
 
-impl Report {
-    pub fn new(c: &Conversation) -> Report {
+impl<'a> Report<'a> {
+    pub fn new(c: &'a Conversation) -> Report<'a> {
         let duration = (c.last_time - c.first_time) as f64 / 1e9;
         Report {
             protocol: c.protocol,
             stream: c.stream,
-            a: super::text::endpoint(&c.a),
-            b: super::text::endpoint(&c.b),
+            a: c.a,
+            b: c.b,
             packets_a_to_b: c.packets[0],
             bytes_a_to_b: c.bytes[0],
             packets_b_to_a: c.packets[1],
             bytes_b_to_a: c.bytes[1],
-            start: super::analysis::seconds(c.first_time),
             start_time: c.first_time,
             duration,
             first_packet: c.first_packet,
@@ -129,8 +173,8 @@ impl Report {
     }
 }
 
-impl TcpReport {
-    fn new(tcp: &Connection, c: &Conversation, duration: f64) -> TcpReport {
+impl<'a> TcpReport<'a> {
+    fn new(tcp: &'a Connection, c: &Conversation, duration: f64) -> TcpReport<'a> {
         let bits = tcp.completeness;
         let state = if bits & k::RST != 0 {
             "reset"
@@ -143,25 +187,9 @@ impl TcpReport {
         } else {
             "established"
         };
-        let mut seen = String::new();
-        for (bit, letter) in [
-            (k::SYN, "S"),
-            (k::SYN_ACK, "SA"),
-            (k::ACK, "A"),
-            (k::DATA, "D"),
-            (k::FIN, "F"),
-            (k::RST, "R"),
-        ] {
-            if bits & bit != 0 {
-                if !seen.is_empty() {
-                    seen.push(' ');
-                }
-                seen.push_str(letter);
-            }
-        }
         TcpReport {
             state,
-            seen,
+            seen: Seen(bits),
             handshake_rtt: tcp.handshake_rtt().map(|ns| ns as f64 / 1e9),
             a: SenderReport::new(&tcp.senders[0], c.bytes[0], duration),
             b: SenderReport::new(&tcp.senders[1], c.bytes[1], duration),
@@ -169,8 +197,8 @@ impl TcpReport {
     }
 }
 
-impl SenderReport {
-    fn new(s: &Sender, frame_bytes: u64, duration: f64) -> SenderReport {
+impl<'a> SenderReport<'a> {
+    fn new(s: &'a Sender, frame_bytes: u64, duration: f64) -> SenderReport<'a> {
         let offer = s.offer.unwrap_or_default();
         let offered = s.offer.is_some();
         let per_second = |bytes: u64| (duration > 0.0).then(|| bytes as f64 * 8.0 / duration);
@@ -200,7 +228,7 @@ impl SenderReport {
             smallest_window: s.smallest_window,
             throughput: per_second(frame_bytes),
             goodput: per_second(s.payload_bytes - s.retransmitted_bytes.min(s.payload_bytes)),
-            sample_rtts: rtt.samples.iter().map(|&ns| ns as f64 / 1e9).collect(),
+            sample_rtts: &rtt.samples,
             samples: rtt.count,
             estimated_rtt: measured.then_some(rtt.estimated),
             dev_rtt: measured.then_some(rtt.deviation),
@@ -214,6 +242,25 @@ impl SenderReport {
             }),
         }
     }
+}
+
+/// A value serialized as its `Display` text.
+fn display<T: std::fmt::Display, S: serde::Serializer>(
+    value: &T,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(value)
+}
+
+/// Nanoseconds serialized as seconds (numbers).
+fn seconds_list<S: serde::Serializer>(samples: &&[i64], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(samples.iter().map(|&ns| ns as f64 / 1e9))
+}
+
+/// Nanoseconds serialized as seconds with nine decimals, in a string (an f64 would
+/// lose the nanoseconds of today's times).
+fn seconds_text<S: serde::Serializer>(nanoseconds: &i64, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&super::analysis::seconds(*nanoseconds))
 }
 
 fn put(out: &mut Vec<u8>, text: &str) {
@@ -336,9 +383,11 @@ fn sender(out: &mut Vec<u8>, name: &str, s: &SenderReport, packets: u64, bytes: 
     }
     if s.samples > 0 {
         put(out, "\n        SampleRTT");
-        for r in s.sample_rtts.iter().take(20) {
+        for &ns in s.sample_rtts.iter().take(20) {
             put(out, " ");
-            fixed(out, r * 1e3, 3);
+            // Milliseconds to the microsecond, from whole nanoseconds.
+            let micros = (ns.max(0) as u64 + 500) / 1000;
+            decimal(out, micros / 1000, micros % 1000, 3);
         }
         if s.samples > 20 {
             put(out, " ... (");
@@ -365,13 +414,13 @@ pub fn text(out: &mut Vec<u8>, r: &Report) {
     put(out, "TCP stream ");
     uint(out, u64::from(r.stream));
     put(out, ": ");
-    put(out, &r.a);
+    endpoint(out, &r.a);
     put(out, " (A) <-> ");
-    put(out, &r.b);
+    endpoint(out, &r.b);
     put(out, " (B), ");
     put(out, tcp.state);
     put(out, " (");
-    put(out, if tcp.seen.is_empty() { "-" } else { &tcp.seen });
+    tcp.seen.write(out);
     put(out, "), ");
     fixed(out, r.duration, 6);
     put(out, " s, packets ");
@@ -397,7 +446,7 @@ pub fn row(out: &mut Vec<u8>, r: &Report, start: i64) {
     uint(out, u64::from(r.stream));
     for cell in [&r.a, &r.b] {
         out.push(b'\t');
-        put(out, cell);
+        endpoint(out, cell);
     }
     for n in [
         r.packets_a_to_b,
@@ -416,7 +465,7 @@ pub fn row(out: &mut Vec<u8>, r: &Report, start: i64) {
         out.push(b'\t');
         put(out, tcp.state);
         out.push(b'\t');
-        put(out, if tcp.seen.is_empty() { "-" } else { &tcp.seen });
+        tcp.seen.write(out);
         out.push(b'\t');
         match tcp.handshake_rtt {
             Some(rtt) => milliseconds(out, rtt),

@@ -37,7 +37,7 @@ pub fn uint(out: &mut impl Sink, n: u64) {
 }
 
 /// `whole.fraction`, the fraction zero-padded to `decimals` digits.
-fn decimal(out: &mut impl Sink, whole: u64, fraction: u64, decimals: u32) {
+pub fn decimal(out: &mut impl Sink, whole: u64, fraction: u64, decimals: u32) {
     uint(out, whole);
     if decimals > 0 {
         out.put(".");
@@ -56,7 +56,8 @@ pub fn fixed(out: &mut impl Sink, value: f64, decimals: u32) {
         return;
     }
     let scale = 10u64.pow(decimals);
-    let scaled = (value.abs() * scale as f64).round() as u64;
+    // Half up (the value is not negative here): `f64::round` is a call into libm.
+    let scaled = (value.abs() * scale as f64 + 0.5) as u64;
     if value < 0.0 && scaled != 0 {
         out.put("-");
     }
@@ -74,28 +75,26 @@ pub fn seconds(out: &mut impl Sink, nanoseconds: i64) {
 
 /// An IPv4 address in dotted decimal, as std's `Display` (which costs most of a
 /// summary line).
-pub fn ipv4(out: &mut String, address: Ipv4Addr) {
+pub fn ipv4(out: &mut impl Sink, address: Ipv4Addr) {
     for (i, octet) in address.octets().into_iter().enumerate() {
         if i > 0 {
-            out.push('.');
+            out.put(".");
         }
-        out.push_str(itoa::Buffer::new().format(octet));
+        uint(out, u64::from(octet));
     }
 }
 
 /// An endpoint as its `Display` writes it (`192.168.56.101:5000`, `[fd00::1]:80`).
-pub fn endpoint(endpoint: &Endpoint) -> String {
+pub fn endpoint(out: &mut impl Sink, endpoint: &Endpoint) {
     match endpoint.address {
         IpAddr::V4(address) => {
-            let mut out = String::with_capacity(21);
-            ipv4(&mut out, address);
+            ipv4(out, address);
             if let Some(port) = endpoint.port {
-                out.push(':');
-                out.push_str(itoa::Buffer::new().format(port));
+                out.put(":");
+                uint(out, u64::from(port));
             }
-            out
         }
-        IpAddr::V6(_) => endpoint.to_string(),
+        IpAddr::V6(_) => out.put(&endpoint.to_string()),
     }
 }
 
@@ -151,7 +150,9 @@ mod tests {
                 address: address.parse().unwrap(),
                 port,
             };
-            assert_eq!(endpoint(&e), e.to_string());
+            let mut out = String::new();
+            endpoint(&mut out, &e);
+            assert_eq!(out, e.to_string());
         }
     }
 }

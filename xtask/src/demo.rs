@@ -287,6 +287,20 @@ fn walk(demo: &Demo) -> Result<()> {
         pictures.display()
     );
 
+    heading("TCP in operation: the exchange as a ladder (webcapture --flow 0)");
+    demo.show(
+        "brooklyn",
+        "webcapture",
+        &["-r", "brooklyn.pcap", "--flow", "0"],
+    )?;
+
+    heading("... and as Wireshark analyses it, with the RTT estimate (--analyze --explain)");
+    demo.show(
+        "brooklyn",
+        "webcapture",
+        &["-r", "brooklyn.pcap", "--analyze", "--explain"],
+    )?;
+
     heading("Several servers on one host: a second hello-server on port 5001");
     let second = demo.start(
         "brooklyn",

@@ -168,35 +168,28 @@ pub fn endpoints(dissection: &Dissection, data: &[u8], original_length: u32) -> 
                     quoted: None,
                 });
             }
-            Kind::Tcp {
-                sport,
-                dport,
-                flags,
-                quoted: true,
-            } if layer.range.len() >= QUOTED_TCP_FOR_CONVERSATION => {
+            Kind::Tcp { quoted: true, .. } | Kind::Udp { quoted: true, .. } => {
+                let (sport, dport, tcp) = match &layer.kind {
+                    Kind::Tcp {
+                        sport,
+                        dport,
+                        flags,
+                        ..
+                    } if layer.range.len() >= QUOTED_TCP_FOR_CONVERSATION => (
+                        *sport,
+                        *dport,
+                        Some((tcp::SEQ.get(data, at) as u32, *flags)),
+                    ),
+                    Kind::Udp { sport, dport, .. } => (*sport, *dport, None),
+                    _ => break,
+                };
                 if let (Some(found), Some((src, dst, _, _))) = (found.as_mut(), ip) {
                     found.quoted = Some(Quoted {
                         src,
                         dst,
-                        sport: *sport,
-                        dport: *dport,
-                        tcp: Some((tcp::SEQ.get(data, at) as u32, *flags)),
-                    });
-                }
-                break;
-            }
-            Kind::Udp {
-                sport,
-                dport,
-                quoted: true,
-            } => {
-                if let (Some(found), Some((src, dst, _, _))) = (found.as_mut(), ip) {
-                    found.quoted = Some(Quoted {
-                        src,
-                        dst,
-                        sport: *sport,
-                        dport: *dport,
-                        tcp: None,
+                        sport,
+                        dport,
+                        tcp,
                     });
                 }
                 break;

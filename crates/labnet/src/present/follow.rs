@@ -24,10 +24,6 @@ pub struct FollowView {
     http: [HttpMessages; 2],
 }
 
-fn node(endpoint: &Endpoint) -> String {
-    endpoint.to_string()
-}
-
 impl FollowView {
     pub fn new(stream: u32, raw: bool) -> FollowView {
         FollowView {
@@ -63,8 +59,8 @@ impl FollowView {
                     out,
                     "\n{SEPARATOR}\nFollow: tcp,ascii\nFilter: tcp.stream eq {}\nNode 0: {}\nNode 1: {}\n",
                     self.stream,
-                    node(&client),
-                    node(&server)
+                    client,
+                    server
                 )?;
             }
         }
@@ -133,8 +129,7 @@ impl FollowView {
             writeln!(
                 out,
                 "HTTP messages (node 0 is {}, node 1 is {}):",
-                node(&client),
-                node(&server)
+                client, server
             )?;
             for (chunk, name, message) in messages {
                 writeln!(out, "  {name}, chunk {}: {}", chunk + 1, message.first_line)?;

@@ -185,6 +185,14 @@ impl Printer {
     /// What comes after the last packet: the table, the reports, the ladder.
     pub fn finish(mut self, out: &mut impl Write) -> Result<()> {
         if let Some(tracker) = self.tracker.take() {
+            if tracker.evicted_early() > 0 {
+                // A stated limit was hit: say so, and what it changes.
+                eprintln!(
+                    "webcapture: note: more than {} conversations were open at once; the {} idle longest were closed early (a later packet of one starts a new stream)",
+                    conversations::MAX_OPEN,
+                    tracker.evicted_early()
+                );
+            }
             for conversation in tracker.finish() {
                 self.retire(&conversation)
                     .context(|| "keeping the report")?;

@@ -31,6 +31,24 @@ impl Sink for String {
     }
 }
 
+/// XML-escaped text, for the SVG pictures.
+pub fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // XML 1.0 has no place for other control characters.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('?'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A whole number.
 pub fn uint(out: &mut impl Sink, n: u64) {
     out.put(itoa::Buffer::new().format(n));

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::Ladder;
+use super::{clock, Ladder};
 
 /// Text Mermaid shows as it is: `#` starts an entity and `;` may end a statement in
 /// its grammar, so both are written as entities; line breaks become spaces.
@@ -32,11 +32,7 @@ pub fn render(ladder: &Ladder) -> String {
         );
     }
     for row in &ladder.rows {
-        let time = format!(
-            "{}.{:06}",
-            row.time.div_euclid(1_000_000_000),
-            row.time.rem_euclid(1_000_000_000) / 1000
-        );
+        let time = clock(row.time);
         let _ = writeln!(
             out,
             "    P{}->>P{}: {} {}",

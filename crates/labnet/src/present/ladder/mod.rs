@@ -50,31 +50,38 @@ pub struct Ladder {
     absolute: bool,
 }
 
-/// Wireshark's names for the flags set: `SYN, ACK`, `FIN, PSH, ACK`.
+/// Wireshark's names for the flags set, in its order: `SYN, ACK`, `FIN, PSH, ACK`.
 pub fn flag_names(flags: u16) -> String {
     const NAMES: [(u16, &str); 9] = [
-        (0x100, "AE"),
-        (0x080, "CWR"),
-        (0x040, "ECE"),
-        (0x020, "URG"),
         (FIN, "FIN"),
         (SYN, "SYN"),
         (RST, "RST"),
         (PSH, "PSH"),
         (ACK, "ACK"),
+        (0x020, "URG"),
+        (0x040, "ECE"),
+        (0x080, "CWR"),
+        (0x100, "AE"),
     ];
-    // Wireshark's order: FIN, SYN, RST, PSH, ACK, URG, ECE, CWR, AE.
-    let order = [FIN, SYN, RST, PSH, ACK, 0x020, 0x040, 0x080, 0x100];
-    let names: Vec<&str> = order
+    let names: Vec<&str> = NAMES
         .iter()
-        .filter(|&&bit| flags & bit != 0)
-        .filter_map(|bit| NAMES.iter().find(|(b, _)| b == bit).map(|(_, n)| *n))
+        .filter(|(bit, _)| flags & bit != 0)
+        .map(|(_, name)| *name)
         .collect();
     if names.is_empty() {
         "<None>".into()
     } else {
         names.join(", ")
     }
+}
+
+/// A row's time: seconds since the ladder's first packet, to the microsecond.
+fn clock(nanoseconds: i64) -> String {
+    format!(
+        "{}.{:06}",
+        nanoseconds.div_euclid(1_000_000_000),
+        nanoseconds.rem_euclid(1_000_000_000) / 1000
+    )
 }
 
 impl Ladder {

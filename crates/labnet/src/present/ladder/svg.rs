@@ -4,27 +4,13 @@
 
 use std::fmt::Write as _;
 
-use super::Ladder;
+use super::{clock, Ladder};
+use crate::present::text::xml as escape;
 
 const CHAR: f64 = 7.2;
 const ROW: f64 = 30.0;
 const TOP: f64 = 70.0;
 const LEFT: f64 = 230.0;
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c if c.is_control() => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// The ladder as an SVG document.
 pub fn render(ladder: &Ladder) -> String {
@@ -84,11 +70,7 @@ pub fn render(ladder: &Ladder) -> String {
     for (i, row) in ladder.rows.iter().enumerate() {
         let y = TOP + 10.0 + i as f64 * ROW;
         let (x1, x2) = (x(row.from), x(row.to));
-        let time = format!(
-            "{}.{:06}",
-            row.time.div_euclid(1_000_000_000),
-            row.time.rem_euclid(1_000_000_000) / 1000
-        );
+        let time = clock(row.time);
         let _ = write!(
             svg,
             r#"<g class="packet" data-index="{}" data-stream="{}"><title>packet {}: {}{}</title><text class="time" x="10" y="{y:.0}">{}</text><text class="time" x="50" y="{y:.0}">{time}</text>"#,

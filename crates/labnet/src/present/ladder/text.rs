@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use super::Ladder;
+use super::{clock, Ladder};
 
 /// Room around a label inside its arrow.
 const ARROW_ENDS: usize = 8;
@@ -91,11 +91,7 @@ pub fn write(out: &mut impl Write, ladder: &Ladder) -> io::Result<()> {
             out,
             "{:>index_width$}  {:<12}{}{}",
             row.index,
-            format!(
-                "{}.{:06}",
-                row.time.div_euclid(1_000_000_000),
-                row.time.rem_euclid(1_000_000_000) / 1000
-            ),
+            clock(row.time),
             &drawn[prefix..],
             tail
         )?;

@@ -270,11 +270,11 @@ mod tests {
             .collect()
     }
 
-    /// midwood's SYN to brooklyn's hello-server, captured in the lab (Linux options:
-    /// MSS 1460, SACK permitted, timestamps, NOP, window scale 7).
-    const SYN_FRAME: &str =
-        "080027a83865080027a8386608004500003c6a4f40004006df0fc0a83866c0a838659f2a1388\
-                       b0f3f4a700000000a002faf0f25e0000020405b40402080a0a1c6e6b0000000001030307";
+    /// midwood's SYN to brooklyn's hello-server, captured in the lab (hello-client
+    /// brooklyn; Linux's options: MSS 1460, SACK permitted, timestamps, NOP, window
+    /// scale 10).
+    const SYN_FRAME: &str = "080027a83865080027a8386608004500003cfd26400040064b79c0a83866c0a83865d5d81388\
+                             4775902c00000000a002faf0f24a0000020405b40402080a3625ba99000000000103030a";
 
     #[test]
     fn a_syn_gives_its_numbers_and_options() {
@@ -286,8 +286,8 @@ mod tests {
         let Transport::Tcp(segment) = endpoints.transport else {
             panic!("a TCP segment")
         };
-        assert_eq!((segment.sport, segment.dport), (40746, 5000));
-        assert_eq!(segment.seq, 0xb0f3f4a7);
+        assert_eq!((segment.sport, segment.dport), (54744, 5000));
+        assert_eq!(segment.seq, 1_198_886_956);
         assert_eq!(segment.flags, SYN);
         assert_eq!(segment.window, 64240);
         assert_eq!(segment.len, Some(0));
@@ -295,10 +295,10 @@ mod tests {
             segment.options,
             Options {
                 mss: Some(1460),
-                window_scale: Some(7),
+                window_scale: Some(10),
                 sack_permitted: true,
                 sack_blocks: 0,
-                timestamp: Some((0x0a1c6e6b, 0)),
+                timestamp: Some((908_442_265, 0)),
             }
         );
     }

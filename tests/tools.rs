@@ -147,6 +147,24 @@ fn every_numeric_flag_refuses_bad_values_with_one_error_line() {
                     v.push("1.5".into());
                     v
                 }
+                // A delay needs its unit; "5s" is one.
+                "delay" => {
+                    let mut v = bad_numbers();
+                    v.retain(|value| value != "5s");
+                    v.extend(["5", "-5ms", "1e3ms", "5 ms", "61s", "5m"].map(String::from));
+                    v
+                }
+                "percent" => {
+                    let mut v = bad_numbers();
+                    v.extend(["101%", "100.5", "%", "5%%"].map(String::from));
+                    v
+                }
+                // Bits a second with a unit; bytes a second (tc's kbps) are refused.
+                "rate" => {
+                    let mut v = bad_numbers();
+                    v.extend(["1mbps", "100", "7kbit", "1tbit", "mbit"].map(String::from));
+                    v
+                }
                 _ => continue,
             };
             for value in values {

@@ -90,6 +90,9 @@ pub struct Capture {
     loopback: Option<i32>,
     statistics: Statistics,
     scratch: Vec<u8>,
+    /// The network namespace the capture was opened in (the thread that reads it may
+    /// be in another), where its interface is looked up again when the socket fails.
+    namespace: Option<std::fs::File>,
 }
 
 /// The interface the handout's sniff() would use: the one of the IPv4 default route,
@@ -170,6 +173,15 @@ impl Capture {
     /// Opens the socket, attaches the filter, maps the ring and binds to the interface,
     /// in that order, so no unfiltered packet is ever queued.
     pub fn open(options: &CaptureOptions) -> Result<Capture> {
+        Capture::open_with(
+            options,
+            &mut KernelFilters::new(&options.filter, options.snaplen),
+        )
+    }
+
+    /// [`Capture::open`] with the filter from `filters` (`options.filter` is not read):
+    /// captures on several interfaces compile their filter once per link type.
+    pub fn open_with(options: &CaptureOptions, filters: &mut KernelFilters) -> Result<Capture> {
         let known = nics::links()?;
         let (ifindex, cooked, link_type) = if options.interface == "any" {
             (0, true, linktype::LINUX_SLL2)
@@ -230,11 +242,13 @@ impl Capture {
         } else {
             LinkType::Ethernet
         };
-        let filter = Filter::compile(&options.filter, link)?.truncating(options.snaplen);
-        filter.attach(socket.as_fd()).map_err(|source| Error::Io {
-            context: "attaching the filter to the socket".into(),
-            source,
-        })?;
+        filters
+            .get(link)?
+            .attach(socket.as_fd())
+            .map_err(|source| Error::Io {
+                context: "attaching the filter to the socket".into(),
+                source,
+            })?;
 
         let version = libc::tpacket_versions::TPACKET_V3 as libc::c_int;
         set_option(
@@ -287,6 +301,7 @@ impl Capture {
             loopback,
             statistics: Statistics::default(),
             scratch: Vec::new(),
+            namespace: std::fs::File::open("/proc/thread-self/ns/net").ok(),
         };
 
         // SAFETY: sockaddr_ll is plain data; all-zero is a valid starting value.
@@ -475,7 +490,13 @@ impl Capture {
         let interface = &self.interface;
         // An interface being removed goes down first, with the same ENETDOWN: watch
         // for a moment whether its index goes away to tell the two apart.
-        let index_now = || nix::net::if_::if_nametoindex(interface.as_str()).ok();
+        let index_now = || {
+            let look = || Ok(nix::net::if_::if_nametoindex(interface.as_str()).ok());
+            match &self.namespace {
+                Some(namespace) => crate::netns::run_in(namespace, look).ok().flatten(),
+                None => look().ok().flatten(),
+            }
+        };
         let mut gone = index_now() != Some(self.ifindex as u32);
         for _ in 0..10 {
             if errno != libc::ENETDOWN || gone {
@@ -530,6 +551,52 @@ impl Capture {
         self.statistics.received += u64::from(stats.tp_packets);
         self.statistics.dropped += u64::from(stats.tp_drops);
         Ok(self.statistics)
+    }
+}
+
+// SAFETY: the ring mapping is owned by the Capture alone (made in `open`, unmapped in
+// Drop, never shared), so moving the Capture to another thread moves sole access to it;
+// a capture opened inside a lab host's namespace (on a thread that entered it) is then
+// read on the main thread.
+unsafe impl Send for Capture {}
+
+/// The socket, for waiting on several captures at once (`poll`); packets are still read
+/// through [`Capture::next_packets`].
+impl AsFd for Capture {
+    fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        self.socket.as_fd()
+    }
+}
+
+/// One filter expression, compiled for the kernel once per link type and snap length
+/// (a capture of several interfaces shares it).
+#[derive(Debug)]
+pub struct KernelFilters {
+    expression: String,
+    snaplen: u32,
+    compiled: Vec<(LinkType, Filter)>,
+}
+
+impl KernelFilters {
+    pub fn new(expression: &str, snaplen: u32) -> KernelFilters {
+        KernelFilters {
+            expression: expression.to_string(),
+            snaplen,
+            compiled: Vec::new(),
+        }
+    }
+
+    /// The filter for packets of `link`, compiled on first use.
+    pub fn get(&mut self, link: LinkType) -> Result<&Filter> {
+        let at = match self.compiled.iter().position(|(l, _)| *l == link) {
+            Some(at) => at,
+            None => {
+                let filter = Filter::compile(&self.expression, link)?.truncating(self.snaplen);
+                self.compiled.push((link, filter));
+                self.compiled.len() - 1
+            }
+        };
+        Ok(&self.compiled[at].1)
     }
 }
 

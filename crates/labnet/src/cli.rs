@@ -120,7 +120,8 @@ struct OptionDescription {
     /// How it is spelled: `--timeout`, or `-c` where it has no long name; empty for a
     /// positional argument.
     flag: String,
-    /// `seconds`, `whole` (a whole number), `text`, or `none` (a switch).
+    /// `seconds`, `whole` (a whole number), `delay` (`50ms`), `percent` (`2%`), `rate`
+    /// (`1mbit`), `text`, or `none` (a switch).
     value: &'static str,
 }
 
@@ -136,6 +137,12 @@ fn describe(command: &clap::Command, path: &[String]) -> Vec<OptionDescription> 
             "none"
         } else if parser == TypeId::of::<std::time::Duration>() {
             "seconds"
+        } else if parser == TypeId::of::<crate::values::Delay>() {
+            "delay"
+        } else if parser == TypeId::of::<crate::values::Percent>() {
+            "percent"
+        } else if parser == TypeId::of::<crate::values::Rate>() {
+            "rate"
         } else if [
             TypeId::of::<u8>(),
             TypeId::of::<u16>(),

@@ -25,6 +25,7 @@ pub mod pcap;
 pub mod present;
 pub mod privileges;
 pub mod resolve;
+pub mod signals;
 pub mod sockets;
 pub mod tools;
 pub mod values;

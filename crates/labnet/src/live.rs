@@ -9,20 +9,12 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::capture::{Capture, CaptureOptions, Statistics};
 use crate::error::{Context, Error, Result};
-use crate::pcap::{CaptureWriter, LockedFile, Sink, WriteFormat};
+use crate::pcap::{CaptureWriter, LiveFile, WriteFormat};
 use crate::present;
-
-/// Set by SIGINT and SIGTERM: the loop notices within one poll.
-static STOP: AtomicBool = AtomicBool::new(false);
-
-extern "C" fn request_stop(_: libc::c_int) {
-    STOP.store(true, Ordering::SeqCst);
-}
 
 /// Everything a live session needs besides the capture itself.
 #[derive(Debug, Clone)]
@@ -58,25 +50,10 @@ pub struct LiveSummary {
     pub statistics: Statistics,
 }
 
-fn install_signal_handlers() -> Result<()> {
-    use nix::sys::signal::{sigaction, SaFlags, SigAction, SigHandler, SigSet, Signal};
-    // No SA_RESTART: poll returns EINTR at once, and the loop sees STOP.
-    let action = SigAction::new(
-        SigHandler::Handler(request_stop),
-        SaFlags::empty(),
-        SigSet::empty(),
-    );
-    for signal in [Signal::SIGINT, Signal::SIGTERM] {
-        // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
-        unsafe { sigaction(signal, &action) }.context(|| "installing the Ctrl-C handler")?;
-    }
-    Ok(())
-}
-
 /// The state of one session while packets arrive.
 struct Session<'a, W: Write> {
     options: &'a LiveOptions,
-    writer: Option<Writer>,
+    writer: Option<LiveFile>,
     printer: present::Printer,
     out: &'a mut W,
     link_type: u32,
@@ -88,7 +65,13 @@ impl<W: Write> Session<'_, W> {
     /// Writes the packet, then prints it; false once the count is reached.
     fn handle(&mut self, packet: &crate::capture::Packet) -> Result<bool> {
         if let Some(writer) = self.writer.as_mut() {
-            writer.write(packet)?;
+            writer.write(
+                0,
+                packet.seconds,
+                packet.nanoseconds,
+                packet.original_length,
+                packet.data,
+            )?;
         }
         let options = self.options;
         let record = crate::pcap::Record {
@@ -128,7 +111,7 @@ impl<W: Write> Session<'_, W> {
 /// Runs a session; lines go to `out`, the banner and the counters to stderr.
 pub fn run(options: &LiveOptions, out: &mut impl Write) -> Result<LiveSummary> {
     let mut capture = Capture::open(&options.capture)?;
-    install_signal_handlers()?;
+    crate::signals::install_stop()?;
     // The diagnostics are best effort: without them the capture still works.
     let mut watch = options
         .hint_after
@@ -182,7 +165,7 @@ pub fn run(options: &LiveOptions, out: &mut impl Write) -> Result<LiveSummary> {
     let started = Instant::now();
     let mut last_flush = started;
     let mut outcome: Result<()> = Ok(());
-    while !STOP.load(Ordering::SeqCst) && !session.count_reached() {
+    while !crate::signals::stop_requested() && !session.count_reached() {
         if options.timeout.is_some_and(|t| started.elapsed() >= t) {
             break;
         }
@@ -262,112 +245,20 @@ pub fn run(options: &LiveOptions, out: &mut impl Write) -> Result<LiveSummary> {
     })
 }
 
-/// The capture file being written, and what is safely in it.
-struct Writer {
-    /// `None` once a write failed: nothing more may reach the file.
-    writer: Option<CaptureWriter<Sink<LockedFile>>>,
-    path: PathBuf,
-    /// Bytes known to be in the file, whole records only: the length after the last
-    /// successful flush.
-    committed: u64,
-    /// Records in those bytes.
-    committed_records: u64,
-    /// Where each record written since that flush ends (bytes, records): the buffer
-    /// reaches the file in whole records, so after a failed write the file is valid up
-    /// to the last of these that it fully holds.
-    ends: Vec<(u64, u64)>,
-}
-
-impl Writer {
-    fn write(&mut self, packet: &crate::capture::Packet) -> Result<()> {
-        let Some(writer) = self.writer.as_mut() else {
-            return Ok(());
-        };
-        let written = writer.write(
-            packet.seconds,
-            packet.nanoseconds,
-            packet.original_length,
-            packet.data,
-        );
-        match written {
-            Ok(()) => {
-                self.ends.push((writer.bytes(), writer.written()));
-                Ok(())
-            }
-            Err(source) => Err(self.failed(source)),
-        }
-    }
-
-    fn flush(&mut self) -> Result<()> {
-        let Some(writer) = self.writer.as_mut() else {
-            return Ok(());
-        };
-        match writer.flush() {
-            Ok(()) => {
-                self.committed = writer.bytes();
-                self.committed_records = writer.written();
-                self.ends.clear();
-                Ok(())
-            }
-            Err(source) => Err(self.failed(source)),
-        }
-    }
-
-    /// A failed write may have left part of a record: drop what is still buffered
-    /// (unflushed, so it cannot land later), cut the file back to the last flush so it
-    /// stays valid, and say what happened.
-    fn failed(&mut self, source: std::io::Error) -> Error {
-        if let Some(Sink::File(file)) = self.writer.take().map(CaptureWriter::into_inner) {
-            let on_disk = file.metadata().map_or(self.committed, |m| m.len());
-            if let Some(&(bytes, records)) = self.ends.iter().rev().find(|(end, _)| *end <= on_disk)
-            {
-                self.committed = bytes;
-                self.committed_records = records;
-            }
-            let _ = file.set_len(self.committed);
-        }
-        if source.raw_os_error() == Some(libc::ENOSPC) {
-            Error::failed(format!(
-                "{}: the disk is full; the file holds the first {} packets",
-                self.path.display(),
-                self.committed_records
-            ))
-            .hint(
-                "free some space, write elsewhere (-w DIR/FILE), or capture fewer packets (-c, -s)",
-            )
-        } else {
-            Error::Io {
-                context: format!("writing {}", self.path.display()),
-                source,
-            }
-        }
-    }
-}
-
-fn open_writer(path: &std::path::Path, options: &LiveOptions, capture: &Capture) -> Result<Writer> {
-    let sink = if path.as_os_str() == "-" {
-        Sink::Stdout(std::io::stdout())
-    } else {
-        Sink::File(crate::pcap::create_locked(path)?)
-    };
-    let writer = CaptureWriter::new(
-        sink,
-        options.format,
-        capture.link_type(),
-        options.capture.snaplen,
-        Some(capture.interface()),
-    )
-    .context(|| format!("writing {}", path.display()))?;
-    let mut writer = Writer {
-        writer: Some(writer),
-        path: path.to_path_buf(),
-        committed: 0,
-        committed_records: 0,
-        ends: Vec::new(),
-    };
-    // The header reaches the disk now: even an empty capture leaves a valid file.
-    writer.flush()?;
-    Ok(writer)
+fn open_writer(
+    path: &std::path::Path,
+    options: &LiveOptions,
+    capture: &Capture,
+) -> Result<LiveFile> {
+    LiveFile::create(path, |sink| {
+        CaptureWriter::new(
+            sink,
+            options.format,
+            capture.link_type(),
+            options.capture.snaplen,
+            Some(capture.interface()),
+        )
+    })
 }
 
 fn file_name(path: &std::path::Path) -> String {
@@ -375,7 +266,7 @@ fn file_name(path: &std::path::Path) -> String {
         .map_or_else(|| "hello.pcap".into(), |n| n.to_string_lossy().into_owned())
 }
 
-fn flush_all(writer: Option<&mut Writer>, out: &mut impl Write) -> Result<()> {
+fn flush_all(writer: Option<&mut LiveFile>, out: &mut impl Write) -> Result<()> {
     if let Some(writer) = writer {
         writer.flush()?;
     }

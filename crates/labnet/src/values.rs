@@ -102,6 +102,100 @@ pub fn snaplen(maximum: u32) -> impl Fn(&str) -> Result<u32, String> + Clone + S
     }
 }
 
+/// A decimal number (`12`, `0.5`, `.25`) followed by one of `units` (name and how many
+/// of the base unit it is), within `range` of the base unit. `unitless`: a bare number
+/// counts as the first unit.
+fn with_unit(
+    text: &str,
+    units: &[(&str, f64)],
+    unitless: bool,
+    range: &RangeInclusive<f64>,
+) -> Option<f64> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let plain = !digits.is_empty()
+        && digits != "."
+        && !fraction.contains('.')
+        && whole.len() <= 12
+        && fraction.len() <= 12;
+    if !plain {
+        return None;
+    }
+    let scale = match unit {
+        "" if unitless => units[0].1,
+        "" => return None,
+        unit => units.iter().find(|(name, _)| *name == unit)?.1,
+    };
+    let value = digits.parse::<f64>().ok()? * scale;
+    range.contains(&value).then_some(value)
+}
+
+/// A delay typed with its unit: `50ms`, `200us`, `1.5s`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Delay(pub Duration);
+
+/// A delay up to `max_seconds`, with a unit (`us`, `ms` or `s`: a bare number would be
+/// milliseconds to some and microseconds to tc).
+pub fn delay(
+    max_seconds: f64,
+) -> impl Fn(&str) -> Result<Delay, String> + Clone + Send + Sync + 'static {
+    move |text: &str| {
+        let units = [("ms", 1e-3), ("us", 1e-6), ("s", 1.0)];
+        with_unit(text, &units, false, &(0.0..=max_seconds))
+            .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
+            .map(Delay)
+            .ok_or_else(|| {
+                format!(
+                    "expected a delay with its unit, from 0 to {}s (e.g. 50ms, 200us, 1.5s)",
+                    show(max_seconds)
+                )
+            })
+    }
+}
+
+/// A probability typed as a percentage: `2%`, `0.1%`, or `2`.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Percent(pub f64);
+
+impl Percent {
+    /// The probability, 0 to 1.
+    pub fn fraction(self) -> f64 {
+        self.0 / 100.0
+    }
+}
+
+/// A percentage from 0 to 100.
+pub fn percent(text: &str) -> Result<Percent, String> {
+    with_unit(text, &[("%", 1.0)], true, &(0.0..=100.0))
+        .map(Percent)
+        .ok_or_else(|| "expected a percentage from 0 to 100 (e.g. 2% or 0.1%)".into())
+}
+
+/// A link rate typed as tc writes one: `1mbit`, `500kbit`, `1gbit`, `64000bit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Rate(pub u64);
+
+/// The slowest and fastest rates a lab link takes: 8 kbit/s to 100 Gbit/s.
+const RATES: RangeInclusive<f64> = 8_000.0..=100e9;
+
+/// A rate in bits a second, with its unit (bytes-a-second units such as tc's `kbps`
+/// are refused: they are the classic mistake); `0` is no limit.
+pub fn rate(text: &str) -> Result<Rate, String> {
+    if text.trim() == "0" {
+        return Ok(Rate(0));
+    }
+    let units = [("bit", 1.0), ("kbit", 1e3), ("mbit", 1e6), ("gbit", 1e9)];
+    with_unit(&text.to_ascii_lowercase(), &units, false, &RATES)
+        .map(|bits| Rate(bits.round() as u64))
+        .ok_or_else(|| {
+            "expected a rate in bits a second with its unit, from 8kbit to 100gbit (e.g. 1mbit, 500kbit), or 0 for no limit".into()
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,6 +274,9 @@ mod tests {
             let _ = whole::<usize>(1..=1_000_000)(&text);
             let _ = whole::<u64>(0..=u64::MAX)(&text);
             let _ = snaplen(262_144)(&text);
+            let _ = delay(60.0)(&text);
+            let _ = percent(&text);
+            let _ = rate(&text);
         }
 
         /// Every number inside the range comes back as itself.
@@ -189,6 +286,33 @@ mod tests {
             let parsed = seconds(0.0..=DAY)(&text).unwrap();
             proptest::prop_assert!((parsed.as_secs_f64() - millis as f64 / 1000.0).abs() < 1e-9);
             proptest::prop_assert_eq!(whole::<u64>(0..=u64::MAX)(&count.to_string()), Ok(count));
+        }
+    }
+
+    #[test]
+    fn delays_percentages_and_rates_take_their_units() {
+        let parse = delay(60.0);
+        assert_eq!(parse("50ms"), Ok(Delay(Duration::from_millis(50))));
+        assert_eq!(parse("200us"), Ok(Delay(Duration::from_micros(200))));
+        assert_eq!(parse("1.5s"), Ok(Delay(Duration::from_millis(1500))));
+        assert_eq!(parse("0ms"), Ok(Delay(Duration::ZERO)));
+        for bad in [
+            "50", "-5ms", "5 ms", "1e3ms", "nanms", "61s", "5m", "5ms5", "..ms", "1.2.3s",
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(percent("2%"), Ok(Percent(2.0)));
+        assert_eq!(percent("0.1%").unwrap().fraction(), 0.001);
+        assert_eq!(percent("10"), Ok(Percent(10.0)));
+        for bad in ["101%", "-1%", "%", "1e2%", "5s", "50%%"] {
+            assert!(percent(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(rate("1mbit"), Ok(Rate(1_000_000)));
+        assert_eq!(rate("500kbit"), Ok(Rate(500_000)));
+        assert_eq!(rate("1.5Gbit"), Ok(Rate(1_500_000_000)));
+        assert_eq!(rate("0"), Ok(Rate(0)), "no limit");
+        for bad in ["1mbps", "100", "1kbit", "1tbit", "mbit", "-1mbit"] {
+            assert!(rate(bad).is_err(), "{bad:?}");
         }
     }
 

@@ -16,8 +16,8 @@ mod oracle;
 mod output;
 mod write;
 
-pub use output::{create_locked, LockedFile, Replacement, Sink};
-pub use write::{CaptureWriter, WriteFormat};
+pub use output::{create_locked, LiveFile, LockedFile, Replacement, Sink};
+pub use write::{CaptureWriter, Interface, WriteFormat};
 
 use std::fs::File;
 use std::io::{self, BufReader, Read};

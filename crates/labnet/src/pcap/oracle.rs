@@ -13,7 +13,9 @@ pub fn read_by_pcap_parser(bytes: &[u8]) -> Vec<Seen> {
     use pcap_parser::{PcapBlockOwned, PcapError};
     let mut reader = pcap_parser::create_reader(1 << 20, bytes).expect("a capture file");
     let mut seen = Vec::new();
-    let (mut link_type, mut nanos_per_unit, mut nanoseconds_file) = (0, 1_000u64, false);
+    let (mut link_type, mut nanoseconds_file) = (0, false);
+    // pcapng: each interface's link type and timestamp unit, by interface id.
+    let mut interfaces: Vec<(i32, u64)> = Vec::new();
     loop {
         match reader.next() {
             Ok((offset, block)) => {
@@ -37,11 +39,11 @@ pub fn read_by_pcap_parser(bytes: &[u8]) -> Vec<Seen> {
                         ));
                     }
                     PcapBlockOwned::NG(Block::InterfaceDescription(interface)) => {
-                        link_type = interface.linktype.0;
                         let per_second = interface.ts_resolution().expect("a resolution");
-                        nanos_per_unit = 1_000_000_000 / per_second;
+                        interfaces.push((interface.linktype.0, 1_000_000_000 / per_second));
                     }
                     PcapBlockOwned::NG(Block::EnhancedPacket(packet)) => {
+                        let (link_type, nanos_per_unit) = interfaces[packet.if_id as usize];
                         let units = (u64::from(packet.ts_high) << 32) | u64::from(packet.ts_low);
                         let nanos = units * nanos_per_unit;
                         seen.push((
@@ -52,6 +54,8 @@ pub fn read_by_pcap_parser(bytes: &[u8]) -> Vec<Seen> {
                             packet.data[..packet.caplen as usize].to_vec(),
                         ));
                     }
+                    // A new section numbers its interfaces afresh.
+                    PcapBlockOwned::NG(Block::SectionHeader(_)) => interfaces.clear(),
                     PcapBlockOwned::NG(_) => {}
                 }
                 reader.consume(offset);

@@ -5,6 +5,9 @@
 //! target under a temporary name and renamed into place only when complete, so an
 //! input that is also the output, or a run that fails, leaves the old file as it was.
 //!
+//! A live capture's file ([`LiveFile`]) stays valid even when a write fails: it is cut
+//! back to its last whole record.
+//!
 //! The locks are flock(2) locks, the kind /proc/locks lists with their holder's pid.
 
 use std::fs::{File, OpenOptions};
@@ -15,6 +18,8 @@ use std::path::{Path, PathBuf};
 use nix::fcntl::{Flock, FlockArg};
 
 use crate::error::{Context, Error, Result};
+
+use super::CaptureWriter;
 
 /// A capture file open for writing, locked against other captures; the lock lasts as
 /// long as the value.
@@ -237,6 +242,116 @@ impl<F: GuardedFile> Write for Sink<F> {
         match self {
             Sink::File(file) => file.file().flush(),
             Sink::Stdout(stdout) => stdout.flush(),
+        }
+    }
+}
+
+/// A capture file written while packets arrive (`-w` of a live capture), which stays
+/// valid whatever happens: records reach the file whole, and after a failed write (a
+/// full disk) the file is cut back to its last whole record and nothing more is
+/// written to it.
+pub struct LiveFile {
+    /// `None` once a write failed: nothing more may reach the file.
+    writer: Option<CaptureWriter<Sink<LockedFile>>>,
+    path: PathBuf,
+    /// Bytes known to be in the file, whole records only: the length after the last
+    /// successful flush.
+    committed: u64,
+    /// Records in those bytes.
+    committed_records: u64,
+    /// Where each record written since that flush ends (bytes, records): the buffer
+    /// reaches the file in whole records, so after a failed write the file is valid up
+    /// to the last of these that it fully holds.
+    ends: Vec<(u64, u64)>,
+}
+
+impl LiveFile {
+    /// Creates `path` (`-`: stdout), locked, and writes its header through `header`,
+    /// flushed at once, so even an empty capture leaves a valid file.
+    pub fn create(
+        path: &Path,
+        header: impl FnOnce(Sink<LockedFile>) -> io::Result<CaptureWriter<Sink<LockedFile>>>,
+    ) -> Result<LiveFile> {
+        let sink = if path.as_os_str() == "-" {
+            Sink::Stdout(io::stdout())
+        } else {
+            Sink::File(create_locked(path)?)
+        };
+        let writer = header(sink).context(|| format!("writing {}", path.display()))?;
+        let mut file = LiveFile {
+            writer: Some(writer),
+            path: path.to_path_buf(),
+            committed: 0,
+            committed_records: 0,
+            ends: Vec::new(),
+        };
+        file.flush()?;
+        Ok(file)
+    }
+
+    /// Appends one record seen on `interface` (0 but in a pcapng file of several).
+    pub fn write(
+        &mut self,
+        interface: u32,
+        seconds: u32,
+        nanoseconds: u32,
+        original_length: u32,
+        data: &[u8],
+    ) -> Result<()> {
+        let Some(writer) = self.writer.as_mut() else {
+            return Ok(());
+        };
+        match writer.write_on(interface, seconds, nanoseconds, original_length, data) {
+            Ok(()) => {
+                self.ends.push((writer.bytes(), writer.written()));
+                Ok(())
+            }
+            Err(source) => Err(self.failed(source)),
+        }
+    }
+
+    pub fn flush(&mut self) -> Result<()> {
+        let Some(writer) = self.writer.as_mut() else {
+            return Ok(());
+        };
+        match writer.flush() {
+            Ok(()) => {
+                self.committed = writer.bytes();
+                self.committed_records = writer.written();
+                self.ends.clear();
+                Ok(())
+            }
+            Err(source) => Err(self.failed(source)),
+        }
+    }
+
+    /// A failed write may have left part of a record: drop what is still buffered
+    /// (unflushed, so it cannot land later), cut the file back to the last flush so it
+    /// stays valid, and say what happened.
+    fn failed(&mut self, source: io::Error) -> Error {
+        if let Some(Sink::File(file)) = self.writer.take().map(CaptureWriter::into_inner) {
+            let on_disk = file.metadata().map_or(self.committed, |m| m.len());
+            if let Some(&(bytes, records)) = self.ends.iter().rev().find(|(end, _)| *end <= on_disk)
+            {
+                self.committed = bytes;
+                self.committed_records = records;
+            }
+            let _ = file.set_len(self.committed);
+        }
+        if source.raw_os_error() == Some(libc::ENOSPC) {
+            Error::failed(format!(
+                "{}: the disk is full; the file holds the first {} packets",
+                self.path.display(),
+                self.committed_records
+            ))
+            .hint(
+                "free some space, write elsewhere (-w DIR/FILE), or capture fewer packets (-c, -s)",
+            )
+        } else {
+            Error::Io {
+                context: format!("writing {}", self.path.display()),
+                source,
+            }
         }
     }
 }

@@ -22,6 +22,8 @@ pub struct CaptureWriter<W: Write> {
     out: W,
     format: WriteFormat,
     link_type: u32,
+    /// Interface descriptions in the file (pcap: its one link type).
+    interfaces: u32,
     written: u64,
     /// Bytes handed to the output so far, headers included.
     bytes: u64,
@@ -29,6 +31,14 @@ pub struct CaptureWriter<W: Write> {
     /// copy of each packet), and `out` only ever receives whole records, so a file cut
     /// short ends at a record boundary of whatever was written.
     buffer: Vec<u8>,
+}
+
+/// One interface of a pcapng file: its link type, snap length and name.
+#[derive(Debug, Clone, Copy)]
+pub struct Interface<'a> {
+    pub link_type: u32,
+    pub snaplen: u32,
+    pub name: Option<&'a str>,
 }
 
 /// How many bytes of records are gathered before they are written out.
@@ -47,13 +57,13 @@ impl<W: Write> CaptureWriter<W> {
     /// Writes the file header: pcap's global header, or pcapng's section header and one
     /// interface description (named `interface` when known).
     pub fn new(
-        mut out: W,
+        out: W,
         format: WriteFormat,
         link_type: u32,
         snaplen: u32,
         interface: Option<&str>,
     ) -> io::Result<Self> {
-        let header_length = match format {
+        match format {
             WriteFormat::Pcap => {
                 let mut header = Vec::with_capacity(24);
                 header.extend_from_slice(&MAGIC_MICROS.to_ne_bytes());
@@ -63,44 +73,72 @@ impl<W: Write> CaptureWriter<W> {
                 header.extend_from_slice(&0u32.to_ne_bytes());
                 header.extend_from_slice(&snaplen.to_ne_bytes());
                 header.extend_from_slice(&link_type.to_ne_bytes());
-                out.write_all(&header)?;
-                header.len() as u64
+                CaptureWriter::with_header(out, format, link_type, 1, header)
             }
-            WriteFormat::PcapNg => {
-                let mut block = Vec::with_capacity(128);
-                block.extend_from_slice(&PCAPNG_SECTION_HEADER.to_ne_bytes());
-                block.extend_from_slice(&28u32.to_ne_bytes());
-                block.extend_from_slice(&PCAPNG_BYTE_ORDER.to_ne_bytes());
-                block.extend_from_slice(&1u16.to_ne_bytes());
-                block.extend_from_slice(&0u16.to_ne_bytes());
-                block.extend_from_slice(&(-1i64).to_ne_bytes());
-                block.extend_from_slice(&28u32.to_ne_bytes());
+            WriteFormat::PcapNg => CaptureWriter::pcapng(
+                out,
+                &[Interface {
+                    link_type,
+                    snaplen,
+                    name: interface,
+                }],
+            ),
+        }
+    }
 
-                let mut options = Vec::new();
-                if let Some(name) = interface {
-                    push_option(&mut options, 2, name.as_bytes());
-                }
-                // if_tsresol = 9: timestamps count nanoseconds.
-                push_option(&mut options, 9, &[9]);
-                push_option(&mut options, 0, &[]);
-                let length = (20 + options.len()) as u32;
-                block.extend_from_slice(&PCAPNG_INTERFACE.to_ne_bytes());
-                block.extend_from_slice(&length.to_ne_bytes());
-                block.extend_from_slice(&(link_type as u16).to_ne_bytes());
-                block.extend_from_slice(&0u16.to_ne_bytes());
-                block.extend_from_slice(&snaplen.to_ne_bytes());
-                block.extend_from_slice(&options);
-                block.extend_from_slice(&length.to_ne_bytes());
-                out.write_all(&block)?;
-                block.len() as u64
+    /// Writes a pcapng section header and one interface description per interface, in
+    /// order: records name theirs by its index in `interfaces` ([`CaptureWriter::write_on`]).
+    pub fn pcapng(out: W, interfaces: &[Interface]) -> io::Result<Self> {
+        let mut block = Vec::with_capacity(128);
+        block.extend_from_slice(&PCAPNG_SECTION_HEADER.to_ne_bytes());
+        block.extend_from_slice(&28u32.to_ne_bytes());
+        block.extend_from_slice(&PCAPNG_BYTE_ORDER.to_ne_bytes());
+        block.extend_from_slice(&1u16.to_ne_bytes());
+        block.extend_from_slice(&0u16.to_ne_bytes());
+        block.extend_from_slice(&(-1i64).to_ne_bytes());
+        block.extend_from_slice(&28u32.to_ne_bytes());
+        for interface in interfaces {
+            let mut options = Vec::new();
+            if let Some(name) = interface.name {
+                push_option(&mut options, 2, name.as_bytes());
             }
-        };
+            // if_tsresol = 9: timestamps count nanoseconds.
+            push_option(&mut options, 9, &[9]);
+            push_option(&mut options, 0, &[]);
+            let length = (20 + options.len()) as u32;
+            block.extend_from_slice(&PCAPNG_INTERFACE.to_ne_bytes());
+            block.extend_from_slice(&length.to_ne_bytes());
+            block.extend_from_slice(&(interface.link_type as u16).to_ne_bytes());
+            block.extend_from_slice(&0u16.to_ne_bytes());
+            block.extend_from_slice(&interface.snaplen.to_ne_bytes());
+            block.extend_from_slice(&options);
+            block.extend_from_slice(&length.to_ne_bytes());
+        }
+        let link_type = interfaces.first().map_or(0, |i| i.link_type);
+        CaptureWriter::with_header(
+            out,
+            WriteFormat::PcapNg,
+            link_type,
+            interfaces.len() as u32,
+            block,
+        )
+    }
+
+    fn with_header(
+        mut out: W,
+        format: WriteFormat,
+        link_type: u32,
+        interfaces: u32,
+        header: Vec<u8>,
+    ) -> io::Result<Self> {
+        out.write_all(&header)?;
         Ok(CaptureWriter {
             out,
             format,
             link_type,
+            interfaces,
             written: 0,
-            bytes: header_length,
+            bytes: header.len() as u64,
             buffer: Vec::with_capacity(BUFFER),
         })
     }
@@ -127,6 +165,25 @@ impl<W: Write> CaptureWriter<W> {
         original_length: u32,
         data: &[u8],
     ) -> io::Result<()> {
+        self.write_on(0, seconds, nanoseconds, original_length, data)
+    }
+
+    /// Appends one record seen on interface `interface` (its index among those the
+    /// file was made with; always 0 in a pcap file).
+    pub fn write_on(
+        &mut self,
+        interface: u32,
+        seconds: u32,
+        nanoseconds: u32,
+        original_length: u32,
+        data: &[u8],
+    ) -> io::Result<()> {
+        if interface >= self.interfaces {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("the file has no interface {interface}"),
+            ));
+        }
         let captured = data.len() as u32;
         let length = match self.format {
             WriteFormat::Pcap => 16 + data.len(),
@@ -151,7 +208,7 @@ impl<W: Write> CaptureWriter<W> {
                 let mut header = [0u8; 28];
                 header[0..4].copy_from_slice(&PCAPNG_ENHANCED_PACKET.to_ne_bytes());
                 header[4..8].copy_from_slice(&length.to_ne_bytes());
-                header[8..12].copy_from_slice(&0u32.to_ne_bytes());
+                header[8..12].copy_from_slice(&interface.to_ne_bytes());
                 header[12..16].copy_from_slice(&((stamp >> 32) as u32).to_ne_bytes());
                 header[16..20].copy_from_slice(&(stamp as u32).to_ne_bytes());
                 header[20..24].copy_from_slice(&captured.to_ne_bytes());
@@ -268,6 +325,43 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn pcapng_records_name_their_interface() {
+        // Two interfaces of different link types: each record must come back with its
+        // own interface's link type, which only the interface id in the record gives.
+        let interfaces = [
+            Interface {
+                link_type: linktype::ETHERNET,
+                snaplen: 262_144,
+                name: Some("brooklyn:eth0"),
+            },
+            Interface {
+                link_type: linktype::LINUX_SLL2,
+                snaplen: 96,
+                name: Some("router:eth1"),
+            },
+        ];
+        let mut writer = CaptureWriter::pcapng(Vec::new(), &interfaces).unwrap();
+        writer.write_on(1, 1_700_000_000, 5, 70, &[7; 20]).unwrap();
+        writer.write_on(0, 1_700_000_001, 6, 42, &[9; 42]).unwrap();
+        let refused = writer.write_on(2, 1_700_000_002, 0, 1, &[1]);
+        assert!(refused.is_err(), "no third interface");
+        writer.flush().unwrap();
+        let bytes = writer.get_mut().clone();
+        let expected: Vec<Seen> = vec![
+            (
+                linktype::LINUX_SLL2 as i32,
+                1_700_000_000,
+                5,
+                70,
+                vec![7; 20],
+            ),
+            (linktype::ETHERNET as i32, 1_700_000_001, 6, 42, vec![9; 42]),
+        ];
+        assert_eq!(read_by_pcap_parser(&bytes), expected, "pcap-parser");
+        assert_eq!(read_by_labnet(&bytes), expected, "labnet");
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod filter;
 pub mod hints;
 pub mod http;
 pub mod lab;
+pub mod labcapture;
 pub mod linktype;
 pub mod live;
 pub mod netbase;

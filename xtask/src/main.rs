@@ -113,7 +113,7 @@ pub(crate) enum Probe {
 /// Debian packages. tshark checks pcap validity and fields, and is the oracle of TCP
 /// analysis, conversations and follow (editcap converts test captures to pcapng and
 /// cuts packets out of them); nodejs runs the Mermaid parser; tcpdump is the filter
-/// oracle and makes the test captures; iproute2, net-tools and ss are the oracles of
+/// oracle and makes the test captures; traceroute (UDP and ICMP) finds the lab's router; iproute2, net-tools and ss are the oracles of
 /// nic-show and sock-list; poppler-utils renders the diagram's PDF; setcap and dash
 /// check the release's install.sh (POSIX sh, capabilities for webcapture).
 const APT_TOOLS: &[Tool] = &[
@@ -124,6 +124,10 @@ const APT_TOOLS: &[Tool] = &[
     Tool {
         probe: Probe::Program("ping"),
         package: "iputils-ping",
+    },
+    Tool {
+        probe: Probe::Program("traceroute"),
+        package: "traceroute",
     },
     Tool {
         probe: Probe::Program("tcpdump"),

@@ -2,96 +2,12 @@
 //! Every lab here has unique names (except the handout test, which needs the real ones)
 //! and is removed when its guard drops, also when an assertion fails.
 
-use std::process::{Command, Output};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::process::Command;
 
-use labnet_test_support::{in_ci, require, unprivileged};
-
-const LAB_HOSTS: &str = env!("CARGO_BIN_EXE_lab-hosts");
-
-fn lab_hosts(args: &[&str]) -> Output {
-    Command::new(LAB_HOSTS)
-        .args(args)
-        .output()
-        .expect("lab-hosts runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Runs and asserts success, showing both streams on failure.
-fn run_ok(program: &str, args: &[&str]) -> String {
-    let out = Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{program}: {e}"));
-    assert!(
-        out.status.success(),
-        "{program} {args:?} failed ({})\nstdout:\n{}\nstderr:\n{}",
-        out.status,
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    text(&out.stdout)
-}
-
-/// A lab made through the CLI; `lab-hosts down` runs when it drops.
-struct CliLab {
-    lab: String,
-    hosts: Vec<String>,
-}
-
-static NEXT: AtomicU32 = AtomicU32::new(0);
-
-impl CliLab {
-    /// Unique lab and host names: `lc<pid>x<n>` and `lc<pid>x<n>-<short>`.
-    fn unique(shorts: &[&str]) -> CliLab {
-        let lab = format!(
-            "lc{}x{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        );
-        let hosts = shorts.iter().map(|s| format!("{lab}-{s}")).collect();
-        CliLab { lab, hosts }
-    }
-
-    fn up(&self, extra: &[&str]) -> String {
-        let hosts = self.hosts.join(",");
-        let mut args = vec!["--lab", &self.lab, "up", "--hosts", &hosts];
-        args.extend_from_slice(extra);
-        run_ok(LAB_HOSTS, &args)
-    }
-
-    fn exec(&self, host: &str, command: &[&str]) -> Output {
-        let mut args = vec!["--lab", &self.lab, "exec", host, "--"];
-        args.extend_from_slice(command);
-        lab_hosts(&args)
-    }
-}
-
-impl Drop for CliLab {
-    fn drop(&mut self) {
-        let _ = lab_hosts(&["--lab", &self.lab, "down"]);
-    }
-}
-
-fn netns_list() -> String {
-    run_ok("ip", &["netns", "list"])
-}
-
-fn root_links() -> Vec<String> {
-    let json: serde_json::Value =
-        serde_json::from_str(&run_ok("ip", &["-j", "link", "show"])).unwrap();
-    let mut names: Vec<String> = json
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["ifname"].as_str().unwrap().to_string())
-        .collect();
-    names.sort();
-    names
-}
+use labnet_test_support::cli_lab::{
+    assert_gone, lab_hosts, netns_list, root_links, run_ok, text, CliLab,
+};
+use labnet_test_support::{in_ci, require, tool_path, unprivileged};
 
 /// Everything observable about a lab: links and addresses per host, /etc/netns files.
 fn snapshot(hosts: &[String]) -> String {
@@ -108,31 +24,6 @@ fn snapshot(hosts: &[String]) -> String {
         }
     }
     all
-}
-
-fn assert_gone(lab: &str, hosts: &[String], links_before: &[String]) {
-    let list = netns_list();
-    for host in hosts {
-        assert!(
-            !list
-                .lines()
-                .any(|l| l.split_whitespace().next() == Some(host)),
-            "{host} left in:\n{list}"
-        );
-        assert!(
-            !std::path::Path::new(&format!("/etc/netns/{host}")).exists(),
-            "/etc/netns/{host} left behind"
-        );
-    }
-    assert!(
-        !std::path::Path::new(&format!("/run/labnet/{lab}.json")).exists(),
-        "lab record left behind"
-    );
-    assert_eq!(
-        root_links(),
-        links_before,
-        "links of the root namespace changed"
-    );
 }
 
 fn ping(host: &str, args: &[&str]) {
@@ -166,7 +57,7 @@ fn handout_lab_comes_up_pings_by_name_and_goes_away() {
         }
     }
     let _down = Down;
-    let first = run_ok(LAB_HOSTS, &["up"]);
+    let first = run_ok(tool_path("lab-hosts"), &["up"]);
     assert!(
         first.contains("created veth brooklyn:eth0 <-> midwood:eth0"),
         "{first}"
@@ -184,11 +75,11 @@ fn handout_lab_comes_up_pings_by_name_and_goes_away() {
     );
 
     let before = snapshot(&hosts);
-    let again = run_ok(LAB_HOSTS, &["up"]);
+    let again = run_ok(tool_path("lab-hosts"), &["up"]);
     assert!(again.contains("already up; nothing changed"), "{again}");
     assert_eq!(snapshot(&hosts), before, "a second `up` changed the lab");
 
-    let down = run_ok(LAB_HOSTS, &["down"]);
+    let down = run_ok(tool_path("lab-hosts"), &["down"]);
     assert!(
         down.contains("removed network namespace brooklyn"),
         "{down}"
@@ -227,7 +118,7 @@ fn three_hosts_are_joined_by_a_bridge_in_a_switch_namespace() {
     assert_eq!(snapshot(&lab.hosts), before);
     let mut names = lab.hosts.clone();
     names.push(format!("{}-switch", lab.lab));
-    run_ok(LAB_HOSTS, &["--lab", &lab.lab, "down"]);
+    run_ok(tool_path("lab-hosts"), &["--lab", &lab.lab, "down"]);
     assert_gone(&lab.lab, &names, &links_before);
 }
 
@@ -293,8 +184,11 @@ fn status_reports_each_host_nic_from_the_kernel() {
     require!(root, "ip", "ping");
     let lab = CliLab::unique(&["s", "t"]);
     lab.up(&[]);
-    let json: serde_json::Value =
-        serde_json::from_str(&run_ok(LAB_HOSTS, &["--lab", &lab.lab, "status", "--json"])).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&run_ok(
+        tool_path("lab-hosts"),
+        &["--lab", &lab.lab, "status", "--json"],
+    ))
+    .unwrap();
     assert_eq!(json["topology"], "veth pair");
     let second = &json["hosts"][1];
     assert_eq!(second["hostname"], lab.hosts[1].as_str());
@@ -328,7 +222,7 @@ fn status_reports_each_host_nic_from_the_kernel() {
         "{ip}"
     );
 
-    let table = run_ok(LAB_HOSTS, &["--lab", &lab.lab, "status"]);
+    let table = run_ok(tool_path("lab-hosts"), &["--lab", &lab.lab, "status"]);
     assert!(
         table.contains("08:00:27:a8:38:65") && table.contains("192.168.56.101/24"),
         "{table}"
@@ -356,7 +250,7 @@ fn a_namespace_lab_hosts_did_not_make_is_never_adopted_or_removed() {
         err.contains("did not make it") && err.contains("hint: remove it"),
         "{err}"
     );
-    run_ok(LAB_HOSTS, &["--lab", &lab.lab, "down"]);
+    run_ok(tool_path("lab-hosts"), &["--lab", &lab.lab, "down"]);
     assert!(
         netns_list().contains(foreign.as_str()),
         "the foreign namespace must survive"
@@ -366,7 +260,10 @@ fn a_namespace_lab_hosts_did_not_make_is_never_adopted_or_removed() {
 
 #[test]
 fn without_root_it_says_what_is_needed() {
-    let Some(mut command) = unprivileged("without_root_it_says_what_is_needed", LAB_HOSTS) else {
+    let Some(mut command) = unprivileged(
+        "without_root_it_says_what_is_needed",
+        tool_path("lab-hosts"),
+    ) else {
         return;
     };
     let out = command.arg("up").output().unwrap();
@@ -409,9 +306,12 @@ fn impossible_plans_are_usage_errors() {
 fn down_without_a_lab_is_harmless() {
     require!(root, "ip", "ping");
     let lab = CliLab::unique(&["never"]);
-    let out = run_ok(LAB_HOSTS, &["--lab", &lab.lab, "down"]);
+    let out = run_ok(tool_path("lab-hosts"), &["--lab", &lab.lab, "down"]);
     assert!(out.contains("is not up; nothing to remove"), "{out}");
-    let status = run_ok(LAB_HOSTS, &["--lab", &lab.lab, "status", "--json"]);
+    let status = run_ok(
+        tool_path("lab-hosts"),
+        &["--lab", &lab.lab, "status", "--json"],
+    );
     assert_eq!(status.trim(), "null");
 }
 
@@ -419,7 +319,7 @@ fn down_without_a_lab_is_harmless() {
 fn closed_stdout_ends_quietly() {
     require!(root, "ip", "ping");
     let lab = CliLab::unique(&["u", "v"]);
-    let mut child = Command::new(LAB_HOSTS)
+    let mut child = Command::new(tool_path("lab-hosts"))
         .args(["--lab", &lab.lab, "up", "--hosts", &lab.hosts.join(",")])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

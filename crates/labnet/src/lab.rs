@@ -2,9 +2,14 @@
 //! network namespaces on one Linux machine.
 //!
 //! Each lab host is a named network namespace (see [`crate::netns`]) with `lo` up and
-//! one NIC, `eth0`. Two hosts are joined by a veth pair; three or more hosts each get a
-//! veth into a bridge (`br0`) that lives in a namespace of its own, `LAB-switch`, so
-//! nothing of the lab touches the machine's own interfaces. Addresses count up from
+//! one NIC, `eth0`. The hosts are joined in one of three topologies ([`Topology`]):
+//! `pair`, two hosts on a veth pair, or through the lab's wire when the link is impaired
+//! (each `eth0` a veth into the namespace `LAB-wire`, where [`crate::wire`] forwards
+//! between them); `switch`, three or more hosts each with a veth into a bridge (`br0`)
+//! that lives in a namespace of its own, `LAB-switch`; `router`, two hosts on two
+//! subnets (192.168.56.0/24 and the next one, 192.168.57.0/24) with a host `router`
+//! forwarding between them, so link addresses change hop by hop and IP addresses do
+//! not. Nothing of the lab touches the machine's own interfaces. Addresses count up from
 //! `.101` (192.168.56.101, .102, ... and fd00:56::101, ::102, ...), MAC addresses are
 //! in VirtualBox's range 08:00:27 and derived from the IPv4 address, so captures are
 //! the same on every run. `/etc/netns/HOST/{hosts,hostname}` make the host names
@@ -38,6 +43,7 @@ use crate::netlink::{self, RouteSocket, NLM_F_CREATE, NLM_F_EXCL};
 use crate::netns;
 use crate::nics::{self, Nic, NicTable};
 use crate::privileges::{self, Capability};
+use crate::wire::{self, Impairment, WireState};
 
 /// The lab `lab-hosts` manages unless told otherwise.
 pub const DEFAULT_LAB: &str = "labnet";
@@ -58,6 +64,29 @@ const FIRST_HOST_NUMBER: u32 = 101;
 /// VirtualBox's MAC prefix (OUI 08:00:27).
 const VIRTUALBOX_OUI: [u8; 3] = [0x08, 0x00, 0x27];
 
+/// How a lab's hosts are joined.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Topology {
+    /// Two hosts on one link (a veth pair, or through the wire).
+    #[default]
+    Pair,
+    /// Three or more hosts on a bridge.
+    Switch,
+    /// Two hosts on two subnets, a router host between them.
+    Router,
+}
+
+impl Topology {
+    pub fn name(self) -> &'static str {
+        match self {
+            Topology::Pair => "pair",
+            Topology::Switch => "switch",
+            Topology::Router => "router",
+        }
+    }
+}
+
 /// What a lab consists of: recorded at `up`, the source of truth for `down`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LabSpec {
@@ -67,6 +96,20 @@ pub struct LabSpec {
     pub hosts: Vec<HostSpec>,
     /// The switch namespace holding the bridge, for three or more hosts.
     pub switch: Option<String>,
+    #[serde(default)]
+    pub topology: Topology,
+    /// The wire namespace, when the pair's link goes through the lab's wire.
+    #[serde(default)]
+    pub wire: Option<String>,
+}
+
+/// A NIC beyond a host's `eth0` (the router's `eth1`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NicSpec {
+    pub name: String,
+    pub ipv4: Ipv4Addr,
+    pub ipv6: Ipv6Addr,
+    pub mac: String,
 }
 
 /// One lab host.
@@ -80,7 +123,28 @@ pub struct HostSpec {
     pub ipv4: Ipv4Addr,
     pub ipv6: Ipv6Addr,
     pub mac: String,
+    /// The router's second NIC.
+    #[serde(default)]
+    pub eth1: Option<NicSpec>,
+    /// The router a host behind it routes through (its IPv4 and IPv6 address).
+    #[serde(default)]
+    pub gateway: Option<(Ipv4Addr, Ipv6Addr)>,
 }
+
+/// The router host's name in the router topology.
+pub const ROUTER: &str = "router";
+/// The router's namespace: `router` in the handout's lab (`ip netns exec router`),
+/// `LAB-router` in any other, so that labs side by side do not collide.
+pub fn router_netns(lab: &str) -> String {
+    if lab == DEFAULT_LAB {
+        ROUTER.to_string()
+    } else {
+        format!("{lab}-{ROUTER}")
+    }
+}
+
+/// The router's address on each subnet: .1, as home routers have.
+const ROUTER_NUMBER: u32 = 1;
 
 /// A lab as recorded on disk.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -136,23 +200,15 @@ impl LabSpec {
                 return Err(Error::usage(format!("host {hostname:?} is named twice")));
             }
             let number = FIRST_HOST_NUMBER + i as u32;
-            let ipv4 = Ipv4Addr::from(u32::from(subnet4.network()) + number);
-            let ipv6 = Ipv6Addr::from(u128::from(subnet6.network()) + host_number_as_hex(number));
-            let o = ipv4.octets();
-            let mac = format_mac(&[
-                VIRTUALBOX_OUI[0],
-                VIRTUALBOX_OUI[1],
-                VIRTUALBOX_OUI[2],
-                o[1],
-                o[2],
-                o[3],
-            ]);
+            let (ipv4, ipv6, mac) = numbered(subnet4, subnet6, number);
             planned.push(HostSpec {
                 hostname: hostname.clone(),
                 netns: netns.clone(),
                 ipv4,
                 ipv6,
                 mac,
+                eth1: None,
+                gateway: None,
             });
         }
         let switch = (hosts.len() > 2).then(|| format!("{lab}-switch"));
@@ -168,16 +224,117 @@ impl LabSpec {
             subnet4,
             subnet6,
             hosts: planned,
+            topology: if switch.is_some() {
+                Topology::Switch
+            } else {
+                Topology::Pair
+            },
             switch,
+            wire: None,
         })
     }
 
-    /// Every namespace of the lab: hosts first, then the switch.
+    /// Plans the router topology: the first host on `subnet4` (and `subnet6`), the
+    /// second on the next subnet of the same size, and a host `router` (its namespace
+    /// named as the hosts' are, with `router` for the host name) at .1 on both.
+    pub fn plan_router(
+        lab: &str,
+        hosts: &[(String, String)],
+        router_netns: &str,
+        subnet4: &str,
+        subnet6: &str,
+    ) -> Result<Self> {
+        if hosts.len() != 2 {
+            return Err(Error::usage("the router topology joins two hosts")
+                .hint("for example: --hosts brooklyn,midwood --topology router"));
+        }
+        let mut all = hosts.to_vec();
+        all.push((router_netns.to_string(), ROUTER.to_string()));
+        let mut spec = LabSpec::plan(lab, &all, subnet4, subnet6)?;
+        let (left4, left6) = (spec.subnet4, spec.subnet6);
+        let right4 = next_subnet4(left4)?;
+        let right6 = next_subnet6(left6)?;
+        let (r4, r6, rmac) = numbered(left4, left6, ROUTER_NUMBER);
+        let (g4, g6, gmac) = numbered(right4, right6, ROUTER_NUMBER);
+        let (m4, m6, mmac) = numbered(right4, right6, FIRST_HOST_NUMBER + 1);
+        spec.hosts[0].gateway = Some((r4, r6));
+        let midwood = &mut spec.hosts[1];
+        (midwood.ipv4, midwood.ipv6, midwood.mac) = (m4, m6, mmac);
+        midwood.gateway = Some((g4, g6));
+        let router = &mut spec.hosts[2];
+        (router.ipv4, router.ipv6, router.mac) = (r4, r6, rmac);
+        router.eth1 = Some(NicSpec {
+            name: "eth1".into(),
+            ipv4: g4,
+            ipv6: g6,
+            mac: gmac,
+        });
+        spec.switch = None;
+        spec.topology = Topology::Router;
+        Ok(spec)
+    }
+
+    /// The same pair with its link through the lab's wire (`LAB-wire`).
+    pub fn with_wire(mut self) -> Result<Self> {
+        if self.topology != Topology::Pair {
+            return Err(Error::usage(format!(
+                "the link can be impaired in the pair topology; this lab is a {}",
+                self.topology.name()
+            ))
+            .hint(
+                "bring up a pair (two hosts, --topology pair) to delay, lose or limit its link",
+            ));
+        }
+        self.wire = Some(format!("{}-wire", self.lab));
+        Ok(self)
+    }
+
+    /// The same hosts on the lab's bridge, also when there are only two.
+    pub fn with_switch(mut self) -> Result<Self> {
+        if self.topology == Topology::Router {
+            return Err(Error::usage("the router topology has no switch"));
+        }
+        let switch = format!("{}-switch", self.lab);
+        if self.hosts.iter().any(|h| h.netns == switch) {
+            return Err(Error::usage(format!(
+                "{switch:?} is reserved for the lab's switch"
+            )));
+        }
+        self.switch = Some(switch);
+        self.topology = Topology::Switch;
+        Ok(self)
+    }
+
+    /// The second subnet of the router topology.
+    pub fn far_subnets(&self) -> Option<(Ipv4Net, Ipv6Net)> {
+        (self.topology == Topology::Router)
+            .then(|| {
+                Some((
+                    next_subnet4(self.subnet4).ok()?,
+                    next_subnet6(self.subnet6).ok()?,
+                ))
+            })
+            .flatten()
+    }
+
+    /// Every namespace of the lab: hosts first, then the switch or the wire.
     pub fn namespaces(&self) -> impl Iterator<Item = &str> {
         self.hosts
             .iter()
             .map(|h| h.netns.as_str())
             .chain(self.switch.as_deref())
+            .chain(self.wire.as_deref())
+    }
+
+    /// The wire's ports: one per host, named after it where the name fits an
+    /// interface name.
+    pub fn wire_ports(&self) -> [String; 2] {
+        let names = [&self.hosts[0].hostname, &self.hosts[1].hostname];
+        if names.iter().all(|n| n.len() <= 15) {
+            names.map(|n| n.to_string())
+        } else {
+            ["port1".into(), "port2".into()]
+        }
     }
 
     /// Finds a host by host name or namespace name.
@@ -196,6 +353,9 @@ impl LabSpec {
         );
         for host in &self.hosts {
             text += &format!("{}\t{}\n", host.ipv4, host.hostname);
+            if let Some(nic) = &host.eth1 {
+                text += &format!("{}\t{}\n", nic.ipv4, host.hostname);
+            }
         }
         // The handout is an IPv4 lab: a host's own name has its IPv4 address only, so
         // every resolver (glibc's, which sorts ULAs before IPv4; curl; Python) goes to
@@ -214,6 +374,52 @@ impl LabSpec {
 /// The name of a lab host's IPv6 address in the lab's hosts files: `brooklyn6`.
 pub fn ipv6_name(hostname: &str) -> String {
     format!("{hostname}6")
+}
+
+/// A host's addresses and MAC for host number `number` of the subnets: the MAC in
+/// VirtualBox's range, derived from the IPv4 address.
+fn numbered(subnet4: Ipv4Net, subnet6: Ipv6Net, number: u32) -> (Ipv4Addr, Ipv6Addr, String) {
+    let ipv4 = Ipv4Addr::from(u32::from(subnet4.network()) + number);
+    let ipv6 = Ipv6Addr::from(u128::from(subnet6.network()) + host_number_as_hex(number));
+    let o = ipv4.octets();
+    let mac = format_mac(&[
+        VIRTUALBOX_OUI[0],
+        VIRTUALBOX_OUI[1],
+        VIRTUALBOX_OUI[2],
+        o[1],
+        o[2],
+        o[3],
+    ]);
+    (ipv4, ipv6, mac)
+}
+
+/// The subnet after `net`, of the same size: 192.168.57.0/24 after 192.168.56.0/24.
+fn next_subnet4(net: Ipv4Net) -> Result<Ipv4Net> {
+    let size = 1u64 << (32 - u32::from(net.prefix_len()));
+    let next = u64::from(u32::from(net.network())) + size;
+    u32::try_from(next)
+        .ok()
+        .and_then(|n| Ipv4Net::new(Ipv4Addr::from(n), net.prefix_len()).ok())
+        .ok_or_else(|| {
+            Error::usage(format!(
+                "{net} has no subnet after it for the router's far side"
+            ))
+        })
+}
+
+/// fd00:57::/64 after fd00:56::/64: for prefixes of /32 and longer the second group
+/// counts up, as the third octet does from 192.168.56 to .57 (the lab's naming); a
+/// shorter prefix steps by its own size.
+fn next_subnet6(net: Ipv6Net) -> Result<Ipv6Net> {
+    let step = 1u128 << (128 - u32::from(net.prefix_len())).max(96);
+    u128::from(net.network())
+        .checked_add(step)
+        .and_then(|n| Ipv6Net::new(Ipv6Addr::from(n), net.prefix_len()).ok())
+        .ok_or_else(|| {
+            Error::usage(format!(
+                "{net} has no subnet after it for the router's far side"
+            ))
+        })
 }
 
 /// fd00:56::101 for host .101: the decimal host number read as hex digits, so the
@@ -348,6 +554,25 @@ pub struct UpReport {
 pub fn up(spec: &LabSpec) -> Result<UpReport> {
     require_privileges("lab-hosts up")?;
     match load(&spec.lab)? {
+        Some(record) if wiring(&record.spec, spec) => {
+            // The same pair, its link now through the wire: the direct veth goes (with
+            // either end), the wire's veths come below.
+            let first = netns::open(&spec.hosts[0].netns)?;
+            let mut socket = netns::run_in(&first, RouteSocket::open)?;
+            if let Some(link) = nics::find(&mut socket, HOST_NIC)? {
+                let mut message = LinkMessage::default();
+                message.header.index = link.index;
+                socket.change(
+                    RouteNetlinkMessage::DelLink(message),
+                    0,
+                    "taking out the direct link, to put the wire in",
+                )?;
+            }
+            save(&LabRecord {
+                spec: spec.clone(),
+                made_by_pid: record.made_by_pid,
+            })?;
+        }
         Some(record) if record.spec != *spec => {
             let names: Vec<&str> = record
                 .spec
@@ -391,6 +616,13 @@ pub fn up(spec: &LabSpec) -> Result<UpReport> {
         // Addresses are usable at once, as on a VM that has been up a while: no
         // duplicate address detection delay for IPv6 (also for link-local ones).
         netns::write_sysctl(&handle, "net/ipv6/conf/default/accept_dad", "0")?;
+        if spec.switch.as_deref() == Some(ns) || spec.wire.as_deref() == Some(ns) {
+            // The switch and the wire are cables, not hosts: their ports must not put
+            // router solicitations or DAD probes of their own on the lab's links.
+            for key in ["all", "default"] {
+                netns::write_sysctl(&handle, &format!("net/ipv6/conf/{key}/disable_ipv6"), "1")?;
+            }
+        }
         let mut socket = netns::run_in(&handle, RouteSocket::open)?;
         if set_up(&mut socket, "lo")? {
             report.changes.push(format!("{ns}: lo up"));
@@ -398,36 +630,76 @@ pub fn up(spec: &LabSpec) -> Result<UpReport> {
         handles.insert(ns.to_string(), (handle, socket));
     }
     let mut root = RouteSocket::open()?;
-    match &spec.switch {
-        None => {
-            let (a, b) = (&spec.hosts[0], &spec.hosts[1]);
-            let end_a = VethEnd {
-                netns: &a.netns,
-                name: HOST_NIC,
-                mac: Some(&a.mac),
-            };
-            let end_b = VethEnd {
-                netns: &b.netns,
-                name: HOST_NIC,
-                mac: Some(&b.mac),
-            };
-            ensure_veth(&mut root, &mut handles, &end_a, &end_b, &mut report)?;
+    match (&spec.switch, &spec.wire, spec.topology) {
+        (_, _, Topology::Router) => {
+            let router = &spec.hosts[2];
+            let far = router.eth1.as_ref().expect("a router has eth1");
+            for (host, name, mac) in [
+                (&spec.hosts[0], HOST_NIC, &router.mac),
+                (&spec.hosts[1], far.name.as_str(), &far.mac),
+            ] {
+                let end_router = VethEnd {
+                    netns: &router.netns,
+                    name,
+                    mac: Some(mac),
+                };
+                ensure_veth(
+                    &mut root,
+                    &mut handles,
+                    &host_end(host),
+                    &end_router,
+                    &mut report,
+                )?;
+            }
+            let handle = &handles[router.netns.as_str()].0;
+            netns::write_sysctl(handle, "net/ipv4/ip_forward", "1")?;
+            netns::write_sysctl(handle, "net/ipv6/conf/all/forwarding", "1")?;
         }
-        Some(switch) => {
+        (None, Some(wire), _) => {
+            for (host, port) in spec.hosts.iter().zip(spec.wire_ports()) {
+                let end_wire = VethEnd {
+                    netns: wire,
+                    name: &port,
+                    mac: None,
+                };
+                ensure_veth(
+                    &mut root,
+                    &mut handles,
+                    &host_end(host),
+                    &end_wire,
+                    &mut report,
+                )?;
+                // Segments, not GSO super-frames: what the wire loses is one segment.
+                let socket = &mut handles.get_mut(host.netns.as_str()).expect("opened").1;
+                set_gso_max_segs(socket, HOST_NIC, 1)?;
+            }
+        }
+        (None, None, _) => {
+            let (a, b) = (&spec.hosts[0], &spec.hosts[1]);
+            ensure_veth(
+                &mut root,
+                &mut handles,
+                &host_end(a),
+                &host_end(b),
+                &mut report,
+            )?;
+        }
+        (Some(switch), _, _) => {
             ensure_bridge(&mut handles, switch, &mut report)?;
             for (i, host) in spec.hosts.iter().enumerate() {
                 let port = format!("port{}", i + 1);
-                let end_host = VethEnd {
-                    netns: &host.netns,
-                    name: HOST_NIC,
-                    mac: Some(&host.mac),
-                };
                 let end_switch = VethEnd {
                     netns: switch,
                     name: &port,
                     mac: None,
                 };
-                ensure_veth(&mut root, &mut handles, &end_host, &end_switch, &mut report)?;
+                ensure_veth(
+                    &mut root,
+                    &mut handles,
+                    &host_end(host),
+                    &end_switch,
+                    &mut report,
+                )?;
                 attach_to_bridge(
                     &mut handles.get_mut(switch.as_str()).expect("opened").1,
                     &port,
@@ -438,19 +710,32 @@ pub fn up(spec: &LabSpec) -> Result<UpReport> {
     }
     for host in &spec.hosts {
         let socket = &mut handles.get_mut(&host.netns).expect("opened").1;
-        let ipv4 = (IpAddr::V4(host.ipv4), spec.prefix4());
-        let ipv6 = (IpAddr::V6(host.ipv6), spec.subnet6.prefix_len());
-        for (address, prefix_len) in [ipv4, ipv6] {
-            if add_address(
-                socket,
-                HOST_NIC,
-                address,
-                prefix_len,
-                spec.subnet4.broadcast(),
-            )? {
-                report
-                    .changes
-                    .push(format!("{}: {HOST_NIC} {address}/{prefix_len}", host.netns));
+        let mut nics = vec![(HOST_NIC, host.ipv4, host.ipv6)];
+        if let Some(nic) = &host.eth1 {
+            nics.push((nic.name.as_str(), nic.ipv4, nic.ipv6));
+        }
+        for (name, ipv4, ipv6) in nics {
+            let broadcast = Ipv4Net::new(ipv4, spec.prefix4())
+                .map(|net| net.broadcast())
+                .unwrap_or(Ipv4Addr::BROADCAST);
+            for (address, prefix_len) in [
+                (IpAddr::V4(ipv4), spec.prefix4()),
+                (IpAddr::V6(ipv6), spec.subnet6.prefix_len()),
+            ] {
+                if add_address(socket, name, address, prefix_len, broadcast)? {
+                    report
+                        .changes
+                        .push(format!("{}: {name} {address}/{prefix_len}", host.netns));
+                }
+            }
+        }
+        if let Some((gateway4, gateway6)) = host.gateway {
+            for gateway in [IpAddr::V4(gateway4), IpAddr::V6(gateway6)] {
+                if add_default_route(socket, gateway)? {
+                    report
+                        .changes
+                        .push(format!("{}: default via {gateway}", host.netns));
+                }
             }
         }
         let etc = Path::new(netns::ETC_DIR).join(&host.netns);
@@ -495,6 +780,15 @@ struct VethEnd<'a> {
     netns: &'a str,
     name: &'a str,
     mac: Option<&'a str>,
+}
+
+/// A host's end of its link: `eth0`, with the host's MAC.
+fn host_end(host: &HostSpec) -> VethEnd<'_> {
+    VethEnd {
+        netns: &host.netns,
+        name: HOST_NIC,
+        mac: Some(&host.mac),
+    }
 }
 
 /// Makes sure a veth pair joins the two ends; a half-present pair is made anew.
@@ -643,6 +937,58 @@ fn set_up(socket: &mut RouteSocket, name: &str) -> Result<bool> {
     Ok(true)
 }
 
+/// Whether `new` is `old` with its link put through the wire.
+fn wiring(old: &LabSpec, new: &LabSpec) -> bool {
+    old.wire.is_none()
+        && new.wire.is_some()
+        && LabSpec {
+            wire: None,
+            ..new.clone()
+        } == *old
+}
+
+/// Limits how many segments the kernel puts in one GSO frame on a link.
+fn set_gso_max_segs(socket: &mut RouteSocket, name: &str, segments: u32) -> Result<()> {
+    let link =
+        nics::find(socket, name)?.ok_or_else(|| Error::failed(format!("link {name} not found")))?;
+    let mut message = LinkMessage::default();
+    message.header.index = link.index;
+    message.attributes = vec![LinkAttribute::GsoMaxSegs(segments)];
+    socket.change(
+        RouteNetlinkMessage::SetLink(message),
+        0,
+        &format!("setting {name}'s gso_max_segs"),
+    )
+}
+
+/// Adds a default route through `gateway`; returns false when it was already there.
+fn add_default_route(socket: &mut RouteSocket, gateway: IpAddr) -> Result<bool> {
+    use netlink_packet_route::route::{
+        RouteAttribute, RouteHeader, RouteMessage, RouteProtocol, RouteScope, RouteType,
+    };
+    let mut message = RouteMessage::default();
+    message.header.address_family = match gateway {
+        IpAddr::V4(_) => AddressFamily::Inet,
+        IpAddr::V6(_) => AddressFamily::Inet6,
+    };
+    message.header.table = RouteHeader::RT_TABLE_MAIN;
+    message.header.protocol = RouteProtocol::Static;
+    message.header.scope = RouteScope::Universe;
+    message.header.kind = RouteType::Unicast;
+    message
+        .attributes
+        .push(RouteAttribute::Gateway(gateway.into()));
+    match socket.change(
+        RouteNetlinkMessage::NewRoute(message),
+        NLM_F_CREATE | NLM_F_EXCL,
+        &format!("adding a default route via {gateway}"),
+    ) {
+        Ok(()) => Ok(true),
+        Err(e) if netlink::errno(&e) == Some(libc::EEXIST) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 /// Adds an address to a link; returns false when it was already there.
 fn add_address(
     socket: &mut RouteSocket,
@@ -679,6 +1025,150 @@ fn add_address(
     }
 }
 
+/// The seed of a wire when none is given: the same losses on every run.
+pub const DEFAULT_SEED: u64 = 1;
+
+/// Changes what the lab's wire does to the frames `from` sends (both directions when
+/// `None`), or reseeds it; a pair still on its direct veth is put through the wire
+/// first. Also (with an empty change) restarts a wire process that died. Returns what
+/// it did, one line each.
+pub fn impair(
+    spec: &LabSpec,
+    program: &Path,
+    from: Option<&str>,
+    change: &wire::Change,
+    seed: Option<u64>,
+) -> Result<Vec<String>> {
+    let mut done = Vec::new();
+    let spec = match spec.wire {
+        Some(_) => spec.clone(),
+        None => {
+            let wired = spec.clone().with_wire()?;
+            done.extend(up(&wired)?.changes);
+            wired
+        }
+    };
+    let targets: Vec<bool> = match from {
+        None => vec![true, true],
+        Some(name) => {
+            let host = spec.host(name).ok_or_else(|| {
+                let names: Vec<&str> = spec.hosts.iter().map(|h| h.hostname.as_str()).collect();
+                Error::usage(format!("{name:?} is not a host of lab {:?}", spec.lab))
+                    .hint(format!("its hosts are: {}", names.join(", ")))
+            })?;
+            spec.hosts[..2]
+                .iter()
+                .map(|h| h.hostname == host.hostname)
+                .collect()
+        }
+    };
+    let previous = wire::load(&spec.lab)?;
+    let mut impairments = previous
+        .as_ref()
+        .map(|p| [p.ports[0].impairment, p.ports[1].impairment])
+        .unwrap_or_default();
+    for (impairment, targeted) in impairments.iter_mut().zip(targets) {
+        if targeted {
+            change.apply(impairment);
+        }
+    }
+    let seed = seed
+        .or(previous.as_ref().map(|p| p.seed))
+        .unwrap_or(DEFAULT_SEED);
+    done.extend(wire_up(&spec, program, impairments, seed)?);
+    Ok(done)
+}
+
+/// Gives the lab's wire its settings (each host's impairment: what the wire does to
+/// the frames that host sends) and makes sure its process runs: started if it is not,
+/// told to read them again (SIGHUP) if it is. `program` is the `lab-hosts` binary,
+/// whose `wire` command the process runs. Returns what it did (nothing when the wire
+/// runs with these settings already).
+pub fn wire_up(
+    spec: &LabSpec,
+    program: &Path,
+    impairments: [Impairment; 2],
+    seed: u64,
+) -> Result<Option<String>> {
+    let netns = spec
+        .wire
+        .clone()
+        .ok_or_else(|| Error::failed(format!("lab {:?} has no wire", spec.lab)))?;
+    let ports = spec.wire_ports();
+    let previous = wire::load(&spec.lab)?;
+    let mut state = WireState {
+        lab: spec.lab.clone(),
+        netns,
+        ports: [0, 1].map(|i| wire::Port {
+            interface: ports[i].clone(),
+            host: spec.hosts[i].hostname.clone(),
+            impairment: impairments[i],
+        }),
+        seed,
+        pid: previous.as_ref().and_then(|p| p.pid),
+    };
+    let running = state
+        .pid
+        .filter(|&pid| wire::is_wire_process(pid, &spec.lab));
+    if running.is_some() && previous.as_ref() == Some(&state) {
+        return Ok(None);
+    }
+    wire::save(&state)?;
+    if running.is_some() && wire::reload(&state) {
+        return Ok(Some(describe_wire(&state)));
+    }
+    // A stale counters file would say "up" before the new process is.
+    let _ = fs::remove_file(wire::stats_path(&spec.lab));
+    let mut child = wire::spawn(program, &spec.lab)?;
+    let pid = child.id();
+    state.pid = Some(pid);
+    wire::save(&state)?;
+    // It writes its counters once its sockets are bound; wait for that, bounded, so
+    // traffic sent right after `up` crosses.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    while std::time::Instant::now() < deadline {
+        if !matches!(child.try_wait(), Ok(None)) {
+            let log = fs::read_to_string(wire::log_path(&spec.lab)).unwrap_or_default();
+            let last = log.lines().last().unwrap_or("").to_string();
+            return Err(
+                Error::failed(format!("the lab's wire stopped at once: {last}"))
+                    .hint(format!("its log: {}", wire::log_path(&spec.lab).display())),
+            );
+        }
+        if wire::stats(&spec.lab).is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    Ok(Some(format!(
+        "started the wire (pid {pid}): {}",
+        describe_wire(&state)
+    )))
+}
+
+/// `lab-hosts link show --json`: the lab, its topology and its wire (`null` when its
+/// links are direct).
+#[derive(Debug, Serialize)]
+pub struct LinkStatus<'a> {
+    pub lab: &'a str,
+    pub topology: &'static str,
+    pub wire: Option<wire::WireStatus>,
+}
+
+/// The wire's settings in one line: `brooklyn -> midwood: delay 50ms; midwood -> ...`.
+fn describe_wire(state: &WireState) -> String {
+    let [a, b] = &state.ports;
+    format!(
+        "{} -> {}: {}; {} -> {}: {}",
+        a.host,
+        b.host,
+        a.impairment.describe(),
+        b.host,
+        a.host,
+        b.impairment.describe()
+    )
+}
+
 /// What `down` did.
 #[derive(Debug, Default)]
 pub struct DownReport {
@@ -696,6 +1186,26 @@ pub fn down(lab: &str) -> Result<DownReport> {
     let Some(record) = load(lab)? else {
         return Ok(report);
     };
+    // The lab's own wire process goes first (checked to be it, by its recorded id).
+    if let Ok(Some(state)) = wire::load(lab) {
+        wire::stop(&state);
+        if let Some(pid) = state.pid {
+            report.removed.push(format!("the wire process (pid {pid})"));
+        }
+        for path in [
+            wire::state_path(lab),
+            wire::stats_path(lab),
+            wire::log_path(lab),
+        ] {
+            if fs::remove_file(&path).is_ok() {
+                report.removed.push(format!("{}", path.display()));
+            }
+        }
+        // Another lab's wire may still keep its files there.
+        if fs::remove_dir(wire::STATE_DIR).is_ok() {
+            report.removed.push(wire::STATE_DIR.to_string());
+        }
+    }
     for ns in record.spec.namespaces() {
         for (pid, command) in netns::processes_in(ns) {
             report.still_running.push((ns.to_string(), pid, command));
@@ -746,8 +1256,12 @@ pub struct LabStatus {
     pub lab: String,
     pub subnet4: Ipv4Net,
     pub subnet6: Ipv6Net,
+    /// The router topology's second subnets (midwood's side).
+    pub far_subnets: Option<(Ipv4Net, Ipv6Net)>,
     pub topology: &'static str,
     pub hosts: Vec<HostStatus>,
+    /// The pair's wire, when its link goes through one.
+    pub wire: Option<wire::WireStatus>,
 }
 
 impl LabStatus {
@@ -778,8 +1292,11 @@ impl LabStatus {
             "lab": self.lab,
             "subnet4": self.subnet4.to_string(),
             "subnet6": self.subnet6.to_string(),
+            "far_subnet4": self.far_subnets.map(|(v4, _)| v4.to_string()),
+            "far_subnet6": self.far_subnets.map(|(_, v6)| v6.to_string()),
             "topology": self.topology,
             "hosts": hosts,
+            "wire": self.wire,
         })
     }
 }
@@ -811,13 +1328,61 @@ pub fn status(lab: &str) -> Result<Option<LabStatus>> {
         lab: record.spec.lab.clone(),
         subnet4: record.spec.subnet4,
         subnet6: record.spec.subnet6,
-        topology: if record.spec.switch.is_some() {
-            "bridge"
-        } else {
-            "veth pair"
+        far_subnets: record.spec.far_subnets(),
+        topology: match (record.spec.topology, &record.spec.wire) {
+            (Topology::Router, _) => "router",
+            (Topology::Switch, _) => "bridge",
+            (Topology::Pair, Some(_)) => "pair through the lab's wire",
+            (Topology::Pair, None) => "veth pair",
         },
         hosts,
+        wire: wire::status(lab)?,
     }))
+}
+
+/// One ping of `lab-hosts pingall`: from a host to another host's address.
+#[derive(Debug, Clone)]
+pub struct Reach {
+    pub from: String,
+    pub to: String,
+    pub address: IpAddr,
+    /// The round trip, or `None` when no reply came.
+    pub rtt: Option<std::time::Duration>,
+}
+
+/// Pings every host from every other host (mininet's pingall), over IPv4 or IPv6, each
+/// ping waiting up to `timeout`. A router is pinged at the address on the pinger's side.
+pub fn pingall(spec: &LabSpec, v6: bool, timeout: std::time::Duration) -> Result<Vec<Reach>> {
+    require_privileges("lab-hosts pingall")?;
+    let mut out = Vec::new();
+    for from in &spec.hosts {
+        let namespace = netns::open(&from.netns)?;
+        for to in spec.hosts.iter().filter(|h| h.hostname != from.hostname) {
+            let mut address = if v6 {
+                IpAddr::V6(to.ipv6)
+            } else {
+                IpAddr::V4(to.ipv4)
+            };
+            // The router's near address: the one on the pinger's subnet.
+            if let (Some(far), Some((_, far6))) = (&to.eth1, spec.far_subnets()) {
+                if from.gateway.is_some_and(|(g4, _)| g4 == far.ipv4) || far6.contains(&from.ipv6) {
+                    address = if v6 {
+                        IpAddr::V6(far.ipv6)
+                    } else {
+                        IpAddr::V4(far.ipv4)
+                    };
+                }
+            }
+            let rtt = crate::ping::echo(&namespace, address, timeout)?;
+            out.push(Reach {
+                from: from.hostname.clone(),
+                to: to.hostname.clone(),
+                address,
+                rtt,
+            });
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

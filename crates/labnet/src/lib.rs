@@ -23,6 +23,7 @@ pub mod netns;
 pub mod nics;
 pub mod offline;
 pub mod pcap;
+pub mod ping;
 pub mod present;
 pub mod privileges;
 pub mod resolve;
@@ -30,5 +31,6 @@ pub mod signals;
 pub mod sockets;
 pub mod tools;
 pub mod values;
+pub mod wire;
 
 pub use error::{Error, Result};

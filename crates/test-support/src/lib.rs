@@ -13,6 +13,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 
+pub mod cli_lab;
 pub mod wire;
 
 use labnet::error::Result;
@@ -233,9 +234,20 @@ pub struct Tcpdump {
 impl Tcpdump {
     /// Starts `tcpdump -i INTERFACE -w FILE` on `host` and returns once it listens.
     pub fn start(lab: &TestLab, host: &str, interface: &str, file: &std::path::Path) -> Tcpdump {
+        Tcpdump::start_as(lab.command(host, "tcpdump"), interface, file)
+    }
+
+    /// Starts `tcpdump -i INTERFACE -w FILE` in namespace `netns` (`ip netns exec`).
+    pub fn start_in(netns: &str, interface: &str, file: &std::path::Path) -> Tcpdump {
+        let mut command = Command::new("ip");
+        command.args(["netns", "exec", netns, "tcpdump"]);
+        Tcpdump::start_as(command, interface, file)
+    }
+
+    /// Starts `command` (tcpdump, wherever it runs) with `-i INTERFACE -w FILE`.
+    fn start_as(mut command: Command, interface: &str, file: &std::path::Path) -> Tcpdump {
         use std::io::BufRead;
-        let mut child = lab
-            .command(host, "tcpdump")
+        let mut child = command
             .args(["-i", interface, "-U", "--immediate-mode", "-w"])
             .arg(file)
             .stdout(std::process::Stdio::null())

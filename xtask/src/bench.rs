@@ -9,9 +9,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
+mod lab;
+
+pub use lab::blast_udp;
+
 /// The benchmarks that exist, by name.
-const BENCHES: [&str; 7] = [
-    "nic", "sockets", "server", "read", "filter", "capture", "analyze",
+const BENCHES: [&str; 8] = [
+    "nic", "sockets", "server", "read", "filter", "capture", "analyze", "lab",
 ];
 
 pub fn run(root: &Path, cargo: &str, which: &[String]) -> Result<()> {
@@ -44,6 +48,7 @@ pub fn run(root: &Path, cargo: &str, which: &[String]) -> Result<()> {
             "filter" => filter(&bin)?,
             "capture" => capture(&bin)?,
             "analyze" => analyze(&bin)?,
+            "lab" => lab::lab(&bin)?,
             _ => unreachable!("checked above"),
         }
     }

@@ -50,6 +50,14 @@ enum Task {
         #[arg(long)]
         no_build: bool,
     },
+    /// (internal) send UDP from a lab host for `bench lab`
+    #[command(hide = true)]
+    BlastUdp {
+        netns: String,
+        target: String,
+        rate: u64,
+        millis: u64,
+    },
     /// (internal) hold loopback connections in a namespace for `bench sockets`
     #[command(hide = true)]
     HoldSockets {
@@ -75,6 +83,12 @@ fn main() -> ExitCode {
         ),
         Task::Demo { no_build } => demo_task(no_build),
         Task::HoldSockets { netns, count, role } => bench::hold_sockets(&netns, count, &role),
+        Task::BlastUdp {
+            netns,
+            target,
+            rate,
+            millis,
+        } => bench::blast_udp(&netns, &target, rate, millis),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

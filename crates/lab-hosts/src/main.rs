@@ -27,13 +27,19 @@ use labnet::wire;
     long_about = "The handout's two-host lab (brooklyn and midwood) as network namespaces.\n\n\
         Each host is a network namespace that `ip netns` sees, with lo and one NIC, eth0, \
         on 192.168.56.0/24 (from .101) and fd00:56::/64. Two hosts are joined by a veth \
-        pair, three or more by a bridge. Host names resolve inside the lab. Needs root.",
+        pair, three or more by a bridge; the router topology puts a router host between \
+        two subnets. A pair's link can be delayed, lossy, reordering or slow without \
+        netem: the lab's wire. Host names resolve inside the lab. Needs root.",
     after_help = "Examples:\n  \
         sudo lab-hosts up\n  \
         sudo lab-hosts exec midwood -- ping -c1 brooklyn\n  \
         sudo ip netns exec brooklyn ip address show\n  \
         sudo lab-hosts status\n  \
         sudo lab-hosts up --hosts brooklyn,midwood,flatbush --subnet 10.56.0.0/24\n  \
+        sudo lab-hosts up --delay 50ms --loss 2%\n  \
+        sudo lab-hosts up --topology router\n  \
+        sudo lab-hosts pingall\n  \
+        sudo lab-hosts capture -w lab.pcapng\n  \
         sudo lab-hosts down"
 )]
 struct Args {
@@ -127,7 +133,7 @@ enum Command {
         #[arg(long, value_name = "HOST")]
         from: Option<String>,
     },
-    /// Remove every namespace, link and /etc/netns entry the lab made
+    /// Remove every namespace, link and /etc/netns entry the lab made, and stop its wire
     Down,
     /// Show each host with its NIC, MAC, IPv4 and IPv6 addresses
     Status {

@@ -822,12 +822,22 @@ fn udp_load(port: u16, rate: u64, duration: Duration) -> Result<u64> {
     });
     let sender = std::net::UdpSocket::bind("127.0.0.1:0")?;
     sender.connect(("127.0.0.1", port))?;
+    let sent = send_paced(&sender, rate, duration);
+    let _ = draining.join();
+    Ok(sent)
+}
+
+/// Sends 64-byte datagrams on a connected socket at `rate` a second (0: as fast as it
+/// can) for `duration` (at most 10 s); how many were sent (one refused by a full socket
+/// buffer is not).
+fn send_paced(sender: &std::net::UdpSocket, rate: u64, duration: Duration) -> u64 {
     let payload = [0x5au8; 64];
+    let duration = duration.min(Duration::from_secs(10));
     let start = Instant::now();
     let mut sent = 0u64;
     while start.elapsed() < duration {
         let due = if rate == 0 {
-            sent + 1000
+            sent + 256
         } else {
             (start.elapsed().as_secs_f64() * rate as f64) as u64
         };
@@ -837,11 +847,10 @@ fn udp_load(port: u16, rate: u64, duration: Duration) -> Result<u64> {
             }
         }
         if rate != 0 {
-            std::thread::sleep(Duration::from_micros(200));
+            std::thread::sleep(Duration::from_micros(100));
         }
     }
-    let _ = draining.join();
-    Ok(sent)
+    sent
 }
 
 /// webcapture vs tcpdump capturing the same loopback UDP load side by side, at rising

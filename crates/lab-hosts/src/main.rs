@@ -87,7 +87,7 @@ struct Impairments {
     #[arg(long, value_parser = values::rate, value_name = "RATE")]
     rate: Option<Rate>,
     /// Seed of the impairments' random choices: the same seed, the same losses
-    #[arg(long, value_parser = values::whole::<u64>(0..=u64::MAX), value_name = "N")]
+    #[arg(long, value_parser = values::whole::<u64>(0..=u64::from(u32::MAX)), value_name = "N")]
     seed: Option<u64>,
 }
 
@@ -182,7 +182,7 @@ enum Command {
         #[arg(short = 'w', value_name = "FILE")]
         write: Option<PathBuf>,
         /// Stop after COUNT packets
-        #[arg(short = 'c', value_parser = values::whole::<u64>(1..=u64::MAX), value_name = "COUNT")]
+        #[arg(short = 'c', value_parser = values::whole::<u64>(1..=values::MAX_PACKETS), value_name = "COUNT")]
         count: Option<u64>,
         /// Stop after SECONDS
         #[arg(long, value_parser = values::seconds(0.0..=31_536_000.0), value_name = "SECONDS")]

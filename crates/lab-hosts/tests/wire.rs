@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use labnet_test_support::cli_lab::{assert_gone, lab_hosts, root_links, run_ok, text, CliLab};
-use labnet_test_support::{require, tool_path, ChildGuard, Tcpdump};
+use labnet_test_support::{require, spawn_listening, tool_path, ChildGuard, Tcpdump};
 
 /// The round trips (ms) of `count` pings from `host` to `target`, after one ping that
 /// fills the neighbour table (its round trip includes ARP's).
@@ -542,17 +542,9 @@ struct LabCapture {
 impl LabCapture {
     /// Starts it and returns once it listens on every interface.
     fn start(lab: &CliLab, args: &[&str]) -> LabCapture {
-        let mut child = Command::new(tool_path("lab-hosts"))
-            .args(["--lab", &lab.lab, "capture"])
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stderr = BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        stderr.read_line(&mut line).unwrap();
-        assert!(line.contains("listening on"), "{line}");
+        let mut command = Command::new(tool_path("lab-hosts"));
+        command.args(["--lab", &lab.lab, "capture"]).args(args);
+        let (mut child, stderr) = spawn_listening(&mut command);
         // The rest of stderr is read at the end.
         child.stderr = Some(stderr.into_inner());
         LabCapture {

@@ -978,11 +978,16 @@ fn add_default_route(socket: &mut RouteSocket, gateway: IpAddr) -> Result<bool> 
     message
         .attributes
         .push(RouteAttribute::Gateway(gateway.into()));
-    match socket.change(
+    created(socket.change(
         RouteNetlinkMessage::NewRoute(message),
         NLM_F_CREATE | NLM_F_EXCL,
         &format!("adding a default route via {gateway}"),
-    ) {
+    ))
+}
+
+/// An exclusive create's outcome: true when made, false when it was there already.
+fn created(outcome: Result<()>) -> Result<bool> {
+    match outcome {
         Ok(()) => Ok(true),
         Err(e) if netlink::errno(&e) == Some(libc::EEXIST) => Ok(false),
         Err(e) => Err(e),
@@ -1014,15 +1019,11 @@ fn add_address(
             .attributes
             .push(AddressAttribute::Broadcast(broadcast));
     }
-    match socket.change(
+    created(socket.change(
         RouteNetlinkMessage::NewAddress(message),
         NLM_F_CREATE | NLM_F_EXCL,
         &format!("adding {address}/{prefix_len} to {link_name}"),
-    ) {
-        Ok(()) => Ok(true),
-        Err(e) if netlink::errno(&e) == Some(libc::EEXIST) => Ok(false),
-        Err(e) => Err(e),
-    }
+    ))
 }
 
 /// The seed of a wire when none is given: the same losses on every run.

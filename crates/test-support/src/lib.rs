@@ -362,6 +362,22 @@ impl TestLab {
     }
 }
 
+/// Starts a capture tool (webcapture, `lab-hosts capture`) with its stdout and stderr
+/// piped, and returns once its first line on stderr says it listens; the rest of
+/// stderr is left to read.
+pub fn spawn_listening(command: &mut Command) -> (Child, BufReader<std::process::ChildStderr>) {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    assert!(line.contains("listening on"), "{command:?}: {line}");
+    (child, stderr)
+}
+
 /// webcapture started by a test: interrupted, then killed by PID when dropped.
 pub struct Webcapture {
     pub child: Child,
@@ -371,18 +387,9 @@ pub struct Webcapture {
 impl Webcapture {
     /// Starts webcapture on `host` with `args` in `dir`; returns once it listens.
     pub fn start(lab: &TestLab, host: &str, dir: &Path, args: &[&str]) -> Webcapture {
-        let mut child = lab
-            .command(host, tool_path("webcapture"))
-            .args(args)
-            .current_dir(dir)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stderr = BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        stderr.read_line(&mut line).unwrap();
-        assert!(line.contains("listening on"), "webcapture {args:?}: {line}");
+        let mut command = lab.command(host, tool_path("webcapture"));
+        command.args(args).current_dir(dir);
+        let (child, stderr) = spawn_listening(&mut command);
         Webcapture { child, stderr }
     }
 

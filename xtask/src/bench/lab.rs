@@ -6,7 +6,7 @@
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 
@@ -128,26 +128,7 @@ pub fn blast_udp(netns: &str, target: &str, rate: u64, millis: u64) -> Result<()
     super::enter_netns(netns)?;
     let socket = std::net::UdpSocket::bind("0.0.0.0:0")?;
     socket.connect((target, 9))?;
-    let payload = [0x5au8; 64];
-    let duration = Duration::from_millis(millis.min(10_000));
-    let start = Instant::now();
-    let mut sent = 0u64;
-    while start.elapsed() < duration {
-        let due = if rate == 0 {
-            sent + 256
-        } else {
-            (start.elapsed().as_secs_f64() * rate as f64) as u64
-        };
-        while sent < due {
-            // A full socket buffer (ENOBUFS) is not a sent datagram.
-            if socket.send(&payload).is_ok() {
-                sent += 1;
-            }
-        }
-        if rate != 0 {
-            std::thread::sleep(Duration::from_micros(100));
-        }
-    }
+    let sent = super::send_paced(&socket, rate, Duration::from_millis(millis));
     println!("{sent}");
     Ok(())
 }

@@ -52,6 +52,7 @@ fuzz_target!(|data: &[u8]| {
             nanoseconds: 0,
             original_length: data.len() as u32,
             data,
+            options: Default::default(),
         };
         let style = Style {
             format: Format::Json,
@@ -70,6 +71,7 @@ fuzz_target!(|data: &[u8]| {
             &dissection,
             &style,
             observed.as_ref(),
+            None,
         );
     }
 });

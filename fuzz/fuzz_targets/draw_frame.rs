@@ -27,6 +27,7 @@ fuzz_target!(|input: &[u8]| {
         nanoseconds: 0,
         original_length: data.len() as u32,
         data,
+        options: Default::default(),
     };
     let packet = Packet::new(&record);
     let svg = render(&packet, usize::from(pick >> 4) % 4, Format::Svg);

@@ -5,7 +5,8 @@
 //! port it saw, and noticing matching traffic on another interface (127.0.0.1 traffic
 //! only ever crosses `lo`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::net::{IpAddr, SocketAddr};
 
 use crate::capture::{Observed, Observer};
 use crate::dissect::{self, Kind};
@@ -143,6 +144,60 @@ fn describe(kind: &Traffic, count: u64) -> String {
             format!("{name} port {port} ({count} {packets}{owner})")
         }
         (name, _) => format!("{name} ({count} {packets})"),
+    }
+}
+
+/// Connections this host refuses, explained: a SYN answered by RST names who listens
+/// on that port instead (the handout's server on 127.0.0.1 while midwood knocks on
+/// 192.168.56.101), once per address and port.
+#[derive(Default)]
+pub struct Refusals {
+    /// This host's addresses, read at the first refusal.
+    local: Option<HashSet<IpAddr>>,
+    said: HashSet<SocketAddr>,
+}
+
+impl Refusals {
+    /// The hint for a captured packet, when it is this host's first refusal of a
+    /// connection to that address and port.
+    pub fn check(&mut self, link_type: u32, data: &[u8]) -> Option<String> {
+        let packet = dissect::flow::flow(link_type, data)?;
+        if !packet.is_refusal() {
+            return None;
+        }
+        // The refusing end: where the SYN went.
+        let refused = packet.flow.src;
+        let local = self.local.get_or_insert_with(|| {
+            crate::nics::read_in(None, crate::nics::LinkDump::Full, false)
+                .map(|t| {
+                    t.nics
+                        .iter()
+                        .flat_map(|n| n.addresses.iter().filter_map(|a| a.local))
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        if !(refused.ip().is_loopback() || local.contains(&refused.ip()))
+            || !self.said.insert(refused)
+        {
+            return None;
+        }
+        let port = refused.port();
+        let why = match sockets::listener_on(Protocol::Tcp, port) {
+            Some(sockets::Listener { socket, owner }) => {
+                let who = owner.map_or_else(
+                    || "a process (run as root to see which)".to_string(),
+                    |o| format!("{} (pid {})", o.program, o.pid),
+                );
+                if socket.local.ip().is_unspecified() || socket.local.ip() == refused.ip() {
+                    format!("{who} listens there; its queue of connections may be full")
+                } else {
+                    format!("{who} listens on {} only", socket.local)
+                }
+            }
+            None => format!("nothing listens on port {port} here"),
+        };
+        Some(format!("SYN to {refused} answered by RST: {why}"))
     }
 }
 

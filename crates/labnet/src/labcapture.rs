@@ -251,6 +251,7 @@ impl<W: Write> Session<'_, W> {
                     nanoseconds,
                     packet.original_length,
                     &packet.data,
+                    None,
                 )?;
             }
             if self.options.print {
@@ -261,6 +262,7 @@ impl<W: Write> Session<'_, W> {
                     nanoseconds,
                     original_length: packet.original_length,
                     data: &packet.data,
+                    options: Default::default(),
                 };
                 let shown = present::Packet::new(&record);
                 write!(self.out, "{:<width$} ", point.name, width = self.name_width)

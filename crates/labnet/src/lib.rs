@@ -5,6 +5,7 @@
 //! reuse it. See `docs/ARCHITECTURE.md` for the map and the invariants.
 
 pub mod addr;
+pub mod attribution;
 pub mod capture;
 pub mod cli;
 pub mod conversations;
@@ -26,6 +27,7 @@ pub mod pcap;
 pub mod ping;
 pub mod present;
 pub mod privileges;
+pub mod process;
 pub mod resolve;
 pub mod signals;
 pub mod sockets;

@@ -11,10 +11,12 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use crate::attribution::{Attributor, Watch};
 use crate::capture::{Capture, CaptureOptions, Statistics};
 use crate::error::{Context, Error, Result};
-use crate::pcap::{CaptureWriter, LiveFile, WriteFormat};
+use crate::pcap::{Annotation, CaptureWriter, LiveFile, WriteFormat};
 use crate::present;
+use crate::process::Attribution;
 
 /// Everything a live session needs besides the capture itself.
 #[derive(Debug, Clone)]
@@ -41,6 +43,39 @@ pub struct LiveOptions {
     /// What is printed: the packets, or a conversation view.
     pub view: present::View,
     pub analyze: present::Analyze,
+    /// Which process each packet belongs to, and which processes' packets are kept.
+    pub process: ProcessOptions,
+}
+
+/// Process attribution and selection (`--proc`, `--pid`, `--comm`, `-- CMD`).
+#[derive(Debug, Clone, Default)]
+pub struct ProcessOptions {
+    /// Find each packet's process.
+    pub attribute: bool,
+    /// Keep only the packets of these processes and the processes they start.
+    pub pids: Vec<u32>,
+    /// Keep only the packets of processes of this name (comm, or executable's name).
+    pub comm: Option<String>,
+    /// Run this command, keep only its packets, and stop once it has exited.
+    pub command: Option<Vec<String>>,
+}
+
+impl ProcessOptions {
+    /// Whether packets are kept by process.
+    fn selects(&self) -> bool {
+        !self.pids.is_empty() || self.comm.is_some() || self.command.is_some()
+    }
+
+    /// Whether a packet of this process is kept.
+    fn keeps(&self, attribution: &Attribution, watch: Option<&Watch>) -> bool {
+        let Some(process) = &attribution.process else {
+            return false;
+        };
+        let named = self.comm.as_deref().is_some_and(|name| {
+            process.comm == name || process.cmd.rsplit('/').next() == Some(name)
+        });
+        named || watch.is_some_and(|w| w.covers(process.pid))
+    }
 }
 
 /// How a session went.
@@ -59,21 +94,64 @@ struct Session<'a, W: Write> {
     link_type: u32,
     line_buffered: bool,
     captured: u64,
+    attributor: Option<Attributor>,
+    /// Packets the process selection left out.
+    removed: u64,
+    /// The pcapng annotation of the last process written (one flow, one formatting).
+    annotation: Option<(Attribution, Annotation)>,
+    /// Refused connections, explained on stderr (with the hints).
+    refusals: Option<crate::hints::Refusals>,
 }
 
 impl<W: Write> Session<'_, W> {
     /// Writes the packet, then prints it; false once the count is reached.
     fn handle(&mut self, packet: &crate::capture::Packet) -> Result<bool> {
+        let options = self.options;
+        if let Some(hint) = self
+            .refusals
+            .as_mut()
+            .and_then(|r| r.check(self.link_type, packet.data))
+        {
+            eprintln!("webcapture: hint: {hint}");
+        }
+        let attribution = match self.attributor.as_mut() {
+            Some(attributor) => Some(attributor.attribute(self.link_type, packet.data)),
+            None => None,
+        };
+        if let (Some(attribution), true) = (&attribution, options.process.selects()) {
+            let watch = self.attributor.as_ref().and_then(Attributor::watch);
+            if !options.process.keeps(attribution, watch) {
+                self.removed += 1;
+                return Ok(true);
+            }
+        }
         if let Some(writer) = self.writer.as_mut() {
+            let annotation = match &attribution {
+                Some(attribution) if attribution.process.is_some() => {
+                    let cached = self.annotation.as_ref().filter(|(a, _)| a == attribution);
+                    if cached.is_none() {
+                        let (comments, process_thread) = attribution.pcapng();
+                        self.annotation = Some((
+                            attribution.clone(),
+                            Annotation {
+                                comments,
+                                process_thread,
+                            },
+                        ));
+                    }
+                    self.annotation.as_ref().map(|(_, annotation)| annotation)
+                }
+                _ => None,
+            };
             writer.write(
                 0,
                 packet.seconds,
                 packet.nanoseconds,
                 packet.original_length,
                 packet.data,
+                annotation,
             )?;
         }
-        let options = self.options;
         let record = crate::pcap::Record {
             index: self.captured,
             link_type: self.link_type,
@@ -81,8 +159,9 @@ impl<W: Write> Session<'_, W> {
             nanoseconds: packet.nanoseconds,
             original_length: packet.original_length,
             data: packet.data,
+            options: Default::default(),
         };
-        let packet = present::Packet::new(&record);
+        let packet = present::Packet::new(&record).with_attribution(attribution.as_ref());
         self.printer
             .packet(self.out, &packet, options.print)
             .context(|| "writing to stdout")?;
@@ -116,6 +195,7 @@ pub fn run(options: &LiveOptions, out: &mut impl Write) -> Result<LiveSummary> {
     let mut watch = options
         .hint_after
         .and_then(|_| crate::hints::Watch::new(&options.capture.filter, capture.ifindex()).ok());
+    let attributor = attributor(&options.process)?;
     // Both sockets are open: the rest, the output file included, runs as the user.
     if let Some(user) = &options.drop_to {
         crate::privileges::drop_to(user)?;
@@ -153,6 +233,16 @@ pub fn run(options: &LiveOptions, out: &mut impl Write) -> Result<LiveSummary> {
         },
         options.capture.snaplen
     );
+    if attributor.is_some() && options.write.is_some() && options.format == WriteFormat::Pcap {
+        eprintln!(
+            "webcapture: note: a pcap file cannot keep the packets' processes; pcapng can (--pcapng, or -w FILE.pcapng)"
+        );
+    }
+    // The command starts once everything that watches it is in place.
+    let mut command = match &options.process.command {
+        Some(words) => Some(spawn(words)?),
+        None => None,
+    };
     let mut session = Session {
         options,
         writer,
@@ -161,13 +251,26 @@ pub fn run(options: &LiveOptions, out: &mut impl Write) -> Result<LiveSummary> {
         link_type: capture.link_type(),
         line_buffered: options.line_buffered || std::io::stdout().is_terminal(),
         captured: 0,
+        attributor,
+        removed: 0,
+        annotation: None,
+        refusals: options
+            .hint_after
+            .map(|_| crate::hints::Refusals::default()),
     };
+    let mut exited = None;
     let started = Instant::now();
     let mut last_flush = started;
     let mut outcome: Result<()> = Ok(());
     while !crate::signals::stop_requested() && !session.count_reached() {
         if options.timeout.is_some_and(|t| started.elapsed() >= t) {
             break;
+        }
+        if let Some(child) = command.as_mut() {
+            if let Ok(Some(status)) = child.try_wait() {
+                exited = Some(status);
+                break;
+            }
         }
         if let (Some(w), Some(after)) = (watch.as_mut(), options.hint_after) {
             w.poll();
@@ -183,7 +286,11 @@ pub fn run(options: &LiveOptions, out: &mut impl Write) -> Result<LiveSummary> {
                 watch = None;
             }
         }
-        let wait = if watch.is_some() { 50 } else { 200 };
+        let wait = if watch.is_some() || command.is_some() {
+            50
+        } else {
+            200
+        };
         if let Err(err) = capture.next_packets(Duration::from_millis(wait), |p| session.handle(p)) {
             outcome = Err(err);
             break;
@@ -232,6 +339,29 @@ pub fn run(options: &LiveOptions, out: &mut impl Write) -> Result<LiveSummary> {
         "{captured} packets captured\n{} packets received by filter\n{} packets dropped by kernel",
         statistics.received, statistics.dropped
     );
+    if options.process.selects() {
+        eprintln!(
+            "{} packets of other processes (or of none known) left out",
+            session.removed
+        );
+    }
+    if let (Some(words), Some(status)) = (&options.process.command, exited) {
+        eprintln!("webcapture: {} exited ({status})", words[0]);
+    } else if let Some(mut child) = command {
+        // Stopped before its command ended (Ctrl-C, the count, the timeout): the
+        // command goes on, as under ptcpdump; say so.
+        if let Ok(None) = child.try_wait() {
+            eprintln!(
+                "webcapture: {} (pid {}) is still running",
+                options
+                    .process
+                    .command
+                    .as_ref()
+                    .map_or("", |w| w[0].as_str()),
+                child.id()
+            );
+        }
+    }
     if let Some(path) = options.write.as_ref().filter(|p| p.as_os_str() != "-") {
         eprintln!(
             "webcapture: wrote {captured} packet{} to {}",
@@ -243,6 +373,46 @@ pub fn run(options: &LiveOptions, out: &mut impl Write) -> Result<LiveSummary> {
         captured,
         statistics,
     })
+}
+
+/// The attribution a session needs: none, every packet's process, or that and a
+/// watch on the selected processes (`--pid`: those; `-- CMD`: this process's
+/// children, so the command is watched from its first instruction).
+fn attributor(options: &ProcessOptions) -> Result<Option<Attributor>> {
+    if !options.attribute && !options.selects() {
+        return Ok(None);
+    }
+    for &pid in &options.pids {
+        if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            return Err(Error::failed(format!("no process has pid {pid}"))
+                .hint("list the processes with sockets: sock-list -anp"));
+        }
+    }
+    let watch = if options.command.is_some() {
+        Some(Watch::start(vec![std::process::id()], false)?)
+    } else if !options.pids.is_empty() {
+        Some(Watch::start(options.pids.clone(), true)?)
+    } else {
+        None
+    };
+    Attributor::new(watch).map(Some)
+}
+
+/// Starts `-- CMD ARGS`, its output on ours.
+fn spawn(words: &[String]) -> Result<std::process::Child> {
+    std::process::Command::new(&words[0])
+        .args(&words[1..])
+        .spawn()
+        .map_err(|source| {
+            if source.kind() == std::io::ErrorKind::NotFound {
+                Error::failed(format!("{}: command not found", words[0]))
+            } else {
+                Error::Io {
+                    context: format!("starting {}", words[0]),
+                    source,
+                }
+            }
+        })
 }
 
 fn open_writer(

@@ -15,16 +15,14 @@ use std::io;
 use std::marker::PhantomData;
 
 use netlink_packet_core::{NetlinkDeserializable, NetlinkSerializable};
-use netlink_packet_core::{
-    NetlinkHeader, NetlinkMessage, NetlinkPayload, NLM_F_ACK, NLM_F_REQUEST,
-};
+use netlink_packet_core::{NetlinkHeader, NetlinkMessage, NetlinkPayload, NLM_F_REQUEST};
 use netlink_packet_route::RouteNetlinkMessage;
 use netlink_sys::protocols::{NETLINK_ROUTE, NETLINK_SOCK_DIAG};
 use netlink_sys::{Socket, SocketAddr};
 
 use crate::error::{Context, Error, Result};
 
-pub use netlink_packet_core::{NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL};
+pub use netlink_packet_core::{NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL};
 
 /// Large enough for one datagram of a dump (the kernel fills up to 32 KiB).
 const RECV_BUFFER: usize = 64 * 1024;

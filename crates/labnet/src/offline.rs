@@ -14,10 +14,11 @@ use crate::error::{Context, Error, Result};
 use crate::filter::{Filter, LinkFilters};
 use crate::linktype::{self, LinkType};
 use crate::pcap::{
-    CaptureReader, CaptureWriter, Input, MappedFile, Record, Replacement, Sink, WriteFormat,
-    MAX_RECORD,
+    Annotation, CaptureReader, CaptureWriter, Input, MappedFile, Record, Replacement, Sink,
+    WriteFormat, MAX_RECORD,
 };
 use crate::present::{self, diagram::Diagram, Analyze, Printer, Style, View};
+use crate::process::Attribution;
 
 /// What a read session does.
 #[derive(Debug, Clone)]
@@ -145,7 +146,11 @@ fn session<R: Input>(
                 continue;
             }
         }
-        let packet = present::Packet::new(&record);
+        // What the file keeps of the packet's process (pcapng comments, option 8).
+        let attribution =
+            Attribution::from_pcapng(record.options.comments(), record.options.process_thread());
+        let known = attribution.process.is_some().then_some(&attribution);
+        let packet = present::Packet::new(&record).with_attribution(known);
         if wanted {
             if let Some(output) = output.as_mut() {
                 output.write(&record, options.format)?;
@@ -208,12 +213,19 @@ impl<'a> Output<'a> {
             ))
             .hint("write pcapng (--pcapng), or select one interface's packets"));
         }
+        // A pcapng packet's comments and process go along to a pcapng output.
+        let annotation = Annotation {
+            comments: record.options.comments().map(str::to_string).collect(),
+            process_thread: record.options.process_thread(),
+        };
         writer
-            .write(
+            .write_annotated(
+                0,
                 record.seconds,
                 record.nanoseconds,
                 record.original_length,
                 record.data,
+                &annotation,
             )
             .context(|| format!("writing {}", self.target.display()))
     }

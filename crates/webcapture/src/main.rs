@@ -48,7 +48,11 @@ TCP in motion:\n  \
         webcapture -r hello.pcap --flow 0 --flow-format svg flow.svg    ... as SVG\n  \
         webcapture -r hello.pcap --flow --flow-format mermaid           ... as Mermaid, for Markdown\n  \
         webcapture -r hello.pcap --follow 0             the bytes of stream 0 (tshark -z follow,tcp,ascii)\n  \
-        sudo webcapture -i lo -c 0 --flow tcp port 5000 a live ladder, drawn at Ctrl-C"
+        sudo webcapture -i lo -c 0 --flow tcp port 5000 a live ladder, drawn at Ctrl-C\n\n\
+Processes:\n  \
+        sudo webcapture -c 0 --proc tcp port 5000      each line ends with its process: [hello-client 4121]\n  \
+        sudo webcapture -c 0 --pid 812 -w srv.pcapng   only process 812's packets, each with its process\n  \
+        sudo webcapture -- hello-client brooklyn       run the command, capture only its packets"
 )]
 struct Args {
     /// Capture on this interface (`any` for all); default: the default route's
@@ -165,9 +169,28 @@ struct Args {
     /// With --follow: write the stream's bytes alone (both directions, in order)
     #[arg(long, requires = "follow")]
     raw: bool,
+    /// Name each packet's process at the end of its line (`[hello-client 4121]`): the
+    /// process on this host whose socket it belongs to (on by default with --show,
+    /// --json and --flow)
+    #[arg(long, conflicts_with = "read")]
+    proc: bool,
+    /// Do not look for processes, also with --show, --json or --flow
+    #[arg(long, conflicts_with = "proc")]
+    no_proc: bool,
+    /// Keep only the packets of process PID and the processes it starts (repeat for more)
+    #[arg(long, value_name = "PID", conflicts_with = "read",
+          value_parser = values::whole::<u32>(1..=values::PID_MAX))]
+    pid: Vec<u32>,
+    /// Keep only the packets of processes named NAME (as `ps -o comm` shows them)
+    #[arg(long, value_name = "NAME", conflicts_with = "read")]
+    comm: Option<String>,
     /// A pcap filter expression, as tcpdump's (live default: tcp port 80, as webcapture.py)
-    #[arg(trailing_var_arg = true, value_name = "FILTER")]
+    #[arg(value_name = "FILTER")]
     filter: Vec<String>,
+    /// Run CMD (after `--`) and capture only its packets, on every interface (`-i any`)
+    /// unless -i says otherwise, until it exits
+    #[arg(last = true, value_name = "CMD", conflicts_with = "read")]
+    command: Vec<String>,
 }
 
 fn main() -> ExitCode {
@@ -247,8 +270,13 @@ fn run(args: &Args) -> Result<()> {
     Ok(())
 }
 
+/// pcapng with --pcapng, or when the file is named so.
 fn write_format(args: &Args) -> WriteFormat {
-    if args.pcapng {
+    let named = args.write.as_ref().is_some_and(|path| {
+        path.extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("pcapng"))
+    });
+    if args.pcapng || named {
         WriteFormat::PcapNg
     } else {
         WriteFormat::Pcap
@@ -354,16 +382,22 @@ const LIVE_COUNT: u64 = 12;
 const LIVE_FILE: &str = "hello.pcap";
 
 fn live(args: &Args, expression: &str) -> Result<()> {
-    let filter = if expression.trim().is_empty() {
-        LIVE_FILTER.to_string()
-    } else {
+    let running = !args.command.is_empty();
+    let by_process = running || !args.pid.is_empty() || args.comm.is_some();
+    let filter = if !expression.trim().is_empty() {
         expression.to_string()
+    } else if by_process {
+        // Everything the processes do.
+        String::new()
+    } else {
+        LIVE_FILTER.to_string()
     };
     // A bad expression is reported before the capture needs any privilege.
     Filter::compile(&filter, LinkType::Ethernet)?;
     let diagram = diagram(args)?;
     let interface = match &args.interface {
         Some(name) => name.clone(),
+        None if running => "any".into(),
         None => labnet::capture::default_interface()?,
     };
     let write = if args.no_write {
@@ -387,6 +421,8 @@ fn live(args: &Args, expression: &str) -> Result<()> {
             (_, Some(d)) if d.target.is_file() => Some(1),
             (Some(0), _) => None,
             (Some(n), _) => Some(n),
+            // Until the command exits.
+            (None, _) if running => None,
             (None, _) => Some(LIVE_COUNT),
         },
         timeout: args.timeout,
@@ -404,6 +440,14 @@ fn live(args: &Args, expression: &str) -> Result<()> {
         diagram,
         view: view(args)?,
         analyze: analyze(args),
+        process: labnet::live::ProcessOptions {
+            // What shows a packet whole shows its process too.
+            attribute: args.proc
+                || (!args.no_proc && (args.show || args.json || args.flow.is_some())),
+            pids: args.pid.clone(),
+            comm: args.comm.clone(),
+            command: running.then(|| args.command.clone()),
+        },
     };
     let mut out = cli::stdout();
     labnet::live::run(&options, &mut out)?;

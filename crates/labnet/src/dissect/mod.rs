@@ -27,6 +27,7 @@ mod dns;
 pub mod endpoints;
 mod ether;
 pub mod field;
+pub mod flow;
 mod http;
 pub mod icmp;
 pub mod icmpv6;

@@ -17,7 +17,7 @@ mod output;
 mod write;
 
 pub use output::{create_locked, LiveFile, LockedFile, Replacement, Sink};
-pub use write::{CaptureWriter, Interface, WriteFormat};
+pub use write::{Annotation, CaptureWriter, Interface, WriteFormat};
 
 use std::fs::File;
 use std::io::{self, BufReader, Read};
@@ -44,6 +44,72 @@ pub struct Record<'a> {
     /// The packet's length on the wire (may exceed `data.len()` when cut by a snaplen).
     pub original_length: u32,
     pub data: &'a [u8],
+    /// A pcapng packet's options (comments, process and thread); none in a pcap file.
+    pub options: PacketOptions<'a>,
+}
+
+/// A pcapng enhanced packet block's options, read on demand.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PacketOptions<'a> {
+    bytes: &'a [u8],
+    swapped: bool,
+}
+
+/// `opt_comment`: UTF-8 text.
+pub const OPT_COMMENT: u16 = 1;
+/// `epb_processid_threadid`: the process and thread ids (two 32-bit numbers).
+pub const OPT_PROCESS_THREAD: u16 = 8;
+
+impl<'a> PacketOptions<'a> {
+    /// Each option as (code, value), up to `opt_endofopt` or the first one that does
+    /// not fit (hostile files: never read past the block).
+    fn each(&self) -> impl Iterator<Item = (u16, &'a [u8])> {
+        let (mut rest, swapped) = (self.bytes, self.swapped);
+        std::iter::from_fn(move || {
+            if rest.len() < 4 {
+                return None;
+            }
+            let read16 = |b: &[u8]| {
+                let v = u16::from_le_bytes([b[0], b[1]]);
+                if swapped {
+                    v.swap_bytes()
+                } else {
+                    v
+                }
+            };
+            let (code, length) = (read16(&rest[0..2]), usize::from(read16(&rest[2..4])));
+            let padded = length.div_ceil(4) * 4;
+            if code == 0 || rest.len() < 4 + padded {
+                return None;
+            }
+            let value = &rest[4..4 + length];
+            rest = &rest[4 + padded..];
+            Some((code, value))
+        })
+    }
+
+    /// The packet's comments (`opt_comment`), those that are valid UTF-8.
+    pub fn comments(&self) -> impl Iterator<Item = &'a str> {
+        self.each()
+            .filter(|(code, _)| *code == OPT_COMMENT)
+            .filter_map(|(_, value)| std::str::from_utf8(value).ok())
+    }
+
+    /// `epb_processid_threadid`: (process id, thread id).
+    pub fn process_thread(&self) -> Option<(u32, u32)> {
+        let (_, value) = self
+            .each()
+            .find(|(code, value)| *code == OPT_PROCESS_THREAD && value.len() == 8)?;
+        let word = |at: usize| {
+            let v = u32::from_le_bytes(value[at..at + 4].try_into().expect("8 bytes"));
+            if self.swapped {
+                v.swap_bytes()
+            } else {
+                v
+            }
+        };
+        Some((word(0), word(4)))
+    }
 }
 
 /// A capture file being read, pcap or pcapng.
@@ -327,6 +393,7 @@ impl<R: Input> CaptureReader<R> {
             },
             original_length,
             data,
+            options: PacketOptions::default(),
         };
         self.offset += 16 + u64::from(captured);
         self.index += 1;
@@ -475,6 +542,13 @@ impl<R: Input> CaptureReader<R> {
                             as u32,
                         original_length,
                         data: &self.buffer[20..20 + captured],
+                        options: PacketOptions {
+                            bytes: self
+                                .buffer
+                                .get(20 + captured.div_ceil(4) * 4..body_len)
+                                .unwrap_or(&[]),
+                            swapped: self.swapped,
+                        },
                     }));
                 }
                 // Simple packet: the first interface, original length, no timestamp.
@@ -497,6 +571,7 @@ impl<R: Input> CaptureReader<R> {
                         nanoseconds: 0,
                         original_length,
                         data: &self.buffer[4..4 + captured],
+                        options: PacketOptions::default(),
                     }));
                 }
                 1 | 3 | 6 => {

@@ -68,6 +68,36 @@ pub fn read_by_pcap_parser(bytes: &[u8]) -> Vec<Seen> {
     seen
 }
 
+/// Each enhanced packet block's options (code, value; `opt_endofopt` left out), as
+/// pcap-parser reads them.
+pub fn epb_options_by_pcap_parser(bytes: &[u8]) -> Vec<Vec<(u16, Vec<u8>)>> {
+    use pcap_parser::pcapng::Block;
+    use pcap_parser::{PcapBlockOwned, PcapError};
+    let mut reader = pcap_parser::create_reader(1 << 20, bytes).expect("a capture file");
+    let mut seen = Vec::new();
+    loop {
+        match reader.next() {
+            Ok((offset, block)) => {
+                if let PcapBlockOwned::NG(Block::EnhancedPacket(packet)) = block {
+                    seen.push(
+                        packet
+                            .options
+                            .iter()
+                            .filter(|o| o.code.0 != 0)
+                            .map(|o| (o.code.0, o.value()[..usize::from(o.len)].to_vec()))
+                            .collect(),
+                    );
+                }
+                reader.consume(offset);
+            }
+            Err(PcapError::Eof) => break,
+            Err(PcapError::Incomplete(_)) => reader.refill().expect("refill"),
+            Err(error) => panic!("pcap-parser refuses the file: {error:?}"),
+        }
+    }
+    seen
+}
+
 /// Every record of `bytes` as labnet's reader reads it.
 pub fn read_by_labnet(bytes: &[u8]) -> Vec<Seen> {
     let mut reader = CaptureReader::new(bytes, "test").unwrap();

@@ -19,7 +19,7 @@ use nix::fcntl::{Flock, FlockArg};
 
 use crate::error::{Context, Error, Result};
 
-use super::CaptureWriter;
+use super::{Annotation, CaptureWriter};
 
 /// A capture file open for writing, locked against other captures; the lock lasts as
 /// long as the value.
@@ -289,7 +289,8 @@ impl LiveFile {
         Ok(file)
     }
 
-    /// Appends one record seen on `interface` (0 but in a pcapng file of several).
+    /// Appends one record seen on `interface` (0 but in a pcapng file of several),
+    /// with its comments and process when given (a pcap file drops them).
     pub fn write(
         &mut self,
         interface: u32,
@@ -297,11 +298,23 @@ impl LiveFile {
         nanoseconds: u32,
         original_length: u32,
         data: &[u8],
+        annotation: Option<&Annotation>,
     ) -> Result<()> {
         let Some(writer) = self.writer.as_mut() else {
             return Ok(());
         };
-        match writer.write_on(interface, seconds, nanoseconds, original_length, data) {
+        let written = match annotation {
+            Some(annotation) => writer.write_annotated(
+                interface,
+                seconds,
+                nanoseconds,
+                original_length,
+                data,
+                annotation,
+            ),
+            None => writer.write_on(interface, seconds, nanoseconds, original_length, data),
+        };
+        match written {
             Ok(()) => {
                 self.ends.push((writer.bytes(), writer.written()));
                 Ok(())

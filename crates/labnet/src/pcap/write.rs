@@ -41,6 +41,60 @@ pub struct Interface<'a> {
     pub name: Option<&'a str>,
 }
 
+/// What a pcapng record carries besides the packet: comments (`opt_comment`, as
+/// ptcpdump writes a packet's process) and `epb_processid_threadid`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Annotation {
+    pub comments: Vec<String>,
+    /// (process id, thread id; 0 when unknown).
+    pub process_thread: Option<(u32, u32)>,
+}
+
+impl Annotation {
+    pub fn is_empty(&self) -> bool {
+        self.comments.is_empty() && self.process_thread.is_none()
+    }
+
+    /// The bytes of its options, `opt_endofopt` included; 0 without any.
+    fn options_length(&self) -> usize {
+        if self.is_empty() {
+            return 0;
+        }
+        let comments: usize = self.comments.iter().map(|c| 4 + padded(cut(c).len())).sum();
+        comments + if self.process_thread.is_some() { 12 } else { 0 } + 4
+    }
+
+    fn write_options(&self, out: &mut Vec<u8>) {
+        for comment in &self.comments {
+            let text = cut(comment).as_bytes();
+            out.extend_from_slice(&super::OPT_COMMENT.to_ne_bytes());
+            out.extend_from_slice(&(text.len() as u16).to_ne_bytes());
+            out.extend_from_slice(text);
+            out.resize(out.len() + padded(text.len()) - text.len(), 0);
+        }
+        if let Some((process, thread)) = self.process_thread {
+            out.extend_from_slice(&super::OPT_PROCESS_THREAD.to_ne_bytes());
+            out.extend_from_slice(&8u16.to_ne_bytes());
+            out.extend_from_slice(&process.to_ne_bytes());
+            out.extend_from_slice(&thread.to_ne_bytes());
+        }
+        out.extend_from_slice(&[0u8; 4]);
+    }
+}
+
+/// The longest option value written (a multiple of four, under 64 KiB).
+const MAX_OPTION: usize = 65_532;
+
+/// A comment as written: an option's length is 16 bits, so a longer one is cut, at a
+/// character boundary.
+fn cut(comment: &str) -> &str {
+    let mut end = comment.len().min(MAX_OPTION);
+    while !comment.is_char_boundary(end) {
+        end -= 1;
+    }
+    &comment[..end]
+}
+
 /// How many bytes of records are gathered before they are written out.
 const BUFFER: usize = 256 * 1024;
 
@@ -178,6 +232,28 @@ impl<W: Write> CaptureWriter<W> {
         original_length: u32,
         data: &[u8],
     ) -> io::Result<()> {
+        let none = Annotation::default();
+        self.write_annotated(
+            interface,
+            seconds,
+            nanoseconds,
+            original_length,
+            data,
+            &none,
+        )
+    }
+
+    /// [`CaptureWriter::write_on`] with the packet's comments and process (pcapng
+    /// options; a pcap file has no room for them: the caller says so).
+    pub fn write_annotated(
+        &mut self,
+        interface: u32,
+        seconds: u32,
+        nanoseconds: u32,
+        original_length: u32,
+        data: &[u8],
+        annotation: &Annotation,
+    ) -> io::Result<()> {
         if interface >= self.interfaces {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
@@ -185,9 +261,13 @@ impl<W: Write> CaptureWriter<W> {
             ));
         }
         let captured = data.len() as u32;
+        let options = match self.format {
+            WriteFormat::PcapNg => annotation.options_length(),
+            WriteFormat::Pcap => 0,
+        };
         let length = match self.format {
             WriteFormat::Pcap => 16 + data.len(),
-            WriteFormat::PcapNg => 32 + padded(data.len()),
+            WriteFormat::PcapNg => 32 + padded(data.len()) + options,
         };
         if !self.buffer.is_empty() && self.buffer.len() + length > BUFFER {
             self.out.write_all(&self.buffer)?;
@@ -203,7 +283,7 @@ impl<W: Write> CaptureWriter<W> {
                 record.extend_from_slice(data);
             }
             WriteFormat::PcapNg => {
-                let length = (32 + padded(data.len())) as u32;
+                let length = length as u32;
                 let stamp = u64::from(seconds) * 1_000_000_000 + u64::from(nanoseconds);
                 let mut header = [0u8; 28];
                 header[0..4].copy_from_slice(&PCAPNG_ENHANCED_PACKET.to_ne_bytes());
@@ -216,6 +296,9 @@ impl<W: Write> CaptureWriter<W> {
                 record.extend_from_slice(&header);
                 record.extend_from_slice(data);
                 record.extend_from_slice(&[0u8; 3][..padded(data.len()) - data.len()]);
+                if options > 0 {
+                    annotation.write_options(record);
+                }
                 record.extend_from_slice(&length.to_ne_bytes());
             }
         }
@@ -362,6 +445,70 @@ mod tests {
         ];
         assert_eq!(read_by_pcap_parser(&bytes), expected, "pcap-parser");
         assert_eq!(read_by_labnet(&bytes), expected, "labnet");
+    }
+
+    #[test]
+    fn comments_and_the_process_option_read_back_in_both_readers() {
+        let annotation = Annotation {
+            comments: vec![
+                "PID: 4121\nCmd: /usr/local/bin/hello-client\nArgs: hello-client brooklyn".into(),
+                "Labnet: exact, uid 1000, ünïcode".into(),
+            ],
+            process_thread: Some((4121, 4122)),
+        };
+        let mut writer = CaptureWriter::new(
+            Vec::new(),
+            WriteFormat::PcapNg,
+            linktype::ETHERNET,
+            262_144,
+            Some("eth0"),
+        )
+        .unwrap();
+        writer
+            .write_annotated(0, 1_700_000_000, 7, 61, &[0x42; 61], &annotation)
+            .unwrap();
+        writer.write(1_700_000_001, 0, 3, &[1, 2, 3]).unwrap();
+        writer.flush().unwrap();
+        let bytes = writer.get_mut().clone();
+        assert_eq!(writer.bytes(), bytes.len() as u64);
+        // pcap-parser: the two comments (code 1) and option 8 (pid, tid), in order.
+        let options = crate::pcap::oracle::epb_options_by_pcap_parser(&bytes);
+        let mut process = 4121u32.to_ne_bytes().to_vec();
+        process.extend_from_slice(&4122u32.to_ne_bytes());
+        assert_eq!(
+            options,
+            vec![
+                vec![
+                    (1, annotation.comments[0].as_bytes().to_vec()),
+                    (1, annotation.comments[1].as_bytes().to_vec()),
+                    (8, process),
+                ],
+                vec![],
+            ]
+        );
+        // labnet's reader: the same, and the packets themselves untouched.
+        let mut reader = CaptureReader::new(&bytes[..], "test").unwrap();
+        let first = reader.next_record().unwrap().unwrap();
+        assert_eq!(first.data, &[0x42; 61]);
+        let comments: Vec<&str> = first.options.comments().collect();
+        assert_eq!(comments, annotation.comments);
+        assert_eq!(first.options.process_thread(), Some((4121, 4122)));
+        let second = reader.next_record().unwrap().unwrap();
+        assert_eq!(second.options.comments().count(), 0);
+        assert_eq!(second.options.process_thread(), None);
+        // A pcap file has no room: the packet alone is written.
+        let mut pcap = CaptureWriter::new(
+            Vec::new(),
+            WriteFormat::Pcap,
+            linktype::ETHERNET,
+            262_144,
+            None,
+        )
+        .unwrap();
+        pcap.write_annotated(0, 1, 0, 3, &[1, 2, 3], &annotation)
+            .unwrap();
+        pcap.flush().unwrap();
+        assert_eq!(pcap.get_mut().len(), 24 + 16 + 3);
     }
 
     #[test]

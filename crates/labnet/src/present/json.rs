@@ -10,9 +10,10 @@ use super::{summary, Style};
 use crate::dissect::checksum::{self, Verdict};
 use crate::dissect::{Dissection, Field};
 use crate::pcap::Record;
+use crate::process::{Attribution, ProcessJson};
 
 #[derive(Serialize)]
-struct Packet {
+struct Packet<'a> {
     index: u64,
     /// Seconds since the epoch, to the nanosecond.
     time: String,
@@ -24,6 +25,9 @@ struct Packet {
     /// With --analyze, for a TCP segment: Wireshark's analysis of it.
     #[serde(skip_serializing_if = "Option::is_none")]
     tcp_analysis: Option<super::analysis::Json>,
+    /// With attribution (live) or from the file: the packet's process.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    process: Option<ProcessJson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -76,6 +80,7 @@ pub fn json(
     dissection: &Dissection,
     style: &Style,
     analysis: Option<&crate::conversations::Observed>,
+    attribution: Option<&Attribution>,
 ) -> io::Result<()> {
     let data = record.data;
     let packet = Packet {
@@ -104,6 +109,7 @@ pub fn json(
             })
             .collect(),
         tcp_analysis: analysis.and_then(super::analysis::Json::new),
+        process: attribution.map(ProcessJson::from),
     };
     serde_json::to_writer(&mut *out, &packet)?;
     out.write_all(b"\n")

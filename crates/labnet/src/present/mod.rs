@@ -8,6 +8,7 @@ use std::io::{self, Write};
 
 use crate::dissect::Dissection;
 use crate::pcap::Record;
+use crate::process::Attribution;
 
 pub mod analysis;
 pub mod diagram;
@@ -61,6 +62,8 @@ pub struct Style {
 pub struct Packet<'a> {
     pub record: &'a Record<'a>,
     dissection: OnceCell<Dissection>,
+    /// Its process, when attribution is on (live) or the file keeps one (pcapng).
+    pub attribution: Option<&'a Attribution>,
 }
 
 impl<'a> Packet<'a> {
@@ -68,7 +71,14 @@ impl<'a> Packet<'a> {
         Packet {
             record,
             dissection: OnceCell::new(),
+            attribution: None,
         }
+    }
+
+    /// The same packet, with what is known of its process.
+    pub fn with_attribution(mut self, attribution: Option<&'a Attribution>) -> Packet<'a> {
+        self.attribution = attribution;
+        self
     }
 
     pub fn dissection(&self) -> &Dissection {
@@ -105,12 +115,15 @@ pub fn print_packet(
                 writeln!(out, "packet {}", record.index)?;
             }
             show(out, dissection, data, style.verify_checksums)?;
+            if let Some(attribution) = packet.attribution {
+                show_process(out, attribution)?;
+            }
             match analysis {
                 Some(observed) => analysis::show(out, observed, style.absolute),
                 None => Ok(()),
             }
         }
-        Format::Json => json(out, record, dissection, style, analysis),
+        Format::Json => json(out, record, dissection, style, analysis, packet.attribution),
         _ => {
             // Room for the summary, and for the analysis after it (no regrowth).
             let mut line = String::with_capacity(if analysis.is_some() { 256 } else { 112 });
@@ -122,10 +135,30 @@ pub fn print_packet(
             if let Some(observed) = analysis {
                 analysis::append_to_summary(&mut line, observed, style.absolute);
             }
+            if let Some(tag) = packet.attribution.and_then(Attribution::tag) {
+                line.push_str(&tag);
+            }
             line.push('\n');
             out.write_all(line.as_bytes())
         }
     }
+}
+
+/// The packet's process under `--show`: a section after its layers, in `show()`'s form.
+fn show_process(out: &mut impl Write, attribution: &Attribution) -> io::Result<()> {
+    writeln!(out, "###[ Process ]### (labnet)")?;
+    let line = |out: &mut dyn Write, name: &str, value: &dyn std::fmt::Display| {
+        writeln!(out, "  {name:<10}= {value}")
+    };
+    if let Some(p) = &attribution.process {
+        line(out, "pid", &p.pid)?;
+        line(out, "comm", &format!("'{}'", p.comm))?;
+        line(out, "cmd", &format!("'{}'", p.cmd))?;
+        if let Some(uid) = p.uid {
+            line(out, "uid", &uid)?;
+        }
+    }
+    line(out, "quality", &attribution.quality.name())
 }
 
 /// Scapy's `hexdump()`: `0000  45 00 00 3C ...  E..<....`, 16 bytes a line.

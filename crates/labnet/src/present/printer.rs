@@ -133,7 +133,8 @@ impl Printer {
         if let (Some(ladder), Some(observed)) = (self.ladder.as_mut(), observed.as_ref()) {
             if observed.tcp.is_some() {
                 let http = packet.dissection().http_line(record.data);
-                ladder.add(record.index, time, observed, http);
+                let sender = packet.attribution.and_then(|a| a.process.as_deref());
+                ladder.add(record.index, time, observed, http, sender);
             }
         }
         if let (Some(follow), Some(observed)) = (self.follow.as_mut(), observed.as_ref()) {

@@ -35,6 +35,38 @@ pub fn request_by_family(family: u8, protocol: u8, states: u32) -> [u8; 8 + SOCK
     request
 }
 
+/// A SOCK_DIAG_BY_FAMILY request for the one socket of `protocol` with this local and
+/// remote end (the kernel's own lookup, as for an arriving packet: a TCP listener
+/// answers for a connection it has not accepted, an unconnected UDP socket for any
+/// sender). Both ends are of one family (`local`'s).
+pub fn request_exact(
+    protocol: u8,
+    local: std::net::SocketAddr,
+    remote: std::net::SocketAddr,
+) -> [u8; 8 + SOCKET_ID_LEN] {
+    let family = if local.is_ipv4() { AF_INET } else { AF_INET6 };
+    let mut request = request_by_family(family, protocol, u32::MAX);
+    // The kernel's UDP lookup reads the id's source as the remote end ("swapped for
+    // historical reasons", udp_diag.c); TCP's reads it as the local end.
+    let (source, destination) = if protocol == IPPROTO_UDP {
+        (remote, local)
+    } else {
+        (local, remote)
+    };
+    let id = &mut request[8..];
+    id[0..2].copy_from_slice(&source.port().to_be_bytes());
+    id[2..4].copy_from_slice(&destination.port().to_be_bytes());
+    for (at, address) in [(4, source.ip()), (20, destination.ip())] {
+        match address {
+            IpAddr::V4(v4) => id[at..at + 4].copy_from_slice(&v4.octets()),
+            IpAddr::V6(v6) => id[at..at + 16].copy_from_slice(&v6.octets()),
+        }
+    }
+    // idiag_if 0 (any), idiag_cookie INET_DIAG_NOCOOKIE: no cookie to match.
+    id[40..48].copy_from_slice(&[0xff; 8]);
+    request
+}
+
 /// A TCPDIAG_GETSOCK dump request for both families at once.
 pub fn request_tcp_any_family(states: u32) -> [u8; 4 + SOCKET_ID_LEN + 8] {
     let mut request = [0u8; 4 + SOCKET_ID_LEN + 8];

@@ -20,10 +20,11 @@ use serde::Serialize;
 use diag::{InetDiagMsg, AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP};
 
 use crate::error::Result;
-use crate::netlink::{DiagSocket, NLM_F_DUMP};
+use crate::netlink::{DiagSocket, NLM_F_ACK, NLM_F_DUMP};
 
 /// TCP states as the kernel numbers them (include/net/tcp_states.h).
 pub const TCP_ESTABLISHED: u8 = 1;
+pub const TCP_TIME_WAIT: u8 = 6;
 pub const TCP_CLOSE: u8 = 7;
 pub const TCP_LISTEN: u8 = 10;
 /// A connection request (half-open) kept by a listener; netstat shows it as SYN_RECV.
@@ -199,6 +200,40 @@ pub fn list(socket: &mut DiagSocket, query: &Query) -> Result<Vec<InetSocket>> {
     Ok(found)
 }
 
+/// The socket of this namespace that owns a TCP or UDP (`protocol` 6 or 17) flow
+/// with this local and remote end, as the kernel finds it for an arriving packet;
+/// `None` when there is none (another host's flow, or its socket is gone). A
+/// connected or accepted socket, else a listener or an unconnected UDP socket.
+pub fn lookup(
+    socket: &mut DiagSocket,
+    protocol: u8,
+    local: SocketAddr,
+    remote: SocketAddr,
+) -> Result<Option<InetSocket>> {
+    if local.is_ipv4() != remote.is_ipv4() {
+        return Ok(None);
+    }
+    let kind = if protocol == IPPROTO_TCP {
+        Protocol::Tcp
+    } else {
+        Protocol::Udp
+    };
+    let request = diag::request_exact(protocol, local, remote);
+    let mut found = Vec::with_capacity(1);
+    let outcome = socket.request_raw(
+        diag::SOCK_DIAG_BY_FAMILY,
+        NLM_F_ACK,
+        &request,
+        "looking up a socket (sock_diag)",
+        |_, answer| collect(answer, kind, Which::All, &mut found),
+    );
+    match outcome {
+        Ok(()) => Ok(found.pop()),
+        Err(e) if crate::netlink::errno(&e) == Some(libc::ENOENT) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// Adds one answer to `found` if the listing wants it.
 fn collect(answer: &[u8], protocol: Protocol, which: Which, found: &mut Vec<InetSocket>) {
     let Some(msg) = InetDiagMsg::new_checked(answer) else {
@@ -363,6 +398,88 @@ mod tests {
             datagram.is_listening(),
             "an unconnected UDP socket counts as a server, as in netstat"
         );
+    }
+
+    #[test]
+    fn lookup_finds_the_socket_a_packet_belongs_to() {
+        let mut diag = DiagSocket::open().unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let server_address = listener.local_addr().unwrap();
+        let client = TcpStream::connect(server_address).unwrap();
+        let (server, _) = listener.accept().unwrap();
+        let client_address = client.local_addr().unwrap();
+        let inode_of = |local: SocketAddr| {
+            list(&mut DiagSocket::open().unwrap(), &all())
+                .unwrap()
+                .into_iter()
+                .find(|s| s.local == local && !s.is_listening())
+                .map(|s| s.inode)
+        };
+        // Each end of the connection, from either side's point of view.
+        let client_end = lookup(&mut diag, IPPROTO_TCP, client_address, server_address)
+            .unwrap()
+            .expect("the client's socket");
+        assert_eq!(Some(client_end.inode), inode_of(client_address));
+        let server_end = lookup(&mut diag, IPPROTO_TCP, server_address, client_address)
+            .unwrap()
+            .expect("the accepted socket");
+        assert_eq!(server_end.remote, client_address);
+        assert_ne!(server_end.inode, client_end.inode);
+        // A connection not made yet: the listener answers for it.
+        let stranger: SocketAddr = "127.0.0.9:40000".parse().unwrap();
+        let listening = lookup(&mut diag, IPPROTO_TCP, server_address, stranger)
+            .unwrap()
+            .expect("the listener");
+        assert!(listening.is_listening());
+        // No socket on that end: none.
+        let nobody: SocketAddr = "127.0.0.1:1".parse().unwrap();
+        assert_eq!(
+            lookup(&mut diag, IPPROTO_TCP, nobody, stranger).unwrap(),
+            None
+        );
+        // UDP: an unconnected socket answers for any sender; a connected one for its peer.
+        let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let udp_address = udp.local_addr().unwrap();
+        let found = lookup(&mut diag, IPPROTO_UDP, udp_address, stranger)
+            .unwrap()
+            .expect("the UDP socket");
+        assert_eq!(found.local, udp_address);
+        let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
+        peer.connect(udp_address).unwrap();
+        let connected = lookup(
+            &mut diag,
+            IPPROTO_UDP,
+            peer.local_addr().unwrap(),
+            udp_address,
+        )
+        .unwrap()
+        .expect("the connected UDP socket");
+        assert_eq!(connected.remote, udp_address);
+        // IPv6, and mixed families (no such socket).
+        if let Ok(listener6) = TcpListener::bind("[::1]:0") {
+            let address6 = listener6.local_addr().unwrap();
+            let client6 = TcpStream::connect(address6).unwrap();
+            let found6 = lookup(
+                &mut diag,
+                IPPROTO_TCP,
+                client6.local_addr().unwrap(),
+                address6,
+            )
+            .unwrap()
+            .expect("the IPv6 client");
+            assert_eq!(found6.remote, address6);
+        }
+        assert_eq!(
+            lookup(
+                &mut diag,
+                IPPROTO_TCP,
+                server_address,
+                "[::1]:5".parse().unwrap()
+            )
+            .unwrap(),
+            None
+        );
+        drop((client, server));
     }
 
     #[test]

@@ -74,7 +74,7 @@ pub fn scan() -> Owners {
 }
 
 /// The inodes of the sockets a process has open.
-fn socket_inodes(pid: u32) -> std::io::Result<Vec<u32>> {
+pub fn socket_inodes(pid: u32) -> std::io::Result<Vec<u32>> {
     use nix::dir::Dir;
     use nix::fcntl::OFlag;
     use nix::sys::stat::Mode;

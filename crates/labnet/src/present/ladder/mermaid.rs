@@ -24,11 +24,11 @@ fn text(raw: &str) -> String {
 pub fn render(ladder: &Ladder) -> String {
     let mut out = String::from("sequenceDiagram\n");
     let _ = writeln!(out, "    %% {}", ladder.title());
-    for (k, endpoint) in ladder.columns.iter().enumerate() {
+    for k in 0..ladder.columns.len() {
         let _ = writeln!(
             out,
             "    participant P{k} as {}",
-            text(&endpoint.to_string())
+            text(&ladder.column_name(k))
         );
     }
     for row in &ladder.rows {

@@ -14,6 +14,7 @@ use super::analysis::{labels, numbers, offer_summary};
 use crate::conversations::tcp::Step;
 use crate::conversations::{Endpoint, Observed};
 use crate::dissect::endpoints::{ACK, FIN, PSH, RST, SYN};
+use crate::process::Process;
 
 pub mod mermaid;
 pub mod svg;
@@ -42,6 +43,8 @@ pub struct Row {
 #[derive(Debug, Default)]
 pub struct Ladder {
     pub columns: Vec<Endpoint>,
+    /// The process each column's endpoint belongs to, when known (`hello-client 4121`).
+    pub owners: Vec<Option<String>>,
     column_of: HashMap<Endpoint, usize>,
     pub rows: Vec<Row>,
     /// Only this stream, when one was asked for.
@@ -99,13 +102,30 @@ impl Ladder {
             return column;
         }
         self.columns.push(endpoint);
+        self.owners.push(None);
         self.column_of.insert(endpoint, self.columns.len() - 1);
         self.columns.len() - 1
     }
 
+    /// A column's heading: the endpoint, and its process when known
+    /// (`192.168.56.102:36844 (hello-client 4121)`).
+    pub fn column_name(&self, column: usize) -> String {
+        match &self.owners[column] {
+            Some(owner) => format!("{} ({owner})", self.columns[column]),
+            None => self.columns[column].to_string(),
+        }
+    }
+
     /// Adds a packet the tracker analysed (TCP packets of the ladder's stream only);
-    /// `http` is the HTTP line it starts with.
-    pub fn add(&mut self, index: u64, time: i64, observed: &Observed, http: Option<String>) {
+    /// `http` is the HTTP line it starts with, `process` the one that sent it.
+    pub fn add(
+        &mut self,
+        index: u64,
+        time: i64,
+        observed: &Observed,
+        http: Option<String>,
+        process: Option<&Process>,
+    ) {
         let Some(analysis) = &observed.tcp else {
             return;
         };
@@ -120,6 +140,9 @@ impl Ladder {
         } else {
             (b, a)
         };
+        if let (None, Some(process)) = (&self.owners[from], process) {
+            self.owners[from] = Some(format!("{} {}", process.comm, process.pid));
+        }
         let start = *self.start.get_or_insert(time);
         let mut label = flag_names(analysis.flags);
         label.push(' ');

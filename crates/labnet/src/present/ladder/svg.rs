@@ -15,7 +15,9 @@ const LEFT: f64 = 230.0;
 /// The ladder as an SVG document.
 pub fn render(ladder: &Ladder) -> String {
     let widest = ladder.rows.iter().map(|r| r.label.len()).max().unwrap_or(0);
-    let names: Vec<String> = ladder.columns.iter().map(|c| c.to_string()).collect();
+    let names: Vec<String> = (0..ladder.columns.len())
+        .map(|k| ladder.column_name(k))
+        .collect();
     let widest_name = names.iter().map(String::len).max().unwrap_or(0);
     let gap = ((widest as f64) * CHAR + 60.0)
         .max(widest_name as f64 * CHAR + 20.0)

@@ -21,7 +21,9 @@ pub fn write(out: &mut impl Write, ladder: &Ladder) -> io::Result<()> {
         return writeln!(out, "(no TCP packet)");
     }
     let widest = ladder.rows.iter().map(|r| r.label.len()).max().unwrap_or(0);
-    let names: Vec<String> = ladder.columns.iter().map(|c| c.to_string()).collect();
+    let names: Vec<String> = (0..ladder.columns.len())
+        .map(|k| ladder.column_name(k))
+        .collect();
     let widest_name = names.iter().map(String::len).max().unwrap_or(0);
     let gap = (widest + ARROW_ENDS).max(widest_name + 2).max(MIN_GAP);
     let index_width = ladder

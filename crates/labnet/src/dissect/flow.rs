@@ -1,0 +1,248 @@
+//! A packet's flow, read fast: the transport protocol, the IP addresses and ports (and
+//! whether a TCP segment closes its connection), from the link layer up, without a
+//! dissection. It is what process attribution reads from every captured packet, so it
+//! reads only the bytes that say it, each checked to be there, and allocates nothing;
+//! the full dissection (`endpoints`) stays the reference for everything else.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+
+use crate::linktype;
+
+/// TCP or UDP between two endpoints, as the packet travels (`src` sent it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Flow {
+    /// 6 (TCP) or 17 (UDP).
+    pub protocol: u8,
+    pub src: SocketAddr,
+    pub dst: SocketAddr,
+}
+
+impl Flow {
+    /// The same flow the other way.
+    pub fn reversed(self) -> Flow {
+        Flow {
+            protocol: self.protocol,
+            src: self.dst,
+            dst: self.src,
+        }
+    }
+}
+
+/// A packet's flow, and whether it is a TCP FIN or RST.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FlowPacket {
+    pub flow: Flow,
+    pub closing: bool,
+    /// TCP: the flags byte (FIN = bit 0) and the sequence number; 0 for UDP.
+    pub tcp_flags: u8,
+    pub seq: u32,
+}
+
+impl FlowPacket {
+    /// A host's refusal of a connection: RST+ACK with sequence number 0, what a
+    /// kernel sends for a SYN to a port nothing listens on.
+    pub fn is_refusal(&self) -> bool {
+        self.flow.protocol == TCP && self.tcp_flags & 0x3f == 0x14 && self.seq == 0
+    }
+}
+
+const ETHERTYPE_IPV4: u16 = 0x0800;
+const ETHERTYPE_IPV6: u16 = 0x86dd;
+const ETHERTYPE_VLAN: [u16; 3] = [0x8100, 0x88a8, 0x9100];
+const TCP: u8 = 6;
+const UDP: u8 = 17;
+const TCP_FIN_RST: u8 = 0x01 | 0x04;
+
+fn u16_at(data: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_be_bytes([*data.get(at)?, *data.get(at + 1)?]))
+}
+
+/// The flow of a packet of pcap link type `link_type`, if it is TCP or UDP over IP
+/// (for a fragmented datagram, its first fragment only: the others carry no ports).
+pub fn flow(link_type: u32, data: &[u8]) -> Option<FlowPacket> {
+    let (ethertype, network) = match link_type {
+        linktype::ETHERNET => {
+            let mut at = 12;
+            let mut ethertype = u16_at(data, at)?;
+            // Up to two VLAN tags (802.1Q, QinQ).
+            for _ in 0..2 {
+                if !ETHERTYPE_VLAN.contains(&ethertype) {
+                    break;
+                }
+                at += 4;
+                ethertype = u16_at(data, at)?;
+            }
+            (ethertype, at + 2)
+        }
+        linktype::LINUX_SLL2 => (u16_at(data, 0)?, 20),
+        linktype::LINUX_SLL => (u16_at(data, 14)?, 16),
+        linktype::RAW | linktype::RAW_DLT12 | linktype::RAW_DLT14 => {
+            let version = data.first()? >> 4;
+            let ethertype = match version {
+                4 => ETHERTYPE_IPV4,
+                6 => ETHERTYPE_IPV6,
+                _ => return None,
+            };
+            (ethertype, 0)
+        }
+        linktype::IPV4 => (ETHERTYPE_IPV4, 0),
+        linktype::IPV6 => (ETHERTYPE_IPV6, 0),
+        _ => return None,
+    };
+    let ip = data.get(network..)?;
+    let (protocol, src, dst, transport) = match ethertype {
+        ETHERTYPE_IPV4 => {
+            let header = ip.get(..20)?;
+            let length = usize::from(header[0] & 0x0f) * 4;
+            // A later fragment (offset not 0) carries no transport header.
+            if header[0] >> 4 != 4 || length < 20 || u16_at(header, 6)? & 0x1fff != 0 {
+                return None;
+            }
+            let address = |at: usize| {
+                IpAddr::V4(Ipv4Addr::new(
+                    header[at],
+                    header[at + 1],
+                    header[at + 2],
+                    header[at + 3],
+                ))
+            };
+            (header[9], address(12), address(16), ip.get(length..)?)
+        }
+        ETHERTYPE_IPV6 => {
+            let header = ip.get(..40)?;
+            let address = |at: usize| {
+                let bytes: [u8; 16] = header[at..at + 16].try_into().expect("16 bytes");
+                IpAddr::V6(Ipv6Addr::from(bytes))
+            };
+            let (mut next, mut at) = (header[6], 40);
+            // Hop-by-hop, routing and destination options; a first fragment.
+            for _ in 0..8 {
+                match next {
+                    0 | 43 | 60 => {
+                        next = *ip.get(at)?;
+                        at += (usize::from(*ip.get(at + 1)?) + 1) * 8;
+                    }
+                    44 => {
+                        if u16_at(ip, at + 2)? & 0xfff8 != 0 {
+                            return None;
+                        }
+                        next = *ip.get(at)?;
+                        at += 8;
+                    }
+                    _ => break,
+                }
+            }
+            (next, address(8), address(24), ip.get(at..)?)
+        }
+        _ => return None,
+    };
+    if protocol != TCP && protocol != UDP {
+        return None;
+    }
+    let (sport, dport) = (u16_at(transport, 0)?, u16_at(transport, 2)?);
+    let (tcp_flags, seq) = match (protocol, transport.get(4..8), transport.get(13)) {
+        (TCP, Some(seq), Some(&flags)) => {
+            (flags, u32::from_be_bytes(seq.try_into().expect("4 bytes")))
+        }
+        _ => (0, 0),
+    };
+    Some(FlowPacket {
+        flow: Flow {
+            protocol,
+            src: SocketAddr::new(src, sport),
+            dst: SocketAddr::new(dst, dport),
+        },
+        closing: tcp_flags & TCP_FIN_RST != 0,
+        tcp_flags,
+        seq,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hex(text: &str) -> Vec<u8> {
+        let text: String = text.split_whitespace().collect();
+        (0..text.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    /// hello-client's SYN from midwood to brooklyn:5000, as captured in the lab.
+    fn syn() -> Vec<u8> {
+        hex("080027a83865 080027a83866 0800
+             45000028 00004000 4006 49e2 c0a83866 c0a83865
+             8fec1388 00000001 00000000 5002faf0 00000000")
+    }
+
+    #[test]
+    fn reads_the_flow_the_dissector_reads() {
+        let frame = syn();
+        let packet = flow(linktype::ETHERNET, &frame).unwrap();
+        assert_eq!(packet.flow.protocol, TCP);
+        assert_eq!(packet.flow.src, "192.168.56.102:36844".parse().unwrap());
+        assert_eq!(packet.flow.dst, "192.168.56.101:5000".parse().unwrap());
+        assert!(!packet.closing);
+        // The dissector agrees.
+        let dissection = crate::dissect::dissect(linktype::ETHERNET, &frame);
+        let endpoints =
+            crate::dissect::endpoints::endpoints(&dissection, &frame, frame.len() as u32).unwrap();
+        assert_eq!(
+            (endpoints.src, endpoints.dst),
+            (packet.flow.src.ip(), packet.flow.dst.ip())
+        );
+        // A RST closes; a VLAN tag and the cooked and raw link types are read through.
+        let mut rst = frame.clone();
+        rst[14 + 20 + 13] = 0x14;
+        let refused = flow(linktype::ETHERNET, &rst).unwrap();
+        assert!(refused.closing);
+        assert!(
+            !refused.is_refusal(),
+            "sequence number 1: an abort, not a refusal"
+        );
+        rst[14 + 20 + 7] = 0;
+        assert!(flow(linktype::ETHERNET, &rst).unwrap().is_refusal());
+        let mut tagged = frame[..12].to_vec();
+        tagged.extend_from_slice(&[0x81, 0x00, 0x00, 0x05]);
+        tagged.extend_from_slice(&frame[12..]);
+        assert_eq!(flow(linktype::ETHERNET, &tagged).unwrap().flow, packet.flow);
+        assert_eq!(flow(linktype::RAW, &frame[14..]).unwrap().flow, packet.flow);
+        let mut sll2 = vec![0x08, 0x00];
+        sll2.extend_from_slice(&[0; 18]);
+        sll2.extend_from_slice(&frame[14..]);
+        assert_eq!(flow(linktype::LINUX_SLL2, &sll2).unwrap().flow, packet.flow);
+    }
+
+    #[test]
+    fn no_flow_for_other_traffic_later_fragments_or_cut_frames() {
+        let frame = syn();
+        let mut fragment = frame.clone();
+        fragment[14 + 6] = 0x00;
+        fragment[14 + 7] = 0x10;
+        assert_eq!(flow(linktype::ETHERNET, &fragment), None);
+        let mut icmp = frame.clone();
+        icmp[14 + 9] = 1;
+        assert_eq!(flow(linktype::ETHERNET, &icmp), None);
+        for cut in 0..14 + 20 + 4 {
+            assert_eq!(flow(linktype::ETHERNET, &frame[..cut]), None, "{cut} bytes");
+        }
+        assert_eq!(flow(9999, &frame), None);
+    }
+
+    #[test]
+    fn ipv6_through_its_extension_headers() {
+        // fd00:56::102 -> fd00:56::101, a hop-by-hop header (8 bytes), then UDP 53 -> 5353.
+        let mut packet = hex("6000000000181140 fd000056000000000000000000000102
+                              fd000056000000000000000000000101");
+        packet[6] = 0; // next: hop-by-hop
+        packet.extend_from_slice(&hex("1100000000000000"));
+        packet.extend_from_slice(&hex("003514e9 00080000"));
+        let read = flow(linktype::RAW, &packet).unwrap();
+        assert_eq!(read.flow.protocol, UDP);
+        assert_eq!(read.flow.src, "[fd00:56::102]:53".parse().unwrap());
+        assert_eq!(read.flow.dst.port(), 5353);
+        assert_eq!(read.flow.reversed().src, read.flow.dst);
+    }
+}

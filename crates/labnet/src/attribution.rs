@@ -89,18 +89,18 @@ impl Attributor {
     }
 
     /// The process of a packet of pcap link type `link_type`.
-    pub fn attribute(&mut self, link_type: u32, data: &[u8]) -> Attribution {
+    pub fn attribute(&mut self, link_type: u32, data: &[u8]) -> &Attribution {
+        static UNKNOWN: Attribution = Attribution::UNKNOWN;
         let Some(packet) = flow::flow(link_type, data) else {
-            return Attribution::UNKNOWN;
+            return &UNKNOWN;
         };
-        if let Some((flow, attribution)) = &self.last {
-            if *flow == packet.flow && !packet.closing {
-                return attribution.clone();
-            }
+        // An unknown flow goes the long way, where it is looked up again after RETRY.
+        let same = matches!(&self.last, Some((flow, known)) if *flow == packet.flow && known.process.is_some());
+        if !same || packet.closing {
+            let attribution = self.attribute_flow(packet.flow, packet.closing, Instant::now());
+            self.last = Some((packet.flow, attribution));
         }
-        let attribution = self.attribute_flow(packet.flow, packet.closing, Instant::now());
-        self.last = Some((packet.flow, attribution.clone()));
-        attribution
+        &self.last.as_ref().expect("just set").1
     }
 
     fn attribute_flow(&mut self, flow: Flow, closing: bool, now: Instant) -> Attribution {
@@ -147,7 +147,7 @@ impl Attributor {
     /// where that socket is gone, what a watch saw of it.
     fn look_up(&mut self, flow: Flow, now: Instant) -> Attribution {
         for end in [flow, flow.reversed()] {
-            let (local, remote) = (end.src, end.dst);
+            let (local, remote) = (end.src(), end.dst());
             if !self.is_local(local.ip()) {
                 continue;
             }
@@ -330,6 +330,11 @@ impl Watch {
         })
     }
 
+    /// A handle on what the watch sees, to ask while the watch works.
+    pub fn watched(&self) -> Watched {
+        Watched(Arc::clone(&self.seen))
+    }
+
     /// Every process the watch has seen (those that exited too).
     pub fn pids(&self) -> HashSet<u32> {
         self.seen
@@ -340,9 +345,7 @@ impl Watch {
 
     /// Whether `pid` is one of the watched processes.
     pub fn covers(&self, pid: u32) -> bool {
-        self.seen
-            .lock()
-            .is_ok_and(|s| s.processes.contains_key(&pid))
+        self.watched().covers(pid)
     }
 
     /// The watched process whose socket had this flow (its local end first).
@@ -354,6 +357,17 @@ impl Watch {
     fn owner_of_inode(&self, inode: u32) -> Option<Arc<Process>> {
         let seen = self.seen.lock().ok()?;
         seen.processes.get(seen.inodes.get(&inode)?).cloned()
+    }
+}
+
+/// What a [`Watch`] sees, shared.
+#[derive(Clone)]
+pub struct Watched(Arc<Mutex<Seen>>);
+
+impl Watched {
+    /// Whether `pid` is one of the watched processes (those that exited too).
+    pub fn covers(&self, pid: u32) -> bool {
+        self.0.lock().is_ok_and(|s| s.processes.contains_key(&pid))
     }
 }
 
@@ -462,12 +476,8 @@ fn watch_round(
                 sockets::Protocol::Tcp => 6,
                 sockets::Protocol::Udp => 17,
             };
-            let flow = Flow {
-                protocol,
-                src: socket.local,
-                dst: socket.remote,
-            };
-            seen.flows.insert(flow, pid);
+            seen.flows
+                .insert(Flow::new(protocol, socket.local, socket.remote), pid);
         }
         // Connected, listening or bound without a peer: the kernel's lookup finds the
         // last two while they live.
@@ -538,7 +548,7 @@ mod tests {
         );
         assert_eq!(
             attributor.attribute(crate::linktype::RAW, &packet),
-            Attribution::UNKNOWN
+            &Attribution::UNKNOWN
         );
         assert_eq!(attributor.lookups, 0, "no address here: nothing to ask");
         // A local port nobody holds.
@@ -549,12 +559,12 @@ mod tests {
         );
         assert_eq!(
             attributor.attribute(crate::linktype::RAW, &closed),
-            Attribution::UNKNOWN
+            &Attribution::UNKNOWN
         );
         // Not TCP or UDP.
         assert_eq!(
             attributor.attribute(crate::linktype::RAW, &[0x45, 0, 0]),
-            Attribution::UNKNOWN
+            &Attribution::UNKNOWN
         );
     }
 
@@ -589,7 +599,9 @@ mod tests {
         let client = SocketAddr::new(server.ip(), port);
         let mut attributor = Attributor::new(Some(watch)).unwrap();
         // The child is gone: its packets are still its own, as cached...
-        let out = attributor.attribute(crate::linktype::RAW, &segment(client, server, 0x18));
+        let out = attributor
+            .attribute(crate::linktype::RAW, &segment(client, server, 0x18))
+            .clone();
         assert_eq!(out.quality, Quality::Cached);
         let owner = out.process.clone().expect("the watched child");
         assert_eq!(owner.comm, "python3");
@@ -600,7 +612,9 @@ mod tests {
             "only the children"
         );
         // ...while the server's replies are this process's, exactly.
-        let back = attributor.attribute(crate::linktype::RAW, &segment(server, client, 0x10));
+        let back = attributor
+            .attribute(crate::linktype::RAW, &segment(server, client, 0x10))
+            .clone();
         assert_eq!(back.quality, Quality::Exact);
         assert_eq!(
             back.process.as_ref().map(|p| p.pid),

@@ -166,7 +166,7 @@ impl Refusals {
             return None;
         }
         // The refusing end: where the SYN went.
-        let refused = packet.flow.src;
+        let refused = packet.flow.src();
         let local = self.local.get_or_insert_with(|| {
             crate::nics::read_in(None, crate::nics::LinkDump::Full, false)
                 .map(|t| {

@@ -251,7 +251,7 @@ impl<W: Write> Session<'_, W> {
                     nanoseconds,
                     packet.original_length,
                     &packet.data,
-                    None,
+                    &[],
                 )?;
             }
             if self.options.print {

@@ -9,14 +9,15 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::attribution::{Attributor, Watch};
+use crate::attribution::{Attributor, Watch, Watched};
 use crate::capture::{Capture, CaptureOptions, Statistics};
 use crate::error::{Context, Error, Result};
 use crate::pcap::{Annotation, CaptureWriter, LiveFile, WriteFormat};
 use crate::present;
-use crate::process::Attribution;
+use crate::process::{Attribution, Process, Quality};
 
 /// Everything a live session needs besides the capture itself.
 #[derive(Debug, Clone)]
@@ -67,7 +68,7 @@ impl ProcessOptions {
     }
 
     /// Whether a packet of this process is kept.
-    fn keeps(&self, attribution: &Attribution, watch: Option<&Watch>) -> bool {
+    fn keeps(&self, attribution: &Attribution, watch: Option<&Watched>) -> bool {
         let Some(process) = &attribution.process else {
             return false;
         };
@@ -97,8 +98,11 @@ struct Session<'a, W: Write> {
     attributor: Option<Attributor>,
     /// Packets the process selection left out.
     removed: u64,
-    /// The pcapng annotation of the last process written (one flow, one formatting).
-    annotation: Option<(Attribution, Annotation)>,
+    /// What the watch of `--pid` or `-- CMD` sees.
+    watched: Option<Watched>,
+    /// The pcapng options of the last process written, encoded (one flow, one
+    /// encoding).
+    annotation: Option<(Arc<Process>, Quality, Vec<u8>)>,
     /// Refused connections, explained on stderr (with the hints).
     refusals: Option<crate::hints::Refusals>,
 }
@@ -118,30 +122,30 @@ impl<W: Write> Session<'_, W> {
             Some(attributor) => Some(attributor.attribute(self.link_type, packet.data)),
             None => None,
         };
-        if let (Some(attribution), true) = (&attribution, options.process.selects()) {
-            let watch = self.attributor.as_ref().and_then(Attributor::watch);
-            if !options.process.keeps(attribution, watch) {
+        if let (Some(attribution), true) = (attribution, options.process.selects()) {
+            if !options.process.keeps(attribution, self.watched.as_ref()) {
                 self.removed += 1;
                 return Ok(true);
             }
         }
         if let Some(writer) = self.writer.as_mut() {
-            let annotation = match &attribution {
-                Some(attribution) if attribution.process.is_some() => {
-                    let cached = self.annotation.as_ref().filter(|(a, _)| a == attribution);
-                    if cached.is_none() {
+            let options: &[u8] = match attribution.and_then(|a| Some((a.process.as_ref()?, a))) {
+                Some((process, attribution)) => {
+                    let cached = self.annotation.as_ref().is_some_and(|(p, q, _)| {
+                        Arc::ptr_eq(p, process) && *q == attribution.quality
+                    });
+                    if !cached {
                         let (comments, process_thread) = attribution.pcapng();
-                        self.annotation = Some((
-                            attribution.clone(),
-                            Annotation {
-                                comments,
-                                process_thread,
-                            },
-                        ));
+                        let encoded = Annotation {
+                            comments,
+                            process_thread,
+                        }
+                        .encode();
+                        self.annotation = Some((Arc::clone(process), attribution.quality, encoded));
                     }
-                    self.annotation.as_ref().map(|(_, annotation)| annotation)
+                    self.annotation.as_ref().map_or(&[], |(_, _, e)| e)
                 }
-                _ => None,
+                None => &[],
             };
             writer.write(
                 0,
@@ -149,7 +153,7 @@ impl<W: Write> Session<'_, W> {
                 packet.nanoseconds,
                 packet.original_length,
                 packet.data,
-                annotation,
+                options,
             )?;
         }
         let record = crate::pcap::Record {
@@ -161,7 +165,7 @@ impl<W: Write> Session<'_, W> {
             data: packet.data,
             options: Default::default(),
         };
-        let packet = present::Packet::new(&record).with_attribution(attribution.as_ref());
+        let packet = present::Packet::new(&record).with_attribution(attribution);
         self.printer
             .packet(self.out, &packet, options.print)
             .context(|| "writing to stdout")?;
@@ -243,6 +247,10 @@ pub fn run(options: &LiveOptions, out: &mut impl Write) -> Result<LiveSummary> {
         Some(words) => Some(spawn(words)?),
         None => None,
     };
+    let watched = attributor
+        .as_ref()
+        .and_then(Attributor::watch)
+        .map(Watch::watched);
     let mut session = Session {
         options,
         writer,
@@ -253,6 +261,7 @@ pub fn run(options: &LiveOptions, out: &mut impl Write) -> Result<LiveSummary> {
         captured: 0,
         attributor,
         removed: 0,
+        watched,
         annotation: None,
         refusals: options
             .hint_after

@@ -4,28 +4,77 @@
 //! reads only the bytes that say it, each checked to be there, and allocates nothing;
 //! the full dissection (`endpoints`) stays the reference for everything else.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 
 use crate::linktype;
 
-/// TCP or UDP between two endpoints, as the packet travels (`src` sent it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// TCP or UDP between two endpoints, as the packet travels (`src` sent it). Compact,
+/// addresses as IPv6 numbers (IPv4 mapped, as a dual-stack socket sees it), because
+/// attribution compares one with the flow before on every packet.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Flow {
     /// 6 (TCP) or 17 (UDP).
     pub protocol: u8,
-    pub src: SocketAddr,
-    pub dst: SocketAddr,
+    src_port: u16,
+    dst_port: u16,
+    src_ip: u128,
+    dst_ip: u128,
 }
 
 impl Flow {
+    pub fn new(protocol: u8, src: SocketAddr, dst: SocketAddr) -> Flow {
+        Flow {
+            protocol,
+            src_port: src.port(),
+            dst_port: dst.port(),
+            src_ip: number(src.ip()),
+            dst_ip: number(dst.ip()),
+        }
+    }
+
+    /// The sender (an IPv4-mapped address as IPv4).
+    pub fn src(&self) -> SocketAddr {
+        SocketAddr::new(
+            Ipv6Addr::from_bits(self.src_ip).to_canonical(),
+            self.src_port,
+        )
+    }
+
+    pub fn dst(&self) -> SocketAddr {
+        SocketAddr::new(
+            Ipv6Addr::from_bits(self.dst_ip).to_canonical(),
+            self.dst_port,
+        )
+    }
+
     /// The same flow the other way.
     pub fn reversed(self) -> Flow {
         Flow {
             protocol: self.protocol,
-            src: self.dst,
-            dst: self.src,
+            src_port: self.dst_port,
+            dst_port: self.src_port,
+            src_ip: self.dst_ip,
+            dst_ip: self.src_ip,
         }
     }
+}
+
+impl std::fmt::Debug for Flow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Flow({} {} > {})", self.protocol, self.src(), self.dst())
+    }
+}
+
+fn number(address: IpAddr) -> u128 {
+    match address {
+        IpAddr::V4(v4) => v4.to_ipv6_mapped().to_bits(),
+        IpAddr::V6(v6) => v6.to_bits(),
+    }
+}
+
+/// An IPv4 address read from a header, as [`Flow`] keeps it (::ffff:a.b.c.d).
+fn mapped(bytes: [u8; 4]) -> u128 {
+    0xffff_0000_0000 | u128::from(u32::from_be_bytes(bytes))
 }
 
 /// A packet's flow, and whether it is a TCP FIN or RST.
@@ -98,22 +147,12 @@ pub fn flow(link_type: u32, data: &[u8]) -> Option<FlowPacket> {
             if header[0] >> 4 != 4 || length < 20 || u16_at(header, 6)? & 0x1fff != 0 {
                 return None;
             }
-            let address = |at: usize| {
-                IpAddr::V4(Ipv4Addr::new(
-                    header[at],
-                    header[at + 1],
-                    header[at + 2],
-                    header[at + 3],
-                ))
-            };
-            (header[9], address(12), address(16), ip.get(length..)?)
+            let source = mapped(header[12..16].try_into().expect("4 bytes"));
+            let destination = mapped(header[16..20].try_into().expect("4 bytes"));
+            (header[9], source, destination, ip.get(length..)?)
         }
         ETHERTYPE_IPV6 => {
             let header = ip.get(..40)?;
-            let address = |at: usize| {
-                let bytes: [u8; 16] = header[at..at + 16].try_into().expect("16 bytes");
-                IpAddr::V6(Ipv6Addr::from(bytes))
-            };
             let (mut next, mut at) = (header[6], 40);
             // Hop-by-hop, routing and destination options; a first fragment.
             for _ in 0..8 {
@@ -132,7 +171,9 @@ pub fn flow(link_type: u32, data: &[u8]) -> Option<FlowPacket> {
                     _ => break,
                 }
             }
-            (next, address(8), address(24), ip.get(at..)?)
+            let source = u128::from_be_bytes(header[8..24].try_into().expect("16 bytes"));
+            let destination = u128::from_be_bytes(header[24..40].try_into().expect("16 bytes"));
+            (next, source, destination, ip.get(at..)?)
         }
         _ => return None,
     };
@@ -149,8 +190,10 @@ pub fn flow(link_type: u32, data: &[u8]) -> Option<FlowPacket> {
     Some(FlowPacket {
         flow: Flow {
             protocol,
-            src: SocketAddr::new(src, sport),
-            dst: SocketAddr::new(dst, dport),
+            src_port: sport,
+            dst_port: dport,
+            src_ip: src,
+            dst_ip: dst,
         },
         closing: tcp_flags & TCP_FIN_RST != 0,
         tcp_flags,
@@ -182,8 +225,8 @@ mod tests {
         let frame = syn();
         let packet = flow(linktype::ETHERNET, &frame).unwrap();
         assert_eq!(packet.flow.protocol, TCP);
-        assert_eq!(packet.flow.src, "192.168.56.102:36844".parse().unwrap());
-        assert_eq!(packet.flow.dst, "192.168.56.101:5000".parse().unwrap());
+        assert_eq!(packet.flow.src(), "192.168.56.102:36844".parse().unwrap());
+        assert_eq!(packet.flow.dst(), "192.168.56.101:5000".parse().unwrap());
         assert!(!packet.closing);
         // The dissector agrees.
         let dissection = crate::dissect::dissect(linktype::ETHERNET, &frame);
@@ -191,7 +234,7 @@ mod tests {
             crate::dissect::endpoints::endpoints(&dissection, &frame, frame.len() as u32).unwrap();
         assert_eq!(
             (endpoints.src, endpoints.dst),
-            (packet.flow.src.ip(), packet.flow.dst.ip())
+            (packet.flow.src().ip(), packet.flow.dst().ip())
         );
         // A RST closes; a VLAN tag and the cooked and raw link types are read through.
         let mut rst = frame.clone();
@@ -213,6 +256,27 @@ mod tests {
         sll2.extend_from_slice(&[0; 18]);
         sll2.extend_from_slice(&frame[14..]);
         assert_eq!(flow(linktype::LINUX_SLL2, &sll2).unwrap().flow, packet.flow);
+    }
+
+    #[test]
+    fn an_ipv4_flow_is_the_flow_a_dual_stack_socket_names() {
+        let packet = flow(linktype::ETHERNET, &syn()).unwrap();
+        // sock_diag shows an IPv6 socket's IPv4 peers as ::ffff:a.b.c.d.
+        let socket = Flow::new(
+            TCP,
+            "[::ffff:192.168.56.102]:36844".parse().unwrap(),
+            "[::ffff:192.168.56.101]:5000".parse().unwrap(),
+        );
+        assert_eq!(socket, packet.flow);
+        assert_eq!(socket.dst(), "192.168.56.101:5000".parse().unwrap());
+        let other_port = Flow::new(
+            TCP,
+            packet.flow.src(),
+            "192.168.56.101:5001".parse().unwrap(),
+        );
+        assert_ne!(other_port, packet.flow);
+        assert_ne!(packet.flow.reversed(), packet.flow);
+        assert_eq!(packet.flow.reversed().reversed(), packet.flow);
     }
 
     #[test]
@@ -241,8 +305,8 @@ mod tests {
         packet.extend_from_slice(&hex("003514e9 00080000"));
         let read = flow(linktype::RAW, &packet).unwrap();
         assert_eq!(read.flow.protocol, UDP);
-        assert_eq!(read.flow.src, "[fd00:56::102]:53".parse().unwrap());
-        assert_eq!(read.flow.dst.port(), 5353);
-        assert_eq!(read.flow.reversed().src, read.flow.dst);
+        assert_eq!(read.flow.src(), "[fd00:56::102]:53".parse().unwrap());
+        assert_eq!(read.flow.dst().port(), 5353);
+        assert_eq!(read.flow.reversed().src(), read.flow.dst());
     }
 }

@@ -19,7 +19,7 @@ use nix::fcntl::{Flock, FlockArg};
 
 use crate::error::{Context, Error, Result};
 
-use super::{Annotation, CaptureWriter};
+use super::CaptureWriter;
 
 /// A capture file open for writing, locked against other captures; the lock lasts as
 /// long as the value.
@@ -43,8 +43,18 @@ pub fn create_locked(path: &Path) -> Result<LockedFile> {
 }
 
 fn lock(file: File, path: &Path) -> Result<LockedFile> {
+    use std::os::unix::fs::FileTypeExt;
     let inode = file.metadata().ok();
-    match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
+    // A device (`-w /dev/null`) keeps no packets to destroy: any number may share it.
+    let mode = if inode
+        .as_ref()
+        .is_some_and(|m| m.file_type().is_char_device())
+    {
+        FlockArg::LockSharedNonblock
+    } else {
+        FlockArg::LockExclusiveNonblock
+    };
+    match Flock::lock(file, mode) {
         Ok(locked) => Ok(locked),
         Err((_, nix::errno::Errno::EWOULDBLOCK)) => Err(busy(path, inode.as_ref())),
         Err((_, errno)) => Err(Error::Io {
@@ -290,7 +300,8 @@ impl LiveFile {
     }
 
     /// Appends one record seen on `interface` (0 but in a pcapng file of several),
-    /// with its comments and process when given (a pcap file drops them).
+    /// with its pcapng options (comments, process: [`super::Annotation::encode`]); a
+    /// pcap file drops them.
     pub fn write(
         &mut self,
         interface: u32,
@@ -298,22 +309,19 @@ impl LiveFile {
         nanoseconds: u32,
         original_length: u32,
         data: &[u8],
-        annotation: Option<&Annotation>,
+        options: &[u8],
     ) -> Result<()> {
         let Some(writer) = self.writer.as_mut() else {
             return Ok(());
         };
-        let written = match annotation {
-            Some(annotation) => writer.write_annotated(
-                interface,
-                seconds,
-                nanoseconds,
-                original_length,
-                data,
-                annotation,
-            ),
-            None => writer.write_on(interface, seconds, nanoseconds, original_length, data),
-        };
+        let written = writer.write_encoded(
+            interface,
+            seconds,
+            nanoseconds,
+            original_length,
+            data,
+            options,
+        );
         match written {
             Ok(()) => {
                 self.ends.push((writer.bytes(), writer.written()));
@@ -407,6 +415,13 @@ mod tests {
             "unlocked: a new capture"
         );
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn captures_may_share_a_device_such_as_dev_null() {
+        let first = create_locked(Path::new("/dev/null")).unwrap();
+        let second = create_locked(Path::new("/dev/null")).expect("nothing kept to destroy");
+        drop((first, second));
     }
 
     #[test]

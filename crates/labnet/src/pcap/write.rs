@@ -55,16 +55,13 @@ impl Annotation {
         self.comments.is_empty() && self.process_thread.is_none()
     }
 
-    /// The bytes of its options, `opt_endofopt` included; 0 without any.
-    fn options_length(&self) -> usize {
+    /// Its pcapng options, `opt_endofopt` included (as the writing host orders
+    /// bytes); empty without any.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::new();
         if self.is_empty() {
-            return 0;
+            return out;
         }
-        let comments: usize = self.comments.iter().map(|c| 4 + padded(cut(c).len())).sum();
-        comments + if self.process_thread.is_some() { 12 } else { 0 } + 4
-    }
-
-    fn write_options(&self, out: &mut Vec<u8>) {
         for comment in &self.comments {
             let text = cut(comment).as_bytes();
             out.extend_from_slice(&super::OPT_COMMENT.to_ne_bytes());
@@ -79,6 +76,7 @@ impl Annotation {
             out.extend_from_slice(&thread.to_ne_bytes());
         }
         out.extend_from_slice(&[0u8; 4]);
+        out
     }
 }
 
@@ -232,15 +230,7 @@ impl<W: Write> CaptureWriter<W> {
         original_length: u32,
         data: &[u8],
     ) -> io::Result<()> {
-        let none = Annotation::default();
-        self.write_annotated(
-            interface,
-            seconds,
-            nanoseconds,
-            original_length,
-            data,
-            &none,
-        )
+        self.write_encoded(interface, seconds, nanoseconds, original_length, data, &[])
     }
 
     /// [`CaptureWriter::write_on`] with the packet's comments and process (pcapng
@@ -254,6 +244,28 @@ impl<W: Write> CaptureWriter<W> {
         data: &[u8],
         annotation: &Annotation,
     ) -> io::Result<()> {
+        let options = annotation.encode();
+        self.write_encoded(
+            interface,
+            seconds,
+            nanoseconds,
+            original_length,
+            data,
+            &options,
+        )
+    }
+
+    /// [`CaptureWriter::write_annotated`] with the options already encoded
+    /// ([`Annotation::encode`]): a stream of one process's packets encodes them once.
+    pub fn write_encoded(
+        &mut self,
+        interface: u32,
+        seconds: u32,
+        nanoseconds: u32,
+        original_length: u32,
+        data: &[u8],
+        encoded: &[u8],
+    ) -> io::Result<()> {
         if interface >= self.interfaces {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
@@ -262,7 +274,7 @@ impl<W: Write> CaptureWriter<W> {
         }
         let captured = data.len() as u32;
         let options = match self.format {
-            WriteFormat::PcapNg => annotation.options_length(),
+            WriteFormat::PcapNg => encoded.len(),
             WriteFormat::Pcap => 0,
         };
         let length = match self.format {
@@ -297,7 +309,7 @@ impl<W: Write> CaptureWriter<W> {
                 record.extend_from_slice(data);
                 record.extend_from_slice(&[0u8; 3][..padded(data.len()) - data.len()]);
                 if options > 0 {
-                    annotation.write_options(record);
+                    record.extend_from_slice(encoded);
                 }
                 record.extend_from_slice(&length.to_ne_bytes());
             }

@@ -9,8 +9,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
+mod blast;
+mod capture;
 mod lab;
 
+pub use blast::blast_frames;
 pub use lab::blast_udp;
 
 /// The benchmarks that exist, by name.
@@ -46,7 +49,7 @@ pub fn run(root: &Path, cargo: &str, which: &[String]) -> Result<()> {
             "server" => server(&bin)?,
             "read" => read(&bin)?,
             "filter" => filter(&bin)?,
-            "capture" => capture(&bin)?,
+            "capture" => capture::capture(&bin)?,
             "analyze" => analyze(&bin)?,
             "lab" => lab::lab(&bin)?,
             _ => unreachable!("checked above"),
@@ -131,7 +134,7 @@ fn print_table(title: &str, rows: &[Row]) {
 }
 
 /// A network namespace for a benchmark, deleted when dropped.
-struct BenchNetns(String);
+struct BenchNetns(pub String);
 
 impl BenchNetns {
     fn create(name: &str) -> Result<Self> {
@@ -205,7 +208,7 @@ fn nic(bin: &Path) -> Result<()> {
     Ok(())
 }
 
-fn which(program: &str) -> Result<PathBuf> {
+pub(crate) fn which(program: &str) -> Result<PathBuf> {
     std::env::var_os("PATH")
         .and_then(|path| {
             std::env::split_paths(&path)
@@ -518,7 +521,7 @@ fn wrk_latency(report: &str, percentile: &str) -> String {
 }
 
 /// The anchors of `bench read`.
-const READ_ANCHORS: &[super::Tool] = &[
+pub(crate) const READ_ANCHORS: &[super::Tool] = &[
     super::Tool {
         probe: super::Probe::Program("tcpdump"),
         package: "tcpdump",
@@ -753,182 +756,37 @@ fn filter(bin: &Path) -> Result<()> {
     Ok(())
 }
 
-/// One capture tool's run under the load: what it reported and what it cost.
-struct CaptureRun {
-    captured: u64,
-    dropped: u64,
-    cpu: Duration,
-}
-
-/// Starts a capture tool; returns once it says it listens.
-fn start_capture(program: &Path, args: &[&str]) -> Result<std::process::Child> {
-    let mut child = Command::new(program)
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .with_context(|| format!("starting {}", program.display()))?;
-    let mut stderr = std::io::BufReader::new(child.stderr.take().context("piped stderr")?);
-    let mut line = String::new();
-    while !line.contains("listening on") {
-        line.clear();
-        if std::io::BufRead::read_line(&mut stderr, &mut line)? == 0 {
-            bail!("{} ended before listening", program.display());
-        }
-    }
-    child.stderr = Some(stderr.into_inner());
-    Ok(child)
-}
-
-/// SIGINT, then the tool's counters from its closing lines and its CPU time.
-fn stop_capture(mut child: std::process::Child) -> Result<CaptureRun> {
-    // SAFETY: kill(2) on the PID of a child this function owns.
-    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
-    let mut report = String::new();
-    if let Some(mut stderr) = child.stderr.take() {
-        std::io::Read::read_to_string(&mut stderr, &mut report)?;
-    }
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is valid; wait4 fills it for this child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for our own child; `status` and `usage` are valid for writing.
-    unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
-    let count = |label: &str| -> u64 {
-        report
-            .lines()
-            .find(|l| l.ends_with(label))
-            .and_then(|l| l.split_whitespace().next())
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0)
-    };
-    let seconds = |t: libc::timeval| {
-        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
-    };
-    Ok(CaptureRun {
-        captured: count("packets captured"),
-        dropped: count("packets dropped by kernel"),
-        cpu: seconds(usage.ru_utime) + seconds(usage.ru_stime),
+/// Sends 64-byte datagrams on a connected socket at `rate` a second (0: as fast as it
+/// can) for `duration`; how many were sent (one refused by a full socket buffer is
+/// not).
+fn send_paced(sender: &std::net::UdpSocket, rate: u64, duration: Duration) -> u64 {
+    let payload = [0x5au8; 64];
+    paced(rate, duration, 256, |_| {
+        usize::from(sender.send(&payload).is_ok())
     })
 }
 
-/// Sends UDP datagrams to 127.0.0.1:`port` at `rate` per second (0: as fast as it
-/// can) for `duration`; a receiver drains them. Returns how many were sent.
-fn udp_load(port: u16, rate: u64, duration: Duration) -> Result<u64> {
-    let receiver = std::net::UdpSocket::bind(("127.0.0.1", port))?;
-    receiver.set_read_timeout(Some(Duration::from_millis(200)))?;
-    let draining = std::thread::spawn(move || {
-        let mut buffer = [0u8; 2048];
-        while receiver.recv(&mut buffer).is_ok() {}
-    });
-    let sender = std::net::UdpSocket::bind("127.0.0.1:0")?;
-    sender.connect(("127.0.0.1", port))?;
-    let sent = send_paced(&sender, rate, duration);
-    let _ = draining.join();
-    Ok(sent)
-}
-
-/// Sends 64-byte datagrams on a connected socket at `rate` a second (0: as fast as it
-/// can) for `duration` (at most 10 s); how many were sent (one refused by a full socket
-/// buffer is not).
-fn send_paced(sender: &std::net::UdpSocket, rate: u64, duration: Duration) -> u64 {
-    let payload = [0x5au8; 64];
+/// The pacing of every load the benches make: `send(n)` sends up to `n` packets and
+/// says how many went; called until `rate` a second (0: as fast as it can; `batch` a
+/// call) have gone for `duration`, which is at most 10 s.
+fn paced(rate: u64, duration: Duration, batch: usize, mut send: impl FnMut(usize) -> usize) -> u64 {
     let duration = duration.min(Duration::from_secs(10));
     let start = Instant::now();
     let mut sent = 0u64;
     while start.elapsed() < duration {
         let due = if rate == 0 {
-            sent + 256
+            sent + batch as u64
         } else {
             (start.elapsed().as_secs_f64() * rate as f64) as u64
         };
-        while sent < due {
-            if sender.send(&payload).is_ok() {
-                sent += 1;
-            }
+        while sent < due && start.elapsed() < duration {
+            sent += send((due - sent).min(batch as u64) as usize) as u64;
         }
         if rate != 0 {
             std::thread::sleep(Duration::from_micros(100));
         }
     }
     sent
-}
-
-/// webcapture vs tcpdump capturing the same loopback UDP load side by side, at rising
-/// rates: packets captured, dropped by the kernel, CPU time per packet.
-fn capture(bin: &Path) -> Result<()> {
-    super::ensure_tools(&READ_ANCHORS[..1], &[], true)?;
-    let tcpdump = which("tcpdump")?;
-    let webcapture = bin.join("webcapture");
-    let port = 47_999u16;
-    let filter = format!("udp port {port}");
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "\nbench capture: UDP to 127.0.0.1:{port} on lo for 2 s per rate, both tools at once, -w /dev/null");
-    let _ = writeln!(
-        out,
-        "  {:>10} {:>9} | {:>9} {:>8} {:>9} | {:>9} {:>8} {:>9} | {:>6}",
-        "rate/s",
-        "sent",
-        "tcpdump",
-        "dropped",
-        "CPU/pkt",
-        "webcapt.",
-        "dropped",
-        "CPU/pkt",
-        "CPU x"
-    );
-    let mut best = (0u64, 0u64);
-    for rate in [50_000u64, 100_000, 200_000, 400_000, 0] {
-        let theirs = start_capture(&tcpdump, &["-i", "lo", "-n", "-w", "/dev/null", &filter])?;
-        let ours = start_capture(
-            &webcapture,
-            &[
-                "-i",
-                "lo",
-                "-c",
-                "0",
-                "--no-hints",
-                "-w",
-                "/dev/null",
-                &filter,
-            ],
-        )?;
-        let sent = udp_load(port, rate, Duration::from_secs(2))?;
-        std::thread::sleep(Duration::from_millis(300));
-        let (theirs, ours) = (stop_capture(theirs)?, stop_capture(ours)?);
-        let per_packet =
-            |run: &CaptureRun| run.cpu.as_secs_f64() * 1e6 / run.captured.max(1) as f64;
-        let achieved = sent * 1000 / 2000;
-        let label = if rate == 0 {
-            format!("max {achieved}")
-        } else {
-            rate.to_string()
-        };
-        let _ = writeln!(
-            out,
-            "  {:>10} {:>9} | {:>9} {:>8} {:>7.2}µs | {:>9} {:>8} {:>7.2}µs | {:>6.2}",
-            label,
-            sent,
-            theirs.captured,
-            theirs.dropped,
-            per_packet(&theirs),
-            ours.captured,
-            ours.dropped,
-            per_packet(&ours),
-            per_packet(&ours) / per_packet(&theirs)
-        );
-        if theirs.dropped == 0 {
-            best.0 = best.0.max(achieved);
-        }
-        if ours.dropped == 0 {
-            best.1 = best.1.max(achieved);
-        }
-    }
-    let _ = writeln!(
-        out,
-        "  highest rate with zero drops: tcpdump {} /s, webcapture {} /s\n  goal: no drops where tcpdump has none; CPU per packet <= 1.0x tcpdump's",
-        best.0, best.1
-    );
-    Ok(())
 }
 
 /// A reproducible pcap of `conversations` HTTP exchanges between the lab's hosts:

@@ -50,6 +50,14 @@ enum Task {
         #[arg(long)]
         no_build: bool,
     },
+    /// (internal) write frames to an interface for `bench capture`
+    #[command(hide = true)]
+    BlastFrames {
+        netns: String,
+        interface: String,
+        rate: u64,
+        millis: u64,
+    },
     /// (internal) send UDP from a lab host for `bench lab`
     #[command(hide = true)]
     BlastUdp {
@@ -83,6 +91,12 @@ fn main() -> ExitCode {
         ),
         Task::Demo { no_build } => demo_task(no_build),
         Task::HoldSockets { netns, count, role } => bench::hold_sockets(&netns, count, &role),
+        Task::BlastFrames {
+            netns,
+            interface,
+            rate,
+            millis,
+        } => bench::blast_frames(&netns, &interface, rate, millis),
         Task::BlastUdp {
             netns,
             target,

@@ -375,3 +375,66 @@ fn a_pcap_file_cannot_keep_processes_and_says_so() {
         "{err}"
     );
 }
+
+#[test]
+fn a_refused_connection_is_explained_by_the_process_that_listens_elsewhere() {
+    require!(root);
+    let lab = TestLab::two_hosts().unwrap();
+    // The handout's first attempt: Flask's default address, a client on midwood.
+    let server = lab.hello_server("brooklyn", &[]);
+    let dir = scratch("refused");
+    let on_brooklyn = Webcapture::start(
+        &lab,
+        "brooklyn",
+        &dir,
+        &["-i", "eth0", "-c", "0", "--no-write", "tcp port 5000"],
+    );
+    let on_midwood = Webcapture::start(
+        &lab,
+        "midwood",
+        &dir,
+        &[
+            "-i",
+            "eth0",
+            "-c",
+            "0",
+            "--no-write",
+            "--proc",
+            "tcp port 5000",
+        ],
+    );
+    let client = lab
+        .command("midwood", tool_path("hello-client"))
+        .arg("brooklyn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let client_pid = client.id();
+    assert!(!client.wait_with_output().unwrap().status.success());
+    std::thread::sleep(Duration::from_millis(300));
+    let (lines, err) = on_brooklyn.finish(true);
+    assert!(lines.lines().count() >= 2, "the SYN and the RST: {lines}");
+    let hint = format!(
+        "webcapture: hint: SYN to 192.168.56.101:5000 answered by RST: hello-server (pid {}) listens on 127.0.0.1:5000 only",
+        server.0.id()
+    );
+    assert_eq!(
+        err.lines()
+            .filter(|l| l.contains("answered by RST"))
+            .collect::<Vec<_>>(),
+        [hint.as_str()],
+        "{err}"
+    );
+    // midwood's side: the SYN is hello-client's when its socket was still there to
+    // find, never another process's; the refusal was not midwood's, so no hint there.
+    let (lines, err) = on_midwood.finish(true);
+    let syn = lines
+        .lines()
+        .find(|l| l.ends_with(" S") || l.contains(" S  ["))
+        .unwrap();
+    if let Some((comm, pid, _)) = tag(syn) {
+        assert_eq!((comm.as_str(), pid), ("hello-client", client_pid), "{syn}");
+    }
+    assert!(!err.contains("answered by RST"), "{err}");
+}

@@ -50,7 +50,7 @@ TCP in motion:\n  \
         webcapture -r hello.pcap --follow 0             the bytes of stream 0 (tshark -z follow,tcp,ascii)\n  \
         sudo webcapture -i lo -c 0 --flow tcp port 5000 a live ladder, drawn at Ctrl-C\n\n\
 Processes:\n  \
-        sudo webcapture -c 0 --proc tcp port 5000      each line ends with its process: [hello-client 4121]\n  \
+        sudo webcapture -c 0 --proc tcp port 5000      lines end with the process: [hello-client 4121]\n  \
         sudo webcapture -c 0 --pid 812 -w srv.pcapng   only process 812's packets, each with its process\n  \
         sudo webcapture -- hello-client brooklyn       run the command, capture only its packets"
 )]

@@ -46,6 +46,18 @@ pub struct CaptureOptions {
     pub snaplen: u32,
     /// The filter expression (empty: every packet).
     pub filter: String,
+    /// Which packets: received, sent or both (tcpdump's `-Q`).
+    pub direction: Direction,
+}
+
+/// Received or sent, as the kernel marks each packet on a packet socket; libpcap
+/// selects in user space as well (a BPF program cannot read the mark).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Direction {
+    #[default]
+    InOut,
+    In,
+    Out,
 }
 
 /// One captured packet; `data` is valid until the callback returns.
@@ -88,6 +100,7 @@ pub struct Capture {
     link_type: u32,
     cooked: bool,
     loopback: Option<i32>,
+    direction: Direction,
     statistics: Statistics,
     scratch: Vec<u8>,
     /// The network namespace the capture was opened in (the thread that reads it may
@@ -299,6 +312,7 @@ impl Capture {
             link_type,
             cooked,
             loopback,
+            direction: options.direction,
             statistics: Statistics::default(),
             scratch: Vec::new(),
             namespace: std::fs::File::open("/proc/thread-self/ns/net").ok(),
@@ -428,9 +442,17 @@ impl Capture {
             }
             // SAFETY: the packet's bytes were just checked to lie inside the block.
             let bytes = unsafe { std::slice::from_raw_parts(block.add(start), length) };
-            let outgoing_loop = address.sll_pkttype == libc::PACKET_OUTGOING
-                && Some(address.sll_ifindex) == self.loopback;
-            if !outgoing_loop {
+            let outgoing = address.sll_pkttype == libc::PACKET_OUTGOING;
+            let on_loopback = Some(address.sll_ifindex) == self.loopback;
+            // A loopback packet is both sent and received: the one copy kept is the
+            // one received, whichever direction is asked for.
+            let wanted = match self.direction {
+                _ if on_loopback => !outgoing,
+                Direction::InOut => true,
+                Direction::In => !outgoing,
+                Direction::Out => outgoing,
+            };
+            if wanted {
                 // The kernel takes VLAN tags off into the header; like libpcap, put
                 // them back after the MAC addresses, so the frame is as on the wire.
                 let vlan = header.tp_status & libc::TP_STATUS_VLAN_VALID != 0 && bytes.len() >= 12;

@@ -144,6 +144,7 @@ fn open_points(spec: &LabSpec, options: &LabCaptureOptions) -> Result<Vec<Point>
                             promiscuous: true,
                             snaplen: options.snaplen,
                             filter: options.filter.clone(),
+                            direction: Default::default(),
                         },
                         filters,
                     )?;
@@ -344,6 +345,7 @@ pub fn run(
         ports: options.ports,
         verify_checksums: false,
         absolute: false,
+        habits: Default::default(),
     };
     let mut session = Session {
         options,

@@ -33,6 +33,8 @@ pub struct LiveOptions {
     pub style: present::Style,
     /// Flush stdout after every line (always on a terminal).
     pub line_buffered: bool,
+    /// Flush the file after every packet (tcpdump's `-U`), not once a second.
+    pub packet_buffered: bool,
     /// Show a running count on stderr.
     pub verbose: bool,
     /// After this long without a match, say once on stderr what does go by.
@@ -155,6 +157,9 @@ impl<W: Write> Session<'_, W> {
                 packet.data,
                 options,
             )?;
+            if self.options.packet_buffered {
+                writer.flush()?;
+            }
         }
         let record = crate::pcap::Record {
             index: self.captured,

@@ -12,11 +12,13 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
+use labnet::capture::Direction;
 use labnet::error::{Error, Result};
 use labnet::filter::Filter;
 use labnet::linktype::LinkType;
 use labnet::pcap::{WriteFormat, MAX_RECORD};
 use labnet::present::diagram::{Diagram, Target};
+use labnet::present::habits::{Bytes, Habits, TimeColumn};
 use labnet::present::{Analyze, FlowFormat, Format, Ports, Style, View};
 use labnet::{cli, values};
 
@@ -111,9 +113,47 @@ struct Args {
     /// Scapy's hexdump of each packet instead of its summary
     #[arg(long, conflicts_with_all = ["show", "json"])]
     hexdump: bool,
-    /// Port numbers instead of /etc/services names in summary lines
-    #[arg(short = 'n')]
-    numeric: bool,
+    /// Port numbers instead of /etc/services names in summary lines (`-nn` as well, as
+    /// tcpdump users type it)
+    #[arg(short = 'n', action = clap::ArgAction::Count)]
+    numeric: u8,
+    /// A time column before each summary line, as tcpdump's: -tt seconds since 1970,
+    /// -ttt since the packet before, -tttt date and time, -ttttt since the first packet
+    /// (-t: none, the default: Scapy's lines have none)
+    #[arg(short = 't', action = clap::ArgAction::Count)]
+    time_column: u8,
+    /// The time of day before each summary line (tcpdump's default column)
+    #[arg(long = "time")]
+    time_of_day: bool,
+    /// The link-layer header before each summary line, as tcpdump -e (MAC addresses,
+    /// EtherType, VLAN tags, length)
+    #[arg(short = 'e')]
+    link_header: bool,
+    /// After each line, the packet in hex from its network layer, as tcpdump -x (-xx:
+    /// from its link layer)
+    #[arg(short = 'x', action = clap::ArgAction::Count)]
+    hex: u8,
+    /// After each line, the packet in hex and ASCII, as tcpdump -X (-XX: from its link
+    /// layer)
+    #[arg(short = 'X', action = clap::ArgAction::Count)]
+    hex_ascii: u8,
+    /// After each line, the packet as text, as tcpdump -A (-AA: from its link layer)
+    #[arg(short = 'A', action = clap::ArgAction::Count)]
+    ascii: u8,
+    /// Read the filter expression from FILE (`#` starts a comment), as tcpdump -F
+    #[arg(short = 'F', value_name = "FILE")]
+    filter_file: Option<PathBuf>,
+    /// Write each packet to the file as it is captured, not once a second (tcpdump -U)
+    #[arg(short = 'U', conflicts_with = "read")]
+    packet_buffered: bool,
+    /// With -r: print only how many packets match, as tcpdump --count
+    #[arg(long = "count", requires = "read", conflicts_with_all = ["write", "view", "diagram"])]
+    count_only: bool,
+    /// Capture only packets received (`in`), sent (`out`) or both (`inout`, the
+    /// default), as tcpdump -Q
+    #[arg(short = 'Q', long = "direction", value_name = "DIRECTION", conflicts_with = "read",
+          value_parser = ["in", "out", "inout"])]
+    direction: Option<String>,
     /// Scapy's show(): every field of every layer, each layer with its TCP/IP layer
     #[arg(long, conflicts_with = "json")]
     show: bool,
@@ -239,7 +279,18 @@ fn stream_or_all(text: &str) -> std::result::Result<Streams, String> {
 }
 
 fn run(args: &Args) -> Result<()> {
-    let expression = args.filter.join(" ");
+    let expression = match &args.filter_file {
+        Some(path) if !args.filter.is_empty() => {
+            return Err(Error::usage(format!(
+                "a filter in -F {} and on the command line ({})",
+                path.display(),
+                args.filter.join(" ")
+            ))
+            .hint("give it one way: in the file, or after the options"))
+        }
+        Some(path) => labnet::filter::expression_from_file(path)?,
+        None => args.filter.join(" "),
+    };
     if args.dump_filter {
         return dump_filter(args, &expression);
     }
@@ -261,12 +312,17 @@ fn run(args: &Args) -> Result<()> {
         style: style(args),
         view: view(args)?,
         analyze: analyze(args),
-        print: args.write.is_none() || args.print,
+        print: !args.count_only && (args.write.is_none() || args.print),
         write: args.write.clone(),
         format: write_format(args),
         diagram,
     };
-    labnet::offline::run(&options, &mut cli::stdout())?;
+    let mut out = cli::stdout();
+    let selected = labnet::offline::run(&options, &mut out)?;
+    if args.count_only {
+        let plural = if selected == 1 { "" } else { "s" };
+        cli::output(writeln!(out, "{selected} packet{plural}").and_then(|()| out.flush()))?;
+    }
     Ok(())
 }
 
@@ -299,12 +355,17 @@ fn style(args: &Args) -> Style {
         format,
         verify_checksums: args.verify_checksums,
         numbered: args.numbered,
-        ports: if args.numeric {
+        ports: if args.numeric > 0 {
             Ports::Numeric
         } else {
             Ports::Named
         },
         absolute: args.absolute,
+        habits: Habits {
+            time: TimeColumn::from_flags(args.time_column, args.time_of_day),
+            link_header: args.link_header,
+            bytes: Bytes::from_flags(args.hex, args.hex_ascii, args.ascii),
+        },
     }
 }
 
@@ -415,6 +476,11 @@ fn live(args: &Args, expression: &str) -> Result<()> {
             promiscuous: !args.no_promisc,
             snaplen: args.snaplen,
             filter,
+            direction: match args.direction.as_deref() {
+                Some("in") => Direction::In,
+                Some("out") => Direction::Out,
+                _ => Direction::InOut,
+            },
         },
         count: match (args.count, &diagram) {
             // A diagram file holds one packet: the first captured.
@@ -434,6 +500,7 @@ fn live(args: &Args, expression: &str) -> Result<()> {
         write,
         style: style(args),
         line_buffered: args.line_buffered,
+        packet_buffered: args.packet_buffered,
         verbose: args.verbose,
         hint_after: (!args.no_hints).then_some(args.hint_after),
         drop_to: args.drop_to.clone(),

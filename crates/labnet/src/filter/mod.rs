@@ -92,6 +92,23 @@ pub struct Filter {
     machine: machine::Machine,
 }
 
+/// A filter expression kept in a file (tcpdump's `-F`): `#` to the end of its line is
+/// a comment. Comments and line ends become spaces, so a column in an error is still
+/// a place in the file's text.
+pub fn expression_from_file(path: &std::path::Path) -> Result<String, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        context: format!("reading the filter in {}", path.display()),
+        source,
+    })?;
+    let mut expression = String::with_capacity(text.len());
+    let mut comment = false;
+    for c in text.chars() {
+        comment = (comment || c == '#') && c != '\n';
+        expression.push(if comment || c.is_whitespace() { ' ' } else { c });
+    }
+    Ok(expression)
+}
+
 impl Filter {
     /// Compiles `expression` for packets of `link`. An empty expression matches all.
     pub fn compile(expression: &str, link: LinkType) -> Result<Filter, FilterError> {

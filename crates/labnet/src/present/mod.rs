@@ -13,6 +13,7 @@ use crate::process::Attribution;
 pub mod analysis;
 pub mod diagram;
 mod follow;
+pub mod habits;
 mod json;
 pub mod ladder;
 mod printer;
@@ -54,6 +55,8 @@ pub struct Style {
     pub verify_checksums: bool,
     /// TCP sequence and acknowledgment numbers as sent, not relative (tcpdump's `-S`).
     pub absolute: bool,
+    /// tcpdump's time column, link header and bytes around the summary line.
+    pub habits: habits::Habits,
 }
 
 /// One packet on its way to the printers: its record, and its dissection, made once
@@ -93,6 +96,7 @@ impl<'a> Packet<'a> {
 pub fn print_packet(
     out: &mut impl Write,
     style: &Style,
+    clock: &mut habits::Clock,
     first: bool,
     packet: &Packet,
     analysis: Option<&Observed>,
@@ -131,12 +135,20 @@ pub fn print_packet(
                 line.push_str(itoa::Buffer::new().format(record.index));
                 line.push(' ');
             }
+            let habits = style.habits;
+            clock.write(&mut line, habits.time, record.seconds, record.nanoseconds);
+            if habits.link_header {
+                habits::write_link_header(&mut line, dissection, data, record.original_length);
+            }
             summary::write_summary(&mut line, dissection, data, style.ports);
             if let Some(observed) = analysis {
                 analysis::append_to_summary(&mut line, observed, style.absolute);
             }
             if let Some(tag) = packet.attribution.and_then(Attribution::tag) {
                 line.push_str(&tag);
+            }
+            if let Some(bytes) = habits.bytes {
+                habits::write_bytes(&mut line, bytes, dissection, data);
             }
             line.push('\n');
             out.write_all(line.as_bytes())

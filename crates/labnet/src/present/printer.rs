@@ -70,6 +70,8 @@ pub struct Printer {
     reports: Option<Spill>,
     first_time: Option<i64>,
     printed: u64,
+    /// The time column's memory (`-ttt`, `-ttttt`).
+    clock: super::habits::Clock,
     piece: Vec<u8>,
 }
 
@@ -98,6 +100,7 @@ impl Printer {
             reports,
             first_time: None,
             printed: 0,
+            clock: Default::default(),
             piece: Vec::new(),
         }
     }
@@ -147,7 +150,14 @@ impl Printer {
             return Ok(());
         }
         let annotation = observed.as_ref().filter(|_| self.analyze.on);
-        print_packet(out, &self.style, self.printed == 0, packet, annotation)?;
+        print_packet(
+            out,
+            &self.style,
+            &mut self.clock,
+            self.printed == 0,
+            packet,
+            annotation,
+        )?;
         self.printed += 1;
         Ok(())
     }

@@ -1,0 +1,287 @@
+//! The flags tcpdump users type, held to tcpdump on the same captures: the time
+//! columns (`-tt` to `-ttttt`, `--time`), the link header (`-e`), the bytes (`-x`, `-xx`,
+//! `-X`, `-XX`, `-A`, `-AA`), `--count`, `-F`, `-nn`; and, live in the lab, `-Q` and
+//! `-U`. The captures are made in the lab: an HTTP exchange, pings over IPv4 and
+//! IPv6 (fragments included), ARP, neighbour discovery and 802.1Q-tagged frames.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use labnet_test_support::{require, tool_path, Tcpdump, TestLab, Webcapture};
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("labnet-habits-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn stdout(program: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> String {
+    let output = Command::new(program.as_ref()).args(args).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{:?} {args:?}: {}",
+        program.as_ref(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn webcapture(args: &[&str]) -> String {
+    stdout(tool_path("webcapture"), args)
+}
+
+/// The lab's traffic of every kind the flags print differently, captured by tcpdump.
+fn lab_capture(dir: &Path) -> PathBuf {
+    let lab = TestLab::two_hosts().unwrap();
+    let _server = lab.hello_server("brooklyn", &["--host", "::"]);
+    let file = dir.join("lab.pcap");
+    let tcpdump = Tcpdump::start(&lab, "brooklyn", "eth0", &file);
+    lab.run("midwood", tool_path("hello-client"), &["brooklyn"]);
+    lab.run("midwood", tool_path("hello-client"), &["brooklyn6"]);
+    lab.ping_brooklyn();
+    lab.send_tagged_pings("midwood", "08:00:27:a8:38:65", 10, 2);
+    std::thread::sleep(Duration::from_millis(300));
+    tcpdump.finish();
+    file
+}
+
+/// Each of our lines up to where Scapy's summary starts: what the flags put before it.
+fn prefixes(lines: &str) -> Vec<String> {
+    lines
+        .lines()
+        .map(|line| {
+            let at = line
+                .find("Ether ")
+                .unwrap_or_else(|| panic!("no summary: {line}"));
+            line[..at].to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn time_columns_and_link_headers_are_tcpdump_s() {
+    require!(root, "tcpdump", "python3");
+    let dir = scratch("columns");
+    let file = lab_capture(&dir);
+    let file = file.to_str().unwrap();
+    let theirs_count = stdout("tcpdump", &["-r", file, "--count"]);
+    let packets: usize = theirs_count.split(' ').next().unwrap().parse().unwrap();
+    assert!(packets >= 30, "{theirs_count}");
+    for flags in [
+        &["-tt"][..],
+        &["-ttt"],
+        &["-tttt"],
+        &["-ttttt"],
+        &["-e", "-t"],
+        &["-e", "-tt"],
+    ] {
+        let ours = prefixes(&webcapture(&[&["-r", file, "-n"], flags].concat()));
+        let theirs: Vec<String> = stdout("tcpdump", &[&["-r", file, "-n"], flags].concat())
+            .lines()
+            .map(String::from)
+            .collect();
+        assert_eq!(ours.len(), theirs.len(), "{flags:?}");
+        for (ours, theirs) in ours.iter().zip(&theirs) {
+            assert!(!ours.is_empty(), "{flags:?}: no column before the summary");
+            assert!(
+                theirs.starts_with(ours.as_str()),
+                "{flags:?}:\n  ours:    {ours}\n  tcpdump: {theirs}"
+            );
+        }
+    }
+    // tcpdump's default column is --time (local time of day), and -t is no column.
+    let ours = prefixes(&webcapture(&["-r", file, "--time"]));
+    let theirs = stdout("tcpdump", &["-r", file, "-n"]);
+    for (ours, theirs) in ours.iter().zip(theirs.lines()) {
+        assert!(theirs.starts_with(ours.as_str()), "{ours} / {theirs}");
+    }
+    assert_eq!(
+        webcapture(&["-r", file, "-t"]),
+        webcapture(&["-r", file]),
+        "-t: the line as without it"
+    );
+    assert_eq!(
+        webcapture(&["-r", file, "-nn"]),
+        webcapture(&["-r", file, "-n"])
+    );
+    let vlan = webcapture(&["-r", file, "-e", "vlan"]);
+    assert!(vlan.contains("ethertype 802.1Q (0x8100), length"), "{vlan}");
+}
+
+#[test]
+fn bytes_after_each_line_are_tcpdump_s() {
+    require!(root, "tcpdump", "python3");
+    let dir = scratch("bytes");
+    let file = lab_capture(&dir);
+    let path = file.to_str().unwrap();
+    // -x and -X: every hex line, in order, equal.
+    for flag in ["-x", "-xx", "-X", "-XX"] {
+        let hex = |text: String| -> Vec<String> {
+            text.lines()
+                .filter(|l| l.starts_with("\t0x"))
+                .map(String::from)
+                .collect()
+        };
+        let ours = hex(webcapture(&["-r", path, flag]));
+        let theirs = hex(stdout("tcpdump", &["-r", path, flag]));
+        assert!(ours.len() > 100, "{flag}");
+        assert_eq!(ours, theirs, "{flag}");
+    }
+    // -A's text may hold line ends: compared a packet at a time, after the line.
+    let after_first_line = |text: String| text.split_once('\n').unwrap().1.to_string();
+    let packets: u64 = webcapture(&["-r", path, "--count"])
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    for index in 0..packets {
+        let one = dir.join(format!("{index}.pcap"));
+        let one = one.to_str().unwrap();
+        webcapture(&["-r", path, "--packet", &index.to_string(), "-w", one]);
+        for flag in ["-A", "-AA"] {
+            assert_eq!(
+                after_first_line(webcapture(&["-r", one, flag])),
+                after_first_line(stdout("tcpdump", &["-r", one, flag])),
+                "packet {index} {flag}"
+            );
+        }
+    }
+}
+
+#[test]
+fn count_and_filter_files_select_as_tcpdump_does() {
+    require!(root, "tcpdump", "python3");
+    let dir = scratch("count");
+    let file = lab_capture(&dir);
+    let path = file.to_str().unwrap();
+    let filter = dir.join("web.filter");
+    std::fs::write(
+        &filter,
+        "# the hello server's traffic\ntcp port 5000   # both ways\n  and tcp[tcpflags] & tcp-push != 0\n",
+    )
+    .unwrap();
+    let filter = filter.to_str().unwrap();
+    for args in [
+        &[][..],
+        &["icmp or icmp6"],
+        &["vlan"],
+        &["-F", filter],
+        &["-c", "7", "tcp"],
+    ] {
+        let ours = webcapture(&[&["-r", path, "--count"], args].concat());
+        let theirs = stdout("tcpdump", &[&["-r", path, "--count"], args].concat());
+        assert_eq!(ours, theirs, "{args:?}");
+    }
+    let pushed = webcapture(&["-r", path, "--count", "-F", filter]);
+    let pushed: u64 = pushed.split(' ').next().unwrap().parse().unwrap();
+    // IPv4's request and answer: `tcp[...]` reads IPv4 only, in libpcap as here.
+    assert!(pushed >= 2, "a request and its answer: {pushed}");
+}
+
+#[test]
+fn direction_keeps_what_tcpdump_keeps_and_u_writes_each_packet_at_once() {
+    require!(root, "tcpdump", "ping");
+    let lab = TestLab::two_hosts().unwrap();
+    let dir = scratch("live");
+    let file = dir.join("u.pcap");
+    let start = |direction: &str| {
+        Webcapture::start(
+            &lab,
+            "brooklyn",
+            &dir,
+            &[
+                "-i",
+                "eth0",
+                "-c",
+                "0",
+                "--no-write",
+                "-Q",
+                direction,
+                "icmp",
+            ],
+        )
+    };
+    let (inbound, outbound, both) = (start("in"), start("out"), start("inout"));
+    // tcpdump -Q in, the oracle of "in": it stops after 4 packets by itself.
+    let mut tcpdump_in = lab
+        .command("brooklyn", "tcpdump")
+        .args(["-i", "eth0", "-Q", "in", "-n", "-l", "-c", "4", "icmp"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut said = BufReader::new(tcpdump_in.stderr.take().unwrap());
+    let mut listening = String::new();
+    while !listening.contains("listening on") {
+        listening.clear();
+        assert!(said.read_line(&mut listening).unwrap() > 0, "tcpdump ended");
+    }
+    // -U: the file holds each packet by the time its line is printed.
+    let mut buffered = Webcapture::start(
+        &lab,
+        "brooklyn",
+        &dir,
+        &[
+            "-i",
+            "eth0",
+            "-c",
+            "0",
+            "-U",
+            "-l",
+            "--print",
+            "-w",
+            file.to_str().unwrap(),
+            "icmp",
+        ],
+    );
+    let mut lines = BufReader::new(buffered.child.stdout.take().unwrap());
+    // Without -U the file is written once a second: after a quiet second the first
+    // packet goes out at once, the ones 0.2 s later would wait.
+    std::thread::sleep(Duration::from_millis(1500));
+    let pinger = lab
+        .command("midwood", "ping")
+        .args(["-c", "4", "-i", "0.2", "192.168.56.101"])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    for seen in 1..=8 {
+        let mut line = String::new();
+        assert!(lines.read_line(&mut line).unwrap() > 0);
+        let in_file = stdout("tcpdump", &["-r", file.to_str().unwrap(), "--count"]);
+        let in_file: usize = in_file.split(' ').next().unwrap().parse().unwrap();
+        assert!(
+            in_file >= seen,
+            "line {seen} printed, {in_file} packets in the file"
+        );
+    }
+    assert!(pinger.wait_with_output().unwrap().status.success());
+    std::thread::sleep(Duration::from_millis(300));
+    let theirs = String::from_utf8(tcpdump_in.wait_with_output().unwrap().stdout).unwrap();
+    let (requests, _) = inbound.finish(true);
+    let (replies, _) = outbound.finish(true);
+    let (all, _) = both.finish(true);
+    let count = |text: &str, what: &str| text.lines().filter(|l| l.contains(what)).count();
+    assert_eq!(
+        (
+            count(&requests, "echo-request"),
+            count(&requests, "echo-reply")
+        ),
+        (4, 0),
+        "{requests}"
+    );
+    assert_eq!(
+        (
+            count(&replies, "echo-request"),
+            count(&replies, "echo-reply")
+        ),
+        (0, 4),
+        "{replies}"
+    );
+    assert_eq!(all.lines().count(), 8, "{all}");
+    assert_eq!(count(&theirs, "ICMP echo request"), 4, "{theirs}");
+    drop(buffered);
+}

@@ -33,6 +33,8 @@ use crate::nics;
 use crate::process::{Attribution, Process, Quality};
 use crate::sockets::{self, owners};
 
+static UNKNOWN: Attribution = Attribution::UNKNOWN;
+
 /// The shortest time between two walks of /proc on a miss.
 pub const RESCAN: Duration = Duration::from_millis(50);
 /// How long a flow nobody owned waits before it is looked up again.
@@ -63,6 +65,8 @@ pub struct Attributor {
     /// The flow of the packet before, and what it was: a stream of one flow costs a
     /// comparison.
     last: Option<(Flow, Attribution)>,
+    /// Whether the last packet had a flow (else it is unknown, and `last` older).
+    current: bool,
     watch: Option<Watch>,
     /// Exact lookups asked of the kernel.
     pub lookups: u64,
@@ -79,6 +83,7 @@ impl Attributor {
             processes: HashMap::new(),
             flows: HashMap::default(),
             last: None,
+            current: false,
             watch,
             lookups: 0,
         })
@@ -90,10 +95,11 @@ impl Attributor {
 
     /// The process of a packet of pcap link type `link_type`.
     pub fn attribute(&mut self, link_type: u32, data: &[u8]) -> &Attribution {
-        static UNKNOWN: Attribution = Attribution::UNKNOWN;
         let Some(packet) = flow::flow(link_type, data) else {
+            self.current = false;
             return &UNKNOWN;
         };
+        self.current = true;
         // An unknown flow goes the long way, where it is looked up again after RETRY.
         let same = matches!(&self.last, Some((flow, known)) if *flow == packet.flow && known.process.is_some());
         if !same || packet.closing {
@@ -101,6 +107,14 @@ impl Attributor {
             self.last = Some((packet.flow, attribution));
         }
         &self.last.as_ref().expect("just set").1
+    }
+
+    /// What [`Attributor::attribute`] said of the last packet.
+    pub fn current(&self) -> &Attribution {
+        match &self.last {
+            Some((_, attribution)) if self.current => attribution,
+            _ => &UNKNOWN,
+        }
     }
 
     fn attribute_flow(&mut self, flow: Flow, closing: bool, now: Instant) -> Attribution {

@@ -29,6 +29,7 @@ pub mod present;
 pub mod privileges;
 pub mod process;
 pub mod resolve;
+pub mod routes;
 pub mod signals;
 pub mod sockets;
 pub mod tools;

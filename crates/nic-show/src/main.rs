@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use labnet::error::{Error, Result};
 use labnet::nics::{self, text::ShowOptions};
-use labnet::{cli, lab};
+use labnet::{cli, lab, routes};
 
 #[derive(Parser)]
 #[command(
@@ -45,6 +45,14 @@ struct Args {
     /// Look inside a network namespace or lab host instead of this one (needs root)
     #[arg(long, value_name = "HOST")]
     netns: Option<String>,
+    /// The routing table instead, as `ip route show` (IPv4; -6 for IPv6): where a
+    /// packet to each destination goes
+    #[arg(long, conflicts_with_all = ["neigh", "iface", "stats", "up"])]
+    routes: bool,
+    /// The neighbour (ARP and IPv6 neighbour discovery) cache instead, as `ip neigh
+    /// show`: which MAC each IP address on a link is at
+    #[arg(long, conflicts_with_all = ["iface", "stats", "up"])]
+    neigh: bool,
 }
 
 fn main() -> ExitCode {
@@ -54,6 +62,9 @@ fn main() -> ExitCode {
 }
 
 fn show(args: &Args) -> Result<()> {
+    if args.routes || args.neigh {
+        return tables(args);
+    }
     let options = ShowOptions {
         family: match (args.ipv4, args.ipv6) {
             (true, _) => Some(nics::AF_INET),
@@ -88,5 +99,27 @@ fn show(args: &Args) -> Result<()> {
         return cli::write_json(&mut out, &document);
     }
     cli::output(nics::text::write(&mut out, &table, &selected, &options))?;
+    cli::output(out.flush())
+}
+
+/// `--routes` and `--neigh`: the internet layer's tables.
+fn tables(args: &Args) -> Result<()> {
+    let namespace = args.netns.as_deref().map(lab::open_netns).transpose()?;
+    let entries = if args.routes {
+        routes::route_entries(namespace.as_ref(), args.ipv6)?
+    } else {
+        let family = (args.ipv4 || args.ipv6).then_some(args.ipv6);
+        routes::neighbour_entries(namespace.as_ref(), family)?
+    };
+    let mut out = cli::stdout();
+    if args.json {
+        return cli::write_json(&mut out, &routes::json_document(&entries));
+    }
+    for entry in &entries {
+        cli::output(out.write_all(entry.line.as_bytes()))?;
+        if args.layers {
+            cli::output(writeln!(out, "    {}", entry.meaning))?;
+        }
+    }
     cli::output(out.flush())
 }

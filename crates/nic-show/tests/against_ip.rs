@@ -1,7 +1,11 @@
 //! nic-show against iproute2 (`ip address show`, `ip -j address show`), on a lab host
 //! given odd interfaces: veth pairs, a bridge with a port, macvlan, vxlan, ifb, a down
 //! interface, MTU 9000, labelled secondary and point-to-point IPv4 addresses, IPv6 with
-//! finite lifetimes, an altname.
+//! finite lifetimes, an altname. And `--routes`/`--neigh` against `ip route show` and
+//! `ip neigh show` (text and `-j`, both families) on a lab host given a default route,
+//! a static route with a metric, blackhole and unreachable routes, a route without
+//! carrier (linkdown), IPv6 routes with a preference, and permanent, reachable,
+//! stale-router, failed and incomplete neighbours.
 
 use std::process::Command;
 use std::time::Duration;
@@ -294,4 +298,117 @@ fn an_unknown_interface_lists_the_ones_that_exist() {
         "{err}"
     );
     assert!(err.contains("hint: the interfaces here: lo"), "{err}");
+}
+
+/// brooklyn with every kind of route and neighbour state above.
+fn routed_lab() -> TestLab {
+    let lab = TestLab::two_hosts().unwrap();
+    let ns = lab.host("brooklyn").netns.clone();
+    let ip = |args: &str| {
+        let mut all = vec!["-n", ns.as_str()];
+        all.extend(args.split_whitespace());
+        run("ip", &all);
+    };
+    ip("route add default via 192.168.56.102");
+    ip("route add 10.9.0.0/16 via 192.168.56.102 metric 50 proto static");
+    ip("route add blackhole 10.66.0.0/16");
+    ip("route add unreachable 10.67.0.1");
+    // Up, but its peer is down: no carrier, so its route is `linkdown`.
+    ip("link add d0 type veth peer name d1");
+    ip("address add 10.70.0.1/24 dev d0");
+    ip("link set d0 up");
+    ip("-6 route add default via fd00:56::102 dev eth0 metric 1024 pref high");
+    ip("-6 route add fd00:99::/64 via fd00:56::102 dev eth0 proto static");
+    ip("neigh add 192.168.56.7 lladdr 02:00:00:00:00:07 dev eth0 nud permanent");
+    ip("neigh add fd00:56::7 lladdr 02:00:00:00:00:07 dev eth0 nud stale router");
+    // A reachable neighbour (midwood, answering), a failed one and one being asked.
+    lab.run("brooklyn", "ping", &["-c1", "-W2", "192.168.56.102"]);
+    let _ = Command::new("ip")
+        .args(["netns", "exec", &ns, "ping", "-c1", "-W1", "192.168.56.9"])
+        .output();
+    ip("neigh replace 192.168.56.8 dev eth0 nud failed");
+    lab
+}
+
+#[test]
+fn routes_and_neighbours_are_ip_s_text_and_json() {
+    require!(root, "ip", "ping");
+    let lab = routed_lab();
+    let ns = lab.host("brooklyn").netns.clone();
+    for (ours, theirs) in [
+        (vec!["--routes"], vec!["route", "show"]),
+        (vec!["--routes", "-4"], vec!["-4", "route", "show"]),
+        (vec!["--routes", "-6"], vec!["-6", "route", "show"]),
+        (vec!["--routes", "--json"], vec!["-j", "route", "show"]),
+        (
+            vec!["--routes", "-6", "--json"],
+            vec!["-6", "-j", "route", "show"],
+        ),
+        (vec!["--neigh"], vec!["neigh", "show"]),
+        (vec!["--neigh", "-4"], vec!["-4", "neigh", "show"]),
+        (vec!["--neigh", "-6"], vec!["-6", "neigh", "show"]),
+        (vec!["--neigh", "--json"], vec!["-j", "neigh", "show"]),
+    ] {
+        let mut ip_args = vec!["-n", ns.as_str()];
+        ip_args.extend(&theirs);
+        let expected = run("ip", &ip_args);
+        let mut our_args = vec!["--netns", ns.as_str()];
+        our_args.extend(&ours);
+        // The neighbour cache moves on its own (REACHABLE turns STALE): ask again
+        // when the two reads straddle a change.
+        let mut got = run(NIC_SHOW, &our_args);
+        for _ in 0..3 {
+            if got == expected {
+                break;
+            }
+            let expected_now = run("ip", &ip_args);
+            got = run(NIC_SHOW, &our_args);
+            if got == expected_now {
+                break;
+            }
+        }
+        assert_eq!(got, run("ip", &ip_args), "{ours:?}");
+    }
+    let routes = run(NIC_SHOW, &["--netns", &ns, "--routes"]);
+    for wanted in [
+        "default via",
+        "metric 50",
+        "blackhole",
+        "unreachable",
+        "linkdown",
+        "proto kernel scope link src",
+    ] {
+        assert!(routes.contains(wanted), "{wanted}: {routes}");
+    }
+    let neighbours = run(NIC_SHOW, &["--netns", &ns, "--neigh"]);
+    for wanted in ["PERMANENT", "FAILED", "router", "lladdr 08:00:27:a8:38:66"] {
+        assert!(neighbours.contains(wanted), "{wanted}: {neighbours}");
+    }
+}
+
+#[test]
+fn layers_say_where_a_packet_goes_and_which_mac_an_address_is_at() {
+    require!(root, "ip", "ping");
+    let lab = routed_lab();
+    let ns = lab.host("brooklyn").netns.clone();
+    let routes = run(NIC_SHOW, &["--netns", &ns, "--routes", "--layers"]);
+    assert!(
+        routes.contains("a packet to any address no other route matches leaves through eth0 to the router 192.168.56.102"),
+        "{routes}"
+    );
+    assert!(
+        routes.contains(
+            "a packet to 192.168.56.0/24 leaves through eth0 straight to its destination"
+        ),
+        "{routes}"
+    );
+    let neighbours = run(NIC_SHOW, &["--netns", &ns, "--neigh", "--layers"]);
+    assert!(
+        neighbours.contains("192.168.56.8 has no known MAC: ARP got no answer (FAILED)"),
+        "{neighbours}"
+    );
+    assert!(
+        neighbours.contains("192.168.56.102 is at 08:00:27:a8:38:66"),
+        "{neighbours}"
+    );
 }

@@ -9,7 +9,7 @@
 //! operational state, scope or lifetimes, so they do not serve.
 
 pub mod json;
-mod names;
+pub mod names;
 pub mod text;
 
 use std::collections::HashMap;

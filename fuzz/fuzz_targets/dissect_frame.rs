@@ -9,6 +9,7 @@ use labnet::conversations::Tracker;
 use labnet::dissect::{dissect, Field, Value};
 use labnet::linktype;
 use labnet::pcap::Record;
+use labnet::present::habits::{self, Bytes, Habits, TimeColumn};
 use labnet::present::{json, show, summary, Format, Ports, Style};
 use libfuzzer_sys::fuzz_target;
 
@@ -60,7 +61,19 @@ fuzz_target!(|data: &[u8]| {
             ports: Ports::Numeric,
             verify_checksums: true,
             absolute: false,
+            habits: Habits {
+                time: TimeColumn::SincePrevious,
+                link_header: true,
+                bytes: Bytes::from_flags(0, 2, 0),
+            },
         };
+        // tcpdump's habits read the dissection too: the link header and each bytes form.
+        let mut line = String::new();
+        habits::write_link_header(&mut line, &dissection, data, data.len() as u32);
+        for (x, big_x, a) in [(1, 0, 0), (0, 1, 0), (0, 0, 2)] {
+            let bytes = Bytes::from_flags(x, big_x, a).expect("a form");
+            habits::write_bytes(&mut line, bytes, &dissection, data);
+        }
         let observed = Tracker::new().observe(0, 0, data.len() as u32, &dissection, data);
         if let Some(tcp) = observed.as_ref().and_then(|o| o.tcp.as_ref()) {
             assert!(tcp.payload.end <= data.len(), "{tcp:?}");

@@ -762,3 +762,85 @@ fn hold_against_a_server_that_closes_says_so() {
         assert!(waiting("midwood"), "{printed}\n{}", table("midwood"));
     }
 }
+
+#[test]
+fn curls_flags_show_what_curl_shows() {
+    require!("curl");
+    let (_server, address) = local_server(&[]);
+    let url = format!("http://{address}/");
+    // The Date header is the only thing that may differ between two requests.
+    let dateless = |bytes: &[u8]| -> String {
+        text(bytes)
+            .split_inclusive('\n')
+            .filter(|line| !line.to_ascii_lowercase().starts_with("date:"))
+            .collect()
+    };
+    let run = |program: &str, flags: &[&str]| -> Output {
+        Command::new(program)
+            .args(flags)
+            .arg(&url)
+            .output()
+            .unwrap()
+    };
+    for flags in [
+        &["-i"][..],
+        &["-I"],
+        &["-i", "-X", "DELETE"],
+        &["-i", "-X", "OPTIONS"],
+        &["-i", "-d", "name=lab"],
+        &["-i", "-H", "Accept: text/plain"],
+    ] {
+        let ours = run(tool_path("hello-client").to_str().unwrap(), flags);
+        let mut curl_flags = vec!["-s"];
+        curl_flags.extend_from_slice(flags);
+        let theirs = run("curl", &curl_flags);
+        assert_eq!(
+            dateless(&ours.stdout),
+            dateless(&theirs.stdout),
+            "{flags:?}"
+        );
+        assert!(ours.stdout.starts_with(b"HTTP/1.1 "), "{flags:?}");
+    }
+    // -o keeps what curl keeps: the body alone (with -i, the headers before it).
+    let dir = std::env::temp_dir().join(format!("labnet-curl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, include) in [("body", false), ("whole", true)] {
+        let ours = dir.join(format!("{name}.ours"));
+        let theirs = dir.join(format!("{name}.curl"));
+        let i: &[&str] = if include { &["-i"] } else { &[] };
+        let out = run(
+            tool_path("hello-client").to_str().unwrap(),
+            &[i, &["-o", ours.to_str().unwrap()]].concat(),
+        );
+        assert!(out.status.success() && out.stdout.is_empty());
+        run(
+            "curl",
+            &[&["-s"], i, &["-o", theirs.to_str().unwrap()]].concat(),
+        );
+        assert_eq!(
+            dateless(&std::fs::read(&ours).unwrap()),
+            dateless(&std::fs::read(&theirs).unwrap()),
+            "-o {name}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    // -v: the request as sent and the answer's headers, beside the timed steps.
+    let verbose = run(
+        tool_path("hello-client").to_str().unwrap(),
+        &["-v", "-X", "PUT", "-H", "X-Lab: 1"],
+    );
+    let steps = text(&verbose.stderr);
+    for line in [
+        "> PUT / HTTP/1.1",
+        "> x-lab: 1",
+        "< HTTP/1.1 405 METHOD NOT ALLOWED",
+        "< allow: OPTIONS, HEAD, GET",
+    ] {
+        assert!(steps.lines().any(|l| l == line), "{line}: {steps}");
+    }
+    // The script's own output stays the default.
+    assert_eq!(
+        text(&run(tool_path("hello-client").to_str().unwrap(), &[]).stdout),
+        "200 OK\nHello, World!\n"
+    );
+}

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use labnet::error::Error;
-use labnet::http::client::{self, ClientOptions, Target};
+use labnet::http::client::{self, ClientOptions, RequestOptions, Target};
 use labnet::{cli, values};
 
 #[derive(Parser)]
@@ -18,7 +18,10 @@ use labnet::{cli, values};
         hello-client                          the handout's script: 127.0.0.1:5000\n  \
         hello-client 192.168.56.101:5000      the server on brooklyn, from midwood\n  \
         hello-client brooklyn --hold 30       keep the connection open; look with sock-list\n  \
-        hello-client http://brooklyn:5000/ --count 12 --verbose   traffic to capture, with timings"
+        hello-client http://brooklyn:5000/ --count 12 --verbose   traffic to capture, with timings\n  \
+        hello-client -i brooklyn               the status line and headers too (curl -i)\n  \
+        hello-client -X DELETE brooklyn        the server's 405 answer (curl -X)\n  \
+        hello-client -d name=lab brooklyn      a POST with a form body (curl -d)"
 )]
 struct Args {
     /// HOST, HOST:PORT or http://HOST:PORT/PATH (port 5000 unless given)
@@ -39,9 +42,28 @@ struct Args {
     /// Give up connecting or waiting for the answer after SECS seconds
     #[arg(long, default_value = "5", value_name = "SECS", value_parser = values::seconds(0.001..=3600.0))]
     timeout: Duration,
-    /// Print endpoints and timings (connect, first byte, total) on stderr
+    /// Print each step with its timing (resolve, connect, first byte, total) and the
+    /// request and response headers (`>` sent, `<` received), on stderr, as curl -v
     #[arg(short, long)]
     verbose: bool,
+    /// Use this method (GET, HEAD, POST, PUT, DELETE, OPTIONS, ...), as curl -X
+    #[arg(short = 'X', long = "request", value_name = "METHOD")]
+    method: Option<String>,
+    /// Send a HEAD request and show only the status line and headers, as curl -I
+    #[arg(short = 'I', long)]
+    head: bool,
+    /// Show the status line and headers before the body, as curl -i
+    #[arg(short = 'i', long)]
+    include: bool,
+    /// Send DATA as the body of a POST (a form, as curl -d sends it)
+    #[arg(short = 'd', long, value_name = "DATA")]
+    data: Option<String>,
+    /// Add a header to the request: -H "Name: value" (repeat for more)
+    #[arg(short = 'H', long = "header", value_name = "HEADER")]
+    headers: Vec<String>,
+    /// Write the answer to FILE instead of stdout, as curl -o
+    #[arg(short = 'o', long, value_name = "FILE")]
+    output: Option<std::path::PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -59,8 +81,23 @@ fn main() -> ExitCode {
             hold: args.hold,
             timeout: args.timeout,
             verbose: args.verbose,
+            request: RequestOptions {
+                method: args.method.clone(),
+                headers: args.headers.clone(),
+                data: args.data.clone(),
+                include: args.include,
+                head: args.head,
+                body_only: args.output.is_some(),
+            },
         };
-        let all_ok = client::run(&options, &mut cli::stdout(), &mut std::io::stderr())?;
+        let all_ok = match &args.output {
+            Some(path) => client::run(
+                &options,
+                &mut client::output_file(path)?,
+                &mut std::io::stderr(),
+            )?,
+            None => client::run(&options, &mut cli::stdout(), &mut std::io::stderr())?,
+        };
         if all_ok {
             Ok(())
         } else {

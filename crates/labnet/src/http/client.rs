@@ -12,11 +12,11 @@ use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Empty};
+use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::{self, SendRequest};
 use hyper::ext::ReasonPhrase;
-use hyper::header::{HOST, USER_AGENT};
-use hyper::Request;
+use hyper::header::{HeaderName, HeaderValue, CONTENT_TYPE, HOST, USER_AGENT};
+use hyper::{HeaderMap, Method, Request};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 
@@ -90,6 +90,59 @@ pub struct ClientOptions {
     pub timeout: Duration,
     /// Endpoints and timings on stderr.
     pub verbose: bool,
+    /// curl's habits: what to ask, and what to show of the answer.
+    pub request: RequestOptions,
+}
+
+/// The request, as curl's flags shape it, and how much of the answer is shown.
+#[derive(Debug, Clone, Default)]
+pub struct RequestOptions {
+    /// `-X`: the method (default GET; POST with data; HEAD with `head`).
+    pub method: Option<String>,
+    /// `-H "Name: value"`, in order.
+    pub headers: Vec<String>,
+    /// `-d`: a body, sent as a form (`application/x-www-form-urlencoded`) as curl does.
+    pub data: Option<String>,
+    /// `-i`: the status line and headers before the body, as received.
+    pub include: bool,
+    /// `-I`: a HEAD request, and only the status line and headers shown.
+    pub head: bool,
+    /// The body alone, as it came (`-o FILE`: what curl saves), not the script's
+    /// `STATUS REASON` line before it.
+    pub body_only: bool,
+}
+
+impl RequestOptions {
+    fn method(&self) -> Result<Method> {
+        let name = match (&self.method, self.head, &self.data) {
+            (Some(name), _, _) => name.as_str(),
+            (None, true, _) => "HEAD",
+            (None, false, Some(_)) => "POST",
+            (None, false, None) => "GET",
+        };
+        Method::from_bytes(name.as_bytes()).map_err(|_| {
+            Error::usage(format!("{name:?} is not an HTTP method"))
+                .hint("for example GET, HEAD, POST, PUT, DELETE or OPTIONS")
+        })
+    }
+
+    /// The `-H` headers, checked: `Name: value`.
+    fn headers(&self) -> Result<Vec<(HeaderName, HeaderValue)>> {
+        self.headers
+            .iter()
+            .map(|text| {
+                let bad = || {
+                    Error::usage(format!("-H {text:?} is not a header"))
+                        .hint("write it as \"Name: value\", e.g. -H \"Accept: text/html\"")
+                };
+                let (name, value) = text.split_once(':').ok_or_else(bad)?;
+                Ok((
+                    HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| bad())?,
+                    HeaderValue::from_str(value.trim()).map_err(|_| bad())?,
+                ))
+            })
+            .collect()
+    }
 }
 
 /// One request and its answer.
@@ -100,6 +153,9 @@ pub struct Exchange {
     pub status: u16,
     /// As the server sent it (`OK`, `NOT FOUND`).
     pub reason: String,
+    /// `HTTP/1.1` or `HTTP/1.0`.
+    pub version: &'static str,
+    pub headers: HeaderMap,
     pub body: Bytes,
     pub connect: Duration,
     pub first_byte: Duration,
@@ -135,6 +191,22 @@ impl<W: Write> Steps<'_, W> {
             let _ = writeln!(self.out, "* {:8.2} ms  {what}", ms(self.started.elapsed()));
         }
     }
+
+    /// A message's first line and headers, as curl -v shows them: `>` sent, `<` received.
+    fn headers(&mut self, direction: char, first: &str, headers: &HeaderMap) {
+        if !self.verbose {
+            return;
+        }
+        let _ = writeln!(self.out, "{direction} {first}");
+        for (name, value) in headers {
+            let _ = writeln!(
+                self.out,
+                "{direction} {name}: {}",
+                String::from_utf8_lossy(value.as_bytes())
+            );
+        }
+        let _ = writeln!(self.out, "{direction}");
+    }
 }
 
 async fn run_async(
@@ -155,18 +227,11 @@ async fn run_async(
             connection = Some(Connection::open(&addresses, target, options.timeout, steps).await?);
         }
         let open = connection.as_mut().expect("opened above");
-        let exchange = open.get(target, options.timeout, steps).await?;
+        let exchange = open
+            .exchange(target, &options.request, options.timeout, steps)
+            .await?;
         all_ok &= (200..300).contains(&exchange.status);
-        let printed = writeln!(out, "{} {}", exchange.status, exchange.reason)
-            .and_then(|()| out.write_all(&exchange.body))
-            .and_then(|()| {
-                if exchange.body.ends_with(b"\n") {
-                    Ok(())
-                } else {
-                    writeln!(out)
-                }
-            })
-            .and_then(|()| out.flush());
+        let printed = print_answer(out, &exchange, &options.request).and_then(|()| out.flush());
         printed.context(|| "writing the answer")?;
         steps.say(format!(
             "local {} -> remote {}: connect {:.2} ms, first byte {:.2} ms, total {:.2} ms",
@@ -236,13 +301,57 @@ async fn run_async(
     Ok(all_ok)
 }
 
+/// A file for `-o`, made (or emptied) now, written through a buffer.
+pub fn output_file(path: &std::path::Path) -> Result<io::BufWriter<std::fs::File>> {
+    std::fs::File::create(path)
+        .map(io::BufWriter::new)
+        .context(|| format!("creating {}", path.display()))
+}
+
+/// The answer on stdout: as the handout's script prints it (`STATUS REASON`, then the
+/// body, ending in a newline), or as curl does with `-i` (status line and headers as
+/// received, then the body as it is) and `-I` (status line and headers only).
+fn print_answer(
+    out: &mut impl Write,
+    exchange: &Exchange,
+    request: &RequestOptions,
+) -> io::Result<()> {
+    if request.body_only && !(request.include || request.head) {
+        return out.write_all(&exchange.body);
+    }
+    if !(request.include || request.head) {
+        writeln!(out, "{} {}", exchange.status, exchange.reason)?;
+        out.write_all(&exchange.body)?;
+        if !exchange.body.ends_with(b"\n") {
+            writeln!(out)?;
+        }
+        return Ok(());
+    }
+    write!(
+        out,
+        "{} {} {}\r\n",
+        exchange.version, exchange.status, exchange.reason
+    )?;
+    for (name, value) in &exchange.headers {
+        out.write_all(name.as_str().as_bytes())?;
+        out.write_all(b": ")?;
+        out.write_all(value.as_bytes())?;
+        out.write_all(b"\r\n")?;
+    }
+    out.write_all(b"\r\n")?;
+    if !request.head {
+        out.write_all(&exchange.body)?;
+    }
+    Ok(())
+}
+
 fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1e3
 }
 
 /// One TCP connection carrying HTTP/1.1.
 struct Connection {
-    sender: SendRequest<Empty<Bytes>>,
+    sender: SendRequest<Full<Bytes>>,
     local: SocketAddr,
     remote: SocketAddr,
     connect: Duration,
@@ -302,9 +411,10 @@ impl Connection {
         }))
     }
 
-    async fn get(
+    async fn exchange(
         &mut self,
         target: &Target,
+        options: &RequestOptions,
         timeout: Duration,
         steps: &mut Steps<'_, impl Write>,
     ) -> Result<Exchange> {
@@ -312,22 +422,37 @@ impl Connection {
             Ok(IpAddr::V6(ip)) => format!("[{ip}]:{}", target.port),
             _ => format!("{}:{}", target.host, target.port),
         };
-        let request = Request::get(target.path.as_str())
+        let method = options.method()?;
+        let mut builder = Request::builder()
+            .method(method.clone())
+            .uri(target.path.as_str())
             .header(HOST, host)
             .header(
                 USER_AGENT,
                 concat!("labnet-hello-client/", env!("CARGO_PKG_VERSION")),
-            )
-            .body(Empty::<Bytes>::new())
-            .map_err(|e| {
-                Error::usage(format!("cannot build a request for {:?}: {e}", target.path))
-            })?;
+            );
+        let own = options.headers()?;
+        if options.data.is_some() && !own.iter().any(|(name, _)| name == CONTENT_TYPE) {
+            builder = builder.header(CONTENT_TYPE, "application/x-www-form-urlencoded");
+        }
+        for (name, value) in own {
+            builder = builder.header(name, value);
+        }
+        let body = Bytes::from(options.data.clone().unwrap_or_default());
+        let request = builder.body(Full::new(body)).map_err(|e| {
+            Error::usage(format!("cannot build a request for {:?}: {e}", target.path))
+        })?;
         let started = Instant::now();
         let remote = self.remote;
         steps.say(format!(
-            "sending GET {} HTTP/1.1 (application layer)",
+            "sending {method} {} HTTP/1.1 (application layer)",
             target.path
         ));
+        steps.headers(
+            '>',
+            &format!("{method} {} HTTP/1.1", target.path),
+            request.headers(),
+        );
         // Two deadlines, so a silent server and a stalled body are told apart.
         let response = tokio::time::timeout(timeout, self.sender.send_request(request))
             .await
@@ -340,6 +465,17 @@ impl Connection {
             None => status.canonical_reason().unwrap_or("").to_string(),
         };
         steps.say(format!("answer: {} {reason}", status.as_u16()));
+        let version = if response.version() == hyper::Version::HTTP_10 {
+            "HTTP/1.0"
+        } else {
+            "HTTP/1.1"
+        };
+        let headers = response.headers().clone();
+        steps.headers(
+            '<',
+            &format!("{version} {} {reason}", status.as_u16()),
+            &headers,
+        );
         self.server_closes = response
             .headers()
             .get(hyper::header::CONNECTION)
@@ -361,6 +497,8 @@ impl Connection {
             remote: self.remote,
             status: status.as_u16(),
             reason,
+            version,
+            headers,
             body,
             connect: self.connect,
             first_byte,
@@ -524,6 +662,7 @@ mod tests {
             hold: None,
             timeout: Duration::from_secs(2),
             verbose: false,
+            request: RequestOptions::default(),
         };
         let err = run(&options, &mut Vec::new(), &mut Vec::new()).unwrap_err();
         assert!(err.to_string().contains("transport layer"), "{err}");

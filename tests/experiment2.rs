@@ -844,3 +844,49 @@ fn curls_flags_show_what_curl_shows() {
         "200 OK\nHello, World!\n"
     );
 }
+
+#[test]
+fn host_names_and_ipv6_are_taken_as_flask_takes_them() {
+    // `localhost` comes from /etc/hosts, as Flask's --host takes a name.
+    let (_named, address) = local_server(&["--host", "localhost"]);
+    assert!(address.starts_with("127.0.0.1:"), "{address}");
+    // `::` takes both families: the banner lists IPv6 loopback first, and a client
+    // reaches it over ::1.
+    let mut child = Command::new(tool_path("hello-server"))
+        .args(["--host", "::", "--port", "0"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut banner = String::new();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let server = Running(child);
+    while !banner.contains("Press CTRL+C") {
+        assert!(stderr.read_line(&mut banner).unwrap() > 0, "{banner}");
+    }
+    let lines: Vec<&str> = banner.lines().collect();
+    assert_eq!(lines[0], " * Running on all addresses (::)");
+    let port = lines[1]
+        .strip_prefix(" * Running on http://[::1]:")
+        .unwrap_or_else(|| panic!("{banner}"));
+    assert_eq!(lines[2], format!(" * Running on http://127.0.0.1:{port}"));
+    for target in [format!("[::1]:{port}"), format!("127.0.0.1:{port}")] {
+        let out = Command::new(tool_path("hello-client"))
+            .arg(&target)
+            .output()
+            .unwrap();
+        assert_eq!(text(&out.stdout), "200 OK\nHello, World!\n", "{target}");
+    }
+    drop(server);
+    // A refused ::1 is explained as IPv6's loopback, not as 127.0.0.1.
+    let free = std::net::TcpListener::bind("[::1]:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let refused = Command::new(tool_path("hello-client"))
+        .arg(free.to_string())
+        .output()
+        .unwrap();
+    let said = text(&refused.stderr);
+    assert!(said.contains("::1 is IPv6's loopback address"), "{said}");
+    assert!(!said.contains("127.0.0.1 is"), "{said}");
+}

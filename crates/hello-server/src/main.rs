@@ -2,7 +2,6 @@
 //! parsing and printing only; the server is `labnet::http::server`.
 
 use std::io::Write;
-use std::net::IpAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -23,9 +22,10 @@ use labnet::{cli, values};
         hello-server --port 0                 any free port (printed)"
 )]
 struct Args {
-    /// Address to listen on (0.0.0.0 or :: for every address)
+    /// Address to listen on (0.0.0.0 or :: for every address), or a host name
+    /// (`localhost`), as Flask takes it
     #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
-    host: IpAddr,
+    host: String,
     /// Port to listen on (0: any free port)
     #[arg(long, default_value = "5000", value_name = "N", value_parser = values::whole::<u16>(0..=65_535))]
     port: u16,
@@ -48,7 +48,7 @@ fn main() -> ExitCode {
     let args: Args = cli::parse("hello-server");
     cli::run("hello-server", || {
         let server = Server::bind(ServerOptions {
-            host: args.host,
+            host: labnet::http::server::listen_address(&args.host)?,
             port: args.port,
             message: args.message,
             quiet: args.quiet,

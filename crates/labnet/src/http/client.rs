@@ -523,7 +523,11 @@ fn explain_connect(remote: SocketAddr, target: &Target, error: &io::Error) -> Er
                          that host's address (e.g. hello-client 192.168.56.101:{})",
                         remote.port()
                     ))
-                    .hint("127.0.0.1 is the loopback address: every host has its own, and it never leaves the host");
+                    .hint(if remote.is_ipv6() {
+                        "::1 is IPv6's loopback address: every host has its own, and it never leaves the host"
+                    } else {
+                        "127.0.0.1 is the loopback address: every host has its own, and it never leaves the host"
+                    });
             } else {
                 err = err.hint(format!(
                     "is the server running on {}? a server with Flask's defaults listens on 127.0.0.1 only, which \

@@ -100,10 +100,20 @@ impl Server {
         if address.ip().is_unspecified() {
             text += &format!(" * Running on all addresses ({})\n", address.ip());
             // Flask lists loopback and the host's address; list every address that
-            // another host could use, since the lab is about exactly that.
-            text += &format!(" * Running on http://127.0.0.1:{port}\n");
-            for ip in reachable_ipv4_addresses() {
-                text += &format!(" * Running on http://{ip}:{port}\n");
+            // another host could use, since the lab is about exactly that. `::`
+            // takes IPv4 as well (a dual-stack socket).
+            let ipv6 = address.is_ipv6();
+            let mut urls = Vec::new();
+            if ipv6 {
+                urls.push(IpAddr::V6(std::net::Ipv6Addr::LOCALHOST));
+            }
+            urls.push(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
+            urls.extend(reachable_addresses(ipv6));
+            for ip in urls {
+                text += &format!(
+                    " * Running on http://{}\n",
+                    url_host_port(SocketAddr::new(ip, port))
+                );
             }
         } else {
             text += &format!(" * Running on http://{}\n", url_host_port(address));
@@ -422,19 +432,38 @@ fn url_host_port(address: SocketAddr) -> String {
     }
 }
 
-/// The global IPv4 addresses of this host's NICs that are up.
-fn reachable_ipv4_addresses() -> Vec<IpAddr> {
+/// The global addresses of this host's NICs that are up: IPv4, then (with `ipv6`)
+/// IPv6.
+fn reachable_addresses(ipv6: bool) -> Vec<IpAddr> {
     let Ok(table) = nics::read_in(None, nics::LinkDump::Full, false) else {
         return Vec::new();
     };
-    table
-        .nics
-        .iter()
-        .filter(|n| n.is_up() && !n.is_loopback())
-        .flat_map(|n| n.addresses.iter())
-        .filter(|a| a.family == nics::AF_INET && a.scope == 0)
-        .filter_map(|a| a.local)
-        .collect()
+    let global = |family| {
+        table
+            .nics
+            .iter()
+            .filter(|n| n.is_up() && !n.is_loopback())
+            .flat_map(|n| n.addresses.iter())
+            .filter(move |a| a.family == family && a.scope == 0)
+            .filter_map(|a| a.local)
+    };
+    let mut addresses: Vec<IpAddr> = global(nics::AF_INET).collect();
+    if ipv6 {
+        addresses.extend(global(nics::AF_INET6));
+    }
+    addresses
+}
+
+/// The address `--host` names: an address, or a host name as Flask takes one
+/// (`localhost`), looked up in /etc/hosts first; IPv4 first.
+pub fn listen_address(host: &str) -> Result<IpAddr> {
+    if let Ok(ip) = host.parse() {
+        return Ok(ip);
+    }
+    crate::resolve::resolve(host)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::usage(format!("--host {host}: the name has no address")))
 }
 
 async fn shutdown_signal() {

@@ -47,6 +47,10 @@ struct Args {
     /// Show the user id and inode of each socket
     #[arg(short = 'e', long)]
     extend: bool,
+    /// Show each socket's pending timer, as netstat -o: off, on (retransmit), keepalive
+    /// or timewait, with the seconds to go, retransmissions and probes
+    #[arg(short = 'o', long)]
+    timers: bool,
     /// IPv4 only
     #[arg(short = '4', conflicts_with = "ipv6")]
     ipv4: bool,
@@ -134,6 +138,7 @@ fn show(args: &Args, query: &Query, state: Option<&str>) -> Result<()> {
     let columns = Columns {
         extended: args.extend,
         owners: want_owners,
+        timers: args.timers,
     };
     cli::output(netstat::write_header(&mut out, query.which, columns))?;
     cli::output(netstat::write_rows(

@@ -20,6 +20,7 @@ l.bind(("0.0.0.0", 5000)); l.listen(8)
 l6 = socket.socket(socket.AF_INET6); l6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
 l6.bind(("::", 5001)); l6.listen(8)
 c = socket.create_connection(("192.168.56.101", 5000)); s, _ = l.accept()
+c.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)  # a keepalive timer for -o
 c.sendall(b"x" * 100)                      # unread: Recv-Q 100 on the server end
 t = socket.create_connection(("127.0.0.1", 5000)); ts, _ = l.accept()
 t.close(); ts.recv(1); ts.close()          # the client closed first: TIME_WAIT
@@ -120,6 +121,47 @@ fn rows_equal_netstat_for_every_flag_combination() {
         rows.lines().any(|l| l.contains(" TIME_WAIT   -")),
         "TIME_WAIT has no owner: {rows}"
     );
+}
+
+/// A row with its timer's seconds taken out, and those seconds.
+fn timer_row(row: &str) -> (String, f64) {
+    let (before, timer) = row
+        .rsplit_once(" (")
+        .unwrap_or_else(|| panic!("no timer: {row}"));
+    let (seconds, counts) = timer.split_once('/').unwrap();
+    (format!("{before} (_/{counts}"), seconds.parse().unwrap())
+}
+
+#[test]
+fn timers_equal_netstat_o() {
+    require!(root, "netstat", "python3");
+    let lab = TestLab::two_hosts().unwrap();
+    let _helper = Helper::start(&lab);
+    for flags in ["-tnao", "-unao", "-tnaop"] {
+        let theirs = output(lab.command("brooklyn", "netstat").args([flags, "-W"]));
+        let mine = sock_list(&lab, &[flags]);
+        let (mine_header, mine_rows) = shape(&mine);
+        let (their_header, their_rows) = shape(&theirs);
+        assert_eq!(mine_header, their_header, "{flags}");
+        let mine: Vec<(String, f64)> = mine_rows.iter().map(|r| timer_row(r)).collect();
+        let theirs: Vec<(String, f64)> = their_rows.iter().map(|r| timer_row(r)).collect();
+        let names = |rows: &[(String, f64)]| -> BTreeSet<String> {
+            rows.iter().map(|(row, _)| row.clone()).collect()
+        };
+        assert_eq!(names(&mine), names(&theirs), "{flags}");
+        // The seconds count down between the two reads.
+        for (row, seconds) in &mine {
+            let (_, theirs) = theirs.iter().find(|(r, _)| r == row).unwrap();
+            assert!(
+                (seconds - theirs).abs() <= 1.0,
+                "{row}: {seconds} vs {theirs}"
+            );
+        }
+    }
+    let rows = sock_list(&lab, &["-tnao"]);
+    for timer in ["keepalive (", "timewait (", "off (0.00/0/0)"] {
+        assert!(rows.contains(timer), "{timer}: {rows}");
+    }
 }
 
 #[test]

@@ -83,10 +83,13 @@ mod field {
     use std::ops::Range;
     pub const FAMILY: usize = 0;
     pub const STATE: usize = 1;
+    pub const TIMER: usize = 2;
+    pub const RETRANS: usize = 3;
     pub const SOURCE_PORT: Range<usize> = 4..6;
     pub const DESTINATION_PORT: Range<usize> = 6..8;
     pub const SOURCE: Range<usize> = 8..24;
     pub const DESTINATION: Range<usize> = 24..40;
+    pub const EXPIRES: Range<usize> = 52..56;
     pub const RECV_QUEUE: Range<usize> = 56..60;
     pub const SEND_QUEUE: Range<usize> = 60..64;
     pub const UID: Range<usize> = 64..68;
@@ -128,6 +131,22 @@ impl<'a> InetDiagMsg<'a> {
 
     pub fn destination(&self) -> IpAddr {
         self.address(field::DESTINATION)
+    }
+
+    /// The pending timer: 0 none, 1 retransmit, 2 keepalive, 3 TIME_WAIT, 4 zero-window
+    /// probe.
+    pub fn timer(&self) -> u8 {
+        self.bytes[field::TIMER]
+    }
+
+    /// Retransmissions (retransmit timer) or unanswered probes (keepalive, probe).
+    pub fn retrans(&self) -> u8 {
+        self.bytes[field::RETRANS]
+    }
+
+    /// Milliseconds until the timer fires.
+    pub fn expires(&self) -> u32 {
+        self.ne32(field::EXPIRES)
     }
 
     pub fn recv_queue(&self) -> u32 {

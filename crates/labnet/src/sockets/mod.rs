@@ -85,6 +85,47 @@ pub struct InetSocket {
     pub uid: u32,
     /// The socket's inode, 0 for TIME_WAIT and request sockets that no file holds.
     pub inode: u32,
+    /// The pending timer, as sock_diag reports it (netstat's `-o`).
+    pub timer: Timer,
+}
+
+/// A socket's pending TCP timer: which, when it fires, and its count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Timer {
+    /// 0 none, 1 retransmit, 2 keepalive, 3 TIME_WAIT, 4 zero-window probe.
+    pub kind: u8,
+    pub expires_ms: u32,
+    /// Retransmissions (retransmit timer) or unanswered probes (keepalive, probe).
+    pub count: u8,
+}
+
+impl Timer {
+    /// netstat's name for it: `off`, `on` (retransmit or probe), `keepalive`,
+    /// `timewait`.
+    pub fn name(&self) -> &'static str {
+        match self.kind {
+            1 | 4 => "on",
+            2 => "keepalive",
+            3 => "timewait",
+            _ => "off",
+        }
+    }
+
+    /// netstat -o's column: `keepalive (7199.75/0/0)`: seconds to go, retransmissions,
+    /// probes.
+    pub fn netstat(&self) -> String {
+        let (retransmits, probes) = match self.kind {
+            1 => (self.count, 0),
+            2 | 4 => (0, self.count),
+            _ => (0, 0),
+        };
+        let seconds = if self.kind == 0 {
+            0.0
+        } else {
+            f64::from(self.expires_ms) / 1000.0
+        };
+        format!("{} ({seconds:.2}/{retransmits}/{probes})", self.name())
+    }
 }
 
 impl InetSocket {
@@ -255,6 +296,11 @@ fn collect(answer: &[u8], protocol: Protocol, which: Which, found: &mut Vec<Inet
         },
         uid: msg.uid(),
         inode: msg.inode(),
+        timer: Timer {
+            kind: msg.timer(),
+            expires_ms: msg.expires(),
+            count: msg.retrans(),
+        },
     };
     let keep = match which {
         Which::All => true,

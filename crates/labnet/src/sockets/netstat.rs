@@ -17,6 +17,8 @@ pub struct Columns {
     pub extended: bool,
     /// -p: PID/Program name.
     pub owners: bool,
+    /// -o: Timer.
+    pub timers: bool,
 }
 
 /// netstat's two header lines.
@@ -36,6 +38,9 @@ pub fn write_header(out: &mut impl Write, which: Which, columns: Columns) -> io:
     }
     if columns.owners {
         write!(out, " PID/Program name    ")?;
+    }
+    if columns.timers {
+        write!(out, " Timer")?;
     }
     writeln!(out)
 }
@@ -88,6 +93,10 @@ pub fn write_rows(
                     None => l.push(b'-'),
                 }
             });
+        }
+        if columns.timers {
+            line.push(b' ');
+            line.extend_from_slice(socket.timer.netstat().as_bytes());
         }
         line.push(b'\n');
         out.write_all(&line)?;
@@ -163,6 +172,12 @@ pub struct SocketRecord<'a> {
     /// The owning process, when known (with -p, and where permitted).
     pub pid: Option<u32>,
     pub program: Option<&'a str>,
+    /// The pending timer (netstat -o): `off`, `on`, `keepalive`, `timewait`.
+    pub timer: &'static str,
+    /// Seconds until it fires (0 when off).
+    pub timer_seconds: f64,
+    /// Retransmissions (timer `on`) or unanswered probes (`keepalive`).
+    pub timer_count: u8,
 }
 
 /// The JSON records of `sockets`.
@@ -185,6 +200,13 @@ pub fn records<'a>(sockets: &'a [InetSocket], owners: Option<&'a Owners>) -> Vec
                 inode: s.inode,
                 pid: owner.map(|o| o.pid),
                 program: owner.map(|o| o.program.as_str()),
+                timer: s.timer.name(),
+                timer_seconds: if s.timer.kind == 0 {
+                    0.0
+                } else {
+                    f64::from(s.timer.expires_ms) / 1000.0
+                },
+                timer_count: s.timer.count,
             }
         })
         .collect()
@@ -220,6 +242,7 @@ mod tests {
             Columns {
                 extended: true,
                 owners: true,
+                timers: true,
             },
         )
         .unwrap();
@@ -227,7 +250,14 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "Active Internet connections (servers and established)\n\
              Proto Recv-Q Send-Q Local Address           Foreign Address         State       \
-             User       Inode      PID/Program name    \n"
+             User       Inode      PID/Program name     Timer\n"
         );
+        let keepalive = super::super::Timer {
+            kind: 2,
+            expires_ms: 7_199_754,
+            count: 1,
+        };
+        assert_eq!(keepalive.netstat(), "keepalive (7199.75/0/1)");
+        assert_eq!(super::super::Timer::default().netstat(), "off (0.00/0/0)");
     }
 }

@@ -471,6 +471,7 @@ fn watch_round(
         ipv4: true,
         ipv6: true,
         which: sockets::Which::All,
+        tcp_info: false,
     };
     let Ok(table) = sockets::list(diag, &query) else {
         return;

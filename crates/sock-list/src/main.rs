@@ -51,6 +51,10 @@ struct Args {
     /// or timewait, with the seconds to go, retransmissions and probes
     #[arg(short = 'o', long)]
     timers: bool,
+    /// Under each TCP connection, TCP's own numbers as ss -i shows them: RTT and its
+    /// variation, RTO, MSS, congestion window, bytes and segments, retransmissions
+    #[arg(short = 'i', long)]
+    info: bool,
     /// IPv4 only
     #[arg(short = '4', conflicts_with = "ipv6")]
     ipv4: bool,
@@ -96,6 +100,7 @@ fn run(args: &Args) -> Result<()> {
         ipv4: !args.ipv6,
         ipv6: !args.ipv4,
         which,
+        tcp_info: args.info,
     };
     let state = args
         .state
@@ -139,6 +144,7 @@ fn show(args: &Args, query: &Query, state: Option<&str>) -> Result<()> {
         extended: args.extend,
         owners: want_owners,
         timers: args.timers,
+        tcp_info: args.info,
     };
     cli::output(netstat::write_header(&mut out, query.which, columns))?;
     cli::output(netstat::write_rows(

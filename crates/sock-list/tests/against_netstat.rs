@@ -164,6 +164,72 @@ fn timers_equal_netstat_o() {
     }
 }
 
+/// Each TCP connection's info line, by `local peer`, as `key:value` words.
+fn info_by_connection(
+    text: &str,
+    ends: impl Fn(&str) -> Option<String>,
+) -> Vec<(String, BTreeSet<String>)> {
+    let lines: Vec<&str> = text.lines().collect();
+    lines
+        .windows(2)
+        .filter(|pair| pair[1].starts_with('\t'))
+        .filter_map(|pair| {
+            let words = pair[1]
+                .split_whitespace()
+                .filter(|w| w.contains(':'))
+                .map(String::from);
+            Some((ends(pair[0])?, words.collect()))
+        })
+        .collect()
+}
+
+#[test]
+fn tcp_info_equals_ss_i() {
+    require!(root, "ss", "python3");
+    let lab = TestLab::two_hosts().unwrap();
+    let _helper = Helper::start(&lab);
+    // The helper's connections are quiet: two reads see the same numbers.
+    let ours = sock_list(&lab, &["-tni"]);
+    let theirs = output(lab.command("brooklyn", "ss").args(["-tin"]));
+    let ours = info_by_connection(&ours, |row| {
+        let columns: Vec<&str> = row.split_whitespace().collect();
+        (columns.first() == Some(&"tcp")).then(|| format!("{} {}", columns[3], columns[4]))
+    });
+    let theirs = info_by_connection(&theirs, |row| {
+        let columns: Vec<&str> = row.split_whitespace().collect();
+        (columns.first() == Some(&"ESTAB")).then(|| format!("{} {}", columns[3], columns[4]))
+    });
+    assert!(
+        ours.len() >= 2,
+        "the helper's connection, both ends: {ours:?}"
+    );
+    for (ends, words) in &ours {
+        let (_, expected) = theirs
+            .iter()
+            .find(|(e, _)| e == ends)
+            .unwrap_or_else(|| panic!("ss has no {ends}: {theirs:?}"));
+        for word in words {
+            assert!(
+                expected.contains(word),
+                "{ends}: {word} not in ss's {expected:?}"
+            );
+        }
+        for key in ["rto:", "rtt:", "mss:", "cwnd:"] {
+            assert!(
+                words.iter().any(|w| w.starts_with(key)),
+                "{ends}: no {key} in {words:?}"
+            );
+        }
+    }
+    // The server end holds the 100 unread bytes it received.
+    assert!(
+        ours.iter()
+            .any(|(ends, words)| ends.starts_with("192.168.56.101:5000 ")
+                && words.contains("bytes_received:100")),
+        "{ours:?}"
+    );
+}
+
 #[test]
 fn ss_sees_the_same_tcp_sockets() {
     require!(root, "netstat", "ss", "python3");

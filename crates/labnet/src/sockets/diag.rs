@@ -22,15 +22,28 @@ pub const AF_INET6: u8 = 10;
 pub const IPPROTO_TCP: u8 = 6;
 pub const IPPROTO_UDP: u8 = 17;
 
+/// The extension bit that asks for struct tcp_info with each TCP socket
+/// (1 << (INET_DIAG_INFO - 1)).
+pub const WITH_TCP_INFO: u8 = 1 << (INET_DIAG_INFO - 1);
+/// The attribute that carries it.
+const INET_DIAG_INFO: u16 = 2;
+
 /// struct inet_diag_sockid, all zero in a dump request.
 const SOCKET_ID_LEN: usize = 48;
 
-/// A SOCK_DIAG_BY_FAMILY dump request for one family and protocol.
-pub fn request_by_family(family: u8, protocol: u8, states: u32) -> [u8; 8 + SOCKET_ID_LEN] {
+/// A SOCK_DIAG_BY_FAMILY dump request for one family and protocol, with `extensions`
+/// (0, or [`WITH_TCP_INFO`]).
+pub fn request_by_family(
+    family: u8,
+    protocol: u8,
+    states: u32,
+    extensions: u8,
+) -> [u8; 8 + SOCKET_ID_LEN] {
     let mut request = [0u8; 8 + SOCKET_ID_LEN];
     request[0] = family;
     request[1] = protocol;
-    // [2] extensions: none; [3] padding.
+    request[2] = extensions;
+    // [3] padding.
     request[4..8].copy_from_slice(&states.to_ne_bytes());
     request
 }
@@ -45,7 +58,7 @@ pub fn request_exact(
     remote: std::net::SocketAddr,
 ) -> [u8; 8 + SOCKET_ID_LEN] {
     let family = if local.is_ipv4() { AF_INET } else { AF_INET6 };
-    let mut request = request_by_family(family, protocol, u32::MAX);
+    let mut request = request_by_family(family, protocol, u32::MAX, 0);
     // The kernel's UDP lookup reads the id's source as the remote end ("swapped for
     // historical reasons", udp_diag.c); TCP's reads it as the local end.
     let (source, destination) = if protocol == IPPROTO_UDP {
@@ -67,11 +80,12 @@ pub fn request_exact(
     request
 }
 
-/// A TCPDIAG_GETSOCK dump request for both families at once.
-pub fn request_tcp_any_family(states: u32) -> [u8; 4 + SOCKET_ID_LEN + 8] {
+/// A TCPDIAG_GETSOCK dump request for both families at once, with `extensions`.
+pub fn request_tcp_any_family(states: u32, extensions: u8) -> [u8; 4 + SOCKET_ID_LEN + 8] {
     let mut request = [0u8; 4 + SOCKET_ID_LEN + 8];
     request[0] = AF_UNSPEC;
-    // [1] src_len, [2] dst_len, [3] extensions: all zero; then the socket id.
+    // [1] src_len, [2] dst_len: zero; [3] extensions; then the socket id.
+    request[3] = extensions;
     let states_at = 4 + SOCKET_ID_LEN;
     request[states_at..states_at + 4].copy_from_slice(&states.to_ne_bytes());
     // The last four bytes (idiag_dbs) stay zero.
@@ -165,6 +179,24 @@ impl<'a> InetDiagMsg<'a> {
         self.ne32(field::INODE)
     }
 
+    /// The struct tcp_info the kernel attached (asked for with [`WITH_TCP_INFO`]).
+    pub fn tcp_info(&self) -> Option<TcpInfo> {
+        let mut rest = &self.bytes[field::LEN..];
+        // Attributes: a 4-byte header (length, type), the value, padding to 4.
+        while rest.len() >= 4 {
+            let length = usize::from(u16::from_ne_bytes([rest[0], rest[1]]));
+            let kind = u16::from_ne_bytes([rest[2], rest[3]]);
+            if length < 4 || length > rest.len() {
+                return None;
+            }
+            if kind == INET_DIAG_INFO {
+                return TcpInfo::parse(&rest[4..length]);
+            }
+            rest = rest.get((length + 3) & !3..).unwrap_or(&[]);
+        }
+        None
+    }
+
     fn be16(&self, range: Range<usize>) -> u16 {
         u16::from_be_bytes(self.bytes[range].try_into().expect("checked length"))
     }
@@ -183,6 +215,67 @@ impl<'a> InetDiagMsg<'a> {
         } else {
             IpAddr::V4(Ipv4Addr::new(bytes[0], bytes[1], bytes[2], bytes[3]))
         }
+    }
+}
+
+/// What `ss -i` shows of a TCP connection, from struct tcp_info (linux/tcp.h).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TcpInfo {
+    /// Retransmission timeout, µs.
+    pub rto: u32,
+    /// Smoothed round-trip time and its variation, µs (RFC 6298's SRTT and RTTVAR).
+    pub rtt: u32,
+    pub rttvar: u32,
+    pub snd_mss: u32,
+    pub rcv_mss: u32,
+    /// Congestion window and slow-start threshold, in segments.
+    pub snd_cwnd: u32,
+    pub snd_ssthresh: u32,
+    /// Segments retransmitted and not yet acknowledged, and in all.
+    pub retrans: u32,
+    pub total_retrans: u32,
+    pub snd_wscale: u8,
+    pub rcv_wscale: u8,
+    /// Whether window scaling was agreed (TCPI_OPT_WSCALE).
+    pub wscale: bool,
+    pub bytes_acked: Option<u64>,
+    pub bytes_received: Option<u64>,
+    pub segs_out: Option<u32>,
+    pub segs_in: Option<u32>,
+}
+
+impl TcpInfo {
+    /// Reads the fields at their offsets; older kernels send a shorter struct, whose
+    /// later fields are then `None`.
+    fn parse(bytes: &[u8]) -> Option<TcpInfo> {
+        let u32_at = |at: usize| {
+            bytes
+                .get(at..at + 4)
+                .map(|b| u32::from_ne_bytes(b.try_into().expect("4 bytes")))
+        };
+        let u64_at = |at: usize| {
+            bytes
+                .get(at..at + 8)
+                .map(|b| u64::from_ne_bytes(b.try_into().expect("8 bytes")))
+        };
+        Some(TcpInfo {
+            rto: u32_at(8)?,
+            snd_mss: u32_at(16)?,
+            rcv_mss: u32_at(20)?,
+            retrans: u32_at(36)?,
+            rtt: u32_at(68)?,
+            rttvar: u32_at(72)?,
+            snd_ssthresh: u32_at(76)?,
+            snd_cwnd: u32_at(80)?,
+            total_retrans: u32_at(100)?,
+            snd_wscale: bytes[6] & 0x0f,
+            rcv_wscale: bytes[6] >> 4,
+            wscale: bytes[5] & 0x04 != 0,
+            bytes_acked: u64_at(120),
+            bytes_received: u64_at(128),
+            segs_out: u32_at(136),
+            segs_in: u32_at(140),
+        })
     }
 }
 
@@ -228,11 +321,11 @@ mod tests {
 
     #[test]
     fn requests_have_the_kernel_layouts() {
-        let v2 = request_by_family(AF_INET6, IPPROTO_UDP, 0xfff);
+        let v2 = request_by_family(AF_INET6, IPPROTO_UDP, 0xfff, 0);
         assert_eq!(v2.len(), 56);
         assert_eq!((v2[0], v2[1]), (AF_INET6, IPPROTO_UDP));
         assert_eq!(u32::from_ne_bytes(v2[4..8].try_into().unwrap()), 0xfff);
-        let compat = request_tcp_any_family(1 << 10);
+        let compat = request_tcp_any_family(1 << 10, 0);
         assert_eq!(compat.len(), 60);
         assert_eq!(compat[0], AF_UNSPEC);
         assert_eq!(

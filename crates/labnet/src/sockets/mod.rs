@@ -87,6 +87,8 @@ pub struct InetSocket {
     pub inode: u32,
     /// The pending timer, as sock_diag reports it (netstat's `-o`).
     pub timer: Timer,
+    /// TCP's own numbers (`-i`), when asked for.
+    pub tcp_info: Option<diag::TcpInfo>,
 }
 
 /// A socket's pending TCP timer: which, when it fires, and its count.
@@ -185,6 +187,8 @@ pub struct Query {
     pub ipv4: bool,
     pub ipv6: bool,
     pub which: Which,
+    /// Ask for each TCP socket's struct tcp_info (`-i`).
+    pub tcp_info: bool,
 }
 
 /// Lists the sockets `query` asks for, in netstat's order: TCP before UDP, IPv4 before
@@ -192,6 +196,11 @@ pub struct Query {
 pub fn list(socket: &mut DiagSocket, query: &Query) -> Result<Vec<InetSocket>> {
     let mut found = Vec::new();
     let what = "reading the socket table (sock_diag)";
+    let extensions = if query.tcp_info {
+        diag::WITH_TCP_INFO
+    } else {
+        0
+    };
     if query.tcp {
         let states = match query.which {
             Which::Listening => 1 << TCP_LISTEN,
@@ -201,7 +210,7 @@ pub fn list(socket: &mut DiagSocket, query: &Query) -> Result<Vec<InetSocket>> {
         if query.ipv4 && query.ipv6 {
             // One walk of the TCP table for both families (see `diag`), then IPv4
             // before IPv6, as netstat lists them.
-            let request = diag::request_tcp_any_family(states);
+            let request = diag::request_tcp_any_family(states, extensions);
             socket.request_raw(
                 diag::TCPDIAG_GETSOCK,
                 NLM_F_DUMP,
@@ -212,7 +221,7 @@ pub fn list(socket: &mut DiagSocket, query: &Query) -> Result<Vec<InetSocket>> {
             found.sort_by_key(|s| s.family == AF_INET6);
         } else {
             let family = if query.ipv4 { AF_INET } else { AF_INET6 };
-            let request = diag::request_by_family(family, IPPROTO_TCP, states);
+            let request = diag::request_by_family(family, IPPROTO_TCP, states, extensions);
             socket.request_raw(
                 diag::SOCK_DIAG_BY_FAMILY,
                 NLM_F_DUMP,
@@ -227,7 +236,7 @@ pub fn list(socket: &mut DiagSocket, query: &Query) -> Result<Vec<InetSocket>> {
             if wanted {
                 // A UDP socket's "listening" depends on its remote address, not its
                 // state, so every state is asked for and `collect` decides.
-                let request = diag::request_by_family(family, IPPROTO_UDP, u32::MAX);
+                let request = diag::request_by_family(family, IPPROTO_UDP, u32::MAX, 0);
                 socket.request_raw(
                     diag::SOCK_DIAG_BY_FAMILY,
                     NLM_F_DUMP,
@@ -301,6 +310,7 @@ fn collect(answer: &[u8], protocol: Protocol, which: Which, found: &mut Vec<Inet
             expires_ms: msg.expires(),
             count: msg.retrans(),
         },
+        tcp_info: msg.tcp_info(),
     };
     let keep = match which {
         Which::All => true,
@@ -344,6 +354,7 @@ pub fn listener_on(protocol: Protocol, port: u16) -> Option<Listener> {
         ipv4: true,
         ipv6: true,
         which: Which::Listening,
+        tcp_info: false,
     };
     let (found, owners) = snapshot(None, &query, true).ok()?;
     let owners = owners.unwrap_or_default();
@@ -374,6 +385,7 @@ pub fn tcp_state(local: SocketAddr, remote: SocketAddr) -> Option<&'static str> 
         ipv4: local.is_ipv4(),
         ipv6: local.is_ipv6(),
         which: Which::All,
+        tcp_info: false,
     };
     list_in(None, &query)
         .ok()?
@@ -404,6 +416,7 @@ mod tests {
             ipv4: true,
             ipv6: true,
             which: Which::All,
+            tcp_info: false,
         }
     }
 

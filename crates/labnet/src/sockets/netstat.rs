@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 
 use serde::Serialize;
 
+use super::diag::TcpInfo;
 use super::owners::Owners;
 use super::{InetSocket, Which};
 
@@ -19,6 +20,8 @@ pub struct Columns {
     pub owners: bool,
     /// -o: Timer.
     pub timers: bool,
+    /// -i: TCP's own numbers on a line under each TCP connection, as `ss -i`.
+    pub tcp_info: bool,
 }
 
 /// netstat's two header lines.
@@ -99,9 +102,70 @@ pub fn write_rows(
             line.extend_from_slice(socket.timer.netstat().as_bytes());
         }
         line.push(b'\n');
+        if let (true, Some(info)) = (columns.tcp_info, &socket.tcp_info) {
+            line.extend_from_slice(b"\t");
+            line.extend_from_slice(tcp_info_line(info).as_bytes());
+            line.push(b'\n');
+        }
         out.write_all(&line)?;
     }
     Ok(())
+}
+
+/// struct tcp_info as `ss -i` words it, the fields ss prints on the same conditions:
+/// ` wscale:7,7 rto:204 rtt:0.035/0.017 mss:32768 rcvmss:536 cwnd:10 ...`.
+pub fn tcp_info_line(info: &TcpInfo) -> String {
+    let mut line = String::new();
+    let mut add = |text: String| {
+        line.push(' ');
+        line.push_str(&text);
+    };
+    if info.wscale {
+        add(format!("wscale:{},{}", info.snd_wscale, info.rcv_wscale));
+    }
+    add(format!("rto:{}", g(f64::from(info.rto) / 1000.0)));
+    add(format!(
+        "rtt:{}/{}",
+        g(f64::from(info.rtt) / 1000.0),
+        g(f64::from(info.rttvar) / 1000.0)
+    ));
+    add(format!("mss:{}", info.snd_mss));
+    add(format!("rcvmss:{}", info.rcv_mss));
+    add(format!("cwnd:{}", info.snd_cwnd));
+    // ss leaves out a threshold still at its initial "infinity".
+    if info.snd_ssthresh < 0xffff {
+        add(format!("ssthresh:{}", info.snd_ssthresh));
+    }
+    if let Some(bytes) = info.bytes_acked.filter(|&b| b > 0) {
+        add(format!("bytes_acked:{bytes}"));
+    }
+    if let Some(bytes) = info.bytes_received.filter(|&b| b > 0) {
+        add(format!("bytes_received:{bytes}"));
+    }
+    if let Some(segments) = info.segs_out.filter(|&s| s > 0) {
+        add(format!("segs_out:{segments}"));
+    }
+    if let Some(segments) = info.segs_in.filter(|&s| s > 0) {
+        add(format!("segs_in:{segments}"));
+    }
+    if info.retrans > 0 || info.total_retrans > 0 {
+        add(format!("retrans:{}/{}", info.retrans, info.total_retrans));
+    }
+    line
+}
+
+/// C's `%g`: six significant digits, trailing zeros dropped (how ss prints times).
+fn g(value: f64) -> String {
+    if value == 0.0 {
+        return "0".into();
+    }
+    let decimals = (5 - value.abs().log10().floor() as i32).max(0) as usize;
+    let text = format!("{value:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
 }
 
 /// `text` left-aligned in at least `width` columns (`%-Ns`).
@@ -178,6 +242,52 @@ pub struct SocketRecord<'a> {
     pub timer_seconds: f64,
     /// Retransmissions (timer `on`) or unanswered probes (`keepalive`).
     pub timer_count: u8,
+    /// With -i, TCP's own numbers (struct tcp_info).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tcp_info: Option<TcpInfoRecord>,
+}
+
+/// struct tcp_info in `--json`, times in milliseconds.
+#[derive(Debug, Serialize)]
+pub struct TcpInfoRecord {
+    pub rto_ms: f64,
+    pub rtt_ms: f64,
+    pub rttvar_ms: f64,
+    pub mss: u32,
+    pub rcv_mss: u32,
+    pub cwnd: u32,
+    pub ssthresh: u32,
+    pub retrans: u32,
+    pub total_retrans: u32,
+    pub snd_wscale: Option<u8>,
+    pub rcv_wscale: Option<u8>,
+    pub bytes_acked: Option<u64>,
+    pub bytes_received: Option<u64>,
+    pub segs_out: Option<u32>,
+    pub segs_in: Option<u32>,
+}
+
+impl From<&TcpInfo> for TcpInfoRecord {
+    fn from(info: &TcpInfo) -> TcpInfoRecord {
+        let ms = |us: u32| f64::from(us) / 1000.0;
+        TcpInfoRecord {
+            rto_ms: ms(info.rto),
+            rtt_ms: ms(info.rtt),
+            rttvar_ms: ms(info.rttvar),
+            mss: info.snd_mss,
+            rcv_mss: info.rcv_mss,
+            cwnd: info.snd_cwnd,
+            ssthresh: info.snd_ssthresh,
+            retrans: info.retrans,
+            total_retrans: info.total_retrans,
+            snd_wscale: info.wscale.then_some(info.snd_wscale),
+            rcv_wscale: info.wscale.then_some(info.rcv_wscale),
+            bytes_acked: info.bytes_acked,
+            bytes_received: info.bytes_received,
+            segs_out: info.segs_out,
+            segs_in: info.segs_in,
+        }
+    }
 }
 
 /// The JSON records of `sockets`.
@@ -207,6 +317,7 @@ pub fn records<'a>(sockets: &'a [InetSocket], owners: Option<&'a Owners>) -> Vec
                     f64::from(s.timer.expires_ms) / 1000.0
                 },
                 timer_count: s.timer.count,
+                tcp_info: s.tcp_info.as_ref().map(TcpInfoRecord::from),
             }
         })
         .collect()
@@ -243,6 +354,7 @@ mod tests {
                 extended: true,
                 owners: true,
                 timers: true,
+                tcp_info: true,
             },
         )
         .unwrap();
@@ -259,5 +371,18 @@ mod tests {
         };
         assert_eq!(keepalive.netstat(), "keepalive (7199.75/0/1)");
         assert_eq!(super::super::Timer::default().netstat(), "off (0.00/0/0)");
+    }
+
+    #[test]
+    fn times_are_printed_as_c_s_percent_g() {
+        for (value, text) in [
+            (0.0, "0"),
+            (0.035, "0.035"),
+            (204.0, "204"),
+            (1234.5678, "1234.57"),
+            (0.0123456789, "0.0123457"),
+        ] {
+            assert_eq!(g(value), text);
+        }
     }
 }

@@ -137,7 +137,16 @@ impl Attributor {
                 return attribution;
             }
         }
-        let attribution = self.look_up(flow, now);
+        let mut attribution = self.look_up(flow, now);
+        if attribution.process.is_none() {
+            // The other direction of the same connection is the same socket: what was
+            // found for it holds for this one.
+            if let Some(other) = self.flows.get(&flow.reversed()) {
+                if let Some(process) = &other.attribution.process {
+                    attribution = Attribution::known(Arc::clone(process), Quality::Cached);
+                }
+            }
+        }
         if self.flows.len() >= MAX_FLOWS {
             self.forget_some();
         }
@@ -166,24 +175,23 @@ impl Attributor {
                 continue;
             }
             self.lookups += 1;
-            let mut found = sockets::lookup(&mut self.diag, flow.protocol, local, remote);
-            if let Ok(Some(socket)) = &found {
-                if socket.inode == 0 && socket.state != sockets::TCP_TIME_WAIT {
-                    // A connection the listener has not accepted yet (a request, or
-                    // queued for accept()) has no inode: the listener, asked for with
-                    // no peer, is its owner.
-                    let anyone = SocketAddr::new(unspecified(local.ip()), 0);
-                    self.lookups += 1;
-                    found = sockets::lookup(&mut self.diag, flow.protocol, local, anyone);
-                }
-            }
-            if let Ok(Some(socket)) = found {
+            if let Ok(Some(socket)) = sockets::lookup(&mut self.diag, flow.protocol, local, remote)
+            {
                 // A listener or unconnected socket answers for any peer: only when it
                 // is bound to this address or to all of them.
-                let bound = socket.local.ip() == local.ip() || socket.local.ip().is_unspecified();
-                if socket.inode != 0 && bound {
-                    if let Some(process) = self.owner(socket.inode, now) {
-                        return Attribution::known(process, Quality::Exact);
+                if is_bound_to(&socket, local) {
+                    if socket.inode != 0 {
+                        if let Some(process) = self.owner(socket.inode, now) {
+                            return Attribution::known(process, Quality::Exact);
+                        }
+                    }
+                    // No file holds it (a connection not accepted yet, or one being
+                    // closed), or its descriptor was closed between the kernel's answer
+                    // and the /proc walk: it belongs to the listener it came from.
+                    if socket.state != sockets::TCP_TIME_WAIT {
+                        if let Some(process) = self.listener_owner(flow.protocol, local, now) {
+                            return Attribution::known(process, Quality::Exact);
+                        }
                     }
                 }
             }
@@ -192,6 +200,22 @@ impl Attributor {
             }
         }
         Attribution::UNKNOWN
+    }
+
+    /// The owner of the socket listening on (or bound without a peer to) `local`.
+    fn listener_owner(
+        &mut self,
+        protocol: u8,
+        local: SocketAddr,
+        now: Instant,
+    ) -> Option<Arc<Process>> {
+        let anyone = SocketAddr::new(unspecified(local.ip()), 0);
+        self.lookups += 1;
+        let listener = sockets::lookup(&mut self.diag, protocol, local, anyone).ok()??;
+        if listener.inode == 0 || !is_bound_to(&listener, local) {
+            return None;
+        }
+        self.owner(listener.inode, now)
     }
 
     /// The process holding socket `inode`: from a watch, else /proc (walked again on a
@@ -237,6 +261,11 @@ impl Attributor {
 }
 
 /// The unspecified address of `address`'s family.
+/// Whether `socket` (found for `local`) is bound to that address or to all of them.
+fn is_bound_to(socket: &sockets::InetSocket, local: SocketAddr) -> bool {
+    socket.local.ip() == local.ip() || socket.local.ip().is_unspecified()
+}
+
 fn unspecified(address: IpAddr) -> IpAddr {
     match address {
         IpAddr::V4(_) => IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED),

@@ -42,6 +42,10 @@ struct Args {
     /// Only interfaces that are up
     #[arg(long)]
     up: bool,
+    /// One line per interface: name, state, addresses, as `ip -br address` (`-br`
+    /// works too)
+    #[arg(long = "brief", conflicts_with_all = ["stats", "layers"])]
+    brief: bool,
     /// Look inside a network namespace or lab host instead of this one (needs root)
     #[arg(long, value_name = "HOST")]
     netns: Option<String>,
@@ -57,7 +61,9 @@ struct Args {
 
 fn main() -> ExitCode {
     cli::generate_if_asked(<Args as clap::CommandFactory>::command());
-    let args: Args = cli::parse("nic-show");
+    // `ip -br` is one word with one dash; clap would read -b -r.
+    let words = std::env::args_os().map(|w| if w == "-br" { "--brief".into() } else { w });
+    let args: Args = cli::parse_from("nic-show", words);
     cli::run("nic-show", || show(&args))
 }
 
@@ -74,6 +80,7 @@ fn show(args: &Args) -> Result<()> {
         up_only: args.up,
         stats: args.stats,
         layers: args.layers,
+        brief: args.brief,
     };
     let namespace = args.netns.as_deref().map(lab::open_netns).transpose()?;
     let table = nics::read_in(

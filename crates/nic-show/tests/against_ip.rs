@@ -108,6 +108,33 @@ fn eventually_equal<T: PartialEq + std::fmt::Debug>(
 }
 
 #[test]
+fn brief_equals_ip_br_text_and_json() {
+    require!(root, "ip");
+    let (_lab, ns) = odd_lab();
+    for option in ["", "-4", "-6"] {
+        for json in [false, true] {
+            eventually_equal(&format!("ip -br {option} json={json}"), || {
+                let mut ip_args = vec!["-n", ns.as_str(), "-br"];
+                let mut ours = vec!["--netns", ns.as_str(), "-br"];
+                if json {
+                    ip_args.push("-j");
+                    ours.push("--json");
+                }
+                if !option.is_empty() {
+                    ip_args.push(option);
+                    ours.push(option);
+                }
+                ip_args.extend(["address", "show"]);
+                (run("ip", &ip_args), run(NIC_SHOW, &ours))
+            });
+        }
+    }
+    let text = run(NIC_SHOW, &["--netns", &ns, "-br"]);
+    assert!(text.lines().any(|l| l.starts_with("mv0@va ")), "{text}");
+    assert!(text.contains(" peer 10.8.0.2/"), "point-to-point: {text}");
+}
+
+#[test]
 fn json_equals_ip_on_every_field() {
     require!(root, "ip");
     let (_lab, ns) = odd_lab();

@@ -42,7 +42,9 @@ impl Serialize for NicJson<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let (table, nic, options) = (self.table, self.nic, self.options);
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("ifindex", &nic.index)?;
+        if !options.brief {
+            map.serialize_entry("ifindex", &nic.index)?;
+        }
         let lower = table.lower(nic);
         match lower {
             Some(Lower::None) => map.serialize_entry("link", &None::<&str>)?,
@@ -52,6 +54,19 @@ impl Serialize for NicJson<'_> {
             None => {}
         }
         map.serialize_entry("ifname", &nic.name)?;
+        if options.brief {
+            // `ip -j -br address`: the name, the state and the bare addresses.
+            map.serialize_entry("operstate", &nic.operstate_name())?;
+            map.serialize_entry(
+                "addr_info",
+                &AddressesJson {
+                    nic,
+                    family: options.family,
+                    brief: true,
+                },
+            )?;
+            return map.end();
+        }
         map.serialize_entry(
             "flags",
             &names::link_flags(nic.flags, lower.is_some_and(|l| l.is_down())),
@@ -104,6 +119,7 @@ impl Serialize for NicJson<'_> {
             &AddressesJson {
                 nic,
                 family: options.family,
+                brief: false,
             },
         )?;
         if options.stats {
@@ -125,6 +141,8 @@ impl Serialize for NicJson<'_> {
 struct AddressesJson<'a> {
     nic: &'a Nic,
     family: Option<u8>,
+    /// Only `local`, `address` and `prefixlen` (`-br`).
+    brief: bool,
 }
 
 impl Serialize for AddressesJson<'_> {
@@ -136,21 +154,24 @@ impl Serialize for AddressesJson<'_> {
             .iter()
             .filter(|a| self.family.is_none_or(|f| a.family == f))
         {
-            seq.serialize_element(&AddressJson(address))?;
+            seq.serialize_element(&AddressJson(address, self.brief))?;
         }
         seq.end()
     }
 }
 
-struct AddressJson<'a>(&'a NicAddress);
+/// One address; the flag is `-br` (the address alone).
+struct AddressJson<'a>(&'a NicAddress, bool);
 
 impl Serialize for AddressJson<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let address = self.0;
+        let (address, brief) = (self.0, self.1);
         let mut map = serializer.serialize_map(None)?;
-        match names::family(address.family) {
-            Some(family) => map.serialize_entry("family", family)?,
-            None => map.serialize_entry("family_index", &address.family)?,
+        if !brief {
+            match names::family(address.family) {
+                Some(family) => map.serialize_entry("family", family)?,
+                None => map.serialize_entry("family_index", &address.family)?,
+            }
         }
         if let Some(local) = address.local {
             map.serialize_entry("local", &local)?;
@@ -158,6 +179,9 @@ impl Serialize for AddressJson<'_> {
                 map.serialize_entry("address", &peer)?;
             }
             map.serialize_entry("prefixlen", &address.prefix_len)?;
+        }
+        if brief {
+            return map.end();
         }
         if let Some(broadcast) = address.broadcast {
             map.serialize_entry("broadcast", &broadcast)?;

@@ -16,6 +16,8 @@ pub struct ShowOptions {
     pub stats: bool,
     /// Explain which TCP/IP layer each address belongs to.
     pub layers: bool,
+    /// One line per NIC: name, state, addresses (`ip -br address`).
+    pub brief: bool,
 }
 
 impl ShowOptions {
@@ -54,9 +56,49 @@ pub fn write(
     options: &ShowOptions,
 ) -> io::Result<()> {
     for nic in nics {
-        write_nic(out, table, nic, options)?;
+        if options.brief {
+            write_brief(out, table, nic, options)?;
+        } else {
+            write_nic(out, table, nic, options)?;
+        }
     }
     Ok(())
+}
+
+/// `ip -br address`'s line: name (with its link) and state in columns, then each
+/// address as `local/prefix` (`local peer address/prefix` for point-to-point).
+fn write_brief(
+    out: &mut impl Write,
+    table: &NicTable,
+    nic: &Nic,
+    options: &ShowOptions,
+) -> io::Result<()> {
+    let name = format!("{}{}", nic.name, link_suffix(table.lower(nic)));
+    write!(out, "{name:<16} {:<14} ", nic.operstate_name())?;
+    for address in nic
+        .addresses
+        .iter()
+        .filter(|a| options.family.is_none_or(|f| a.family == f))
+    {
+        if let Some(local) = address.local {
+            write!(out, "{local}")?;
+            if let Some(peer) = address.address.filter(|a| *a != local) {
+                write!(out, " peer {peer}")?;
+            }
+            write!(out, "/{} ", address.prefix_len)?;
+        }
+    }
+    writeln!(out)
+}
+
+/// What follows a NIC's name: `@NONE`, `@if2` (a peer in another namespace), `@vb`.
+fn link_suffix(lower: Option<Lower>) -> String {
+    match lower {
+        Some(Lower::None) => "@NONE".into(),
+        Some(Lower::OtherNetns(index) | Lower::Unknown(index)) => format!("@if{index}"),
+        Some(Lower::Local { name, .. }) => format!("@{name}"),
+        None => String::new(),
+    }
 }
 
 fn write_nic(
@@ -65,14 +107,8 @@ fn write_nic(
     nic: &Nic,
     options: &ShowOptions,
 ) -> io::Result<()> {
-    write!(out, "{}: {}", nic.index, nic.name)?;
     let lower = table.lower(nic);
-    match lower {
-        Some(Lower::None) => write!(out, "@NONE: ")?,
-        Some(Lower::OtherNetns(index) | Lower::Unknown(index)) => write!(out, "@if{index}: ")?,
-        Some(Lower::Local { name, .. }) => write!(out, "@{name}: ")?,
-        None => write!(out, ": ")?,
-    }
+    write!(out, "{}: {}{}: ", nic.index, nic.name, link_suffix(lower))?;
     write!(
         out,
         "<{}> ",

@@ -1,7 +1,7 @@
 //! The flags tcpdump users type, held to tcpdump on the same captures: the time
-//! columns (`-tt` to `-ttttt`, `--time`), the link header (`-e`), the bytes (`-x`, `-xx`,
-//! `-X`, `-XX`, `-A`, `-AA`), `--count`, `-F`, `-nn`; and, live in the lab, `-Q` and
-//! `-U`. The captures are made in the lab: an HTTP exchange, pings over IPv4 and
+//! columns (`-tt` to `-ttttt`, `--time`), the link header (`-e`), the IP header (`-v`),
+//! the bytes (`-x`, `-xx`, `-X`, `-XX`, `-A`, `-AA`), `--count`, `-F`, `-nn`; and, live
+//! in the lab, `-Q` and `-U`. The captures are made in the lab: an HTTP exchange, pings over IPv4 and
 //! IPv6 (fragments included), ARP, neighbour discovery and 802.1Q-tagged frames.
 
 use std::io::{BufRead, BufReader};
@@ -109,6 +109,56 @@ fn time_columns_and_link_headers_are_tcpdump_s() {
     );
     let vlan = webcapture(&["-r", file, "-e", "vlan"]);
     assert!(vlan.contains("ethertype 802.1Q (0x8100), length"), "{vlan}");
+}
+
+/// The parenthesized group that starts at `at` in `text` (nested parentheses kept).
+fn group_at(text: &str, at: usize) -> &str {
+    let mut depth = 0;
+    for (i, c) in text[at..].char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth == 1 => return &text[at..=at + i],
+            ')' => depth -= 1,
+            _ => {}
+        }
+    }
+    panic!("unbalanced: {text}")
+}
+
+#[test]
+fn verbose_shows_the_ip_header_as_tcpdump_v() {
+    require!(root, "tcpdump", "python3");
+    let dir = scratch("verbose");
+    let file = lab_capture(&dir);
+    let path = file.to_str().unwrap();
+    // tcpdump -v: a packet's first line is not indented; an IP one starts `IP (` or
+    // `IP6 (`, then the header's group.
+    let theirs: Vec<String> = stdout("tcpdump", &["-r", path, "-v", "-t", "-n"])
+        .lines()
+        .filter(|l| l.starts_with("IP (") || l.starts_with("IP6 ("))
+        .map(|l| group_at(l, l.find('(').unwrap()).to_string())
+        .collect();
+    let ours: Vec<String> = webcapture(&["-r", path, "-v"])
+        .lines()
+        .filter_map(|l| {
+            let at = l.find(" (tos ").or_else(|| {
+                l.find(" (flowlabel ")
+                    .or_else(|| l.find(" (class "))
+                    .or_else(|| l.find(" (hlim "))
+            })?;
+            Some(group_at(l, at + 1).to_string())
+        })
+        .collect();
+    assert!(ours.len() > 20, "{ours:?}");
+    assert_eq!(ours, theirs);
+    assert!(
+        ours.iter().any(|g| g.contains("flags [+]")),
+        "a first fragment"
+    );
+    assert!(
+        ours.iter().any(|g| g.contains("next-header ICMPv6 (58)")),
+        "IPv6"
+    );
 }
 
 #[test]

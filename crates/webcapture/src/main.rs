@@ -76,9 +76,12 @@ struct Args {
     /// Flush each line as it is printed (always on a terminal)
     #[arg(short = 'l')]
     line_buffered: bool,
-    /// Show a running packet count on stderr
-    #[arg(short = 'v')]
-    verbose: bool,
+    /// Each summary line ends with the IP header's details, as tcpdump -v prints them
+    /// (TTL, id, fragment offset and flags, protocol, length; IPv6: flow label, hop
+    /// limit, next header, payload length); writing with -w and not printing, a
+    /// running packet count on stderr instead, as tcpdump -v does
+    #[arg(short = 'v', action = clap::ArgAction::Count)]
+    verbose: u8,
     /// When nothing has matched after SECS, say on stderr what does go by
     #[arg(long, value_name = "SECS", default_value = "5", value_parser = values::seconds(0.0..=values::DAY))]
     hint_after: Duration,
@@ -365,6 +368,7 @@ fn style(args: &Args) -> Style {
             time: TimeColumn::from_flags(args.time_column, args.time_of_day),
             link_header: args.link_header,
             bytes: Bytes::from_flags(args.hex, args.hex_ascii, args.ascii),
+            verbose: args.verbose > 0,
         },
     }
 }
@@ -470,6 +474,10 @@ fn live(args: &Args, expression: &str) -> Result<()> {
                 .unwrap_or_else(|| PathBuf::from(LIVE_FILE)),
         )
     };
+    // As tcpdump: an explicit -w writes instead of printing (unless --print); the
+    // handout's default both prints and writes hello.pcap. `-w -` is the file itself.
+    let print =
+        (args.write.is_none() || args.print) && write.as_deref() != Some(std::path::Path::new("-"));
     let options = labnet::live::LiveOptions {
         capture: labnet::capture::CaptureOptions {
             interface,
@@ -493,15 +501,13 @@ fn live(args: &Args, expression: &str) -> Result<()> {
         },
         timeout: args.timeout,
         format: write_format(args),
-        // As tcpdump: an explicit -w writes instead of printing (unless --print); the
-        // handout's default both prints and writes hello.pcap. `-w -` is the file itself.
-        print: (args.write.is_none() || args.print)
-            && write.as_deref() != Some(std::path::Path::new("-")),
+        print,
         write,
         style: style(args),
         line_buffered: args.line_buffered,
         packet_buffered: args.packet_buffered,
-        verbose: args.verbose,
+        // tcpdump's -v while writing and not printing: a running count.
+        verbose: args.verbose > 0 && !print,
         hint_after: (!args.no_hints).then_some(args.hint_after),
         drop_to: args.drop_to.clone(),
         diagram,

@@ -85,6 +85,8 @@ pub struct Habits {
     /// `-e`: the link-layer header before the summary.
     pub link_header: bool,
     pub bytes: Option<Bytes>,
+    /// `-v`: the IP header's details after the line, in tcpdump's words.
+    pub verbose: bool,
 }
 
 /// What the time column remembers between packets, in microseconds (tcpdump's
@@ -223,6 +225,97 @@ pub fn write_link_header(
         );
     }
     true
+}
+
+/// tcpdump's names of IP protocols (its ipproto.c), the ones a lab capture carries.
+fn protocol_name(protocol: u64) -> &'static str {
+    match protocol {
+        0 => "Options",
+        1 => "ICMP",
+        2 => "IGMP",
+        4 => "IPIP",
+        6 => "TCP",
+        17 => "UDP",
+        41 => "IPv6",
+        43 => "Routing",
+        44 => "Fragment",
+        47 => "GRE",
+        50 => "ESP",
+        51 => "AH",
+        58 => "ICMPv6",
+        89 => "OSPF",
+        103 => "PIM",
+        112 => "VRRP",
+        132 => "SCTP",
+        _ => "unknown",
+    }
+}
+
+/// `-v`: the outer IP header as tcpdump -v prints it, after a space:
+/// `(tos 0x0, ttl 64, id 0, offset 0, flags [DF], proto TCP (6), length 60)`, or for
+/// IPv6 `(flowlabel 0x3f8c2, hlim 64, next-header TCP (6) payload length: 40)`.
+pub fn write_ip_details(line: &mut String, dissection: &Dissection, data: &[u8]) {
+    let Some(layer) = dissection
+        .layers
+        .iter()
+        .find(|l| matches!(l.kind, Kind::Ipv4 { .. } | Kind::Ipv6 { .. }))
+    else {
+        return;
+    };
+    let fields = layer.fields(data);
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|f| f.name == name)
+            .and_then(|f| f.value.number())
+            .unwrap_or(0)
+    };
+    if let Kind::Ipv4 { protocol, .. } = layer.kind {
+        let tos = field("tos");
+        let _ = write!(line, " (tos 0x{tos:x}");
+        match tos & 3 {
+            1 => line.push_str(",ECT(1)"),
+            2 => line.push_str(",ECT(0)"),
+            3 => line.push_str(",CE"),
+            _ => {}
+        }
+        let flags = field("flags");
+        let words: Vec<&str> = [(1, "+"), (2, "DF"), (4, "rsvd")]
+            .iter()
+            .filter(|(bit, _)| flags & bit != 0)
+            .map(|(_, word)| *word)
+            .collect();
+        let _ = write!(
+            line,
+            ", ttl {}, id {}, offset {}, flags [{}], proto {} ({protocol}), length {})",
+            field("ttl"),
+            field("id"),
+            field("frag") * 8,
+            if words.is_empty() {
+                "none".to_string()
+            } else {
+                words.join(", ")
+            },
+            protocol_name(u64::from(protocol)),
+            field("len"),
+        );
+    } else if let Kind::Ipv6 { next_header, .. } = layer.kind {
+        line.push_str(" (");
+        let (class, label) = (field("tc"), field("fl"));
+        if class != 0 {
+            let _ = write!(line, "class 0x{class:02x}, ");
+        }
+        if label != 0 {
+            let _ = write!(line, "flowlabel 0x{label:05x}, ");
+        }
+        let _ = write!(
+            line,
+            "hlim {}, next-header {} ({next_header}) payload length: {})",
+            field("hlim"),
+            protocol_name(u64::from(next_header)),
+            field("plen"),
+        );
+    }
 }
 
 /// How many bytes of the packet are its link-layer header, as tcpdump's link printers

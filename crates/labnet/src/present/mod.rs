@@ -141,6 +141,9 @@ pub fn print_packet(
                 habits::write_link_header(&mut line, dissection, data, record.original_length);
             }
             summary::write_summary(&mut line, dissection, data, style.ports);
+            if habits.verbose {
+                habits::write_ip_details(&mut line, dissection, data);
+            }
             if let Some(observed) = analysis {
                 analysis::append_to_summary(&mut line, observed, style.absolute);
             }

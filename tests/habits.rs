@@ -335,3 +335,63 @@ fn direction_keeps_what_tcpdump_keeps_and_u_writes_each_packet_at_once() {
     assert_eq!(count(&theirs, "ICMP echo request"), 4, "{theirs}");
     drop(buffered);
 }
+
+#[test]
+fn list_interfaces_is_tcpdump_d_without_the_devices_webcapture_cannot_open() {
+    require!(root, "tcpdump", "ip");
+    let lab = TestLab::two_hosts().unwrap();
+    let ns = lab.host("brooklyn").netns.clone();
+    let ip = |args: &str| {
+        let mut all = vec!["-n", ns.as_str()];
+        all.extend(args.split_whitespace());
+        stdout("ip", &all);
+    };
+    // Up without carrier (its peer is down), down, and a driver that cannot say.
+    ip("link add va type veth peer name vb");
+    ip("link set va up");
+    ip("link add ifb3 type ifb");
+    let in_lab = |program: &str, args: &[&str]| -> String {
+        let out = lab
+            .command("brooklyn", program)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{program}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let ours = in_lab(tool_path("webcapture").to_str().unwrap(), &["-D"]);
+    // tcpdump also lists libpcap's own pseudo-devices (bluetooth, nflog, D-Bus):
+    // without them, and numbered again, the lists are equal.
+    let names: Vec<String> = ours
+        .lines()
+        .map(|l| {
+            l.split_once('.')
+                .unwrap()
+                .1
+                .split(' ')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let theirs: String = in_lab("tcpdump", &["-D"])
+        .lines()
+        .map(|l| l.split_once('.').unwrap().1)
+        .filter(|rest| names.iter().any(|n| rest.split(' ').next() == Some(n)))
+        .enumerate()
+        .map(|(i, rest)| format!("{}.{rest}\n", i + 1))
+        .collect();
+    assert_eq!(ours, theirs);
+    for wanted in [
+        "eth0 [Up, Running, Connected]",
+        "va [Up, Disconnected]",
+        "ifb3 [none]",
+        "lo [Up, Running, Loopback]",
+    ] {
+        assert!(ours.contains(wanted), "{wanted}: {ours}");
+    }
+}

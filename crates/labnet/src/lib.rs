@@ -9,6 +9,7 @@ pub mod attribution;
 pub mod capture;
 pub mod cli;
 pub mod conversations;
+pub mod devices;
 pub mod dissect;
 pub mod error;
 pub mod filter;

@@ -149,6 +149,10 @@ struct Args {
     /// Write each packet to the file as it is captured, not once a second (tcpdump -U)
     #[arg(short = 'U', conflicts_with = "read")]
     packet_buffered: bool,
+    /// List the interfaces webcapture can capture on, as tcpdump -D (libpcap's order,
+    /// flags and link status), and exit
+    #[arg(short = 'D', long = "list-interfaces")]
+    list_interfaces: bool,
     /// With -r: print only how many packets match, as tcpdump --count
     #[arg(long = "count", requires = "read", conflicts_with_all = ["write", "view", "diagram"])]
     count_only: bool,
@@ -296,6 +300,11 @@ fn run(args: &Args) -> Result<()> {
     };
     if args.dump_filter {
         return dump_filter(args, &expression);
+    }
+    if args.list_interfaces {
+        let mut out = cli::stdout();
+        let devices = labnet::devices::list()?;
+        return cli::output(labnet::devices::write(&mut out, &devices).and_then(|()| out.flush()));
     }
     let Some(input) = &args.read else {
         return live(args, &expression);

@@ -395,3 +395,28 @@ fn list_interfaces_is_tcpdump_d_without_the_devices_webcapture_cannot_open() {
         assert!(ours.contains(wanted), "{wanted}: {ours}");
     }
 }
+
+#[test]
+fn tcpdump_flags_webcapture_lacks_say_what_to_do_instead() {
+    for (flag, instead) in [
+        ("-K", "--verify-checksums"),
+        ("-C", "new -w FILE"),
+        ("--immediate-mode", "-l prints each at once"),
+    ] {
+        let out = Command::new(tool_path("webcapture"))
+            .args(["-r", "x.pcap", flag])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            said.contains(&format!("unexpected argument '{flag}'")),
+            "{said}"
+        );
+        assert!(said.contains(instead), "{flag}: {said}");
+        assert!(
+            !said.contains("use '--"),
+            "{flag}: `--` runs a command here: {said}"
+        );
+    }
+}

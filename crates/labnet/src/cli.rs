@@ -35,6 +35,17 @@ pub fn parse_from<T: clap::Parser>(
     tool: &str,
     args: impl IntoIterator<Item = std::ffi::OsString>,
 ) -> T {
+    parse_from_with(tool, args, &[])
+}
+
+/// [`parse_from`] for a tool that stands in for a peer tool: `peer_flags` are the
+/// peer's flags it does not take, each with what to do instead, said when one is
+/// typed (`-K`: tcpdump's, in webcapture).
+pub fn parse_from_with<T: clap::Parser>(
+    tool: &str,
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+    peer_flags: &[(&str, &str)],
+) -> T {
     match T::try_parse_from(args) {
         Ok(args) => args,
         Err(err) => {
@@ -47,7 +58,19 @@ pub fn parse_from<T: clap::Parser>(
             ) {
                 err.exit();
             }
-            let usage = usage_error(tool, &err.render().to_string());
+            let typed = match err.get(clap::error::ContextKind::InvalidArg) {
+                Some(clap::error::ContextValue::String(typed))
+                    if err.kind() == ErrorKind::UnknownArgument =>
+                {
+                    typed.as_str()
+                }
+                _ => "",
+            };
+            let instead = peer_flags
+                .iter()
+                .find(|(flag, _)| *flag == typed)
+                .map(|(_, instead)| *instead);
+            let usage = usage_error(tool, &err.render().to_string(), instead);
             report(tool, &usage, &mut io::stderr().lock());
             std::process::exit(i32::from(usage.exit_code()));
         }
@@ -57,7 +80,7 @@ pub fn parse_from<T: clap::Parser>(
 /// clap's rendered error (`error: WHAT`, indented detail lines, `  tip: ...`, then the
 /// usage) as one labnet usage error: WHAT with its detail on one line, each tip a
 /// hint, and a pointer to `--help`.
-fn usage_error(tool: &str, rendered: &str) -> Error {
+fn usage_error(tool: &str, rendered: &str, instead: Option<&str>) -> Error {
     let mut lines = rendered.lines();
     let first = lines.next().unwrap_or("");
     let mut message = first.strip_prefix("error: ").unwrap_or(first).to_string();
@@ -74,7 +97,12 @@ fn usage_error(tool: &str, rendered: &str) -> Error {
         }
     }
     let mut err = Error::usage(message);
-    for tip in tips {
+    // With the peer's word on the flag, clap's "use '-- -K'" would mislead (webcapture
+    // runs a command after `--`).
+    if instead.is_some() {
+        tips.retain(|tip| !tip.starts_with("to pass '"));
+    }
+    for tip in tips.into_iter().chain(instead.map(String::from)) {
         err = err.hint(tip);
     }
     err.hint(format!("{tool} --help shows every option, with examples"))
@@ -288,7 +316,7 @@ mod tests {
         let mut out = Vec::new();
         report(
             "sample",
-            &usage_error("sample", &err.render().to_string()),
+            &usage_error("sample", &err.render().to_string(), None),
             &mut out,
         );
         String::from_utf8(out).unwrap()

@@ -242,9 +242,35 @@ struct Args {
 
 fn main() -> ExitCode {
     cli::generate_if_asked(<Args as clap::CommandFactory>::command());
-    let args: Args = cli::parse_from("webcapture", optional_values(std::env::args_os()));
+    let args: Args = cli::parse_from_with(
+        "webcapture",
+        optional_values(std::env::args_os()),
+        TCPDUMP_FLAGS,
+    );
     cli::run("webcapture", || run(&args))
 }
+
+/// tcpdump's flags webcapture does not take, and what to do instead.
+const TCPDUMP_FLAGS: &[(&str, &str)] = &[
+    ("-K", "tcpdump's -K: webcapture checks no checksum unless asked (--verify-checksums with --show or --json)"),
+    ("-q", "tcpdump's -q: webcapture's lines are Scapy's summaries, one short line a packet already"),
+    ("-B", "tcpdump's -B: the capture ring is fixed at 8 MiB; the closing counters say if the kernel dropped any"),
+    ("-C", "tcpdump's -C (rotate files) is not built yet: stop and start again with a new -w FILE"),
+    ("-G", "tcpdump's -G (rotate files) is not built yet: stop and start again with a new -w FILE"),
+    ("-W", "tcpdump's -W (rotate files) is not built yet: stop and start again with a new -w FILE"),
+    ("-L", "tcpdump's -L: the link type is Ethernet (EN10MB), or LINUX_SLL2 with -i any; --dump-filter -i IFACE shows it"),
+    ("-y", "tcpdump's -y: the link type is Ethernet (EN10MB), or LINUX_SLL2 with -i any"),
+    ("-I", "tcpdump's -I (802.11 monitor mode) is not supported"),
+    ("-j", "tcpdump's -j: time stamps are the kernel's, in nanoseconds (kept in pcapng)"),
+    ("-J", "tcpdump's -J: time stamps are the kernel's, in nanoseconds (kept in pcapng)"),
+    ("-N", "tcpdump's -N: webcapture prints addresses, never host names"),
+    ("-O", "tcpdump's -O: the filter is compiled once and optimized; --dump-filter shows the program"),
+    ("-T", "tcpdump's -T: packets are dissected by their ports, as Scapy does"),
+    ("-E", "tcpdump's -E (ESP decryption) is not supported"),
+    ("-z", "tcpdump's -z: run the command on the file once webcapture has ended"),
+    ("--time-stamp-precision", "times are nanoseconds in pcapng (--pcapng), microseconds in pcap and on the lines"),
+    ("--immediate-mode", "packets reach webcapture within 10 ms anyway (the ring's block timeout); -l prints each at once"),
+];
 
 /// `--flow` takes a stream number only when one follows (`--flow tcp port 80` keeps
 /// its filter), and `--flow-format` a file only after `svg`: those are written with

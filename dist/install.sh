@@ -54,7 +54,7 @@ fishdir=$prefix/share/fish/vendor_completions.d
 
 if [ "$action" = uninstall ]; then
     for tool in $tools; do
-        rm -f "$bindir/$tool" "$mandir/$tool.1" "$bashdir/$tool" "$zshdir/_$tool" "$fishdir/$tool.fish"
+        rm -f "$bindir/$tool" "$mandir/$tool.1" "$mandir/$tool"-*.1 "$bashdir/$tool" "$zshdir/_$tool" "$fishdir/$tool.fish"
     done
     echo "labnet removed from $prefix"
     exit 0
@@ -66,7 +66,10 @@ for tool in $tools; do
     cp "$here/bin/$tool" "$bindir/.$tool.new"
     chmod 755 "$bindir/.$tool.new"
     mv -f "$bindir/.$tool.new" "$bindir/$tool"
-    cp "$here/man/man1/$tool.1" "$mandir/$tool.1"
+    # The tool's page, and its subcommands' (lab-hosts-up.1, ...).
+    for page in "$here/man/man1/$tool.1" "$here/man/man1/$tool"-*.1; do
+        [ -f "$page" ] && cp "$page" "$mandir/"
+    done
     cp "$here/completions/$tool.bash" "$bashdir/$tool"
     cp "$here/completions/_$tool" "$zshdir/_$tool"
     cp "$here/completions/$tool.fish" "$fishdir/$tool.fish"

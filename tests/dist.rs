@@ -250,6 +250,7 @@ fn install_sh_works_twice_grants_capture_to_a_group_and_uninstalls() {
     for path in [
         "bin/webcapture",
         "share/man/man1/webcapture.1",
+        "share/man/man1/lab-hosts-up.1",
         "share/bash-completion/completions/webcapture",
         "share/zsh/site-functions/_webcapture",
         "share/fish/vendor_completions.d/webcapture.fish",
@@ -289,5 +290,142 @@ fn install_sh_works_twice_grants_capture_to_a_group_and_uninstalls() {
         }
     }
     assert!(left.is_empty(), "--uninstall left {left:?}");
+    let _ = std::fs::remove_dir_all(release.parent().unwrap());
+}
+
+/// Loads a completion script (the first argument) and asks it to complete the words
+/// after it (the last being the one under the cursor); prints one candidate a line.
+const COMPLETE_SH: &str = r#"
+source "$1"; shift
+COMP_WORDS=("$@"); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
+COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}; COMP_TYPE=9
+function=$(complete -p "$1" | sed -n 's/.*-F \([^ ]*\).*/\1/p')
+"$function" "$1" "${COMP_WORDS[$COMP_CWORD]}" "${COMP_WORDS[$COMP_CWORD-1]}"
+printf '%s\n' "${COMPREPLY[@]}"
+"#;
+
+#[test]
+fn installed_bash_completion_knows_subcommand_flags_interfaces_and_states() {
+    let test = "installed_bash_completion_knows_subcommand_flags_interfaces_and_states";
+    let Some((_, release)) = unpacked(test) else {
+        return;
+    };
+    require!("dash", "bash", "ip");
+    let prefix = release.parent().unwrap().join("prefix");
+    install(
+        &release,
+        &["--prefix", prefix.to_str().unwrap(), "--all-users"],
+    );
+    let path = format!(
+        "{}:{}",
+        prefix.join("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let complete = |tool: &str, words: &[&str]| -> Vec<String> {
+        let script = prefix.join("share/bash-completion/completions").join(tool);
+        let out = Command::new("bash")
+            .args(["-c", COMPLETE_SH, "bash"])
+            .arg(&script)
+            .args(words)
+            .env("PATH", &path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{tool} {words:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(String::from)
+            .collect()
+    };
+    // A subcommand's own flags (clap_complete's static bash script offered nothing).
+    let flags = complete("lab-hosts", &["lab-hosts", "up", "--ho"]);
+    assert_eq!(flags, ["--hosts"]);
+    // The interfaces of this namespace, as ip lists them, and `any`.
+    let listed = Command::new("ip")
+        .args(["-o", "link", "show"])
+        .output()
+        .unwrap();
+    let mut expected: Vec<String> = String::from_utf8_lossy(&listed.stdout)
+        .lines()
+        .map(|l| {
+            l.split(": ")
+                .nth(1)
+                .unwrap()
+                .split('@')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    expected.push("any".into());
+    let mut offered = complete("webcapture", &["webcapture", "-i", ""]);
+    offered.sort();
+    expected.sort();
+    assert_eq!(offered, expected);
+    // netstat's states.
+    let states = complete("sock-list", &["sock-list", "--state", "TIME"]);
+    assert_eq!(states, ["TIME_WAIT"]);
+    let states = complete("sock-list", &["sock-list", "--state", ""]);
+    assert!(
+        states.contains(&"LISTEN".to_string()) && states.len() == 11,
+        "{states:?}"
+    );
+    let _ = std::fs::remove_dir_all(release.parent().unwrap());
+}
+
+#[test]
+fn the_release_readme_speaks_of_installed_tools_and_its_links_resolve() {
+    let test = "the_release_readme_speaks_of_installed_tools_and_its_links_resolve";
+    let Some((_, release)) = unpacked(test) else {
+        return;
+    };
+    let readme = std::fs::read_to_string(release.join("README.md")).unwrap();
+    assert!(
+        !readme.contains("cargo"),
+        "the release has no cargo: {readme}"
+    );
+    assert!(readme.contains("sudo lab-hosts up"), "{readme}");
+    // Every relative link of the README and of the pages it ships resolves inside it.
+    let mut pages = vec![release.join("README.md")];
+    pages.extend(
+        std::fs::read_dir(release.join("docs"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "md")),
+    );
+    assert!(pages.len() >= 6, "{pages:?}");
+    for page in &pages {
+        let text = std::fs::read_to_string(page).unwrap();
+        for (at, _) in text.match_indices("](") {
+            let target = text[at + 2..].split(')').next().unwrap();
+            let target = target.split('#').next().unwrap();
+            if target.is_empty() || target.contains("://") {
+                continue;
+            }
+            let resolved = page.parent().unwrap().join(target);
+            assert!(
+                resolved.exists(),
+                "{}: {target} is not in the release",
+                page.display()
+            );
+        }
+    }
+    // Man pages name each option's value, and lab-hosts' subcommands have their own.
+    let page = std::fs::read_to_string(release.join("man/man1/webcapture.1")).unwrap();
+    assert!(
+        page.contains("[\\fB\\-i\\fR \\fIIFACE\\fR]"),
+        "SYNOPSIS keeps IFACE"
+    );
+    for sub in ["up", "down", "status", "exec", "link", "pingall", "capture"] {
+        assert!(
+            release
+                .join(format!("man/man1/lab-hosts-{sub}.1"))
+                .is_file(),
+            "{sub}"
+        );
+    }
     let _ = std::fs::remove_dir_all(release.parent().unwrap());
 }

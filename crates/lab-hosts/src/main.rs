@@ -130,7 +130,7 @@ enum Command {
         #[command(flatten)]
         impairments: Impairments,
         /// Impair only the frames this host sends (default: both directions)
-        #[arg(long, value_name = "HOST")]
+        #[arg(long, value_name = "HOST", add = labnet::completion::lab_hosts())]
         from: Option<String>,
     },
     /// Remove every namespace, link and /etc/netns entry the lab made, and stop its wire
@@ -206,6 +206,7 @@ enum Command {
     /// Run a command on a lab host (like `ip netns exec`, with the host's name set)
     Exec {
         /// The lab host
+        #[arg(add = labnet::completion::lab_hosts())]
         host: String,
         /// The command and its arguments
         #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]

@@ -108,6 +108,83 @@ fn usage_error(tool: &str, rendered: &str, instead: Option<&str>) -> Error {
     err.hint(format!("{tool} --help shows every option, with examples"))
 }
 
+/// A man page as clap_mangen writes it, but with a SYNOPSIS that names each option's
+/// value (`[-i IFACE]`), where clap_mangen's leaves it out (`[-i ]`).
+fn man_page(command: &clap::Command, invoked_as: &str) -> io::Result<Vec<u8>> {
+    let man = clap_mangen::Man::new(command.clone());
+    let mut page = Vec::new();
+    man.render_title(&mut page)?;
+    man.render_name_section(&mut page)?;
+    page.extend_from_slice(synopsis(command, invoked_as).as_bytes());
+    man.render_description_section(&mut page)?;
+    if command.get_arguments().any(|a| !a.is_hide_set()) {
+        man.render_options_section(&mut page)?;
+    }
+    if command.get_subcommands().any(|s| !s.is_hide_set()) {
+        man.render_subcommands_section(&mut page)?;
+    }
+    if command.get_after_help().is_some() || command.get_after_long_help().is_some() {
+        man.render_extra_section(&mut page)?;
+    }
+    if command.get_version().is_some() {
+        man.render_version_section(&mut page)?;
+    }
+    Ok(page)
+}
+
+/// `.SH SYNOPSIS` in roff: the command, each option with its value names, the
+/// positionals, `[--] CMD...` for a last argument, and `<subcommand>`.
+fn synopsis(command: &clap::Command, invoked_as: &str) -> String {
+    let roff = |text: &str| text.replace('\\', "\\\\").replace('-', "\\-");
+    let mut line = format!(".SH SYNOPSIS\n\\fB{}\\fR", roff(invoked_as));
+    for arg in command.get_arguments().filter(|a| !a.is_hide_set()) {
+        let values = arg
+            .get_value_names()
+            .map(|names| {
+                names
+                    .iter()
+                    .map(|n| format!(" \\fI{}\\fR", roff(n)))
+                    .collect::<String>()
+            })
+            .unwrap_or_default();
+        let takes_value = arg.get_action().takes_values();
+        let repeats = matches!(
+            arg.get_action(),
+            clap::ArgAction::Count | clap::ArgAction::Append
+        );
+        let dots = if repeats { "..." } else { "" };
+        if arg.is_positional() {
+            let name = arg
+                .get_value_names()
+                .and_then(|n| n.first())
+                .map_or_else(|| arg.get_id().to_string(), |n| n.to_string());
+            let many = arg.get_num_args().is_some_and(|n| n.max_values() > 1);
+            let more = if many { "..." } else { "" };
+            if arg.is_last_set() {
+                line += &format!(" [\\fB\\-\\-\\fR \\fI{}\\fR{more}]", roff(&name));
+            } else if arg.is_required_set() {
+                line += &format!(" \\fI{}\\fR{more}", roff(&name));
+            } else {
+                line += &format!(" [\\fI{}\\fR]{more}", roff(&name));
+            }
+            continue;
+        }
+        let mut forms = Vec::new();
+        if let Some(short) = arg.get_short() {
+            forms.push(format!("\\fB\\-{}\\fR", roff(&short.to_string())));
+        }
+        if let Some(long) = arg.get_long() {
+            forms.push(format!("\\fB\\-\\-{}\\fR", roff(long)));
+        }
+        let values = if takes_value { values } else { String::new() };
+        line += &format!(" [{}{values}]{dots}", forms.join("|"));
+    }
+    if command.get_subcommands().any(|s| !s.is_hide_set()) {
+        line += " <\\fIsubcommand\\fR>";
+    }
+    line + "\n"
+}
+
 /// The environment variable `cargo xtask dist` sets to a directory to collect each
 /// tool's man page and shell completions, generated from its real clap definition.
 pub const GENERATE_ENV: &str = "LABNET_GENERATE";
@@ -116,6 +193,14 @@ pub const GENERATE_ENV: &str = "LABNET_GENERATE";
 /// (`man/man1/NAME.1`) and completions (`completions/NAME.bash`, `_NAME`, `NAME.fish`)
 /// there and exits; otherwise returns at once. Call it first in `main`.
 pub fn generate_if_asked(command: clap::Command) {
+    // A shell asking for completions (COMPLETE=bash TOOL -- WORDS...): the tool
+    // completes itself, so subcommands and values known only now (interfaces, lab
+    // hosts) are offered. The installed scripts call the tool by its name.
+    let name = command.get_name().to_string();
+    let factory = command.clone();
+    clap_complete::CompleteEnv::with_factory(move || factory.clone())
+        .completer(name)
+        .complete();
     if std::env::var_os(DESCRIBE_ENV).is_some() {
         let mut out = io::stdout().lock();
         let written = serde_json::to_writer(&mut out, &describe(&command, &[]))
@@ -204,24 +289,40 @@ fn describe(command: &clap::Command, path: &[String]) -> Vec<OptionDescription> 
     options
 }
 
-fn generate(mut command: clap::Command, dir: &std::path::Path) -> io::Result<()> {
-    use clap_complete::Shell;
+fn generate(command: clap::Command, dir: &std::path::Path) -> io::Result<()> {
     let name = command.get_name().to_string();
     let man = dir.join("man/man1");
     let completions = dir.join("completions");
     std::fs::create_dir_all(&man)?;
     std::fs::create_dir_all(&completions)?;
-    let mut page = Vec::new();
-    clap_mangen::Man::new(command.clone()).render(&mut page)?;
-    std::fs::write(man.join(format!("{name}.1")), page)?;
+    std::fs::write(man.join(format!("{name}.1")), man_page(&command, &name)?)?;
+    // A subcommand's own page (`man lab-hosts-up`), as git's.
+    for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let page_name = format!("{name}-{}", sub.get_name());
+        let page = man_page(
+            &sub.clone().name(page_name.clone()),
+            &format!("{name} {}", sub.get_name()),
+        )?;
+        std::fs::write(man.join(format!("{page_name}.1")), page)?;
+    }
+    // Each shell's registration script, as the tool prints it when a shell asks
+    // (clap_complete's static bash script cannot complete nested subcommands' flags).
+    let tool = std::env::current_exe()?;
     for (shell, file) in [
-        (Shell::Bash, format!("{name}.bash")),
-        (Shell::Zsh, format!("_{name}")),
-        (Shell::Fish, format!("{name}.fish")),
+        ("bash", format!("{name}.bash")),
+        ("zsh", format!("_{name}")),
+        ("fish", format!("{name}.fish")),
     ] {
-        let mut script = Vec::new();
-        clap_complete::generate(shell, &mut command, &name, &mut script);
-        std::fs::write(completions.join(file), script)?;
+        let output = std::process::Command::new(&tool)
+            .env("COMPLETE", shell)
+            .env_remove(GENERATE_ENV)
+            .output()?;
+        if !output.status.success() || output.stdout.is_empty() {
+            return Err(io::Error::other(format!(
+                "{name} wrote no {shell} completion"
+            )));
+        }
+        std::fs::write(completions.join(file), output.stdout)?;
     }
     Ok(())
 }

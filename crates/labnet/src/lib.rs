@@ -8,6 +8,7 @@ pub mod addr;
 pub mod attribution;
 pub mod capture;
 pub mod cli;
+pub mod completion;
 pub mod conversations;
 pub mod devices;
 pub mod dissect;

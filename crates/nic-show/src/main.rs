@@ -23,6 +23,7 @@ use labnet::{cli, lab, routes};
 )]
 struct Args {
     /// Show only this interface (name or altname)
+    #[arg(add = labnet::completion::interfaces())]
     iface: Option<String>,
     /// One JSON document with the fields of `ip -j address show`
     #[arg(long)]
@@ -47,7 +48,7 @@ struct Args {
     #[arg(long = "brief", conflicts_with_all = ["stats", "layers"])]
     brief: bool,
     /// Look inside a network namespace or lab host instead of this one (needs root)
-    #[arg(long, value_name = "HOST")]
+    #[arg(long, value_name = "HOST", add = labnet::completion::lab_hosts())]
     netns: Option<String>,
     /// The routing table instead, as `ip route show` (IPv4; -6 for IPv6): where a
     /// packet to each destination goes

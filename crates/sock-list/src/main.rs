@@ -68,7 +68,7 @@ struct Args {
     #[arg(long, value_name = "N", value_parser = values::whole::<u32>(1..=values::PID_MAX))]
     pid: Option<u32>,
     /// Only sockets in this state (LISTEN, ESTABLISHED, TIME_WAIT, ...)
-    #[arg(long, value_name = "STATE")]
+    #[arg(long, value_name = "STATE", add = labnet::completion::socket_states())]
     state: Option<String>,
     /// One JSON document (an array of sockets; fields in docs/sock-list.md)
     #[arg(long)]
@@ -77,7 +77,7 @@ struct Args {
     #[arg(long, value_name = "SECS", value_parser = values::seconds(0.1..=3600.0))]
     watch: Option<Duration>,
     /// Look inside a network namespace or lab host (needs root)
-    #[arg(long, value_name = "HOST")]
+    #[arg(long, value_name = "HOST", add = labnet::completion::lab_hosts())]
     netns: Option<String>,
 }
 

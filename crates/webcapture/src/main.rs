@@ -58,7 +58,7 @@ Processes:\n  \
 )]
 struct Args {
     /// Capture on this interface (`any` for all); default: the default route's
-    #[arg(short = 'i', value_name = "IFACE")]
+    #[arg(short = 'i', value_name = "IFACE", add = labnet::completion::interfaces())]
     interface: Option<String>,
     /// Do not put the interface into promiscuous mode
     #[arg(short = 'p', long = "no-promisc")]

@@ -46,6 +46,11 @@ const TCP_STATES: [&str; 12] = [
     "CLOSING",
 ];
 
+/// netstat's state names, in the kernel's order.
+pub fn state_names() -> &'static [&'static str] {
+    &TCP_STATES[1..]
+}
+
 /// A state as netstat names it, from what a user typed (`listen`, `time-wait`), or a
 /// usage error that lists the names.
 pub fn state_from_name(text: &str) -> crate::Result<&'static str> {

@@ -55,6 +55,10 @@ struct Args {
     /// variation, RTO, MSS, congestion window, bytes and segments, retransmissions
     #[arg(short = 'i', long)]
     info: bool,
+    /// Instead of the sockets, how many there are of each protocol, family and state
+    /// (with -a: servers too)
+    #[arg(short = 's', long)]
+    summary: bool,
     /// IPv4 only
     #[arg(short = '4', conflicts_with = "ipv6")]
     ipv4: bool,
@@ -137,6 +141,17 @@ fn show(args: &Args, query: &Query, state: Option<&str>) -> Result<()> {
         eprintln!("{}", netstat::PARTIAL_OWNERS_NOTE);
     }
     let mut out = cli::stdout();
+    if args.summary {
+        let summary = netstat::Summary::of(&found);
+        if args.json {
+            return cli::write_json(&mut out, &summary);
+        }
+        return cli::output(
+            summary
+                .write(&mut out, query.tcp, query.udp)
+                .and_then(|()| out.flush()),
+        );
+    }
     if args.json {
         return cli::write_json(&mut out, &netstat::records(&found, owners.as_ref()));
     }

@@ -231,6 +231,55 @@ fn tcp_info_equals_ss_i() {
 }
 
 #[test]
+fn summary_counts_equal_ss_per_state() {
+    require!(root, "ss", "python3");
+    let lab = TestLab::two_hosts().unwrap();
+    let _helper = Helper::start(&lab);
+    let summary: Value = serde_json::from_str(&sock_list(&lab, &["-sa", "--json"])).unwrap();
+    let ss_count = |args: &[&str]| -> u64 {
+        output(lab.command("brooklyn", "ss").args(args).arg("-H"))
+            .lines()
+            .count() as u64
+    };
+    let names = [
+        ("ESTABLISHED", "established"),
+        ("SYN_SENT", "syn-sent"),
+        ("SYN_RECV", "syn-recv"),
+        ("FIN_WAIT1", "fin-wait-1"),
+        ("FIN_WAIT2", "fin-wait-2"),
+        ("TIME_WAIT", "time-wait"),
+        ("CLOSE_WAIT", "close-wait"),
+        ("LAST_ACK", "last-ack"),
+        ("LISTEN", "listening"),
+        ("CLOSING", "closing"),
+    ];
+    let mut total = 0;
+    for (ours, theirs) in names {
+        let count = summary["tcp"]["states"][ours].as_u64().unwrap_or(0);
+        assert_eq!(count, ss_count(&["-tan", "state", theirs]), "TCP {ours}");
+        total += count;
+    }
+    assert_eq!(summary["tcp"]["total"].as_u64().unwrap(), total);
+    assert!(
+        summary["tcp"]["states"]["LISTEN"].as_u64().unwrap() >= 2,
+        "{summary}"
+    );
+    assert_eq!(
+        summary["udp"]["states"]["connected"].as_u64().unwrap_or(0),
+        ss_count(&["-uan", "state", "established"])
+    );
+    assert_eq!(
+        summary["udp"]["states"]["unconnected"]
+            .as_u64()
+            .unwrap_or(0),
+        ss_count(&["-uan", "state", "unconnected"])
+    );
+    let text = sock_list(&lab, &["-sa"]);
+    assert!(text.starts_with("TCP: "), "{text}");
+    assert!(text.contains("\n  LISTEN "), "{text}");
+}
+
+#[test]
 fn ss_sees_the_same_tcp_sockets() {
     require!(root, "netstat", "ss", "python3");
     let lab = TestLab::two_hosts().unwrap();

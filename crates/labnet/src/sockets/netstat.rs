@@ -168,6 +168,61 @@ fn g(value: f64) -> String {
     }
 }
 
+/// `-s`: how many sockets of each protocol, family and state.
+#[derive(Debug, Default, Serialize)]
+pub struct Summary {
+    pub tcp: ProtocolSummary,
+    pub udp: ProtocolSummary,
+}
+
+/// One protocol's counts; states by netstat's names (UDP: `connected`, `unconnected`).
+#[derive(Debug, Default, Serialize)]
+pub struct ProtocolSummary {
+    pub total: usize,
+    pub ipv4: usize,
+    pub ipv6: usize,
+    pub states: std::collections::BTreeMap<&'static str, usize>,
+}
+
+impl Summary {
+    pub fn of(sockets: &[InetSocket]) -> Summary {
+        let mut summary = Summary::default();
+        for socket in sockets {
+            let (protocol, state) = match socket.protocol {
+                super::Protocol::Tcp => (&mut summary.tcp, socket.state_name()),
+                super::Protocol::Udp if socket.is_listening() => (&mut summary.udp, "unconnected"),
+                super::Protocol::Udp => (&mut summary.udp, "connected"),
+            };
+            protocol.total += 1;
+            if socket.family == super::AF_INET6 {
+                protocol.ipv6 += 1;
+            } else {
+                protocol.ipv4 += 1;
+            }
+            *protocol.states.entry(state).or_default() += 1;
+        }
+        summary
+    }
+
+    /// `TCP: 7 sockets (IPv4 5, IPv6 2)`, then a line per state.
+    pub fn write(&self, out: &mut impl Write, tcp: bool, udp: bool) -> io::Result<()> {
+        for (name, wanted, counts) in [("TCP", tcp, &self.tcp), ("UDP", udp, &self.udp)] {
+            if !wanted {
+                continue;
+            }
+            writeln!(
+                out,
+                "{name}: {} sockets (IPv4 {}, IPv6 {})",
+                counts.total, counts.ipv4, counts.ipv6
+            )?;
+            for (state, count) in &counts.states {
+                writeln!(out, "  {state:<12} {count:>6}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// `text` left-aligned in at least `width` columns (`%-Ns`).
 fn pad(line: &mut Vec<u8>, text: &[u8], width: usize) {
     push_padded(line, width, |l| l.extend_from_slice(text));

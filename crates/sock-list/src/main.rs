@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use labnet::error::Result;
+use labnet::sockets::filter::SocketFilter;
 use labnet::sockets::netstat::{self, Columns};
 use labnet::sockets::{self, InetSocket, Query, Which};
 use labnet::{cli, lab, values};
@@ -59,6 +60,10 @@ struct Args {
     /// (with -a: servers too)
     #[arg(short = 's', long)]
     summary: bool,
+    /// An ss filter: `state established`, `exclude listening`, `'( dport = :5000 or
+    /// sport = :5000 )'`, `src 192.168.56.0/24` (see docs/sock-list.md)
+    #[arg(value_name = "FILTER")]
+    filter: Vec<String>,
     /// IPv4 only
     #[arg(short = '4', conflicts_with = "ipv6")]
     ipv4: bool,
@@ -97,6 +102,13 @@ fn run(args: &Args) -> Result<()> {
         (false, true) => Which::Listening,
         (false, false) => Which::Connected,
     };
+    let filter = SocketFilter::parse(&args.filter.join(" "))?;
+    // As in ss, a state filter decides which states are listed.
+    let which = if filter.chooses_states() {
+        Which::All
+    } else {
+        which
+    };
     let neither = !args.tcp && !args.udp;
     let query = Query {
         tcp: args.tcp || neither,
@@ -112,17 +124,17 @@ fn run(args: &Args) -> Result<()> {
         .map(sockets::state_from_name)
         .transpose()?;
     let Some(period) = args.watch else {
-        return show(args, &query, state);
+        return show(args, &query, state, &filter);
     };
     loop {
         // Home, clear screen: redraw in place like watch(1); Ctrl-C ends it.
         cli::output(write!(cli::stdout(), "\x1b[H\x1b[2J"))?;
-        show(args, &query, state)?;
+        show(args, &query, state, &filter)?;
         std::thread::sleep(period);
     }
 }
 
-fn show(args: &Args, query: &Query, state: Option<&str>) -> Result<()> {
+fn show(args: &Args, query: &Query, state: Option<&str>, filter: &SocketFilter) -> Result<()> {
     let want_owners = args.programs || args.pid.is_some();
     let namespace = args.netns.as_deref().map(lab::open_netns).transpose()?;
     let (mut found, owners) = sockets::snapshot(namespace.as_ref(), query, want_owners)?;
@@ -130,6 +142,7 @@ fn show(args: &Args, query: &Query, state: Option<&str>) -> Result<()> {
         args.port
             .is_none_or(|p| s.local.port() == p || s.remote.port() == p)
             && state.is_none_or(|st| s.state_name() == st)
+            && filter.matches(s)
             && args.pid.is_none_or(|pid| {
                 owners
                     .as_ref()

@@ -279,6 +279,79 @@ fn summary_counts_equal_ss_per_state() {
     assert!(text.contains("\n  LISTEN "), "{text}");
 }
 
+/// `addr:port` as ss or sock-list's JSON writes an end (`*` for any), canonical.
+fn end(text: &str) -> std::net::SocketAddr {
+    let (address, port) = text.rsplit_once(':').unwrap();
+    let address = address.trim_start_matches('[').trim_end_matches(']');
+    let address: std::net::IpAddr = match address {
+        "*" => "0.0.0.0".parse().unwrap(),
+        other => other.split('%').next().unwrap().parse().unwrap(),
+    };
+    let port = if port == "*" {
+        0
+    } else {
+        port.parse().unwrap()
+    };
+    std::net::SocketAddr::new(address.to_canonical(), port)
+}
+
+#[test]
+fn ss_filters_select_what_ss_selects() {
+    require!(root, "ss", "python3");
+    let lab = TestLab::two_hosts().unwrap();
+    let _helper = Helper::start(&lab);
+    for filter in [
+        "state established",
+        "state listening",
+        "state time-wait",
+        "exclude listening",
+        "state connected",
+        "( dport = :5000 or sport = :5000 )",
+        "sport > :1024 and not sport = :5001",
+        "src 192.168.56.0/24",
+        "dst 127.0.0.1",
+        "state all dport != :0",
+    ] {
+        let words: Vec<&str> = filter.split(' ').collect();
+        let mut ss_args = vec!["-tanH"];
+        ss_args.extend(&words);
+        let theirs: BTreeSet<(std::net::SocketAddr, std::net::SocketAddr)> =
+            output(lab.command("brooklyn", "ss").args(&ss_args))
+                .lines()
+                .map(|line| {
+                    let columns: Vec<&str> = line.split_whitespace().collect();
+                    let n = columns.len();
+                    (end(columns[n - 2]), end(columns[n - 1]))
+                })
+                .collect();
+        let mut ours_args = vec!["-ta", "--json"];
+        ours_args.extend(&words);
+        let ours: Value = serde_json::from_str(&sock_list(&lab, &ours_args)).unwrap();
+        let ours: BTreeSet<(std::net::SocketAddr, std::net::SocketAddr)> = ours
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                let at = |address: &Value, port: &Value| {
+                    let address: std::net::IpAddr = address.as_str().unwrap().parse().unwrap();
+                    std::net::SocketAddr::new(address.to_canonical(), port.as_u64().unwrap() as u16)
+                };
+                (
+                    at(&s["local_address"], &s["local_port"]),
+                    at(&s["foreign_address"], &s["foreign_port"]),
+                )
+            })
+            .collect();
+        assert_eq!(ours, theirs, "{filter}");
+    }
+    let bad = Command::new(SOCK_LIST)
+        .args(["-t", "dport", "=", ":http"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("^ here"));
+}
+
 #[test]
 fn ss_sees_the_same_tcp_sockets() {
     require!(root, "netstat", "ss", "python3");

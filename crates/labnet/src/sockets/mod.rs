@@ -9,6 +9,7 @@
 //! [`netstat`].
 
 pub mod diag;
+pub mod filter;
 pub mod netstat;
 pub mod owners;
 

@@ -420,3 +420,23 @@ fn tcpdump_flags_webcapture_lacks_say_what_to_do_instead() {
         );
     }
 }
+
+#[test]
+fn quick_lines_are_the_part_of_scapy_s_line_that_says_something() {
+    require!(root, "tcpdump", "python3");
+    let dir = scratch("quick");
+    let file = lab_capture(&dir);
+    let path = file.to_str().unwrap();
+    let full = webcapture(&["-r", path]);
+    let quick = webcapture(&["-r", path, "-q"]);
+    assert_eq!(full.lines().count(), quick.lines().count());
+    for (full, quick) in full.lines().zip(quick.lines()) {
+        assert!(
+            full.split(" / ").any(|segment| segment == quick),
+            "{quick:?} is not a part of {full:?}"
+        );
+        assert!(!quick.starts_with("Ether /"), "{quick}");
+    }
+    assert!(quick.lines().any(|l| l.starts_with("TCP ")), "{quick}");
+    assert!(quick.lines().any(|l| l.starts_with("ARP ")), "{quick}");
+}

@@ -66,6 +66,7 @@ fuzz_target!(|data: &[u8]| {
                 link_header: true,
                 bytes: Bytes::from_flags(0, 2, 0),
                 verbose: true,
+                quick: false,
             },
         };
         // tcpdump's habits read the dissection too: the link header and each bytes form.

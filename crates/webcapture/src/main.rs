@@ -143,6 +143,10 @@ struct Args {
     /// After each line, the packet as text, as tcpdump -A (-AA: from its link layer)
     #[arg(short = 'A', action = clap::ArgAction::Count)]
     ascii: u8,
+    /// Shorter lines, as tcpdump -q: only the topmost layer's own summary (`TCP
+    /// 192.168.56.102:36844 > 192.168.56.101:5000 S`), without `Ether / IP /` and `/ Raw`
+    #[arg(short = 'q')]
+    quick: bool,
     /// Read the filter expression from FILE (`#` starts a comment), as tcpdump -F
     #[arg(short = 'F', value_name = "FILE")]
     filter_file: Option<PathBuf>,
@@ -253,7 +257,6 @@ fn main() -> ExitCode {
 /// tcpdump's flags webcapture does not take, and what to do instead.
 const TCPDUMP_FLAGS: &[(&str, &str)] = &[
     ("-K", "tcpdump's -K: webcapture checks no checksum unless asked (--verify-checksums with --show or --json)"),
-    ("-q", "tcpdump's -q: webcapture's lines are Scapy's summaries, one short line a packet already"),
     ("-B", "tcpdump's -B: the capture ring is fixed at 8 MiB; the closing counters say if the kernel dropped any"),
     ("-C", "tcpdump's -C (rotate files) is not built yet: stop and start again with a new -w FILE"),
     ("-G", "tcpdump's -G (rotate files) is not built yet: stop and start again with a new -w FILE"),
@@ -404,6 +407,7 @@ fn style(args: &Args) -> Style {
             link_header: args.link_header,
             bytes: Bytes::from_flags(args.hex, args.hex_ascii, args.ascii),
             verbose: args.verbose > 0,
+            quick: args.quick,
         },
     }
 }

@@ -87,6 +87,8 @@ pub struct Habits {
     pub bytes: Option<Bytes>,
     /// `-v`: the IP header's details after the line, in tcpdump's words.
     pub verbose: bool,
+    /// `-q`: only the topmost layer's own summary.
+    pub quick: bool,
 }
 
 /// What the time column remembers between packets, in microseconds (tcpdump's

@@ -140,7 +140,11 @@ pub fn print_packet(
             if habits.link_header {
                 habits::write_link_header(&mut line, dissection, data, record.original_length);
             }
-            summary::write_summary(&mut line, dissection, data, style.ports);
+            if habits.quick {
+                summary::write_quick(&mut line, dissection, data, style.ports);
+            } else {
+                summary::write_summary(&mut line, dissection, data, style.ports);
+            }
             if habits.verbose {
                 habits::write_ip_details(&mut line, dissection, data);
             }

@@ -54,6 +54,23 @@ pub fn write_summary(out: &mut String, dissection: &Dissection, data: &[u8], por
     }
 }
 
+/// `-q`: only the part of the summary that says something, the topmost layer's own
+/// summary (`TCP 192.168.56.102:43522 > 192.168.56.101:5000 S`); the whole line when
+/// no layer has one.
+pub fn write_quick(out: &mut String, dissection: &Dissection, data: &[u8], ports: Ports) {
+    let top = dissection
+        .layers
+        .iter()
+        .enumerate()
+        .rev()
+        .find_map(|(i, layer)| own_summary(layer, data).map(|own| (i, own)));
+    match top {
+        Some((_, Own::Made(text))) => out.push_str(&text),
+        Some((i, Own::ToWrite)) => layer_summary(out, dissection, i, data, ports),
+        None => write_summary(out, dissection, data, ports),
+    }
+}
+
 /// A layer's own summary (Scapy's `mysummary`), for the layers that have one.
 enum Own {
     /// Already made, while finding out whether there is one (ICMPv6 and ND options,

@@ -440,3 +440,121 @@ fn quick_lines_are_the_part_of_scapy_s_line_that_says_something() {
     assert!(quick.lines().any(|l| l.starts_with("TCP ")), "{quick}");
     assert!(quick.lines().any(|l| l.starts_with("ARP ")), "{quick}");
 }
+
+/// The capture files in `dir` whose names start with `prefix`, by name, with how many
+/// packets each holds (as tcpdump reads them).
+fn files_and_counts(dir: &Path, prefix: &str) -> Vec<(String, String)> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(prefix))
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|name| {
+            let count = stdout(
+                "tcpdump",
+                &["-r", dir.join(&name).to_str().unwrap(), "--count"],
+            );
+            (name[prefix.len()..].to_string(), count)
+        })
+        .collect()
+}
+
+#[test]
+fn rotation_by_size_splits_where_tcpdump_splits() {
+    require!(root, "tcpdump", "ping");
+    let lab = TestLab::two_hosts().unwrap();
+    let dir = scratch("rotate");
+    for (ours, theirs, extra) in [
+        ("w.pcap", "t.pcap", &[][..]),
+        ("wr.pcap", "tr.pcap", &["-W", "2"][..]),
+    ] {
+        let mut tcpdump = lab
+            .command("brooklyn", "tcpdump")
+            // -Z root: with -C, tcpdump would become the tcpdump user, who may not
+            // write into the test's directory.
+            .args(["-i", "eth0", "-Z", "root", "-C", "1", "-w"])
+            .arg(dir.join(theirs))
+            .args(extra)
+            .arg("icmp")
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut said = BufReader::new(tcpdump.stderr.take().unwrap());
+        let mut line = String::new();
+        while !line.contains("listening on") {
+            line.clear();
+            assert!(said.read_line(&mut line).unwrap() > 0, "tcpdump ended");
+        }
+        let mut args = vec!["-i", "eth0", "-c", "0", "-C", "1", "-w", ours];
+        args.extend_from_slice(extra);
+        args.push("icmp");
+        let capture = Webcapture::start(&lab, "brooklyn", &dir, &args);
+        // About 4.8 MB of ICMP (60,000-byte pings, fragmented on the wire).
+        lab.run(
+            "midwood",
+            "ping",
+            &["-c", "40", "-i", "0.02", "-s", "60000", "192.168.56.101"],
+        );
+        std::thread::sleep(Duration::from_millis(500));
+        let (_, err) = capture.finish(true);
+        let _ = nix_interrupt(tcpdump.id());
+        let _ = tcpdump.wait();
+        let mine = files_and_counts(&dir, ours);
+        assert!(mine.len() >= 2, "{mine:?}\n{err}");
+        assert_eq!(mine, files_and_counts(&dir, theirs), "-C 1 {extra:?}");
+        assert!(err.contains(&format!("to {ours}")), "{err}");
+    }
+}
+
+fn nix_interrupt(pid: u32) -> std::io::Result<()> {
+    let status = Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()?;
+    assert!(status.success());
+    Ok(())
+}
+
+#[test]
+fn rotation_by_time_names_files_by_strftime_and_ends_after_w_files() {
+    require!(root, "ping");
+    let lab = TestLab::two_hosts().unwrap();
+    let dir = scratch("rotate-time");
+    let capture = Webcapture::start(
+        &lab,
+        "brooklyn",
+        &dir,
+        &[
+            "-i",
+            "eth0",
+            "-c",
+            "0",
+            "-G",
+            "1",
+            "-W",
+            "2",
+            "-w",
+            "g-%s.pcap",
+            "icmp",
+        ],
+    );
+    // Packets every 0.2 s; after two one-second files the capture ends by itself.
+    let mut pinger = lab
+        .command("midwood", "ping")
+        .args(["-c", "40", "-i", "0.2", "192.168.56.101"])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (_, err) = capture.finish(false);
+    let _ = pinger.kill();
+    let _ = pinger.wait();
+    let files = files_and_counts(&dir, "g-");
+    assert_eq!(files.len(), 2, "{files:?}\n{err}");
+    for (rest, count) in &files {
+        let seconds = rest.strip_suffix(".pcap").unwrap();
+        assert!(seconds.parse::<u64>().is_ok(), "strftime %s: {rest}");
+        assert_ne!(count, "0 packets\n");
+    }
+}

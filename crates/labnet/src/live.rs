@@ -35,6 +35,8 @@ pub struct LiveOptions {
     pub line_buffered: bool,
     /// Flush the file after every packet (tcpdump's `-U`), not once a second.
     pub packet_buffered: bool,
+    /// Move on to a new file by size or time (tcpdump's `-C`, `-G`, `-W`).
+    pub rotation: Rotation,
     /// Show a running count on stderr.
     pub verbose: bool,
     /// After this long without a match, say once on stderr what does go by.
@@ -81,6 +83,43 @@ impl ProcessOptions {
     }
 }
 
+/// tcpdump's `-C`, `-G` and `-W`: when a capture closes its file and opens the next.
+#[derive(Debug, Clone, Default)]
+pub struct Rotation {
+    /// `-C`: a new file before a packet once the file holds more than this many bytes.
+    pub size: Option<u64>,
+    /// `-G`: a new file this often (its name goes through strftime: `-w %H%M%S.pcap`).
+    pub every: Option<Duration>,
+    /// `-W`: with `-C`, how many files are reused in a ring; with `-G` alone, how many
+    /// files before the capture ends.
+    pub files: Option<u32>,
+}
+
+impl Rotation {
+    /// tcpdump's file names: `base` through strftime with `-G`, then with `-C` a number
+    /// after it (`x.pcap`, `x.pcap1`, ...; with `-W`, `x.pcap0`, `x.pcap1`, ... padded to
+    /// as many digits as `-W` has).
+    pub fn name(
+        &self,
+        base: &std::path::Path,
+        number: u32,
+        now: chrono::DateTime<chrono::Local>,
+    ) -> PathBuf {
+        let mut name = base.to_string_lossy().into_owned();
+        if self.every.is_some() {
+            name = now.format(&name).to_string();
+        }
+        let width = match (self.size, self.files) {
+            (Some(_), Some(files)) => files.to_string().len(),
+            _ => 0,
+        };
+        if self.size.is_some() && (number > 0 || width > 0) {
+            name += &format!("{number:0width$}");
+        }
+        PathBuf::from(name)
+    }
+}
+
 /// How a session went.
 #[derive(Debug, Clone, Copy)]
 pub struct LiveSummary {
@@ -107,6 +146,15 @@ struct Session<'a, W: Write> {
     annotation: Option<(Arc<Process>, Quality, Vec<u8>)>,
     /// Refused connections, explained on stderr (with the hints).
     refusals: Option<crate::hints::Refusals>,
+    /// What a new file is made with, and where the rotation stands.
+    interface: String,
+    file_number: u32,
+    files_opened: u32,
+    file_started: Instant,
+    /// The files written, in order, each once.
+    written: Vec<PathBuf>,
+    /// `-G` with `-W`: the last file's time is up.
+    files_done: bool,
 }
 
 impl<W: Write> Session<'_, W> {
@@ -137,6 +185,23 @@ impl<W: Write> Session<'_, W> {
                 self.removed += 1;
                 return Ok(true);
             }
+        }
+        if self.rotation_due() {
+            let rotation = &options.rotation;
+            let by_time = rotation
+                .every
+                .is_some_and(|every| self.file_started.elapsed() >= every);
+            if by_time
+                && rotation.size.is_none()
+                && rotation
+                    .files
+                    .is_some_and(|files| self.files_opened >= files)
+            {
+                // -G with -W: that many files, then the capture ends, as tcpdump's.
+                self.files_done = true;
+                return Ok(false);
+            }
+            self.rotate(by_time)?;
         }
         if let Some(writer) = self.writer.as_mut() {
             let attribution = self
@@ -204,8 +269,52 @@ impl<W: Write> Session<'_, W> {
         Ok(!self.count_reached())
     }
 
+    /// Whether the next packet goes to a new file (`-C`: this one is over the size;
+    /// `-G`: its time is up).
+    fn rotation_due(&self) -> bool {
+        let rotation = &self.options.rotation;
+        let Some(writer) = &self.writer else {
+            return false;
+        };
+        rotation.size.is_some_and(|size| writer.bytes() > size)
+            || rotation
+                .every
+                .is_some_and(|every| self.file_started.elapsed() >= every)
+    }
+
+    /// Closes the file (whole, flushed) and opens the next one.
+    fn rotate(&mut self, by_time: bool) -> Result<()> {
+        let options = self.options;
+        let Some(base) = &options.write else {
+            return Ok(());
+        };
+        if let Some(mut writer) = self.writer.take() {
+            writer.flush()?;
+        }
+        if by_time {
+            self.file_number = 0;
+            self.files_opened += 1;
+            self.file_started = Instant::now();
+        } else {
+            self.file_number = match options.rotation.files {
+                Some(files) => (self.file_number + 1) % files,
+                None => self.file_number + 1,
+            };
+        }
+        let path = options
+            .rotation
+            .name(base, self.file_number, chrono::Local::now());
+        let writer = open_writer(&path, options, self.link_type, &self.interface)?;
+        if !self.written.contains(&path) {
+            self.written.push(path);
+        }
+        self.writer = Some(writer);
+        Ok(())
+    }
+
+    /// Whether the capture is over: the count reached, or `-G -W`'s last file done.
     fn count_reached(&self) -> bool {
-        self.options.count.is_some_and(|c| self.captured >= c)
+        self.files_done || self.options.count.is_some_and(|c| self.captured >= c)
     }
 
     fn flush(&mut self) -> Result<()> {
@@ -226,8 +335,12 @@ pub fn run(options: &LiveOptions, out: &mut impl Write) -> Result<LiveSummary> {
     if let Some(user) = &options.drop_to {
         crate::privileges::drop_to(user)?;
     }
-    let writer = match &options.write {
-        Some(path) => Some(open_writer(path, options, &capture).map_err(|err| {
+    let first_file = options
+        .write
+        .as_ref()
+        .map(|base| options.rotation.name(base, 0, chrono::Local::now()));
+    let writer = match &first_file {
+        Some(path) => Some(open_writer(path, options, capture.link_type(), capture.interface()).map_err(|err| {
             match (&options.drop_to, &err) {
                 (Some(user), Error::Io { source, .. })
                     if source.kind() == std::io::ErrorKind::PermissionDenied =>
@@ -288,6 +401,12 @@ pub fn run(options: &LiveOptions, out: &mut impl Write) -> Result<LiveSummary> {
         refusals: options
             .hint_after
             .map(|_| crate::hints::Refusals::default()),
+        interface: capture.interface().to_string(),
+        file_number: 0,
+        files_opened: 1,
+        file_started: Instant::now(),
+        written: first_file.into_iter().collect(),
+        files_done: false,
     };
     let mut exited = None;
     let started = Instant::now();
@@ -393,11 +512,16 @@ pub fn run(options: &LiveOptions, out: &mut impl Write) -> Result<LiveSummary> {
             );
         }
     }
-    if let Some(path) = options.write.as_ref().filter(|p| p.as_os_str() != "-") {
+    if options.write.as_ref().is_some_and(|p| p.as_os_str() != "-") {
+        let files: Vec<String> = session
+            .written
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
         eprintln!(
             "webcapture: wrote {captured} packet{} to {}",
             if captured == 1 { "" } else { "s" },
-            path.display()
+            files.join(", ")
         );
     }
     Ok(LiveSummary {
@@ -449,15 +573,16 @@ fn spawn(words: &[String]) -> Result<std::process::Child> {
 fn open_writer(
     path: &std::path::Path,
     options: &LiveOptions,
-    capture: &Capture,
+    link_type: u32,
+    interface: &str,
 ) -> Result<LiveFile> {
     LiveFile::create(path, |sink| {
         CaptureWriter::new(
             sink,
             options.format,
-            capture.link_type(),
+            link_type,
             options.capture.snaplen,
-            Some(capture.interface()),
+            Some(interface),
         )
     })
 }

@@ -91,6 +91,25 @@ where
     }
 }
 
+/// tcpdump's `-C`: a file size in millions of bytes, or with a suffix `k`, `m`, `g`
+/// in KiB, MiB, GiB (1 to 1,000,000,000 units); in bytes.
+pub fn file_size(text: &str) -> Result<u64, String> {
+    let expected =
+        || "expected a size such as 10 (millions of bytes), 512k, 100m or 2g".to_string();
+    let text = text.trim();
+    if text.contains(char::is_whitespace) {
+        return Err(expected());
+    }
+    let (digits, unit) = match text.char_indices().last() {
+        Some((at, 'k' | 'K')) => (&text[..at], 1 << 10),
+        Some((at, 'm' | 'M')) => (&text[..at], 1 << 20),
+        Some((at, 'g' | 'G')) => (&text[..at], 1 << 30),
+        _ => (text, 1_000_000),
+    };
+    let count: u64 = whole::<u64>(1..=1_000_000_000)(digits).map_err(|_| expected())?;
+    count.checked_mul(unit).ok_or_else(expected)
+}
+
 /// tcpdump's `-s`: bytes kept of each packet, 0 meaning the largest (`maximum`), as
 /// tcpdump and the tutorials that write `-s 0` mean it.
 pub fn snaplen(maximum: u32) -> impl Fn(&str) -> Result<u32, String> + Clone + Send + Sync {
@@ -198,6 +217,26 @@ pub fn rate(text: &str) -> Result<Rate, String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn file_sizes_are_millions_of_bytes_or_binary_units() {
+        assert_eq!(file_size("10"), Ok(10_000_000));
+        assert_eq!(file_size("512k"), Ok(512 * 1024));
+        assert_eq!(file_size("2G"), Ok(2 << 30));
+        for bad in [
+            "0",
+            "",
+            "k",
+            "1.5",
+            "-1",
+            "1e6",
+            "10 m",
+            "10t",
+            "1000000001",
+        ] {
+            assert!(file_size(bad).is_err(), "{bad}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -150,6 +150,20 @@ struct Args {
     /// Read the filter expression from FILE (`#` starts a comment), as tcpdump -F
     #[arg(short = 'F', value_name = "FILE")]
     filter_file: Option<PathBuf>,
+    /// With -w: start a new file once this one holds more than SIZE millions of bytes
+    /// (512k, 100m, 2g: KiB, MiB, GiB), named FILE, FILE1, FILE2, ... as tcpdump -C
+    #[arg(short = 'C', value_name = "SIZE", requires = "write", conflicts_with = "read",
+          value_parser = values::file_size)]
+    rotate_size: Option<u64>,
+    /// With -w: start a new file every SECS seconds, its name made by strftime (-w
+    /// 'lab-%H%M%S.pcap'), as tcpdump -G
+    #[arg(short = 'G', value_name = "SECS", requires = "write", conflicts_with = "read",
+          value_parser = values::whole::<u64>(1..=86_400 * 366))]
+    rotate_every: Option<u64>,
+    /// With -C: keep N files, reused in a ring (FILE0 ... FILE{N-1}); with -G: end the
+    /// capture after N files; as tcpdump -W
+    #[arg(short = 'W', value_name = "N", value_parser = values::whole::<u32>(1..=1_000_000))]
+    rotate_files: Option<u32>,
     /// Write each packet to the file as it is captured, not once a second (tcpdump -U)
     #[arg(short = 'U', conflicts_with = "read")]
     packet_buffered: bool,
@@ -258,9 +272,6 @@ fn main() -> ExitCode {
 const TCPDUMP_FLAGS: &[(&str, &str)] = &[
     ("-K", "tcpdump's -K: webcapture checks no checksum unless asked (--verify-checksums with --show or --json)"),
     ("-B", "tcpdump's -B: the capture ring is fixed at 8 MiB; the closing counters say if the kernel dropped any"),
-    ("-C", "tcpdump's -C (rotate files) is not built yet: stop and start again with a new -w FILE"),
-    ("-G", "tcpdump's -G (rotate files) is not built yet: stop and start again with a new -w FILE"),
-    ("-W", "tcpdump's -W (rotate files) is not built yet: stop and start again with a new -w FILE"),
     ("-L", "tcpdump's -L: the link type is Ethernet (EN10MB), or LINUX_SLL2 with -i any; --dump-filter -i IFACE shows it"),
     ("-y", "tcpdump's -y: the link type is Ethernet (EN10MB), or LINUX_SLL2 with -i any"),
     ("-I", "tcpdump's -I (802.11 monitor mode) is not supported"),
@@ -329,6 +340,17 @@ fn run(args: &Args) -> Result<()> {
     };
     if args.dump_filter {
         return dump_filter(args, &expression);
+    }
+    if args.rotate_files.is_some() && args.rotate_size.is_none() && args.rotate_every.is_none() {
+        return Err(Error::usage("-W counts the files of -C or -G")
+            .hint("for example -C 10 -W 5: five files of about 10 MB, reused in a ring"));
+    }
+    if (args.rotate_size.is_some() || args.rotate_every.is_some())
+        && args.write.as_deref() == Some(std::path::Path::new("-"))
+    {
+        return Err(Error::usage(
+            "-C and -G make new files; -w - is standard output",
+        ));
     }
     if args.list_interfaces {
         let mut out = cli::stdout();
@@ -545,6 +567,11 @@ fn live(args: &Args, expression: &str) -> Result<()> {
         style: style(args),
         line_buffered: args.line_buffered,
         packet_buffered: args.packet_buffered,
+        rotation: labnet::live::Rotation {
+            size: args.rotate_size,
+            every: args.rotate_every.map(Duration::from_secs),
+            files: args.rotate_files,
+        },
         // tcpdump's -v while writing and not printing: a running count.
         verbose: args.verbose > 0 && !print,
         hint_after: (!args.no_hints).then_some(args.hint_after),

@@ -331,6 +331,15 @@ impl LiveFile {
         }
     }
 
+    /// The file's length once everything written is flushed (tcpdump's `-C` measure).
+    pub fn bytes(&self) -> u64 {
+        self.writer.as_ref().map_or(self.committed, |w| w.bytes())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     pub fn flush(&mut self) -> Result<()> {
         let Some(writer) = self.writer.as_mut() else {
             return Ok(());

@@ -151,6 +151,27 @@ fn verbose_shows_the_ip_header_as_tcpdump_v() {
         .collect();
     assert!(ours.len() > 20, "{ours:?}");
     assert_eq!(ours, theirs);
+    // TCP's checksum, as tcpdump -v says it (its continuation line holds it).
+    let cksum = |text: &str| -> Option<String> {
+        let at = text.find("cksum 0x")?;
+        Some(text[at..].split(')').next().unwrap().to_string() + ")")
+    };
+    let mut packets: Vec<String> = Vec::new();
+    for line in stdout("tcpdump", &["-r", path, "-v", "-t", "-n"]).lines() {
+        if line.starts_with(char::is_whitespace) {
+            packets.last_mut().unwrap().push_str(line);
+        } else {
+            packets.push(line.to_string());
+        }
+    }
+    let their_sums: Vec<Option<String>> = packets
+        .iter()
+        .map(|p| cksum(p).filter(|_| p.contains("Flags [")))
+        .collect();
+    let our_sums: Vec<Option<String>> =
+        webcapture(&["-r", path, "-v"]).lines().map(cksum).collect();
+    assert_eq!(our_sums, their_sums);
+    assert!(our_sums.iter().flatten().count() >= 10, "{our_sums:?}");
     assert!(
         ours.iter().any(|g| g.contains("flags [+]")),
         "a first fragment"

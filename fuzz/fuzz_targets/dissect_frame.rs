@@ -73,6 +73,7 @@ fuzz_target!(|data: &[u8]| {
         let mut line = String::new();
         habits::write_link_header(&mut line, &dissection, data, data.len() as u32);
         habits::write_ip_details(&mut line, &dissection, data);
+        habits::write_tcp_checksum(&mut line, &dissection, data);
         for (x, big_x, a) in [(1, 0, 0), (0, 1, 0), (0, 0, 2)] {
             let bytes = Bytes::from_flags(x, big_x, a).expect("a form");
             habits::write_bytes(&mut line, bytes, &dissection, data);

@@ -320,6 +320,35 @@ pub fn write_ip_details(line: &mut String, dissection: &Dissection, data: &[u8])
     }
 }
 
+/// `-v`'s TCP checksum, as tcpdump -v prints it after the header: `, cksum 0xf24a
+/// (correct)` or `(incorrect -> 0x9a6a)` (lo and veth leave it to offload); nothing
+/// for a segment the capture does not hold whole (a fragment, a cut one).
+pub fn write_tcp_checksum(line: &mut String, dissection: &Dissection, data: &[u8]) {
+    let Some(index) = dissection
+        .layers
+        .iter()
+        .position(|l| matches!(l.kind, Kind::Tcp { quoted: false, .. }))
+    else {
+        return;
+    };
+    let Some(verdict) = crate::dissect::checksum::verify(dissection, index, data) else {
+        return;
+    };
+    let stored = dissection.layers[index]
+        .fields(data)
+        .iter()
+        .find(|f| f.name == "chksum")
+        .and_then(|f| f.value.number())
+        .unwrap_or(0);
+    let _ = match verdict {
+        crate::dissect::checksum::Verdict::Incorrect { expected } => write!(
+            line,
+            ", cksum 0x{stored:04x} (incorrect -> 0x{expected:04x})"
+        ),
+        _ => write!(line, ", cksum 0x{stored:04x} (correct)"),
+    };
+}
+
 /// How many bytes of the packet are its link-layer header, as tcpdump's link printers
 /// count them (what `-x`, `-X` and `-A` leave out): Ethernet and its VLAN tags (not
 /// LLC), a cooked or loopback header.

@@ -147,6 +147,7 @@ pub fn print_packet(
             }
             if habits.verbose {
                 habits::write_ip_details(&mut line, dissection, data);
+                habits::write_tcp_checksum(&mut line, dissection, data);
             }
             if let Some(observed) = analysis {
                 analysis::append_to_summary(&mut line, observed, style.absolute);

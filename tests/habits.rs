@@ -18,15 +18,19 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-fn stdout(program: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> String {
-    let output = Command::new(program.as_ref()).args(args).output().unwrap();
+/// What `command` printed on stdout; it must succeed.
+fn ok_stdout(command: &mut Command) -> String {
+    let output = command.output().unwrap();
     assert!(
         output.status.success(),
-        "{:?} {args:?}: {}",
-        program.as_ref(),
+        "{command:?}: {}",
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8(output.stdout).unwrap()
+}
+
+fn stdout(program: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> String {
+    ok_stdout(Command::new(program).args(args))
 }
 
 fn webcapture(args: &[&str]) -> String {
@@ -371,19 +375,8 @@ fn list_interfaces_is_tcpdump_d_without_the_devices_webcapture_cannot_open() {
     ip("link add va type veth peer name vb");
     ip("link set va up");
     ip("link add ifb3 type ifb");
-    let in_lab = |program: &str, args: &[&str]| -> String {
-        let out = lab
-            .command("brooklyn", program)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{program}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let in_lab =
+        |program: &str, args: &[&str]| ok_stdout(lab.command("brooklyn", program).args(args));
     let ours = in_lab(tool_path("webcapture").to_str().unwrap(), &["-D"]);
     // tcpdump also lists libpcap's own pseudo-devices (bluetooth, nflog, D-Bus):
     // without them, and numbered again, the lists are equal.

@@ -26,15 +26,18 @@ fn run(program: &str, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// `ip -n NS ARGS...`, which must succeed.
+fn ip_in(ns: &str, args: &str) {
+    let mut all = vec!["-n", ns];
+    all.extend(args.split_whitespace());
+    run("ip", &all);
+}
+
 /// A lab whose brooklyn has every kind of interface the issue lists.
 fn odd_lab() -> (TestLab, String) {
     let lab = TestLab::two_hosts().unwrap();
     let ns = lab.host("brooklyn").netns.clone();
-    let ip = |args: &str| {
-        let mut all = vec!["-n", ns.as_str()];
-        all.extend(args.split_whitespace());
-        run("ip", &all);
-    };
+    let ip = |args: &str| ip_in(&ns, args);
     ip("link add va type veth peer name vb");
     ip("link add br0 type bridge");
     ip("link set vb master br0");
@@ -331,11 +334,7 @@ fn an_unknown_interface_lists_the_ones_that_exist() {
 fn routed_lab() -> TestLab {
     let lab = TestLab::two_hosts().unwrap();
     let ns = lab.host("brooklyn").netns.clone();
-    let ip = |args: &str| {
-        let mut all = vec!["-n", ns.as_str()];
-        all.extend(args.split_whitespace());
-        run("ip", &all);
-    };
+    let ip = |args: &str| ip_in(&ns, args);
     ip("route add default via 192.168.56.102");
     ip("route add 10.9.0.0/16 via 192.168.56.102 metric 50 proto static");
     ip("route add blackhole 10.66.0.0/16");

@@ -414,7 +414,7 @@ fn list_interfaces_is_tcpdump_d_without_the_devices_webcapture_cannot_open() {
 fn tcpdump_flags_webcapture_lacks_say_what_to_do_instead() {
     for (flag, instead) in [
         ("-K", "--verify-checksums"),
-        ("-C", "new -w FILE"),
+        ("-B", "fixed at 8 MiB"),
         ("--immediate-mode", "-l prints each at once"),
     ] {
         let out = Command::new(tool_path("webcapture"))
@@ -476,6 +476,9 @@ fn files_and_counts(dir: &Path, prefix: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The frames of the rotation test's pings: 40 × 41 fragments × 2 directions.
+const FRAMES: &str = "3280";
+
 #[test]
 fn rotation_by_size_splits_where_tcpdump_splits() {
     require!(root, "tcpdump", "ping");
@@ -488,8 +491,9 @@ fn rotation_by_size_splits_where_tcpdump_splits() {
         let mut tcpdump = lab
             .command("brooklyn", "tcpdump")
             // -Z root: with -C, tcpdump would become the tcpdump user, who may not
-            // write into the test's directory.
-            .args(["-i", "eth0", "-Z", "root", "-C", "1", "-w"])
+            // write into the test's directory. -c: both stop by themselves once every
+            // frame is written (tcpdump leaves its buffer unwritten when interrupted).
+            .args(["-i", "eth0", "-Z", "root", "-c", FRAMES, "-C", "1", "-w"])
             .arg(dir.join(theirs))
             .args(extra)
             .arg("icmp")
@@ -502,33 +506,41 @@ fn rotation_by_size_splits_where_tcpdump_splits() {
             line.clear();
             assert!(said.read_line(&mut line).unwrap() > 0, "tcpdump ended");
         }
-        let mut args = vec!["-i", "eth0", "-c", "0", "-C", "1", "-w", ours];
+        let mut args = vec![
+            "-i",
+            "eth0",
+            "-c",
+            FRAMES,
+            "--timeout",
+            "20",
+            "-C",
+            "1",
+            "-w",
+            ours,
+        ];
         args.extend_from_slice(extra);
         args.push("icmp");
         let capture = Webcapture::start(&lab, "brooklyn", &dir, &args);
-        // About 4.8 MB of ICMP (60,000-byte pings, fragmented on the wire).
+        // About 4.8 MB of ICMP: 40 pings of 60,000 bytes, each 41 fragments each way.
         lab.run(
             "midwood",
             "ping",
             &["-c", "40", "-i", "0.02", "-s", "60000", "192.168.56.101"],
         );
-        std::thread::sleep(Duration::from_millis(500));
-        let (_, err) = capture.finish(true);
-        let _ = nix_interrupt(tcpdump.id());
-        let _ = tcpdump.wait();
+        let (_, err) = capture.finish(false);
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while tcpdump.try_wait().unwrap().is_none() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "tcpdump did not see {FRAMES} frames"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let mine = files_and_counts(&dir, ours);
         assert!(mine.len() >= 2, "{mine:?}\n{err}");
         assert_eq!(mine, files_and_counts(&dir, theirs), "-C 1 {extra:?}");
         assert!(err.contains(&format!("to {ours}")), "{err}");
     }
-}
-
-fn nix_interrupt(pid: u32) -> std::io::Result<()> {
-    let status = Command::new("kill")
-        .args(["-INT", &pid.to_string()])
-        .status()?;
-    assert!(status.success());
-    Ok(())
 }
 
 #[test]

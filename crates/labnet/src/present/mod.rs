@@ -187,10 +187,12 @@ pub fn hexdump(out: &mut impl Write, data: &[u8]) -> io::Result<()> {
     for (row, chunk) in data.chunks(16).enumerate() {
         line.clear();
         write!(line, "{:04x}  ", row * 16)?;
+        // Past 0xffff the offset is wider: the columns after it move with it.
+        let bytes_start = line.len();
         for byte in chunk {
             write!(line, "{byte:02X} ")?;
         }
-        line.resize(6 + 16 * 3, b' ');
+        line.resize(bytes_start + 16 * 3, b' ');
         line.push(b' ');
         line.extend(
             chunk
@@ -208,6 +210,25 @@ mod tests {
     use super::*;
     use crate::dissect::dissect;
     use crate::linktype::ETHERNET;
+
+    #[test]
+    fn hexdump_offsets_past_0xffff_keep_two_spaces_before_the_text() {
+        let data = vec![0x41u8; 0x10000 + 3];
+        let mut out = Vec::new();
+        hexdump(&mut out, &data).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        // Scapy: "%04x  " % i, then "%02X " per byte, three spaces per missing one,
+        // then " " and the text.
+        assert_eq!(
+            text.lines().last().unwrap(),
+            format!("10000  41 41 41 {} AAA", " ".repeat(13 * 3))
+        );
+        assert!(text
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with("41  AAAAAAAAAAAAAAAA"));
+    }
 
     /// An ARP reply captured in the lab (brooklyn answering midwood).
     const ARP_REPLY: &str =

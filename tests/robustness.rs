@@ -205,3 +205,30 @@ fn a_directory_or_an_unknown_picture_format_is_a_usage_error() {
     assert!(text(&out.stderr).contains("is a directory"));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn a_link_type_it_does_not_dissect_is_said_once_not_shown_silently_as_raw() {
+    let dir = scratch("radiotap");
+    let path = dir.join("radiotap.pcap");
+    let mut file = Vec::new();
+    // LINKTYPE_IEEE802_11_RADIOTAP (127): a bare 8-byte radiotap header, twice.
+    let mut writer = CaptureWriter::new(&mut file, WriteFormat::Pcap, 127, 262_144, None).unwrap();
+    for second in [1, 2] {
+        writer
+            .write(second, 0, 8, &[0, 0, 8, 0, 0, 0, 0, 0])
+            .unwrap();
+    }
+    writer.flush().unwrap();
+    drop(writer);
+    std::fs::write(&path, &file).unwrap();
+    let out = webcapture(&["-r", path_str(&path)]);
+    assert!(out.status.success());
+    assert_eq!(text(&out.stdout), "Raw\nRaw\n");
+    let said = text(&out.stderr);
+    assert_eq!(
+        said.matches("link type 127 (IEEE802_11_RADIOTAP) is not dissected")
+            .count(),
+        1,
+        "{said}"
+    );
+}

@@ -16,6 +16,45 @@ pub const IPV6: u32 = 229;
 pub const LINUX_SLL: u32 = 113;
 pub const LINUX_SLL2: u32 = 276;
 
+/// Whether labnet's dissector reads packets of this LINKTYPE_ (others are shown as Raw).
+pub fn dissected(value: u32) -> bool {
+    matches!(
+        value,
+        NULL | ETHERNET | RAW | RAW_DLT12 | RAW_DLT14 | LOOP | IPV4 | IPV6 | LINUX_SLL | LINUX_SLL2
+    )
+}
+
+/// The LINKTYPE_ name of `value`, for the link types captures commonly hold.
+pub fn pcap_name(value: u32) -> Option<&'static str> {
+    Some(match value {
+        NULL => "NULL",
+        ETHERNET => "ETHERNET",
+        6 => "IEEE802_5",
+        9 => "PPP",
+        10 => "FDDI",
+        50 => "PPP_HDLC",
+        51 => "PPP_ETHER",
+        RAW | RAW_DLT12 | RAW_DLT14 => "RAW",
+        104 => "C_HDLC",
+        105 => "IEEE802_11",
+        LOOP => "LOOP",
+        LINUX_SLL => "LINUX_SLL",
+        119 => "IEEE802_11_PRISM",
+        127 => "IEEE802_11_RADIOTAP",
+        163 => "IEEE802_11_AVS",
+        192 => "PPI",
+        195 => "IEEE802_15_4_WITHFCS",
+        201 => "BLUETOOTH_HCI_H4_WITH_PHDR",
+        220 => "USB_LINUX_MMAPPED",
+        IPV4 => "IPV4",
+        IPV6 => "IPV6",
+        239 => "NFLOG",
+        249 => "USBPCAP",
+        LINUX_SLL2 => "LINUX_SLL2",
+        _ => return None,
+    })
+}
+
 /// The link layer the program reads, which fixes every offset in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkType {

@@ -132,10 +132,22 @@ fn session<R: Input>(
     let mut output = options.write.as_deref().map(Output::new);
     let mut printer = Printer::new(options.style, options.view.clone(), options.analyze);
     let mut selected = 0u64;
+    // Link types the dissector does not read, each said once.
+    let mut undecoded: Vec<u32> = Vec::new();
     while options.count.is_none_or(|c| selected < c) {
         let Some(record) = reader.next_record()? else {
             break;
         };
+        if !crate::linktype::dissected(record.link_type) && !undecoded.contains(&record.link_type) {
+            undecoded.push(record.link_type);
+            let name = crate::linktype::pcap_name(record.link_type)
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default();
+            eprintln!(
+                "webcapture: note: link type {}{name} is not dissected; its packets are shown as Raw",
+                record.link_type
+            );
+        }
         let wanted = options.packet.is_none_or(|wanted| wanted == record.index);
         // Packets before --packet N still count for the conversations it belongs to.
         if !wanted && !printer.tracks() {

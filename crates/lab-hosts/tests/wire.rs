@@ -315,7 +315,7 @@ fn a_tcp_transfer_through_loss_shows_retransmissions() {
     require!(root, "ip", "python3", "tcpdump", "tshark");
     let lab = CliLab::unique(&["b", "m"]);
     let (b, m) = (&lab.hosts[0], &lab.hosts[1]);
-    lab.up(&["--loss", "5%", "--seed", "5"]);
+    lab.up(&["--loss", "10%", "--seed", "5"]);
     let dir = scratch("tcp");
     let file = dir.join("transfer.pcap");
     let mut server = Command::new("ip")
@@ -373,7 +373,9 @@ fn a_tcp_transfer_through_loss_shows_retransmissions() {
         .filter(|range| range.contains(':'))
         .filter(|range| !ranges.insert(range.to_string()))
         .count();
-    // The wire lost about 5 % of the ~700 segments.
+    // The wire drops 10 % of the frames it forwards; how many of them are data
+    // segments depends on how the kernel batched them (3 to 8 at 5 %, 8 to 26 at 10 %,
+    // measured).
     assert!(flagged >= 5, "tshark flags {flagged} retransmissions");
     assert!(resent >= 5, "tcpdump shows {resent} repeated ranges");
 }

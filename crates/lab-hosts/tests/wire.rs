@@ -373,9 +373,10 @@ fn a_tcp_transfer_through_loss_shows_retransmissions() {
         .filter(|range| range.contains(':'))
         .filter(|range| !ranges.insert(range.to_string()))
         .count();
-    // The wire drops 10 % of the frames it forwards; how many of them are data
-    // segments depends on how the kernel batched them (3 to 8 at 5 %, 8 to 26 at 10 %,
-    // measured).
+    // The wire drops 10 % of the data segments (it sees each one: 785 frames, 42 lost
+    // at 5 % in a run by hand), yet this sender-side capture flags fewer
+    // retransmissions than that (3 to 8 at 5 %, 8 to 26 at 10 %, measured; the
+    // receiver's side shows about one per loss): why is not understood yet.
     assert!(flagged >= 5, "tshark flags {flagged} retransmissions");
     assert!(resent >= 5, "tcpdump shows {resent} repeated ranges");
 }

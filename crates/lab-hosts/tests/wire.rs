@@ -315,7 +315,7 @@ fn a_tcp_transfer_through_loss_shows_retransmissions() {
     require!(root, "ip", "python3", "tcpdump", "tshark");
     let lab = CliLab::unique(&["b", "m"]);
     let (b, m) = (&lab.hosts[0], &lab.hosts[1]);
-    lab.up(&["--loss", "10%", "--seed", "5"]);
+    lab.up(&["--loss", "5%", "--seed", "5"]);
     let dir = scratch("tcp");
     let file = dir.join("transfer.pcap");
     let mut server = Command::new("ip")
@@ -351,8 +351,15 @@ fn a_tcp_transfer_through_loss_shows_retransmissions() {
     assert_eq!(got.trim(), "1000000");
     std::thread::sleep(Duration::from_millis(100));
     tcpdump.finish();
-    // tshark's analysis flags them.
-    let flagged = tshark_fields(&file, "tcp.analysis.retransmission", &["frame.number"]).len();
+    // tshark's analysis flags them: as retransmissions, or, when one follows the
+    // highest segment within 3 ms (always on a veth, whose RTT is microseconds), as
+    // out-of-order, by its own rule.
+    let flagged = tshark_fields(
+        &file,
+        "tcp.analysis.retransmission or tcp.analysis.out_of_order",
+        &["frame.number"],
+    )
+    .len();
     // tcpdump shows the same bytes sent twice: data segments of the server whose
     // sequence range was seen before.
     let listing = run_ok(
@@ -373,11 +380,11 @@ fn a_tcp_transfer_through_loss_shows_retransmissions() {
         .filter(|range| range.contains(':'))
         .filter(|range| !ranges.insert(range.to_string()))
         .count();
-    // The wire drops 10 % of the data segments (it sees each one: 785 frames, 42 lost
-    // at 5 % in a run by hand), yet this sender-side capture flags fewer
-    // retransmissions than that (3 to 8 at 5 %, 8 to 26 at 10 %, measured; the
-    // receiver's side shows about one per loss): why is not understood yet.
-    assert!(flagged >= 5, "tshark flags {flagged} retransmissions");
+    // The wire lost about 5 % of the ~740 data segments (42 in a run by hand); tshark
+    // flagged 17 to 76 in ten runs, as TCP resends more or less than was lost.
+    assert!(flagged >= 10, "tshark flags {flagged} retransmissions");
+    // A resent segment may cover another range than the one lost (SACK), so fewer
+    // ranges repeat exactly.
     assert!(resent >= 5, "tcpdump shows {resent} repeated ranges");
 }
 

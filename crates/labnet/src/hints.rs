@@ -161,6 +161,11 @@ impl Refusals {
     /// The hint for a captured packet, when it is this host's first refusal of a
     /// connection to that address and port.
     pub fn check(&mut self, link_type: u32, data: &[u8]) -> Option<String> {
+        // Every live packet passes here: the common frame that has a quick key is TCP
+        // without FIN or RST, or UDP, so never a refusal, and needs no parse.
+        if dissect::flow::quick_key(link_type, data).is_some() {
+            return None;
+        }
         let packet = dissect::flow::flow(link_type, data)?;
         if !packet.is_refusal() {
             return None;

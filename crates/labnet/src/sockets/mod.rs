@@ -127,12 +127,20 @@ impl Timer {
             2 | 4 => (0, self.count),
             _ => (0, 0),
         };
-        let seconds = if self.kind == 0 {
+        format!(
+            "{} ({:.2}/{retransmits}/{probes})",
+            self.name(),
+            self.seconds()
+        )
+    }
+
+    /// Seconds until it fires (0 when none is pending).
+    pub fn seconds(&self) -> f64 {
+        if self.kind == 0 {
             0.0
         } else {
             f64::from(self.expires_ms) / 1000.0
-        };
-        format!("{} ({seconds:.2}/{retransmits}/{probes})", self.name())
+        }
     }
 }
 

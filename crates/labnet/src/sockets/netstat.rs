@@ -366,11 +366,7 @@ pub fn records<'a>(sockets: &'a [InetSocket], owners: Option<&'a Owners>) -> Vec
                 pid: owner.map(|o| o.pid),
                 program: owner.map(|o| o.program.as_str()),
                 timer: s.timer.name(),
-                timer_seconds: if s.timer.kind == 0 {
-                    0.0
-                } else {
-                    f64::from(s.timer.expires_ms) / 1000.0
-                },
+                timer_seconds: s.timer.seconds(),
                 timer_count: s.timer.count,
                 tcp_info: s.tcp_info.as_ref().map(TcpInfoRecord::from),
             }

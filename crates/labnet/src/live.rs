@@ -120,6 +120,15 @@ impl Rotation {
     }
 }
 
+/// Why a capture moves on to its next file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NextFile {
+    /// `-G`: the file's time is up.
+    TimeUp,
+    /// `-C`: the file holds more than the size.
+    Full,
+}
+
 /// How a session went.
 #[derive(Debug, Clone, Copy)]
 pub struct LiveSummary {
@@ -186,11 +195,9 @@ impl<W: Write> Session<'_, W> {
                 return Ok(true);
             }
         }
-        if self.rotation_due() {
+        if let Some(why) = self.rotation_due() {
+            let by_time = why == NextFile::TimeUp;
             let rotation = &options.rotation;
-            let by_time = rotation
-                .every
-                .is_some_and(|every| self.file_started.elapsed() >= every);
             if by_time
                 && rotation.size.is_none()
                 && rotation
@@ -269,17 +276,20 @@ impl<W: Write> Session<'_, W> {
         Ok(!self.count_reached())
     }
 
-    /// Whether the next packet goes to a new file (`-C`: this one is over the size;
-    /// `-G`: its time is up).
-    fn rotation_due(&self) -> bool {
+    /// Whether the next packet goes to a new file, and why.
+    fn rotation_due(&self) -> Option<NextFile> {
         let rotation = &self.options.rotation;
-        let Some(writer) = &self.writer else {
-            return false;
-        };
-        rotation.size.is_some_and(|size| writer.bytes() > size)
-            || rotation
-                .every
-                .is_some_and(|every| self.file_started.elapsed() >= every)
+        let writer = self.writer.as_ref()?;
+        if rotation
+            .every
+            .is_some_and(|every| self.file_started.elapsed() >= every)
+        {
+            Some(NextFile::TimeUp)
+        } else if rotation.size.is_some_and(|size| writer.bytes() > size) {
+            Some(NextFile::Full)
+        } else {
+            None
+        }
     }
 
     /// Closes the file (whole, flushed) and opens the next one.

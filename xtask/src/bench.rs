@@ -488,8 +488,7 @@ struct Guard(std::process::Child);
 
 impl Drop for Guard {
     fn drop(&mut self) {
-        // SAFETY: kill(2) on the PID of a child we spawned and have not yet reaped.
-        unsafe { libc::kill(self.0.id() as libc::pid_t, libc::SIGTERM) };
+        super::signal(&self.0, libc::SIGTERM);
         let deadline = Instant::now() + Duration::from_secs(2);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.0.try_wait() {

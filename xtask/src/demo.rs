@@ -42,8 +42,7 @@ struct Background {
 impl Background {
     /// SIGINT (as Ctrl-C would), then everything it printed.
     fn stop(self) -> Result<String> {
-        // SAFETY: kill(2) on the PID of a child this demo started.
-        unsafe { libc::kill(self.child.id() as i32, libc::SIGINT) };
+        super::signal(&self.child, libc::SIGINT);
         self.output()
     }
 

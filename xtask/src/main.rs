@@ -316,6 +316,13 @@ fn is_root() -> bool {
     unsafe { libc::geteuid() == 0 }
 }
 
+/// Sends `signal` to a child xtask started and has not reaped (SIGINT: as Ctrl-C).
+fn signal(child: &std::process::Child, signal: libc::c_int) {
+    // SAFETY: kill(2) on the PID of our own child, which cannot have been reused
+    // while it is unreaped.
+    unsafe { libc::kill(child.id() as libc::pid_t, signal) };
+}
+
 fn present(tool: &Tool) -> bool {
     match tool.probe {
         Probe::Program(name) => on_path(name),

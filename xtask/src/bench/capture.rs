@@ -76,8 +76,7 @@ fn cpu_time(pid: u32) -> Result<Duration> {
 /// `started` (its CPU time when it began listening).
 fn stop_capture(mut child: std::process::Child, started: Duration) -> Result<CaptureRun> {
     let cpu = cpu_time(child.id())? - started;
-    // SAFETY: kill(2) on the PID of a child this function owns.
-    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    super::super::signal(&child, libc::SIGINT);
     let mut report = String::new();
     if let Some(mut stderr) = child.stderr.take() {
         std::io::Read::read_to_string(&mut stderr, &mut report)?;

@@ -393,14 +393,6 @@ impl Watch {
         Watched(Arc::clone(&self.seen))
     }
 
-    /// Every process the watch has seen (those that exited too).
-    pub fn pids(&self) -> HashSet<u32> {
-        self.seen
-            .lock()
-            .map(|s| s.processes.keys().copied().collect())
-            .unwrap_or_default()
-    }
-
     /// Whether `pid` is one of the watched processes.
     pub fn covers(&self, pid: u32) -> bool {
         self.watched().covers(pid)

@@ -336,10 +336,6 @@ impl LiveFile {
         self.writer.as_ref().map_or(self.committed, |w| w.bytes())
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     pub fn flush(&mut self) -> Result<()> {
         let Some(writer) = self.writer.as_mut() else {
             return Ok(());

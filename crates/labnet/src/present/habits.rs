@@ -391,8 +391,13 @@ pub fn write_bytes(line: &mut String, bytes: Bytes, dissection: &Dissection, dat
             line.push('\n');
             for (i, &byte) in shown.iter().enumerate() {
                 match byte {
-                    // A CR before LF is the line end; a lone one a dot.
-                    b'\r' if shown.get(i + 1) == Some(&b'\n') => {}
+                    // tcpdump's rule: a CR is a dot only with more than one byte after
+                    // it and no LF next; before an LF, or among the last two, nothing.
+                    b'\r' => {
+                        if shown.len() - i - 1 > 1 && shown[i + 1] != b'\n' {
+                            line.push('.');
+                        }
+                    }
                     b'\t' | b' ' | b'\n' => line.push(char::from(byte)),
                     _ if graphic(byte) => line.push(char::from(byte)),
                     _ => line.push('.'),
@@ -488,7 +493,7 @@ mod tests {
     #[test]
     fn ascii_keeps_text_and_line_ends() {
         let mut frame = bytes(SYN)[..54].to_vec();
-        frame.extend_from_slice(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n\x01\r");
+        frame.extend_from_slice(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n\x01\r\r\x02\r");
         let mut line = String::new();
         write_bytes(
             &mut line,
@@ -496,7 +501,12 @@ mod tests {
             &dissect(linktype::RAW, &frame[14..]),
             &frame[14..],
         );
-        assert!(line.ends_with("GET / HTTP/1.1\nHost: x\n\n.."), "{line:?}");
+        // \x01 a dot, each lone CR with two or more bytes after it a dot, \x02 a dot,
+        // the last CR nothing (as tcpdump -A prints these bytes).
+        assert!(
+            line.ends_with("GET / HTTP/1.1\nHost: x\n\n...."),
+            "{line:?}"
+        );
     }
 
     #[test]

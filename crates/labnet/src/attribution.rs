@@ -68,7 +68,7 @@ pub struct Attributor {
     /// Whether the last packet had a flow (else it is unknown, and `last` older).
     current: bool,
     /// The last packet's [`flow::quick_key`], when it had one.
-    last_key: Option<[u8; 13]>,
+    last_key: Option<u128>,
     watch: Option<Watch>,
     /// Exact lookups asked of the kernel.
     pub lookups: u64,
@@ -97,18 +97,23 @@ impl Attributor {
     }
 
     /// The process of a packet of pcap link type `link_type`.
+    #[inline]
     pub fn attribute(&mut self, link_type: u32, data: &[u8]) -> &Attribution {
         // The packet before's flow, known, and this packet's bytes name it too: its
-        // process, without reading the flow (measured: most of --proc's cost).
+        // process, without reading the flow (measured: most of --proc's cost). Inline
+        // and apart from the rest, which is a large function to call per packet.
         let key = flow::quick_key(link_type, data);
-        if key.is_some() && key == self.last_key {
-            if let Some((_, known)) = &self.last {
-                if known.process.is_some() {
-                    self.current = true;
-                    return &self.last.as_ref().expect("checked").1;
-                }
-            }
+        let known = matches!(&self.last, Some((_, known)) if known.process.is_some());
+        if known && key.is_some() && key == self.last_key {
+            self.current = true;
+            return self.current();
         }
+        self.attribute_other(key, link_type, data)
+    }
+
+    /// [`Attributor::attribute`] for a packet not of the known flow before.
+    #[inline(never)]
+    fn attribute_other(&mut self, key: Option<u128>, link_type: u32, data: &[u8]) -> &Attribution {
         self.last_key = key;
         let Some(packet) = flow::flow(link_type, data) else {
             self.current = false;

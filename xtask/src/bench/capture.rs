@@ -24,7 +24,7 @@ const SECONDS: u64 = 2;
 const ROUNDS: u64 = 3;
 /// The rate and rounds of the --proc measurement with two captures only.
 const ATTRIBUTION_RATE: u64 = 400_000;
-const ATTRIBUTION_ROUNDS: usize = 5;
+const ATTRIBUTION_ROUNDS: usize = 8;
 /// Above this, two blasters share the rate (one core offers about 700,000 a second
 /// alone, fewer with taps to feed).
 const ONE_BLASTER: u64 = 500_000;
@@ -239,9 +239,21 @@ pub fn capture(bin: &Path) -> Result<()> {
     // Attribution's own cost, without two more captures on the two cores: webcapture
     // with and without --proc alone on the same frames, in turns.
     let mut added = Vec::new();
-    for _ in 0..ATTRIBUTION_ROUNDS {
-        let plain = in_ns(&webcapture, &[&plain_args[..], &["udp"]].concat())?;
-        let attributed = in_ns(&webcapture, &[&plain_args[..], &["--proc", "udp"]].concat())?;
+    for round in 0..ATTRIBUTION_ROUNDS {
+        // Started in turns, so that neither is always the one the scheduler met first.
+        let (plain, attributed) = if round % 2 == 0 {
+            let plain = in_ns(&webcapture, &[&plain_args[..], &["udp"]].concat())?;
+            (
+                plain,
+                in_ns(&webcapture, &[&plain_args[..], &["--proc", "udp"]].concat())?,
+            )
+        } else {
+            let attributed = in_ns(&webcapture, &[&plain_args[..], &["--proc", "udp"]].concat())?;
+            (
+                in_ns(&webcapture, &[&plain_args[..], &["udp"]].concat())?,
+                attributed,
+            )
+        };
         blast(ATTRIBUTION_RATE)?;
         std::thread::sleep(Duration::from_millis(300));
         let [plain, attributed] =

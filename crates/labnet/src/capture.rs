@@ -352,6 +352,23 @@ impl Capture {
         Ok(capture)
     }
 
+    /// Replaces the kernel filter with `expression` (SO_ATTACH_FILTER swaps programs
+    /// in one step; packets already in the ring stay there).
+    pub fn set_filter(&mut self, expression: &str, snaplen: u32) -> Result<()> {
+        let link = if self.cooked {
+            LinkType::KernelCooked
+        } else {
+            LinkType::Ethernet
+        };
+        KernelFilters::new(expression, snaplen)
+            .get(link)?
+            .attach(self.socket.as_fd())
+            .map_err(|source| Error::Io {
+                context: "attaching the filter to the socket".into(),
+                source,
+            })
+    }
+
     pub fn interface(&self) -> &str {
         &self.interface
     }

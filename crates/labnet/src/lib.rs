@@ -35,6 +35,7 @@ pub mod routes;
 pub mod signals;
 pub mod sockets;
 pub mod tools;
+pub mod tui;
 pub mod values;
 pub mod wire;
 

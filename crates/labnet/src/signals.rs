@@ -42,6 +42,16 @@ pub fn install_stop() -> Result<()> {
     install(&[Signal::SIGINT, Signal::SIGTERM], request_stop)
 }
 
+/// SIGINT, SIGTERM and SIGHUP (the terminal went away) ask to stop: for a program
+/// that owns the terminal, which must be given back however it ends.
+pub fn install_stop_on_hangup() -> Result<()> {
+    use nix::sys::signal::Signal;
+    install(
+        &[Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP],
+        request_stop,
+    )
+}
+
 /// SIGHUP asks to read the settings again.
 pub fn install_reload() -> Result<()> {
     install(&[nix::sys::signal::Signal::SIGHUP], request_reload)

@@ -54,7 +54,10 @@ TCP in motion:\n  \
 Processes:\n  \
         sudo webcapture -c 0 --proc tcp port 5000      lines end with the process: [hello-client 4121]\n  \
         sudo webcapture -c 0 --pid 812 -w srv.pcapng   only process 812's packets, each with its process\n  \
-        sudo webcapture -- hello-client brooklyn       run the command, capture only its packets"
+        sudo webcapture -- hello-client brooklyn       run the command, capture only its packets\n\n\
+In the terminal (no X server, no tshark):\n  \
+        webcapture --tui -r hello.pcap                  browse: list, layers, bytes, filter, follow (? for keys)\n  \
+        sudo webcapture --tui -i eth0 -w live.pcap      ... a live capture, also written to live.pcap"
 )]
 struct Args {
     /// Capture on this interface (`any` for all); default: the default route's
@@ -249,6 +252,11 @@ struct Args {
     /// Keep only the packets of processes named NAME (as `ps -o comm` shows them)
     #[arg(long, value_name = "NAME", conflicts_with = "read")]
     comm: Option<String>,
+    /// Browse the packets in the terminal (-r FILE or live): the packet list, the selected
+    /// packet's layers and bytes, a display filter, conversations, the ladder, a followed
+    /// stream, marks, saving; ? lists the keys
+    #[arg(long, conflicts_with_all = ["view", "count_only", "dump_filter", "diagram", "hexdump", "show", "json", "analyze"])]
+    tui: bool,
     /// A pcap filter expression, as tcpdump's (live default: tcp port 80, as webcapture.py)
     #[arg(value_name = "FILTER")]
     filter: Vec<String>,
@@ -356,6 +364,9 @@ fn run(args: &Args) -> Result<()> {
         let mut out = cli::stdout();
         let devices = labnet::devices::list()?;
         return cli::output(labnet::devices::write(&mut out, &devices).and_then(|()| out.flush()));
+    }
+    if args.tui {
+        return tui(args, expression);
     }
     let Some(input) = &args.read else {
         return live(args, &expression);
@@ -591,6 +602,41 @@ fn live(args: &Args, expression: &str) -> Result<()> {
     let mut out = cli::stdout();
     labnet::live::run(&options, &mut out)?;
     Ok(())
+}
+
+/// `--tui`: a file's filter is the display filter; live, the kernel's (empty: every
+/// packet, a browser's default), and the capture is written only with -w.
+fn tui(args: &Args, expression: String) -> Result<()> {
+    let source = match &args.read {
+        Some(path) => labnet::tui::Source::File(path.clone()),
+        None => {
+            Filter::compile(&expression, LinkType::Ethernet)?;
+            labnet::tui::Source::Live {
+                capture: labnet::capture::CaptureOptions {
+                    interface: match &args.interface {
+                        Some(name) => name.clone(),
+                        None => labnet::capture::default_interface()?,
+                    },
+                    promiscuous: !args.no_promisc,
+                    snaplen: args.snaplen,
+                    filter: expression.clone(),
+                    direction: Direction::InOut,
+                },
+                write: args.write.clone(),
+                format: write_format(args),
+                attribute: !args.no_proc,
+            }
+        }
+    };
+    labnet::tui::run(labnet::tui::TuiOptions {
+        filter: if args.read.is_some() {
+            expression
+        } else {
+            String::new()
+        },
+        source,
+        ports: style(args).ports,
+    })
 }
 
 fn dump_filter(args: &Args, expression: &str) -> Result<()> {

@@ -104,6 +104,15 @@ impl Flags {
         self.0 & other.0 == other.0 && other.0 != 0
     }
 
+    /// The flags as bits, to be kept compactly ([`Flags::from_bits`] reads them back).
+    pub fn bits(self) -> u16 {
+        self.0
+    }
+
+    pub fn from_bits(bits: u16) -> Flags {
+        Flags(bits)
+    }
+
     pub fn intersects(self, other: Flags) -> bool {
         self.0 & other.0 != 0
     }

@@ -183,6 +183,19 @@ impl MappedFile {
         })
     }
 
+    /// `length` bytes at `at`, for reading a record again after the pass (the pages
+    /// come back from the page cache).
+    pub fn bytes(&self, at: usize, length: usize) -> Option<&[u8]> {
+        self.map.get(at..at.checked_add(length)?)
+    }
+
+    /// The addresses the mapping occupies: where a lent record lies in the file is
+    /// its address minus the start.
+    pub fn addresses(&self) -> std::ops::Range<usize> {
+        let base = self.map.as_ptr() as usize;
+        base..base + self.len
+    }
+
     /// Releases the whole pages behind `self.at`. Nothing lent from before `self.at`
     /// is still in use: a record lives until the next one is read.
     #[cold]
@@ -320,6 +333,15 @@ impl<R: Input> CaptureReader<R> {
             index: 0,
             name: name.to_string(),
         })
+    }
+
+    /// What the reader reads from.
+    pub fn input(&self) -> &R {
+        &self.input
+    }
+
+    pub fn into_input(self) -> R {
+        self.input
     }
 
     /// The next record, `None` at the end of the file.

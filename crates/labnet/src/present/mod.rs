@@ -26,7 +26,7 @@ mod text;
 
 pub use json::json;
 pub use printer::{Analyze, FlowFormat, Printer, View};
-pub use show::show;
+pub use show::{show, show_lines, LineKind, ShowLine};
 pub use summary::{summary, Ports};
 
 use crate::conversations::Observed;

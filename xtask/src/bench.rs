@@ -12,13 +12,14 @@ use anyhow::{bail, Context, Result};
 mod blast;
 mod capture;
 mod lab;
+mod tui;
 
 pub use blast::blast_frames;
 pub use lab::blast_udp;
 
 /// The benchmarks that exist, by name.
-const BENCHES: [&str; 8] = [
-    "nic", "sockets", "server", "read", "filter", "capture", "analyze", "lab",
+const BENCHES: [&str; 9] = [
+    "nic", "sockets", "server", "read", "filter", "capture", "analyze", "lab", "tui",
 ];
 
 pub fn run(root: &Path, cargo: &str, which: &[String]) -> Result<()> {
@@ -52,6 +53,7 @@ pub fn run(root: &Path, cargo: &str, which: &[String]) -> Result<()> {
             "capture" => capture::capture(&bin)?,
             "analyze" => analyze(&bin)?,
             "lab" => lab::lab(&bin)?,
+            "tui" => tui::tui(&bin)?,
             _ => unreachable!("checked above"),
         }
     }

@@ -143,7 +143,8 @@ pub(crate) enum Probe {
 /// cuts packets out of them); nodejs runs the Mermaid parser; tcpdump is the filter
 /// oracle and makes the test captures; traceroute (UDP and ICMP) finds the lab's router; iproute2, net-tools and ss are the oracles of
 /// nic-show and sock-list; poppler-utils renders the diagram's PDF; setcap and dash
-/// check the release's install.sh (POSIX sh, capabilities for webcapture).
+/// check the release's install.sh (POSIX sh, capabilities for webcapture); tmux drives
+/// the terminal browser (send-keys, capture-pane).
 const APT_TOOLS: &[Tool] = &[
     Tool {
         probe: Probe::Program("ip"),
@@ -200,6 +201,10 @@ const APT_TOOLS: &[Tool] = &[
     Tool {
         probe: Probe::Program("npm"),
         package: "npm",
+    },
+    Tool {
+        probe: Probe::Program("tmux"),
+        package: "tmux",
     },
 ];
 

@@ -67,7 +67,8 @@ pub struct Attributor {
     last: Option<(Flow, Attribution)>,
     /// Whether the last packet had a flow (else it is unknown, and `last` older).
     current: bool,
-    /// The last packet's [`flow::quick_key`], when it had one.
+    /// The last packet's [`flow::quick_key`], when it had one and its process is
+    /// known: a packet with the same key has the same process.
     last_key: Option<u128>,
     watch: Option<Watch>,
     /// Exact lookups asked of the kernel.
@@ -103,8 +104,7 @@ impl Attributor {
         // process, without reading the flow (measured: most of --proc's cost). Inline
         // and apart from the rest, which is a large function to call per packet.
         let key = flow::quick_key(link_type, data);
-        let known = matches!(&self.last, Some((_, known)) if known.process.is_some());
-        if known && key.is_some() && key == self.last_key {
+        if key.is_some() && key == self.last_key {
             self.current = true;
             return self.current();
         }
@@ -114,7 +114,7 @@ impl Attributor {
     /// [`Attributor::attribute`] for a packet not of the known flow before.
     #[inline(never)]
     fn attribute_other(&mut self, key: Option<u128>, link_type: u32, data: &[u8]) -> &Attribution {
-        self.last_key = key;
+        self.last_key = None;
         let Some(packet) = flow::flow(link_type, data) else {
             self.current = false;
             return &UNKNOWN;
@@ -125,6 +125,10 @@ impl Attributor {
         if !same || packet.closing {
             let attribution = self.attribute_flow(packet.flow, packet.closing, Instant::now());
             self.last = Some((packet.flow, attribution));
+        }
+        // Only a known process is worth the fast path; an unknown one is asked again.
+        if self.last.as_ref().is_some_and(|(_, a)| a.process.is_some()) {
+            self.last_key = key;
         }
         &self.last.as_ref().expect("just set").1
     }

@@ -57,6 +57,11 @@ pub fn install_reload() -> Result<()> {
     install(&[nix::sys::signal::Signal::SIGHUP], request_reload)
 }
 
+/// Asks for a stop from inside the program (a watchdog that saw the terminal go).
+pub fn request_stop_now() {
+    STOP.store(true, Ordering::SeqCst);
+}
+
 /// Whether a stop was asked for.
 pub fn stop_requested() -> bool {
     STOP.load(Ordering::SeqCst)

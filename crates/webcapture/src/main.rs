@@ -611,7 +611,7 @@ fn tui(args: &Args, expression: String) -> Result<()> {
         Some(path) => labnet::tui::Source::File(path.clone()),
         None => {
             Filter::compile(&expression, LinkType::Ethernet)?;
-            labnet::tui::Source::Live {
+            labnet::tui::Source::Live(labnet::tui::LiveSource {
                 capture: labnet::capture::CaptureOptions {
                     interface: match &args.interface {
                         Some(name) => name.clone(),
@@ -625,7 +625,7 @@ fn tui(args: &Args, expression: String) -> Result<()> {
                 write: args.write.clone(),
                 format: write_format(args),
                 attribute: !args.no_proc,
-            }
+            })
         }
     };
     labnet::tui::run(labnet::tui::TuiOptions {

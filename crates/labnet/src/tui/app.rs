@@ -701,6 +701,15 @@ mod tests {
         store
     }
 
+    /// A SYN, a UDP datagram to port 53, a SYN/ACK.
+    fn syn_dns_synack() -> Store {
+        store_of(&[
+            frame(Some(0x02), 1, 5000),
+            frame(None, 2, 53),
+            frame(Some(0x12), 5000, 1),
+        ])
+    }
+
     fn app_of(store: &Store) -> App {
         let mut app = App::new(Ports::Numeric, false);
         app.set_filter(store, "").unwrap();
@@ -757,12 +766,7 @@ mod tests {
 
     #[test]
     fn the_filter_keeps_the_selection_when_it_keeps_its_packet() {
-        let frames = [
-            frame(Some(0x02), 1, 5000),
-            frame(None, 2, 53),
-            frame(Some(0x12), 5000, 1),
-        ];
-        let store = store_of(&frames);
+        let store = syn_dns_synack();
         let mut app = app_of(&store);
         app.key(&store, Key::Char('G'));
         assert_eq!(app.current(), Some(2));
@@ -775,12 +779,7 @@ mod tests {
 
     #[test]
     fn find_goes_to_the_next_summary_holding_the_text_and_wraps() {
-        let frames = [
-            frame(Some(0x02), 1, 5000),
-            frame(None, 2, 53),
-            frame(Some(0x12), 5000, 1),
-        ];
-        let store = store_of(&frames);
+        let store = syn_dns_synack();
         let mut app = app_of(&store);
         for key in "/5000 > ".chars() {
             app.key(&store, Key::Char(key));

@@ -134,12 +134,14 @@ fn refused(store: &Store) -> String {
     )
 }
 
-/// Keeps `selected` within `rows` rows starting at `top`.
-fn scrolled(top: usize, selected: usize, rows: usize) -> usize {
-    if rows == 0 || selected < top {
-        selected
-    } else if selected >= top + rows {
-        selected + 1 - rows
+/// Keeps `selected` within `rows` rows starting at `top`, with `margin` rows of
+/// context above and below it where there are (vi's scrolloff).
+fn scrolled(top: usize, selected: usize, rows: usize, margin: usize) -> usize {
+    let margin = margin.min(rows.saturating_sub(1) / 2);
+    if rows == 0 || selected < top + margin {
+        selected.saturating_sub(margin)
+    } else if selected + margin >= top + rows {
+        selected + margin + 1 - rows
     } else {
         top
     }
@@ -149,7 +151,7 @@ fn packet_list(frame: &mut Frame, app: &mut App, store: &Store, screen: &mut Scr
     let area = screen.list;
     let rows = area.height.saturating_sub(2) as usize;
     app.page = rows.max(1);
-    screen.list_top = scrolled(screen.list_top, app.selected, rows);
+    screen.list_top = scrolled(screen.list_top, app.selected, rows, 0);
     if screen.list_top + rows > app.shown.len() {
         screen.list_top = app.shown.len().saturating_sub(rows);
     }
@@ -295,7 +297,10 @@ fn layer_pane(frame: &mut Frame, app: &mut App, store: &Store, screen: &mut Scre
     let rows = area.height.saturating_sub(1) as usize;
     let lines = app.visible_lines(store);
     app.line = app.line.min(lines.len().saturating_sub(1));
-    screen.layers_top = scrolled(screen.layers_top, app.line, rows);
+    screen.layers_top = scrolled(screen.layers_top, app.line, rows, 2);
+    if screen.layers_top + rows > lines.len() {
+        screen.layers_top = lines.len().saturating_sub(rows);
+    }
     let drawn: Vec<Line> = lines
         .iter()
         .enumerate()
@@ -348,7 +353,7 @@ fn hex_pane(frame: &mut Frame, app: &mut App, store: &Store, screen: &mut Screen
     } else {
         highlighted.start
     };
-    screen.hex_top = scrolled(screen.hex_top, anchor / 16, rows);
+    screen.hex_top = scrolled(screen.hex_top, anchor / 16, rows, 0);
     let cursor = (app.focus == Pane::Hex).then_some(app.byte);
     let style_of = |at: usize| {
         let mut style = Style::default();

@@ -36,14 +36,26 @@ use crate::process::Attribution;
 /// Where the packets come from.
 pub enum Source {
     File(PathBuf),
-    Live {
-        capture: CaptureOptions,
-        /// Every captured packet is written here too (as `-w`).
-        write: Option<PathBuf>,
-        format: WriteFormat,
-        /// Name each packet's process.
-        attribute: bool,
-    },
+    Live(LiveSource),
+}
+
+/// A live capture for the browser.
+#[derive(Clone)]
+pub struct LiveSource {
+    pub capture: CaptureOptions,
+    /// Every captured packet is written here too (as `-w`).
+    pub write: Option<PathBuf>,
+    pub format: WriteFormat,
+    /// Name each packet's process.
+    pub attribute: bool,
+}
+
+/// The capture thread's ends of its channels and flags.
+struct ThreadEnds {
+    stopping: Arc<AtomicBool>,
+    opened: mpsc::Sender<Result<()>>,
+    packets: mpsc::Sender<Captured>,
+    filters: mpsc::Receiver<String>,
 }
 
 pub struct TuiOptions {
@@ -74,7 +86,7 @@ pub fn run(options: TuiOptions) -> Result<()> {
             .hint("run it in a terminal (over SSH: ssh -t); to print packets, leave out --tui"));
     }
     crate::signals::install_stop_on_hangup()?;
-    let mut app = App::new(options.ports, matches!(options.source, Source::Live { .. }));
+    let mut app = App::new(options.ports, matches!(options.source, Source::Live(_)));
     // Errors before the screen is taken are printed as usual.
     let (mut store, live) = match &options.source {
         Source::File(path) => {
@@ -83,27 +95,64 @@ pub fn run(options: TuiOptions) -> Result<()> {
                 .map_err(|e| Error::usage(format!("bad filter: {e}")))?;
             (store, None)
         }
-        Source::Live {
-            capture,
-            write,
-            format,
-            attribute,
-        } => {
-            let live = LiveCapture::start(capture.clone(), write.clone(), *format, *attribute)?;
-            (Store::live(), Some(live))
-        }
+        Source::Live(source) => (Store::live(), Some(LiveCapture::start(source.clone())?)),
     };
     let colour = colour_terminal();
+    let ended = Arc::new(AtomicBool::new(false));
+    watch_for_hangup(
+        Arc::clone(&ended),
+        live.as_ref().map(|l| l.finished.clone()),
+    );
     let outcome = {
         let _terminal = TerminalGuard::take()?;
         let mut terminal = ratatui::try_init().context(|| "setting up the terminal")?;
         session(&mut terminal, &mut app, &mut store, live.as_ref(), colour)
     };
+    ended.store(true, Ordering::SeqCst);
     let written = live.map(LiveCapture::stop).transpose()?.flatten();
     if let Some((path, count)) = written {
         eprintln!("webcapture: wrote {count} packets to {}", path.display());
     }
     outcome
+}
+
+/// Watches the terminal: when it hangs up (the SSH connection or the terminal
+/// emulator went away) the session is asked to stop, as by SIGHUP (which a shell that
+/// is not interactive does not pass on). crossterm's reader reads a hung-up terminal's
+/// end of file forever without returning, so if the session has not ended a second
+/// later, this thread ends the process, once a live capture has written out its file
+/// (`finished`): there is no terminal left to give back.
+fn watch_for_hangup(ended: Arc<AtomicBool>, finished: Option<Arc<AtomicBool>>) {
+    std::thread::spawn(move || loop {
+        std::thread::sleep(Duration::from_millis(100));
+        if ended.load(Ordering::SeqCst) {
+            return;
+        }
+        let mut stdin = libc::pollfd {
+            fd: 0,
+            events: 0,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd for the duration of the call; a zero timeout.
+        let ready = unsafe { libc::poll(&mut stdin, 1, 0) };
+        let gone = libc::POLLHUP | libc::POLLERR | libc::POLLNVAL;
+        if ready <= 0 || stdin.revents & gone == 0 {
+            continue;
+        }
+        crate::signals::request_stop_now();
+        for _ in 0..20 {
+            std::thread::sleep(Duration::from_millis(100));
+            let written = finished.as_ref().is_none_or(|f| f.load(Ordering::SeqCst));
+            if ended.load(Ordering::SeqCst) || written {
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(500));
+        if !ended.load(Ordering::SeqCst) {
+            std::process::exit(0);
+        }
+        return;
+    });
 }
 
 /// Colours on a terminal that has them, never under NO_COLOR.
@@ -119,6 +168,13 @@ struct TerminalGuard;
 
 impl TerminalGuard {
     fn take() -> Result<TerminalGuard> {
+        // A panic skips the guard's drop (release builds abort): its hook stops the
+        // mouse reports too (ratatui's own hook, set next, restores the rest).
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = execute!(std::io::stdout(), DisableMouseCapture);
+            hook(info);
+        }));
         let guard = TerminalGuard;
         execute!(std::io::stdout(), EnableMouseCapture).context(|| "asking for mouse reports")?;
         Ok(guard)
@@ -368,14 +424,9 @@ fn save(store: &Store, chosen: &[u32], path: &Path) -> Result<()> {
         store.record(i as usize).link_type
     });
     let file = crate::pcap::Replacement::create(path)?;
-    let mut writer = CaptureWriter::new(
-        std::io::BufWriter::new(file),
-        format,
-        link_type,
-        crate::pcap::MAX_RECORD,
-        None,
-    )
-    .context(|| format!("writing {}", path.display()))?;
+    // The writer gathers records itself: no BufWriter.
+    let mut writer = CaptureWriter::new(file, format, link_type, crate::pcap::MAX_RECORD, None)
+        .context(|| format!("writing {}", path.display()))?;
     for &index in chosen {
         let record = store.record(index as usize);
         if record.link_type != link_type {
@@ -385,16 +436,7 @@ fn save(store: &Store, chosen: &[u32], path: &Path) -> Result<()> {
             ))
             .hint("save as .pcapng, or filter one link type's packets"));
         }
-        let annotation = match (format, store.attribution(index as usize)) {
-            (WriteFormat::PcapNg, Some(attribution)) => {
-                let (comments, process_thread) = attribution.pcapng();
-                Annotation {
-                    comments,
-                    process_thread,
-                }
-            }
-            _ => Annotation::default(),
-        };
+        let annotation = annotation(store.attribution(index as usize), format);
         writer
             .write_annotated(
                 0,
@@ -406,12 +448,24 @@ fn save(store: &Store, chosen: &[u32], path: &Path) -> Result<()> {
             )
             .context(|| format!("writing {}", path.display()))?;
     }
-    let file = writer
-        .into_inner()
-        .into_inner()
-        .map_err(|e| e.into_error())
+    writer
+        .flush()
         .context(|| format!("writing {}", path.display()))?;
-    file.commit()
+    writer.into_inner().commit()
+}
+
+/// What a pcapng file keeps of a packet's process (a pcap file keeps nothing).
+fn annotation(attribution: Option<&Attribution>, format: WriteFormat) -> Annotation {
+    match (attribution, format) {
+        (Some(attribution), WriteFormat::PcapNg) => {
+            let (comments, process_thread) = attribution.pcapng();
+            Annotation {
+                comments,
+                process_thread,
+            }
+        }
+        _ => Annotation::default(),
+    }
 }
 
 /// Writes the layer diagram of packet `index` (SVG or PDF, by the name).
@@ -440,107 +494,29 @@ struct LiveCapture {
     packets: mpsc::Receiver<Captured>,
     filters: mpsc::Sender<String>,
     stop: Arc<AtomicBool>,
+    /// Set once the capture has ended and its file is written out.
+    finished: Arc<AtomicBool>,
     thread: std::thread::JoinHandle<Result<Option<(PathBuf, u64)>>>,
 }
 
 impl LiveCapture {
-    fn start(
-        options: CaptureOptions,
-        write: Option<PathBuf>,
-        format: WriteFormat,
-        attribute: bool,
-    ) -> Result<LiveCapture> {
+    fn start(source: LiveSource) -> Result<LiveCapture> {
         let (sender, packets) = mpsc::channel();
         let (filters, filter_changes) = mpsc::channel::<String>();
         let (opened_sender, opened) = mpsc::channel::<Result<()>>();
         let stop = Arc::new(AtomicBool::new(false));
-        let stopping = Arc::clone(&stop);
+        let finished = Arc::new(AtomicBool::new(false));
+        let done = Arc::clone(&finished);
+        let ends = ThreadEnds {
+            stopping: Arc::clone(&stop),
+            opened: opened_sender,
+            packets: sender,
+            filters: filter_changes,
+        };
         let thread = std::thread::spawn(move || {
-            let mut capture = match Capture::open(&options) {
-                Ok(capture) => capture,
-                Err(error) => {
-                    let _ = opened_sender.send(Err(error));
-                    return Ok(None);
-                }
-            };
-            let mut attributor = match attribute {
-                true => crate::attribution::Attributor::new(None).ok(),
-                false => None,
-            };
-            let mut writer = match &write {
-                Some(path) => match open_live_output(path, format, capture.link_type()) {
-                    Ok(writer) => Some(writer),
-                    Err(error) => {
-                        let _ = opened_sender.send(Err(error));
-                        return Ok(None);
-                    }
-                },
-                None => None,
-            };
-            let _ = opened_sender.send(Ok(()));
-            let link_type = capture.link_type();
-            let mut written = 0u64;
-            while !stopping.load(Ordering::SeqCst) {
-                if let Some(expression) = filter_changes.try_iter().last() {
-                    if let Err(error) = capture.set_filter(&expression, options.snaplen) {
-                        let _ = sender.send(Captured::Failed(error.to_string()));
-                    }
-                }
-                let outcome = capture.next_packets(Duration::from_millis(100), |packet| {
-                    let attribution = attributor
-                        .as_mut()
-                        .map(|a| a.attribute(link_type, packet.data).clone())
-                        .filter(|a| a.process.is_some());
-                    if let Some(writer) = writer.as_mut() {
-                        let annotation = match (&attribution, format) {
-                            (Some(a), WriteFormat::PcapNg) => {
-                                let (comments, process_thread) = a.pcapng();
-                                Annotation {
-                                    comments,
-                                    process_thread,
-                                }
-                            }
-                            _ => Annotation::default(),
-                        };
-                        writer
-                            .write_annotated(
-                                0,
-                                packet.seconds,
-                                packet.nanoseconds,
-                                packet.original_length,
-                                packet.data,
-                                &annotation,
-                            )
-                            .context(|| "writing the capture file")?;
-                        written += 1;
-                    }
-                    let sent = sender.send(Captured::Packet {
-                        seconds: packet.seconds,
-                        nanoseconds: packet.nanoseconds,
-                        original_length: packet.original_length,
-                        link_type,
-                        data: packet.data.to_vec(),
-                        attribution,
-                    });
-                    Ok(sent.is_ok())
-                });
-                if let Err(error) = outcome {
-                    let _ = sender.send(Captured::Failed(error.to_string()));
-                    break;
-                }
-                // What reached the browser is on disk within a second.
-                if let Some(writer) = writer.as_mut() {
-                    writer.flush().context(|| "writing the capture file")?;
-                }
-            }
-            match (writer, write) {
-                (Some(writer), Some(path)) => {
-                    let mut out = writer.into_inner();
-                    out.flush().context(|| "writing the capture file")?;
-                    Ok(Some((path, written)))
-                }
-                _ => Ok(None),
-            }
+            let outcome = capture_loop(source, &ends);
+            done.store(true, Ordering::SeqCst);
+            outcome
         });
         match opened.recv() {
             Ok(Ok(())) => {}
@@ -554,6 +530,7 @@ impl LiveCapture {
             packets,
             filters,
             stop,
+            finished,
             thread,
         })
     }
@@ -568,18 +545,98 @@ impl LiveCapture {
     }
 }
 
+/// The capture thread's work: open (saying so through `opened`), then hand each packet
+/// over and write it, until asked to stop; returns the file written and its count.
+fn capture_loop(source: LiveSource, ends: &ThreadEnds) -> Result<Option<(PathBuf, u64)>> {
+    let LiveSource {
+        capture: options,
+        write,
+        format,
+        attribute,
+    } = source;
+    let mut capture = match Capture::open(&options) {
+        Ok(capture) => capture,
+        Err(error) => {
+            let _ = ends.opened.send(Err(error));
+            return Ok(None);
+        }
+    };
+    let mut attributor = match attribute {
+        true => crate::attribution::Attributor::new(None).ok(),
+        false => None,
+    };
+    let mut writer = match &write {
+        Some(path) => match open_live_output(path, format, capture.link_type()) {
+            Ok(writer) => Some(writer),
+            Err(error) => {
+                let _ = ends.opened.send(Err(error));
+                return Ok(None);
+            }
+        },
+        None => None,
+    };
+    let _ = ends.opened.send(Ok(()));
+    let link_type = capture.link_type();
+    let mut written = 0u64;
+    while !ends.stopping.load(Ordering::SeqCst) && !crate::signals::stop_requested() {
+        if let Some(expression) = ends.filters.try_iter().last() {
+            if let Err(error) = capture.set_filter(&expression, options.snaplen) {
+                let _ = ends.packets.send(Captured::Failed(error.to_string()));
+            }
+        }
+        let outcome = capture.next_packets(Duration::from_millis(100), |packet| {
+            let attribution = attributor
+                .as_mut()
+                .map(|a| a.attribute(link_type, packet.data).clone())
+                .filter(|a| a.process.is_some());
+            if let Some(writer) = writer.as_mut() {
+                let annotation = annotation(attribution.as_ref(), format);
+                writer
+                    .write_annotated(
+                        0,
+                        packet.seconds,
+                        packet.nanoseconds,
+                        packet.original_length,
+                        packet.data,
+                        &annotation,
+                    )
+                    .context(|| "writing the capture file")?;
+                written += 1;
+            }
+            let sent = ends.packets.send(Captured::Packet {
+                seconds: packet.seconds,
+                nanoseconds: packet.nanoseconds,
+                original_length: packet.original_length,
+                link_type,
+                data: packet.data.to_vec(),
+                attribution,
+            });
+            Ok(sent.is_ok())
+        });
+        if let Err(error) = outcome {
+            let _ = ends.packets.send(Captured::Failed(error.to_string()));
+            break;
+        }
+        // What reached the browser is on disk within a second.
+        if let Some(writer) = writer.as_mut() {
+            writer.flush().context(|| "writing the capture file")?;
+        }
+    }
+    match (writer, write) {
+        (Some(mut writer), Some(path)) => {
+            writer.flush().context(|| "writing the capture file")?;
+            Ok(Some((path, written)))
+        }
+        _ => Ok(None),
+    }
+}
+
 fn open_live_output(
     path: &Path,
     format: WriteFormat,
     link_type: u32,
-) -> Result<CaptureWriter<std::io::BufWriter<std::fs::File>>> {
+) -> Result<CaptureWriter<std::fs::File>> {
     let file = std::fs::File::create(path).context(|| format!("creating {}", path.display()))?;
-    CaptureWriter::new(
-        std::io::BufWriter::new(file),
-        format,
-        link_type,
-        crate::pcap::MAX_RECORD,
-        None,
-    )
-    .context(|| format!("writing {}", path.display()))
+    CaptureWriter::new(file, format, link_type, crate::pcap::MAX_RECORD, None)
+        .context(|| format!("writing {}", path.display()))
 }

@@ -631,8 +631,9 @@ fn a_live_capture_fills_the_list_and_ctrl_c_leaves_the_file_whole() {
     );
     assert_eq!(frames.matches("GET").count(), 2, "{frames}");
 
-    // The terminal goes away (an SSH connection dropped: tmux killed, its shell
-    // passes no SIGHUP on): the browser ends, and the file holds what it showed.
+    // The kernel's filter set from the browser; then the terminal goes away (an SSH
+    // connection dropped: tmux killed, its shell passes no SIGHUP on): the browser
+    // ends, and the file holds what it showed.
     let tmux = Tmux::start(
         200,
         40,
@@ -644,24 +645,31 @@ fn a_live_capture_fills_the_list_and_ctrl_c_leaves_the_file_whole() {
         &[],
     );
     tmux.wait_for("the empty list", |s| s.contains(" 0 packets"));
-    lab.run("midwood", tool_path("hello-client"), &["brooklyn"]);
-    let screen = tmux.wait_for("the exchange", |s| {
-        list_rows(s)
-            .iter()
-            .filter(|(_, l)| l.contains(" FA"))
-            .count()
-            == 2
+    // K: the display filter becomes the kernel's; only SYNs are captured from then on.
+    tmux.keys(&["f", "C-u"]);
+    tmux.type_text("tcp[tcpflags] & tcp-syn != 0");
+    tmux.keys(&["Enter", "K"]);
+    tmux.wait_for("the kernel's filter", |s| {
+        s.contains("the kernel now captures")
     });
-    let shown = list_rows(&screen).len();
+    lab.run("midwood", tool_path("hello-client"), &["brooklyn"]);
+    tmux.wait_for("the SYN and the SYN/ACK", |s| list_rows(s).len() == 2);
+    std::thread::sleep(Duration::from_millis(500));
+    let screen = tmux.screen();
+    assert_eq!(list_rows(&screen).len(), 2, "{screen}");
+    assert!(
+        screen.contains("(2 of 2 packets)"),
+        "nothing else captured: {screen}"
+    );
     drop(tmux);
     ends_by_itself(&dir);
-    let frames = output(
+    let syns = output(
         Command::new("tshark")
             .arg("-r")
             .arg(dir.join("dropped.pcap"))
-            .args(["-T", "fields", "-e", "frame.number"]),
+            .args(["-T", "fields", "-e", "tcp.flags.syn"]),
     );
-    assert!(frames.lines().count() >= shown, "{frames}");
+    assert_eq!(syns.lines().collect::<Vec<_>>(), ["1", "1"], "{syns}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -762,3 +762,44 @@ fn same_checksum_verdicts_as_tshark(path: &str) {
     }
     assert!(checked >= 10, "{path}: only {checked} checksums compared");
 }
+
+/// Frames of EtherTypes neither labnet nor Scapy decodes further: the Ethernet line
+/// names the type as Scapy does (/etc/ethertypes and Scapy's own layer names), or
+/// gives its number as Python's `hex()` does. Built with Scapy, sent over the lab wire
+/// and captured there.
+#[test]
+fn ethertypes_are_named_as_scapy_names_them() {
+    require!(root, "tcpdump", "python3");
+    let lab = TestLab::two_hosts().unwrap();
+    let file = std::env::temp_dir().join(format!(
+        "labnet-exp3-ethertypes-{}.pcap",
+        std::process::id()
+    ));
+    let tcpdump = Tcpdump::start(&lab, "brooklyn", "eth0", &file);
+    let script = "from scapy.all import Ether, Raw, sendp\n\
+        types = (0x88cc, 0x88f7, 0x8137, 0x88e5, 0x22f4, 0x0842, 0x9999)\n\
+        sendp([Ether(dst='ff:ff:ff:ff:ff:ff', type=t)/Raw(bytes(range(46))) for t in types], iface='eth0', verbose=False)";
+    lab.run("midwood", "python3", &["-c", script]);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let report = tcpdump.finish();
+    let chosen = file.with_extension("types.pcap");
+    let (path, types) = (file.to_str().unwrap(), chosen.to_str().unwrap());
+    webcapture(&["-r", path, "-w", types, "not ip and not ip6 and not arp"]);
+    let mine = webcapture(&["-r", types]);
+    assert_eq!(mine.lines().count(), 7, "{mine}\ntcpdump: {report}");
+    for name in [
+        "(LLDP)",
+        "(PTP)",
+        "(IPX)",
+        "(802_1AE)",
+        "(L2_IS_IS)",
+        "(0x842)",
+        "(0x9999)",
+    ] {
+        assert!(mine.contains(name), "{name} in\n{mine}");
+    }
+    same_summaries_as_scapy(types);
+    same_listings_as_scapy(types);
+    let _ = std::fs::remove_file(&file);
+    let _ = std::fs::remove_file(&chosen);
+}

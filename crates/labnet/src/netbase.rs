@@ -137,12 +137,24 @@ pub fn protocol_name(number: u8) -> Option<&'static str> {
         .map(String::as_str)
 }
 
-/// The display name of EtherType `number` (`IPv4`, `ARP`, `n_802_1Q`), if any.
+/// EtherType names Scapy's own layers set over /etc/ethertypes' when they load (as
+/// `from scapy.all import *` loads them: `ETHER_TYPES[ETH_P_MACSEC] = '802_1AE'` in
+/// scapy/layers/l2.py and the like), as Scapy 2.8 has them.
+const SCAPY_ETHERTYPES: [(u32, &str); 5] = [
+    (0x22f4, "L2_IS_IS"),
+    (0x88a8, "802_1AD"),
+    (0x88e5, "802_1AE"),
+    (0x88e7, "802_1AH"),
+    (0xa0ed, "6LoWPAN"),
+];
+
+/// The display name of EtherType `number` (`IPv4`, `ARP`, `n_802_1Q`, `LLDP`), if any:
+/// Scapy's, from /etc/ethertypes and its layers.
 pub fn ethertype_name(number: u16) -> Option<&'static str> {
     static ETHERTYPES: OnceLock<HashMap<u32, String>> = OnceLock::new();
     ETHERTYPES
         .get_or_init(|| {
-            numbers(
+            let mut names = numbers(
                 "/etc/ethertypes",
                 16,
                 &[
@@ -150,9 +162,10 @@ pub fn ethertype_name(number: u16) -> Option<&'static str> {
                     (0x0806, "ARP"),
                     (0x8100, "n_802_1Q"),
                     (0x86dd, "IPv6"),
-                    (0x88a8, "S_TAG"),
                 ],
-            )
+            );
+            names.extend(SCAPY_ETHERTYPES.map(|(n, name)| (n, name.to_string())));
+            names
         })
         .get(&u32::from(number))
         .map(String::as_str)

@@ -141,6 +141,19 @@ fn words(own: &OwnSummary) -> String {
     }
 }
 
+/// An EtherType as Scapy's `%type%` shows it: its name (`LLDP`, `802_1AE`), else the
+/// number in Python's `hex()` (`0x842`: lower case, no padding).
+struct EtherType(u16);
+
+impl std::fmt::Display for EtherType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match crate::netbase::ethertype_name(self.0) {
+            Some(name) => f.write_str(name),
+            None => write!(f, "{:#x}", self.0),
+        }
+    }
+}
+
 /// Writes the layer's own summary, for the layers whose summary is `Own::ToWrite`.
 fn layer_summary(out: &mut String, dissection: &Dissection, i: usize, data: &[u8], ports: Ports) {
     use std::fmt::Write as _;
@@ -154,9 +167,10 @@ fn layer_summary(out: &mut String, dissection: &Dissection, i: usize, data: &[u8
         } => {
             let _ = write!(
                 out,
-                "{} > {} ({ethertype:#06x})",
+                "{} > {} ({})",
                 format_mac(src),
-                format_mac(dst)
+                format_mac(dst),
+                EtherType(*ethertype)
             );
         }
         Kind::Dot3 { dst, src } => {
@@ -169,11 +183,12 @@ fn layer_summary(out: &mut String, dissection: &Dissection, i: usize, data: &[u8
             let _ = match i.checked_sub(1).map(|below| &layers[below].kind) {
                 Some(Kind::Ether { src, dst, .. }) => write!(
                     out,
-                    "802.1q {} > {} ({ethertype:#06x}) vlan {vlan}",
+                    "802.1q {} > {} ({}) vlan {vlan}",
                     format_mac(src),
-                    format_mac(dst)
+                    format_mac(dst),
+                    EtherType(*ethertype)
                 ),
-                _ => write!(out, "802.1q ({ethertype:#06x}) vlan {vlan}"),
+                _ => write!(out, "802.1q ({}) vlan {vlan}", EtherType(*ethertype)),
             };
         }
         Kind::Arp {

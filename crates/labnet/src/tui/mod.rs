@@ -24,8 +24,8 @@ use ratatui::crossterm::event::{
 };
 use ratatui::crossterm::execute;
 
-pub use app::{mark_letters, Action, App, Key, Pane};
-pub use store::{Store, NO_STREAM};
+use app::{Action, App, Key, Pane};
+use store::Store;
 
 use crate::capture::{Capture, CaptureOptions};
 use crate::error::{Context, Error, Result};

@@ -51,8 +51,6 @@ pub struct Store {
     links: Vec<u32>,
     processes: Vec<Attribution>,
     process_ids: HashMap<(u32, String), u32>,
-    /// How many TCP streams there are.
-    tcp_streams: u32,
     tracker: Tracker,
     /// Packets not kept because [`Store::MAX_OWNED`] bytes were held already.
     pub refused: u64,
@@ -70,7 +68,6 @@ impl Store {
             links: Vec::new(),
             processes: Vec::new(),
             process_ids: HashMap::new(),
-            tcp_streams: 0,
             tracker: Tracker::new(),
             refused: 0,
         }
@@ -149,10 +146,7 @@ impl Store {
             .as_ref()
             .and_then(|o| Some((o.stream, o.tcp.as_ref()?)))
         {
-            Some((stream, tcp)) => {
-                self.tcp_streams = self.tcp_streams.max(stream + 1);
-                (stream, tcp.analysis.bits())
-            }
+            Some((stream, tcp)) => (stream, tcp.analysis.bits()),
             None => (NO_STREAM, 0),
         };
         self.entries.push(Entry {
@@ -228,11 +222,6 @@ impl Store {
     /// The process of packet `index`, when known.
     pub fn process(&self, index: usize) -> Option<&Arc<Process>> {
         self.attribution(index).and_then(|a| a.process.as_ref())
-    }
-
-    /// Whether TCP stream `stream` exists.
-    pub fn is_tcp_stream(&self, stream: u32) -> bool {
-        stream < self.tcp_streams
     }
 
     /// The time of the first packet, for times relative to it.

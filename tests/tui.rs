@@ -174,6 +174,14 @@ fn same_terminal(dir: &Path) {
     assert_eq!(before, after, "the terminal's settings (stty -g) came back");
 }
 
+/// The browser capturing `tcp port 5000` live on eth0 of namespace `netns`, writing
+/// `file` in `dir`.
+fn live_browser(dir: &Path, netns: &str, file: &str) -> Tmux {
+    let prefix = format!("ip netns exec {netns} ");
+    let args = format!("--tui -i eth0 -w {file} tcp port 5000");
+    Tmux::start(200, 40, &wrapped(dir, &prefix, &args), &[])
+}
+
 /// A capture of the handout's exchange: hello-client on midwood, hello-server on
 /// brooklyn, captured on brooklyn.
 fn lab_capture(dir: &Path) -> PathBuf {
@@ -571,16 +579,7 @@ fn a_live_capture_fills_the_list_and_ctrl_c_leaves_the_file_whole() {
     let lab = TestLab::two_hosts().unwrap();
     let _server = lab.hello_server("brooklyn", &["--host", "0.0.0.0"]);
     let netns = lab.host("midwood").netns.clone();
-    let tmux = Tmux::start(
-        200,
-        40,
-        &wrapped(
-            &dir,
-            &format!("ip netns exec {netns} "),
-            "--tui -i eth0 -w live.pcap tcp port 5000",
-        ),
-        &[],
-    );
+    let tmux = live_browser(&dir, &netns, "live.pcap");
     tmux.wait_for("the empty list", |s| s.contains(" 0 packets"));
     // --hold: the client is still there when its packets are looked at (one that has
     // gone is not guessed).
@@ -634,16 +633,7 @@ fn a_live_capture_fills_the_list_and_ctrl_c_leaves_the_file_whole() {
     // The kernel's filter set from the browser; then the terminal goes away (an SSH
     // connection dropped: tmux killed, its shell passes no SIGHUP on): the browser
     // ends, and the file holds what it showed.
-    let tmux = Tmux::start(
-        200,
-        40,
-        &wrapped(
-            &dir,
-            &format!("ip netns exec {netns} "),
-            "--tui -i eth0 -w dropped.pcap tcp port 5000",
-        ),
-        &[],
-    );
+    let tmux = live_browser(&dir, &netns, "dropped.pcap");
     tmux.wait_for("the empty list", |s| s.contains(" 0 packets"));
     // K: the display filter becomes the kernel's; only SYNs are captured from then on.
     tmux.keys(&["f", "C-u"]);

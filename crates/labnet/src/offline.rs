@@ -195,22 +195,39 @@ fn session<R: Input>(
     Ok(selected)
 }
 
-/// Where the selected packets go: opened at the first one, whose link type the file
-/// takes; replaced into place only when the whole read succeeded.
-struct Output<'a> {
+/// Where the selected packets go (here, and the packets the browser saves): opened at
+/// the first one, whose link type the file takes; replaced into place only when the
+/// whole read succeeded.
+pub struct Output<'a> {
     target: &'a Path,
     writer: Option<CaptureWriter<Sink<Replacement>>>,
 }
 
 impl<'a> Output<'a> {
-    fn new(target: &'a Path) -> Output<'a> {
+    pub fn new(target: &'a Path) -> Output<'a> {
         Output {
             target,
             writer: None,
         }
     }
 
+    /// Writes a record with the comments and process its pcapng block had, if any.
     fn write(&mut self, record: &Record, format: WriteFormat) -> Result<()> {
+        // A pcapng packet's comments and process go along to a pcapng output.
+        let annotation = Annotation {
+            comments: record.options.comments().map(str::to_string).collect(),
+            process_thread: record.options.process_thread(),
+        };
+        self.write_annotated(record, format, &annotation)
+    }
+
+    /// Writes a record with `annotation` (kept only in pcapng).
+    pub fn write_annotated(
+        &mut self,
+        record: &Record,
+        format: WriteFormat,
+        annotation: &Annotation,
+    ) -> Result<()> {
         let writer = match &mut self.writer {
             Some(writer) => writer,
             empty => empty.insert(open_output(self.target, record.link_type, format)?),
@@ -223,13 +240,8 @@ impl<'a> Output<'a> {
                 self.target.display(),
                 writer.link_type()
             ))
-            .hint("write pcapng (--pcapng), or select one interface's packets"));
+            .hint("write pcapng (--pcapng, or a name ending in .pcapng), or select one interface's packets"));
         }
-        // A pcapng packet's comments and process go along to a pcapng output.
-        let annotation = Annotation {
-            comments: record.options.comments().map(str::to_string).collect(),
-            process_thread: record.options.process_thread(),
-        };
         writer
             .write_annotated(
                 0,
@@ -237,14 +249,14 @@ impl<'a> Output<'a> {
                 record.nanoseconds,
                 record.original_length,
                 record.data,
-                &annotation,
+                annotation,
             )
             .context(|| format!("writing {}", self.target.display()))
     }
 
     /// Flushes and puts the file in place; with nothing selected it still leaves a
     /// valid (empty) file, as tcpdump -w does.
-    fn finish(self, format: WriteFormat) -> Result<()> {
+    pub fn finish(self, format: WriteFormat) -> Result<()> {
         let mut writer = match self.writer {
             Some(writer) => writer,
             None => open_output(self.target, linktype::ETHERNET, format)?,

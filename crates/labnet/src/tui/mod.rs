@@ -420,38 +420,13 @@ fn save(store: &Store, chosen: &[u32], path: &Path) -> Result<()> {
     } else {
         WriteFormat::Pcap
     };
-    let link_type = chosen.first().map_or(crate::linktype::ETHERNET, |&i| {
-        store.record(i as usize).link_type
-    });
-    let file = crate::pcap::Replacement::create(path)?;
-    // The writer gathers records itself: no BufWriter.
-    let mut writer = CaptureWriter::new(file, format, link_type, crate::pcap::MAX_RECORD, None)
-        .context(|| format!("writing {}", path.display()))?;
+    let mut output = crate::offline::Output::new(path);
     for &index in chosen {
         let record = store.record(index as usize);
-        if record.link_type != link_type {
-            return Err(Error::failed(format!(
-                "packet {index} has link type {}, the first {link_type}: a pcap file has one",
-                record.link_type
-            ))
-            .hint("save as .pcapng, or filter one link type's packets"));
-        }
         let annotation = annotation(store.attribution(index as usize), format);
-        writer
-            .write_annotated(
-                0,
-                record.seconds,
-                record.nanoseconds,
-                record.original_length,
-                record.data,
-                &annotation,
-            )
-            .context(|| format!("writing {}", path.display()))?;
+        output.write_annotated(&record, format, &annotation)?;
     }
-    writer
-        .flush()
-        .context(|| format!("writing {}", path.display()))?;
-    writer.into_inner().commit()
+    output.finish(format)
 }
 
 /// What a pcapng file keeps of a packet's process (a pcap file keeps nothing).

@@ -30,7 +30,7 @@ fn packets(path: &Path) -> (u32, Vec<Packet>) {
         link_type = record.link_type;
         out.push(Packet {
             seconds: record.seconds,
-            micros: record.nanoseconds / 1000,
+            micros: (record.nanoseconds / 1000) as u32,
             original_length: record.original_length,
             data: record.data.to_vec(),
         });

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use labnet::pcap::{CaptureReader, CaptureWriter, WriteFormat};
-use labnet_test_support::tool_path;
+use labnet_test_support::{require, tool_path};
 
 /// Built by scapy 2.8.0 with the lab's addresses and MACs: midwood's SYN to
 /// hello-server, brooklyn's SYN-ACK, and a UDP datagram to port 53.
@@ -231,4 +231,75 @@ fn a_link_type_it_does_not_dissect_is_said_once_not_shown_silently_as_raw() {
         1,
         "{said}"
     );
+}
+
+/// Records broken writers leave: a microsecond field out of range (4294967295) and a
+/// record of no bytes, between two lab frames.
+#[test]
+fn odd_records_are_copied_through_as_tcpdump_does_and_timed_as_scapy_times_them() {
+    require!("tcpdump", "python3");
+    let dir = scratch("odd-records");
+    let odd = dir.join("odd.pcap");
+    let mut file = lab_pcap(&odd);
+    // The first record's microseconds: after the file header (24) and its seconds.
+    file[28..32].copy_from_slice(&u32::MAX.to_le_bytes());
+    let second = 24 + 16 + bytes(SYN).len();
+    let mut empty = Vec::new();
+    for word in [1_764_000_001u32, 7, 0, 0] {
+        empty.extend_from_slice(&word.to_le_bytes());
+    }
+    file.splice(second..second, empty);
+    std::fs::write(&odd, &file).unwrap();
+
+    let (mine, theirs) = (dir.join("mine.pcap"), dir.join("theirs.pcap"));
+    assert!(webcapture(&["-r", path_str(&odd), "-w", path_str(&mine)])
+        .status
+        .success());
+    let status = Command::new("tcpdump")
+        .args(["-r", path_str(&odd), "-w", path_str(&theirs)])
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let (mine, theirs) = (
+        std::fs::read(&mine).unwrap(),
+        std::fs::read(&theirs).unwrap(),
+    );
+    assert_eq!(mine.len(), file.len(), "every record written");
+    // The file headers differ only in the snap length each tool writes.
+    assert_eq!(
+        mine[24..],
+        theirs[24..],
+        "records as tcpdump -w copies them"
+    );
+
+    let scapy = Command::new("python3")
+        .args([
+            "-c",
+            "import sys\nfrom scapy.all import rdpcap\nfor p in rdpcap(sys.argv[1]): print(p.time)",
+            path_str(&odd),
+        ])
+        .output()
+        .unwrap();
+    assert!(scapy.status.success(), "{}", text(&scapy.stderr));
+    let json = webcapture(&["-r", path_str(&odd), "--json"]);
+    let times: Vec<String> = text(&json.stdout)
+        .lines()
+        .map(|line| {
+            let value: serde_json::Value = serde_json::from_str(line).unwrap();
+            let time = value["time"].as_str().unwrap();
+            time.trim_end_matches('0').to_string()
+        })
+        .collect();
+    assert_eq!(times, text(&scapy.stdout).lines().collect::<Vec<_>>());
+    assert!(times[0].starts_with("1764004294.9"), "{times:?}");
+
+    // The empty record: its link layer by name, no hexdump lines, then the next frame.
+    let out = webcapture(&["-r", path_str(&odd), "-x"]);
+    let shown = text(&out.stdout);
+    let lines: Vec<&str> = shown.lines().collect();
+    assert_eq!(lines[0], SUMMARIES[0], "{shown}");
+    assert!(lines.contains(&"Ether"), "{shown}");
+    let after = lines.iter().position(|l| *l == "Ether").unwrap();
+    assert_eq!(lines[after + 1], SUMMARIES[1], "{shown}");
 }

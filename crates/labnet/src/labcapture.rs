@@ -260,7 +260,7 @@ impl<W: Write> Session<'_, W> {
                     index: self.captured,
                     link_type: point.capture.link_type(),
                     seconds,
-                    nanoseconds,
+                    nanoseconds: nanoseconds.into(),
                     original_length: packet.original_length,
                     data: &packet.data,
                     options: Default::default(),

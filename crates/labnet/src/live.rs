@@ -254,7 +254,7 @@ impl<W: Write> Session<'_, W> {
             index: self.captured,
             link_type: self.link_type,
             seconds: packet.seconds,
-            nanoseconds: packet.nanoseconds,
+            nanoseconds: packet.nanoseconds.into(),
             original_length: packet.original_length,
             data: packet.data,
             options: Default::default(),

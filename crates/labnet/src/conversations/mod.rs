@@ -164,8 +164,8 @@ pub struct Tracker {
 }
 
 /// A packet's time in nanoseconds since the epoch.
-pub fn nanoseconds(seconds: u32, nanoseconds: u32) -> i64 {
-    i64::from(seconds) * 1_000_000_000 + i64::from(nanoseconds)
+pub fn nanoseconds(seconds: u32, nanoseconds: u64) -> i64 {
+    i64::from(seconds) * 1_000_000_000 + nanoseconds as i64
 }
 
 impl Tracker {

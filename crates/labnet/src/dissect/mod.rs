@@ -166,6 +166,11 @@ pub enum Kind {
     },
     Raw,
     Padding,
+    /// A zero-length record: no bytes, so only the link type's layer, by name (Scapy
+    /// fills that layer with its default field values instead).
+    Empty {
+        link_type: u32,
+    },
 }
 
 /// One layer: what it is and which bytes of the packet it covers (its header and, for
@@ -187,7 +192,8 @@ impl Layer {
             | Kind::Dot1Q { .. }
             | Kind::Sll { .. }
             | Kind::Loopback { .. }
-            | Kind::Arp { .. } => TcpIpLayer::Link,
+            | Kind::Arp { .. }
+            | Kind::Empty { .. } => TcpIpLayer::Link,
             Kind::Ipv4 { .. }
             | Kind::Ipv6 { .. }
             | Kind::Ipv6HopByHop
@@ -251,6 +257,18 @@ impl Layer {
             Kind::Http { request: false } => ("Raw", "HTTP Response"),
             Kind::Raw => ("Raw", "Raw"),
             Kind::Padding => ("Padding", "Padding"),
+            Kind::Empty { link_type } => match *link_type {
+                linktype::ETHERNET => ("Ether", "Ethernet"),
+                linktype::LINUX_SLL => ("CookedLinux", "cooked linux"),
+                linktype::LINUX_SLL2 => ("CookedLinuxV2", "cooked linux v2"),
+                linktype::NULL => ("Loopback", "Loopback"),
+                linktype::LOOP => ("LoopbackOpenBSD", "OpenBSD Loopback"),
+                linktype::RAW | linktype::RAW_DLT12 | linktype::RAW_DLT14 | linktype::IPV4 => {
+                    ("IP", "IP")
+                }
+                linktype::IPV6 => ("IPv6", "IPv6"),
+                _ => ("Raw", "Raw"),
+            },
         }
     }
 
@@ -291,6 +309,7 @@ impl Layer {
             Kind::NdOption { .. } => icmpv6::option_fields(data, self.range.clone()),
             Kind::Dns { tcp, .. } => dns::fields(data, self.range.clone(), *tcp),
             Kind::Http { .. } => http::fields(data, self.range.clone()),
+            Kind::Empty { .. } => Vec::new(),
             Kind::Raw | Kind::Padding => vec![field::field(
                 "load",
                 self.range.clone(),
@@ -322,6 +341,9 @@ pub fn dissect(link_type: u32, data: &[u8]) -> Dissection {
         data,
         layers: Vec::new(),
     };
+    if data.is_empty() {
+        walk.push(Kind::Empty { link_type }, 0..0);
+    }
     match link_type {
         linktype::ETHERNET => ether::dissect(&mut walk, 0),
         linktype::LINUX_SLL => cooked::dissect(&mut walk, 1),

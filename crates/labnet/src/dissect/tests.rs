@@ -256,3 +256,20 @@ fn a_dns_pointer_loop_leaves_the_message_raw() {
     let dissection = dissect(ETHERNET, &frame);
     assert!(matches!(dissection.layers.last().unwrap().kind, Kind::Raw));
 }
+
+#[test]
+fn a_zero_length_record_is_its_link_layer_by_name_with_no_bytes() {
+    for (link_type, class) in [
+        (ETHERNET, "Ether"),
+        (LINUX_SLL2, "CookedLinuxV2"),
+        (NULL, "Loopback"),
+        (crate::linktype::RAW, "IP"),
+        (127, "Raw"),
+    ] {
+        let dissection = dissect(link_type, &[]);
+        assert_eq!(dissection.layers.len(), 1, "{link_type}");
+        let layer = &dissection.layers[0];
+        assert_eq!((layer.class(), layer.range.clone()), (class, 0..0));
+        assert!(layer.fields(&[]).is_empty());
+    }
+}

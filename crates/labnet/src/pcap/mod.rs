@@ -39,13 +39,29 @@ pub struct Record<'a> {
     pub index: u64,
     /// The record's link type (pcapng files can mix interfaces of several types).
     pub link_type: u32,
+    /// The time as the file holds it: `nanoseconds` is its sub-second field in
+    /// nanoseconds, which a hostile pcap can make a second or more (a microsecond field
+    /// of 4294967295). `-w` copies the fields through, as tcpdump does; what prints a
+    /// time uses [`Record::time`].
     pub seconds: u32,
-    pub nanoseconds: u32,
+    pub nanoseconds: u64,
     /// The packet's length on the wire (may exceed `data.len()` when cut by a snaplen).
     pub original_length: u32,
     pub data: &'a [u8],
     /// A pcapng packet's options (comments, process and thread); none in a pcap file.
     pub options: PacketOptions<'a>,
+}
+
+impl Record<'_> {
+    /// The time as (seconds, nanoseconds below a second): an out-of-range sub-second
+    /// field carries into the seconds, as Scapy's `float` time does.
+    pub fn time(&self) -> (u32, u32) {
+        let carry = (self.nanoseconds / 1_000_000_000) as u32;
+        (
+            self.seconds.saturating_add(carry),
+            (self.nanoseconds % 1_000_000_000) as u32,
+        )
+    }
 }
 
 /// A pcapng enhanced packet block's options, read on demand.
@@ -408,11 +424,7 @@ impl<R: Input> CaptureReader<R> {
             index: self.index,
             link_type: self.link_type,
             seconds,
-            nanoseconds: if self.nanos {
-                fraction
-            } else {
-                fraction.saturating_mul(1000)
-            },
+            nanoseconds: u64::from(fraction) * if self.nanos { 1 } else { 1000 },
             original_length,
             data,
             options: PacketOptions::default(),
@@ -561,7 +573,7 @@ impl<R: Input> CaptureReader<R> {
                         link_type,
                         seconds: (stamp / units) as u32,
                         nanoseconds: ((stamp % units) as u128 * 1_000_000_000 / units as u128)
-                            as u32,
+                            as u64,
                         original_length,
                         data: &self.buffer[20..20 + captured],
                         options: PacketOptions {
@@ -734,6 +746,37 @@ mod tests {
         );
         assert_eq!(reader.next_record().unwrap().unwrap().index, 2);
         assert!(reader.next_record().unwrap().is_none());
+    }
+
+    #[test]
+    fn an_out_of_range_microsecond_field_carries_into_the_time_and_is_written_as_read() {
+        let mut bytes = pcap(&[&[5; 14]]);
+        // The first record's microseconds (after the 24-byte file header and seconds).
+        bytes[28..32].copy_from_slice(&u32::MAX.to_le_bytes());
+        let mut reader = CaptureReader::new(&bytes[..], "hostile.pcap").unwrap();
+        let record = reader.next_record().unwrap().unwrap();
+        // Scapy reads it as 1764000000 + 4294.967295 s.
+        assert_eq!(record.time(), (1_764_004_294, 967_295_000));
+        let mut out = Vec::new();
+        let mut writer = crate::pcap::CaptureWriter::new(
+            &mut out,
+            crate::pcap::WriteFormat::Pcap,
+            1,
+            65_535,
+            None,
+        )
+        .unwrap();
+        writer
+            .write(
+                record.seconds,
+                record.nanoseconds,
+                record.original_length,
+                record.data,
+            )
+            .unwrap();
+        writer.flush().unwrap();
+        drop(writer);
+        assert_eq!(out[24..], bytes[24..], "the record's fields copied through");
     }
 
     #[test]

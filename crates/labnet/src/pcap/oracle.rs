@@ -5,7 +5,7 @@ use super::CaptureReader;
 
 /// One record as an independent reader (pcap-parser) sees it: link type, seconds,
 /// nanoseconds, original length, data.
-pub type Seen = (i32, u32, u32, u32, Vec<u8>);
+pub type Seen = (i32, u32, u64, u32, Vec<u8>);
 
 /// Every record of `bytes` as pcap-parser reads it.
 pub fn read_by_pcap_parser(bytes: &[u8]) -> Vec<Seen> {
@@ -25,11 +25,8 @@ pub fn read_by_pcap_parser(bytes: &[u8]) -> Vec<Seen> {
                         nanoseconds_file = header.is_nanosecond_precision();
                     }
                     PcapBlockOwned::Legacy(record) => {
-                        let fraction = if nanoseconds_file {
-                            record.ts_usec
-                        } else {
-                            record.ts_usec * 1_000
-                        };
+                        let fraction =
+                            u64::from(record.ts_usec) * if nanoseconds_file { 1 } else { 1_000 };
                         seen.push((
                             link_type,
                             record.ts_sec,
@@ -49,7 +46,7 @@ pub fn read_by_pcap_parser(bytes: &[u8]) -> Vec<Seen> {
                         seen.push((
                             link_type,
                             (nanos / 1_000_000_000) as u32,
-                            (nanos % 1_000_000_000) as u32,
+                            nanos % 1_000_000_000,
                             packet.origlen,
                             packet.data[..packet.caplen as usize].to_vec(),
                         ));

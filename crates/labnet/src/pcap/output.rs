@@ -317,7 +317,7 @@ impl LiveFile {
         let written = writer.write_encoded(
             interface,
             seconds,
-            nanoseconds,
+            nanoseconds.into(),
             original_length,
             data,
             options,

@@ -213,7 +213,7 @@ impl<W: Write> CaptureWriter<W> {
     pub fn write(
         &mut self,
         seconds: u32,
-        nanoseconds: u32,
+        nanoseconds: u64,
         original_length: u32,
         data: &[u8],
     ) -> io::Result<()> {
@@ -226,7 +226,7 @@ impl<W: Write> CaptureWriter<W> {
         &mut self,
         interface: u32,
         seconds: u32,
-        nanoseconds: u32,
+        nanoseconds: u64,
         original_length: u32,
         data: &[u8],
     ) -> io::Result<()> {
@@ -239,7 +239,7 @@ impl<W: Write> CaptureWriter<W> {
         &mut self,
         interface: u32,
         seconds: u32,
-        nanoseconds: u32,
+        nanoseconds: u64,
         original_length: u32,
         data: &[u8],
         annotation: &Annotation,
@@ -261,7 +261,7 @@ impl<W: Write> CaptureWriter<W> {
         &mut self,
         interface: u32,
         seconds: u32,
-        nanoseconds: u32,
+        nanoseconds: u64,
         original_length: u32,
         data: &[u8],
         encoded: &[u8],
@@ -289,14 +289,15 @@ impl<W: Write> CaptureWriter<W> {
         match self.format {
             WriteFormat::Pcap => {
                 record.extend_from_slice(&seconds.to_ne_bytes());
-                record.extend_from_slice(&(nanoseconds / 1000).to_ne_bytes());
+                // A record read with an out-of-range microsecond field keeps it.
+                record.extend_from_slice(&((nanoseconds / 1000) as u32).to_ne_bytes());
                 record.extend_from_slice(&captured.to_ne_bytes());
                 record.extend_from_slice(&original_length.to_ne_bytes());
                 record.extend_from_slice(data);
             }
             WriteFormat::PcapNg => {
                 let length = length as u32;
-                let stamp = u64::from(seconds) * 1_000_000_000 + u64::from(nanoseconds);
+                let stamp = u64::from(seconds) * 1_000_000_000 + nanoseconds;
                 let mut header = [0u8; 28];
                 header[0..4].copy_from_slice(&PCAPNG_ENHANCED_PACKET.to_ne_bytes());
                 header[4..8].copy_from_slice(&length.to_ne_bytes());
@@ -388,7 +389,7 @@ mod tests {
     fn pcap_parser_reads_what_labnet_writes_and_labnet_reads_the_same() {
         // Records cut by a snap length (original longer than captured), an empty one,
         // odd lengths (pcapng padding), a large one, and times at the edges.
-        let records: [(u32, u32, u32, Vec<u8>); 5] = [
+        let records: [(u32, u64, u32, Vec<u8>); 5] = [
             (1_700_000_000, 123_456_000, 1514, vec![0x45; 96]),
             (1_700_000_000, 999_999_000, 0, Vec::new()),
             (1_700_000_001, 1_000, 61, (0..61).collect()),

@@ -83,9 +83,10 @@ pub fn json(
     attribution: Option<&Attribution>,
 ) -> io::Result<()> {
     let data = record.data;
+    let (seconds, nanoseconds) = record.time();
     let packet = Packet {
         index: record.index,
-        time: format!("{}.{:09}", record.seconds, record.nanoseconds),
+        time: format!("{seconds}.{nanoseconds:09}"),
         link_type: record.link_type,
         captured_length: data.len(),
         original_length: record.original_length,

@@ -136,7 +136,8 @@ pub fn print_packet(
                 line.push(' ');
             }
             let habits = style.habits;
-            clock.write(&mut line, habits.time, record.seconds, record.nanoseconds);
+            let (seconds, nanoseconds) = record.time();
+            clock.write(&mut line, habits.time, seconds, nanoseconds);
             if habits.link_header {
                 habits::write_link_header(&mut line, dissection, data, record.original_length);
             }

@@ -213,7 +213,7 @@ fn session(
                             index: store.len() as u64,
                             link_type,
                             seconds,
-                            nanoseconds,
+                            nanoseconds: nanoseconds.into(),
                             original_length,
                             data: &data,
                             options: Default::default(),
@@ -570,7 +570,7 @@ fn capture_loop(source: LiveSource, ends: &ThreadEnds) -> Result<Option<(PathBuf
                     .write_annotated(
                         0,
                         packet.seconds,
-                        packet.nanoseconds,
+                        packet.nanoseconds.into(),
                         packet.original_length,
                         packet.data,
                         &annotation,

@@ -39,7 +39,7 @@ pub struct Entry {
 
 impl Entry {
     pub fn time(&self) -> i64 {
-        conversations::nanoseconds(self.seconds, self.nanoseconds)
+        conversations::nanoseconds(self.seconds, self.nanoseconds.into())
     }
 }
 
@@ -129,7 +129,8 @@ impl Store {
             kept.process.is_some().then_some(kept)
         });
         let process = attribution.map_or(NO_PROCESS, |a| self.intern(a));
-        let time = conversations::nanoseconds(record.seconds, record.nanoseconds);
+        let (seconds, nanoseconds) = record.time();
+        let time = conversations::nanoseconds(seconds, nanoseconds.into());
         let dissection = dissect::dissect(record.link_type, record.data);
         let index = self.entries.len() as u64;
         let observed = self.tracker.observe(
@@ -153,8 +154,8 @@ impl Store {
             at,
             captured: record.data.len() as u32,
             original: record.original_length,
-            seconds: record.seconds,
-            nanoseconds: record.nanoseconds,
+            seconds,
+            nanoseconds,
             stream,
             process,
             marks,
@@ -205,7 +206,7 @@ impl Store {
             index: index as u64,
             link_type: self.links[usize::from(entry.link)],
             seconds: entry.seconds,
-            nanoseconds: entry.nanoseconds,
+            nanoseconds: entry.nanoseconds.into(),
             original_length: entry.original,
             data,
             options: PacketOptions::default(),

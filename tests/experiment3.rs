@@ -9,37 +9,11 @@ use std::process::Command;
 
 use labnet_test_support::{require, tool_path, ChildGuard, Tcpdump, TestLab};
 
-const SCAPY_SUMMARIES: &str =
-    "import sys\nfrom scapy.all import rdpcap\nfor p in rdpcap(sys.argv[1]): print(p.summary())\n";
-/// Every packet's hexdump, a blank line between packets (as `webcapture --hexdump`).
-const SCAPY_HEXDUMPS: &str = "import sys\nfrom scapy.all import rdpcap, hexdump\nfor i, p in enumerate(rdpcap(sys.argv[1])):\n    if i: print()\n    hexdump(p)\n";
-
-fn python(script: &str, args: &[&str]) -> String {
-    let out = Command::new("python3")
-        .args(["-c", script])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "scapy failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn webcapture(args: &[&str]) -> String {
-    let out = Command::new(tool_path("webcapture"))
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "webcapture {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+mod scapy;
+use scapy::{
+    same_hexdumps_as_scapy, same_json_as_show_and_summary, same_listings_as_scapy,
+    same_summaries_as_scapy, webcapture,
+};
 
 /// A DNS server of the test's own on UDP port 53: answers A, AAAA, CNAME, TXT, MX and
 /// SRV questions for names under lab., the rest with NXDOMAIN and an SOA; serves the
@@ -158,12 +132,8 @@ fn summaries_and_hexdumps_equal_scapys_on_a_lab_capture() {
     let file = std::env::temp_dir().join(format!("labnet-exp3-{}.pcap", std::process::id()));
     capture_lab_traffic(&lab, "eth0", &file);
     let path = file.to_str().unwrap();
-    let theirs = python(SCAPY_SUMMARIES, &[path]);
+    let theirs = same_summaries_as_scapy(path);
     let mine = webcapture(&["-r", path]);
-    for (n, (t, m)) in theirs.lines().zip(mine.lines()).enumerate() {
-        assert_eq!(m, t, "packet {n}: webcapture (left) vs scapy (right)");
-    }
-    assert_eq!(mine.lines().count(), theirs.lines().count());
     // The exchange the handout asks students to find is all there.
     for expected in [
         "Ether / ARP who has 192.168.56.101 says 192.168.56.102",
@@ -185,21 +155,7 @@ fn summaries_and_hexdumps_equal_scapys_on_a_lab_capture() {
     ] {
         assert!(mine.contains(expected), "missing {expected:?} in\n{mine}");
     }
-    let (their_dumps, my_dumps) = (
-        python(SCAPY_HEXDUMPS, &[path]),
-        webcapture(&["-r", path, "--hexdump"]),
-    );
-    for (n, (t, m)) in their_dumps
-        .split("\n\n")
-        .zip(my_dumps.split("\n\n"))
-        .enumerate()
-    {
-        assert_eq!(
-            m, t,
-            "hexdump of packet {n}: webcapture (left) vs scapy (right)"
-        );
-    }
-    assert_eq!(my_dumps.len(), their_dumps.len());
+    let their_dumps = same_hexdumps_as_scapy(path);
     // One packet alone is exactly scapy's hexdump(packets[3]).
     let third = their_dumps
         .split("\n\n")
@@ -223,19 +179,6 @@ fn summaries_and_hexdumps_equal_scapys_on_a_lab_capture() {
     let _ = std::fs::remove_file(&file);
 }
 
-fn same_summaries_as_scapy(path: &str) {
-    let theirs = python(SCAPY_SUMMARIES, &[path]);
-    let mine = webcapture(&["-r", path]);
-    assert!(!mine.is_empty(), "{path} holds packets");
-    for (n, (t, m)) in theirs.lines().zip(mine.lines()).enumerate() {
-        assert_eq!(
-            m, t,
-            "{path}, packet {n}: webcapture (left) vs scapy (right)"
-        );
-    }
-    assert_eq!(mine.lines().count(), theirs.lines().count());
-}
-
 #[test]
 fn pcapng_and_any_interface_captures_read_as_scapy_reads_them() {
     require!(root, "tcpdump", "editcap", "python3");
@@ -257,73 +200,6 @@ fn pcapng_and_any_interface_captures_read_as_scapy_reads_them() {
     same_summaries_as_scapy(pcapng.to_str().unwrap());
     let _ = std::fs::remove_file(&any);
     let _ = std::fs::remove_file(&pcapng);
-}
-
-/// scapy's show() of every packet, packets separated by a line holding only "%%",
-/// with Scapy's HTTP layer bound to hello-server's port (Scapy dissects HTTP only when
-/// asked to).
-const SCAPY_SHOW: &str = "import sys\nfrom scapy.all import rdpcap, load_layer, bind_layers\nload_layer('http')\nfrom scapy.layers.http import HTTP\nfrom scapy.layers.inet import TCP\nbind_layers(TCP, HTTP, sport=5000)\nbind_layers(TCP, HTTP, dport=5000)\nfor p in rdpcap(sys.argv[1]):\n    print(p.show(dump=True), end='%%\\n')\n";
-
-/// A listing's lines, made comparable: labnet's TCP/IP tag after each layer heading
-/// is checked and dropped; scapy's empty `HTTP 1` wrapper and the headers it lists as
-/// `None` are dropped; within an HTTP layer, where scapy orders headers by its own list
-/// and labnet by the wire, the lines are sorted.
-fn comparable(listing: &str, ours: bool) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    let mut http_block: Option<usize> = None;
-    for line in listing.lines() {
-        let mut line = line.to_string();
-        if ours && line.starts_with("###[ ") {
-            let (heading, tag) = line
-                .split_once("]### ")
-                .unwrap_or_else(|| panic!("no TCP/IP tag: {line}"));
-            assert!(
-                [
-                    "(link layer)",
-                    "(internet layer)",
-                    "(transport layer)",
-                    "(application layer)"
-                ]
-                .contains(&tag),
-                "{line}"
-            );
-            line = format!("{heading}]###");
-        }
-        if line == "###[ HTTP 1 ]###" {
-            continue;
-        }
-        if line.starts_with("###[ ") {
-            if let Some(start) = http_block.take() {
-                lines[start + 1..].sort();
-            }
-            if line.starts_with("###[ HTTP Re") {
-                http_block = Some(lines.len());
-            }
-        } else if http_block.is_some() && line.trim_end().ends_with("= None") {
-            continue;
-        }
-        lines.push(line);
-    }
-    if let Some(start) = http_block {
-        lines[start + 1..].sort();
-    }
-    lines
-}
-
-fn same_listings_as_scapy(path: &str) {
-    let theirs = python(SCAPY_SHOW, &[path]);
-    let theirs: Vec<&str> = theirs.split("%%\n").filter(|p| !p.is_empty()).collect();
-    let mine = webcapture(&["-r", path, "--show"]);
-    let mine: Vec<&str> = mine.split("\n\n").collect();
-    assert_eq!(mine.len(), theirs.len(), "{path}: one listing per packet");
-    for (n, (t, m)) in theirs.iter().zip(&mine).enumerate() {
-        let (t, m) = (comparable(t, false), comparable(m, true));
-        assert_eq!(
-            m.join("\n"),
-            t.join("\n"),
-            "{path}, packet {n}: webcapture --show (left) vs scapy's show() (right)"
-        );
-    }
 }
 
 #[test]
@@ -371,70 +247,6 @@ fn show_listings_equal_scapys_on_eth0_any_and_lo_captures() {
     same_json_as_show_and_summary(files[0].to_str().unwrap());
     for file in &files {
         let _ = std::fs::remove_file(file);
-    }
-}
-
-/// `--json` holds, per packet, the summary line and the layers and fields `--show`
-/// lists, each field's bytes inside its layer and the packet.
-fn same_json_as_show_and_summary(path: &str) {
-    let json = webcapture(&["-r", path, "--json"]);
-    let summaries = webcapture(&["-r", path]);
-    let listings = webcapture(&["-r", path, "--show"]);
-    let listings: Vec<&str> = listings.split("\n\n").collect();
-    let documents: Vec<&str> = json.lines().collect();
-    assert_eq!(documents.len(), summaries.lines().count());
-    for (n, ((document, summary), listing)) in documents
-        .iter()
-        .zip(summaries.lines())
-        .zip(&listings)
-        .enumerate()
-    {
-        let packet: serde_json::Value = serde_json::from_str(document)
-            .unwrap_or_else(|e| panic!("packet {n}: not JSON ({e}): {document}"));
-        assert_eq!(packet["index"], n);
-        assert_eq!(packet["summary"], summary, "packet {n}");
-        let layers = packet["layers"].as_array().unwrap();
-        let headings: Vec<String> = listing
-            .lines()
-            .filter(|l| l.starts_with("###[ "))
-            .map(String::from)
-            .collect();
-        let from_json: Vec<String> = layers
-            .iter()
-            .map(|l| {
-                format!(
-                    "###[ {} ]### ({} layer)",
-                    l["name"].as_str().unwrap(),
-                    l["tcpip"].as_str().unwrap()
-                )
-            })
-            .collect();
-        assert_eq!(from_json, headings, "packet {n}");
-        let length = packet["captured_length"].as_u64().unwrap();
-        for layer in layers {
-            let (start, end) = (
-                layer["offset"].as_u64().unwrap(),
-                layer["offset"].as_u64().unwrap() + layer["length"].as_u64().unwrap(),
-            );
-            assert!(end <= length, "packet {n}: {layer}");
-            for field in layer["fields"].as_array().unwrap() {
-                let at = field["offset"].as_u64().unwrap();
-                let field_end = at + field["length"].as_u64().unwrap();
-                assert!(
-                    start <= at && field_end <= end,
-                    "packet {n}: {field} outside {start}..{end}"
-                );
-                let line = format!(
-                    "{:<10}= {}",
-                    field["name"].as_str().unwrap(),
-                    field["repr"].as_str().unwrap_or("")
-                );
-                assert!(
-                    field["value"].is_array() || listing.contains(&line),
-                    "packet {n}: {line:?} is not in --show"
-                );
-            }
-        }
     }
 }
 
@@ -680,8 +492,9 @@ fn spanning_tree_bpdus_read_as_scapy_reads_802_3_frames() {
     assert!(status.success(), "ip link set br0 type bridge stp_state 1");
     std::thread::sleep(std::time::Duration::from_millis(4500));
     let report = tcpdump.finish();
-    // The 802.3 frames (a length where Ethernet II has a type): the bridge also sends
-    // IGMP reports, which labnet does not decode yet (docs/webcapture.md).
+    // The 802.3 frames (a length where Ethernet II has a type), and the whole capture
+    // (the bridge also sends an IGMPv3 report, the hosts MLD reports and router
+    // solicitations).
     let frames = file.with_extension("802.3.pcap");
     let (path, dot3) = (file.to_str().unwrap(), frames.to_str().unwrap());
     webcapture(&["-r", path, "-w", dot3, "ether[12:2] <= 1500"]);
@@ -693,6 +506,8 @@ fn spanning_tree_bpdus_read_as_scapy_reads_802_3_frames() {
     );
     same_summaries_as_scapy(dot3);
     same_listings_as_scapy(dot3);
+    same_summaries_as_scapy(path);
+    same_listings_as_scapy(path);
     let _ = std::fs::remove_file(&file);
     let _ = std::fs::remove_file(&frames);
 }
@@ -761,45 +576,4 @@ fn same_checksum_verdicts_as_tshark(path: &str) {
         }
     }
     assert!(checked >= 10, "{path}: only {checked} checksums compared");
-}
-
-/// Frames of EtherTypes neither labnet nor Scapy decodes further: the Ethernet line
-/// names the type as Scapy does (/etc/ethertypes and Scapy's own layer names), or
-/// gives its number as Python's `hex()` does. Built with Scapy, sent over the lab wire
-/// and captured there.
-#[test]
-fn ethertypes_are_named_as_scapy_names_them() {
-    require!(root, "tcpdump", "python3");
-    let lab = TestLab::two_hosts().unwrap();
-    let file = std::env::temp_dir().join(format!(
-        "labnet-exp3-ethertypes-{}.pcap",
-        std::process::id()
-    ));
-    let tcpdump = Tcpdump::start(&lab, "brooklyn", "eth0", &file);
-    let script = "from scapy.all import Ether, Raw, sendp\n\
-        types = (0x88cc, 0x88f7, 0x8137, 0x88e5, 0x22f4, 0x0842, 0x9999)\n\
-        sendp([Ether(dst='ff:ff:ff:ff:ff:ff', type=t)/Raw(bytes(range(46))) for t in types], iface='eth0', verbose=False)";
-    lab.run("midwood", "python3", &["-c", script]);
-    std::thread::sleep(std::time::Duration::from_millis(500));
-    let report = tcpdump.finish();
-    let chosen = file.with_extension("types.pcap");
-    let (path, types) = (file.to_str().unwrap(), chosen.to_str().unwrap());
-    webcapture(&["-r", path, "-w", types, "not ip and not ip6 and not arp"]);
-    let mine = webcapture(&["-r", types]);
-    assert_eq!(mine.lines().count(), 7, "{mine}\ntcpdump: {report}");
-    for name in [
-        "(LLDP)",
-        "(PTP)",
-        "(IPX)",
-        "(802_1AE)",
-        "(L2_IS_IS)",
-        "(0x842)",
-        "(0x9999)",
-    ] {
-        assert!(mine.contains(name), "{name} in\n{mine}");
-    }
-    same_summaries_as_scapy(types);
-    same_listings_as_scapy(types);
-    let _ = std::fs::remove_file(&file);
-    let _ = std::fs::remove_file(&chosen);
 }

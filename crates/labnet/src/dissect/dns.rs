@@ -227,6 +227,10 @@ struct Message {
     /// The start of the header proper (after a TCP length prefix).
     header: usize,
     sections: [Vec<Record>; 4],
+    /// Where a record could not be read (cut short, or a name that runs off): its
+    /// section and where it starts. Scapy keeps the rest of the message there as one
+    /// Raw record, and the sections after it empty.
+    broken: Option<(usize, usize)>,
     end: usize,
 }
 
@@ -253,44 +257,64 @@ impl Message {
         }
         let mut offset = header + HEADER;
         let mut sections: [Vec<Record>; 4] = Default::default();
-        for (index, count) in COUNTS.iter().enumerate() {
+        let mut broken = None;
+        // Scapy's PacketListField: records while bytes remain, at most the count.
+        'sections: for (index, count) in COUNTS.iter().enumerate() {
             let count = (count.get(data, header) as usize).min(MAX_RECORDS);
             for _ in 0..count {
-                let name = read_name(data, header, offset)?;
-                let fixed = name.range.end;
-                // Questions: type and class. Records: type, class, TTL, data length,
-                // then the data.
-                let end = if index == 0 {
-                    fixed + 4
-                } else {
-                    fixed + 10 + RDLEN.get(data, fixed) as usize
-                };
-                if end > data.len() {
-                    return None;
+                if offset >= data.len() {
+                    break 'sections;
                 }
-                sections[index].push(Record {
-                    range: offset..end,
-                    name,
-                    fixed,
-                });
-                offset = end;
+                match Record::parse(data, header, offset, index == 0) {
+                    Some(record) => {
+                        offset = record.range.end;
+                        sections[index].push(record);
+                    }
+                    None => {
+                        broken = Some((index, offset));
+                        offset = data.len();
+                        break 'sections;
+                    }
+                }
             }
         }
         Some(Message {
             header,
             sections,
+            broken,
             end: offset,
         })
     }
 }
 
+impl Record {
+    /// The question (or resource record) at `offset`, if the data holds all of it.
+    fn parse(data: &[u8], header: usize, offset: usize, question: bool) -> Option<Record> {
+        let name = read_name(data, header, offset)?;
+        let fixed = name.range.end;
+        // Questions: type and class. Records: type, class, TTL, data length, then
+        // the data.
+        let end = if question {
+            fixed + 4
+        } else {
+            fixed + 10 + RDLEN.get(data, fixed) as usize
+        };
+        (end <= data.len()).then_some(Record {
+            range: offset..end,
+            name,
+            fixed,
+        })
+    }
+}
+
 /// Reads the name at `at`, following compression pointers (offsets from the message's
-/// `header`); `None` for a name that runs off the data, loops or grows too long.
+/// `header`); a loop ends the name where it closes, as Scapy reads it; `None` for a
+/// name that runs off the data or grows too long.
 fn read_name(data: &[u8], header: usize, at: usize) -> Option<Name> {
     let mut text = Vec::new();
     let mut position = at;
     let mut own_end = None;
-    let mut jumps = 0;
+    let mut targets = Vec::new();
     loop {
         let length = *data.get(position)?;
         match length {
@@ -302,10 +326,15 @@ fn read_name(data: &[u8], header: usize, at: usize) -> Option<Name> {
                 let target =
                     usize::from(u16::from_be_bytes([length, *data.get(position + 1)?]) & 0x3fff);
                 own_end.get_or_insert(position + 2);
-                jumps += 1;
-                if jumps > MAX_POINTERS {
+                // A pointer to where one has led before is a loop: Scapy's
+                // dns_get_str stops there and keeps the name read so far.
+                if targets.contains(&target) {
+                    break;
+                }
+                if targets.len() == MAX_POINTERS {
                     return None;
                 }
+                targets.push(target);
                 position = header + target;
             }
             1..=63 => {
@@ -361,14 +390,11 @@ pub(super) fn fields(data: &[u8], range: Range<usize>, tcp: bool) -> Vec<Field> 
     }
     out.extend(fixed(&HEADER_FIELDS, data, header));
     for (index, records) in message.sections.iter().enumerate() {
-        let span = match (records.first(), records.last()) {
-            (Some(first), Some(last)) => first.range.start..last.range.end,
-            _ => {
-                let at = records_end(&message, index);
-                at..at
-            }
-        };
-        let groups = records
+        let start = records
+            .first()
+            .map_or_else(|| records_end(&message, index), |r| r.range.start);
+        let mut end = records.last().map_or(start, |r| r.range.end);
+        let mut groups: Vec<Group> = records
             .iter()
             .map(|record| {
                 if index == 0 {
@@ -378,13 +404,21 @@ pub(super) fn fields(data: &[u8], range: Range<usize>, tcp: bool) -> Vec<Field> 
                 }
             })
             .collect();
-        out.push(field(SECTIONS[index], span, Value::Packets(groups)));
+        if let Some((_, at)) = message.broken.filter(|&(section, _)| section == index) {
+            end = message.end;
+            let load = field("load", at..end, Value::Bytes(data[at..end].to_vec()));
+            groups.push(Group::new("Raw", at..end, vec![load]));
+        }
+        out.push(field(SECTIONS[index], start..end, Value::Packets(groups)));
     }
     out
 }
 
 /// Where the records before section `index` end (an empty section sits there).
 fn records_end(message: &Message, index: usize) -> usize {
+    if message.broken.is_some_and(|(section, _)| section < index) {
+        return message.end;
+    }
     message.sections[..index]
         .iter()
         .rev()

@@ -78,7 +78,7 @@ pub(super) fn dissect(walk: &mut Walk, at: usize) {
     walk.ethertype(at + HEADER, ethertype);
 }
 
-fn llc(walk: &mut Walk, at: usize, end: usize) {
+pub(super) fn llc(walk: &mut Walk, at: usize, end: usize) {
     let data = walk.data;
     if end < at + 3 {
         return walk.raw(at, end);

@@ -112,7 +112,8 @@ impl Value {
     }
 
     /// Flag bits by name, bit 0 first, joined by `separator` (Scapy's FlagsField:
-    /// `FSRPAUECN` letters are joined by nothing, IPv4's `MF`/`DF`/`evil` by `+`).
+    /// `FSRPAUECN` letters are joined by nothing, IPv4's `MF`/`DF`/`evil` by `+`); a
+    /// bit named "" is `bit_N`, as Scapy shows the bits its table leaves unnamed.
     pub fn flags(value: u64, names: &[&str], separator: &str) -> Value {
         let mut text = String::new();
         for (bit, name) in names.iter().enumerate() {
@@ -120,7 +121,11 @@ impl Value {
                 if !text.is_empty() {
                     text.push_str(separator);
                 }
-                text.push_str(name);
+                if name.is_empty() {
+                    let _ = write!(text, "bit_{bit}");
+                } else {
+                    text.push_str(name);
+                }
             }
         }
         Value::Flags { value, text }
@@ -339,6 +344,31 @@ pub fn packed_addresses(bytes: &[u8], width: usize) -> Vec<String> {
         .collect()
 }
 
+/// IPv4 (`width` 4) or IPv6 (16) addresses in `range`, as Scapy's FieldListField shows
+/// them (`[1.2.3.4, 5.6.7.8]`); a partial address at the end is left out.
+pub fn address_list(name: &'static str, data: &[u8], range: Range<usize>, width: usize) -> Field {
+    let addresses = packed_addresses(&data[range.clone()], width);
+    field(
+        name,
+        range,
+        Value::Text(format!("[{}]", addresses.join(", "))),
+    )
+}
+
+/// Where a list of `count` items of `width` bytes from `start` ends, read as Scapy's
+/// FieldListField reads it: it stops early, without complaint, where the data ends
+/// between two items; `None` when the data ends inside one (Scapy gives up the layer).
+pub fn counted_list_end(start: usize, end: usize, count: usize, width: usize) -> Option<usize> {
+    let whole = start + count * width;
+    if whole <= end {
+        Some(whole)
+    } else if (end - start) % width == 0 {
+        Some(end)
+    } else {
+        None
+    }
+}
+
 /// The fields of `specs` present in `data` for a header at `base`.
 pub fn fixed(specs: &[Spec], data: &[u8], base: usize) -> Vec<Field> {
     let mut out = Vec::with_capacity(specs.len());
@@ -462,5 +492,10 @@ mod tests {
             "MF+DF"
         );
         assert_eq!(Value::flags(0, &["MF", "DF", "evil"], "+").to_string(), "");
+        // IGMPv3's query flags name only bit 3.
+        assert_eq!(
+            Value::flags(0xf, &["", "", "", "extended"], "+").to_string(),
+            "bit_0+bit_1+bit_2+extended"
+        );
     }
 }

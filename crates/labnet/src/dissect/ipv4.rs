@@ -1,7 +1,7 @@
 //! IPv4, with its options as Scapy dissects them, and fragments (only the first
 //! fragment carries the transport header).
 
-use super::field::{field, fixed, packed_addresses, Field, Format, Group, Spec};
+use super::field::{address_list, field, fixed, Field, Format, Group, Spec};
 use super::{ipv4_address, Kind, Value, Walk};
 use crate::netbase;
 
@@ -39,8 +39,22 @@ const MIN_HEADER: usize = 20;
 pub(super) fn dissect(walk: &mut Walk, at: usize, quoted: bool) {
     let data = walk.data;
     let header_len = data.get(at).map_or(0, |_| IHL.get(data, at) as usize * 4);
-    if data.len() < at + MIN_HEADER || header_len < MIN_HEADER || data.len() < at + header_len {
+    if data.len() < at + MIN_HEADER || header_len < MIN_HEADER {
         return walk.raw(at, data.len());
+    }
+    if data.len() < at + header_len {
+        // Cut inside the options: Scapy still reads the header, and what there is of
+        // its options, with nothing after it.
+        return walk.push(
+            Kind::Ipv4 {
+                src: ipv4_address(data, at + SRC.at),
+                dst: ipv4_address(data, at + DST.at),
+                protocol: PROTO.get(data, at) as u8,
+                fragment_offset: FRAG.get(data, at) as u16,
+                quoted,
+            },
+            at..data.len(),
+        );
     }
     let total = LEN.get(data, at) as usize;
     // A quoted packet (in an ICMP error) is usually cut short: take what is there.
@@ -61,27 +75,40 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, quoted: bool) {
         },
         at..end,
     );
-    let payload = at + header_len;
-    if fragment_offset != 0 {
-        walk.raw(payload, end);
-    } else {
-        walk.transport(payload, end, protocol, quoted);
-    }
+    walk.transport(at + header_len, end, protocol, fragment_offset, quoted);
     if !quoted {
         walk.padding(end);
     }
 }
 
 impl Walk<'_> {
-    /// What an IPv4 header carries: Scapy's IP binds TCP, UDP and ICMP; inside an ICMP
-    /// error, IPerror binds TCPerror, UDPerror and ICMPerror.
-    fn transport(&mut self, at: usize, end: usize, protocol: u8, quoted: bool) {
+    /// What an IPv4 header carries, as Scapy's IP binds it: TCP, UDP, ICMP, GRE and
+    /// IP in IP in a first fragment (or whole datagram) only, IPv6, IGMP and VRRP in
+    /// any fragment (Scapy binds them by protocol alone). Inside an ICMP error, IPerror
+    /// binds TCPerror, UDPerror, ICMPerror and IPerror, then falls back on IP's own
+    /// bindings (GRE, IPv6, IGMP, VRRP: their ordinary classes).
+    fn transport(&mut self, at: usize, end: usize, protocol: u8, fragment: u16, quoted: bool) {
+        let first = fragment == 0;
         match protocol {
-            6 => super::tcp::dissect(self, at, end, quoted),
-            17 => super::udp::dissect(self, at, end, quoted),
-            1 => super::icmp::dissect(self, at, end, quoted),
+            6 if first => super::tcp::dissect(self, at, end, quoted),
+            17 if first => super::udp::dissect(self, at, end, quoted),
+            1 if first => super::icmp::dissect(self, at, end, quoted),
+            4 if first && quoted => self.within(end, |walk| dissect(walk, at, true)),
+            4 if first => self.tunnel(at, end, dissect),
+            47 if first => super::gre::dissect(self, at, end),
+            41 => self.tunnel(at, end, super::ipv6::dissect),
+            2 => super::igmp::dissect(self, at, end),
+            112 => super::vrrp::dissect(self, at, end, false),
             _ => self.raw(at, end),
         }
+    }
+
+    /// An IP packet inside IP (IP in IP, 6in4): cut at the outer packet's end.
+    pub(super) fn tunnel(&mut self, at: usize, end: usize, inner: fn(&mut Self, usize, bool)) {
+        if self.too_deep() {
+            return self.raw(at, end);
+        }
+        self.within(end, |walk| inner(walk, at, false));
     }
 }
 
@@ -228,96 +255,94 @@ fn option_class_of(number: u8) -> (&'static str, Body) {
 }
 
 /// The options between `start` and `end`, one group each; bytes that do not make a
-/// whole option end the list (Scapy would show them as a broken option, labnet stops).
+/// whole option end the list as one `Raw` group, as Scapy's PacketListField keeps them.
 fn options(data: &[u8], start: usize, end: usize) -> Vec<Group> {
     let data = &data[..end];
     let mut groups = Vec::new();
     let mut at = start;
     while at < end {
-        let (name, body) = option_class_of(data[at]);
-        let mut fields = fixed(&OPTION_HEADER, data, at);
-        let length_field = |data: &[u8]| OPTION_LENGTH.field(data, at);
-        // The length byte as the option declares it, at least 2 (Scapy's reading).
-        let declared = || (OPTION_LENGTH.get(data, at) as usize).max(2);
-        let next = match body {
-            Body::Single => at + 1,
-            Body::Fixed(specs) => {
-                let length = specs.iter().map(Spec::end).max().unwrap_or(1);
-                if at + length > end {
-                    break;
-                }
-                fields.extend(fixed(specs, data, at));
-                at + length
-            }
-            Body::Route | Body::Addresses => {
-                let first = if matches!(body, Body::Route) { 3 } else { 2 };
-                let length = declared().max(first);
-                let (Some(length_field), true) = (length_field(data), at + length <= end) else {
-                    break;
-                };
-                fields.push(length_field);
-                if matches!(body, Body::Route) {
-                    fields.extend(POINTER.field(data, at));
-                }
-                let name = if matches!(body, Body::Route) {
-                    "routers"
-                } else {
-                    "addresses"
-                };
-                fields.push(address_list(name, data, at + first, at + length));
-                at + length
-            }
-            Body::Timestamp => {
-                let flag = Spec::bits("flg", 3, 1, 0x0f, Format::Enum(timestamp_flag));
-                let address = flag.get(data, at) != 0;
-                let length = if address { 12 } else { 8 };
-                if at + length > end {
-                    break;
-                }
-                fields.extend(fixed(
-                    &[
-                        OPTION_LENGTH,
-                        POINTER,
-                        Spec::bits("oflw", 3, 1, 0xf0, Format::Int),
-                        flag,
-                    ],
-                    data,
-                    at,
-                ));
-                if address {
-                    fields
-                        .extend(Spec::new("internet_address", 4, 4, Format::Ipv4).field(data, at));
-                }
-                fields.extend(Spec::new("timestamp", length - 4, 4, Format::Int).field(data, at));
-                at + length
-            }
-            Body::Generic => {
-                let length = declared();
-                let (Some(length_field), true) = (length_field(data), at + length <= end) else {
-                    break;
-                };
-                fields.push(length_field);
-                fields.push(field(
-                    "value",
-                    at + 2..at + length,
-                    Value::Bytes(data[at + 2..at + length].to_vec()),
-                ));
-                at + length
-            }
+        let Some((group, next)) = option(data, at, end) else {
+            let load = field("load", at..end, Value::Bytes(data[at..end].to_vec()));
+            groups.push(Group::new("Raw", at..end, vec![load]));
+            break;
         };
-        groups.push(Group::new(name, at..next, fields));
+        groups.push(group);
         at = next;
     }
     groups
 }
 
-/// IPv4 addresses from `start` to `end`, as Scapy's FieldListField shows them
-/// (`[1.2.3.4, 5.6.7.8]`); a partial address at the end is left out.
-fn address_list(name: &'static str, data: &[u8], start: usize, end: usize) -> Field {
-    let addresses = packed_addresses(&data[start..end], 4);
-    field(
-        name,
-        start..end,
-        Value::Text(format!("[{}]", addresses.join(", "))),
-    )
+/// The option at `at` and where the next one starts, if the bytes up to `end` hold it.
+fn option(data: &[u8], at: usize, end: usize) -> Option<(Group, usize)> {
+    let (name, body) = option_class_of(data[at]);
+    let mut fields = fixed(&OPTION_HEADER, data, at);
+    let length_field = |data: &[u8]| OPTION_LENGTH.field(data, at);
+    // The length byte as the option declares it, at least 2 (Scapy's reading).
+    let declared = || (OPTION_LENGTH.get(data, at) as usize).max(2);
+    let next = match body {
+        Body::Single => at + 1,
+        Body::Fixed(specs) => {
+            let length = specs.iter().map(Spec::end).max().unwrap_or(1);
+            if at + length > end {
+                return None;
+            }
+            fields.extend(fixed(specs, data, at));
+            at + length
+        }
+        Body::Route | Body::Addresses => {
+            let first = if matches!(body, Body::Route) { 3 } else { 2 };
+            let length = declared().max(first);
+            let (Some(length_field), true) = (length_field(data), at + length <= end) else {
+                return None;
+            };
+            fields.push(length_field);
+            if matches!(body, Body::Route) {
+                fields.extend(POINTER.field(data, at));
+            }
+            let name = if matches!(body, Body::Route) {
+                "routers"
+            } else {
+                "addresses"
+            };
+            fields.push(address_list(name, data, at + first..at + length, 4));
+            at + length
+        }
+        Body::Timestamp => {
+            let flag = Spec::bits("flg", 3, 1, 0x0f, Format::Enum(timestamp_flag));
+            let address = flag.get(data, at) != 0;
+            let length = if address { 12 } else { 8 };
+            if at + length > end {
+                return None;
+            }
+            fields.extend(fixed(
+                &[
+                    OPTION_LENGTH,
+                    POINTER,
+                    Spec::bits("oflw", 3, 1, 0xf0, Format::Int),
+                    flag,
+                ],
+                data,
+                at,
+            ));
+            if address {
+                fields.extend(Spec::new("internet_address", 4, 4, Format::Ipv4).field(data, at));
+            }
+            fields.extend(Spec::new("timestamp", length - 4, 4, Format::Int).field(data, at));
+            at + length
+        }
+        Body::Generic => {
+            let length = declared();
+            let (Some(length_field), true) = (length_field(data), at + length <= end) else {
+                return None;
+            };
+            fields.push(length_field);
+            fields.push(field(
+                "value",
+                at + 2..at + length,
+                Value::Bytes(data[at + 2..at + length].to_vec()),
+            ));
+            at + length
+        }
+    };
+    Some((Group::new(name, at..next, fields), next))
 }

@@ -138,6 +138,12 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, quoted: bool) {
         6 => super::tcp::dissect(walk, payload, end, quoted),
         17 => super::udp::dissect(walk, payload, end, quoted),
         58 => super::icmpv6::dissect(walk, payload, end),
+        // Tunnels and VRRPv3, as Scapy's IPv6 binds them (IPerror6 falls back on
+        // IPv6's bindings, with their ordinary classes).
+        41 => walk.tunnel(payload, end, dissect),
+        4 => walk.tunnel(payload, end, super::ipv4::dissect),
+        47 => super::gre::dissect(walk, payload, end),
+        112 => super::vrrp::dissect(walk, payload, end, true),
         _ => walk.raw(payload, end),
     }
     walk.padding_unless(quoted, end);

@@ -28,14 +28,18 @@ pub mod endpoints;
 mod ether;
 pub mod field;
 pub mod flow;
+mod gre;
 mod http;
 pub mod icmp;
 pub mod icmpv6;
+pub mod igmp;
 mod ipv4;
 mod ipv6;
 mod loopback;
 pub mod tcp;
 mod udp;
+mod vrrp;
+mod vxlan;
 
 pub use arp::operation as arp_operation;
 pub use dns::summary as dns_summary;
@@ -164,6 +168,27 @@ pub enum Kind {
     Http {
         request: bool,
     },
+    /// A GRE header; the tunnelled packet follows.
+    Gre,
+    /// GRE's source route entry (with the routing bit set).
+    GreRouting,
+    /// A VXLAN header; the tunnelled frame follows. `group_policy`: the group
+    /// policy id, when the G flag is set.
+    Vxlan {
+        vni: u32,
+        group_policy: Option<u16>,
+    },
+    /// VRRP (v2) or VRRPv3, over IPv4 or IPv6.
+    Vrrp {
+        v3: bool,
+        over_ipv6: bool,
+    },
+    /// An IGMP message in Scapy's class for it; `group`: a v1/v2 message's group.
+    Igmp {
+        class: igmp::Class,
+        igmp_type: u8,
+        group: Option<Ipv4Addr>,
+    },
     Raw,
     Padding,
     /// A zero-length record: no bytes, so only the link type's layer, by name (Scapy
@@ -202,11 +227,17 @@ impl Layer {
             | Kind::Ipv6Fragment { .. }
             | Kind::Icmp { .. }
             | Kind::Icmpv6 { .. }
-            | Kind::NdOption { .. } => TcpIpLayer::Internet,
+            | Kind::NdOption { .. }
+            | Kind::Gre
+            | Kind::GreRouting
+            | Kind::Vrrp { .. }
+            | Kind::Igmp { .. } => TcpIpLayer::Internet,
             Kind::Tcp { .. } | Kind::Udp { .. } => TcpIpLayer::Transport,
-            Kind::Dns { .. } | Kind::Http { .. } | Kind::Raw | Kind::Padding => {
-                TcpIpLayer::Application
-            }
+            Kind::Dns { .. }
+            | Kind::Http { .. }
+            | Kind::Vxlan { .. }
+            | Kind::Raw
+            | Kind::Padding => TcpIpLayer::Application,
         }
     }
 
@@ -255,6 +286,12 @@ impl Layer {
             Kind::Dns { .. } => ("DNS", "DNS"),
             Kind::Http { request: true } => ("Raw", "HTTP Request"),
             Kind::Http { request: false } => ("Raw", "HTTP Response"),
+            Kind::Gre => ("GRE", "GRE"),
+            Kind::GreRouting => ("GRErouting", "GRE routing information"),
+            Kind::Vxlan { .. } => ("VXLAN", "VXLAN"),
+            Kind::Vrrp { v3: false, .. } => ("VRRP", "VRRP"),
+            Kind::Vrrp { v3: true, .. } => ("VRRPv3", "VRRPv3"),
+            Kind::Igmp { class, .. } => class.names(),
             Kind::Raw => ("Raw", "Raw"),
             Kind::Padding => ("Padding", "Padding"),
             Kind::Empty { link_type } => match *link_type {
@@ -309,6 +346,11 @@ impl Layer {
             Kind::NdOption { .. } => icmpv6::option_fields(data, self.range.clone()),
             Kind::Dns { tcp, .. } => dns::fields(data, self.range.clone(), *tcp),
             Kind::Http { .. } => http::fields(data, self.range.clone()),
+            Kind::Gre => gre::fields(data, at),
+            Kind::GreRouting => gre::routing_fields(data, self.range.clone()),
+            Kind::Vxlan { .. } => vxlan::fields(data, at),
+            Kind::Vrrp { v3, over_ipv6 } => vrrp::fields(data, self.range.clone(), *v3, *over_ipv6),
+            Kind::Igmp { class, .. } => igmp::fields(data, self.range.clone(), *class),
             Kind::Empty { .. } => Vec::new(),
             Kind::Raw | Kind::Padding => vec![field::field(
                 "load",
@@ -417,6 +459,14 @@ impl Walk<'_> {
 
     fn count(&self, matches: impl Fn(&Kind) -> bool) -> usize {
         self.layers.iter().filter(|l| matches(&l.kind)).count()
+    }
+
+    /// Whether a tunnel may not open another one: real frames nest a few (GRE or
+    /// VXLAN in IP in ...); a hostile one nesting a tunnel every 24 bytes must not
+    /// recurse once per tunnel.
+    fn too_deep(&self) -> bool {
+        const MAX_LAYERS: usize = 32;
+        self.layers.len() >= MAX_LAYERS
     }
 
     /// What follows a link-layer header with this EtherType.

@@ -120,6 +120,66 @@ fn fields_tile_every_layer_of_lab_frames() {
     }
 }
 
+/// Tunnels and multicast control frames built by Scapy 2.8.0 (tests/protocols.rs
+/// compares them, and every cut of them, with Scapy's own reading).
+const TUNNELS_AND_MULTICAST: [&str; 8] = [
+    // VRRP advertising two addresses.
+    "01005e000012080027a8386608004500002c00010000ff70e23fc0a83866e00000122105c802000125a2c0a83801c0a838020000000000000000",
+    // VRRPv3 over IPv6.
+    "01005e000012080027a8386686dd60000000001870fffd000056000000000000000000000002ff0200000000000000000000000000123107640100647045fd000056000000000000000000000001",
+    // GRE with checksum, key and sequence number, carrying IPv6 and UDP.
+    "01005e000012080027a8386608004500005400010000402f885ec0a83866c0a83865b00086dd57e8000000000007000000036000000000081140fd000001000000000000000000000001fd00000100000000000000000000000203e807d00008fa1f",
+    // GRE with the routing bit: a source route entry follows.
+    "01005e000012080027a8386608004500002000010000402f8892c0a83866c0a83865400000000000000000000000",
+    // VXLAN (GPE) carrying Ethernet, IPv4 and ICMP.
+    "01005e000012080027a8386608004500004e0001000040118882c0a83866c0a838659c4012b5003a1c620c00000300002a0002000000000202000000000108004500001c00010000400166de0a0000010a0000020800f7ff00000000",
+    // VXLAN with the group policy flag.
+    "01005e000012080027a83866080045000035000100004011889bc0a83866c0a838659c4021180021074f8800004d123456000200000000020200000000019000616263",
+    // An IGMPv3 report with two group records.
+    "01005e000012080027a83866080046c000340001000001024adec0a83866e000001694040000220002f80000000204000001e00000fb0102030402000000ef010101",
+    // An IGMPv3 query with two sources.
+    "01005e000012080027a83866080046c0002c0001000001024afbc0a83866e0000001940400001189f2e7e00000fb0a7d00020102030405060708",
+];
+
+#[test]
+fn fields_tile_every_layer_of_tunnels_and_multicast_control() {
+    for frame in TUNNELS_AND_MULTICAST {
+        assert_fields_tile_their_layers(ETHERNET, &bytes(frame));
+    }
+    let classes = |hex: &str| -> Vec<&'static str> {
+        let frame = bytes(hex);
+        dissect(ETHERNET, &frame)
+            .layers
+            .iter()
+            .map(Layer::class)
+            .collect()
+    };
+    assert_eq!(
+        classes(TUNNELS_AND_MULTICAST[4]),
+        ["Ether", "IP", "UDP", "VXLAN", "Ether", "IP", "ICMP"]
+    );
+    assert_eq!(
+        classes(TUNNELS_AND_MULTICAST[2]),
+        ["Ether", "IP", "GRE", "IPv6", "UDP"]
+    );
+    assert_eq!(
+        classes(TUNNELS_AND_MULTICAST[6]),
+        ["Ether", "IP", "IGMPv3_MR"]
+    );
+}
+
+#[test]
+fn nested_tunnels_stop_opening_before_the_stack_runs_out() {
+    // IP in IP in IP ... 3,000 times: each header says protocol 4.
+    let mut frame = bytes("01005e000012080027a838660800");
+    for _ in 0..3000 {
+        frame.extend(bytes("4500ffff00010000400400000a0000010a000002"));
+    }
+    let dissection = dissect(ETHERNET, &frame);
+    assert!(dissection.layers.len() <= 34, "{}", dissection.layers.len());
+    assert!(matches!(dissection.layers.last().unwrap().kind, Kind::Raw));
+}
+
 #[test]
 fn a_syn_lists_scapys_fields_with_their_bytes() {
     let frame = bytes(SYN);
@@ -247,14 +307,25 @@ fn dns_names_follow_compression_pointers() {
 }
 
 #[test]
-fn a_dns_pointer_loop_leaves_the_message_raw() {
-    // The question for mail.lab. with its name replaced by a pointer to itself.
+fn a_dns_pointer_loop_ends_the_name_where_it_closes_as_scapy_reads_it() {
+    // The question for mail.lab. with its name replaced by a pointer to itself:
+    // Scapy 2.8.0 reads the name as b'.', the next four bytes as type and class, and
+    // the rest of the old name as Raw after the message.
     let mut frame = bytes(DNS_QUESTION);
     let name_at = 14 + 20 + 8 + 12;
     frame[name_at] = 0xc0;
     frame[name_at + 1] = 12;
     let dissection = dissect(ETHERNET, &frame);
-    assert!(matches!(dissection.layers.last().unwrap().kind, Kind::Raw));
+    let classes: Vec<&str> = dissection.layers.iter().map(Layer::class).collect();
+    assert_eq!(classes, ["Ether", "IP", "UDP", "DNS", "Raw"]);
+    let dns = &dissection.layers[3];
+    assert_eq!(dns.range, name_at - 12..name_at + 6);
+    let fields = dns.fields(&frame);
+    let qname = leaves(&fields)
+        .into_iter()
+        .find(|f| f.name == "qname")
+        .unwrap();
+    assert_eq!(qname.value.to_string(), "b'.'");
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! UDP, and what it carries: DNS on ports 53 and 5353 (as Scapy binds it), else Raw.
+//! UDP, and what it carries by port, as Scapy binds it: DNS, GRE and VXLAN, else Raw.
 
 use super::field::{fixed, Field, Format, Spec};
 use super::{Kind, Walk};
@@ -17,8 +17,143 @@ const FIELDS: [Spec; 4] = [
     Spec::new("chksum", 6, 2, Format::Hex),
 ];
 const HEADER: usize = 8;
-const DNS_PORT: u16 = 53;
 const MDNS_PORT: u16 = 5353;
+
+/// A protocol Scapy binds to a UDP port.
+#[derive(Clone, Copy)]
+enum Bound {
+    Dns,
+    Gre,
+    Vxlan,
+    /// One labnet does not decode (its payload is Raw): Kerberos, BOOTP, DHCPv6, HSRP,
+    /// ESP, ISAKMP, L2TP, NetBIOS, CLDAP, LLMNR, MGCP, Mobile IP, NetFlow, NTP,
+    /// RADIUS, RIP, SNMP, TFTP, ZEP.
+    Other,
+}
+
+/// Which port a binding looks at, and the port.
+#[derive(Clone, Copy)]
+enum Port {
+    Source(u16),
+    Destination(u16),
+    Both(u16, u16),
+}
+
+/// Scapy 2.8.0's `UDP.payload_guess`, in its order: the first binding whose ports
+/// match decides, even when a later one would match too (DNS from port 53 to 4789).
+const BINDINGS: &[(Port, Bound)] = {
+    use Bound::*;
+    use Port::{Both, Destination as D, Source as S};
+    &[
+        (D(4754), Gre),
+        (D(5353), Dns),
+        (S(5353), Dns),
+        (D(53), Dns),
+        (S(53), Dns),
+        (S(88), Other),
+        (D(88), Other),
+        (S(464), Other),
+        (D(464), Other),
+        (Both(68, 67), Other),
+        (Both(67, 68), Other),
+        (Both(67, 67), Other),
+        (D(547), Other),
+        (D(546), Other),
+        (D(1985), Other),
+        (S(1985), Other),
+        (D(2029), Other),
+        (S(2029), Other),
+        (D(4500), Other),
+        (S(4500), Other),
+        (D(500), Other),
+        (S(500), Other),
+        (D(1701), Other),
+        (S(1701), Other),
+        (D(137), Other),
+        (S(137), Other),
+        (D(138), Other),
+        (S(138), Other),
+        (D(389), Other),
+        (S(389), Other),
+        (D(5355), Other),
+        (S(5355), Other),
+        (D(2727), Other),
+        (S(2727), Other),
+        (D(434), Other),
+        (S(434), Other),
+        (D(2055), Other),
+        (S(2055), Other),
+        (D(2056), Other),
+        (S(2056), Other),
+        (D(9995), Other),
+        (S(9995), Other),
+        (D(9996), Other),
+        (S(9996), Other),
+        (D(6343), Other),
+        (S(6343), Other),
+        (S(123), Other),
+        (D(123), Other),
+        (S(1812), Other),
+        (D(1812), Other),
+        (S(1813), Other),
+        (D(1813), Other),
+        (S(3799), Other),
+        (D(3799), Other),
+        (D(520), Other),
+        (S(520), Other),
+        (S(161), Other),
+        (D(161), Other),
+        (S(162), Other),
+        (D(162), Other),
+        (D(69), Other),
+        (D(4789), Vxlan),
+        (D(4790), Vxlan),
+        (D(6633), Vxlan),
+        (D(8472), Vxlan),
+        (D(48879), Vxlan),
+        (S(4789), Vxlan),
+        (S(4790), Vxlan),
+        (S(6633), Vxlan),
+        (S(8472), Vxlan),
+        (S(17754), Other),
+    ]
+};
+
+/// One bit per port that some binding names: most datagrams (two unbound ports) are
+/// settled by two bit tests instead of a walk through the table (the summary's hot
+/// path).
+const NAMED_PORTS: [u64; 1024] = {
+    let mut bits = [0u64; 1024];
+    let mut i = 0;
+    while i < BINDINGS.len() {
+        let (a, b) = match BINDINGS[i].0 {
+            Port::Source(p) | Port::Destination(p) => (p, p),
+            Port::Both(s, d) => (s, d),
+        };
+        bits[a as usize / 64] |= 1 << (a % 64);
+        bits[b as usize / 64] |= 1 << (b % 64);
+        i += 1;
+    }
+    bits
+};
+
+fn named(port: u16) -> bool {
+    NAMED_PORTS[usize::from(port) / 64] & (1 << (port % 64)) != 0
+}
+
+fn bound(sport: u16, dport: u16) -> Option<Bound> {
+    if !named(sport) && !named(dport) {
+        return None;
+    }
+    BINDINGS.iter().find_map(|&(port, bound)| {
+        let matches = match port {
+            Port::Source(p) => sport == p,
+            Port::Destination(p) => dport == p,
+            Port::Both(s, d) => sport == s && dport == d,
+        };
+        matches.then_some(bound)
+    })
+}
 
 pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize, quoted: bool) {
     let data = walk.data;
@@ -34,11 +169,14 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize, quoted: bool) {
         },
         at..end,
     );
-    let ports = [sport, dport];
-    if !quoted && (ports.contains(&DNS_PORT) || ports.contains(&MDNS_PORT)) {
-        return super::dns::dissect(walk, at + HEADER, end, dport == MDNS_PORT);
+    let payload = at + HEADER;
+    // UDPerror (a quoted header) falls back on UDP's bindings: the same protocols.
+    match bound(sport, dport) {
+        Some(Bound::Dns) => super::dns::dissect(walk, payload, end, dport == MDNS_PORT),
+        Some(Bound::Gre) => super::gre::dissect(walk, payload, end),
+        Some(Bound::Vxlan) => super::vxlan::dissect(walk, payload, end),
+        Some(Bound::Other) | None => walk.raw(payload, end),
     }
-    walk.raw(at + HEADER, end);
 }
 
 pub(super) fn fields(data: &[u8], at: usize) -> Vec<Field> {

@@ -7,7 +7,7 @@
 
 use crate::addr::format_mac;
 use crate::dissect::icmpv6::OwnSummary;
-use crate::dissect::{icmp, icmpv6, tcp, Dissection, Kind, Layer};
+use crate::dissect::{icmp, icmpv6, igmp, tcp, Dissection, Kind, Layer};
 
 /// How ports are shown: by /etc/services name (Scapy's default) or as numbers (`-n`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,7 +88,9 @@ fn own_summary(layer: &Layer, data: &[u8]) -> Option<Own> {
         | Kind::Arp { .. }
         | Kind::Ipv6 { quoted: false, .. }
         | Kind::Dns { .. }
-        | Kind::Icmp { quoted: false, .. } => Some(Own::ToWrite),
+        | Kind::Icmp { quoted: false, .. }
+        | Kind::Igmp { .. }
+        | Kind::Vxlan { .. } => Some(Own::ToWrite),
         Kind::Ipv4 { quoted, .. } | Kind::Tcp { quoted, .. } | Kind::Udp { quoted, .. } => {
             (!quoted).then_some(Own::ToWrite)
         }
@@ -274,6 +276,37 @@ fn layer_summary(out: &mut String, dissection: &Dissection, i: usize, data: &[u8
                 Some(name) => out.push_str(name),
                 None => push_number(out, u64::from(*code)),
             }
+        }
+        // Scapy's IGMP.mysummary and IGMPv3.mysummary: the addresses when right above IP.
+        Kind::Igmp {
+            class,
+            igmp_type,
+            group,
+        } => {
+            out.push_str(if class.v3() { "IGMPv3" } else { "IGMP" });
+            // Above IPerror, Scapy's `%IP.src%` finds no layer named IP: `??`.
+            match layers[..i].last().map(|l| &l.kind) {
+                Some(Kind::Ipv4 { quoted: true, .. }) => out.push_str(": ?? > ??"),
+                Some(Kind::Ipv4 { src, dst, .. }) => {
+                    out.push_str(": ");
+                    super::text::ipv4(out, *src);
+                    out.push_str(" > ");
+                    super::text::ipv4(out, *dst);
+                }
+                _ => {}
+            }
+            out.push(' ');
+            out.push_str(&igmp::type_text(*class, *igmp_type));
+            if let Some(group) = group {
+                out.push(' ');
+                super::text::ipv4(out, *group);
+            }
+        }
+        Kind::Vxlan { vni, group_policy } => {
+            let _ = match group_policy {
+                Some(gpid) => write!(out, "VXLAN (vni={vni:#x} gpid={gpid})"),
+                None => write!(out, "VXLAN (vni={vni:#x})"),
+            };
         }
         Kind::Dns { mdns, tcp } => out.push_str(&crate::dissect::dns_summary(
             data,

@@ -48,6 +48,24 @@ fn corpus() -> Vec<String> {
 }
 
 /// Captures the lab's traffic on brooklyn's eth0, lo and any at once.
+/// VRRP (to its group), then PIM, IGRP, AH and ESP headers (their first bytes as the
+/// protocols have them) to brooklyn over IPv4, and PIM, AH, ESP over IPv6, from midwood.
+const NAMED_PROTOCOLS: &str = r#"
+from scapy.all import Ether, IP, IPv6, Raw, sendp
+from scapy.layers.vrrp import VRRP
+to_brooklyn = dict(src='192.168.56.102', dst='192.168.56.101')
+frames = [Ether(dst='01:00:5e:00:00:12') / IP(src='192.168.56.102', dst='224.0.0.18', ttl=255)
+          / VRRP(vrid=9, addrlist=['192.168.56.1'])]
+for number, header in ((103, b'\x20\x00\x00\x00'), (9, b'\x11\x02\x00\x00'),
+                       (51, b'\x3b\x04\x00\x00' + bytes(20)), (50, bytes(16))):
+    frames.append(Ether(dst='08:00:27:a8:38:65') / IP(proto=number, **to_brooklyn) / Raw(header))
+for number, header in ((103, b'\x20\x00\x00\x00'), (51, b'\x3b\x04\x00\x00' + bytes(20)),
+                       (50, bytes(16))):
+    frames.append(Ether(dst='08:00:27:a8:38:65')
+                  / IPv6(nh=number, src='fd00:56::102', dst='fd00:56::101') / Raw(header))
+sendp(frames, iface='eth0', verbose=False)
+"#;
+
 fn capture(lab: &TestLab, dir: &Path) -> Vec<PathBuf> {
     let files: Vec<PathBuf> = ["eth0", "lo", "any"]
         .iter()
@@ -62,6 +80,8 @@ fn capture(lab: &TestLab, dir: &Path) -> Vec<PathBuf> {
     let client = tool_path("hello-client");
     // Tagged frames: echo requests inside 802.1Q, VLAN 10.
     lab.send_tagged_pings("midwood", "08:00:27:a8:38:65", 10, 2);
+    // The protocols libpcap names (vrrp, pim, igrp, ah, esp), over IPv4 and IPv6.
+    lab.run("midwood", "python3", &["-c", NAMED_PROTOCOLS]);
     lab.ping_brooklyn();
     lab.run("midwood", &client, &["192.168.56.101:5000"]);
     lab.run("midwood", &client, &["[fd00:56::101]:5000"]);
@@ -131,6 +151,8 @@ fn corpus_selects_what_tcpdump_selects_on_lab_captures() {
     let mut failures = Vec::new();
     let mut accepted_somewhere = 0;
     let mut proper_subsets = 0;
+    // Expressions that selected something, in which file.
+    let mut selecting = std::collections::HashSet::new();
     for file in &files {
         let (link_type, all) = packets(file);
         assert!(all.len() > 10, "{} holds the lab's traffic", file.display());
@@ -157,6 +179,9 @@ fn corpus_selects_what_tcpdump_selects_on_lab_captures() {
                     if !mine.is_empty() && mine.len() < all.len() {
                         proper_subsets += 1;
                     }
+                    if !mine.is_empty() {
+                        selecting.insert((file.clone(), expression.clone()));
+                    }
                     let mine_keys: Vec<(u32, u32, u32, &[u8])> = mine
                         .iter()
                         .map(|(_, p)| (p.seconds, p.micros, p.original_length, &p.data[..]))
@@ -180,6 +205,23 @@ fn corpus_selects_what_tcpdump_selects_on_lab_captures() {
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
+    // The protocols named for libpcap's abbreviations were on the wire.
+    for expression in [
+        "vrrp",
+        "carp",
+        "pim",
+        "igrp",
+        "ah",
+        "esp",
+        "ip6 and pim",
+        "vrrp[1] = 9",
+    ] {
+        assert!(
+            selecting.contains(&(files[0].clone(), expression.to_string())),
+            "{expression} selects nothing in {}",
+            files[0].display()
+        );
+    }
     assert!(
         failures.is_empty(),
         "{} differences:\n{}",

@@ -23,6 +23,13 @@ pub enum Proto {
     Icmp6,
     Sctp,
     Igmp,
+    Igrp,
+    Pim,
+    Vrrp,
+    /// CARP: VRRP's protocol number, as libpcap tests it.
+    Carp,
+    Ah,
+    Esp,
 }
 
 impl Proto {
@@ -40,6 +47,12 @@ impl Proto {
             Proto::Icmp6 => "icmp6",
             Proto::Sctp => "sctp",
             Proto::Igmp => "igmp",
+            Proto::Igrp => "igrp",
+            Proto::Pim => "pim",
+            Proto::Vrrp => "vrrp",
+            Proto::Carp => "carp",
+            Proto::Ah => "ah",
+            Proto::Esp => "esp",
         }
     }
 
@@ -56,6 +69,12 @@ impl Proto {
             "icmp6" => Proto::Icmp6,
             "sctp" => Proto::Sctp,
             "igmp" => Proto::Igmp,
+            "igrp" => Proto::Igrp,
+            "pim" => Proto::Pim,
+            "vrrp" => Proto::Vrrp,
+            "carp" => Proto::Carp,
+            "ah" => Proto::Ah,
+            "esp" => Proto::Esp,
             _ => return None,
         })
     }
@@ -69,6 +88,11 @@ impl Proto {
             Proto::Icmp6 => 58,
             Proto::Sctp => 132,
             Proto::Igmp => 2,
+            Proto::Igrp => 9,
+            Proto::Pim => 103,
+            Proto::Vrrp | Proto::Carp => 112,
+            Proto::Ah => 51,
+            Proto::Esp => 50,
             _ => return None,
         })
     }
@@ -238,11 +262,15 @@ impl Gen {
             Proto::Ip6 => self.ip6(),
             Proto::Arp => self.linktype(ETHERTYPE_ARP),
             Proto::Rarp => self.linktype(ETHERTYPE_RARP),
-            Proto::Tcp | Proto::Udp | Proto::Sctp => {
+            // libpcap's gen_proto_abbrev: these over IPv4 and IPv6 alike ...
+            Proto::Tcp | Proto::Udp | Proto::Sctp | Proto::Pim | Proto::Ah | Proto::Esp => {
                 let number = proto.ip_protocol().unwrap_or(0);
                 self.ip_proto(number).or(self.ip6_proto(number))
             }
-            Proto::Icmp | Proto::Igmp => self.ip_proto(proto.ip_protocol().unwrap_or(0)),
+            // ... these over IPv4 only.
+            Proto::Icmp | Proto::Igmp | Proto::Igrp | Proto::Vrrp | Proto::Carp => {
+                self.ip_proto(proto.ip_protocol().unwrap_or(0))
+            }
             Proto::Icmp6 => self.ip6_proto(58),
             Proto::Link | Proto::Default => {
                 return Err((
@@ -512,12 +540,21 @@ impl Gen {
             Proto::Arp => (nl, false, self.linktype(ETHERTYPE_ARP)),
             Proto::Rarp => (nl, false, self.linktype(ETHERTYPE_RARP)),
             Proto::Icmp6 => (nl + 40, false, self.ip6().and(cmp(bpf::B, nl + 6, 58))),
-            Proto::Tcp | Proto::Udp | Proto::Icmp | Proto::Sctp | Proto::Igmp => (
+            Proto::Tcp
+            | Proto::Udp
+            | Proto::Icmp
+            | Proto::Sctp
+            | Proto::Igmp
+            | Proto::Igrp
+            | Proto::Pim
+            | Proto::Vrrp
+            | Proto::Carp => (
                 nl,
                 true,
                 self.ip_proto(proto.ip_protocol().unwrap_or(0))
                     .and(self.first_fragment()),
             ),
+            Proto::Ah | Proto::Esp => return fail("unsupported index operation"),
         })
     }
 }

@@ -210,6 +210,10 @@ impl Parser<'_> {
                 | Proto::Icmp6
                 | Proto::Sctp
                 | Proto::Igmp
+                | Proto::Igrp
+                | Proto::Pim
+                | Proto::Vrrp
+                | Proto::Carp
         ) {
             return Err(self.error_at(
                 name.start,

@@ -3,7 +3,7 @@
 //! of them) and on frames the lab's hosts send each other: VXLAN between their kernels,
 //! IGMP joins and leaves, Scapy's GRE and VRRP over the wire, EtherTypes by name.
 
-use labnet_test_support::{require, Tcpdump, TestLab};
+use labnet_test_support::{require, ChildGuard, Tcpdump, TestLab};
 
 mod scapy;
 use scapy::{
@@ -17,8 +17,10 @@ use scapy::{
 /// 4789 from port 53, which Scapy reads as DNS), IGMP v1, v2 and v3 (queries, reports,
 /// leave, router advertisement and solicitation, an unknown type, a v1/v2 type at v3
 /// length), IP in IP and 6in4, ICMP and ICMPv6 errors quoting GRE, DNS, VXLAN, IGMP
-/// and IP in IP, and a DNS answer. With a second argument, each frame is followed by
-/// every cut of it from the end of its outer IP header on.
+/// and IP in IP, a DNS answer, and BOOTP/DHCP (every message type, Scapy's option
+/// types, unknown and malformed options, no magic cookie, another hardware type, a
+/// relay). With a second argument, each frame is followed by every cut of it from the
+/// end of its outer IP header on.
 const BUILD_FRAMES: &str = r#"
 import sys
 from scapy.all import *
@@ -62,6 +64,27 @@ frames = [
  Ether(**M)/IPv6(src='fd00:56::1',dst='fd00:56::2')/ICMPv6DestUnreach()/IPv6(src='fd00:56::2',dst='fd00:56::1')/GRE()/IP(src='10.0.0.1',dst='10.0.0.2')/ICMP(),
  Ether(**M)/IPv6(src='fd00:56::1',dst='fd00:56::2')/ICMPv6DestUnreach()/IPv6(src='fd00:56::2',dst='fd00:56::1')/UDP(sport=4000,dport=53)/DNS(qd=DNSQR(qname='lab.')),
  Ether(**M)/IP(src='192.168.56.101',dst='192.168.56.102')/UDP(sport=53,dport=4000)/DNS(qr=1,qd=DNSQR(qname='brooklyn.lab.'),an=DNSRR(rrname='brooklyn.lab.',rdata='192.168.56.101',ttl=60)/DNSRR(rrname='brooklyn.lab.',type='TXT',rdata='hi')),
+]
+MAC = bytes.fromhex('080027a83866')
+B = lambda **k: BOOTP(chaddr=MAC, xid=0x1234abcd, **k)
+C = Ether(src='08:00:27:a8:38:66', dst='ff:ff:ff:ff:ff:ff')/IP(src='0.0.0.0', dst='255.255.255.255')/UDP(sport=68, dport=67)
+S = Ether(src='08:00:27:a8:38:65', dst='08:00:27:a8:38:66')/IP(src='192.168.56.101', dst='192.168.56.102')/UDP(sport=67, dport=68)
+frames += [
+ C/B(flags=0x8000)/DHCP(options=[('message-type','discover'),('hostname',b'midwood'),('param_req_list',[1,3,6,15,119,121]),('client_id',b'\x01'+MAC),('max_dhcp_size',1500),('vendor_class_id',b'labnet'),'end','pad','pad']),
+ S/B(op=2, yiaddr='192.168.56.102', siaddr='192.168.56.101')/DHCP(options=[('message-type','offer'),('server_id','192.168.56.101'),('lease_time',600),('renewal_time',300),('rebinding_time',525),('subnet_mask','255.255.255.0'),('router','192.168.56.1'),('name_server','192.168.56.1','192.168.56.101'),('domain',b'lab'),('broadcast_address','192.168.56.255'),'end']),
+ C/B()/DHCP(options=[('message-type','request'),('requested_addr','192.168.56.102'),('server_id','192.168.56.101'),(250, b'\x01\x02'),('classless_static_routes','10.0.0.0/8:192.168.56.1','192.168.56.0/24:0.0.0.0'),'end']),
+ S/B(op=2, yiaddr='192.168.56.102')/DHCP(options=[('message-type','ack'),('forcerenew_nonce_capable',[1, 2]),('interface-mtu',1500),('ip-forwarding',0),('time_zone',3600),'end']),
+ S/B(op=2)/DHCP(options=[('message-type','nak'),('error_message',b'no lease'),'end']),
+ C/B()/DHCP(options=[('message-type',99),'end']),
+ C/B()/DHCP(options=[('hostname',b'x'),'end']),
+ C/B()/Raw(b'c\x82Sc' + b'\x35\x01\x08' + b'\x01\x06\x01\x02\x03\x04\x05\x06\xff'),
+ C/B()/Raw(b'c\x82Sc' + b'\x35\x01\x03' + b'\x3d\x00' + b'\x37\x00' + b'\x33\x00\xff'),
+ C/B()/Raw(b'c\x82Sc' + b'\x35\x02\x03\x05' + b'\x79\x05\x00\x01\x02\x03\x04\xff'),
+ C/B()/Raw(b'c\x82Sc' + b'\x35\x01\x03' + b'\x0c\x09short'),
+ C/BOOTP(htype=6, hlen=6, chaddr=b'\x02\x00\x00\x00\x00\x01'),
+ C/BOOTP(chaddr=MAC + b'\x01\x02', sname=b'server', file=b'/boot/pxelinux.0'),
+ Ether()/IP(src='192.168.56.1', dst='192.168.56.101')/UDP(sport=67, dport=67)/B(op=1, hops=1, giaddr='192.168.56.1')/DHCP(options=[('message-type','request'),'end']),
+ C/B()/Raw(b'c\x82Sc'),
 ]
 out = []
 for f in frames:
@@ -111,6 +134,9 @@ fn scapy_built_tunnels_and_multicast_control_read_as_scapy_reads_them() {
         "Ether / IP / ICMP / IPerror / IGMP: ?? > ?? Version 2 - Membership Report 224.0.0.1",
         "Ether / IPv6 / ICMPv6DestUnreach / IPerror6 / UDPerror / DNS Qry b'lab.'",
         "Ether / IP / UDP / DNS Ans 192.168.56.101",
+        "Ether / IP / UDP / BOOTP / DHCP Discover",
+        "Ether / IP / UDP / BOOTP / DHCP Ack",
+        "Ether / IP / UDP 0.0.0.0:bootpc > 255.255.255.255:bootps / BOOTP",
     ] {
         assert!(summaries.contains(expected), "{expected} in\n{summaries}");
     }
@@ -251,6 +277,101 @@ fn lab_vxlan_igmp_gre_and_vrrp_read_as_scapy_reads_them() {
     same_hexdumps_as_scapy(path);
     same_json_as_show_and_summary(path);
     let _ = std::fs::remove_file(&file);
+}
+
+/// A DHCP client in Scapy on midwood (`argv[1]`: its MAC): discover, then request
+/// what was offered; prints the acknowledged address.
+const DHCP_CLIENT: &str = r#"
+import sys
+from scapy.all import BOOTP, DHCP, IP, UDP, Ether, conf, srp1
+conf.checkIPaddr = False
+mac = sys.argv[1]
+chaddr = bytes.fromhex(mac.replace(':', ''))
+def exchange(options):
+    frame = (Ether(src=mac, dst='ff:ff:ff:ff:ff:ff') / IP(src='0.0.0.0', dst='255.255.255.255')
+             / UDP(sport=68, dport=67) / BOOTP(chaddr=chaddr, xid=0x5a5a0001, flags=0x8000)
+             / DHCP(options=options + ['end']))
+    answer = srp1(frame, iface='eth0', timeout=2, retry=2, verbose=False)
+    assert answer is not None, options
+    return answer
+offer = exchange([('message-type', 'discover'), ('hostname', b'midwood'),
+                  ('param_req_list', [1, 3, 6, 15, 51, 54])])
+server = dict(o for o in offer[DHCP].options if isinstance(o, tuple))['server_id']
+ack = exchange([('message-type', 'request'), ('requested_addr', offer[BOOTP].yiaddr),
+                ('server_id', server), ('hostname', b'midwood')])
+print(ack[BOOTP].yiaddr)
+"#;
+
+/// dnsmasq (a DHCP server only) on brooklyn answers a DHCP client on midwood: the four
+/// messages of a lease, read as Scapy reads them.
+#[test]
+fn a_dhcp_lease_from_dnsmasq_reads_as_scapy_reads_it() {
+    require!(root, "tcpdump", "dnsmasq", "python3");
+    let lab = TestLab::two_hosts().unwrap();
+    let leases = scratch("dnsmasq.leases");
+    let server = lab
+        .command("brooklyn", "dnsmasq")
+        .args([
+            "--no-daemon",
+            "--conf-file=/dev/null",
+            "--port=0",
+            "--user=root",
+            "--interface=eth0",
+            "--bind-interfaces",
+            "--dhcp-range=192.168.56.150,192.168.56.160,255.255.255.0,10m",
+            "--dhcp-option=option:router,192.168.56.101",
+            "--domain=lab",
+            "--pid-file",
+        ])
+        .arg(format!("--dhcp-leasefile={}", leases.display()))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("dnsmasq starts");
+    let _server = ChildGuard(server);
+    let file = scratch("dhcp.pcap");
+    let tcpdump = Tcpdump::start(&lab, "brooklyn", "eth0", &file);
+    let mac = lab.host("midwood").mac.clone();
+    let out = lab
+        .command("midwood", "python3")
+        .args(["-c", DHCP_CLIENT, &mac])
+        .output()
+        .unwrap();
+    let report = tcpdump.finish();
+    assert!(
+        out.status.success(),
+        "the DHCP client: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let leased = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(
+        leased.starts_with("192.168.56.15") || leased.starts_with("192.168.56.160"),
+        "{leased}"
+    );
+    let path = file.to_str().unwrap();
+    let summaries = same_summaries_as_scapy(path);
+    for message in ["Discover", "Offer", "Request", "Ack"] {
+        let line = format!("Ether / IP / UDP / BOOTP / DHCP {message}");
+        assert!(
+            summaries.lines().any(|l| l == line),
+            "{line} in\n{summaries}\ntcpdump: {report}"
+        );
+    }
+    let listing = webcapture(&["-r", path, "--show"]);
+    for expected in [
+        "message-type=offer",
+        &format!("yiaddr    = {leased}"),
+        "router=192.168.56.101",
+        "domain=b'lab'",
+        "server_id=192.168.56.101",
+    ] {
+        assert!(listing.contains(expected), "{expected} in\n{listing}");
+    }
+    same_listings_as_scapy(path);
+    same_hexdumps_as_scapy(path);
+    same_json_as_show_and_summary(path);
+    let _ = std::fs::remove_file(&file);
+    let _ = std::fs::remove_file(&leases);
 }
 
 /// Frames of EtherTypes neither labnet nor Scapy decodes further: the Ethernet line

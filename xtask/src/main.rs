@@ -206,6 +206,11 @@ const APT_TOOLS: &[Tool] = &[
         probe: Probe::Program("tmux"),
         package: "tmux",
     },
+    // A DHCP server for a real lease in the lab (the binary only: no service starts).
+    Tool {
+        probe: Probe::Program("dnsmasq"),
+        package: "dnsmasq-base",
+    },
 ];
 
 /// PyPI packages, pinned so the oracles' output formats do not drift under the tests.

@@ -5,8 +5,8 @@ use super::ether::ethertype;
 use super::field::{fixed, Field, Format, Spec};
 use super::{ipv4_address, mac, Kind, Walk};
 
-/// Scapy's HARDWARE_TYPES, the common part.
-fn hardware_type(number: u64) -> Option<&'static str> {
+/// Scapy's HARDWARE_TYPES (ARP's and BOOTP's hardware types).
+pub(super) fn hardware_type(number: u64) -> Option<&'static str> {
     Some(match number {
         1 => "Ethernet (10Mb)",
         2 => "Ethernet (3Mb)",
@@ -15,6 +15,18 @@ fn hardware_type(number: u64) -> Option<&'static str> {
         5 => "Chaos",
         6 => "IEEE 802 Networks",
         7 => "ARCNET",
+        8 => "Hyperchannel",
+        9 => "Lanstar",
+        10 => "Autonet Short Address",
+        11 => "LocalTalk",
+        12 => "LocalNet",
+        13 => "Ultra link",
+        14 => "SMDS",
+        15 => "Frame relay",
+        16 | 19 | 21 => "ATM",
+        17 => "HDLC",
+        18 => "Fibre Channel",
+        20 => "Serial Line",
         _ => return None,
     })
 }

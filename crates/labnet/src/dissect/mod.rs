@@ -23,6 +23,7 @@ use crate::linktype;
 mod arp;
 pub mod checksum;
 mod cooked;
+mod dhcp;
 mod dns;
 pub mod endpoints;
 mod ether;
@@ -42,6 +43,7 @@ mod vrrp;
 mod vxlan;
 
 pub use arp::operation as arp_operation;
+pub use dhcp::message_type_word as dhcp_message_type;
 pub use dns::summary as dns_summary;
 pub use field::{Field, Group, Value};
 pub use http::{Message as HttpMessage, Messages as HttpMessages};
@@ -168,6 +170,12 @@ pub enum Kind {
     Http {
         request: bool,
     },
+    /// BOOTP's fixed part (and DHCP's magic cookie).
+    Bootp,
+    /// DHCP's options; `message_type`: the first message-type option's value.
+    Dhcp {
+        message_type: Option<u8>,
+    },
     /// A GRE header; the tunnelled packet follows.
     Gre,
     /// GRE's source route entry (with the routing bit set).
@@ -236,6 +244,8 @@ impl Layer {
             Kind::Dns { .. }
             | Kind::Http { .. }
             | Kind::Vxlan { .. }
+            | Kind::Bootp
+            | Kind::Dhcp { .. }
             | Kind::Raw
             | Kind::Padding => TcpIpLayer::Application,
         }
@@ -286,6 +296,8 @@ impl Layer {
             Kind::Dns { .. } => ("DNS", "DNS"),
             Kind::Http { request: true } => ("Raw", "HTTP Request"),
             Kind::Http { request: false } => ("Raw", "HTTP Response"),
+            Kind::Bootp => ("BOOTP", "BOOTP"),
+            Kind::Dhcp { .. } => ("DHCP", "DHCP options"),
             Kind::Gre => ("GRE", "GRE"),
             Kind::GreRouting => ("GRErouting", "GRE routing information"),
             Kind::Vxlan { .. } => ("VXLAN", "VXLAN"),
@@ -346,6 +358,8 @@ impl Layer {
             Kind::NdOption { .. } => icmpv6::option_fields(data, self.range.clone()),
             Kind::Dns { tcp, .. } => dns::fields(data, self.range.clone(), *tcp),
             Kind::Http { .. } => http::fields(data, self.range.clone()),
+            Kind::Bootp => dhcp::bootp_fields(data, self.range.clone()),
+            Kind::Dhcp { .. } => dhcp::dhcp_fields(data, self.range.clone()),
             Kind::Gre => gre::fields(data, at),
             Kind::GreRouting => gre::routing_fields(data, self.range.clone()),
             Kind::Vxlan { .. } => vxlan::fields(data, at),

@@ -141,6 +141,39 @@ const TUNNELS_AND_MULTICAST: [&str; 8] = [
     "01005e000012080027a83866080046c0002c0001000001024afbc0a83866e0000001940400001189f2e7e00000fb0a7d00020102030405060708",
 ];
 
+/// A DHCP offer built by Scapy 2.8.0 (brooklyn offering midwood 192.168.56.102).
+const DHCP_OFFER: &str = "080027a83866080027a838650800450001490001000040118787c0a83865c0a838660043004401356071020106001234
+    abcd0000000000000000c0a83866c0a8386500000000080027a838660000000000000000000000000000000000000000
+    000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000
+    000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000
+    000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000
+    0000000000000000000000000000000000000000000000000000000000000000000000000000638253633501023604c0
+    a838653304000002583a040000012c3b040000020d0104ffffff000304c0a838010608c0a83801c0a838650f036c6162
+    1c04c0a838ffff";
+
+#[test]
+fn a_dhcp_offer_lists_its_options_as_scapy_does() {
+    let frame = bytes(DHCP_OFFER);
+    assert_fields_tile_their_layers(ETHERNET, &frame);
+    let dissection = dissect(ETHERNET, &frame);
+    let classes: Vec<&str> = dissection.layers.iter().map(Layer::class).collect();
+    assert_eq!(classes, ["Ether", "IP", "UDP", "BOOTP", "DHCP"]);
+    let dhcp = dissection.layers.last().unwrap();
+    assert_eq!(
+        dhcp.kind,
+        Kind::Dhcp {
+            message_type: Some(2)
+        }
+    );
+    let options = dhcp.fields(&frame);
+    assert_eq!(
+        options[0].value.to_string(),
+        "[message-type=offer server_id=192.168.56.101 lease_time=600 renewal_time=300 \
+         rebinding_time=525 subnet_mask=255.255.255.0 router=192.168.56.1 \
+         name_server=192.168.56.1,192.168.56.101 domain=b'lab' broadcast_address=192.168.56.255 end]"
+    );
+}
+
 #[test]
 fn fields_tile_every_layer_of_tunnels_and_multicast_control() {
     for frame in TUNNELS_AND_MULTICAST {

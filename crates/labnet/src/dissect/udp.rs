@@ -1,4 +1,5 @@
-//! UDP, and what it carries by port, as Scapy binds it: DNS, GRE and VXLAN, else Raw.
+//! UDP, and what it carries by port, as Scapy binds it: DNS, BOOTP/DHCP, GRE and VXLAN,
+//! else Raw.
 
 use super::field::{fixed, Field, Format, Spec};
 use super::{Kind, Walk};
@@ -25,7 +26,8 @@ enum Bound {
     Dns,
     Gre,
     Vxlan,
-    /// One labnet does not decode (its payload is Raw): Kerberos, BOOTP, DHCPv6, HSRP,
+    Bootp,
+    /// One labnet does not decode (its payload is Raw): Kerberos, DHCPv6, HSRP,
     /// ESP, ISAKMP, L2TP, NetBIOS, CLDAP, LLMNR, MGCP, Mobile IP, NetFlow, NTP,
     /// RADIUS, RIP, SNMP, TFTP, ZEP.
     Other,
@@ -54,9 +56,9 @@ const BINDINGS: &[(Port, Bound)] = {
         (D(88), Other),
         (S(464), Other),
         (D(464), Other),
-        (Both(68, 67), Other),
-        (Both(67, 68), Other),
-        (Both(67, 67), Other),
+        (Both(68, 67), Bootp),
+        (Both(67, 68), Bootp),
+        (Both(67, 67), Bootp),
         (D(547), Other),
         (D(546), Other),
         (D(1985), Other),
@@ -122,7 +124,7 @@ const BINDINGS: &[(Port, Bound)] = {
 /// One bit per port that some binding names: most datagrams (two unbound ports) are
 /// settled by two bit tests instead of a walk through the table (the summary's hot
 /// path).
-const NAMED_PORTS: [u64; 1024] = {
+static NAMED_PORTS: [u64; 1024] = {
     let mut bits = [0u64; 1024];
     let mut i = 0;
     while i < BINDINGS.len() {
@@ -175,6 +177,7 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize, quoted: bool) {
         Some(Bound::Dns) => super::dns::dissect(walk, payload, end, dport == MDNS_PORT),
         Some(Bound::Gre) => super::gre::dissect(walk, payload, end),
         Some(Bound::Vxlan) => super::vxlan::dissect(walk, payload, end),
+        Some(Bound::Bootp) => super::dhcp::dissect(walk, payload, end),
         Some(Bound::Other) | None => walk.raw(payload, end),
     }
 }

@@ -94,6 +94,13 @@ fn own_summary(layer: &Layer, data: &[u8]) -> Option<Own> {
         Kind::Ipv4 { quoted, .. } | Kind::Tcp { quoted, .. } | Kind::Udp { quoted, .. } => {
             (!quoted).then_some(Own::ToWrite)
         }
+        // Scapy's DHCP.mysummary: only with a message-type option.
+        Kind::Dhcp {
+            message_type: Some(number),
+        } => Some(Own::Made(format!(
+            "DHCP {}",
+            crate::dissect::dhcp_message_type(*number)
+        ))),
         Kind::Icmpv6 { .. } => {
             icmpv6::message_summary(data, layer.range.clone()).map(|own| Own::Made(words(&own)))
         }

@@ -19,8 +19,9 @@ use scapy::{
 /// length), IP in IP and 6in4, ICMP and ICMPv6 errors quoting GRE, DNS, VXLAN, IGMP
 /// and IP in IP, a DNS answer, and BOOTP/DHCP (every message type, Scapy's option
 /// types, unknown and malformed options, no magic cookie, another hardware type, a
-/// relay). With a second argument, each frame is followed by every cut of it from the
-/// end of its outer IP header on.
+/// relay), NTP (client, server, strata 0-3 with their reference ids, broadcast,
+/// symmetric modes with authenticators, an unknown tail). With a second argument, each
+/// frame is followed by every cut of it from the end of its outer IP header on.
 const BUILD_FRAMES: &str = r#"
 import sys
 from scapy.all import *
@@ -86,6 +87,19 @@ frames += [
  Ether()/IP(src='192.168.56.1', dst='192.168.56.101')/UDP(sport=67, dport=67)/B(op=1, hops=1, giaddr='192.168.56.1')/DHCP(options=[('message-type','request'),'end']),
  C/B()/Raw(b'c\x82Sc'),
 ]
+U = lambda sport=123, dport=123: Ether(src='08:00:27:a8:38:66', dst='08:00:27:a8:38:65')/IP(src='192.168.56.102', dst='192.168.56.101')/UDP(sport=sport, dport=dport)
+T = 3909000000  # an NTP-era second (2023)
+ntp_frames = [
+ U(40123, 123)/NTP(version=4, mode=3, stratum=0, poll=6, precision=-20, ref=0, orig=0, recv=0, sent=T + 0.25),
+ U(123, 40123)/NTP(version=4, mode=4, stratum=2, poll=6, precision=-23, delay=0.015625, dispersion=0.0321, id='192.168.56.1', ref=T - 30.5, orig=T + 0.25, recv=T + 0.2512, sent=T + 0.2513),
+ U()/NTP(version=3, mode=4, stratum=1, ref_id=b'GPS', precision=-18, ref=T, orig=0, recv=T, sent=T),
+ U()/NTP(version=4, mode=4, stratum=0, ref_id=b'RATE', ref=0, orig=0, recv=0, sent=0),
+ U()/NTP(version=4, mode=5, stratum=3, id='10.0.0.1', ref=12345.5, orig=1, recv=2.75, sent=T),
+ U()/NTP(version=4, mode=1, leap=3, stratum=16, id='0.0.0.0', delay=1.5, dispersion=65535.99, ref=0, orig=0, recv=0, sent=T) / Raw(struct.pack('!I', 7) + bytes(range(16))),
+ U()/NTP(version=4, mode=2, stratum=2, id='192.168.56.1', ref=0, orig=0, recv=0, sent=T) / Raw(struct.pack('!I', 9) + bytes(range(20))),
+ U()/NTP(version=2, mode=0, stratum=2, ref=0, orig=0, recv=0, sent=0) / Raw(b'xyz'),
+ U()/Raw(b'\x23\x02\x06\xec'),
+]
 out = []
 for f in frames:
     b = bytes(f)
@@ -94,6 +108,14 @@ for f in frames:
         # every cut from the end of the outer IP header on
         start = 14 + (40 if b[12:14] == b'\x86\xdd' else 20)
         out.extend(b[:n] for n in range(start, len(b)))
+# NTP: no cut that leaves more than 20 bytes after the header unless they are a key id
+# and a digest (Scapy reads those as NTPv4 extension fields, which labnet leaves Raw).
+for f in ntp_frames:
+    b = bytes(f)
+    out.append(b)
+    if len(sys.argv) > 2:
+        tails = [n - 42 - 48 for n in range(42, len(b))]
+        out.extend(b[:42 + 48 + t] for t in tails if t <= 20 or t - 4 in (16, 20, 32, 48, 64))
 w = RawPcapWriter(sys.argv[1], linktype=1)
 for b in out:
     w.write(b)
@@ -130,6 +152,8 @@ fn scapy_built_tunnels_and_multicast_control_read_as_scapy_reads_them() {
         "Ether / IP / IP / ICMP 10.0.0.1 > 10.0.0.2 echo-request 0",
         "Ether / IP / IPv6 / ICMPv6 Echo Request (id: 0x0 seq: 0x0)",
         "Ether / IP / ICMP / IPerror / GRE / IP / ICMP 10.0.0.1 > 10.0.0.2 echo-request 0",
+        "Ether / IP / UDP / NTP v4, client",
+        "Ether / IP / ICMP / IPerror / UDPerror / NTP v4, client",
         "Ether / IP / ICMP / IPerror / UDPerror / DNS Qry b'lab.'",
         "Ether / IP / ICMP / IPerror / IGMP: ?? > ?? Version 2 - Membership Report 224.0.0.1",
         "Ether / IPv6 / ICMPv6DestUnreach / IPerror6 / UDPerror / DNS Qry b'lab.'",
@@ -137,6 +161,8 @@ fn scapy_built_tunnels_and_multicast_control_read_as_scapy_reads_them() {
         "Ether / IP / UDP / BOOTP / DHCP Discover",
         "Ether / IP / UDP / BOOTP / DHCP Ack",
         "Ether / IP / UDP 0.0.0.0:bootpc > 255.255.255.255:bootps / BOOTP",
+        "Ether / IP / UDP / NTP v4, client",
+        "Ether / IP / UDP / NTP v4, symmetric active / NTPAuthenticator",
     ] {
         assert!(summaries.contains(expected), "{expected} in\n{summaries}");
     }
@@ -195,16 +221,18 @@ s.setsockopt(socket.IPPROTO_IP, socket.IP_DROP_MEMBERSHIP, group)
 time.sleep(0.3)
 "#;
 
-/// GRE to `argv[2]` at MAC `argv[3]` (brooklyn, whose kernel has no GRE and answers
-/// protocol-unreachable, quoting it) and a VRRP advertisement, from `argv[1]`, built
-/// by Scapy.
-const SEND_GRE_AND_VRRP: &str = r#"
+/// GRE and an NTP client request to `argv[2]` at MAC `argv[3]` (brooklyn, whose
+/// kernel has neither GRE nor an NTP server: it answers protocol- and port-unreachable,
+/// quoting them) and a VRRP advertisement, from `argv[1]`, built by Scapy.
+const SEND_OVER_THE_WIRE: &str = r#"
 import sys
-from scapy.all import Ether, IP, GRE, ICMP, sendp
+from scapy.all import Ether, IP, GRE, ICMP, NTP, UDP, sendp
 from scapy.layers.vrrp import VRRP
 me, them, their_mac = sys.argv[1:4]
 sendp([Ether(dst=their_mac) / IP(src=me, dst=them) / GRE(key_present=1, key=5)
        / IP(src='10.0.0.1', dst='10.0.0.2') / ICMP(),
+       Ether(dst=their_mac) / IP(src=me, dst=them) / UDP(sport=40123, dport=123)
+       / NTP(version=4, mode=3, ref=0, orig=0, recv=0, sent=3909000000.5),
        Ether(dst='01:00:5e:00:00:12') / IP(src=me, dst='224.0.0.18', ttl=255)
        / VRRP(vrid=9, addrlist=['192.168.56.1'])],
       iface='eth0', verbose=False)
@@ -213,7 +241,7 @@ sendp([Ether(dst=their_mac) / IP(src=me, dst=them) / GRE(key_present=1, key=5)
 /// What the lab's kernels send each other once their hosts are joined by VXLAN and
 /// join multicast groups, and what Scapy sends over the wire: read as Scapy reads it.
 #[test]
-fn lab_vxlan_igmp_gre_and_vrrp_read_as_scapy_reads_them() {
+fn lab_vxlan_igmp_gre_ntp_and_vrrp_read_as_scapy_reads_them() {
     require!(root, "tcpdump", "ip", "ping", "sysctl", "python3");
     let lab = TestLab::two_hosts().unwrap();
     let (brooklyn, midwood) = (
@@ -251,7 +279,7 @@ fn lab_vxlan_igmp_gre_and_vrrp_read_as_scapy_reads_them() {
     lab.run(
         "midwood",
         "python3",
-        &["-c", SEND_GRE_AND_VRRP, &midwood, &brooklyn, &brooklyn_mac],
+        &["-c", SEND_OVER_THE_WIRE, &midwood, &brooklyn, &brooklyn_mac],
     );
     std::thread::sleep(std::time::Duration::from_millis(500));
     let report = tcpdump.finish();
@@ -266,6 +294,8 @@ fn lab_vxlan_igmp_gre_and_vrrp_read_as_scapy_reads_them() {
         "IGMP: 192.168.56.102 > 224.0.0.2 Leave Group 239.56.0.1",
         "Ether / IP / GRE / IP / ICMP 10.0.0.1 > 10.0.0.2 echo-request 0",
         "Ether / IP / ICMP / IPerror / GRE / IP / ICMP 10.0.0.1 > 10.0.0.2 echo-request 0",
+        "Ether / IP / UDP / NTP v4, client",
+        "Ether / IP / ICMP / IPerror / UDPerror / NTP v4, client",
         "vrrp / VRRP",
     ] {
         assert!(

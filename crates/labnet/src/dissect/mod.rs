@@ -37,6 +37,7 @@ pub mod igmp;
 mod ipv4;
 mod ipv6;
 mod loopback;
+pub mod ntp;
 pub mod tcp;
 mod udp;
 mod vrrp;
@@ -176,6 +177,13 @@ pub enum Kind {
     Dhcp {
         message_type: Option<u8>,
     },
+    /// An NTP header (modes 0-5).
+    Ntp {
+        version: u8,
+        mode: u8,
+    },
+    /// NTP's key id and message digest after the header.
+    NtpAuthenticator,
     /// A GRE header; the tunnelled packet follows.
     Gre,
     /// GRE's source route entry (with the routing bit set).
@@ -246,6 +254,8 @@ impl Layer {
             | Kind::Vxlan { .. }
             | Kind::Bootp
             | Kind::Dhcp { .. }
+            | Kind::Ntp { .. }
+            | Kind::NtpAuthenticator
             | Kind::Raw
             | Kind::Padding => TcpIpLayer::Application,
         }
@@ -298,6 +308,8 @@ impl Layer {
             Kind::Http { request: false } => ("Raw", "HTTP Response"),
             Kind::Bootp => ("BOOTP", "BOOTP"),
             Kind::Dhcp { .. } => ("DHCP", "DHCP options"),
+            Kind::Ntp { .. } => ("NTPHeader", "NTPHeader"),
+            Kind::NtpAuthenticator => ("NTPAuthenticator", "Authenticator"),
             Kind::Gre => ("GRE", "GRE"),
             Kind::GreRouting => ("GRErouting", "GRE routing information"),
             Kind::Vxlan { .. } => ("VXLAN", "VXLAN"),
@@ -360,6 +372,8 @@ impl Layer {
             Kind::Http { .. } => http::fields(data, self.range.clone()),
             Kind::Bootp => dhcp::bootp_fields(data, self.range.clone()),
             Kind::Dhcp { .. } => dhcp::dhcp_fields(data, self.range.clone()),
+            Kind::Ntp { .. } => ntp::fields(data, at),
+            Kind::NtpAuthenticator => ntp::authenticator_fields(data, self.range.clone()),
             Kind::Gre => gre::fields(data, at),
             Kind::GreRouting => gre::routing_fields(data, self.range.clone()),
             Kind::Vxlan { .. } => vxlan::fields(data, at),

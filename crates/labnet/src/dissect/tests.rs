@@ -122,7 +122,9 @@ fn fields_tile_every_layer_of_lab_frames() {
 
 /// Tunnels and multicast control frames built by Scapy 2.8.0 (tests/protocols.rs
 /// compares them, and every cut of them, with Scapy's own reading).
-const TUNNELS_AND_MULTICAST: [&str; 8] = [
+const TUNNELS_AND_MULTICAST: [&str; 9] = [
+    // NTP in symmetric active mode with an authenticator (key 7, a 16-byte digest).
+    "080027a83865080027a838660800450000600001000040118870c0a83866c0a83865007b007b004ce739e1100a0000018000fffffd7000000000000000000000000000000000000000000000000000000000e8fe9b400000000000000007000102030405060708090a0b0c0d0e0f",
     // VRRP advertising two addresses.
     "01005e000012080027a8386608004500002c00010000ff70e23fc0a83866e00000122105c802000125a2c0a83801c0a838020000000000000000",
     // VRRPv3 over IPv6.
@@ -188,15 +190,19 @@ fn fields_tile_every_layer_of_tunnels_and_multicast_control() {
             .collect()
     };
     assert_eq!(
-        classes(TUNNELS_AND_MULTICAST[4]),
+        classes(TUNNELS_AND_MULTICAST[0]),
+        ["Ether", "IP", "UDP", "NTPHeader", "NTPAuthenticator"]
+    );
+    assert_eq!(
+        classes(TUNNELS_AND_MULTICAST[5]),
         ["Ether", "IP", "UDP", "VXLAN", "Ether", "IP", "ICMP"]
     );
     assert_eq!(
-        classes(TUNNELS_AND_MULTICAST[2]),
+        classes(TUNNELS_AND_MULTICAST[3]),
         ["Ether", "IP", "GRE", "IPv6", "UDP"]
     );
     assert_eq!(
-        classes(TUNNELS_AND_MULTICAST[6]),
+        classes(TUNNELS_AND_MULTICAST[7]),
         ["Ether", "IP", "IGMPv3_MR"]
     );
 }

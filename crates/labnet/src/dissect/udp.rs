@@ -1,5 +1,5 @@
-//! UDP, and what it carries by port, as Scapy binds it: DNS, BOOTP/DHCP, GRE and VXLAN,
-//! else Raw.
+//! UDP, and what it carries by port, as Scapy binds it: DNS, BOOTP/DHCP, NTP, GRE and
+//! VXLAN, else Raw.
 
 use super::field::{fixed, Field, Format, Spec};
 use super::{Kind, Walk};
@@ -27,8 +27,9 @@ enum Bound {
     Gre,
     Vxlan,
     Bootp,
+    Ntp,
     /// One labnet does not decode (its payload is Raw): Kerberos, DHCPv6, HSRP,
-    /// ESP, ISAKMP, L2TP, NetBIOS, CLDAP, LLMNR, MGCP, Mobile IP, NetFlow, NTP,
+    /// ESP, ISAKMP, L2TP, NetBIOS, CLDAP, LLMNR, MGCP, Mobile IP, NetFlow,
     /// RADIUS, RIP, SNMP, TFTP, ZEP.
     Other,
 }
@@ -93,8 +94,8 @@ const BINDINGS: &[(Port, Bound)] = {
         (S(9996), Other),
         (D(6343), Other),
         (S(6343), Other),
-        (S(123), Other),
-        (D(123), Other),
+        (S(123), Ntp),
+        (D(123), Ntp),
         (S(1812), Other),
         (D(1812), Other),
         (S(1813), Other),
@@ -178,6 +179,7 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize, quoted: bool) {
         Some(Bound::Gre) => super::gre::dissect(walk, payload, end),
         Some(Bound::Vxlan) => super::vxlan::dissect(walk, payload, end),
         Some(Bound::Bootp) => super::dhcp::dissect(walk, payload, end),
+        Some(Bound::Ntp) => super::ntp::dissect(walk, payload, end),
         Some(Bound::Other) | None => walk.raw(payload, end),
     }
 }

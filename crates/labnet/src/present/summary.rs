@@ -94,6 +94,10 @@ fn own_summary(layer: &Layer, data: &[u8]) -> Option<Own> {
         Kind::Ipv4 { quoted, .. } | Kind::Tcp { quoted, .. } | Kind::Udp { quoted, .. } => {
             (!quoted).then_some(Own::ToWrite)
         }
+        Kind::Ntp { version, mode } => Some(Own::Made(format!(
+            "NTP v{version}, {}",
+            crate::dissect::ntp::mode_text(*mode)
+        ))),
         // Scapy's DHCP.mysummary: only with a message-type option.
         Kind::Dhcp {
             message_type: Some(number),

@@ -38,6 +38,7 @@ mod ipv4;
 mod ipv6;
 mod loopback;
 pub mod ntp;
+mod rip;
 pub mod tcp;
 mod udp;
 mod vrrp;
@@ -184,6 +185,10 @@ pub enum Kind {
     },
     /// NTP's key id and message digest after the header.
     NtpAuthenticator,
+    /// RIP's header; its entries follow, each a layer.
+    Rip,
+    RipEntry,
+    RipAuthentication,
     /// A GRE header; the tunnelled packet follows.
     Gre,
     /// GRE's source route entry (with the routing bit set).
@@ -256,6 +261,9 @@ impl Layer {
             | Kind::Dhcp { .. }
             | Kind::Ntp { .. }
             | Kind::NtpAuthenticator
+            | Kind::Rip
+            | Kind::RipEntry
+            | Kind::RipAuthentication
             | Kind::Raw
             | Kind::Padding => TcpIpLayer::Application,
         }
@@ -310,6 +318,9 @@ impl Layer {
             Kind::Dhcp { .. } => ("DHCP", "DHCP options"),
             Kind::Ntp { .. } => ("NTPHeader", "NTPHeader"),
             Kind::NtpAuthenticator => ("NTPAuthenticator", "Authenticator"),
+            Kind::Rip => ("RIP", "RIP header"),
+            Kind::RipEntry => ("RIPEntry", "RIP entry"),
+            Kind::RipAuthentication => ("RIPAuth", "RIP authentication"),
             Kind::Gre => ("GRE", "GRE"),
             Kind::GreRouting => ("GRErouting", "GRE routing information"),
             Kind::Vxlan { .. } => ("VXLAN", "VXLAN"),
@@ -374,6 +385,9 @@ impl Layer {
             Kind::Dhcp { .. } => dhcp::dhcp_fields(data, self.range.clone()),
             Kind::Ntp { .. } => ntp::fields(data, at),
             Kind::NtpAuthenticator => ntp::authenticator_fields(data, self.range.clone()),
+            Kind::Rip => rip::header_fields(data, at),
+            Kind::RipEntry => rip::entry_fields(data, at),
+            Kind::RipAuthentication => rip::authentication_fields(data, self.range.clone()),
             Kind::Gre => gre::fields(data, at),
             Kind::GreRouting => gre::routing_fields(data, self.range.clone()),
             Kind::Vxlan { .. } => vxlan::fields(data, at),

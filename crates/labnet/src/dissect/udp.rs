@@ -1,5 +1,5 @@
-//! UDP, and what it carries by port, as Scapy binds it: DNS, BOOTP/DHCP, NTP, GRE and
-//! VXLAN, else Raw.
+//! UDP, and what it carries by port, as Scapy binds it: DNS, BOOTP/DHCP, NTP, RIP, GRE
+//! and VXLAN, else Raw.
 
 use super::field::{fixed, Field, Format, Spec};
 use super::{Kind, Walk};
@@ -28,9 +28,10 @@ enum Bound {
     Vxlan,
     Bootp,
     Ntp,
+    Rip,
     /// One labnet does not decode (its payload is Raw): Kerberos, DHCPv6, HSRP,
     /// ESP, ISAKMP, L2TP, NetBIOS, CLDAP, LLMNR, MGCP, Mobile IP, NetFlow,
-    /// RADIUS, RIP, SNMP, TFTP, ZEP.
+    /// RADIUS, SNMP, TFTP, ZEP.
     Other,
 }
 
@@ -102,8 +103,8 @@ const BINDINGS: &[(Port, Bound)] = {
         (D(1813), Other),
         (S(3799), Other),
         (D(3799), Other),
-        (D(520), Other),
-        (S(520), Other),
+        (D(520), Rip),
+        (S(520), Rip),
         (S(161), Other),
         (D(161), Other),
         (S(162), Other),
@@ -180,6 +181,7 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize, quoted: bool) {
         Some(Bound::Vxlan) => super::vxlan::dissect(walk, payload, end),
         Some(Bound::Bootp) => super::dhcp::dissect(walk, payload, end),
         Some(Bound::Ntp) => super::ntp::dissect(walk, payload, end),
+        Some(Bound::Rip) => super::rip::dissect(walk, payload, end),
         Some(Bound::Other) | None => walk.raw(payload, end),
     }
 }

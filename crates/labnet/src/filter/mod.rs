@@ -14,8 +14,9 @@
 //!
 //! `lex` splits the text, `parse` follows libpcap's grammar and generates a predicate
 //! tree through `gen` (libpcap's gencode semantics), `bpf` lays the tree out as a
-//! program and prints it like `tcpdump -d`, and `machine` runs it over packets (as
-//! native code from `jit` where it can).
+//! program and prints it like `tcpdump -d`, `reach` refuses a program no packet can
+//! pass (as libpcap does), and `machine` runs it over packets (as native code from
+//! `jit` where it can).
 
 pub mod bpf;
 mod gen;
@@ -24,6 +25,7 @@ mod jit;
 mod lex;
 pub mod machine;
 mod parse;
+mod reach;
 
 use std::fmt;
 use std::io;
@@ -150,6 +152,17 @@ impl Filter {
                 "split it: capture with part of it, then filter the file with the rest".into(),
             ),
         })?;
+        if !reach::can_accept(&program) {
+            return Err(FilterError {
+                expression: expression.to_string(),
+                start: 0,
+                end: expression.len(),
+                message: "expression rejects all packets: no packet can match all of it".into(),
+                hint: Some(
+                    "two of its tests cannot hold at once (ip and arp, tcp and udp, host A and not host A); did you mean \"or\"?".into(),
+                ),
+            });
+        }
         Ok(Filter {
             expression: expression.to_string(),
             machine: machine::Machine::new(&program),

@@ -531,6 +531,14 @@ impl<'a> Parser<'a> {
             },
             _ => Kind::Default,
         };
+        // libpcap's grammar has no direction before `proto`: `src proto 6` is a syntax
+        // error there.
+        if kind == Kind::Proto && keyword != proto.name() {
+            return Err(self.error_here(
+                format!("\"{keyword}\" does not apply to \"proto\""),
+                Some("a protocol is neither source nor destination: write \"proto N\" or \"ip proto N\"".into()),
+            ));
+        }
         if kind != Kind::Default {
             let word = self.advance();
             keyword = match &self.text[word.start..word.end] {
@@ -645,8 +653,9 @@ impl<'a> Parser<'a> {
             Tok::Ipv6(address) => {
                 self.advance();
                 let (prefix, end) = self.prefix_length(128, end)?;
-                let what =
-                    self.address_kind(quals, prefix.is_some(), start, end, "IPv6 address")?;
+                // libpcap takes `host ADDR/128` for IPv6 (the mask names one host).
+                let masked = prefix.is_some_and(|bits| bits != 128);
+                let what = self.address_kind(quals, masked, start, end, "IPv6 address")?;
                 let prefix = prefix.unwrap_or(128);
                 let octets = address.octets();
                 let network = u128::from_be_bytes(octets) & shift_left_128(prefix);

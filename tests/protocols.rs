@@ -19,7 +19,8 @@ use scapy::{
 /// length), IP in IP and 6in4, ICMP and ICMPv6 errors quoting GRE, DNS, VXLAN, IGMP
 /// and IP in IP, a DNS answer, and BOOTP/DHCP (every message type, Scapy's option
 /// types, unknown and malformed options, no magic cookie, another hardware type, a
-/// relay), RIP (requests, responses, simple and MD5 authentication, an unknown
+/// relay), LLC after VLAN tags and Scapy's LLC EtherTypes, SNAP with spanning tree
+/// and ARP, RIP (requests, responses, simple and MD5 authentication, an unknown
 /// authentication type, a cut entry), NTP (client, server, strata 0-3 with their
 /// reference ids, broadcast, symmetric modes with authenticators, an unknown tail). With a second argument, each
 /// frame is followed by every cut of it from the end of its outer IP header on.
@@ -87,6 +88,18 @@ frames += [
  C/BOOTP(chaddr=MAC + b'\x01\x02', sname=b'server', file=b'/boot/pxelinux.0'),
  Ether()/IP(src='192.168.56.1', dst='192.168.56.101')/UDP(sport=67, dport=67)/B(op=1, hops=1, giaddr='192.168.56.1')/DHCP(options=[('message-type','request'),'end']),
  C/B()/Raw(b'c\x82Sc'),
+]
+LLC_SRC = '08:00:27:a8:38:66'
+frames += [
+ Ether(dst='01:80:c2:00:00:00', src=LLC_SRC)/Dot1Q(vlan=5, type=38)/LLC()/STP(),
+ Ether(dst='01:00:0c:cc:cc:cd', src=LLC_SRC)/LLC(dsap=0xaa, ssap=0xaa, ctrl=3)/SNAP(OUI=0x0c, code=0x010b)/STP(),
+ Ether(dst='01:00:0c:cc:cc:cc', src=LLC_SRC)/LLC(dsap=0xaa, ssap=0xaa, ctrl=3)/SNAP(OUI=0x0c, code=0x2000)/Raw(b'\x02\xb4\x00\x00'),
+ Ether(dst='01:00:0c:cc:cc:cd', src=LLC_SRC)/Dot1Q(vlan=5)/LLC(dsap=0xaa, ssap=0xaa, ctrl=3)/SNAP(OUI=0x0c, code=0x010b)/STP(),
+ Ether(dst='ff:ff:ff:ff:ff:ff', src=LLC_SRC)/Dot1Q(vlan=5)/LLC(dsap=0xe0, ssap=0xe0, ctrl=3)/Raw(b'\xff\xff\x00\x30'),
+ Ether(dst='ff:ff:ff:ff:ff:ff', src=LLC_SRC, type=0x8870)/LLC(dsap=0x42, ssap=0x42, ctrl=3)/STP(),
+ Ether(dst='ff:ff:ff:ff:ff:ff', src=LLC_SRC, type=122)/LLC()/Raw(b'abc'),
+ Ether(dst='ff:ff:ff:ff:ff:ff', src=LLC_SRC)/Dot1Q(vlan=7, type=10)/LLC(dsap=0x42, ssap=0x42, ctrl=3)/Raw(b'1234567' + bytes(20)),
+ Dot3(dst='ff:ff:ff:ff:ff:ff', src=LLC_SRC)/LLC(dsap=0xaa, ssap=0xaa, ctrl=3)/SNAP(code=0x0806)/ARP(psrc='192.168.56.102', pdst='192.168.56.101'),
 ]
 RIP_UDP = lambda: Ether(src='08:00:27:a8:38:66', dst='01:00:5e:00:00:09')/IP(src='192.168.56.102', dst='224.0.0.9', ttl=1)/UDP(sport=520, dport=520)
 frames += [
@@ -174,6 +187,10 @@ fn scapy_built_tunnels_and_multicast_control_read_as_scapy_reads_them() {
         "Ether / IP / UDP / NTP v4, symmetric active / NTPAuthenticator",
         "route > 224.0.0.9:route / RIP / RIPAuth / RIPEntry / RIPAuth",
         "route > 224.0.0.9:route / RIP / RIPEntry / RIPEntry",
+        "Ether / 802.1q 08:00:27:a8:38:66 > 01:80:c2:00:00:00 (0x26) vlan 5 / LLC / STP",
+        "08:00:27:a8:38:66 > 01:00:0c:cc:cc:cd (0x8870) / LLC / SNAP / STP",
+        "vlan 5 / LLC / SNAP / STP",
+        "Dot3 / LLC / SNAP / ARP who has 192.168.56.101 says 192.168.56.102",
     ] {
         assert!(summaries.contains(expected), "{expected} in\n{summaries}");
     }

@@ -80,12 +80,22 @@ pub const SCAPY_SHOW: &str = "import sys\nfrom scapy.all import rdpcap, load_lay
 /// A listing's lines, made comparable: labnet's TCP/IP tag after each layer heading
 /// is checked and dropped; scapy's empty `HTTP 1` wrapper and the headers it lists as
 /// `None` are dropped; within an HTTP layer, where scapy orders headers by its own list
-/// and labnet by the wire, the lines are sorted.
+/// and labnet by the wire, the lines are sorted; a SNAP OUI's manufacturer name is
+/// dropped.
 fn comparable(listing: &str, ours: bool) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut http_block: Option<usize> = None;
     for line in listing.lines() {
         let mut line = line.to_string();
+        // Scapy names a SNAP OUI from the manufacturer list it carries
+        // (`Cisco Systems, Inc (00:00:0c)`); labnet shows the three bytes
+        // (docs/webcapture.md, "Where labnet and Scapy differ").
+        if !ours && line.trim_start().starts_with("OUI ") && line.ends_with(')') {
+            if let Some(open) = line.rfind(" (") {
+                let (head, _) = line.split_once("= ").expect("a field line");
+                line = format!("{head}= {}", &line[open + 2..line.len() - 1]);
+            }
+        }
         if ours && line.starts_with("###[ ") {
             let (heading, tag) = line
                 .split_once("]### ")

@@ -75,7 +75,20 @@ pub(super) fn dissect(walk: &mut Walk, at: usize) {
         },
         at..at + HEADER,
     );
-    walk.ethertype(at + HEADER, ethertype);
+    ether_payload(walk, at + HEADER, ethertype);
+}
+
+/// Scapy binds LLC to this EtherType in Ethernet (and so in 802.1Q, which falls
+/// back on Ethernet's bindings): LLC frames larger than 802.3 allows.
+const JUMBO_LLC: u16 = 0x8870;
+
+/// What follows an Ethernet header's (or a VLAN tag's) EtherType.
+fn ether_payload(walk: &mut Walk, at: usize, ethertype: u16) {
+    if ethertype == JUMBO_LLC {
+        let end = walk.data.len();
+        return llc(walk, at, end);
+    }
+    walk.ethertype(at, ethertype);
 }
 
 pub(super) fn llc(walk: &mut Walk, at: usize, end: usize) {
@@ -88,14 +101,35 @@ pub(super) fn llc(walk: &mut Walk, at: usize, end: usize) {
         (0xaa, 0xaa, 3) if end >= at + 8 => {
             walk.push(Kind::Snap, at + 3..at + 8);
             let code = be16(data, at + 6);
-            walk.within(end, |walk| walk.ethertype(at + 8, code));
+            walk.within(end, |walk| snap_payload(walk, at + 8, code, end));
         }
-        (0x42, 0x42, 3) if end >= at + 3 + STP_LENGTH => {
-            walk.push(Kind::Stp, at + 3..at + 3 + STP_LENGTH);
-            walk.raw(at + 3 + STP_LENGTH, end);
-        }
+        (0x42, 0x42, 3) => stp(walk, at + 3, end),
         _ => walk.raw(at + 3, end),
     }
+}
+
+/// Cisco's (and 802.1D's over SNAP) spanning tree code in a SNAP header.
+const SNAP_STP: u16 = 0x010b;
+
+/// Scapy's SNAP bindings, by its `code`: VLAN tags, ARP, IPv4, IPv6, spanning tree
+/// (0x010b, as PVST+ sends it) and Ethernet itself (code 1).
+fn snap_payload(walk: &mut Walk, at: usize, code: u16, end: usize) {
+    match code {
+        0x8100 => dot1q(walk, at, false),
+        0x0001 => dissect(walk, at),
+        SNAP_STP => stp(walk, at, end),
+        0x0806 | 0x0800 | 0x86dd => walk.ethertype(at, code),
+        _ => walk.raw(at, end),
+    }
+}
+
+/// A bridge protocol data unit, when the frame holds all of it (else Raw, as Scapy).
+fn stp(walk: &mut Walk, at: usize, end: usize) {
+    if end < at + STP_LENGTH {
+        return walk.raw(at, end);
+    }
+    walk.push(Kind::Stp, at..at + STP_LENGTH);
+    walk.raw(at + STP_LENGTH, end);
 }
 
 /// A VLAN tag: priority, DEI and the 12-bit VLAN id, then the next EtherType.
@@ -117,7 +151,14 @@ pub(super) fn dot1q(walk: &mut Walk, at: usize, outer: bool) {
         },
         at..at + 4,
     );
-    walk.ethertype(at + 4, ethertype);
+    // Scapy's Dot1Q: a type up to 1500 is a length, and an LLC frame of that length
+    // follows (the rest is padding), as in 802.3.
+    if ethertype <= MAX_DOT3_LENGTH {
+        let end = (at + 4 + usize::from(ethertype)).min(data.len());
+        walk.within(end, |walk| llc(walk, at + 4, end));
+        return walk.padding(end);
+    }
+    ether_payload(walk, at + 4, ethertype);
 }
 
 pub(super) fn fields(data: &[u8], at: usize) -> Vec<Field> {

@@ -519,6 +519,8 @@ impl Walk<'_> {
             0x0806 => arp::dissect(self, at),
             0x8100 => ether::dot1q(self, at, false),
             0x88a8 => ether::dot1q(self, at, true),
+            // Scapy binds LLC to 122 in Ethernet, cooked headers and GRE alike.
+            122 => ether::llc(self, at, self.data.len()),
             _ => self.raw(at, self.data.len()),
         }
     }

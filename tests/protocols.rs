@@ -20,7 +20,8 @@ use scapy::{
 /// and IP in IP, a DNS answer, and BOOTP/DHCP (every message type, Scapy's option
 /// types, unknown and malformed options, no magic cookie, another hardware type, a
 /// relay), LLC after VLAN tags and Scapy's LLC EtherTypes, SNAP with spanning tree
-/// and ARP, RIP (requests, responses, simple and MD5 authentication, an unknown
+/// and ARP, HSRP (version 1 with and without MD5, its advertisement, version 2 over
+/// IPv4 with text and MD5 authentication, on both ports), RIP (requests, responses, simple and MD5 authentication, an unknown
 /// authentication type, a cut entry), NTP (client, server, strata 0-3 with their
 /// reference ids, broadcast, symmetric modes with authenticators, an unknown tail). With a second argument, each
 /// frame is followed by every cut of it from the end of its outer IP header on.
@@ -30,6 +31,7 @@ from scapy.all import *
 from scapy.layers.igmp import *
 from scapy.layers.vrrp import VRRP, VRRPv3
 from scapy.layers.vxlan import VXLAN
+from scapy.layers.hsrp import HSRP, HSRPAdvertise, HSRPmd5, HSRPv2, HSRPv2TextAuth
 M = dict(src='08:00:27:a8:38:66', dst='01:00:5e:00:00:12')
 A = dict(src='192.168.56.102', dst='192.168.56.101')
 frames = [
@@ -100,6 +102,19 @@ frames += [
  Ether(dst='ff:ff:ff:ff:ff:ff', src=LLC_SRC, type=122)/LLC()/Raw(b'abc'),
  Ether(dst='ff:ff:ff:ff:ff:ff', src=LLC_SRC)/Dot1Q(vlan=7, type=10)/LLC(dsap=0x42, ssap=0x42, ctrl=3)/Raw(b'1234567' + bytes(20)),
  Dot3(dst='ff:ff:ff:ff:ff:ff', src=LLC_SRC)/LLC(dsap=0xaa, ssap=0xaa, ctrl=3)/SNAP(code=0x0806)/ARP(psrc='192.168.56.102', pdst='192.168.56.101'),
+]
+HSRP1 = lambda: Ether(src='00:00:0c:07:ac:01', dst='01:00:5e:00:00:02')/IP(src='192.168.56.2', dst='224.0.0.2', ttl=1)/UDP(sport=1985, dport=1985)
+HSRP2 = lambda: Ether(src='00:00:0c:9f:f0:01', dst='01:00:5e:00:00:66')/IP(src='192.168.56.2', dst='224.0.0.102', ttl=1)/UDP(sport=1985, dport=1985)
+frames += [
+ HSRP1()/HSRP(group=1, priority=110, virtualIP='192.168.56.1'),
+ HSRP1()/HSRP(opcode=1, state=8, auth=b'lab\x00\x00\x00\x00\x00', virtualIP='192.168.56.1'),
+ HSRP1()/HSRP(virtualIP='192.168.56.1')/HSRPmd5(sourceip='192.168.56.2', keyid=7, authdigest=bytes(range(1, 17))),
+ HSRP1()/HSRPAdvertise(state=1, activegroups=1, passivegroups=2),
+ HSRP2()/HSRPv2(group=1, ipVer=4, identifier='00:00:0c:9f:f0:01', virtualIP='192.168.56.1'),
+ HSRP2()/HSRPv2(group=2, ipVer=4, identifier='00:00:0c:9f:f0:01', virtualIP='192.168.56.1')/HSRPv2TextAuth(auth=b'cisco'),
+ HSRP2()/HSRPv2(group=3, ipVer=4, identifier='00:00:0c:9f:f0:01', virtualIP='192.168.56.1')/HSRPmd5(sourceip='192.168.56.2', keyid=9),
+ Ether()/IP(src='192.168.56.2', dst='224.0.0.102')/UDP(sport=2029, dport=2029)/Raw(bytes(HSRPv2(group=4, ipVer=4, identifier='00:00:0c:9f:f0:01', virtualIP='10.0.0.1'))),
+ HSRP1()/Raw(b'\x05\x00\x10\x03\x0a\x78\x01\x00cisco\x00\x00\x00\xc0\xa8\x38\x01'),
 ]
 RIP_UDP = lambda: Ether(src='08:00:27:a8:38:66', dst='01:00:5e:00:00:09')/IP(src='192.168.56.102', dst='224.0.0.9', ttl=1)/UDP(sport=520, dport=520)
 frames += [
@@ -191,6 +206,10 @@ fn scapy_built_tunnels_and_multicast_control_read_as_scapy_reads_them() {
         "08:00:27:a8:38:66 > 01:00:0c:cc:cc:cd (0x8870) / LLC / SNAP / STP",
         "vlan 5 / LLC / SNAP / STP",
         "Dot3 / LLC / SNAP / ARP who has 192.168.56.101 says 192.168.56.102",
+        "224.0.0.2:1985 / HSRP / HSRPmd5",
+        "224.0.0.2:1985 / HSRPAdvertise",
+        "224.0.0.102:1985 / HSRPv2 / HSRPv2TextAuth",
+        "224.0.0.102:2029 / HSRPv2",
     ] {
         assert!(summaries.contains(expected), "{expected} in\n{summaries}");
     }

@@ -30,6 +30,7 @@ mod ether;
 pub mod field;
 pub mod flow;
 mod gre;
+pub mod hsrp;
 mod http;
 pub mod icmp;
 pub mod icmpv6;
@@ -185,6 +186,8 @@ pub enum Kind {
     },
     /// NTP's key id and message digest after the header.
     NtpAuthenticator,
+    /// An HSRP message or authentication TLV, in Scapy's class for it.
+    Hsrp(hsrp::Class),
     /// RIP's header; its entries follow, each a layer.
     Rip,
     RipEntry,
@@ -264,6 +267,7 @@ impl Layer {
             | Kind::Rip
             | Kind::RipEntry
             | Kind::RipAuthentication
+            | Kind::Hsrp(_)
             | Kind::Raw
             | Kind::Padding => TcpIpLayer::Application,
         }
@@ -318,6 +322,7 @@ impl Layer {
             Kind::Dhcp { .. } => ("DHCP", "DHCP options"),
             Kind::Ntp { .. } => ("NTPHeader", "NTPHeader"),
             Kind::NtpAuthenticator => ("NTPAuthenticator", "Authenticator"),
+            Kind::Hsrp(class) => class.names(),
             Kind::Rip => ("RIP", "RIP header"),
             Kind::RipEntry => ("RIPEntry", "RIP entry"),
             Kind::RipAuthentication => ("RIPAuth", "RIP authentication"),
@@ -385,6 +390,7 @@ impl Layer {
             Kind::Dhcp { .. } => dhcp::dhcp_fields(data, self.range.clone()),
             Kind::Ntp { .. } => ntp::fields(data, at),
             Kind::NtpAuthenticator => ntp::authenticator_fields(data, self.range.clone()),
+            Kind::Hsrp(class) => hsrp::fields(data, self.range.clone(), *class),
             Kind::Rip => rip::header_fields(data, at),
             Kind::RipEntry => rip::entry_fields(data, at),
             Kind::RipAuthentication => rip::authentication_fields(data, self.range.clone()),

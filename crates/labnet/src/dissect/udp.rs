@@ -1,5 +1,5 @@
-//! UDP, and what it carries by port, as Scapy binds it: DNS, BOOTP/DHCP, NTP, RIP, GRE
-//! and VXLAN, else Raw.
+//! UDP, and what it carries by port, as Scapy binds it: DNS, BOOTP/DHCP, NTP, RIP, HSRP,
+//! GRE and VXLAN, else Raw.
 
 use super::field::{fixed, Field, Format, Spec};
 use super::{Kind, Walk};
@@ -11,12 +11,8 @@ fn service(port: u64) -> Option<&'static str> {
 
 pub const SPORT: Spec = Spec::new("sport", 0, 2, Format::Enum(service));
 pub const DPORT: Spec = Spec::new("dport", 2, 2, Format::Enum(service));
-const FIELDS: [Spec; 4] = [
-    SPORT,
-    DPORT,
-    Spec::new("len", 4, 2, Format::Int),
-    Spec::new("chksum", 6, 2, Format::Hex),
-];
+const LEN: Spec = Spec::new("len", 4, 2, Format::Int);
+const FIELDS: [Spec; 4] = [SPORT, DPORT, LEN, Spec::new("chksum", 6, 2, Format::Hex)];
 const HEADER: usize = 8;
 const MDNS_PORT: u16 = 5353;
 
@@ -29,7 +25,9 @@ enum Bound {
     Bootp,
     Ntp,
     Rip,
-    /// One labnet does not decode (its payload is Raw): Kerberos, DHCPv6, HSRP,
+    Hsrp,
+    HsrpV2,
+    /// One labnet does not decode (its payload is Raw): Kerberos, DHCPv6,
     /// ESP, ISAKMP, L2TP, NetBIOS, CLDAP, LLMNR, MGCP, Mobile IP, NetFlow,
     /// RADIUS, SNMP, TFTP, ZEP.
     Other,
@@ -63,10 +61,10 @@ const BINDINGS: &[(Port, Bound)] = {
         (Both(67, 67), Bootp),
         (D(547), Other),
         (D(546), Other),
-        (D(1985), Other),
-        (S(1985), Other),
-        (D(2029), Other),
-        (S(2029), Other),
+        (D(1985), Hsrp),
+        (S(1985), Hsrp),
+        (D(2029), HsrpV2),
+        (S(2029), HsrpV2),
         (D(4500), Other),
         (S(4500), Other),
         (D(500), Other),
@@ -182,6 +180,10 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize, quoted: bool) {
         Some(Bound::Bootp) => super::dhcp::dissect(walk, payload, end),
         Some(Bound::Ntp) => super::ntp::dissect(walk, payload, end),
         Some(Bound::Rip) => super::rip::dissect(walk, payload, end),
+        Some(bound @ (Bound::Hsrp | Bound::HsrpV2)) => {
+            let length = LEN.get(data, at) as u16;
+            super::hsrp::dissect(walk, payload, end, length, matches!(bound, Bound::HsrpV2));
+        }
         Some(Bound::Other) | None => walk.raw(payload, end),
     }
 }

@@ -20,7 +20,8 @@ use scapy::{
 /// and IP in IP, a DNS answer, and BOOTP/DHCP (every message type, Scapy's option
 /// types, unknown and malformed options, no magic cookie, another hardware type, a
 /// relay), LLC after VLAN tags and Scapy's LLC EtherTypes, SNAP with spanning tree
-/// and ARP, HSRP (version 1 with and without MD5, its advertisement, version 2 over
+/// and ARP, ARP for other hardware and protocols (IEEE 802, IPv6, 8-byte addresses,
+/// empty ones), HSRP (version 1 with and without MD5, its advertisement, version 2 over
 /// IPv4 with text and MD5 authentication, on both ports), RIP (requests, responses, simple and MD5 authentication, an unknown
 /// authentication type, a cut entry), NTP (client, server, strata 0-3 with their
 /// reference ids, broadcast, symmetric modes with authenticators, an unknown tail). With a second argument, each
@@ -116,6 +117,16 @@ frames += [
  Ether()/IP(src='192.168.56.2', dst='224.0.0.102')/UDP(sport=2029, dport=2029)/Raw(bytes(HSRPv2(group=4, ipVer=4, identifier='00:00:0c:9f:f0:01', virtualIP='10.0.0.1'))),
  HSRP1()/Raw(b'\x05\x00\x10\x03\x0a\x78\x01\x00cisco\x00\x00\x00\xc0\xa8\x38\x01'),
 ]
+ARP_ETHER = lambda: Ether(src='08:00:27:a8:38:66', dst='ff:ff:ff:ff:ff:ff', type=0x0806)
+frames += [
+ ARP_ETHER()/ARP(hwtype=6, hwlen=6, hwsrc=b'\x08\x00\x27\xa8\x38\x66', hwdst=b'\x00'*6, psrc='192.168.56.102', pdst='192.168.56.101'),
+ ARP_ETHER()/ARP(hwtype=1, ptype=0x86dd, hwlen=6, plen=16, psrc='fd00:56::102', pdst='fd00:56::101', op=1),
+ ARP_ETHER()/ARP(hwtype=1, ptype=0x86dd, hwlen=6, plen=16, hwsrc='08:00:27:a8:38:66', psrc='fd00:56::102', pdst='fd00:56::101', op=2),
+ ARP_ETHER()/Raw(b'\x00\x01\x08\x00\x00\x00\x00\x00' + bytes(18)),
+ ARP_ETHER()/ARP(hwtype=0x18, hwlen=8, plen=4, hwsrc=b'\x01\x02\x03\x04\x05\x06\x07\x08', hwdst=b'\x00'*8, psrc='10.0.0.1', pdst='10.0.0.2', op=8),
+ ARP_ETHER()/Raw(b'\x00\x20\x08\x00\x14\x04\x00\x09' + bytes(range(20)) + b'\x0a\x00\x00\x01' + bytes(20) + b'\x0a\x00\x00\x02'),
+ ARP_ETHER()/ARP(psrc='192.168.56.102', pdst='192.168.56.101', op=3),
+]
 RIP_UDP = lambda: Ether(src='08:00:27:a8:38:66', dst='01:00:5e:00:00:09')/IP(src='192.168.56.102', dst='224.0.0.9', ttl=1)/UDP(sport=520, dport=520)
 frames += [
  RIP_UDP()/RIP(cmd=1, version=2)/RIPEntry(AF=0, metric=16),
@@ -210,6 +221,9 @@ fn scapy_built_tunnels_and_multicast_control_read_as_scapy_reads_them() {
         "224.0.0.2:1985 / HSRPAdvertise",
         "224.0.0.102:1985 / HSRPv2 / HSRPv2TextAuth",
         "224.0.0.102:2029 / HSRPv2",
+        "Ether / ARP who has fd00:56::101 says fd00:56::102",
+        "Ether / ARP 0 b'' > b'' / Padding",
+        "Ether / ARP InARP-req 10.0.0.1 > 10.0.0.2",
     ] {
         assert!(summaries.contains(expected), "{expected} in\n{summaries}");
     }

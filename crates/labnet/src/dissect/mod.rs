@@ -45,7 +45,7 @@ mod udp;
 mod vrrp;
 mod vxlan;
 
-pub use arp::operation as arp_operation;
+pub use arp::{operation as arp_operation, other_summary as arp_other_summary};
 pub use dhcp::message_type_word as dhcp_message_type;
 pub use dns::summary as dns_summary;
 pub use field::{Field, Group, Value};
@@ -110,6 +110,10 @@ pub enum Kind {
         psrc: Ipv4Addr,
         hwdst: [u8; 6],
         pdst: Ipv4Addr,
+    },
+    /// ARP for other hardware or protocols (its addresses read by their lengths).
+    ArpOther {
+        op: u16,
     },
     /// `quoted`: inside an ICMP error (Scapy's IPerror).
     Ipv4 {
@@ -242,6 +246,7 @@ impl Layer {
             | Kind::Sll { .. }
             | Kind::Loopback { .. }
             | Kind::Arp { .. }
+            | Kind::ArpOther { .. }
             | Kind::Empty { .. } => TcpIpLayer::Link,
             Kind::Ipv4 { .. }
             | Kind::Ipv6 { .. }
@@ -289,7 +294,7 @@ impl Layer {
             Kind::Sll { .. } => ("CookedLinuxV2", "cooked linux v2"),
             Kind::Loopback { openbsd: false } => ("Loopback", "Loopback"),
             Kind::Loopback { openbsd: true } => ("LoopbackOpenBSD", "OpenBSD Loopback"),
-            Kind::Arp { .. } => ("ARP", "ARP"),
+            Kind::Arp { .. } | Kind::ArpOther { .. } => ("ARP", "ARP"),
             Kind::Ipv4 { quoted: false, .. } => ("IP", "IP"),
             Kind::Ipv4 { quoted: true, .. } => ("IPerror", "IP in ICMP"),
             Kind::Ipv6 { quoted: false, .. } => ("IPv6", "IPv6"),
@@ -374,6 +379,7 @@ impl Layer {
             Kind::Sll { version, .. } => cooked::fields(*version, data, at),
             Kind::Loopback { openbsd } => loopback::fields(*openbsd, data, at),
             Kind::Arp { .. } => arp::fields(data, at),
+            Kind::ArpOther { .. } => arp::other_fields(data, at),
             Kind::Ipv4 { .. } => ipv4::fields(data, at),
             Kind::Ipv6 { .. } => ipv6::fields(data, at),
             Kind::Ipv6HopByHop | Kind::Ipv6DestOpt => ipv6::options_header_fields(data, at),

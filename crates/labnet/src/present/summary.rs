@@ -98,6 +98,10 @@ fn own_summary(layer: &Layer, data: &[u8]) -> Option<Own> {
             "NTP v{version}, {}",
             crate::dissect::ntp::mode_text(*mode)
         ))),
+        Kind::ArpOther { .. } => Some(Own::Made(crate::dissect::arp_other_summary(
+            data,
+            layer.range.start,
+        ))),
         // Scapy's DHCP.mysummary: only with a message-type option.
         Kind::Dhcp {
             message_type: Some(number),

@@ -21,7 +21,8 @@ use scapy::{
 /// types, unknown and malformed options, no magic cookie, another hardware type, a
 /// relay), LLC after VLAN tags and Scapy's LLC EtherTypes, SNAP with spanning tree
 /// and ARP, ARP for other hardware and protocols (IEEE 802, IPv6, 8-byte addresses,
-/// empty ones), HSRP (version 1 with and without MD5, its advertisement, version 2 over
+/// empty ones), AH and ESP (over IPv4 and IPv6, AH carrying IP, ESP over UDP 4500 with
+/// the non-ESP marker and the keep-alive), HSRP (version 1 with and without MD5, its advertisement, version 2 over
 /// IPv4 with text and MD5 authentication, on both ports), RIP (requests, responses, simple and MD5 authentication, an unknown
 /// authentication type, a cut entry), NTP (client, server, strata 0-3 with their
 /// reference ids, broadcast, symmetric modes with authenticators, an unknown tail). With a second argument, each
@@ -127,6 +128,22 @@ frames += [
  ARP_ETHER()/Raw(b'\x00\x20\x08\x00\x14\x04\x00\x09' + bytes(range(20)) + b'\x0a\x00\x00\x01' + bytes(20) + b'\x0a\x00\x00\x02'),
  ARP_ETHER()/ARP(psrc='192.168.56.102', pdst='192.168.56.101', op=3),
 ]
+IPSEC_ADDRESSES = dict(src='192.168.56.102', dst='192.168.56.101')
+IPSEC_MACS = dict(src='08:00:27:a8:38:66', dst='08:00:27:a8:38:65')
+frames += [
+ Ether(**IPSEC_MACS)/IP(**IPSEC_ADDRESSES)/AH(spi=0x1000, seq=1, icv=bytes(range(12)), nh=6)/Raw(bytes(20)),
+ Ether(**IPSEC_MACS)/IP(**IPSEC_ADDRESSES)/AH(spi=0x1001, seq=2, icv=bytes(12), nh=0)/IP(src='10.0.0.1', dst='10.0.0.2')/ICMP(),
+ Ether(**IPSEC_MACS)/IPv6(src='fd00:56::102', dst='fd00:56::101')/AH(spi=0x1002, seq=3, icv=bytes(12), nh=41)/IPv6(src='fd00:1::1', dst='fd00:1::2')/ICMPv6EchoRequest(),
+ Ether(**IPSEC_MACS)/IP(**IPSEC_ADDRESSES)/Raw(b'\x06\x00\x00\x00' + bytes(12)),
+ Ether(**IPSEC_MACS)/IP(**IPSEC_ADDRESSES)/AH(spi=0x1003, seq=4, payloadlen=4, icv=bytes(12), nh=0)/IP(src='10.0.0.1', dst='10.0.0.2')/ICMP(),
+ Ether(**IPSEC_MACS)/IPv6(src='fd00:56::102', dst='fd00:56::101')/AH(spi=0x1004, seq=5, payloadlen=4, icv=bytes(12), nh=41)/IPv6(src='fd00:1::1', dst='fd00:1::2')/ICMPv6EchoRequest(),
+ Ether(**IPSEC_MACS)/IP(**IPSEC_ADDRESSES, proto=50)/Raw(b'\x00\x00\x10\x00\x00\x00\x00\x05' + bytes(range(24))),
+ Ether(**IPSEC_MACS)/IPv6(src='fd00:56::102', dst='fd00:56::101', nh=50)/Raw(b'\x00\x00\x10\x01\x00\x00\x00\x06' + bytes(16)),
+ Ether(**IPSEC_MACS)/IP(**IPSEC_ADDRESSES)/UDP(sport=4500, dport=4500)/Raw(b'\x00\x00\x10\x02\x00\x00\x00\x07' + bytes(32)),
+ Ether(**IPSEC_MACS)/IP(**IPSEC_ADDRESSES)/UDP(sport=4500, dport=4500)/Raw(b'\x00\x00\x00\x00'),
+ Ether(**IPSEC_MACS)/IP(**IPSEC_ADDRESSES)/UDP(sport=4500, dport=4500)/Raw(b'\xff'),
+ Ether(**IPSEC_MACS)/IP(**IPSEC_ADDRESSES)/UDP(sport=40000, dport=4500)/Raw(b'\x01\x02'),
+]
 RIP_UDP = lambda: Ether(src='08:00:27:a8:38:66', dst='01:00:5e:00:00:09')/IP(src='192.168.56.102', dst='224.0.0.9', ttl=1)/UDP(sport=520, dport=520)
 frames += [
  RIP_UDP()/RIP(cmd=1, version=2)/RIPEntry(AF=0, metric=16),
@@ -224,6 +241,10 @@ fn scapy_built_tunnels_and_multicast_control_read_as_scapy_reads_them() {
         "Ether / ARP who has fd00:56::101 says fd00:56::102",
         "Ether / ARP 0 b'' > b'' / Padding",
         "Ether / ARP InARP-req 10.0.0.1 > 10.0.0.2",
+        "Ether / IP / AH / IP / ICMP 10.0.0.1 > 10.0.0.2 echo-request 0",
+        "Ether / IPv6 / AH / IPv6 / ICMPv6 Echo Request (id: 0x0 seq: 0x0)",
+        "Ether / 192.168.56.102 > 192.168.56.101 esp / ESP",
+        "ipsec_nat_t > 192.168.56.101:ipsec_nat_t / NAT_KEEPALIVE",
     ] {
         assert!(summaries.contains(expected), "{expected} in\n{summaries}");
     }

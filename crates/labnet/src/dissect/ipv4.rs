@@ -83,7 +83,7 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, quoted: bool) {
 
 impl Walk<'_> {
     /// What an IPv4 header carries, as Scapy's IP binds it: TCP, UDP, ICMP, GRE and
-    /// IP in IP in a first fragment (or whole datagram) only, IPv6, IGMP and VRRP in
+    /// IP in IP in a first fragment (or whole datagram) only, IPv6, IGMP, AH, ESP and VRRP in
     /// any fragment (Scapy binds them by protocol alone). Inside an ICMP error, IPerror
     /// binds TCPerror, UDPerror, ICMPerror and IPerror, then falls back on IP's own
     /// bindings (GRE, IPv6, IGMP, VRRP: their ordinary classes).
@@ -98,6 +98,8 @@ impl Walk<'_> {
             47 if first => super::gre::dissect(self, at, end),
             41 => self.tunnel(at, end, super::ipv6::dissect),
             2 => super::igmp::dissect(self, at, end),
+            51 => super::ipsec::dissect_ah(self, at, end),
+            50 => super::ipsec::dissect_esp(self, at, end, false),
             112 => super::vrrp::dissect(self, at, end, false),
             _ => self.raw(at, end),
         }

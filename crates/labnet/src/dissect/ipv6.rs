@@ -143,6 +143,8 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, quoted: bool) {
         41 => walk.tunnel(payload, end, dissect),
         4 => walk.tunnel(payload, end, super::ipv4::dissect),
         47 => super::gre::dissect(walk, payload, end),
+        51 => super::ipsec::dissect_ah(walk, payload, end),
+        50 => super::ipsec::dissect_esp(walk, payload, end, false),
         112 => super::vrrp::dissect(walk, payload, end, true),
         _ => walk.raw(payload, end),
     }

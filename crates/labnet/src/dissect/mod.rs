@@ -35,6 +35,7 @@ mod http;
 pub mod icmp;
 pub mod icmpv6;
 pub mod igmp;
+pub mod ipsec;
 mod ipv4;
 mod ipv6;
 mod loopback;
@@ -190,6 +191,8 @@ pub enum Kind {
     },
     /// NTP's key id and message digest after the header.
     NtpAuthenticator,
+    /// AH, ESP, or ESP's NAT-traversal companions on UDP port 4500.
+    Ipsec(ipsec::Class),
     /// An HSRP message or authentication TLV, in Scapy's class for it.
     Hsrp(hsrp::Class),
     /// RIP's header; its entries follow, each a layer.
@@ -259,6 +262,7 @@ impl Layer {
             | Kind::NdOption { .. }
             | Kind::Gre
             | Kind::GreRouting
+            | Kind::Ipsec(_)
             | Kind::Vrrp { .. }
             | Kind::Igmp { .. } => TcpIpLayer::Internet,
             Kind::Tcp { .. } | Kind::Udp { .. } => TcpIpLayer::Transport,
@@ -328,6 +332,7 @@ impl Layer {
             Kind::Ntp { .. } => ("NTPHeader", "NTPHeader"),
             Kind::NtpAuthenticator => ("NTPAuthenticator", "Authenticator"),
             Kind::Hsrp(class) => class.names(),
+            Kind::Ipsec(class) => class.names(),
             Kind::Rip => ("RIP", "RIP header"),
             Kind::RipEntry => ("RIPEntry", "RIP entry"),
             Kind::RipAuthentication => ("RIPAuth", "RIP authentication"),
@@ -397,6 +402,7 @@ impl Layer {
             Kind::Ntp { .. } => ntp::fields(data, at),
             Kind::NtpAuthenticator => ntp::authenticator_fields(data, self.range.clone()),
             Kind::Hsrp(class) => hsrp::fields(data, self.range.clone(), *class),
+            Kind::Ipsec(class) => ipsec::fields(data, self.range.clone(), *class),
             Kind::Rip => rip::header_fields(data, at),
             Kind::RipEntry => rip::entry_fields(data, at),
             Kind::RipAuthentication => rip::authentication_fields(data, self.range.clone()),

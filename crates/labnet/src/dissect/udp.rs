@@ -1,5 +1,5 @@
 //! UDP, and what it carries by port, as Scapy binds it: DNS, BOOTP/DHCP, NTP, RIP, HSRP,
-//! GRE and VXLAN, else Raw.
+//! ESP, GRE and VXLAN, else Raw.
 
 use super::field::{fixed, Field, Format, Spec};
 use super::{Kind, Walk};
@@ -27,6 +27,8 @@ enum Bound {
     Rip,
     Hsrp,
     HsrpV2,
+    /// ESP in UDP (NAT traversal, RFC 3948).
+    Esp,
     /// One labnet does not decode (its payload is Raw): Kerberos, DHCPv6,
     /// ESP, ISAKMP, L2TP, NetBIOS, CLDAP, LLMNR, MGCP, Mobile IP, NetFlow,
     /// RADIUS, SNMP, TFTP, ZEP.
@@ -65,8 +67,8 @@ const BINDINGS: &[(Port, Bound)] = {
         (S(1985), Hsrp),
         (D(2029), HsrpV2),
         (S(2029), HsrpV2),
-        (D(4500), Other),
-        (S(4500), Other),
+        (D(4500), Esp),
+        (S(4500), Esp),
         (D(500), Other),
         (S(500), Other),
         (D(1701), Other),
@@ -180,6 +182,7 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize, quoted: bool) {
         Some(Bound::Bootp) => super::dhcp::dissect(walk, payload, end),
         Some(Bound::Ntp) => super::ntp::dissect(walk, payload, end),
         Some(Bound::Rip) => super::rip::dissect(walk, payload, end),
+        Some(Bound::Esp) => super::ipsec::dissect_esp(walk, payload, end, true),
         Some(bound @ (Bound::Hsrp | Bound::HsrpV2)) => {
             let length = LEN.get(data, at) as u16;
             super::hsrp::dissect(walk, payload, end, length, matches!(bound, Bound::HsrpV2));

@@ -22,7 +22,8 @@ use scapy::{
 /// relay), LLC after VLAN tags and Scapy's LLC EtherTypes, SNAP with spanning tree
 /// and ARP, ARP for other hardware and protocols (IEEE 802, IPv6, 8-byte addresses,
 /// empty ones), AH and ESP (over IPv4 and IPv6, AH carrying IP, ESP over UDP 4500 with
-/// the non-ESP marker and the keep-alive), HSRP (version 1 with and without MD5, its advertisement, version 2 over
+/// the non-ESP marker and the keep-alive), LLMNR (queries, answers, a name whose first
+/// byte Scapy takes for a pointer, payloads too short to tell), HSRP (version 1 with and without MD5, its advertisement, version 2 over
 /// IPv4 with text and MD5 authentication, on both ports), RIP (requests, responses, simple and MD5 authentication, an unknown
 /// authentication type, a cut entry), NTP (client, server, strata 0-3 with their
 /// reference ids, broadcast, symmetric modes with authenticators, an unknown tail). With a second argument, each
@@ -33,6 +34,7 @@ from scapy.all import *
 from scapy.layers.igmp import *
 from scapy.layers.vrrp import VRRP, VRRPv3
 from scapy.layers.vxlan import VXLAN
+from scapy.layers.llmnr import LLMNRQuery, LLMNRResponse
 from scapy.layers.hsrp import HSRP, HSRPAdvertise, HSRPmd5, HSRPv2, HSRPv2TextAuth
 M = dict(src='08:00:27:a8:38:66', dst='01:00:5e:00:00:12')
 A = dict(src='192.168.56.102', dst='192.168.56.101')
@@ -144,6 +146,19 @@ frames += [
  Ether(**IPSEC_MACS)/IP(**IPSEC_ADDRESSES)/UDP(sport=4500, dport=4500)/Raw(b'\xff'),
  Ether(**IPSEC_MACS)/IP(**IPSEC_ADDRESSES)/UDP(sport=40000, dport=4500)/Raw(b'\x01\x02'),
 ]
+LLMNR_Q = lambda: Ether(src='08:00:27:a8:38:66', dst='01:00:5e:00:00:fc')/IP(src='192.168.56.102', dst='224.0.0.252', ttl=1)/UDP(sport=50000, dport=5355)
+LLMNR_R = lambda: Ether(src='08:00:27:a8:38:65', dst='08:00:27:a8:38:66')/IP(src='192.168.56.101', dst='192.168.56.102')/UDP(sport=5355, dport=50000)
+frames += [
+ LLMNR_Q()/LLMNRQuery(id=0x1234, qd=DNSQR(qname='brooklyn')),
+ LLMNR_Q()/LLMNRQuery(id=0x1235, qd=DNSQR(qname='brooklyn', qtype='AAAA')),
+ LLMNR_R()/LLMNRResponse(id=0x1234, qd=DNSQR(qname='brooklyn'), an=DNSRR(rrname='brooklyn', rdata='192.168.56.101', ttl=30)),
+ LLMNR_R()/LLMNRResponse(id=0x1235, qd=DNSQR(qname='brooklyn', qtype='AAAA'), an=DNSRR(rrname='brooklyn', type='AAAA', rdata='fd00:56::101', ttl=30)),
+ LLMNR_R()/LLMNRResponse(id=0x1236, qd=DNSQR(qname='nobody'), rcode=3),
+ LLMNR_Q()/LLMNRQuery(id=0x1237, qd=DNSQR(qname=b'caf\xc3\xa9\xff')),
+ LLMNR_Q()/Raw(b'\x01'),
+ LLMNR_Q()/Raw(b'\x01\x02'),
+ LLMNR_Q()/Raw(b'\x01\x02\x00'),
+]
 RIP_UDP = lambda: Ether(src='08:00:27:a8:38:66', dst='01:00:5e:00:00:09')/IP(src='192.168.56.102', dst='224.0.0.9', ttl=1)/UDP(sport=520, dport=520)
 frames += [
  RIP_UDP()/RIP(cmd=1, version=2)/RIPEntry(AF=0, metric=16),
@@ -245,6 +260,10 @@ fn scapy_built_tunnels_and_multicast_control_read_as_scapy_reads_them() {
         "Ether / IPv6 / AH / IPv6 / ICMPv6 Echo Request (id: 0x0 seq: 0x0)",
         "Ether / 192.168.56.102 > 192.168.56.101 esp / ESP",
         "ipsec_nat_t > 192.168.56.101:ipsec_nat_t / NAT_KEEPALIVE",
+        "224.0.0.252:5355 / LLMNRQuery who has 'brooklyn.'",
+        "5355 > 192.168.56.102:50000 / LLMNRResponse 'brooklyn.' is at 'fd00:56::101'",
+        "LLMNRQuery who has '.' / Raw",
+        "224.0.0.252:5355 / _LLMNR / Raw",
     ] {
         assert!(summaries.contains(expected), "{expected} in\n{summaries}");
     }

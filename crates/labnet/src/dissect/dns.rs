@@ -195,10 +195,8 @@ const COUNTS: [Spec; 4] = [
 const SECTIONS: [&str; 4] = ["qd", "an", "ns", "ar"];
 const TCP_LENGTH: Spec = Spec::new("length", 0, 2, Format::Int);
 
-/// A name may jump through at most this many compression pointers.
-const MAX_POINTERS: usize = 32;
-/// RFC 1035's limit on a name's length.
-const MAX_NAME: usize = 255;
+/// A name follows at most this many compression pointers (Scapy's limit).
+const MAX_POINTERS: usize = 20;
 /// At most this many records are read per section (a 64 KiB message holds fewer).
 const MAX_RECORDS: usize = 4096;
 
@@ -209,6 +207,29 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize, mdns: bool) {
 /// DNS over TCP: a two-byte length, then the message.
 pub(super) fn dissect_tcp(walk: &mut Walk, at: usize, end: usize) {
     dissect_message(walk, at, end, false, true);
+}
+
+/// LLMNR (UDP 5355): DNS's message with its own header flags, a query or a response
+/// by the QR bit, as Scapy's `_LLMNR` dispatches it. Scapy reads fewer than two bytes
+/// as a bare `_LLMNR` (the bytes Raw), and fails on two (Raw).
+pub(super) fn dissect_llmnr(walk: &mut Walk, at: usize, end: usize) {
+    let data = &walk.data[..end];
+    match end - at {
+        0 => {}
+        1 => {
+            walk.push(Kind::Llmnr { response: None }, at..at);
+            walk.raw(at, end);
+        }
+        2 => walk.raw(at, end),
+        _ => match Message::parse(data, at, false) {
+            Some(message) => {
+                let response = Some(QR.get(data, at) == 1);
+                walk.push(Kind::Llmnr { response }, at..message.end);
+                walk.raw(message.end, end);
+            }
+            None => walk.raw(at, end),
+        },
+    }
 }
 
 fn dissect_message(walk: &mut Walk, at: usize, end: usize, mdns: bool, tcp: bool) {
@@ -245,6 +266,8 @@ struct Record {
 struct Name {
     /// The name's own bytes in the record (labels up to the end or first pointer).
     range: Range<usize>,
+    /// Whether the name's own bytes run past the data (nothing can follow it).
+    runs_off: bool,
     /// The whole name, decompressed, as Scapy shows it (`brooklyn.lab.`).
     text: Vec<u8>,
 }
@@ -291,6 +314,9 @@ impl Record {
     /// The question (or resource record) at `offset`, if the data holds all of it.
     fn parse(data: &[u8], header: usize, offset: usize, question: bool) -> Option<Record> {
         let name = read_name(data, header, offset)?;
+        if name.runs_off {
+            return None;
+        }
         let fixed = name.range.end;
         // Questions: type and class. Records: type, class, TTL, data length, then
         // the data.
@@ -307,55 +333,49 @@ impl Record {
     }
 }
 
-/// Reads the name at `at`, following compression pointers (offsets from the message's
-/// `header`); a loop ends the name where it closes, as Scapy reads it; `None` for a
-/// name that runs off the data or grows too long.
+/// Reads the name at `at` as Scapy's `dns_get_str` does: labels, and a pointer (any
+/// length byte with either top bit set) to an offset from the message's `header`.
+/// Where the data ends, or a pointer closes a loop or is the 21st, the name ends with
+/// what was read; the name's own bytes end after its first pointer or its zero byte
+/// (past the data when it runs off it, so that what follows fails, as in Scapy).
+/// `None` only when the name starts past the data.
 fn read_name(data: &[u8], header: usize, at: usize) -> Option<Name> {
+    data.get(at)?;
     let mut text = Vec::new();
     let mut position = at;
     let mut own_end = None;
     let mut targets = Vec::new();
-    loop {
-        let length = *data.get(position)?;
-        match length {
-            0 => {
-                own_end.get_or_insert(position + 1);
+    while let Some(&length) = data.get(position) {
+        if length & 0xc0 != 0 {
+            own_end.get_or_insert(position + 2);
+            let Some(&low) = data.get(position + 1) else {
+                break;
+            };
+            let target = usize::from(length & 0x3f) << 8 | usize::from(low);
+            if targets.contains(&target) || targets.len() == MAX_POINTERS {
                 break;
             }
-            0xc0..=0xff => {
-                let target =
-                    usize::from(u16::from_be_bytes([length, *data.get(position + 1)?]) & 0x3fff);
-                own_end.get_or_insert(position + 2);
-                // A pointer to where one has led before is a loop: Scapy's
-                // dns_get_str stops there and keeps the name read so far.
-                if targets.contains(&target) {
-                    break;
-                }
-                if targets.len() == MAX_POINTERS {
-                    return None;
-                }
-                targets.push(target);
-                position = header + target;
-            }
-            1..=63 => {
-                let label = data.get(position + 1..position + 1 + usize::from(length))?;
-                text.extend_from_slice(label);
-                text.push(b'.');
-                if text.len() > MAX_NAME {
-                    return None;
-                }
-                position += 1 + usize::from(length);
-            }
-            // 0x40 and 0x80 prefixes: extended label types, obsolete and unused.
-            _ => return None,
+            targets.push(target);
+            position = header + target;
+            continue;
         }
+        if length == 0 {
+            own_end.get_or_insert(position + 1);
+            break;
+        }
+        let label = position + 1..(position + 1 + usize::from(length)).min(data.len());
+        text.extend_from_slice(&data[label]);
+        text.push(b'.');
+        position += 1 + usize::from(length);
     }
     if text.is_empty() {
         text.push(b'.');
     }
+    let own_end = own_end.unwrap_or(position);
     Some(Name {
-        range: at..own_end?,
+        range: at..own_end.min(data.len()),
         text,
+        runs_off: own_end > data.len(),
     })
 }
 
@@ -380,6 +400,42 @@ const RDLEN: Spec = Spec::new("rdlen", 8, 2, Format::Int);
 const RDATA: usize = 10;
 
 pub(super) fn fields(data: &[u8], range: Range<usize>, tcp: bool) -> Vec<Field> {
+    message_fields(data, range, tcp, &HEADER_FIELDS)
+}
+
+/// LLMNR's header (RFC 4795): DNS's, with its own flags in the second word.
+const LLMNR_HEADER_FIELDS: [Spec; 12] = [
+    HEADER_FIELDS[0],
+    HEADER_FIELDS[1],
+    Spec::bits("opcode", 2, 1, 0x78, Format::Enum(llmnr_opcode)),
+    Spec::bits("c", 2, 1, 0x04, Format::Int),
+    Spec::bits("tc", 2, 1, 0x02, Format::Int),
+    Spec::bits("t", 2, 1, 0x01, Format::Int),
+    Spec::bits("z", 3, 1, 0xf0, Format::Int),
+    HEADER_FIELDS[10],
+    HEADER_FIELDS[11],
+    HEADER_FIELDS[12],
+    HEADER_FIELDS[13],
+    HEADER_FIELDS[14],
+];
+
+fn llmnr_opcode(number: u64) -> Option<&'static str> {
+    (number == 0).then_some("QUERY")
+}
+
+pub(super) fn llmnr_fields(data: &[u8], range: Range<usize>) -> Vec<Field> {
+    if range.is_empty() {
+        return Vec::new();
+    }
+    message_fields(data, range, false, &LLMNR_HEADER_FIELDS)
+}
+
+fn message_fields(
+    data: &[u8],
+    range: Range<usize>,
+    tcp: bool,
+    header_fields: &[Spec],
+) -> Vec<Field> {
     let Some(message) = Message::parse(data, range.start, tcp) else {
         return Vec::new();
     };
@@ -388,7 +444,7 @@ pub(super) fn fields(data: &[u8], range: Range<usize>, tcp: bool) -> Vec<Field> 
     if tcp {
         out.extend(TCP_LENGTH.field(data, range.start));
     }
-    out.extend(fixed(&HEADER_FIELDS, data, header));
+    out.extend(fixed(header_fields, data, header));
     for (index, records) in message.sections.iter().enumerate() {
         let start = records
             .first()
@@ -581,6 +637,51 @@ fn edns0_options(data: &[u8], range: Range<usize>) -> Vec<Group> {
 /// Scapy's DNS summary: `DNS Qry b'name.'` for a query, `DNS Ans RDATA` for a
 /// response with an answer (its rcode's name when it has none, nothing if that is
 /// ok); `mDNS` when the UDP destination port is 5353.
+/// Scapy's LLMNRQuery/LLMNRResponse.mysummary: the question asked, or the first
+/// answer (`'brooklyn.' is at '192.168.56.101'`), else `[malformed]`.
+pub fn llmnr_summary(data: &[u8], range: Range<usize>, response: bool) -> String {
+    let class = if response {
+        "LLMNRResponse"
+    } else {
+        "LLMNRQuery"
+    };
+    let message = Message::parse(&data[..range.end], range.start, false);
+    let detail = message.and_then(|message| {
+        let header = message.header;
+        if response {
+            let answer = message.sections[1].first()?;
+            let group = resource(data, header, answer);
+            // Only Scapy's plain DNSRR (not its MX, SOA, SRV, OPT classes).
+            let rdata = group.fields.iter().find(|f| f.name == "rdata")?;
+            Some(format!(
+                " '{}' is at '{}'",
+                backslash_replace(&answer.name.text),
+                rdata.value
+            ))
+        } else {
+            let question = message.sections[0].first()?;
+            Some(format!(
+                " who has '{}'",
+                backslash_replace(&question.name.text)
+            ))
+        }
+    });
+    format!("{class}{}", detail.as_deref().unwrap_or(" [malformed]"))
+}
+
+/// Python's `bytes.decode(errors="backslashreplace")`: UTF-8, each byte that is not
+/// part of a valid sequence as `\xNN`.
+fn backslash_replace(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
 pub fn summary(data: &[u8], range: Range<usize>, tcp: bool, mdns: bool) -> String {
     let prefix = if mdns { "mDNS" } else { "DNS" };
     let Some(message) = Message::parse(data, range.start, tcp) else {

@@ -48,7 +48,7 @@ mod vxlan;
 
 pub use arp::{operation as arp_operation, other_summary as arp_other_summary};
 pub use dhcp::message_type_word as dhcp_message_type;
-pub use dns::summary as dns_summary;
+pub use dns::{llmnr_summary, summary as dns_summary};
 pub use field::{Field, Group, Value};
 pub use http::{Message as HttpMessage, Messages as HttpMessages};
 
@@ -173,6 +173,11 @@ pub enum Kind {
         mdns: bool,
         tcp: bool,
     },
+    /// An LLMNR message: a response, a query, or (`None`) Scapy's bare `_LLMNR` for a
+    /// payload too short to tell.
+    Llmnr {
+        response: Option<bool>,
+    },
     /// An HTTP/1.x request or status line and its headers (found by content, on any
     /// TCP port); the body follows as Raw.
     Http {
@@ -267,6 +272,7 @@ impl Layer {
             | Kind::Igmp { .. } => TcpIpLayer::Internet,
             Kind::Tcp { .. } | Kind::Udp { .. } => TcpIpLayer::Transport,
             Kind::Dns { .. }
+            | Kind::Llmnr { .. }
             | Kind::Http { .. }
             | Kind::Vxlan { .. }
             | Kind::Bootp
@@ -325,6 +331,16 @@ impl Layer {
             Kind::Icmpv6 { icmp_type, .. } => icmpv6::names(*icmp_type, self.range.len()),
             Kind::NdOption { option, .. } => icmpv6::option_names(*option),
             Kind::Dns { .. } => ("DNS", "DNS"),
+            Kind::Llmnr { response: None } => ("_LLMNR", "_LLMNR"),
+            Kind::Llmnr {
+                response: Some(false),
+            } => ("LLMNRQuery", "Link Local Multicast Node Resolution - Query"),
+            Kind::Llmnr {
+                response: Some(true),
+            } => (
+                "LLMNRResponse",
+                "Link Local Multicast Node Resolution - Response",
+            ),
             Kind::Http { request: true } => ("Raw", "HTTP Request"),
             Kind::Http { request: false } => ("Raw", "HTTP Response"),
             Kind::Bootp => ("BOOTP", "BOOTP"),
@@ -396,6 +412,7 @@ impl Layer {
             Kind::Icmpv6 { .. } => icmpv6::fields(data, self.range.clone()),
             Kind::NdOption { .. } => icmpv6::option_fields(data, self.range.clone()),
             Kind::Dns { tcp, .. } => dns::fields(data, self.range.clone(), *tcp),
+            Kind::Llmnr { .. } => dns::llmnr_fields(data, self.range.clone()),
             Kind::Http { .. } => http::fields(data, self.range.clone()),
             Kind::Bootp => dhcp::bootp_fields(data, self.range.clone()),
             Kind::Dhcp { .. } => dhcp::dhcp_fields(data, self.range.clone()),

@@ -1,5 +1,5 @@
-//! UDP, and what it carries by port, as Scapy binds it: DNS, BOOTP/DHCP, NTP, RIP, HSRP,
-//! ESP, GRE and VXLAN, else Raw.
+//! UDP, and what it carries by port, as Scapy binds it: DNS, LLMNR, BOOTP/DHCP, NTP, RIP,
+//! HSRP, ESP, GRE and VXLAN, else Raw.
 
 use super::field::{fixed, Field, Format, Spec};
 use super::{Kind, Walk};
@@ -29,6 +29,7 @@ enum Bound {
     HsrpV2,
     /// ESP in UDP (NAT traversal, RFC 3948).
     Esp,
+    Llmnr,
     /// One labnet does not decode (its payload is Raw): Kerberos, DHCPv6,
     /// ESP, ISAKMP, L2TP, NetBIOS, CLDAP, LLMNR, MGCP, Mobile IP, NetFlow,
     /// RADIUS, SNMP, TFTP, ZEP.
@@ -79,8 +80,8 @@ const BINDINGS: &[(Port, Bound)] = {
         (S(138), Other),
         (D(389), Other),
         (S(389), Other),
-        (D(5355), Other),
-        (S(5355), Other),
+        (D(5355), Llmnr),
+        (S(5355), Llmnr),
         (D(2727), Other),
         (S(2727), Other),
         (D(434), Other),
@@ -183,6 +184,7 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize, quoted: bool) {
         Some(Bound::Ntp) => super::ntp::dissect(walk, payload, end),
         Some(Bound::Rip) => super::rip::dissect(walk, payload, end),
         Some(Bound::Esp) => super::ipsec::dissect_esp(walk, payload, end, true),
+        Some(Bound::Llmnr) => super::dns::dissect_llmnr(walk, payload, end),
         Some(bound @ (Bound::Hsrp | Bound::HsrpV2)) => {
             let length = LEN.get(data, at) as u16;
             super::hsrp::dissect(walk, payload, end, length, matches!(bound, Bound::HsrpV2));

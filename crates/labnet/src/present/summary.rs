@@ -33,6 +33,10 @@ pub fn write_summary(out: &mut String, dissection: &Dissection, data: &[u8], por
         .enumerate()
         .rev()
         .find_map(|(i, layer)| own_summary(layer, data).map(|own| (i, own)));
+    // Scapy's LLMNR summary asks for UDP's too (its mysummary returns `[UDP]`).
+    let udp_too = top
+        .as_ref()
+        .is_some_and(|(at, _)| matches!(layers[*at].kind, Kind::Llmnr { response: Some(_) }));
     let mut first = true;
     for (i, layer) in layers.iter().enumerate() {
         // The body after an HTTP header block is part of the one Raw Scapy shows.
@@ -49,6 +53,9 @@ pub fn write_summary(out: &mut String, dissection: &Dissection, data: &[u8], por
         match &top {
             Some((at, Own::Made(text))) if *at == i => out.push_str(text),
             Some((at, Own::ToWrite)) if *at == i => layer_summary(out, dissection, i, data, ports),
+            _ if udp_too && matches!(layer.kind, Kind::Udp { quoted: false, .. }) => {
+                layer_summary(out, dissection, i, data, ports)
+            }
             _ => out.push_str(layer.class()),
         }
     }
@@ -101,6 +108,13 @@ fn own_summary(layer: &Layer, data: &[u8]) -> Option<Own> {
         Kind::ArpOther { .. } => Some(Own::Made(crate::dissect::arp_other_summary(
             data,
             layer.range.start,
+        ))),
+        Kind::Llmnr {
+            response: Some(response),
+        } => Some(Own::Made(crate::dissect::llmnr_summary(
+            data,
+            layer.range.clone(),
+            *response,
         ))),
         // Scapy's DHCP.mysummary: only with a message-type option.
         Kind::Dhcp {

@@ -66,6 +66,46 @@ for number, header in ((103, b'\x20\x00\x00\x00'), (51, b'\x3b\x04\x00\x00' + by
 sendp(frames, iface='eth0', verbose=False)
 "#;
 
+/// 802.2 LLC frames and the older LAN protocols libpcap names, from midwood: spanning
+/// tree, IPX in each of its four framings, NetBEUI, OSI (CLNP, ES-IS, IS-IS PDUs of
+/// both levels), AppleTalk and AARP (Ethernet II and SNAP), DECnet, LAT, SCA, MOP, LLC
+/// information, supervisory and unnumbered frames, and spanning tree behind a VLAN tag.
+const LAN_PROTOCOLS: &str = r#"
+from scapy.all import Dot1Q, Dot3, Ether, LLC, Raw, SNAP, STP, sendp
+src, to = '08:00:27:a8:38:66', '08:00:27:a8:38:65'
+def llc(dsap, ssap, ctrl, payload):
+    return Dot3(src=src, dst=to) / LLC(dsap=dsap, ssap=ssap, ctrl=ctrl) / Raw(payload)
+frames = [
+    Dot3(src=src, dst='01:80:c2:00:00:00') / LLC(dsap=0x42, ssap=0x42, ctrl=3) / STP(),
+    Ether(src=src, dst=to, type=0x8137) / Raw(b'\xff\xff' + bytes(28)),
+    Dot3(src=src, dst=to) / Raw(b'\xff\xff' + bytes(28)),
+    llc(0xe0, 0xe0, 3, b'\xff\xff' + bytes(28)),
+    Dot3(src=src, dst=to) / LLC(dsap=0xaa, ssap=0xaa, ctrl=3) / SNAP(OUI=0, code=0x8137) / Raw(bytes(30)),
+    llc(0xf0, 0xf0, 3, bytes(20)),
+    llc(0xfe, 0xfe, 3, b'\x81' + bytes(20)),
+    llc(0xfe, 0xfe, 3, b'\x82' + bytes(20)),
+    llc(0xfe, 0xfe, 3, b'\x83\x1b\x01\x00\x0f' + bytes(20)),
+    llc(0xfe, 0xfe, 3, b'\x83\x1b\x01\x00\x14' + bytes(20)),
+    llc(0xfe, 0xfe, 3, b'\x83\x1b\x01\x00\x18' + bytes(20)),
+    Ether(src=src, dst=to, type=0x809b) / Raw(bytes(20)),
+    Dot3(src=src, dst=to) / LLC(dsap=0xaa, ssap=0xaa, ctrl=3) / SNAP(OUI=0x080007, code=0x809b) / Raw(bytes(20)),
+    Ether(src=src, dst=to, type=0x80f3) / Raw(bytes(28)),
+    Dot3(src=src, dst=to) / LLC(dsap=0xaa, ssap=0xaa, ctrl=3) / SNAP(OUI=0, code=0x80f3) / Raw(bytes(28)),
+    Ether(src=src, dst=to, type=0x6003) / Raw(bytes(20)),
+    Ether(src=src, dst=to, type=0x6004) / Raw(bytes(20)),
+    Ether(src=src, dst=to, type=0x6007) / Raw(bytes(20)),
+    Ether(src=src, dst=to, type=0x6001) / Raw(bytes(20)),
+    Ether(src=src, dst=to, type=0x6002) / Raw(bytes(20)),
+    llc(0x06, 0x06, 0x04, bytes(20)),
+    llc(0x06, 0x04, 0x01, bytes(20)),
+    llc(0x42, 0x42, 0xaf, bytes(20)),
+    llc(0x42, 0x42, 0xe3, bytes(20)),
+    llc(0x10, 0x10, 0x05, bytes(20)),
+    Ether(src=src, dst=to) / Dot1Q(vlan=10, type=38) / LLC(dsap=0x42, ssap=0x42, ctrl=3) / STP(),
+]
+sendp(frames, iface='eth0', verbose=False)
+"#;
+
 fn capture(lab: &TestLab, dir: &Path) -> Vec<PathBuf> {
     let files: Vec<PathBuf> = ["eth0", "lo", "any"]
         .iter()
@@ -82,6 +122,7 @@ fn capture(lab: &TestLab, dir: &Path) -> Vec<PathBuf> {
     lab.send_tagged_pings("midwood", "08:00:27:a8:38:65", 10, 2);
     // The protocols libpcap names (vrrp, pim, igrp, ah, esp), over IPv4 and IPv6.
     lab.run("midwood", "python3", &["-c", NAMED_PROTOCOLS]);
+    lab.run("midwood", "python3", &["-c", LAN_PROTOCOLS]);
     lab.ping_brooklyn();
     lab.run("midwood", &client, &["192.168.56.101:5000"]);
     lab.run("midwood", &client, &["[fd00:56::101]:5000"]);
@@ -215,6 +256,26 @@ fn corpus_selects_what_tcpdump_selects_on_lab_captures() {
         "esp",
         "ip6 and pim",
         "vrrp[1] = 9",
+        "llc i",
+        "llc s",
+        "llc xid",
+        "stp",
+        "ipx",
+        "netbeui",
+        "clnp",
+        "esis",
+        "l1",
+        "l2",
+        "csnp",
+        "atalk",
+        "aarp",
+        "decnet",
+        "lat",
+        "sca",
+        "mopdl",
+        "moprc",
+        "vlan and stp",
+        "ether proto 6",
     ] {
         assert!(
             selecting.contains(&(files[0].clone(), expression.to_string())),

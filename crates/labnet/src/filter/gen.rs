@@ -112,6 +112,16 @@ const ETHERTYPE_IPV6: u32 = 0x86dd;
 const ETHERTYPE_ARP: u32 = 0x0806;
 const ETHERTYPE_RARP: u32 = 0x8035;
 const ETHERMTU: u32 = 1500;
+const ETHERTYPE_IPX: u32 = 0x8137;
+const ETHERTYPE_ATALK: u32 = 0x809b;
+const ETHERTYPE_AARP: u32 = 0x80f3;
+const LLCSAP_IP: u32 = 0x06;
+const LLCSAP_IPX: u32 = 0xe0;
+const LLCSAP_ISONS: u32 = 0xfe;
+const LLCSAP_NETBEUI: u32 = 0xf0;
+const LLCSAP_8021D: u32 = 0x42;
+const LINUX_SLL_P_802_3: u32 = 1;
+const LINUX_SLL_P_802_2: u32 = 4;
 const IPPROTO_FRAGMENT: u32 = 44;
 
 /// A generation failure: its message and, when a fix is known, a hint.
@@ -147,6 +157,16 @@ fn cmp_masked(size: u16, offset: u32, mask: u32, value: u32) -> Pred {
         bpf::JMP | bpf::JEQ,
         value & mask,
     )
+}
+
+/// An LLC/SNAP header at `at` with this OUI and protocol (libpcap's gen_snap): its
+/// eight bytes as two words.
+fn snap(at: u32, oui: u32, protocol: u32) -> Pred {
+    cmp(bpf::W, at + 4, (oui & 0xffff) << 16 | protocol).and(cmp(
+        bpf::W,
+        at,
+        0xaaaa_0300 | oui >> 16,
+    ))
 }
 
 fn any_of(preds: impl IntoIterator<Item = Pred>) -> Pred {
@@ -186,16 +206,66 @@ impl Gen {
         match self.link {
             LinkType::Ethernet => {
                 let at = 12 + self.vlan_shift;
-                if ethertype <= ETHERMTU {
-                    // An 802.3 length field, then an LLC header whose DSAP is the value.
-                    Pred::test(vec![load(bpf::H, at)], bpf::JMP | bpf::JGT, ETHERMTU)
-                        .not()
-                        .and(cmp(bpf::B, at + 2, ethertype))
-                } else {
-                    cmp(bpf::H, at, ethertype)
+                // An 802.3 length where Ethernet II has its type; the LLC header after it.
+                let llc_frame =
+                    Pred::test(vec![load(bpf::H, at)], bpf::JMP | bpf::JGT, ETHERMTU).not();
+                let llc = at + 2;
+                match ethertype {
+                    // OSI, NetBEUI and IP over 802.2: DSAP and SSAP both.
+                    LLCSAP_IP | LLCSAP_ISONS | LLCSAP_NETBEUI => {
+                        llc_frame.and(cmp(bpf::H, llc, ethertype << 8 | ethertype))
+                    }
+                    // IPX: Ethernet II, SNAP, 802.2 or Novell's "raw" 802.3.
+                    LLCSAP_IPX => cmp(bpf::H, at, ETHERTYPE_IPX).or(llc_frame.and(any_of([
+                        snap(llc, 0x000000, ETHERTYPE_IPX),
+                        cmp(bpf::B, llc, LLCSAP_IPX),
+                        cmp(bpf::H, llc, 0xffff),
+                    ]))),
+                    // AppleTalk and its ARP: Ethernet II or SNAP (Apple's OUI, or 0).
+                    ETHERTYPE_ATALK | ETHERTYPE_AARP => {
+                        let oui = if ethertype == ETHERTYPE_ATALK {
+                            0x080007
+                        } else {
+                            0
+                        };
+                        cmp(bpf::H, at, ethertype).or(llc_frame.and(snap(llc, oui, ethertype)))
+                    }
+                    // Any other SAP: the DSAP only.
+                    _ if ethertype <= ETHERMTU => llc_frame.and(cmp(bpf::B, llc, ethertype)),
+                    _ => cmp(bpf::H, at, ethertype),
                 }
             }
-            LinkType::LinuxSll => cmp(bpf::H, 14, ethertype),
+            // Linux cooked v1: protocol 4 (LINUX_SLL_P_802_2) is an LLC frame, 1
+            // (LINUX_SLL_P_802_3) Novell's raw IPX, as libpcap's gen_linux_sll_linktype.
+            LinkType::LinuxSll => {
+                let (protocol, llc) = (14, 16);
+                let llc_frame = cmp(bpf::H, protocol, LINUX_SLL_P_802_2);
+                match ethertype {
+                    LLCSAP_IP | LLCSAP_ISONS | LLCSAP_NETBEUI => {
+                        llc_frame.and(cmp(bpf::H, llc, ethertype << 8 | ethertype))
+                    }
+                    LLCSAP_IPX => any_of([
+                        cmp(bpf::H, protocol, ETHERTYPE_IPX),
+                        cmp(bpf::H, protocol, LINUX_SLL_P_802_3),
+                        llc_frame.and(cmp(bpf::B, llc, LLCSAP_IPX).or(snap(
+                            llc,
+                            0x000000,
+                            ETHERTYPE_IPX,
+                        ))),
+                    ]),
+                    ETHERTYPE_ATALK | ETHERTYPE_AARP => {
+                        let oui = if ethertype == ETHERTYPE_ATALK {
+                            0x080007
+                        } else {
+                            0
+                        };
+                        cmp(bpf::H, protocol, ethertype)
+                            .or(llc_frame.and(snap(llc, oui, ethertype)))
+                    }
+                    _ if ethertype <= ETHERMTU => llc_frame.and(cmp(bpf::B, llc, ethertype)),
+                    _ => cmp(bpf::H, protocol, ethertype),
+                }
+            }
             LinkType::LinuxSll2 => cmp(bpf::H, 0, ethertype),
             // SKF_AD_OFF + SKF_AD_PROTOCOL: the kernel loads skb->protocol.
             LinkType::KernelCooked if ethertype > ETHERMTU => cmp(
@@ -221,6 +291,107 @@ impl Gen {
                 }))
             }
         }
+    }
+
+    /// A link-layer protocol named on its own (libpcap's `ipx`, `stp`, `iso`, `clnp`,
+    /// `l1`, `decnet`, ...), if `word` is one.
+    pub fn link_abbreviation(&self, word: &str) -> Option<Pred> {
+        Some(match word {
+            "ipx" => self.linktype(LLCSAP_IPX),
+            "netbeui" => self.linktype(LLCSAP_NETBEUI),
+            "iso" => self.linktype(LLCSAP_ISONS),
+            "stp" => self.linktype(LLCSAP_8021D),
+            "atalk" => self.linktype(ETHERTYPE_ATALK),
+            "aarp" => self.linktype(ETHERTYPE_AARP),
+            "mopdl" => self.linktype(0x6001),
+            "moprc" => self.linktype(0x6002),
+            "decnet" => self.linktype(0x6003),
+            "lat" => self.linktype(0x6004),
+            "sca" => self.linktype(0x6007),
+            "clnp" => self.iso_protocol(0x81),
+            "esis" => self.iso_protocol(0x82),
+            "isis" => self.iso_protocol(0x83),
+            // IS-IS PDU types (ISO 10589): IIHs 15-17, LSPs 18 and 20, CSNPs 24-25,
+            // PSNPs 26-27; level 1 and level 2 (17, the point-to-point IIH, is both).
+            "l1" => self.isis_pdu(&[26, 24, 18, 15, 17]),
+            "l2" => self.isis_pdu(&[27, 25, 20, 16, 17]),
+            "iih" => self.isis_pdu(&[17, 15, 16]),
+            "lsp" => self.isis_pdu(&[18, 20]),
+            "snp" => self.isis_pdu(&[27, 26, 25, 24]),
+            "csnp" => self.isis_pdu(&[24, 25]),
+            "psnp" => self.isis_pdu(&[26, 27]),
+            _ => return None,
+        })
+    }
+
+    /// Where an OSI packet's NLPID and an IS-IS PDU type are, as libpcap has them
+    /// (after the LLC header on Ethernet; its cooked headers read them elsewhere).
+    fn iso_offsets(&self) -> Option<(u32, u32)> {
+        match self.link {
+            LinkType::Ethernet => Some((17 + self.vlan_shift, 21 + self.vlan_shift)),
+            LinkType::LinuxSll => Some((16, 20)),
+            LinkType::LinuxSll2 => Some((20, 24)),
+            _ => None,
+        }
+    }
+
+    fn iso_protocol(&self, nlpid: u32) -> Pred {
+        match self.iso_offsets() {
+            Some((at, _)) => self.linktype(LLCSAP_ISONS).and(cmp(bpf::B, at, nlpid)),
+            None => Pred::Const(false),
+        }
+    }
+
+    fn isis_pdu(&self, types: &[u32]) -> Pred {
+        match self.iso_offsets() {
+            Some((_, at)) => self
+                .iso_protocol(0x83)
+                .and(any_of(types.iter().map(|&t| cmp(bpf::B, at, t)))),
+            None => Pred::Const(false),
+        }
+    }
+
+    /// `llc` and `llc i|s|u`, `llc ui|rr|xid|...`: 802.2 frames (not Novell's raw 802.3),
+    /// by the control byte as libpcap masks it.
+    pub fn llc(&self, subtype: Option<&str>) -> GenResult<Pred> {
+        let link = match self.link {
+            LinkType::Ethernet => None,
+            LinkType::LinuxSll => Some("Linux cooked v1"),
+            LinkType::LinuxSll2 | LinkType::KernelCooked => Some("Linux cooked v2"),
+            LinkType::Raw => Some("Raw IP"),
+            LinkType::Null => Some("BSD loopback"),
+        };
+        if let Some(link) = link {
+            return fail(format!("'llc' not supported for {link}"));
+        }
+        let at = 12 + self.vlan_shift;
+        let frame = Pred::test(vec![load(bpf::H, at)], bpf::JMP | bpf::JGT, ETHERMTU)
+            .not()
+            .and(cmp(bpf::H, at + 2, 0xffff).not());
+        let control = at + 4;
+        let (mask, value) = match subtype {
+            None => return Ok(frame),
+            Some("i") => {
+                let information =
+                    Pred::test(vec![load(bpf::B, control)], bpf::JMP | bpf::JSET, 1).not();
+                return Ok(frame.and(information));
+            }
+            Some("s") => (0x03, 0x01),
+            Some("u") => (0x03, 0x03),
+            Some("rr") => (0x0f, 0x01),
+            Some("rnr") => (0x0f, 0x05),
+            Some("rej") => (0x0f, 0x09),
+            Some("ui") => (0xef, 0x03),
+            Some("ua") => (0xef, 0x63),
+            Some("disc") => (0xef, 0x43),
+            Some("dm") => (0xef, 0x0f),
+            Some("sabme") => (0xef, 0x6f),
+            Some("test") => (0xef, 0xe3),
+            Some("xid") => (0xef, 0xaf),
+            Some("frmr") => (0xef, 0x87),
+            Some(other) => return fail(format!("unknown 802.2 LLC subtype '{other}'")),
+        };
+        Ok(frame.and(cmp_masked(bpf::B, control, mask, value)))
     }
 
     pub fn ip(&self) -> Pred {
@@ -566,9 +737,13 @@ pub fn ethertype_by_name(name: &str) -> Option<u32> {
         "ip6" => ETHERTYPE_IPV6,
         "arp" => ETHERTYPE_ARP,
         "rarp" => ETHERTYPE_RARP,
-        "atalk" => 0x809b,
-        "aarp" => 0x80f3,
-        "ipx" => 0x8137,
+        "atalk" => ETHERTYPE_ATALK,
+        "aarp" => ETHERTYPE_AARP,
+        // Not EtherTypes: libpcap falls back on its LLC SAP names.
+        "ipx" => LLCSAP_IPX,
+        "iso" => LLCSAP_ISONS,
+        "stp" => LLCSAP_8021D,
+        "netbeui" => LLCSAP_NETBEUI,
         "decnet" => 0x6003,
         "lat" => 0x6004,
         "sca" => 0x6007,

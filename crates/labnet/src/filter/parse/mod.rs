@@ -62,20 +62,6 @@ type PResult<T> = Result<T, FilterError>;
 const UNSUPPORTED: &[&str] = &[
     "gateway",
     "protochain",
-    "decnet",
-    "iso",
-    "clnp",
-    "esis",
-    "isis",
-    "atalk",
-    "aarp",
-    "lat",
-    "sca",
-    "moprc",
-    "mopdl",
-    "stp",
-    "ipx",
-    "netbeui",
     "mpls",
     "pppoed",
     "pppoes",
@@ -105,7 +91,6 @@ const UNSUPPORTED: &[&str] = &[
     "addr4",
     "ra",
     "ta",
-    "llc",
     "atm",
     "lane",
     "metac",
@@ -154,6 +139,29 @@ const KEYWORDS: &[&str] = &[
     "greater",
     "len",
     "vlan",
+    // Link-layer protocols (gen::Gen::link_abbreviation) and 802.2 LLC.
+    "llc",
+    "ipx",
+    "netbeui",
+    "iso",
+    "stp",
+    "atalk",
+    "aarp",
+    "decnet",
+    "lat",
+    "sca",
+    "moprc",
+    "mopdl",
+    "clnp",
+    "esis",
+    "isis",
+    "l1",
+    "l2",
+    "iih",
+    "lsp",
+    "snp",
+    "csnp",
+    "psnp",
 ];
 
 impl<'a> Parser<'a> {
@@ -403,6 +411,11 @@ impl<'a> Parser<'a> {
             self.advance();
             return self.after_proto(proto, token);
         }
+        // libpcap's link-layer protocol keywords (`ipx`, `stp`, `iso`, `clnp`, `l1`, ...).
+        if let Some(pred) = self.gen.link_abbreviation(&word) {
+            self.advance();
+            return Ok((pred, None));
+        }
         match word.as_str() {
             "src" | "dst" | "host" | "net" | "port" | "portrange" | "proto" => {
                 let quals = self.head(Proto::Default)?;
@@ -436,6 +449,25 @@ impl<'a> Parser<'a> {
                 ))
             }
             "len" => Ok((self.relation()?, None)),
+            "llc" => {
+                self.advance();
+                const SUBTYPES: [&str; 14] = [
+                    "i", "s", "u", "rr", "rnr", "rej", "ui", "ua", "disc", "dm", "sabme", "test",
+                    "xid", "frmr",
+                ];
+                let subtype = match self.peek_tok() {
+                    Tok::Word(w) if SUBTYPES.contains(&w.as_str()) => Some(w.clone()),
+                    _ => None,
+                };
+                let end = if subtype.is_some() {
+                    self.advance().end
+                } else {
+                    token.end
+                };
+                let pred = self.gen.llc(subtype.as_deref());
+                Ok((self.located(token.start, end, pred)?, None))
+            }
+
             "vlan" => {
                 self.advance();
                 let id = match self.peek_tok() {

@@ -13,7 +13,7 @@ use std::process::Command;
 use labnet::filter::{Filter, Names};
 use labnet::linktype::LinkType;
 use labnet::pcap::CaptureReader;
-use labnet_test_support::{require, tool_path, Tcpdump, TestLab};
+use labnet_test_support::{require, tool_path, Tcpdump, TestLab, Webcapture};
 
 struct Packet {
     seconds: u32,
@@ -283,6 +283,19 @@ fn corpus_selects_what_tcpdump_selects_on_lab_captures() {
             files[0].display()
         );
     }
+    // The -i any capture keeps each packet's direction and interface.
+    for expression in [
+        "inbound",
+        "outbound",
+        "ifindex 1",
+        "outbound and tcp port 5000",
+    ] {
+        assert!(
+            selecting.contains(&(files[2].clone(), expression.to_string())),
+            "{expression} selects nothing in {}",
+            files[2].display()
+        );
+    }
     assert!(
         failures.is_empty(),
         "{} differences:\n{}",
@@ -378,4 +391,63 @@ fn a_bad_expression_points_at_its_column_and_exits_2() {
         stderr.contains("hint: for example \"tcp port 5000\""),
         "{stderr}"
     );
+}
+
+/// Live, the kernel tells the direction: `outbound` on brooklyn's eth0 keeps its echo
+/// replies, `inbound` midwood's requests, the same packets tcpdump keeps.
+#[test]
+fn inbound_and_outbound_select_live_as_tcpdump_does() {
+    require!(root, "tcpdump", "ping");
+    let lab = TestLab::two_hosts().unwrap();
+    let dir = std::env::temp_dir().join(format!("labnet-filters-live-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for expression in ["outbound and icmp", "inbound and icmp"] {
+        let (ours, theirs) = (dir.join("ours.pcap"), dir.join("theirs.pcap"));
+        let _ = std::fs::remove_file(&ours);
+        let capture = Webcapture::start(
+            &lab,
+            "brooklyn",
+            &dir,
+            &[
+                "-i",
+                "eth0",
+                "-c",
+                "2",
+                "-w",
+                ours.to_str().unwrap(),
+                expression,
+            ],
+        );
+        let tcpdump = Tcpdump::start_filtered(&lab, "brooklyn", "eth0", &theirs, expression);
+        lab.run(
+            "midwood",
+            "ping",
+            &["-c2", "-i0.3", "-W2", "192.168.56.101"],
+        );
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        capture.finish(false);
+        tcpdump.finish();
+        let (_, mine) = packets(&ours);
+        let (_, tcpdumps) = packets(&theirs);
+        let data = |p: &[Packet]| p.iter().map(|p| p.data.clone()).collect::<Vec<_>>();
+        assert_eq!(mine.len(), 2, "{expression}");
+        // ICMP type: 0 (reply, sent by brooklyn) or 8 (request, received).
+        let wanted = if expression.starts_with("outbound") {
+            0
+        } else {
+            8
+        };
+        assert!(mine.iter().all(|p| p.data[34] == wanted), "{expression}");
+        // What tcpdump kept with the same filter (it may miss the first, starting
+        // second) is among what webcapture kept.
+        assert!(!tcpdumps.is_empty(), "{expression}: tcpdump kept nothing");
+        let mine = data(&mine);
+        for packet in data(&tcpdumps) {
+            assert!(
+                mine.contains(&packet),
+                "{expression}: tcpdump kept {packet:?}"
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

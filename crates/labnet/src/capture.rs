@@ -630,7 +630,7 @@ impl KernelFilters {
         let at = match self.compiled.iter().position(|(l, _)| *l == link) {
             Some(at) => at,
             None => {
-                let filter = Filter::compile(&self.expression, link)?.truncating(self.snaplen);
+                let filter = Filter::compile_live(&self.expression, link)?.truncating(self.snaplen);
                 self.compiled.push((link, filter));
                 self.compiled.len() - 1
             }

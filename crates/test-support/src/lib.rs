@@ -237,6 +237,20 @@ impl Tcpdump {
         Tcpdump::start_as(lab.command(host, "tcpdump"), interface, file)
     }
 
+    /// Starts `tcpdump -i INTERFACE -w FILE FILTER` on `host` (glibc's getopt takes the
+    /// options after the expression).
+    pub fn start_filtered(
+        lab: &TestLab,
+        host: &str,
+        interface: &str,
+        file: &std::path::Path,
+        filter: &str,
+    ) -> Tcpdump {
+        let mut command = lab.command(host, "tcpdump");
+        command.arg(filter);
+        Tcpdump::start_as(command, interface, file)
+    }
+
     /// Starts `tcpdump -i INTERFACE -w FILE` in namespace `netns` (`ip netns exec`).
     pub fn start_in(netns: &str, interface: &str, file: &std::path::Path) -> Tcpdump {
         let mut command = Command::new("ip");
@@ -283,7 +297,7 @@ impl Tcpdump {
         let mut report = String::new();
         let _ = std::io::Read::read_to_string(&mut self.stderr, &mut report);
         let _ = self.child.wait();
-        assert!(report.contains("packets captured"), "tcpdump: {report}");
+        assert!(report.contains(" captured"), "tcpdump: {report}");
         report
     }
 }

@@ -530,7 +530,7 @@ fn live(args: &Args, expression: &str) -> Result<()> {
         LIVE_FILTER.to_string()
     };
     // A bad expression is reported before the capture needs any privilege.
-    Filter::compile(&filter, LinkType::Ethernet)?;
+    Filter::compile_live(&filter, LinkType::Ethernet)?;
     let diagram = diagram(args)?;
     let interface = match &args.interface {
         Some(name) => name.clone(),
@@ -610,7 +610,7 @@ fn tui(args: &Args, expression: String) -> Result<()> {
     let source = match &args.read {
         Some(path) => labnet::tui::Source::File(path.clone()),
         None => {
-            Filter::compile(&expression, LinkType::Ethernet)?;
+            Filter::compile_live(&expression, LinkType::Ethernet)?;
             labnet::tui::Source::Live(labnet::tui::LiveSource {
                 capture: labnet::capture::CaptureOptions {
                     interface: match &args.interface {
@@ -652,7 +652,10 @@ fn dump_filter(args: &Args, expression: &str) -> Result<()> {
         (None, Some(interface)) => labnet::capture::kernel_link_type(interface),
         (None, None) => LinkType::Ethernet,
     };
-    let filter = Filter::compile(expression, link)?;
+    let filter = match (&args.read, &args.interface) {
+        (None, Some(_)) => Filter::compile_live(expression, link)?,
+        _ => Filter::compile(expression, link)?,
+    };
     let mut out = cli::stdout();
     cli::output(
         out.write_all(filter.listing().as_bytes())

@@ -659,8 +659,11 @@ pub fn image(insn: &Insn, index: usize) -> String {
         LD => {
             let op = format!("ld{size_suffix}");
             match insn.code & 0xe0 {
-                // The kernel's ancillary load of skb->protocol (SKF_AD_OFF + SKF_AD_PROTOCOL).
+                // The kernel's ancillary loads (SKF_AD_OFF + SKF_AD_PROTOCOL, _PKTTYPE,
+                // _IFINDEX), named as libpcap names them.
                 ABS if insn.k == 0xffff_f000 => (op, "[proto]".into()),
+                ABS if insn.k == 0xffff_f004 => (op, "[type]".into()),
+                ABS if insn.k == 0xffff_f008 => (op, "[ifidx]".into()),
                 ABS => (op, format!("[{}]", insn.k as i32)),
                 IND => (op, format!("[x + {}]", insn.k as i32)),
                 LEN => ("ld".into(), "#pktlen".into()),

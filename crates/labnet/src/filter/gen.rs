@@ -135,6 +135,8 @@ pub fn fail<T>(message: impl Into<String>) -> GenResult<T> {
 pub struct Gen {
     pub link: LinkType,
     vlan_shift: u32,
+    /// Compiling for a socket (the kernel's ancillary loads are there to use).
+    live: bool,
 }
 
 pub fn load(size: u16, offset: u32) -> Insn {
@@ -187,6 +189,16 @@ impl Gen {
         Gen {
             link,
             vlan_shift: 0,
+            live: false,
+        }
+    }
+
+    /// For a program attached to a live socket: the kernel answers what a file
+    /// cannot (the direction, the interface).
+    pub fn live(link: LinkType) -> Gen {
+        Gen {
+            live: true,
+            ..Gen::new(link)
         }
     }
 
@@ -354,15 +366,11 @@ impl Gen {
     /// `llc` and `llc i|s|u`, `llc ui|rr|xid|...`: 802.2 frames (not Novell's raw 802.3),
     /// by the control byte as libpcap masks it.
     pub fn llc(&self, subtype: Option<&str>) -> GenResult<Pred> {
-        let link = match self.link {
-            LinkType::Ethernet => None,
-            LinkType::LinuxSll => Some("Linux cooked v1"),
-            LinkType::LinuxSll2 | LinkType::KernelCooked => Some("Linux cooked v2"),
-            LinkType::Raw => Some("Raw IP"),
-            LinkType::Null => Some("BSD loopback"),
-        };
-        if let Some(link) = link {
-            return fail(format!("'llc' not supported for {link}"));
+        if self.link != LinkType::Ethernet {
+            return fail(format!(
+                "'llc' not supported for {}",
+                libpcap_link_name(self.link)
+            ));
         }
         let at = 12 + self.vlan_shift;
         let frame = Pred::test(vec![load(bpf::H, at)], bpf::JMP | bpf::JGT, ETHERMTU)
@@ -392,6 +400,51 @@ impl Gen {
             Some(other) => return fail(format!("unknown 802.2 LLC subtype '{other}'")),
         };
         Ok(frame.and(cmp_masked(bpf::B, control, mask, value)))
+    }
+
+    /// `inbound` and `outbound`: the packet type a Linux cooked header keeps (4: sent
+    /// by this host), or, live on `-i any`, the kernel's (SKF_AD_PKTTYPE), as libpcap.
+    pub fn direction(&self, outbound: bool) -> GenResult<Pred> {
+        const PACKET_OUTGOING: u32 = 4;
+        let sent = match self.link {
+            _ if self.live || self.link == LinkType::KernelCooked => cmp(
+                bpf::H,
+                (libc::SKF_AD_OFF + libc::SKF_AD_PKTTYPE) as u32,
+                PACKET_OUTGOING,
+            ),
+            LinkType::LinuxSll => cmp(bpf::H, 0, PACKET_OUTGOING),
+            LinkType::LinuxSll2 => cmp(bpf::B, 10, PACKET_OUTGOING),
+            other => {
+                return Err((
+                    format!(
+                        "inbound/outbound not supported on {} when reading savefiles",
+                        libpcap_link_name(other)
+                    ),
+                    Some("a Linux cooked capture keeps the direction: capture with -i any".into()),
+                ))
+            }
+        };
+        Ok(if outbound { sent } else { sent.not() })
+    }
+
+    /// `ifindex N`: the interface a Linux cooked v2 header names, or, live on `-i any`,
+    /// the kernel's (SKF_AD_IFINDEX).
+    pub fn ifindex(&self, index: u32) -> GenResult<Pred> {
+        match self.link {
+            _ if self.live || self.link == LinkType::KernelCooked => Ok(cmp(
+                bpf::W,
+                (libc::SKF_AD_OFF + libc::SKF_AD_IFINDEX) as u32,
+                index,
+            )),
+            LinkType::LinuxSll2 => Ok(cmp(bpf::W, 4, index)),
+            other => Err((
+                format!(
+                    "ifindex not supported on {} when reading savefiles",
+                    libpcap_link_name(other)
+                ),
+                Some("a Linux cooked v2 capture (-i any) keeps the interface".into()),
+            )),
+        }
     }
 
     pub fn ip(&self) -> Pred {
@@ -727,6 +780,17 @@ impl Gen {
             ),
             Proto::Ah | Proto::Esp => return fail("unsupported index operation"),
         })
+    }
+}
+
+/// A link type as libpcap names it in its errors.
+fn libpcap_link_name(link: LinkType) -> &'static str {
+    match link {
+        LinkType::Ethernet => "Ethernet",
+        LinkType::LinuxSll => "Linux cooked v1",
+        LinkType::LinuxSll2 | LinkType::KernelCooked => "Linux cooked v2",
+        LinkType::Raw => "Raw IP",
+        LinkType::Null => "BSD loopback",
     }
 }
 

@@ -117,11 +117,21 @@ impl Filter {
         Filter::compile_with(expression, link, Names::Resolve)
     }
 
+    /// Compiles `expression` for a live socket of `link` (the kernel's filter), where
+    /// `inbound`, `outbound` and `ifindex` ask the kernel.
+    pub fn compile_live(expression: &str, link: LinkType) -> Result<Filter, FilterError> {
+        Filter::compile_using(expression, gen::Gen::live(link), Names::Resolve)
+    }
+
     pub fn compile_with(
         expression: &str,
         link: LinkType,
         names: Names,
     ) -> Result<Filter, FilterError> {
+        Filter::compile_using(expression, gen::Gen::new(link), names)
+    }
+
+    fn compile_using(expression: &str, gen: gen::Gen, names: Names) -> Result<Filter, FilterError> {
         let tokens = lex::tokens(expression).map_err(|lex::BadChar(at, ch)| FilterError {
             expression: expression.to_string(),
             start: at,
@@ -129,12 +139,7 @@ impl Filter {
             message: format!("unexpected character '{ch}'"),
             hint: Some("quote the whole expression for the shell: 'tcp port 80'".into()),
         })?;
-        let parser = parse::Parser::new(
-            expression,
-            tokens,
-            gen::Gen::new(link),
-            names == Names::Resolve,
-        );
+        let parser = parse::Parser::new(expression, tokens, gen, names == Names::Resolve);
         let pred = parser.parse()?;
         let program = bpf::layout(&pred, ACCEPT).map_err(|err| FilterError {
             expression: expression.to_string(),

@@ -66,8 +66,6 @@ const UNSUPPORTED: &[&str] = &[
     "pppoed",
     "pppoes",
     "geneve",
-    "inbound",
-    "outbound",
     "ifname",
     "on",
     "rnr",
@@ -139,6 +137,9 @@ const KEYWORDS: &[&str] = &[
     "greater",
     "len",
     "vlan",
+    "inbound",
+    "outbound",
+    "ifindex",
     // Link-layer protocols (gen::Gen::link_abbreviation) and 802.2 LLC.
     "llc",
     "ipx",
@@ -449,6 +450,17 @@ impl<'a> Parser<'a> {
                 ))
             }
             "len" => Ok((self.relation()?, None)),
+            "inbound" | "outbound" => {
+                self.advance();
+                let pred = self.gen.direction(word == "outbound");
+                Ok((self.located(token.start, token.end, pred)?, None))
+            }
+            "ifindex" => {
+                self.advance();
+                let index = self.number_after("ifindex")?;
+                let pred = self.gen.ifindex(index);
+                Ok((self.located(token.start, self.peek().start, pred)?, None))
+            }
             "llc" => {
                 self.advance();
                 const SUBTYPES: [&str; 14] = [

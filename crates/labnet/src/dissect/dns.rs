@@ -221,11 +221,11 @@ pub(super) fn dissect_llmnr(walk: &mut Walk, at: usize, end: usize) {
             walk.raw(at, end);
         }
         2 => walk.raw(at, end),
-        _ => match Message::parse(data, at, false) {
-            Some(message) => {
+        _ => match Message::end(data, at, false) {
+            Some(message_end) => {
                 let response = Some(QR.get(data, at) == 1);
-                walk.push(Kind::Llmnr { response }, at..message.end);
-                walk.raw(message.end, end);
+                walk.push(Kind::Llmnr { response }, at..message_end);
+                walk.raw(message_end, end);
             }
             None => walk.raw(at, end),
         },
@@ -234,10 +234,10 @@ pub(super) fn dissect_llmnr(walk: &mut Walk, at: usize, end: usize) {
 
 fn dissect_message(walk: &mut Walk, at: usize, end: usize, mdns: bool, tcp: bool) {
     let data = &walk.data[..end];
-    match Message::parse(data, at, tcp) {
-        Some(message) => {
-            walk.push(Kind::Dns { mdns, tcp }, at..message.end);
-            walk.raw(message.end, end);
+    match Message::end(data, at, tcp) {
+        Some(message_end) => {
+            walk.push(Kind::Dns { mdns, tcp }, at..message_end);
+            walk.raw(message_end, end);
         }
         None => walk.raw(at, end),
     }
@@ -273,25 +273,54 @@ struct Name {
 }
 
 impl Message {
+    /// The message with its records (and their names' text), for its fields and
+    /// summary.
     fn parse(data: &[u8], at: usize, tcp: bool) -> Option<Message> {
+        let mut sections: [Vec<Record>; 4] = Default::default();
+        let (header, broken, end) = Message::scan(data, at, tcp, true, |index, record| {
+            sections[index].push(record)
+        })?;
+        Some(Message {
+            header,
+            sections,
+            broken,
+            end,
+        })
+    }
+
+    /// Where the message ends: what the dissection needs, found without keeping the
+    /// records or building their names (the per-packet path).
+    fn end(data: &[u8], at: usize, tcp: bool) -> Option<usize> {
+        Message::scan(data, at, tcp, false, |_, _| {}).map(|(_, _, end)| end)
+    }
+
+    /// Walks the records as Scapy's PacketListFields read them (records while bytes
+    /// remain, at most each section's count; one that cannot be read ends the
+    /// message), handing each to `each` with its section; returns where the header
+    /// starts, where a record broke, and where the message ends.
+    fn scan(
+        data: &[u8],
+        at: usize,
+        tcp: bool,
+        names: bool,
+        mut each: impl FnMut(usize, Record),
+    ) -> Option<(usize, Option<(usize, usize)>, usize)> {
         let header = if tcp { at + 2 } else { at };
         if data.len() < header + HEADER {
             return None;
         }
         let mut offset = header + HEADER;
-        let mut sections: [Vec<Record>; 4] = Default::default();
         let mut broken = None;
-        // Scapy's PacketListField: records while bytes remain, at most the count.
         'sections: for (index, count) in COUNTS.iter().enumerate() {
             let count = (count.get(data, header) as usize).min(MAX_RECORDS);
             for _ in 0..count {
                 if offset >= data.len() {
                     break 'sections;
                 }
-                match Record::parse(data, header, offset, index == 0) {
+                match Record::parse(data, header, offset, index == 0, names) {
                     Some(record) => {
                         offset = record.range.end;
-                        sections[index].push(record);
+                        each(index, record);
                     }
                     None => {
                         broken = Some((index, offset));
@@ -301,19 +330,21 @@ impl Message {
                 }
             }
         }
-        Some(Message {
-            header,
-            sections,
-            broken,
-            end: offset,
-        })
+        Some((header, broken, offset))
     }
 }
 
 impl Record {
-    /// The question (or resource record) at `offset`, if the data holds all of it.
-    fn parse(data: &[u8], header: usize, offset: usize, question: bool) -> Option<Record> {
-        let name = read_name(data, header, offset)?;
+    /// The question (or resource record) at `offset`, if the data holds all of it;
+    /// `names`: with its name's text.
+    fn parse(
+        data: &[u8],
+        header: usize,
+        offset: usize,
+        question: bool,
+        names: bool,
+    ) -> Option<Record> {
+        let name = read_name(data, header, offset, names)?;
         if name.runs_off {
             return None;
         }
@@ -338,9 +369,11 @@ impl Record {
 /// Where the data ends, or a pointer closes a loop or is the 21st, the name ends with
 /// what was read; the name's own bytes end after its first pointer or its zero byte
 /// (past the data when it runs off it, so that what follows fails, as in Scapy).
-/// `None` only when the name starts past the data.
-fn read_name(data: &[u8], header: usize, at: usize) -> Option<Name> {
+/// `None` only when the name starts past the data. `text`: whether to build the
+/// name's text (the dissection needs only where it ends).
+fn read_name(data: &[u8], header: usize, at: usize, text: bool) -> Option<Name> {
     data.get(at)?;
+    let keep_text = text;
     let mut text = Vec::new();
     let mut position = at;
     let mut own_end = None;
@@ -363,12 +396,14 @@ fn read_name(data: &[u8], header: usize, at: usize) -> Option<Name> {
             own_end.get_or_insert(position + 1);
             break;
         }
-        let label = position + 1..(position + 1 + usize::from(length)).min(data.len());
-        text.extend_from_slice(&data[label]);
-        text.push(b'.');
+        if keep_text {
+            let label = position + 1..(position + 1 + usize::from(length)).min(data.len());
+            text.extend_from_slice(&data[label]);
+            text.push(b'.');
+        }
         position += 1 + usize::from(length);
     }
-    if text.is_empty() {
+    if keep_text && text.is_empty() {
         text.push(b'.');
     }
     let own_end = own_end.unwrap_or(position);
@@ -505,7 +540,7 @@ fn resource(data: &[u8], header: usize, record: &Record) -> Group {
     // recomputed) and shows None; the bytes are still the length.
     let rdlen = field("rdlen", at + 8..at + RDATA, Value::None);
     let name_at = |offset: usize, label: &'static str| {
-        read_name(data, header, offset).map(|name| name_field(label, &name))
+        read_name(data, header, offset, true).map(|name| name_field(label, &name))
     };
     let int = |name, offset, len| Spec::new(name, offset, len, Format::Int);
     let (class_name, rest): (&'static str, Vec<Field>) = match record_type {
@@ -538,10 +573,10 @@ fn resource(data: &[u8], header: usize, record: &Record) -> Group {
             fields.extend(fixed(&[TYPE, PLAIN_CLASS, RECORD[3]], data, at));
             fields.push(rdlen);
             let mut rest = Vec::new();
-            let mname = read_name(data, header, rdata.start);
+            let mname = read_name(data, header, rdata.start, true);
             let rname = mname
                 .as_ref()
-                .and_then(|m| read_name(data, header, m.range.end));
+                .and_then(|m| read_name(data, header, m.range.end, true));
             if let (Some(mname), Some(rname)) = (mname, rname) {
                 let numbers = rname.range.end;
                 rest.push(name_field("mname", &mname));
@@ -584,7 +619,7 @@ fn resource(data: &[u8], header: usize, record: &Record) -> Group {
             let value = match record_type {
                 1 if bytes.len() == 4 => Value::Ipv4(ipv4_address(bytes, 0)),
                 28 if bytes.len() == 16 => Value::Ipv6(ipv6_address(bytes, 0)),
-                2 | 3 | 4 | 5 | 12 | 39 => match read_name(data, header, rdata.start) {
+                2 | 3 | 4 | 5 | 12 | 39 => match read_name(data, header, rdata.start, true) {
                     Some(name) => Value::Text(python_bytes(&name.text)),
                     None => Value::Bytes(bytes.to_vec()),
                 },
@@ -645,12 +680,11 @@ pub fn llmnr_summary(data: &[u8], range: Range<usize>, response: bool) -> String
     } else {
         "LLMNRQuery"
     };
-    let message = Message::parse(&data[..range.end], range.start, false);
-    let detail = message.and_then(|message| {
-        let header = message.header;
+    let first = first_records(&data[..range.end], range.start, false);
+    let detail = first.and_then(|(header, question, answer)| {
         if response {
-            let answer = message.sections[1].first()?;
-            let group = resource(data, header, answer);
+            let answer = answer?;
+            let group = resource(data, header, &answer);
             // Only Scapy's plain DNSRR (not its MX, SOA, SRV, OPT classes).
             let rdata = group.fields.iter().find(|f| f.name == "rdata")?;
             Some(format!(
@@ -659,10 +693,9 @@ pub fn llmnr_summary(data: &[u8], range: Range<usize>, response: bool) -> String
                 rdata.value
             ))
         } else {
-            let question = message.sections[0].first()?;
             Some(format!(
                 " who has '{}'",
-                backslash_replace(&question.name.text)
+                backslash_replace(&question?.name.text)
             ))
         }
     });
@@ -684,14 +717,13 @@ fn backslash_replace(bytes: &[u8]) -> String {
 
 pub fn summary(data: &[u8], range: Range<usize>, tcp: bool, mdns: bool) -> String {
     let prefix = if mdns { "mDNS" } else { "DNS" };
-    let Some(message) = Message::parse(data, range.start, tcp) else {
+    let Some((header, question, answer)) = first_records(data, range.start, tcp) else {
         return prefix.to_string();
     };
-    let header = message.header;
     if QR.get(data, header) == 1 {
-        let detail = match message.sections[1].first() {
+        let detail = match answer {
             Some(answer) => {
-                let group = resource(data, header, answer);
+                let group = resource(data, header, &answer);
                 group
                     .fields
                     .iter()
@@ -707,9 +739,28 @@ pub fn summary(data: &[u8], range: Range<usize>, tcp: bool, mdns: bool) -> Strin
         };
         format!("{prefix} Ans{detail}")
     } else {
-        match message.sections[0].first() {
+        match question {
             Some(question) => format!("{prefix} Qry {}", python_bytes(&question.name.text)),
             None => format!("{prefix} Qry"),
         }
     }
+}
+
+/// Where the message's header starts, and its first question and first answer with
+/// their names' text: what the summaries show, found without keeping the rest.
+fn first_records(
+    data: &[u8],
+    at: usize,
+    tcp: bool,
+) -> Option<(usize, Option<Record>, Option<Record>)> {
+    let mut first: [Option<usize>; 2] = [None, None];
+    let (header, _, _) = Message::scan(data, at, tcp, false, |index, record| {
+        if let Some(slot @ None) = first.get_mut(index) {
+            *slot = Some(record.range.start);
+        }
+    })?;
+    let named = |index: usize| {
+        first[index].and_then(|at| Record::parse(data, header, at, index == 0, true))
+    };
+    Some((header, named(0), named(1)))
 }

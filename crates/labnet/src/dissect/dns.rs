@@ -255,6 +255,13 @@ struct Message {
     end: usize,
 }
 
+/// What walking a message's records found (`Message::scan`).
+struct Scan {
+    header: usize,
+    broken: Option<(usize, usize)>,
+    end: usize,
+}
+
 /// One question or resource record: its name, and where its fixed part starts.
 struct Record {
     range: Range<usize>,
@@ -277,7 +284,11 @@ impl Message {
     /// summary.
     fn parse(data: &[u8], at: usize, tcp: bool) -> Option<Message> {
         let mut sections: [Vec<Record>; 4] = Default::default();
-        let (header, broken, end) = Message::scan(data, at, tcp, true, |index, record| {
+        let Scan {
+            header,
+            broken,
+            end,
+        } = Message::scan(data, at, tcp, true, |index, record| {
             sections[index].push(record)
         })?;
         Some(Message {
@@ -291,7 +302,7 @@ impl Message {
     /// Where the message ends: what the dissection needs, found without keeping the
     /// records or building their names (the per-packet path).
     fn end(data: &[u8], at: usize, tcp: bool) -> Option<usize> {
-        Message::scan(data, at, tcp, false, |_, _| {}).map(|(_, _, end)| end)
+        Message::scan(data, at, tcp, false, |_, _| {}).map(|scan| scan.end)
     }
 
     /// Walks the records as Scapy's PacketListFields read them (records while bytes
@@ -304,7 +315,7 @@ impl Message {
         tcp: bool,
         names: bool,
         mut each: impl FnMut(usize, Record),
-    ) -> Option<(usize, Option<(usize, usize)>, usize)> {
+    ) -> Option<Scan> {
         let header = if tcp { at + 2 } else { at };
         if data.len() < header + HEADER {
             return None;
@@ -330,7 +341,11 @@ impl Message {
                 }
             }
         }
-        Some((header, broken, offset))
+        Some(Scan {
+            header,
+            broken,
+            end: offset,
+        })
     }
 }
 
@@ -754,7 +769,7 @@ fn first_records(
     tcp: bool,
 ) -> Option<(usize, Option<Record>, Option<Record>)> {
     let mut first: [Option<usize>; 2] = [None, None];
-    let (header, _, _) = Message::scan(data, at, tcp, false, |index, record| {
+    let Scan { header, .. } = Message::scan(data, at, tcp, false, |index, record| {
         if let Some(slot @ None) = first.get_mut(index) {
             *slot = Some(record.range.start);
         }

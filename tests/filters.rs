@@ -69,7 +69,8 @@ sendp(frames, iface='eth0', verbose=False)
 /// 802.2 LLC frames and the older LAN protocols libpcap names, from midwood: spanning
 /// tree, IPX in each of its four framings, NetBEUI, OSI (CLNP, ES-IS, IS-IS PDUs of
 /// both levels), AppleTalk and AARP (Ethernet II and SNAP), DECnet, LAT, SCA, MOP, LLC
-/// information, supervisory and unnumbered frames, and spanning tree behind a VLAN tag.
+/// information, supervisory and unnumbered frames, spanning tree behind a VLAN tag, and
+/// IP behind MPLS labels.
 const LAN_PROTOCOLS: &str = r#"
 from scapy.all import Dot1Q, Dot3, Ether, LLC, Raw, SNAP, STP, sendp
 src, to = '08:00:27:a8:38:66', '08:00:27:a8:38:65'
@@ -102,6 +103,15 @@ frames = [
     llc(0x42, 0x42, 0xe3, bytes(20)),
     llc(0x10, 0x10, 0x05, bytes(20)),
     Ether(src=src, dst=to) / Dot1Q(vlan=10, type=38) / LLC(dsap=0x42, ssap=0x42, ctrl=3) / STP(),
+]
+# MPLS: one label (100) over IPv4 and TCP port 80, two (100, 200) over IPv6 and UDP 53.
+from scapy.all import IP, IPv6, TCP, UDP
+label = lambda value, bottom: (value << 12 | bottom << 8 | 64).to_bytes(4, 'big')
+frames += [
+    Ether(src=src, dst=to, type=0x8847) / Raw(label(100, 1))
+    / IP(src='10.1.0.1', dst='10.1.0.2') / TCP(sport=40000, dport=80),
+    Ether(src=src, dst=to, type=0x8847) / Raw(label(100, 0) + label(200, 1))
+    / IPv6(src='fd00:1::1', dst='fd00:1::2') / UDP(sport=40000, dport=53),
 ]
 sendp(frames, iface='eth0', verbose=False)
 "#;
@@ -276,6 +286,8 @@ fn corpus_selects_what_tcpdump_selects_on_lab_captures() {
         "moprc",
         "vlan and stp",
         "ether proto 6",
+        "mpls and tcp port 80",
+        "mpls and mpls 200 and ip6 and udp port 53",
     ] {
         assert!(
             selecting.contains(&(files[0].clone(), expression.to_string())),

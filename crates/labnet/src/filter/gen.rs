@@ -135,6 +135,8 @@ pub fn fail<T>(message: impl Into<String>) -> GenResult<T> {
 pub struct Gen {
     pub link: LinkType,
     vlan_shift: u32,
+    /// MPLS labels seen so far: each moves the network layer 4 bytes on.
+    mpls_labels: u32,
     /// Compiling for a socket (the kernel's ancillary loads are there to use).
     live: bool,
 }
@@ -189,6 +191,7 @@ impl Gen {
         Gen {
             link,
             vlan_shift: 0,
+            mpls_labels: 0,
             live: false,
         }
     }
@@ -205,7 +208,7 @@ impl Gen {
     /// Where the network-layer header starts.
     pub fn nl(&self) -> u32 {
         match self.link {
-            LinkType::Ethernet => 14 + self.vlan_shift,
+            LinkType::Ethernet => 14 + self.vlan_shift + 4 * self.mpls_labels,
             LinkType::LinuxSll => 16,
             LinkType::LinuxSll2 => 20,
             LinkType::Raw | LinkType::KernelCooked => 0,
@@ -215,6 +218,9 @@ impl Gen {
 
     /// The test "the link layer carries this EtherType".
     pub fn linktype(&self, ethertype: u32) -> Pred {
+        if self.mpls_labels > 0 {
+            return self.over_mpls(ethertype);
+        }
         match self.link {
             LinkType::Ethernet => {
                 let at = 12 + self.vlan_shift;
@@ -735,6 +741,9 @@ impl Gen {
     /// `vlan [ID]`: an 802.1Q/802.1ad tag here; later primitives look past it.
     pub fn vlan(&mut self, id: Option<u32>) -> GenResult<Pred> {
         self.require_ethernet("VLAN tags")?;
+        if self.mpls_labels > 0 {
+            return fail("no VLAN match after MPLS");
+        }
         if let Some(id) = id {
             if id > 4095 {
                 return fail(format!("VLAN tag {id} greater than maximum 4095"));
@@ -747,6 +756,49 @@ impl Gen {
         }
         self.vlan_shift += 4;
         Ok(pred)
+    }
+
+    /// `mpls [label]`: an MPLS packet (or, after another `mpls`, a label that is not
+    /// the bottom of the stack), with that label; what follows is 4 bytes further on.
+    pub fn mpls(&mut self, label: Option<u32>) -> GenResult<Pred> {
+        const ETHERTYPE_MPLS: u32 = 0x8847;
+        const MAX_LABEL: u32 = 0xf_ffff;
+        if self.link != LinkType::Ethernet {
+            return fail(format!(
+                "no MPLS support for {}",
+                libpcap_link_name(self.link)
+            ));
+        }
+        if let Some(label) = label.filter(|&l| l > MAX_LABEL) {
+            return fail(format!(
+                "MPLS label {label} greater than maximum {MAX_LABEL}"
+            ));
+        }
+        let at = self.nl();
+        let mut pred = if self.mpls_labels == 0 {
+            self.linktype(ETHERTYPE_MPLS)
+        } else {
+            // The label before is not the bottom of the stack.
+            Pred::test(vec![load(bpf::B, at - 2)], bpf::JMP | bpf::JSET, 1).not()
+        };
+        if let Some(label) = label {
+            pred = pred.and(cmp_masked(bpf::W, at, 0xffff_f000, label << 12));
+        }
+        self.mpls_labels += 1;
+        Ok(pred)
+    }
+
+    /// IPv4 or IPv6 after MPLS labels: the last label is the bottom of the stack and
+    /// the version nibble says which. Nothing else can follow (libpcap refuses it;
+    /// here it matches nothing).
+    fn over_mpls(&self, ethertype: u32) -> Pred {
+        let nl = self.nl();
+        let bottom = cmp_masked(bpf::B, nl - 2, 1, 1);
+        match ethertype {
+            ETHERTYPE_IP => bottom.and(cmp_masked(bpf::B, nl, 0xf0, 0x40)),
+            ETHERTYPE_IPV6 => bottom.and(cmp_masked(bpf::B, nl, 0xf0, 0x60)),
+            _ => Pred::Const(false),
+        }
     }
 
     /// Where `proto[...]` counts from, the load that sets X first (transport layers sit

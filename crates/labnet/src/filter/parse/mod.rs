@@ -62,7 +62,6 @@ type PResult<T> = Result<T, FilterError>;
 const UNSUPPORTED: &[&str] = &[
     "gateway",
     "protochain",
-    "mpls",
     "pppoed",
     "pppoes",
     "geneve",
@@ -140,6 +139,7 @@ const KEYWORDS: &[&str] = &[
     "inbound",
     "outbound",
     "ifindex",
+    "mpls",
     // Link-layer protocols (gen::Gen::link_abbreviation) and 802.2 LLC.
     "llc",
     "ipx",
@@ -491,6 +491,19 @@ impl<'a> Parser<'a> {
                     _ => None,
                 };
                 let pred = self.gen.vlan(id);
+                Ok((self.located(token.start, self.peek().start, pred)?, None))
+            }
+            "mpls" => {
+                self.advance();
+                let label = match self.peek_tok() {
+                    Tok::Word(w)
+                        if number(w).is_some() && !is_arith_operator(self.tok_at(self.pos + 1)) =>
+                    {
+                        Some(self.number_after("mpls")?)
+                    }
+                    _ => None,
+                };
+                let pred = self.gen.mpls(label);
                 Ok((self.located(token.start, self.peek().start, pred)?, None))
             }
             "and" | "or" => {

@@ -69,8 +69,8 @@ sendp(frames, iface='eth0', verbose=False)
 /// 802.2 LLC frames and the older LAN protocols libpcap names, from midwood: spanning
 /// tree, IPX in each of its four framings, NetBEUI, OSI (CLNP, ES-IS, IS-IS PDUs of
 /// both levels), AppleTalk and AARP (Ethernet II and SNAP), DECnet, LAT, SCA, MOP, LLC
-/// information, supervisory and unnumbered frames, spanning tree behind a VLAN tag, and
-/// IP behind MPLS labels.
+/// information, supervisory and unnumbered frames, spanning tree behind a VLAN tag, IP
+/// behind MPLS labels, and PPPoE discovery and session frames.
 const LAN_PROTOCOLS: &str = r#"
 from scapy.all import Dot1Q, Dot3, Ether, LLC, Raw, SNAP, STP, sendp
 src, to = '08:00:27:a8:38:66', '08:00:27:a8:38:65'
@@ -112,6 +112,15 @@ frames += [
     / IP(src='10.1.0.1', dst='10.1.0.2') / TCP(sport=40000, dport=80),
     Ether(src=src, dst=to, type=0x8847) / Raw(label(100, 0) + label(200, 1))
     / IPv6(src='fd00:1::1', dst='fd00:1::2') / UDP(sport=40000, dport=53),
+]
+# PPPoE: a discovery (PADI), then session 5 carrying IPv4/TCP 80 and IPv6/UDP 53.
+from scapy.layers.ppp import PPP, PPPoE, PPPoED
+frames += [
+    Ether(src=src, dst='ff:ff:ff:ff:ff:ff') / PPPoED(code=0x09),
+    Ether(src=src, dst=to) / PPPoE(sessionid=5) / PPP(proto=0x0021)
+    / IP(src='10.2.0.1', dst='10.2.0.2') / TCP(sport=40000, dport=80),
+    Ether(src=src, dst=to) / PPPoE(sessionid=5) / PPP(proto=0x0057)
+    / IPv6(src='fd00:2::1', dst='fd00:2::2') / UDP(sport=40000, dport=53),
 ]
 sendp(frames, iface='eth0', verbose=False)
 "#;
@@ -287,6 +296,9 @@ fn corpus_selects_what_tcpdump_selects_on_lab_captures() {
         "vlan and stp",
         "ether proto 6",
         "mpls and tcp port 80",
+        "pppoed",
+        "pppoes 5 and tcp port 80",
+        "pppoes and ip6 and udp port 53",
         "mpls and mpls 200 and ip6 and udp port 53",
     ] {
         assert!(

@@ -137,6 +137,8 @@ pub struct Gen {
     vlan_shift: u32,
     /// MPLS labels seen so far: each moves the network layer 4 bytes on.
     mpls_labels: u32,
+    /// After `pppoes`: a PPP protocol number 6 bytes on, the network layer 8.
+    pppoe_session: bool,
     /// Compiling for a socket (the kernel's ancillary loads are there to use).
     live: bool,
 }
@@ -192,6 +194,7 @@ impl Gen {
             link,
             vlan_shift: 0,
             mpls_labels: 0,
+            pppoe_session: false,
             live: false,
         }
     }
@@ -207,19 +210,36 @@ impl Gen {
 
     /// Where the network-layer header starts.
     pub fn nl(&self) -> u32 {
-        match self.link {
+        let link = match self.link {
             LinkType::Ethernet => 14 + self.vlan_shift + 4 * self.mpls_labels,
             LinkType::LinuxSll => 16,
             LinkType::LinuxSll2 => 20,
             LinkType::Raw | LinkType::KernelCooked => 0,
             LinkType::Null => 4,
-        }
+        };
+        // PPPoE's header and PPP's protocol number, after `pppoes`.
+        link + if self.pppoe_session { 8 } else { 0 }
     }
 
     /// The test "the link layer carries this EtherType".
     pub fn linktype(&self, ethertype: u32) -> Pred {
         if self.mpls_labels > 0 {
             return self.over_mpls(ethertype);
+        }
+        if self.pppoe_session {
+            // libpcap's ethertype_to_ppptype, for what PPP carries.
+            let protocol = match ethertype {
+                ETHERTYPE_IP => 0x0021,
+                ETHERTYPE_IPV6 => 0x0057,
+                0x6003 => 0x0027,
+                ETHERTYPE_ATALK => 0x0029,
+                0x0600 => 0x0025,
+                LLCSAP_ISONS => 0x0023,
+                LLCSAP_8021D => 0x0031,
+                LLCSAP_IPX => 0x002b,
+                other => other,
+            };
+            return cmp(bpf::H, self.nl() - 2, protocol);
         }
         match self.link {
             LinkType::Ethernet => {
@@ -785,6 +805,28 @@ impl Gen {
             pred = pred.and(cmp_masked(bpf::W, at, 0xffff_f000, label << 12));
         }
         self.mpls_labels += 1;
+        Ok(pred)
+    }
+
+    /// `pppoed` (discovery) and `pppoes [session]`: PPPoE's EtherTypes; after `pppoes`,
+    /// what follows is PPP's, 8 bytes on.
+    pub fn pppoe(&mut self, session: bool, id: Option<u32>) -> GenResult<Pred> {
+        const ETHERTYPE_PPPOED: u32 = 0x8863;
+        const ETHERTYPE_PPPOES: u32 = 0x8864;
+        if !session {
+            return Ok(self.linktype(ETHERTYPE_PPPOED));
+        }
+        if let Some(id) = id.filter(|&id| id > 0xffff) {
+            return fail(format!(
+                "PPPoE session number {id} greater than maximum 65535"
+            ));
+        }
+        let at = self.nl();
+        let mut pred = self.linktype(ETHERTYPE_PPPOES);
+        if let Some(id) = id {
+            pred = pred.and(cmp_masked(bpf::W, at, 0xffff, id));
+        }
+        self.pppoe_session = true;
         Ok(pred)
     }
 

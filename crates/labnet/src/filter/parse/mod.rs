@@ -62,8 +62,6 @@ type PResult<T> = Result<T, FilterError>;
 const UNSUPPORTED: &[&str] = &[
     "gateway",
     "protochain",
-    "pppoed",
-    "pppoes",
     "geneve",
     "ifname",
     "on",
@@ -140,6 +138,8 @@ const KEYWORDS: &[&str] = &[
     "outbound",
     "ifindex",
     "mpls",
+    "pppoed",
+    "pppoes",
     // Link-layer protocols (gen::Gen::link_abbreviation) and 802.2 LLC.
     "llc",
     "ipx",
@@ -491,6 +491,24 @@ impl<'a> Parser<'a> {
                     _ => None,
                 };
                 let pred = self.gen.vlan(id);
+                Ok((self.located(token.start, self.peek().start, pred)?, None))
+            }
+            "pppoed" => {
+                self.advance();
+                let pred = self.gen.pppoe(false, None);
+                Ok((self.located(token.start, token.end, pred)?, None))
+            }
+            "pppoes" => {
+                self.advance();
+                let id = match self.peek_tok() {
+                    Tok::Word(w)
+                        if number(w).is_some() && !is_arith_operator(self.tok_at(self.pos + 1)) =>
+                    {
+                        Some(self.number_after("pppoes")?)
+                    }
+                    _ => None,
+                };
+                let pred = self.gen.pppoe(true, id);
                 Ok((self.located(token.start, self.peek().start, pred)?, None))
             }
             "mpls" => {

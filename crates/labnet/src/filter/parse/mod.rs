@@ -412,6 +412,14 @@ impl<'a> Parser<'a> {
             self.advance();
             return self.after_proto(proto, token);
         }
+        if word == "decnet" && self.word_is(self.pos + 1, &["src", "dst", "host"]) {
+            return Err(self.error_at(
+                token.start,
+                self.toks[(self.pos + 1).min(self.toks.len() - 1)].end,
+                "DECnet addresses (decnet host 1.2) are not supported yet by labnet's filter compiler",
+                Some("tcpdump -r FILE -w OUT 'EXPR' can pre-filter a capture meanwhile".into()),
+            ));
+        }
         // libpcap's link-layer protocol keywords (`ipx`, `stp`, `iso`, `clnp`, `l1`, ...).
         if let Some(pred) = self.gen.link_abbreviation(&word) {
             self.advance();

@@ -75,6 +75,8 @@ enum Captured {
         data: Vec<u8>,
         attribution: Option<Attribution>,
     },
+    /// The kernel filters with this expression from now on (K, once attached).
+    Filtered(String),
     Failed(String),
 }
 
@@ -220,6 +222,14 @@ fn session(
                         };
                         store.push(&record, attribution);
                         added = true;
+                    }
+                    Captured::Filtered(expression) => {
+                        let shown = if expression.is_empty() {
+                            "every packet".to_string()
+                        } else {
+                            expression
+                        };
+                        app.say(format!("the kernel now captures: {shown}"), false);
                     }
                     Captured::Failed(error) => app.say(format!("capture stopped: {error}"), true),
                 }
@@ -399,13 +409,8 @@ fn act(app: &mut App, store: &Store, live: Option<&LiveCapture>, action: Action)
         },
         Action::KernelFilter(expression) => {
             if let Some(live) = live {
-                let _ = live.filters.send(expression.clone());
-                let shown = if expression.is_empty() {
-                    "every packet".to_string()
-                } else {
-                    expression
-                };
-                app.say(format!("the kernel now captures: {shown}"), false);
+                // Said once the capture thread has attached it (Captured::Filtered).
+                let _ = live.filters.send(expression);
             }
         }
     }
@@ -555,9 +560,10 @@ fn capture_loop(source: LiveSource, ends: &ThreadEnds) -> Result<Option<(PathBuf
     let mut written = 0u64;
     while !ends.stopping.load(Ordering::SeqCst) && !crate::signals::stop_requested() {
         if let Some(expression) = ends.filters.try_iter().last() {
-            if let Err(error) = capture.set_filter(&expression, options.snaplen) {
-                let _ = ends.packets.send(Captured::Failed(error.to_string()));
-            }
+            let _ = ends.packets.send(match capture.set_filter(&expression, options.snaplen) {
+                Ok(()) => Captured::Filtered(expression),
+                Err(error) => Captured::Failed(error.to_string()),
+            });
         }
         let outcome = capture.next_packets(Duration::from_millis(100), |packet| {
             let attribution = attributor

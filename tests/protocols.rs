@@ -159,6 +159,19 @@ frames += [
  LLMNR_Q()/Raw(b'\x01\x02'),
  LLMNR_Q()/Raw(b'\x01\x02\x00'),
 ]
+ND = lambda: Ether(src='08:00:27:a8:38:65', dst='33:33:00:00:00:01')/IPv6(src='fe80::1', dst='ff02::1', hlim=255)
+frames += [
+ ND()/ICMPv6ND_RA()/ICMPv6NDOptAdvInterval(advint=3000)/ICMPv6NDOptMTU(mtu=1500),
+ ND()/ICMPv6ND_RA()/ICMPv6NDOptPREF64(prefix='64:ff9b::', plc=0, scaledlifetime=225),
+ ND()/ICMPv6ND_RA()/ICMPv6NDOptPREF64(prefix='2001:db8:1::', plc=3),
+ ND()/ICMPv6ND_RA()/ICMPv6NDOptPREF64(prefix='2001:db8:1::', plc=7),
+ ND()/ICMPv6ND_RA()/ICMPv6NDOptEFA()/ICMPv6NDOptSrcLLAddr(lladdr='08:00:27:a8:38:65'),
+ ND()/ICMPv6ND_RA()/ICMPv6NDOptHAInfo(pref=5, lifetime=1800),
+ ND()/ICMPv6ND_RA()/ICMPv6NDOptShortcutLimit(),
+ ND()/ICMPv6ND_RA()/Raw(b'\x07\x02\x00\x00\x00\x00\x0b\xb8' + bytes(8)),
+ ND()/ICMPv6ND_RA()/Raw(b'\x99\x02' + bytes(range(14))),
+ ND()/ICMPv6ND_NS(tgt='fe80::2')/Raw(b'\x63\x00\x01\x02\x03\x04\x05\x06\x07'),
+]
 RIP_UDP = lambda: Ether(src='08:00:27:a8:38:66', dst='01:00:5e:00:00:09')/IP(src='192.168.56.102', dst='224.0.0.9', ttl=1)/UDP(sport=520, dport=520)
 frames += [
  RIP_UDP()/RIP(cmd=1, version=2)/RIPEntry(AF=0, metric=16),
@@ -264,6 +277,9 @@ fn scapy_built_tunnels_and_multicast_control_read_as_scapy_reads_them() {
         "5355 > 192.168.56.102:50000 / LLMNRResponse 'brooklyn.' is at 'fd00:56::101'",
         "LLMNRQuery who has '.' / Raw",
         "224.0.0.252:5355 / _LLMNR / Raw",
+        "ICMPv6ND_RA / ICMPv6 Neighbor Discovery Option - PREF64 Option 64:ff9b::/96",
+        "ICMPv6ND_RA / ICMPv6 Neighbor Discovery - Home Agent Information 5 1800 seconds",
+        "PREF64 Option 2001:db8:1::[invalid PLC(7)]",
     ] {
         assert!(summaries.contains(expected), "{expected} in\n{summaries}");
     }

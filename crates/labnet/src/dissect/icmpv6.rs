@@ -228,7 +228,12 @@ fn nd_options(walk: &mut Walk, mut at: usize, end: usize) {
             break;
         }
         let option = data[at];
-        let length = option_length(option, data[at + 1]);
+        let mut length = option_length(option, data[at + 1]);
+        // Scapy's ICMPv6NDOptUnknown reads its data as a StrLenField: cut short with
+        // the packet; the known classes' fixed fields are not.
+        if option_names(option).0 == "ICMPv6NDOptUnknown" {
+            length = length.min(end - at);
+        }
         if at + length > end {
             break;
         }
@@ -243,7 +248,8 @@ fn nd_options(walk: &mut Walk, mut at: usize, end: usize) {
 /// for variable ones its length field (in 8-byte units, at least one).
 fn option_length(option: u8, units: u8) -> usize {
     match option {
-        1 | 2 | 5 => 8,
+        1 | 2 | 5 | 6 | 7 | 8 | 26 => 8,
+        38 => 16,
         3 => 32,
         _ => usize::from(units).max(1) * 8,
     }
@@ -265,6 +271,26 @@ pub(super) fn option_names(option: u8) -> (&'static str, &'static str) {
             "ICMPv6 Neighbor Discovery Option - Prefix Information",
         ),
         5 => ("ICMPv6NDOptMTU", "ICMPv6 Neighbor Discovery Option - MTU"),
+        6 => (
+            "ICMPv6NDOptShortcutLimit",
+            "ICMPv6 Neighbor Discovery Option - NBMA Shortcut Limit",
+        ),
+        7 => (
+            "ICMPv6NDOptAdvInterval",
+            "ICMPv6 Neighbor Discovery - Interval Advertisement",
+        ),
+        8 => (
+            "ICMPv6NDOptHAInfo",
+            "ICMPv6 Neighbor Discovery - Home Agent Information",
+        ),
+        26 => (
+            "ICMPv6NDOptEFA",
+            "ICMPv6 Neighbor Discovery Option - Expanded Flags Option",
+        ),
+        38 => (
+            "ICMPv6NDOptPREF64",
+            "ICMPv6 Neighbor Discovery Option - PREF64 Option",
+        ),
         25 => (
             "ICMPv6NDOptRDNSS",
             "ICMPv6 Neighbor Discovery Option - Recursive DNS Server Option",
@@ -298,6 +324,45 @@ const MTU: [Spec; 4] = [
     Spec::new("res", 2, 2, Format::Hex),
     Spec::new("mtu", 4, 4, Format::Int),
 ];
+const SHORTCUT_LIMIT: [Spec; 5] = [
+    OPTION_TYPE,
+    OPTION_LEN,
+    Spec::new("shortcutlim", 2, 1, Format::Int),
+    Spec::new("res1", 3, 1, Format::Int),
+    Spec::new("res2", 4, 4, Format::Int),
+];
+const ADV_INTERVAL: [Spec; 4] = [
+    OPTION_TYPE,
+    OPTION_LEN,
+    Spec::new("res", 2, 2, Format::Int),
+    Spec::new("advint", 4, 4, Format::Int),
+];
+const HOME_AGENT: [Spec; 5] = [
+    OPTION_TYPE,
+    OPTION_LEN,
+    Spec::new("res", 2, 2, Format::Int),
+    Spec::new("pref", 4, 2, Format::Int),
+    Spec::new("lifetime", 6, 2, Format::Int),
+];
+const EXPANDED_FLAGS: [Spec; 3] = [OPTION_TYPE, OPTION_LEN, Spec::new("res", 2, 6, Format::Int)];
+/// RFC 8781's prefix length codes, as Scapy names them.
+fn prefix_length_code(number: u64) -> Option<&'static str> {
+    ["/96", "/64", "/56", "/48", "/40", "/32"]
+        .get(usize::try_from(number).ok()?)
+        .copied()
+}
+const PREF64: [Spec; 4] = [
+    OPTION_TYPE,
+    OPTION_LEN,
+    Spec::bits("scaledlifetime", 2, 2, 0xfff8, Format::Int),
+    Spec::bits("plc", 2, 2, 0x0007, Format::Enum(prefix_length_code)),
+];
+/// PREF64's prefix: its 12 bytes, then four zeros (Scapy's `_PREF64`).
+fn pref64_prefix(data: &[u8], at: usize) -> std::net::Ipv6Addr {
+    let mut address = [0u8; 16];
+    address[..12].copy_from_slice(&data[at + 4..at + 16]);
+    std::net::Ipv6Addr::from(address)
+}
 const RDNSS: [Spec; 4] = [
     OPTION_TYPE,
     OPTION_LEN,
@@ -311,6 +376,19 @@ pub(super) fn option_fields(data: &[u8], range: Range<usize>) -> Vec<Field> {
         1 | 2 => fixed(&[OPTION_TYPE, OPTION_LEN, LLADDR], data, at),
         3 => fixed(&PREFIX_INFO, data, at),
         5 => fixed(&MTU, data, at),
+        6 => fixed(&SHORTCUT_LIMIT, data, at),
+        7 => fixed(&ADV_INTERVAL, data, at),
+        8 => fixed(&HOME_AGENT, data, at),
+        26 => fixed(&EXPANDED_FLAGS, data, at),
+        38 => {
+            let mut out = fixed(&PREF64, data, at);
+            out.push(field(
+                "prefix",
+                at + 4..at + 16,
+                Value::Ipv6(pref64_prefix(data, at)),
+            ));
+            out
+        }
         25 => {
             let mut out = fixed(&RDNSS, data, at);
             out.push(ipv6::address_list("dns", data, at + 8, range.end));
@@ -361,6 +439,12 @@ pub enum OwnSummary {
         name: &'static str,
         servers: Vec<String>,
     },
+    /// A NAT64 prefix and its length code (`64:ff9b::/96`).
+    Pref64 {
+        name: &'static str,
+        prefix: String,
+        length: String,
+    },
 }
 
 /// The summary data of an ND option that has a summary of its own in Scapy.
@@ -385,6 +469,28 @@ pub fn option_summary(data: &[u8], range: Range<usize>) -> Option<OwnSummary> {
             name,
             value: value(&MTU[3])?,
         },
+        7 => OwnSummary::OptionValue {
+            name,
+            value: format!("{} milliseconds", value(&ADV_INTERVAL[3])?),
+        },
+        8 => OwnSummary::OptionValue {
+            name,
+            value: format!(
+                "{} {} seconds",
+                value(&HOME_AGENT[3])?,
+                value(&HOME_AGENT[4])?
+            ),
+        },
+        38 => {
+            let code = PREF64[3].get(data, at);
+            let length = prefix_length_code(code)
+                .map_or_else(|| format!("[invalid PLC({code})]"), str::to_string);
+            OwnSummary::Pref64 {
+                name,
+                prefix: pref64_prefix(data, at).to_string(),
+                length,
+            }
+        }
         25 => OwnSummary::DnsServers {
             name,
             servers: packed_addresses(&data[(at + 8).min(range.end)..range.end], 16),

@@ -169,6 +169,11 @@ fn words(own: &OwnSummary) -> String {
              Router Address {router_address}"
         ),
         OwnSummary::DnsServers { name, servers } => format!("{name} {}", servers.join(", ")),
+        OwnSummary::Pref64 {
+            name,
+            prefix,
+            length,
+        } => format!("{name} {prefix}{length}"),
     }
 }
 

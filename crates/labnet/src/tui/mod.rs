@@ -560,10 +560,12 @@ fn capture_loop(source: LiveSource, ends: &ThreadEnds) -> Result<Option<(PathBuf
     let mut written = 0u64;
     while !ends.stopping.load(Ordering::SeqCst) && !crate::signals::stop_requested() {
         if let Some(expression) = ends.filters.try_iter().last() {
-            let _ = ends.packets.send(match capture.set_filter(&expression, options.snaplen) {
-                Ok(()) => Captured::Filtered(expression),
-                Err(error) => Captured::Failed(error.to_string()),
-            });
+            let _ = ends
+                .packets
+                .send(match capture.set_filter(&expression, options.snaplen) {
+                    Ok(()) => Captured::Filtered(expression),
+                    Err(error) => Captured::Failed(error.to_string()),
+                });
         }
         let outcome = capture.next_packets(Duration::from_millis(100), |packet| {
             let attribution = attributor

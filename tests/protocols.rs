@@ -171,6 +171,7 @@ frames += [
  ND()/ICMPv6ND_RA()/Raw(b'\x07\x02\x00\x00\x00\x00\x0b\xb8' + bytes(8)),
  ND()/ICMPv6ND_RA()/Raw(b'\x99\x02' + bytes(range(14))),
  ND()/ICMPv6ND_NS(tgt='fe80::2')/Raw(b'\x63\x00\x01\x02\x03\x04\x05\x06\x07'),
+ ND()/ICMPv6ND_RA()/ICMPv6NDOptRDNSS(dns=['fd00::53', 'fd00::54'])/ICMPv6NDOptSrcLLAddr(lladdr='08:00:27:a8:38:65'),
 ]
 RIP_UDP = lambda: Ether(src='08:00:27:a8:38:66', dst='01:00:5e:00:00:09')/IP(src='192.168.56.102', dst='224.0.0.9', ttl=1)/UDP(sport=520, dport=520)
 frames += [

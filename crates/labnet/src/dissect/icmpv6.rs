@@ -234,6 +234,11 @@ fn nd_options(walk: &mut Walk, mut at: usize, end: usize) {
         if option_names(option).0 == "ICMPv6NDOptUnknown" {
             length = length.min(end - at);
         }
+        // A DNS server option cut short keeps the whole addresses that fit (Scapy's
+        // IP6ListField stops there); the bytes after them are read as the next option.
+        if option == 25 && at + length > end && end - at >= 8 {
+            length = 8 + (end - at - 8) / 16 * 16;
+        }
         if at + length > end {
             break;
         }

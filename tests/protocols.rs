@@ -16,18 +16,20 @@ use scapy::{
 /// IPv6 and over UDP), VXLAN (plain, group policy, GPE with IPv4 and NSH, and UDP port
 /// 4789 from port 53, which Scapy reads as DNS), IGMP v1, v2 and v3 (queries, reports,
 /// leave, router advertisement and solicitation, an unknown type, a v1/v2 type at v3
-/// length), IP in IP and 6in4, ICMP and ICMPv6 errors quoting GRE, DNS, VXLAN, IGMP
-/// and IP in IP, a DNS answer, and BOOTP/DHCP (every message type, Scapy's option
-/// types, unknown and malformed options, no magic cookie, another hardware type, a
-/// relay), LLC after VLAN tags and Scapy's LLC EtherTypes, SNAP with spanning tree
-/// and ARP, ARP for other hardware and protocols (IEEE 802, IPv6, 8-byte addresses,
-/// empty ones), AH and ESP (over IPv4 and IPv6, AH carrying IP, ESP over UDP 4500 with
+/// length), IP in IP and 6in4, ICMP and ICMPv6 errors quoting GRE, DNS, VXLAN, IGMP and
+/// IP in IP, a DNS answer, BOOTP/DHCP (every message type, Scapy's option types,
+/// unknown and malformed options, no magic cookie, another hardware type, a relay),
+/// LLC after VLAN tags and Scapy's LLC EtherTypes, SNAP with spanning tree and ARP, ARP
+/// for other hardware and protocols, AH and ESP (AH carrying IP, ESP over UDP 4500 with
 /// the non-ESP marker and the keep-alive), LLMNR (queries, answers, a name whose first
-/// byte Scapy takes for a pointer, payloads too short to tell), HSRP (version 1 with and without MD5, its advertisement, version 2 over
-/// IPv4 with text and MD5 authentication, on both ports), RIP (requests, responses, simple and MD5 authentication, an unknown
-/// authentication type, a cut entry), NTP (client, server, strata 0-3 with their
-/// reference ids, broadcast, symmetric modes with authenticators, an unknown tail). With a second argument, each
-/// frame is followed by every cut of it from the end of its outer IP header on.
+/// byte Scapy takes for a pointer, payloads too short to tell), ND options (interval,
+/// home agent, shortcut limit, expanded flags, PREF64, DNS servers, unknown ones), HSRP
+/// (version 1 with and without MD5, its advertisement, version 2 with text and MD5
+/// authentication, on both ports), RIP (requests, responses, simple and MD5
+/// authentication, an unknown authentication type, a cut entry), NTP (client, server,
+/// strata 0-3 with their reference ids, broadcast, symmetric modes with
+/// authenticators, an unknown tail). With a second argument, each frame is followed by
+/// every cut of it from the end of its outer IP header on.
 const BUILD_FRAMES: &str = r#"
 import sys
 from scapy.all import *

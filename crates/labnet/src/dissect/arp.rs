@@ -6,7 +6,7 @@
 use std::ops::Range;
 
 use super::ether::ethertype;
-use super::field::{field, fixed, python_bytes, Field, Format, Spec};
+use super::field::{field, fixed, python_bytes, trim_nuls, Field, Format, Spec};
 use super::{ipv4_address, mac, Kind, Value, Walk};
 
 /// Scapy's HARDWARE_TYPES (ARP's and BOOTP's hardware types).
@@ -151,8 +151,7 @@ fn addresses(data: &[u8], at: usize) -> Option<Vec<Address>> {
         let (taken, text) = match form {
             Form::Mac => {
                 let bytes = &rest[..rest.len().min(6)];
-                let text: Vec<String> = bytes.iter().map(|b| format!("{b:02x}")).collect();
-                (bytes.len(), text.join(":"))
+                (bytes.len(), crate::addr::format_mac(bytes))
             }
             Form::Ipv4 => {
                 let bytes: [u8; 4] = rest.get(..4)?.try_into().ok()?;
@@ -164,8 +163,7 @@ fn addresses(data: &[u8], at: usize) -> Option<Vec<Address>> {
             }
             Form::Bytes(length) => {
                 let bytes = &rest[..rest.len().min(length)];
-                let used = bytes.iter().rposition(|&b| b != 0).map_or(0, |l| l + 1);
-                (bytes.len(), python_bytes(&bytes[..used]))
+                (bytes.len(), python_bytes(trim_nuls(bytes)))
             }
         };
         out.push(Address {

@@ -9,8 +9,9 @@ use std::fmt::Write as _;
 use std::ops::Range;
 
 use super::arp::hardware_type;
-use super::field::{field, fixed, python_bytes, Field, Format, Spec};
+use super::field::{field, fixed, python_bytes, string_field, trim_nuls, Field, Format, Spec};
 use super::{Kind, Value, Walk};
+use crate::addr::format_mac;
 
 const OP: Spec = Spec::new("op", 0, 1, Format::Enum(operation));
 const HTYPE: Spec = Spec::new("htype", 1, 1, Format::Enum(hardware_type));
@@ -58,7 +59,7 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize) {
         let dhcp = options + MAGIC.len();
         walk.push(Kind::Bootp, at..dhcp);
         if dhcp < end {
-            let message_type = Options::parse(data, dhcp..end).message_type();
+            let message_type = Options::parse(data, dhcp..end).message_type;
             walk.push(Kind::Dhcp { message_type }, dhcp..end);
         }
         return;
@@ -76,8 +77,7 @@ pub(super) fn bootp_fields(data: &[u8], range: Range<usize>) -> Vec<Field> {
     // Scapy's _BOOTP_chaddr: a MAC and its padding for Ethernet, else the bytes.
     let shown = if HTYPE.get(data, at) == 1 {
         let (mac, pad) = bytes.split_at(bytes.len().min(6));
-        let mac: Vec<String> = mac.iter().map(|b| format!("{b:02x}")).collect();
-        let mac = mac.join(":");
+        let mac = format_mac(mac);
         if pad == [0; 10] {
             format!("{mac} (+ 10 nul pad)")
         } else {
@@ -88,9 +88,12 @@ pub(super) fn bootp_fields(data: &[u8], range: Range<usize>) -> Vec<Field> {
     };
     out.push(field("chaddr", chaddr, Value::Text(shown)));
     for (name, within) in [("sname", SNAME), ("file", FILE)] {
-        let range = part(within);
-        let value = Value::Bytes(trim_nuls(&data[range.clone()]).to_vec());
-        out.push(field(name, range, value));
+        out.push(string_field(
+            name,
+            data,
+            at + within.start..at + within.end,
+            range.end,
+        ));
     }
     let options = part(FILE.end..usize::MAX - at);
     let bytes = &data[options.clone()];
@@ -101,15 +104,6 @@ pub(super) fn bootp_fields(data: &[u8], range: Range<usize>) -> Vec<Field> {
     };
     out.push(field("options", options, Value::Text(text)));
     out
-}
-
-/// Scapy's StrFixedLenField shows its bytes without the trailing NULs.
-fn trim_nuls(bytes: &[u8]) -> &[u8] {
-    let used = bytes
-        .iter()
-        .rposition(|&b| b != 0)
-        .map_or(0, |last| last + 1);
-    &bytes[..used]
 }
 
 pub(super) fn dhcp_fields(data: &[u8], range: Range<usize>) -> Vec<Field> {
@@ -367,10 +361,6 @@ impl Options {
             items,
             message_type,
         }
-    }
-
-    fn message_type(&self) -> Option<u8> {
-        self.message_type
     }
 
     /// Scapy's `DHCPOptionsField.i2repr`.

@@ -308,13 +308,7 @@ impl Spec {
             Format::Mac => Value::Mac(bytes.try_into().ok()?),
             Format::Ipv4 => Value::Ipv4(<[u8; 4]>::try_from(bytes).ok()?.into()),
             Format::Ipv6 => Value::Ipv6(<[u8; 16]>::try_from(bytes).ok()?.into()),
-            Format::Bytes => {
-                let used = bytes
-                    .iter()
-                    .rposition(|&b| b != 0)
-                    .map_or(0, |last| last + 1);
-                Value::Bytes(bytes[..used].to_vec())
-            }
+            Format::Bytes => Value::Bytes(trim_nuls(bytes).to_vec()),
         };
         Some(Field {
             name: Cow::Borrowed(self.name),
@@ -353,6 +347,24 @@ pub fn address_list(name: &'static str, data: &[u8], range: Range<usize>, width:
         range,
         Value::Text(format!("[{}]", addresses.join(", "))),
     )
+}
+
+/// Scapy's StrFixedLenField shows its bytes without the trailing NULs.
+pub fn trim_nuls(bytes: &[u8]) -> &[u8] {
+    let used = bytes
+        .iter()
+        .rposition(|&b| b != 0)
+        .map_or(0, |last| last + 1);
+    &bytes[..used]
+}
+
+/// A fixed-length string (Scapy's StrFixedLenField) meant to span `range`, as much of
+/// it as the data up to `end` holds (Scapy reads it cut short), without its trailing
+/// NULs.
+pub fn string_field(name: &'static str, data: &[u8], range: Range<usize>, end: usize) -> Field {
+    let part = range.start.min(end)..range.end.min(end);
+    let value = Value::Bytes(trim_nuls(&data[part.clone()]).to_vec());
+    field(name, part, value)
 }
 
 /// Where a list of `count` items of `width` bytes from `start` ends, read as Scapy's

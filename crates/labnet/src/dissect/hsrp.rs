@@ -10,7 +10,7 @@
 
 use std::ops::Range;
 
-use super::field::{field, fixed, Field, Format, Spec};
+use super::field::{field, fixed, string_field, Field, Format, Spec};
 use super::{Kind, Value, Walk};
 
 fn opcode(number: u64) -> Option<&'static str> {
@@ -228,14 +228,8 @@ pub(super) fn fields(data: &[u8], range: Range<usize>, class: Class) -> Vec<Fiel
             match IP_VERSION.get(data, at) {
                 4 => {
                     out.extend(Spec::new("virtualIP", V2_FIXED, 4, Format::Ipv4).field(data, at));
-                    let padding = (address + 4).min(range.end)..range.end;
-                    let bytes = &data[padding.clone()];
-                    let used = bytes.iter().rposition(|&b| b != 0).map_or(0, |l| l + 1);
-                    out.push(field(
-                        "padding",
-                        padding,
-                        Value::Bytes(bytes[..used].to_vec()),
-                    ));
+                    let padding = address + 4..address + 4 + V2_PADDING;
+                    out.push(string_field("padding", data, padding, range.end));
                 }
                 6 => out.extend(Spec::new("virtualIP", V2_FIXED, 16, Format::Ipv6).field(data, at)),
                 _ => out.push(field(
@@ -253,14 +247,8 @@ pub(super) fn fields(data: &[u8], range: Range<usize>, class: Class) -> Vec<Fiel
             };
             let mut out = fixed(specs, data, at);
             // The string, as much of it as the packet holds.
-            let part = (at + string.at).min(range.end)..(at + string.end()).min(range.end);
-            let bytes = &data[part.clone()];
-            let used = bytes.iter().rposition(|&b| b != 0).map_or(0, |l| l + 1);
-            out.push(field(
-                string.name,
-                part,
-                Value::Bytes(bytes[..used].to_vec()),
-            ));
+            let part = at + string.at..at + string.end();
+            out.push(string_field(string.name, data, part, range.end));
             out
         }
     }

@@ -231,7 +231,7 @@ fn nd_options(walk: &mut Walk, mut at: usize, end: usize) {
         let mut length = option_length(option, data[at + 1]);
         // Scapy's ICMPv6NDOptUnknown reads its data as a StrLenField: cut short with
         // the packet; the known classes' fixed fields are not.
-        if option_names(option).0 == "ICMPv6NDOptUnknown" {
+        if option_names(option) == UNKNOWN_OPTION {
             length = length.min(end - at);
         }
         // A DNS server option cut short keeps the whole addresses that fit (Scapy's
@@ -300,12 +300,15 @@ pub(super) fn option_names(option: u8) -> (&'static str, &'static str) {
             "ICMPv6NDOptRDNSS",
             "ICMPv6 Neighbor Discovery Option - Recursive DNS Server Option",
         ),
-        _ => (
-            "ICMPv6NDOptUnknown",
-            "ICMPv6 Neighbor Discovery Option - Scapy Unimplemented",
-        ),
+        _ => UNKNOWN_OPTION,
     }
 }
+
+/// Scapy's class for an ND option it has no class of its own for.
+const UNKNOWN_OPTION: (&str, &str) = (
+    "ICMPv6NDOptUnknown",
+    "ICMPv6 Neighbor Discovery Option - Scapy Unimplemented",
+);
 
 const OPTION_TYPE: Spec = Spec::new("type", 0, 1, Format::Int);
 const OPTION_LEN: Spec = Spec::new("len", 1, 1, Format::Int);

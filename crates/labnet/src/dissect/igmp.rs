@@ -265,10 +265,14 @@ pub(super) fn fields(data: &[u8], range: std::ops::Range<usize>, class: Class) -
         Class::ReportV3 => {
             let mut out = fixed(&[V3_TYPE], data, at);
             out.extend(fixed(&REPORT_V3, data, at));
+            // The record that cannot be read (last, if any) starts where the one
+            // before it ended.
+            let mut next = at + 8;
             let groups = records(data, at, range.end)
                 .into_iter()
                 .map(|record| match record {
                     Some(record) => {
+                        next = record.end;
                         let mut fields = fixed(&RECORD, data, record.start);
                         fields.push(address_list(
                             "srcaddrs",
@@ -279,7 +283,7 @@ pub(super) fn fields(data: &[u8], range: std::ops::Range<usize>, class: Class) -
                         Group::new("IGMPv3 Group Record", record, fields)
                     }
                     None => {
-                        let rest = at + 8 + records_end(data, at, range.end)..range.end;
+                        let rest = next..range.end;
                         let load = Value::Bytes(data[rest.clone()].to_vec());
                         Group::new("Raw", rest.clone(), vec![field("load", rest, load)])
                     }
@@ -300,13 +304,4 @@ pub(super) fn fields(data: &[u8], range: std::ops::Range<usize>, class: Class) -
             out
         }
     }
-}
-
-/// How many bytes after the fixed part the whole records take.
-fn records_end(data: &[u8], at: usize, end: usize) -> usize {
-    records(data, at, end)
-        .into_iter()
-        .flatten()
-        .last()
-        .map_or(0, |r| r.end - (at + 8))
 }

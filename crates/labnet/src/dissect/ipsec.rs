@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use super::field::{field, fixed, Field, Format, Spec};
+use super::field::{field, fixed, hex, Field, Format, Spec};
 use super::{Kind, Value, Walk};
 use crate::netbase;
 
@@ -104,10 +104,7 @@ pub(super) fn dissect_esp(walk: &mut Walk, at: usize, end: usize, nat_traversal:
 
 pub(super) fn fields(data: &[u8], range: Range<usize>, class: Class) -> Vec<Field> {
     let at = range.start;
-    let hex = |part: Range<usize>| {
-        let text: String = data[part].iter().map(|b| format!("{b:02x}")).collect();
-        Value::Text(text)
-    };
+    let hex = |part: Range<usize>| Value::Text(hex(&data[part]));
     match class {
         Class::Ah => {
             let mut out = fixed(&AH, data, at);

@@ -13,7 +13,7 @@
 use std::net::Ipv4Addr;
 use std::ops::Range;
 
-use super::field::{field, fixed, python_bytes, Field, Format, Spec};
+use super::field::{field, fixed, hex, python_bytes, trim_nuls, Field, Format, Spec};
 use super::{Kind, Value, Walk};
 
 const LEAP: Spec = Spec::bits("leap", 0, 1, 0xc0, Format::Enum(leap));
@@ -146,25 +146,13 @@ pub(super) fn fields(data: &[u8], at: usize) -> Vec<Field> {
 pub(super) fn authenticator_fields(data: &[u8], range: Range<usize>) -> Vec<Field> {
     let mut out = fixed(&[KEY_ID], data, range.start);
     let digest = range.start + 4..range.end;
-    let hex: String = data[digest.clone()]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    out.push(field("dgst", digest, Value::Text(hex)));
+    let text = hex(&data[digest.clone()]);
+    out.push(field("dgst", digest, Value::Text(text)));
     out
 }
 
 fn word(data: &[u8], at: usize) -> [u8; 4] {
     data[at..at + 4].try_into().expect("the header is whole")
-}
-
-/// Scapy's StrFixedLenField shows its bytes without the trailing NULs.
-fn trim_nuls(bytes: &[u8]) -> &[u8] {
-    let used = bytes
-        .iter()
-        .rposition(|&b| b != 0)
-        .map_or(0, |last| last + 1);
-    &bytes[..used]
 }
 
 /// Scapy's TimeStampField: a date (UTC) from NTP's era on, else the number.

@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use super::field::{field, fixed, Field, Format, Spec};
+use super::field::{field, fixed, string_field, Field, Format, Spec};
 use super::{Kind, Value, Walk};
 
 fn command(number: u64) -> Option<&'static str> {
@@ -129,23 +129,20 @@ pub(super) fn authentication_fields(data: &[u8], range: Range<usize>) -> Vec<Fie
     let at = range.start;
     let end = authentication_end(data, at, range.end).unwrap_or(range.end);
     let mut out = fixed(&AUTH_HEAD, data, at);
-    let string = |name: &'static str, within: Range<usize>, trim: bool| {
-        let part = (at + within.start).min(end)..(at + within.end).min(end);
-        let bytes = &data[part.clone()];
-        let shown = if trim {
-            let used = bytes.iter().rposition(|&b| b != 0).map_or(0, |l| l + 1);
-            &bytes[..used]
-        } else {
-            bytes
-        };
-        field(name, part, Value::Bytes(shown.to_vec()))
+    let string = |name, within: Range<usize>| {
+        string_field(name, data, at + within.start..at + within.end, end)
     };
     match AUTH_TYPE.get(data, at) {
-        1 => out.push(string("authdata", 4..end - at, false)),
-        2 => out.push(string("password", PASSWORD, true)),
+        // A StrLenField: every byte to the end, NULs included.
+        1 => {
+            let authdata = (at + 4).min(end)..end;
+            let value = Value::Bytes(data[authdata.clone()].to_vec());
+            out.push(field("authdata", authdata, value));
+        }
+        2 => out.push(string("password", PASSWORD)),
         3 => {
             out.extend(fixed(&MD5, data, at));
-            out.push(string("zeropad", ZERO_PAD, true));
+            out.push(string("zeropad", ZERO_PAD));
         }
         _ => {}
     }

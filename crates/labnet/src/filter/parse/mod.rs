@@ -488,49 +488,29 @@ impl<'a> Parser<'a> {
                 Ok((self.located(token.start, end, pred)?, None))
             }
 
-            "vlan" => {
+            // Encapsulations with an optional number (VLAN id, PPPoE session, MPLS
+            // label); each moves what follows.
+            "vlan" | "pppoes" | "mpls" => {
                 self.advance();
-                let id = match self.peek_tok() {
+                let number = match self.peek_tok() {
                     Tok::Word(w)
                         if number(w).is_some() && !is_arith_operator(self.tok_at(self.pos + 1)) =>
                     {
-                        Some(self.number_after("vlan")?)
+                        Some(self.number_after(&word)?)
                     }
                     _ => None,
                 };
-                let pred = self.gen.vlan(id);
+                let pred = match word.as_str() {
+                    "vlan" => self.gen.vlan(number),
+                    "pppoes" => self.gen.pppoe(true, number),
+                    _ => self.gen.mpls(number),
+                };
                 Ok((self.located(token.start, self.peek().start, pred)?, None))
             }
             "pppoed" => {
                 self.advance();
                 let pred = self.gen.pppoe(false, None);
                 Ok((self.located(token.start, token.end, pred)?, None))
-            }
-            "pppoes" => {
-                self.advance();
-                let id = match self.peek_tok() {
-                    Tok::Word(w)
-                        if number(w).is_some() && !is_arith_operator(self.tok_at(self.pos + 1)) =>
-                    {
-                        Some(self.number_after("pppoes")?)
-                    }
-                    _ => None,
-                };
-                let pred = self.gen.pppoe(true, id);
-                Ok((self.located(token.start, self.peek().start, pred)?, None))
-            }
-            "mpls" => {
-                self.advance();
-                let label = match self.peek_tok() {
-                    Tok::Word(w)
-                        if number(w).is_some() && !is_arith_operator(self.tok_at(self.pos + 1)) =>
-                    {
-                        Some(self.number_after("mpls")?)
-                    }
-                    _ => None,
-                };
-                let pred = self.gen.mpls(label);
-                Ok((self.located(token.start, self.peek().start, pred)?, None))
             }
             "and" | "or" => {
                 Err(self.error_here(format!("expected a condition before \"{word}\""), None))

@@ -563,7 +563,8 @@ pub(super) fn fields(data: &[u8], range: Range<usize>) -> Vec<Field> {
         code
     };
     let mut out = fixed(&[TYPE, code, CKSUM], data, at);
-    let rest = |from: usize| at + from..range.end.max(at + from);
+    // From `from` to the layer's end; empty at the end of a message cut before it.
+    let rest = |from: usize| (at + from).min(range.end)..range.end;
     let bytes_field = |name: &'static str, from: usize| {
         let span = rest(from);
         let bytes = data.get(span.clone()).unwrap_or(&[]).to_vec();

@@ -1,7 +1,7 @@
 //! The protocols real captures carry beyond the lab's own HTTP: each read as Scapy
 //! 2.8.0 reads it (summary, show, hexdump, JSON), on frames Scapy builds (and every cut
 //! of them) and on frames the lab's hosts send each other: VXLAN between their kernels,
-//! IGMP joins and leaves, Scapy's GRE and VRRP over the wire, EtherTypes by name.
+//! IGMP joins and leaves, Scapy's GRE, SCTP and VRRP over the wire, EtherTypes by name.
 
 use labnet_test_support::{require, ChildGuard, Tcpdump, TestLab};
 
@@ -28,7 +28,10 @@ use scapy::{
 /// authentication, on both ports), RIP (requests, responses, simple and MD5
 /// authentication, an unknown authentication type, a cut entry), NTP (client, server,
 /// strata 0-3 with their reference ids, broadcast, symmetric modes with
-/// authenticators, an unknown tail). With a second argument, each frame is followed by
+/// authenticators, an unknown tail), SCTP (every chunk type, every parameter class,
+/// unknown and unreadable ones, DATA with and without its payload, lengths below the
+/// header's size, lists at and over Scapy's 100-item limit, over IPv6, in a later
+/// fragment, quoted by ICMP and ICMPv6 errors). With a second argument, each frame is followed by
 /// every cut of it from the end of its outer IP header on.
 const BUILD_FRAMES: &str = r#"
 import sys
@@ -38,6 +41,7 @@ from scapy.layers.vrrp import VRRP, VRRPv3
 from scapy.layers.vxlan import VXLAN
 from scapy.layers.llmnr import LLMNRQuery, LLMNRResponse
 from scapy.layers.hsrp import HSRP, HSRPAdvertise, HSRPmd5, HSRPv2, HSRPv2TextAuth
+from scapy.layers.sctp import *
 M = dict(src='08:00:27:a8:38:66', dst='01:00:5e:00:00:12')
 A = dict(src='192.168.56.102', dst='192.168.56.101')
 frames = [
@@ -198,6 +202,49 @@ ntp_frames = [
  U()/NTP(version=2, mode=0, stratum=2, ref=0, orig=0, recv=0, sent=0) / Raw(b'xyz'),
  U()/Raw(b'\x23\x02\x06\xec'),
 ]
+SCTP_IP = lambda: Ether(src='08:00:27:a8:38:66', dst='08:00:27:a8:38:65')/IP(src='192.168.56.102', dst='192.168.56.101')
+SCTP_IP6 = lambda: Ether(src='08:00:27:a8:38:66', dst='08:00:27:a8:38:65')/IPv6(src='fd00:56::102', dst='fd00:56::101')
+SCTP_HEADER = lambda tag=0x1234: SCTP(sport=5000, dport=5001, tag=tag)
+frames += [
+ SCTP_IP()/SCTP_HEADER(0)/SCTPChunkInit(init_tag=0x1234, a_rwnd=106496, n_out_streams=10, n_in_streams=65535, init_tsn=0x55, params=[SCTPChunkParamIPv4Addr(addr='192.168.56.102'), SCTPChunkParamIPv6Addr(addr='fd00:56::102'), SCTPChunkParamCookiePreservative(sug_cookie_inc=100), SCTPChunkParamHostname(hostname=b'midwood'), SCTPChunkParamSupportedAddrTypes(addr_type_list=['IPv4', 'IPv6', 11]), SCTPChunkParamECNCapable(), SCTPChunkParamFwdTSN(), SCTPChunkParamSupportedExtensions(), SCTPChunkParamRandom(random=bytes(range(32))), SCTPChunkParamChunkList(chunk_list=[0, 3, 99]), SCTPChunkParamRequestedHMACFunctions(HMAC_functions_list=[1, 3, 9]), SCTPChunkParamAdaptationLayer(indication=7)]),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkInitAck(init_tag=0x99, a_rwnd=1000, n_out_streams=1, n_in_streams=1, init_tsn=1, params=[SCTPChunkParamStateCookie(cookie=b'cookie!'), SCTPChunkParamUnrocognizedParam(param=b'\x00\x77\x00\x05x'), Raw(b'\x77\x77\x00\x08abcd')]),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkData(tsn=1, stream_id=0, stream_seq=0, proto_id=0, beginning=1, ending=1, data=b'hello')/SCTPChunkSACK(cumul_tsn_ack=5, a_rwnd=1000, gap_ack_list=['2:3', '7:9'], dup_tsn_list=[7, 8]),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkData(tsn=2, proto_id=46, beginning=1, ending=0, unordered=1, delay_sack=1, data=b'part one')/SCTPChunkData(tsn=3, proto_id=51, beginning=0, ending=1, data=b'two'),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkData(tsn=4, proto_id=999, beginning=1, ending=1, data=b'')/SCTPChunkIData(tsn=5, beginning=1, message_id=3, ppid_fsn=18, data=b'idata')/SCTPChunkIData(tsn=6, beginning=0, message_id=3, ppid_fsn=1, data=b'more'),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkHeartbeatReq(params=[SCTPChunkParamHeartbeatInfo(data=b'\x01\x02\x03\x04\x05')])/SCTPChunkHeartbeatAck(params=[SCTPChunkParamHeartbeatInfo(data=bytes(8))]),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkAbort(TCB=1, error_causes=b'\x00\x01\x00\x06ab')/SCTPChunkShutdown(cumul_tsn_ack=9)/SCTPChunkShutdownAck()/SCTPChunkShutdownComplete(TCB=1),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkError(error_causes=b'\x00\x06\x00\x04')/SCTPChunkCookieEcho(cookie=b'cookie!')/SCTPChunkCookieAck(),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkAuthentication(shared_key_id=1, HMAC_function=1, HMAC=bytes(range(20)))/SCTPChunkPad(padding=b'\x00' * 6),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkAddressConf(seq=5, params=[SCTPChunkParamAddIPAddr(correlation_id=1, addr='192.168.56.9'), SCTPChunkParamDelIPAddr(correlation_id=2, addr_type=6, addr='fd00:56::9'), SCTPChunkParamSetPrimaryAddr(correlation_id=3, addr_type=99, addr=b'xyz'), SCTPChunkParamSuccessIndication(correlation_id=4), SCTPChunkParamErrorIndication(correlation_id=5, error_causes=b'\x00\x01\x00\x04')]),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkAddressConfAck(seq=5, params=[SCTPChunkParamSuccessIndication(correlation_id=1)]),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkReConfig(params=[SCTPChunkParamOutSSNResetReq(re_conf_req_seq_num=1, re_conf_res_seq_num=2, tsn=3, stream_num_list=[1, 2, 3]), SCTPChunkParamSSNTSNResetReq(re_conf_req_seq_num=4)]),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkReConfig(params=[SCTPChunkParamSSNTSNResetReq(re_conf_req_seq_num=4), SCTPChunkParamAddOutgoingStreamReq(re_conf_req_seq_num=5, num_new_stream=2, reserved=0), SCTPChunkParamECNCapable()]),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkForwardTSN(new_tsn=9, skips=[SCTPForwardSkip(stream_id=1, stream_seq=2), SCTPForwardSkip(stream_id=5, stream_seq=7)])/SCTPChunkIForwardTSN(new_tsn=10, skips=[SCTPIForwardSkip(stream_id=0x8000, unordered=1, message_id=4)]),
+ SCTP_IP()/SCTP_HEADER()/Raw(b'\x63\x00\x00\x08abcd' + b'\x0b\x00\x00\x04' + b'\x0b\x00'),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkCookieAck()/Raw(b'\x0e'),
+ SCTP_IP6()/SCTP_HEADER()/SCTPChunkData(tsn=7, beginning=1, ending=1, data=b'v6')/SCTPChunkSACK(cumul_tsn_ack=7, a_rwnd=5),
+ Ether(src='08:00:27:a8:38:65', dst='08:00:27:a8:38:66')/IP(src='192.168.56.101', dst='192.168.56.102')/ICMP(type=3, code=3)/IP(src='192.168.56.102', dst='192.168.56.101')/SCTP_HEADER()/SCTPChunkInit(init_tag=1),
+ SCTP_IP6()/ICMPv6DestUnreach()/IPv6(src='fd00:56::101', dst='fd00:56::102')/SCTP_HEADER()/SCTPChunkCookieAck(),
+ Ether()/IP(src='192.168.56.101', dst='192.168.56.102', flags='MF', frag=8)/SCTP_HEADER()/SCTPChunkCookieAck(),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkData(len=3, beginning=1, ending=1, data=b'abc'),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkHeartbeatReq(len=2, params=[SCTPChunkParamHeartbeatInfo(data=b'ab')]),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkInit(len=12, params=[SCTPChunkParamIPv4Addr()]),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkInit(params=[SCTPChunkParamHostname(len=1, hostname=b'abcdefg'), SCTPChunkParamIPv4Addr()]),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkSACK(n_gap_ack=3, n_dup_tsn=1, gap_ack_list=['1:2']),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkSACK(gap_ack_list=['1:2']*101),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkSACK(gap_ack_list=['1:2']*100, dup_tsn_list=[1]*100),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkInit(params=[SCTPChunkParamECNCapable()]*101),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkInit(params=[SCTPChunkParamECNCapable()]*100),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkInit(params=[SCTPChunkParamSupportedAddrTypes(addr_type_list=[5]*101)]),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkInit(params=[SCTPChunkParamSupportedAddrTypes(addr_type_list=[5]*100)]),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkInit(len=5, params=[SCTPChunkParamIPv4Addr(), SCTPChunkParamIPv4Addr()]),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkData(len=0, beginning=1, ending=1, data=b'abcdefgh'),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkAbort(len=0, error_causes=b'abcdefgh')/SCTPChunkCookieAck(),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkInit(params=[SCTPChunkParamSupportedAddrTypes(len=5, addr_type_list=[5, 6])]),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkInit(params=[SCTPChunkParamAddIPAddr(addr_type=7, addr_len=0, addr=b'')]),
+ SCTP_IP()/SCTP_HEADER()/SCTPChunkIData(len=1, beginning=0, data=b'xyzw'),
+ SCTP_IP()/IP(proto=132)/Raw(b'\x00\x01\x00\x02\x00\x00'),
+]
 out = []
 for f in frames:
     b = bytes(f)
@@ -283,6 +330,13 @@ fn scapy_built_tunnels_and_multicast_control_read_as_scapy_reads_them() {
         "ICMPv6ND_RA / ICMPv6 Neighbor Discovery Option - PREF64 Option 64:ff9b::/96",
         "ICMPv6ND_RA / ICMPv6 Neighbor Discovery - Home Agent Information 5 1800 seconds",
         "PREF64 Option 2001:db8:1::[invalid PLC(7)]",
+        "sctp / SCTP / SCTPChunkData / SCTPChunkSACK",
+        "sctp / SCTP / SCTPChunkInitAck",
+        "(132) / SCTP / SCTPChunkData / SCTPChunkSACK",
+        "sctp / SCTP / SCTPChunkAbort / SCTPChunkShutdown / SCTPChunkShutdownAck / SCTPChunkShutdownComplete",
+        "sctp / SCTP / SCTPChunkForwardTSN / SCTPChunkIForwardTSN",
+        "/ IPerror / SCTPerror / SCTPChunkInit",
+        "/ ICMPv6DestUnreach / IPerror6 / SCTP / SCTPChunkCookieAck",
     ] {
         assert!(summaries.contains(expected), "{expected} in\n{summaries}");
     }
@@ -341,16 +395,21 @@ s.setsockopt(socket.IPPROTO_IP, socket.IP_DROP_MEMBERSHIP, group)
 time.sleep(0.3)
 "#;
 
-/// GRE and an NTP client request to `argv[2]` at MAC `argv[3]` (brooklyn, whose
-/// kernel has neither GRE nor an NTP server: it answers protocol- and port-unreachable,
-/// quoting them) and a VRRP advertisement, from `argv[1]`, built by Scapy.
+/// GRE, an SCTP INIT and an NTP client request to `argv[2]` at MAC `argv[3]`
+/// (brooklyn, whose kernel has neither GRE, SCTP nor an NTP server: it answers
+/// protocol- and port-unreachable, quoting them) and a VRRP advertisement, from
+/// `argv[1]`, built by Scapy.
 const SEND_OVER_THE_WIRE: &str = r#"
 import sys
 from scapy.all import Ether, IP, GRE, ICMP, NTP, UDP, sendp
+from scapy.layers.sctp import SCTP, SCTPChunkInit, SCTPChunkParamIPv4Addr
 from scapy.layers.vrrp import VRRP
 me, them, their_mac = sys.argv[1:4]
 sendp([Ether(dst=their_mac) / IP(src=me, dst=them) / GRE(key_present=1, key=5)
        / IP(src='10.0.0.1', dst='10.0.0.2') / ICMP(),
+       Ether(dst=their_mac) / IP(src=me, dst=them) / SCTP(sport=40000, dport=5000)
+       / SCTPChunkInit(init_tag=0x5a5a, a_rwnd=65536, n_out_streams=10, n_in_streams=10,
+                       init_tsn=1, params=[SCTPChunkParamIPv4Addr(addr=me)]),
        Ether(dst=their_mac) / IP(src=me, dst=them) / UDP(sport=40123, dport=123)
        / NTP(version=4, mode=3, ref=0, orig=0, recv=0, sent=3909000000.5),
        Ether(dst='01:00:5e:00:00:12') / IP(src=me, dst='224.0.0.18', ttl=255)
@@ -416,6 +475,8 @@ fn lab_vxlan_igmp_gre_ntp_and_vrrp_read_as_scapy_reads_them() {
         "Ether / IP / ICMP / IPerror / GRE / IP / ICMP 10.0.0.1 > 10.0.0.2 echo-request 0",
         "Ether / IP / UDP / NTP v4, client",
         "Ether / IP / ICMP / IPerror / UDPerror / NTP v4, client",
+        "Ether / 192.168.56.102 > 192.168.56.101 sctp / SCTP / SCTPChunkInit",
+        "dest-unreach protocol-unreachable / IPerror / SCTPerror / SCTPChunkInit",
         "vrrp / VRRP",
     ] {
         assert!(

@@ -83,10 +83,10 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, quoted: bool) {
 
 impl Walk<'_> {
     /// What an IPv4 header carries, as Scapy's IP binds it: TCP, UDP, ICMP, GRE and
-    /// IP in IP in a first fragment (or whole datagram) only, IPv6, IGMP, AH, ESP and VRRP in
+    /// IP in IP in a first fragment (or whole datagram) only, IPv6, IGMP, AH, ESP, VRRP and SCTP in
     /// any fragment (Scapy binds them by protocol alone). Inside an ICMP error, IPerror
     /// binds TCPerror, UDPerror, ICMPerror and IPerror, then falls back on IP's own
-    /// bindings (GRE, IPv6, IGMP, VRRP: their ordinary classes).
+    /// bindings (GRE, IPv6, IGMP, VRRP: their ordinary classes), and SCTPerror.
     fn transport(&mut self, at: usize, end: usize, protocol: u8, fragment: u16, quoted: bool) {
         let first = fragment == 0;
         match protocol {
@@ -101,6 +101,7 @@ impl Walk<'_> {
             51 => super::ipsec::dissect_ah(self, at, end),
             50 => super::ipsec::dissect_esp(self, at, end, false),
             112 => super::vrrp::dissect(self, at, end, false),
+            132 => super::sctp::dissect(self, at, end, quoted),
             _ => self.raw(at, end),
         }
     }

@@ -146,6 +146,7 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, quoted: bool) {
         51 => super::ipsec::dissect_ah(walk, payload, end),
         50 => super::ipsec::dissect_esp(walk, payload, end, false),
         112 => super::vrrp::dissect(walk, payload, end, true),
+        132 => super::sctp::dissect(walk, payload, end, false),
         _ => walk.raw(payload, end),
     }
     walk.padding_unless(quoted, end);

@@ -41,6 +41,7 @@ mod ipv6;
 mod loopback;
 pub mod ntp;
 mod rip;
+pub mod sctp;
 pub mod tcp;
 mod udp;
 mod vrrp;
@@ -219,6 +220,16 @@ pub enum Kind {
         v3: bool,
         over_ipv6: bool,
     },
+    /// SCTP's common header; `quoted`: inside an ICMP error (Scapy's SCTPerror).
+    Sctp {
+        quoted: bool,
+    },
+    /// An SCTP chunk in Scapy's class for it; `end`: where the packet's chunks end
+    /// (Scapy's length slices are taken from the rest of the packet).
+    SctpChunk {
+        chunk: sctp::Chunk,
+        end: usize,
+    },
     /// An IGMP message in Scapy's class for it; `group`: a v1/v2 message's group.
     Igmp {
         class: igmp::Class,
@@ -270,7 +281,9 @@ impl Layer {
             | Kind::Ipsec(_)
             | Kind::Vrrp { .. }
             | Kind::Igmp { .. } => TcpIpLayer::Internet,
-            Kind::Tcp { .. } | Kind::Udp { .. } => TcpIpLayer::Transport,
+            Kind::Tcp { .. } | Kind::Udp { .. } | Kind::Sctp { .. } | Kind::SctpChunk { .. } => {
+                TcpIpLayer::Transport
+            }
             Kind::Dns { .. }
             | Kind::Llmnr { .. }
             | Kind::Http { .. }
@@ -358,6 +371,9 @@ impl Layer {
             Kind::Vrrp { v3: false, .. } => ("VRRP", "VRRP"),
             Kind::Vrrp { v3: true, .. } => ("VRRPv3", "VRRPv3"),
             Kind::Igmp { class, .. } => class.names(),
+            Kind::Sctp { quoted: false } => ("SCTP", "SCTP"),
+            Kind::Sctp { quoted: true } => ("SCTPerror", "SCTP in ICMP"),
+            Kind::SctpChunk { chunk, .. } => (chunk.class(), chunk.class()),
             Kind::Raw => ("Raw", "Raw"),
             Kind::Padding => ("Padding", "Padding"),
             Kind::Empty { link_type } => match *link_type {
@@ -387,9 +403,13 @@ impl Layer {
 
     /// The layer's fields in Scapy's order, names and formats, each with its bytes.
     pub fn fields(&self, data: &[u8]) -> Vec<Field> {
+        let at = self.range.start;
+        // Scapy reads a chunk's lengths as slices of the rest of the packet.
+        if let Kind::SctpChunk { end, .. } = self.kind {
+            return sctp::chunk_fields(data, at, end);
+        }
         // A layer's range never exceeds the data; the header code reads within it.
         let data = &data[..self.range.end.min(data.len())];
-        let at = self.range.start;
         match &self.kind {
             Kind::Ether { .. } => ether::fields(data, at),
             Kind::Dot3 { .. } => ether::dot3_fields(data, at),
@@ -428,6 +448,8 @@ impl Layer {
             Kind::Vxlan { .. } => vxlan::fields(data, at),
             Kind::Vrrp { v3, over_ipv6 } => vrrp::fields(data, self.range.clone(), *v3, *over_ipv6),
             Kind::Igmp { class, .. } => igmp::fields(data, self.range.clone(), *class),
+            Kind::Sctp { .. } => sctp::fields(data, at),
+            Kind::SctpChunk { .. } => unreachable!("read above"),
             Kind::Empty { .. } => Vec::new(),
             Kind::Raw | Kind::Padding => vec![field::field(
                 "load",
@@ -543,6 +565,17 @@ impl Walk<'_> {
     /// recurse once per tunnel.
     fn too_deep(&self) -> bool {
         const MAX_LAYERS: usize = 32;
+        self.layers.len() >= MAX_LAYERS
+    }
+
+    /// Whether a chain of sibling layers (SCTP chunks, RIP entries) stops here, the
+    /// rest of it Raw. Scapy dissects each as the payload of the one before and gives
+    /// up at Python's recursion limit (near 190 layers, fewer the deeper it is called);
+    /// labnet stops at a fixed count, which also bounds `--show`, whose indentation
+    /// grows with every layer (a hostile 64 KiB packet of 4-byte chunks would
+    /// otherwise print gigabytes).
+    fn chain_full(&self) -> bool {
+        const MAX_LAYERS: usize = 128;
         self.layers.len() >= MAX_LAYERS
     }
 

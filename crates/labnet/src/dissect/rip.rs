@@ -82,6 +82,9 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize) {
     // Scapy's RIP and RIPEntry: an authentication entry where 0xffff starts, else an
     // entry, each the payload of the one before.
     while next < end {
+        if walk.chain_full() {
+            return walk.raw(next, end);
+        }
         let data = walk.data;
         if data[next..end].starts_with(&[0xff, 0xff]) {
             match authentication_end(data, next, end) {

@@ -407,3 +407,59 @@ fn a_zero_length_record_is_its_link_layer_by_name_with_no_bytes() {
         assert!(layer.fields(&[]).is_empty());
     }
 }
+
+/// An SCTP INIT (IPv4 address, host name and address type parameters), DATA and SACK
+/// in one packet, as Scapy 2.8.0 builds them.
+const SCTP_CHUNKS: &str =
+    "080027a83865080027a8386608004500008000010000408487ddc0a83866c0a8386513881389000012
+    3439bd010f0100003000005a5a00010000000a000a0000000100050008c0a83866000b000b6d6964776f6f6400000c00
+    08000500060003001500000001000000000000000068656c6c6f00000003000018000000010000006400010001000200
+    0300000007";
+
+#[test]
+fn sctp_chunks_are_layers_whose_fields_tile_them() {
+    let frame = bytes(SCTP_CHUNKS);
+    let dissection = dissect(ETHERNET, &frame);
+    let classes: Vec<&str> = dissection.layers.iter().map(Layer::class).collect();
+    assert_eq!(
+        classes,
+        [
+            "Ether",
+            "IP",
+            "SCTP",
+            "SCTPChunkInit",
+            "SCTPChunkData",
+            "SCTPChunkSACK"
+        ]
+    );
+    // The DATA chunk's 5 bytes of user data are padded to 8: the SACK starts after.
+    assert_eq!(
+        dissection.layers[4].range,
+        14 + 20 + 12 + 48..14 + 20 + 12 + 72
+    );
+    let init = dissection.layers[3].fields(&frame);
+    let hostname = leaves(&init)
+        .into_iter()
+        .find(|f| f.name == "hostname")
+        .unwrap();
+    assert_eq!(hostname.value.to_string(), "b'midwood'");
+    assert_eq!(hostname.range.len(), 8, "7 bytes and their padding");
+    assert_fields_tile_their_layers(ETHERNET, &frame);
+}
+
+#[test]
+fn a_long_chain_of_sctp_chunks_stops_at_the_layer_limit_with_the_rest_raw() {
+    // 300 COOKIE ACK chunks (4 bytes each) after an SCTP header.
+    let mut frame = bytes(SCTP_CHUNKS)[..14 + 20 + 12].to_vec();
+    for _ in 0..300 {
+        frame.extend([11, 0, 0, 4]);
+    }
+    let total = u16::try_from(frame.len() - 14).unwrap();
+    frame[16..18].copy_from_slice(&total.to_be_bytes());
+    let dissection = dissect(ETHERNET, &frame);
+    let layers = &dissection.layers;
+    assert_eq!(layers.len(), 129);
+    assert_eq!(layers[127].class(), "SCTPChunkCookieAck");
+    assert_eq!(layers[128].class(), "Raw");
+    assert_eq!(layers[128].range.end, frame.len());
+}

@@ -31,7 +31,9 @@ use scapy::{
 /// authenticators, an unknown tail), SCTP (every chunk type, every parameter class,
 /// unknown and unreadable ones, DATA with and without its payload, lengths below the
 /// header's size, lists at and over Scapy's 100-item limit, over IPv6, in a later
-/// fragment, quoted by ICMP and ICMPv6 errors). With a second argument, each frame is followed by
+/// fragment, quoted by ICMP and ICMPv6 errors), NBNS (each message class Scapy has,
+/// names it decodes oddly, lists at and over its limit, headers no class matches).
+/// With a second argument, each frame is followed by
 /// every cut of it from the end of its outer IP header on.
 const BUILD_FRAMES: &str = r#"
 import sys
@@ -42,6 +44,7 @@ from scapy.layers.vxlan import VXLAN
 from scapy.layers.llmnr import LLMNRQuery, LLMNRResponse
 from scapy.layers.hsrp import HSRP, HSRPAdvertise, HSRPmd5, HSRPv2, HSRPv2TextAuth
 from scapy.layers.sctp import *
+from scapy.layers.netbios import *
 M = dict(src='08:00:27:a8:38:66', dst='01:00:5e:00:00:12')
 A = dict(src='192.168.56.102', dst='192.168.56.101')
 frames = [
@@ -245,14 +248,41 @@ frames += [
  SCTP_IP()/SCTP_HEADER()/SCTPChunkIData(len=1, beginning=0, data=b'xyzw'),
  SCTP_IP()/IP(proto=132)/Raw(b'\x00\x01\x00\x02\x00\x00'),
 ]
+NBNS_ASK = lambda: Ether(src='08:00:27:a8:38:66', dst='ff:ff:ff:ff:ff:ff')/IP(src='192.168.56.102', dst='192.168.56.255')/UDP(sport=137, dport=137)
+NBNS_TELL = lambda: Ether(src='08:00:27:a8:38:65', dst='08:00:27:a8:38:66')/IP(src='192.168.56.101', dst='192.168.56.102')/UDP(sport=137, dport=137)
+frames += [
+ NBNS_ASK()/NBNSHeader(NAME_TRN_ID=0x1234, NM_FLAGS=0x11, QDCOUNT=1)/NBNSQueryRequest(QUESTION_NAME=b'BROOKLYN'),
+ NBNS_TELL()/NBNSHeader(NAME_TRN_ID=0x1234, RESPONSE=1, NM_FLAGS=0x50, ANCOUNT=1)/NBNSQueryResponse(RR_NAME=b'BROOKLYN', ADDR_ENTRY=[NBNS_ADD_ENTRY(NB_ADDRESS='192.168.56.101'), NBNS_ADD_ENTRY(G=1, OWNER_NODE_TYPE=3, NB_ADDRESS='10.0.0.1')]),
+ NBNS_TELL()/NBNSHeader(RESPONSE=1, NM_FLAGS=0x58, ANCOUNT=1)/NBNSQueryResponse(RR_NAME=b'X', ADDR_ENTRY=[]),
+ NBNS_TELL()/NBNSHeader(RESPONSE=1, NM_FLAGS=0x78, ANCOUNT=1)/NBNSQueryResponse(RR_NAME=b'BROOKLYN', RDLENGTH=9, ADDR_ENTRY=[NBNS_ADD_ENTRY(NB_ADDRESS='192.168.56.101')])/Raw(b'abcdef'),
+ NBNS_ASK()/NBNSHeader(NM_FLAGS=0, QDCOUNT=1)/NBNSNodeStatusRequest(),
+ NBNS_ASK()/NBNSHeader(NM_FLAGS=1, QDCOUNT=1)/NBNSNodeStatusRequest(QUESTION_NAME=b'caf\xc3\xa9\xff'),
+ NBNS_TELL()/NBNSHeader(RESPONSE=1, NM_FLAGS=0x40, ANCOUNT=1)/NBNSNodeStatusResponse(RR_NAME=b'*', NODE_NAME=[NBNSNodeStatusResponseService(NETBIOS_NAME=b'BROOKLYN       ', SUFFIX=0x20), NBNSNodeStatusResponseService(NETBIOS_NAME=b'WORKGROUP\x00', SUFFIX=0x1e, NAME_FLAGS=0x84, UNUSED=3)], MAC_ADDRESS='08:00:27:a8:38:65', STATISTICS=bytes(range(46))),
+ NBNS_ASK()/NBNSHeader(OPCODE=5, NM_FLAGS=0x11, QDCOUNT=1, ARCOUNT=1)/NBNSRegistrationRequest(QUESTION_NAME=b'MIDWOOD', TTL=300000, NB_ADDRESS='192.168.56.102'),
+ NBNS_ASK()/NBNSHeader(OPCODE=5, NM_FLAGS=0x10, QDCOUNT=1, ARCOUNT=1)/NBNSRegistrationRequest(QUESTION_NAME=b'LABGROUP', G=1, OWNER_NODE_TYPE=1, UNUSED=5, NB_ADDRESS='192.168.56.102'),
+ NBNS_TELL()/NBNSHeader(OPCODE=7, RESPONSE=1, NM_FLAGS=0x40, ANCOUNT=1)/NBNSWackResponse(RR_NAME=b'MIDWOOD'),
+ NBNS_ASK()/NBNSHeader(OPCODE=0, NM_FLAGS=0x11, QDCOUNT=2)/Raw(b'xyz'),
+ NBNS_ASK()/NBNSHeader(OPCODE=0, RESPONSE=1, NM_FLAGS=0x11, QDCOUNT=1, RCODE=3)/NBNSQueryRequest(QUESTION_NAME=b'A', SUFFIX=0x4141+0x20, QUESTION_TYPE=0x21, QUESTION_CLASS=7),
+ NBNS_ASK()/NBNSHeader(OPCODE=0, NM_FLAGS=0x11, QDCOUNT=1)/Raw(b'\x20' + b'\x00' * 4 + b'EBEC' + b'\x00' * 22 + b'\x41\x42\x00\x00\x20\x00\x01'),
+ NBNS_ASK()/NBNSHeader(OPCODE=0, NM_FLAGS=0x11, QDCOUNT=1)/Raw(b'\x20' + b'ZZ' * 15 + b'\x41\x41\x00\x00\x20\x00\x01'),
+ NBNS_TELL()/NBNSHeader(RESPONSE=1, NM_FLAGS=0x40, ANCOUNT=1)/NBNSNodeStatusResponse(RR_NAME=b'*', NUM_NAMES=3, NODE_NAME=[NBNSNodeStatusResponseService(NETBIOS_NAME=b'BROOKLYN')], MAC_ADDRESS='08:00:27:a8:38:65'),
+ NBNS_TELL()/NBNSHeader(RESPONSE=1, NM_FLAGS=0x40, ANCOUNT=1)/NBNSNodeStatusResponse(RR_NAME=b'*', NODE_NAME=[NBNSNodeStatusResponseService(NETBIOS_NAME=b'N%d' % i) for i in range(101)], MAC_ADDRESS='08:00:27:a8:38:65'),
+ NBNS_TELL()/NBNSHeader(RESPONSE=1, NM_FLAGS=0x50, ANCOUNT=1)/NBNSQueryResponse(RR_NAME=b'BIG', ADDR_ENTRY=[NBNS_ADD_ENTRY(NB_ADDRESS='10.0.0.%d' % i) for i in range(101)]),
+ Ether()/IP(src='192.168.56.102', dst='192.168.56.101')/UDP(sport=40000, dport=137)/Raw(b'\x00\x01\x01\x10\x00\x01'),
+ Ether()/IP(src='192.168.56.102', dst='192.168.56.101')/UDP(sport=137, dport=53)/Raw(b'\x00\x01\x01\x10\x00\x01\x00\x00\x00\x00\x00\x00'),
+]
 out = []
 for f in frames:
     b = bytes(f)
     out.append(b)
     if len(sys.argv) > 2:
-        # every cut from the end of the outer IP header on
+        # every cut from the end of the outer IP header on; of the long frames (lists
+        # of 100 items and more) the first and last 100 only, where their lists end
         start = 14 + (40 if b[12:14] == b'\x86\xdd' else 20)
-        out.extend(b[:n] for n in range(start, len(b)))
+        cuts = range(start, len(b))
+        if len(b) > 600:
+            cuts = [*range(start, start + 100), *range(len(b) - 100, len(b))]
+        out.extend(b[:n] for n in cuts)
 # NTP: no cut that leaves more than 20 bytes after the header unless they are a key id
 # and a digest (Scapy reads those as NTPv4 extension fields, which labnet leaves Raw).
 for f in ntp_frames:
@@ -337,6 +367,11 @@ fn scapy_built_tunnels_and_multicast_control_read_as_scapy_reads_them() {
         "sctp / SCTP / SCTPChunkForwardTSN / SCTPChunkIForwardTSN",
         "/ IPerror / SCTPerror / SCTPChunkInit",
         "/ ICMPv6DestUnreach / IPerror6 / SCTP / SCTPChunkCookieAck",
+        "Ether / IP / UDP / NBNSHeader / NBNSQueryRequest who has '\\\\BROOKLYN'",
+        "Ether / IP / UDP / NBNSHeader / NBNSQueryResponse '\\\\BROOKLYN' is at 192.168.56.101",
+        "Ether / IP / UDP / NBNSHeader / Register Unique name b'MIDWOOD' at 192.168.56.102",
+        "netbios_ns / NBNSHeader / NBNSNodeStatusResponse",
+        "netbios_ns / NBNSHeader / NBNSWackResponse",
     ] {
         assert!(summaries.contains(expected), "{expected} in\n{summaries}");
     }
@@ -395,14 +430,16 @@ s.setsockopt(socket.IPPROTO_IP, socket.IP_DROP_MEMBERSHIP, group)
 time.sleep(0.3)
 "#;
 
-/// GRE, an SCTP INIT and an NTP client request to `argv[2]` at MAC `argv[3]`
-/// (brooklyn, whose kernel has neither GRE, SCTP nor an NTP server: it answers
-/// protocol- and port-unreachable, quoting them) and a VRRP advertisement, from
+/// GRE, an SCTP INIT, an NTP client request and an NBNS name query to `argv[2]` at
+/// MAC `argv[3]` (brooklyn, whose kernel has neither GRE nor SCTP and which runs no
+/// NTP or NetBIOS name server: it answers protocol- and port-unreachable, quoting
+/// them) and a VRRP advertisement, from
 /// `argv[1]`, built by Scapy.
 const SEND_OVER_THE_WIRE: &str = r#"
 import sys
 from scapy.all import Ether, IP, GRE, ICMP, NTP, UDP, sendp
 from scapy.layers.sctp import SCTP, SCTPChunkInit, SCTPChunkParamIPv4Addr
+from scapy.layers.netbios import NBNSHeader, NBNSQueryRequest
 from scapy.layers.vrrp import VRRP
 me, them, their_mac = sys.argv[1:4]
 sendp([Ether(dst=their_mac) / IP(src=me, dst=them) / GRE(key_present=1, key=5)
@@ -410,6 +447,9 @@ sendp([Ether(dst=their_mac) / IP(src=me, dst=them) / GRE(key_present=1, key=5)
        Ether(dst=their_mac) / IP(src=me, dst=them) / SCTP(sport=40000, dport=5000)
        / SCTPChunkInit(init_tag=0x5a5a, a_rwnd=65536, n_out_streams=10, n_in_streams=10,
                        init_tsn=1, params=[SCTPChunkParamIPv4Addr(addr=me)]),
+       Ether(dst=their_mac) / IP(src=me, dst=them) / UDP(sport=137, dport=137)
+       / NBNSHeader(NAME_TRN_ID=7, NM_FLAGS=0x11, QDCOUNT=1)
+       / NBNSQueryRequest(QUESTION_NAME=b'BROOKLYN'),
        Ether(dst=their_mac) / IP(src=me, dst=them) / UDP(sport=40123, dport=123)
        / NTP(version=4, mode=3, ref=0, orig=0, recv=0, sent=3909000000.5),
        Ether(dst='01:00:5e:00:00:12') / IP(src=me, dst='224.0.0.18', ttl=255)
@@ -477,6 +517,8 @@ fn lab_vxlan_igmp_gre_ntp_and_vrrp_read_as_scapy_reads_them() {
         "Ether / IP / ICMP / IPerror / UDPerror / NTP v4, client",
         "Ether / 192.168.56.102 > 192.168.56.101 sctp / SCTP / SCTPChunkInit",
         "dest-unreach protocol-unreachable / IPerror / SCTPerror / SCTPChunkInit",
+        "Ether / IP / UDP / NBNSHeader / NBNSQueryRequest who has '\\\\BROOKLYN'",
+        "Ether / IP / ICMP / IPerror / UDPerror / NBNSHeader / NBNSQueryRequest who has '\\\\BROOKLYN'",
         "vrrp / VRRP",
     ] {
         assert!(

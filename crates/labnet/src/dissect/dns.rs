@@ -719,7 +719,7 @@ pub fn llmnr_summary(data: &[u8], range: Range<usize>, response: bool) -> String
 
 /// Python's `bytes.decode(errors="backslashreplace")`: UTF-8, each byte that is not
 /// part of a valid sequence as `\xNN`.
-fn backslash_replace(bytes: &[u8]) -> String {
+pub(super) fn backslash_replace(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len());
     for chunk in bytes.utf8_chunks() {
         out.push_str(chunk.valid());

@@ -39,6 +39,7 @@ pub mod ipsec;
 mod ipv4;
 mod ipv6;
 mod loopback;
+pub mod nbns;
 pub mod ntp;
 mod rip;
 pub mod sctp;
@@ -190,6 +191,8 @@ pub enum Kind {
     Dhcp {
         message_type: Option<u8>,
     },
+    /// An NBNS header or message, in Scapy's class for it.
+    Nbns(nbns::Class),
     /// An NTP header (modes 0-5).
     Ntp {
         version: u8,
@@ -292,6 +295,7 @@ impl Layer {
             | Kind::Dhcp { .. }
             | Kind::Ntp { .. }
             | Kind::NtpAuthenticator
+            | Kind::Nbns(_)
             | Kind::Rip
             | Kind::RipEntry
             | Kind::RipAuthentication
@@ -361,6 +365,7 @@ impl Layer {
             Kind::Ntp { .. } => ("NTPHeader", "NTPHeader"),
             Kind::NtpAuthenticator => ("NTPAuthenticator", "Authenticator"),
             Kind::Hsrp(class) => class.names(),
+            Kind::Nbns(class) => class.names(),
             Kind::Ipsec(class) => class.names(),
             Kind::Rip => ("RIP", "RIP header"),
             Kind::RipEntry => ("RIPEntry", "RIP entry"),
@@ -439,6 +444,7 @@ impl Layer {
             Kind::Ntp { .. } => ntp::fields(data, at),
             Kind::NtpAuthenticator => ntp::authenticator_fields(data, self.range.clone()),
             Kind::Hsrp(class) => hsrp::fields(data, self.range.clone(), *class),
+            Kind::Nbns(class) => nbns::fields(data, self.range.clone(), *class),
             Kind::Ipsec(class) => ipsec::fields(data, self.range.clone(), *class),
             Kind::Rip => rip::header_fields(data, at),
             Kind::RipEntry => rip::entry_fields(data, at),

@@ -463,3 +463,38 @@ fn a_long_chain_of_sctp_chunks_stops_at_the_layer_limit_with_the_rest_raw() {
     assert_eq!(layers[128].class(), "Raw");
     assert_eq!(layers[128].range.end, frame.len());
 }
+
+/// midwood's broadcast NBNS query for BROOKLYN, as Scapy 2.8.0 builds it.
+const NBNS_QUERY: &str =
+    "ffffffffffff080027a8386608004500004e00010000401187e8c0a83866c0a838ff00890089003a7407
+    123401100001000000000000204543464345504550454c454d464a454f434143414341434143414341434141410000
+    200001";
+
+#[test]
+fn an_nbns_query_names_its_netbios_name_decoded_and_tiles() {
+    let mut frame = bytes(NBNS_QUERY);
+    let dissection = dissect(ETHERNET, &frame);
+    let classes: Vec<&str> = dissection.layers.iter().map(Layer::class).collect();
+    assert_eq!(
+        classes,
+        ["Ether", "IP", "UDP", "NBNSHeader", "NBNSQueryRequest"]
+    );
+    let query = |frame: &[u8]| {
+        let layer = &dissect(ETHERNET, frame).layers[4];
+        let Kind::Nbns(class) = layer.kind else {
+            panic!("{layer:?}")
+        };
+        super::nbns::summary(frame, layer.range.clone(), class).unwrap()
+    };
+    assert_eq!(query(&frame), r"NBNSQueryRequest who has '\\BROOKLYN'");
+    assert_fields_tile_their_layers(ETHERNET, &frame);
+    // Scapy decodes any pair of characters, 'Z' as 9 (its `(c - 1) & 15`), and shows
+    // what is not UTF-8 as `\xNN`.
+    let name = 14 + 20 + 8 + 12 + 1;
+    frame[name..name + 30].fill(b'Z');
+    let line = query(&frame);
+    assert!(
+        line.ends_with(&format!(r"who has '\\{}'", r"\x99".repeat(15))),
+        "{line}"
+    );
+}

@@ -1,4 +1,4 @@
-//! UDP, and what it carries by port, as Scapy binds it: DNS, LLMNR, BOOTP/DHCP, NTP, RIP,
+//! UDP, and what it carries by port, as Scapy binds it: DNS, LLMNR, NBNS, BOOTP/DHCP, NTP, RIP,
 //! HSRP, ESP, GRE and VXLAN, else Raw.
 
 use super::field::{fixed, Field, Format, Spec};
@@ -30,8 +30,9 @@ enum Bound {
     /// ESP in UDP (NAT traversal, RFC 3948).
     Esp,
     Llmnr,
+    Nbns,
     /// One labnet does not decode (its payload is Raw): Kerberos, DHCPv6,
-    /// ESP, ISAKMP, L2TP, NetBIOS, CLDAP, LLMNR, MGCP, Mobile IP, NetFlow,
+    /// ISAKMP, L2TP, the NetBIOS datagram service, CLDAP, MGCP, Mobile IP, NetFlow,
     /// RADIUS, SNMP, TFTP, ZEP.
     Other,
 }
@@ -74,8 +75,8 @@ const BINDINGS: &[(Port, Bound)] = {
         (S(500), Other),
         (D(1701), Other),
         (S(1701), Other),
-        (D(137), Other),
-        (S(137), Other),
+        (D(137), Nbns),
+        (S(137), Nbns),
         (D(138), Other),
         (S(138), Other),
         (D(389), Other),
@@ -185,6 +186,7 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize, quoted: bool) {
         Some(Bound::Rip) => super::rip::dissect(walk, payload, end),
         Some(Bound::Esp) => super::ipsec::dissect_esp(walk, payload, end, true),
         Some(Bound::Llmnr) => super::dns::dissect_llmnr(walk, payload, end),
+        Some(Bound::Nbns) => super::nbns::dissect(walk, payload, end),
         Some(bound @ (Bound::Hsrp | Bound::HsrpV2)) => {
             let length = LEN.get(data, at) as u16;
             super::hsrp::dissect(walk, payload, end, length, matches!(bound, Bound::HsrpV2));

@@ -123,6 +123,9 @@ fn own_summary(layer: &Layer, data: &[u8]) -> Option<Own> {
             "DHCP {}",
             crate::dissect::dhcp_message_type(*number)
         ))),
+        Kind::Nbns(class) => {
+            crate::dissect::nbns::summary(data, layer.range.clone(), *class).map(Own::Made)
+        }
         Kind::Icmpv6 { .. } => {
             icmpv6::message_summary(data, layer.range.clone()).map(|own| Own::Made(words(&own)))
         }

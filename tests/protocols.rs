@@ -32,8 +32,10 @@ use scapy::{
 /// unknown and unreadable ones, DATA with and without its payload, lengths below the
 /// header's size, lists at and over Scapy's 100-item limit, over IPv6, in a later
 /// fragment, quoted by ICMP and ICMPv6 errors), NBNS (each message class Scapy has,
-/// names it decodes oddly, lists at and over its limit, headers no class matches).
-/// With a second argument, each frame is followed by
+/// names it decodes oddly, lists at and over its limit, headers no class matches),
+/// DHCPv6 (every message type and option class, DUIDs of each type, relayed messages
+/// inside relayed messages, options chained inside IA lists, lengths that leave bytes
+/// to the next option, unknown, short and unreadable parts). With a second argument, each frame is followed by
 /// every cut of it from the end of its outer IP header on.
 const BUILD_FRAMES: &str = r#"
 import sys
@@ -45,6 +47,7 @@ from scapy.layers.llmnr import LLMNRQuery, LLMNRResponse
 from scapy.layers.hsrp import HSRP, HSRPAdvertise, HSRPmd5, HSRPv2, HSRPv2TextAuth
 from scapy.layers.sctp import *
 from scapy.layers.netbios import *
+from scapy.layers.dhcp6 import *
 M = dict(src='08:00:27:a8:38:66', dst='01:00:5e:00:00:12')
 A = dict(src='192.168.56.102', dst='192.168.56.101')
 frames = [
@@ -271,6 +274,52 @@ frames += [
  Ether()/IP(src='192.168.56.102', dst='192.168.56.101')/UDP(sport=40000, dport=137)/Raw(b'\x00\x01\x01\x10\x00\x01'),
  Ether()/IP(src='192.168.56.102', dst='192.168.56.101')/UDP(sport=137, dport=53)/Raw(b'\x00\x01\x01\x10\x00\x01\x00\x00\x00\x00\x00\x00'),
 ]
+DHCP6_CLIENT_FRAME = lambda: Ether(src='08:00:27:a8:38:66', dst='33:33:00:01:00:02')/IPv6(src='fe80::a00:27ff:fea8:3866', dst='ff02::1:2')/UDP(sport=546, dport=547)
+DHCP6_SERVER_FRAME = lambda: Ether(src='08:00:27:a8:38:65', dst='08:00:27:a8:38:66')/IPv6(src='fe80::a00:27ff:fea8:3865', dst='fe80::a00:27ff:fea8:3866')/UDP(sport=547, dport=546)
+DHCP6_LLT = DUID_LLT(lladdr='08:00:27:a8:38:66', timeval=700000000)
+DHCP6_SRV = DUID_LL(lladdr='08:00:27:a8:38:65')
+frames += [
+ DHCP6_CLIENT_FRAME()/DHCP6_Solicit(trid=0x123456)/DHCP6OptClientId(duid=DHCP6_LLT)/DHCP6OptElapsedTime(elapsedtime=150)/DHCP6OptIA_NA(iaid=0x27a83866)/DHCP6OptOptReq(reqopts=[23, 24, 39, 999])/DHCP6OptClientFQDN(flags='S', fqdn=b'midwood.lab.')/DHCP6OptVendorClass(enterprisenum=311, vcdata=[VENDOR_CLASS_DATA(data=b'MSFT 5.0')])/DHCP6OptRapidCommit()/DHCP6OptReconfAccept(),
+ DHCP6_SERVER_FRAME()/DHCP6_Advertise(trid=0x123456)/DHCP6OptServerId(duid=DHCP6_SRV)/DHCP6OptClientId(duid=DHCP6_LLT)/DHCP6OptIA_NA(iaid=0x27a83866, T1=300, T2=480, ianaopts=[DHCP6OptIAAddress(addr='fd00:56::150', preflft=600, validlft=0xffffffff), DHCP6OptStatusCode(statuscode=0, statusmsg=b'ok')])/DHCP6OptPref(prefval=255)/DHCP6OptDNSServers(dnsservers=['fd00:56::101', 'fd00:56::53'])/DHCP6OptDNSDomains(dnsdomains=['lab.', 'example.org.']),
+ DHCP6_SERVER_FRAME()/DHCP6_Reply(trid=1)/DHCP6OptServerId(duid=DUID_EN(enterprisenum=8072, id=b'\x01\x02\x03'))/DHCP6OptClientId(duid=DUID_UUID(uuid='12345678-1234-5678-1234-567812345678'))/DHCP6OptIA_PD(iaid=1, T1=1, T2=2, iapdopt=[DHCP6OptIAPrefix(prefix='2001:db8:1::', plen=56, preflft=100, validlft=200)])/DHCP6OptInfoRefreshTime(reftime=3600)/DHCP6OptSNTPServers(sntpservers=['fd00::123'])/DHCP6OptNTPServer(ntpserver=[DHCP6NTPSubOptSrvAddr(addr='fd00::123'), DHCP6NTPSubOptSrvFQDN(fqdn=b'ntp.lab.')]),
+ DHCP6_CLIENT_FRAME()/DHCP6_InfoRequest(trid=7)/DHCP6OptClientId(duid=DUID_EN(enterprisenum=311, id=b'x'))/DHCP6OptUnknown(optcode=200, data=b'abc')/DHCP6OptUserClass(userclassdata=[USER_CLASS_DATA(data=b'lab'), USER_CLASS_DATA(data=b'x')])/DHCP6OptVendorSpecificInfo(enterprisenum=9, vso=[VENDOR_SPECIFIC_OPTION(optcode=1, optdata=b'v')]),
+ DHCP6_CLIENT_FRAME()/DHCP6_Renew(trid=2)/DHCP6OptIA_TA(iaid=5, iataopts=[DHCP6OptIAAddress(addr='fd00::5')])/DHCP6OptAuth(proto=3, alg=1, rdm=0, replay=b'\x00'*7+b'\x01', authinfo=b'key')/DHCP6OptServerUnicast(srvaddr='fd00::1')/DHCP6OptStatusCode(statuscode=2, statusmsg=b'none left'),
+ DHCP6_SERVER_FRAME()/DHCP6_Reconf(trid=3)/DHCP6OptReconfMsg(msgtype=5)/DHCP6OptSIPDomains(sipdomains=['sip.lab.'])/DHCP6OptSIPServers(sipservers=['fd00::5060'])/DHCP6OptNISServers(nisservers=['fd00::1'])/DHCP6OptNISDomain(nisdomain=b'nis.lab.')/DHCP6OptNISPServers()/DHCP6OptNISPDomain(nispdomain=b'')/DHCP6OptBCMCSDomains(bcmcsdomains=['b.lab.'])/DHCP6OptBCMCSServers(bcmcsservers=['fd00::b']),
+ DHCP6_SERVER_FRAME()/DHCP6_Reply(trid=4)/DHCP6OptRemoteID(enterprisenum=9, remoteid=b'r')/DHCP6OptSubscriberID(subscriberid=b's')/DHCP6OptPanaAuthAgent(paaaddr=['fd00::a'])/DHCP6OptNewPOSIXTimeZone(optdata=b'CET-1')/DHCP6OptNewTZDBTimeZone(optdata=b'Europe/Paris')/DHCP6OptRelayAgentERO(reqopts=[1, 2])/DHCP6OptLQClientLink(linkaddress=['fd00::1'])/DHCP6OptBootFileUrl(optdata=b'tftp://x/boot')/DHCP6OptClientArchType(archtypes=[7, 9])/DHCP6OptClientNetworkInterId(iitype=1, iimajor=3, iiminor=16),
+ DHCP6_SERVER_FRAME()/DHCP6_Reply(trid=5)/DHCP6OptERPDomain(erpdomain=['erp.lab.'])/DHCP6OptRelaySuppliedOpt(relaysupplied=[DHCP6OptIfaceId(ifaceid=b'eth0')])/DHCP6OptVSS(type=1, data=b'vpn')/DHCP6OptClientLinkLayerAddr(clladdr='08:00:27:a8:38:66')/DHCP6OptCaptivePortal(URI=b'https://portal.lab/')/DHCP6OptMudUrl(mudstring=b'https://mud.lab/')/DHCP6OptAddrRegEnable()/DHCP6OptIfaceId(ifaceid=b'eth0'),
+ Ether()/IPv6(src='fe80::1', dst='ff02::1:2')/UDP(sport=547, dport=547)/DHCP6_RelayForward(hopcount=1, linkaddr='fd00:56::1', peeraddr='fe80::a00:27ff:fea8:3866')/DHCP6OptIfaceId(ifaceid=b'eth0')/DHCP6OptRelayMsg(message=DHCP6_Solicit(trid=9)/DHCP6OptElapsedTime())/DHCP6OptClientLinkLayerAddr(clladdr='08:00:27:a8:38:66'),
+ Ether()/IPv6(src='fe80::2', dst='fe80::1')/UDP(sport=547, dport=547)/DHCP6_RelayReply(hopcount=0, linkaddr='fd00:56::1', peeraddr='fe80::a00:27ff:fea8:3866')/DHCP6OptRelayMsg(message=DHCP6_Reply(trid=9)/DHCP6OptStatusCode()),
+ DHCP6_CLIENT_FRAME()/DHCP6_Solicit()/DHCP6OptIAAddress(addr='fd00::9')/DHCP6OptRapidCommit(),
+ DHCP6_CLIENT_FRAME()/DHCP6_Confirm()/DHCP6OptIA_NA(iaid=1, ianaopts=[DHCP6OptStatusCode(statuscode=0), DHCP6OptIAAddress(addr='fd00::9')]),
+ DHCP6_CLIENT_FRAME()/DHCP6_Rebind()/DHCP6OptIA_NA(iaid=1, ianaopts=[DHCP6OptIAAddress(addr='fd00::9', iaaddropts=[DHCP6OptStatusCode(statuscode=1)]), Raw(b'\x00\x63\x00\x01z')]),
+ DHCP6_CLIENT_FRAME()/DHCP6_Release()/DHCP6OptClientId(duid=Raw(b'\x00\x09\x00\x00\x00'))/DHCP6OptServerId(duid=Raw(b'\x00\x01\x00'))/DHCP6OptClientId(optlen=0),
+ DHCP6_CLIENT_FRAME()/DHCP6_Decline()/Raw(b'\x00\x08\x00'),
+ DHCP6_CLIENT_FRAME()/DHCP6_AddrRegInform()/DHCP6OptOptReq(reqopts=[]),
+ DHCP6_SERVER_FRAME()/DHCP6_AddrRegReply()/DHCP6OptElapsedTime(elapsedtime=0xffff),
+ DHCP6_CLIENT_FRAME()/Raw(b'\x63\x00\x00\x00\x00\x01'),
+ DHCP6_CLIENT_FRAME()/Raw(b'\x01'),
+ Ether()/IPv6()/UDP(sport=1000, dport=546)/DHCP6_Reply(),
+ DHCP6_CLIENT_FRAME()/DHCP6_Solicit()/Raw(b'\x00\x24\x00\x03\x02FR'),
+ DHCP6_CLIENT_FRAME()/DHCP6_Solicit()/DHCP6OptOptReq(optlen=3, reqopts=[23, 24]),
+ DHCP6_CLIENT_FRAME()/DHCP6_Request()/DHCP6OptIA_NA(iaid=1, ianaopts=[DHCP6OptStatusCode(statuscode=0)/DHCP6OptElapsedTime()/DHCP6OptIAAddress(addr='fd00::1'), DHCP6OptIAAddress(addr='fd00::2')])/DHCP6OptRapidCommit(),
+ DHCP6_CLIENT_FRAME()/DHCP6_Request()/DHCP6OptIA_NA(iaid=1, ianaopts=[DHCP6OptUnknown(optcode=999, data=b'z'), DHCP6OptIAAddress(addr='fd00::2')]),
+ DHCP6_CLIENT_FRAME()/DHCP6_Request()/DHCP6OptClientId(duid=DUID_LLT(lladdr='08:00:27:a8:38:66')/Raw(b'extra'))/DHCP6OptServerId(duid=Raw(b'\x00\x04' + bytes(10)))/DHCP6OptClientId(duid=Raw(b'\x00\x02\x00\x00\x00'))/DHCP6OptServerId(duid=Raw(b'\x00\x07abc')),
+ DHCP6_CLIENT_FRAME()/DHCP6_Request()/DHCP6OptIA_NA(iaid=1, ianaopts=[DHCP6OptIAAddress(addr='fd00::%x' % i) for i in range(101)]),
+ DHCP6_CLIENT_FRAME()/DHCP6_Request()/DHCP6OptIA_NA(iaid=1, ianaopts=[DHCP6OptIAAddress(addr='fd00::%x' % i) for i in range(100)]),
+ DHCP6_CLIENT_FRAME()/DHCP6_Request()/DHCP6OptDNSDomains(dnsdomains=["caf\xe9.lab.", "it's.lab."])/DHCP6OptSIPDomains(sipdomains=['a"b\'c.'])/DHCP6OptOptReq(reqopts=[1,2], optlen=5)/Raw(b'\x00\x00'),
+ DHCP6_CLIENT_FRAME()/DHCP6_Request()/DHCP6OptUserClass(userclassdata=[USER_CLASS_DATA(data=b'abc')], optlen=6)/DHCP6OptUserClass(optlen=1)/Raw(b'\x05\x00\x00\x00'),
+ DHCP6_CLIENT_FRAME()/DHCP6_Request()/DHCP6OptVendorSpecificInfo(enterprisenum=1, vso=[VENDOR_SPECIFIC_OPTION(optcode=1, optdata=b'abc')], optlen=9),
+ Ether()/IPv6()/UDP(sport=547, dport=547)/DHCP6_RelayForward(hopcount=1)/DHCP6OptRelayMsg(message=DHCP6_RelayForward(hopcount=0)/DHCP6OptRelayMsg(message=DHCP6_Solicit()/DHCP6OptIA_NA(ianaopts=[DHCP6OptIAAddress()])/DHCP6OptIAAddress()/Raw(b'pad'))),
+ Ether()/IPv6()/UDP(sport=547, dport=547)/DHCP6_RelayReply()/DHCP6OptRelayMsg(message=Raw(b'\x63abc'))/DHCP6OptRelayMsg(optlen=0)/DHCP6OptRelayMsg(message=Raw(b'\x07'))/DHCP6OptRelayMsg(message=DHCP6_Reply(), optlen=3),
+ DHCP6_CLIENT_FRAME()/DHCP6_Request()/DHCP6OptIA_PD(iapdopt=[DHCP6OptIAPrefix(prefix='2001:db8::', iaprefopts=[DHCP6OptStatusCode(statusmsg=b'x')])/Raw(b'zz')]),
+ DHCP6_CLIENT_FRAME()/DHCP6_Request()/DHCP6OptNTPServer(ntpserver=[DHCP6NTPSubOptMCAddr(addr='ff05::101'), Raw(b'\x00\x09xx')])/DHCP6OptNTPServer(ntpserver=[DHCP6NTPSubOptSrvFQDN(fqdn=b'x.'), DHCP6NTPSubOptSrvAddr()], optlen=10),
+ DHCP6_CLIENT_FRAME()/DHCP6_Request()/DHCP6OptClientFQDN(optlen=0)/DHCP6OptNISDomain(nisdomain=b'a.b.', optlen=2)/DHCP6OptNISPDomain(optlen=3)/Raw(b'\x01\xc0\x05'),
+ DHCP6_CLIENT_FRAME()/DHCP6_Request()/DHCP6OptDNSServers(dnsservers=['fd00::1'], optlen=20)/Raw(b'\x00\x0e\x00\x00'),
+ DHCP6_CLIENT_FRAME()/DHCP6_Request()/DHCP6OptAuth(optlen=5, replay=b'ab'),
+ DHCP6_CLIENT_FRAME()/DHCP6_Request()/DHCP6OptClientArchType(archtypes=[1], optlen=3),
+ DHCP6_CLIENT_FRAME()/DHCP6_Request()/DHCP6OptClientArchType(archtypes=list(range(101))),
+ DHCP6_CLIENT_FRAME()/DHCP6_Request()/DHCP6OptNISPDomain(nispdomain=b'\x01\xc0\x05'),
+]
 out = []
 for f in frames:
     b = bytes(f)
@@ -372,6 +421,9 @@ fn scapy_built_tunnels_and_multicast_control_read_as_scapy_reads_them() {
         "Ether / IP / UDP / NBNSHeader / Register Unique name b'MIDWOOD' at 192.168.56.102",
         "netbios_ns / NBNSHeader / NBNSNodeStatusResponse",
         "netbios_ns / NBNSHeader / NBNSWackResponse",
+        "/ DHCP6_Solicit / DHCP6OptClientId / DHCP6OptElapsedTime / DHCP6OptIA_NA / DHCP6OptOptReq",
+        "/ DHCP6_RelayForward / DHCP6OptIfaceId / DHCP6OptRelayMsg / DHCP6OptClientLinkLayerAddr",
+        "/ DHCP6_Solicit / DHCP6OptIAAddress / Padding",
     ] {
         assert!(summaries.contains(expected), "{expected} in\n{summaries}");
     }
@@ -532,6 +584,56 @@ fn lab_vxlan_igmp_gre_ntp_and_vrrp_read_as_scapy_reads_them() {
     let _ = std::fs::remove_file(&file);
 }
 
+/// dnsmasq on brooklyn as a DHCP server only (`options`: its range and options), and
+/// a Scapy `client` script on midwood (given midwood's MAC) that prints the address it
+/// was given: the exchange captured on brooklyn's eth0 (`name`.pcap), that address,
+/// and tcpdump's report.
+fn lease_from_dnsmasq(
+    name: &str,
+    options: &[&str],
+    client: &str,
+) -> (std::path::PathBuf, String, String) {
+    let lab = TestLab::two_hosts().unwrap();
+    let leases = scratch(&format!("{name}.leases"));
+    let server = lab
+        .command("brooklyn", "dnsmasq")
+        .args([
+            "--no-daemon",
+            "--conf-file=/dev/null",
+            "--port=0",
+            "--user=root",
+            "--interface=eth0",
+            "--bind-interfaces",
+            "--domain=lab",
+            "--pid-file",
+        ])
+        .args(options)
+        .arg(format!("--dhcp-leasefile={}", leases.display()))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("dnsmasq starts");
+    let server = ChildGuard(server);
+    let file = scratch(&format!("{name}.pcap"));
+    let tcpdump = Tcpdump::start(&lab, "brooklyn", "eth0", &file);
+    let mac = lab.host("midwood").mac.clone();
+    let out = lab
+        .command("midwood", "python3")
+        .args(["-c", client, &mac])
+        .output()
+        .unwrap();
+    let report = tcpdump.finish();
+    drop(server);
+    let _ = std::fs::remove_file(&leases);
+    assert!(
+        out.status.success(),
+        "the {name} client: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let leased = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    (file, leased, report)
+}
+
 /// A DHCP client in Scapy on midwood (`argv[1]`: its MAC): discover, then request
 /// what was offered; prints the acknowledged address.
 const DHCP_CLIENT: &str = r#"
@@ -560,43 +662,14 @@ print(ack[BOOTP].yiaddr)
 #[test]
 fn a_dhcp_lease_from_dnsmasq_reads_as_scapy_reads_it() {
     require!(root, "tcpdump", "dnsmasq", "python3");
-    let lab = TestLab::two_hosts().unwrap();
-    let leases = scratch("dnsmasq.leases");
-    let server = lab
-        .command("brooklyn", "dnsmasq")
-        .args([
-            "--no-daemon",
-            "--conf-file=/dev/null",
-            "--port=0",
-            "--user=root",
-            "--interface=eth0",
-            "--bind-interfaces",
+    let (file, leased, report) = lease_from_dnsmasq(
+        "dhcp",
+        &[
             "--dhcp-range=192.168.56.150,192.168.56.160,255.255.255.0,10m",
             "--dhcp-option=option:router,192.168.56.101",
-            "--domain=lab",
-            "--pid-file",
-        ])
-        .arg(format!("--dhcp-leasefile={}", leases.display()))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("dnsmasq starts");
-    let _server = ChildGuard(server);
-    let file = scratch("dhcp.pcap");
-    let tcpdump = Tcpdump::start(&lab, "brooklyn", "eth0", &file);
-    let mac = lab.host("midwood").mac.clone();
-    let out = lab
-        .command("midwood", "python3")
-        .args(["-c", DHCP_CLIENT, &mac])
-        .output()
-        .unwrap();
-    let report = tcpdump.finish();
-    assert!(
-        out.status.success(),
-        "the DHCP client: {}",
-        String::from_utf8_lossy(&out.stderr)
+        ],
+        DHCP_CLIENT,
     );
-    let leased = String::from_utf8_lossy(&out.stdout).trim().to_string();
     assert!(
         leased.starts_with("192.168.56.15") || leased.starts_with("192.168.56.160"),
         "{leased}"
@@ -624,7 +697,90 @@ fn a_dhcp_lease_from_dnsmasq_reads_as_scapy_reads_it() {
     same_hexdumps_as_scapy(path);
     same_json_as_show_and_summary(path);
     let _ = std::fs::remove_file(&file);
-    let _ = std::fs::remove_file(&leases);
+}
+
+/// A DHCPv6 client in Scapy on midwood (`argv[1]`: its MAC): solicit, then request
+/// the address advertised; prints the address the reply confirms.
+const DHCP6_CLIENT: &str = r#"
+import sys
+from scapy.all import Ether, IPv6, UDP, srp1, conf
+from scapy.layers.dhcp6 import *
+# Answers come to the link-local address from another one: match them by transaction.
+conf.checkIPaddr = False
+mac = sys.argv[1]
+# midwood's link-local address, from the kernel's table (no guessing its form)
+for line in open('/proc/net/if_inet6'):
+    address, _, _, scope, _, name = line.split()
+    if name == 'eth0' and scope == '20':
+        link_local = ':'.join(address[i:i + 4] for i in range(0, 32, 4))
+client = DHCP6OptClientId(duid=DUID_LL(lladdr=mac))
+# Listen on the client port as a real client does: no port-unreachable for the answers
+# (Scapy reads an RFC 4884 extension into an ICMPv6 error of 144 bytes or more;
+# docs/webcapture.md).
+import socket
+listener = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+listener.bind(('::', 546))
+def exchange(message):
+    frame = (Ether(src=mac, dst='33:33:00:01:00:02') / IPv6(src=link_local, dst='ff02::1:2')
+             / UDP(sport=546, dport=547) / message)
+    answer = srp1(frame, iface='eth0', timeout=2, retry=3, verbose=False)
+    assert answer is not None, message.summary()
+    return answer
+advertise = exchange(DHCP6_Solicit(trid=0x5a5a01) / client / DHCP6OptElapsedTime()
+                     / DHCP6OptIA_NA(iaid=1) / DHCP6OptOptReq(reqopts=[23, 24]))
+offered = advertise[DHCP6OptIAAddress].addr
+reply = exchange(DHCP6_Request(trid=0x5a5a02) / client
+                 / DHCP6OptServerId(duid=advertise[DHCP6OptServerId].duid)
+                 / DHCP6OptElapsedTime()
+                 / DHCP6OptIA_NA(iaid=1, ianaopts=[DHCP6OptIAAddress(addr=offered)]))
+print(reply[DHCP6OptIAAddress].addr)
+"#;
+
+/// dnsmasq (a DHCPv6 server only) on brooklyn answers a DHCPv6 client on midwood:
+/// solicit, advertise, request and reply, read as Scapy reads them.
+#[test]
+fn a_dhcpv6_lease_from_dnsmasq_reads_as_scapy_reads_it() {
+    require!(root, "tcpdump", "dnsmasq", "python3");
+    let (file, leased, report) = lease_from_dnsmasq(
+        "dhcp6",
+        &[
+            "--dhcp-range=fd00:56::150,fd00:56::160,64,10m",
+            "--dhcp-option=option6:dns-server,[fd00:56::101]",
+        ],
+        DHCP6_CLIENT,
+    );
+    assert!(
+        leased.starts_with("fd00:56::15") || leased == "fd00:56::160",
+        "{leased}"
+    );
+    let path = file.to_str().unwrap();
+    let summaries = same_summaries_as_scapy(path);
+    for message in [
+        "DHCP6_Solicit",
+        "DHCP6_Advertise",
+        "DHCP6_Request",
+        "DHCP6_Reply",
+    ] {
+        assert!(
+            summaries
+                .lines()
+                .any(|l| l.contains(&format!(" / {message} / DHCP6Opt"))),
+            "{message} in\n{summaries}\ntcpdump: {report}"
+        );
+    }
+    let listing = webcapture(&["-r", path, "--show"]);
+    for expected in [
+        "###[ DHCP6 IA Address Option (IA_TA or IA_NA suboption) ]###".to_string(),
+        format!("addr      = {leased}"),
+        "dnsservers= [ fd00:56::101 ]".to_string(),
+        "###[ DUID - Based on Link-layer Address ]###".to_string(),
+    ] {
+        assert!(listing.contains(&expected), "{expected} in\n{listing}");
+    }
+    same_listings_as_scapy(path);
+    same_hexdumps_as_scapy(path);
+    same_json_as_show_and_summary(path);
+    let _ = std::fs::remove_file(&file);
 }
 
 /// Frames of EtherTypes neither labnet nor Scapy decodes further: the Ethernet line

@@ -192,6 +192,44 @@ pub fn python_bytes(bytes: &[u8]) -> String {
     text
 }
 
+/// Python's `repr()` of a str: single quotes unless it holds one and no double quote;
+/// backslash, the quote, `\t \n \r` escaped, other unprintable characters as `\xNN`,
+/// `\uNNNN` or `\UNNNNNNNN` (Python's `isprintable`, approximated: control and
+/// format characters and spaces other than ' ').
+pub fn python_str(text: &str) -> String {
+    let quote = if text.contains('\'') && !text.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(quote);
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            _ if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            ' ' => out.push(c),
+            _ if c.is_control() || c.is_whitespace() || c == '\u{ad}' => {
+                let code = u32::from(c);
+                let _ = match code {
+                    0..=0xff => write!(out, "\\x{code:02x}"),
+                    0x100..=0xffff => write!(out, "\\u{code:04x}"),
+                    _ => write!(out, "\\U{code:08x}"),
+                };
+            }
+            _ => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
 /// How a fixed field's value is shown.
 #[derive(Debug, Clone, Copy)]
 pub enum Format {
@@ -378,6 +416,70 @@ pub fn counted_list_end(start: usize, end: usize, count: usize, width: usize) ->
         Some(end)
     } else {
         None
+    }
+}
+
+/// What Scapy's fields have left of a packet: from `at` to the fixed `end`. Each read
+/// moves `at`; `None` where Scapy's field raises (a fixed field cut short).
+pub struct Rest {
+    pub at: usize,
+    pub end: usize,
+}
+
+impl Rest {
+    /// A header's fixed fields, `specs` in order from `at`: each number or address
+    /// must be whole (Scapy's struct raises), a fixed-length string takes what there
+    /// is (StrFixedLenField does not). `None` where Scapy gives the part up.
+    pub fn prefix(&mut self, data: &[u8], specs: &[Spec]) -> Option<Vec<Field>> {
+        let base = self.at;
+        let header = specs.iter().map(Spec::end).max().unwrap_or(0);
+        let end = (base + header).min(self.end);
+        let mut out = Vec::with_capacity(specs.len());
+        for spec in specs {
+            let start = base + spec.at;
+            if let Format::Bytes = spec.format {
+                let range = start.min(end)..(start + spec.len).min(end);
+                out.push(string_field(spec.name, data, range.clone(), end));
+                continue;
+            }
+            if start + spec.len > end {
+                return None;
+            }
+            out.extend(spec.field(data, base));
+        }
+        self.at = end;
+        Some(out)
+    }
+
+    /// A fixed field of `len` bytes.
+    pub fn take(&mut self, len: usize) -> Option<Range<usize>> {
+        let start = self.at;
+        (start + len <= self.end).then(|| {
+            self.at += len;
+            start..self.at
+        })
+    }
+
+    /// Python's `s[:length]` of the rest (and the rest moves to `s[length:]`): a
+    /// negative length leaves that many bytes, clamped to what there is.
+    pub fn slice(&mut self, length: i64) -> Range<usize> {
+        let available = self.end - self.at;
+        let taken = if length >= 0 {
+            usize::try_from(length).unwrap_or(usize::MAX).min(available)
+        } else {
+            available.saturating_sub(usize::try_from(length.unsigned_abs()).unwrap_or(usize::MAX))
+        };
+        let start = self.at;
+        self.at += taken;
+        start..self.at
+    }
+
+    /// Scapy's PadField: skips to a multiple of 4 bytes after `start` (as far as the
+    /// rest goes); the padded range.
+    pub fn pad(&mut self, value: &Range<usize>) -> Range<usize> {
+        let padding = value.len().wrapping_neg() % 4;
+        self.at = (self.at + padding).min(self.end);
+        value.start..self.at
     }
 }
 

@@ -24,6 +24,7 @@ mod arp;
 pub mod checksum;
 mod cooked;
 mod dhcp;
+mod dhcp6;
 mod dns;
 pub mod endpoints;
 mod ether;
@@ -191,6 +192,16 @@ pub enum Kind {
     Dhcp {
         message_type: Option<u8>,
     },
+    /// A DHCPv6 message's header (Scapy's class for its type); its options follow.
+    Dhcp6Message {
+        message_type: u8,
+    },
+    /// A DHCPv6 option in Scapy's class for its code; `end`: where the message ends
+    /// (Scapy's length slices are taken from the rest of the packet).
+    Dhcp6Option {
+        code: u16,
+        end: usize,
+    },
     /// An NBNS header or message, in Scapy's class for it.
     Nbns(nbns::Class),
     /// An NTP header (modes 0-5).
@@ -296,6 +307,8 @@ impl Layer {
             | Kind::Ntp { .. }
             | Kind::NtpAuthenticator
             | Kind::Nbns(_)
+            | Kind::Dhcp6Message { .. }
+            | Kind::Dhcp6Option { .. }
             | Kind::Rip
             | Kind::RipEntry
             | Kind::RipAuthentication
@@ -366,6 +379,8 @@ impl Layer {
             Kind::NtpAuthenticator => ("NTPAuthenticator", "Authenticator"),
             Kind::Hsrp(class) => class.names(),
             Kind::Nbns(class) => class.names(),
+            Kind::Dhcp6Message { message_type } => dhcp6::message_names(*message_type),
+            Kind::Dhcp6Option { code, .. } => dhcp6::option_names(*code),
             Kind::Ipsec(class) => class.names(),
             Kind::Rip => ("RIP", "RIP header"),
             Kind::RipEntry => ("RIPEntry", "RIP entry"),
@@ -410,8 +425,10 @@ impl Layer {
     pub fn fields(&self, data: &[u8]) -> Vec<Field> {
         let at = self.range.start;
         // Scapy reads a chunk's lengths as slices of the rest of the packet.
-        if let Kind::SctpChunk { end, .. } = self.kind {
-            return sctp::chunk_fields(data, at, end);
+        match self.kind {
+            Kind::SctpChunk { end, .. } => return sctp::chunk_fields(data, at, end),
+            Kind::Dhcp6Option { code, end } => return dhcp6::option_fields(data, at, code, end),
+            _ => {}
         }
         // A layer's range never exceeds the data; the header code reads within it.
         let data = &data[..self.range.end.min(data.len())];
@@ -455,7 +472,8 @@ impl Layer {
             Kind::Vrrp { v3, over_ipv6 } => vrrp::fields(data, self.range.clone(), *v3, *over_ipv6),
             Kind::Igmp { class, .. } => igmp::fields(data, self.range.clone(), *class),
             Kind::Sctp { .. } => sctp::fields(data, at),
-            Kind::SctpChunk { .. } => unreachable!("read above"),
+            Kind::SctpChunk { .. } | Kind::Dhcp6Option { .. } => unreachable!("read above"),
+            Kind::Dhcp6Message { message_type } => dhcp6::message_fields(data, at, *message_type),
             Kind::Empty { .. } => Vec::new(),
             Kind::Raw | Kind::Padding => vec![field::field(
                 "load",

@@ -168,6 +168,11 @@ fn timestamp(raw: u64) -> String {
 
 /// `time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(seconds))`.
 fn date(seconds: u64) -> String {
+    format!("{} +0000", utc_date(seconds))
+}
+
+/// `%a, %d %b %Y %H:%M:%S` of a time in seconds since 1970 (UTC).
+pub(super) fn utc_date(seconds: u64) -> String {
     const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -190,7 +195,7 @@ fn date(seconds: u64) -> String {
     };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     format!(
-        "{}, {day:02} {} {year} {:02}:{:02}:{:02} +0000",
+        "{}, {day:02} {} {year} {:02}:{:02}:{:02}",
         WEEKDAYS[(days % 7) as usize],
         MONTHS[(month - 1) as usize],
         of_day / 3600,

@@ -8,8 +8,8 @@
 //! Scapy delimits a chunk by its fields, not by its length field: a chunk ends where its
 //! last field does (padded to 4 bytes where Scapy pads), and the lengths it derives from
 //! `len` are Python slices of the rest of the packet, so a `len` below the header's own
-//! size takes all but the last bytes of the packet (`s[:-3]`). `Rest` reproduces those
-//! slices; that is why this module reads the chunks itself rather than by `len` (and
+//! size takes all but the last bytes of the packet (`s[:-3]`). `field::Rest` reproduces
+//! those slices; that is why this module reads the chunks itself rather than by `len` (and
 //! why a chunk layer remembers where the packet's chunks end). A chunk Scapy cannot
 //! read (a fixed field cut short, a list item cut in half, a list over 100 items) is Raw
 //! with everything after it; fewer than 4 bytes after a chunk are Padding. Chunks past
@@ -21,7 +21,7 @@
 
 use std::ops::Range;
 
-use super::field::{field, fixed, trim_nuls, Field, Format, Group, Spec, Value};
+use super::field::{field, fixed, trim_nuls, Field, Format, Group, Rest, Spec, Value};
 use super::{Kind, Walk};
 use crate::netbase;
 
@@ -513,46 +513,6 @@ fn parameter(parameter_type: u16) -> Option<(&'static str, &'static [Spec], Tail
     })
 }
 
-/// What Scapy's fields have left of a packet: from `at` to the fixed `end`. Each read
-/// moves `at`; `None` where Scapy's field raises (a fixed field cut short).
-struct Rest {
-    at: usize,
-    end: usize,
-}
-
-impl Rest {
-    /// A fixed field of `len` bytes.
-    fn take(&mut self, len: usize) -> Option<Range<usize>> {
-        let start = self.at;
-        (start + len <= self.end).then(|| {
-            self.at += len;
-            start..self.at
-        })
-    }
-
-    /// Python's `s[:length]` of the rest (and the rest moves to `s[length:]`): a
-    /// negative length leaves that many bytes, clamped to what there is.
-    fn slice(&mut self, length: i64) -> Range<usize> {
-        let available = self.end - self.at;
-        let taken = if length >= 0 {
-            usize::try_from(length).unwrap_or(usize::MAX).min(available)
-        } else {
-            available.saturating_sub(usize::try_from(length.unsigned_abs()).unwrap_or(usize::MAX))
-        };
-        let start = self.at;
-        self.at += taken;
-        start..self.at
-    }
-
-    /// Scapy's PadField: skips to a multiple of 4 bytes after `start` (as far as the
-    /// rest goes); the padded range.
-    fn pad(&mut self, value: &Range<usize>) -> Range<usize> {
-        let padding = value.len().wrapping_neg() % 4;
-        self.at = (self.at + padding).min(self.end);
-        value.start..self.at
-    }
-}
-
 /// The length field of a chunk or parameter at `at`, as Scapy computes with it.
 fn length(data: &[u8], at: usize) -> i64 {
     LEN.get(data, at) as i64
@@ -562,9 +522,7 @@ fn length(data: &[u8], at: usize) -> i64 {
 /// its fields, or `None` where Scapy gives the part up.
 fn read(data: &[u8], rest: &mut Rest, specs: &[Spec], tail: Tail) -> Option<Vec<Field>> {
     let at = rest.at;
-    let header = specs.iter().map(Spec::end).max().unwrap_or(0);
-    rest.take(header)?;
-    let mut fields = fixed(specs, data, at);
+    let mut fields = rest.prefix(data, specs)?;
     let len = length(data, at);
     match tail {
         Tail::Nothing => {}

@@ -1,4 +1,5 @@
-//! UDP, and what it carries by port, as Scapy binds it: DNS, LLMNR, NBNS, BOOTP/DHCP, NTP, RIP,
+//! UDP, and what it carries by port, as Scapy binds it: DNS, LLMNR, NBNS, BOOTP/DHCP, DHCPv6, NTP,
+//! RIP,
 //! HSRP, ESP, GRE and VXLAN, else Raw.
 
 use super::field::{fixed, Field, Format, Spec};
@@ -31,7 +32,8 @@ enum Bound {
     Esp,
     Llmnr,
     Nbns,
-    /// One labnet does not decode (its payload is Raw): Kerberos, DHCPv6,
+    Dhcp6,
+    /// One labnet does not decode (its payload is Raw): Kerberos,
     /// ISAKMP, L2TP, the NetBIOS datagram service, CLDAP, MGCP, Mobile IP, NetFlow,
     /// RADIUS, SNMP, TFTP, ZEP.
     Other,
@@ -63,8 +65,8 @@ const BINDINGS: &[(Port, Bound)] = {
         (Both(68, 67), Bootp),
         (Both(67, 68), Bootp),
         (Both(67, 67), Bootp),
-        (D(547), Other),
-        (D(546), Other),
+        (D(547), Dhcp6),
+        (D(546), Dhcp6),
         (D(1985), Hsrp),
         (S(1985), Hsrp),
         (D(2029), HsrpV2),
@@ -187,6 +189,7 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize, quoted: bool) {
         Some(Bound::Esp) => super::ipsec::dissect_esp(walk, payload, end, true),
         Some(Bound::Llmnr) => super::dns::dissect_llmnr(walk, payload, end),
         Some(Bound::Nbns) => super::nbns::dissect(walk, payload, end),
+        Some(Bound::Dhcp6) => super::dhcp6::dissect(walk, payload, end),
         Some(bound @ (Bound::Hsrp | Bound::HsrpV2)) => {
             let length = LEN.get(data, at) as u16;
             super::hsrp::dissect(walk, payload, end, length, matches!(bound, Bound::HsrpV2));

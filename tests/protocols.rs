@@ -35,7 +35,9 @@ use scapy::{
 /// names it decodes oddly, lists at and over its limit, headers no class matches),
 /// DHCPv6 (every message type and option class, DUIDs of each type, relayed messages
 /// inside relayed messages, options chained inside IA lists, lengths that leave bytes
-/// to the next option, unknown, short and unreadable parts). With a second argument, each frame is followed by
+/// to the next option, unknown, short and unreadable parts), ISAKMP (each payload
+/// class, transforms named by their proposal's protocol, encrypted messages, IKEv2,
+/// after the non-ESP marker, proposals made of no bytes). With a second argument, each frame is followed by
 /// every cut of it from the end of its outer IP header on.
 const BUILD_FRAMES: &str = r#"
 import sys
@@ -48,6 +50,7 @@ from scapy.layers.hsrp import HSRP, HSRPAdvertise, HSRPmd5, HSRPv2, HSRPv2TextAu
 from scapy.layers.sctp import *
 from scapy.layers.netbios import *
 from scapy.layers.dhcp6 import *
+from scapy.layers.isakmp import *
 M = dict(src='08:00:27:a8:38:66', dst='01:00:5e:00:00:12')
 A = dict(src='192.168.56.102', dst='192.168.56.101')
 frames = [
@@ -320,6 +323,30 @@ frames += [
  DHCP6_CLIENT_FRAME()/DHCP6_Request()/DHCP6OptClientArchType(archtypes=list(range(101))),
  DHCP6_CLIENT_FRAME()/DHCP6_Request()/DHCP6OptNISPDomain(nispdomain=b'\x01\xc0\x05'),
 ]
+ISAKMP_UDP = lambda s=500, d=500: Ether(src='08:00:27:a8:38:66', dst='08:00:27:a8:38:65')/IP(src='192.168.56.102', dst='192.168.56.101')/UDP(sport=s, dport=d)
+IKE_TRANSFORM = ISAKMP_payload_Transform(transform_count=1, transforms=[('Encryption', 'AES-CBC'), ('KeyLength', 256), ('Hash', 'SHA'), ('GroupDesc', '2048MODPgr'), ('Authentication', 'PSK'), ('LifeType', 'Seconds'), ('LifeDuration', 86400)])
+frames += [
+ ISAKMP_UDP()/ISAKMP(init_cookie=b'\x01'*8, next_payload=1, exch_type=2)/ISAKMP_payload_SA(next_payload=13, prop=ISAKMP_payload_Proposal(trans_nb=1, trans=IKE_TRANSFORM))/ISAKMP_payload_VendorID(VendorID=b'\xaf\xca\xd7\x13h\xa1\xf1\xc9k\x86\x96\xfcwW\x01\x00'),
+ ISAKMP_UDP()/ISAKMP(init_cookie=b'\x01'*8, resp_cookie=b'\x02'*8, next_payload=4, exch_type=2)/ISAKMP_payload_KE(next_payload=10, ke=bytes(range(16)))/ISAKMP_payload_Nonce(next_payload=20, nonce=b'n'*8)/ISAKMP_payload(next_payload=0, load=b'natd'),
+ ISAKMP_UDP(4500, 4500)/NON_ESP()/ISAKMP(init_cookie=b'\x01'*8, resp_cookie=b'\x02'*8, next_payload=5, exch_type=2)/ISAKMP_payload_ID(next_payload=8, IDtype=1, IdentData='192.168.56.102')/ISAKMP_payload_Hash(hash=b'h'*20),
+ ISAKMP_UDP()/ISAKMP(init_cookie=b'\x01'*8, next_payload=5, exch_type=4)/ISAKMP_payload_ID(next_payload=9, IDtype=2, IdentData=b'midwood.lab')/ISAKMP_payload_SIG(sig=b's'*4),
+ ISAKMP_UDP()/ISAKMP(next_payload=11, exch_type=5)/ISAKMP_payload_Notify(next_payload=12, proto=3, SPI=b'\x00\x00\x10\x00', notify_msg_type=36136, notify_data=b'\x00\x00\x00\x07')/ISAKMP_payload_Delete(proto=3, SPIs=[b'\x00\x00\x10\x00', b'\x00\x00\x20\x00']),
+ ISAKMP_UDP()/ISAKMP(next_payload=8, exch_type=32, flags=1)/Raw(b'encrypted!'),
+ ISAKMP_UDP()/ISAKMP(next_payload=3, exch_type=2, flags=6)/ISAKMP_payload_Transform(transforms=[(1, 7), (14, 256)]),
+ ISAKMP_UDP()/ISAKMP(init_cookie=b'\x01'*8, next_payload=33, version=0x20, exch_type=34, flags=8)/Raw(b'\x22\x00\x00\x08abcd\x00\x00\x00\x05x'),
+ ISAKMP_UDP()/ISAKMP(next_payload=1)/ISAKMP_payload_SA(prop=ISAKMP_payload_Proposal(proto=3, SPI=b'\x01\x02\x03\x04', trans=ISAKMP_payload_Transform(transforms=[('LifeType', 'seconds'), ('EncapsulationMode', 'Tunnel'), ('AuthenticationAlgorithm', 'HMAC-SHA'), ('KeyLength', 128)]))),
+ ISAKMP_UDP()/ISAKMP(next_payload=1)/ISAKMP_payload_SA(prop=Raw(b'\x00\x00\x00\x08\x01\x01\x00\x00')),
+ ISAKMP_UDP()/ISAKMP(next_payload=3)/ISAKMP_payload_Transform(transforms=[(1, 7), (14, 0x123456789)]),
+ ISAKMP_UDP()/Raw(b'\x01\x02\x03'),
+ ISAKMP_UDP(500, 4000)/ISAKMP()/Raw(b'tail'),
+ ISAKMP_UDP()/ISAKMP(next_payload=13)/ISAKMP_payload_VendorID(VendorID=b'unknown vendor'),
+ ISAKMP_UDP()/ISAKMP(next_payload=2)/ISAKMP_payload_Proposal(SPIsize=9, SPI=b'ab', trans=Raw(b'\x00\x00\x00\x04')),
+ ISAKMP_UDP()/ISAKMP(next_payload=12)/ISAKMP_payload_Delete(SPIsize=0, SPIcount=3),
+ ISAKMP_UDP()/ISAKMP(next_payload=11)/ISAKMP_payload_Notify(length=3, SPI=b'abcd'),
+ ISAKMP_UDP()/ISAKMP(next_payload=1)/Raw(b'\x00\x00\x00\x20\x00\x00\x00\x01\x00\x00\x00\x01'),
+ ISAKMP_UDP(4500, 4500)/NON_ESP()/ISAKMP(init_cookie=b'\x03'*8, next_payload=41, version=0x20, exch_type=37)/Raw(b'\x00\x00\x00\x0cabcdefgh'),
+ Ether()/IPv6(src='fd00:56::102', dst='fd00:56::101')/UDP(sport=500, dport=500)/ISAKMP(next_payload=3)/ISAKMP_payload_Transform(transforms=[(1, 7), (14, 128)]),
+]
 out = []
 for f in frames:
     b = bytes(f)
@@ -424,6 +451,9 @@ fn scapy_built_tunnels_and_multicast_control_read_as_scapy_reads_them() {
         "/ DHCP6_Solicit / DHCP6OptClientId / DHCP6OptElapsedTime / DHCP6OptIA_NA / DHCP6OptOptReq",
         "/ DHCP6_RelayForward / DHCP6OptIfaceId / DHCP6OptRelayMsg / DHCP6OptClientLinkLayerAddr",
         "/ DHCP6_Solicit / DHCP6OptIAAddress / Padding",
+        "isakmp / ISAKMP / ISAKMP_payload_SA / ISAKMP_payload_VendorID",
+        "ipsec_nat_t / NON_ESP / ISAKMP / ISAKMP_payload_ID / ISAKMP_payload_Hash",
+        "isakmp / ISAKMP / ISAKMP_payload_Notify / ISAKMP_payload_Delete",
     ] {
         assert!(summaries.contains(expected), "{expected} in\n{summaries}");
     }
@@ -482,7 +512,8 @@ s.setsockopt(socket.IPPROTO_IP, socket.IP_DROP_MEMBERSHIP, group)
 time.sleep(0.3)
 "#;
 
-/// GRE, an SCTP INIT, an NTP client request and an NBNS name query to `argv[2]` at
+/// GRE, an SCTP INIT, an NTP client request, an NBNS name query and an IKE vendor ID
+/// to `argv[2]` at
 /// MAC `argv[3]` (brooklyn, whose kernel has neither GRE nor SCTP and which runs no
 /// NTP or NetBIOS name server: it answers protocol- and port-unreachable, quoting
 /// them) and a VRRP advertisement, from
@@ -492,6 +523,7 @@ import sys
 from scapy.all import Ether, IP, GRE, ICMP, NTP, UDP, sendp
 from scapy.layers.sctp import SCTP, SCTPChunkInit, SCTPChunkParamIPv4Addr
 from scapy.layers.netbios import NBNSHeader, NBNSQueryRequest
+from scapy.layers.isakmp import ISAKMP, ISAKMP_payload_VendorID
 from scapy.layers.vrrp import VRRP
 me, them, their_mac = sys.argv[1:4]
 sendp([Ether(dst=their_mac) / IP(src=me, dst=them) / GRE(key_present=1, key=5)
@@ -502,6 +534,9 @@ sendp([Ether(dst=their_mac) / IP(src=me, dst=them) / GRE(key_present=1, key=5)
        Ether(dst=their_mac) / IP(src=me, dst=them) / UDP(sport=137, dport=137)
        / NBNSHeader(NAME_TRN_ID=7, NM_FLAGS=0x11, QDCOUNT=1)
        / NBNSQueryRequest(QUESTION_NAME=b'BROOKLYN'),
+       Ether(dst=their_mac) / IP(src=me, dst=them) / UDP(sport=500, dport=500)
+       / ISAKMP(init_cookie=b'midwood!', next_payload=13, exch_type=2)
+       / ISAKMP_payload_VendorID(VendorID=b'\x09\x00\x26\x89\xdf\xd6\xb7\x12'),
        Ether(dst=their_mac) / IP(src=me, dst=them) / UDP(sport=40123, dport=123)
        / NTP(version=4, mode=3, ref=0, orig=0, recv=0, sent=3909000000.5),
        Ether(dst='01:00:5e:00:00:12') / IP(src=me, dst='224.0.0.18', ttl=255)
@@ -571,6 +606,8 @@ fn lab_vxlan_igmp_gre_ntp_and_vrrp_read_as_scapy_reads_them() {
         "dest-unreach protocol-unreachable / IPerror / SCTPerror / SCTPChunkInit",
         "Ether / IP / UDP / NBNSHeader / NBNSQueryRequest who has '\\\\BROOKLYN'",
         "Ether / IP / ICMP / IPerror / UDPerror / NBNSHeader / NBNSQueryRequest who has '\\\\BROOKLYN'",
+        "Ether / IP / UDP 192.168.56.102:isakmp > 192.168.56.101:isakmp / ISAKMP / ISAKMP_payload_VendorID",
+        "/ IPerror / UDPerror / ISAKMP / ISAKMP_payload_VendorID",
         "vrrp / VRRP",
     ] {
         assert!(

@@ -99,6 +99,10 @@ pub(super) fn dissect_esp(walk: &mut Walk, at: usize, end: usize, nat_traversal:
         _ => return walk.raw(at, end),
     };
     walk.push(Kind::Ipsec(class), at..at + length);
+    if class == Class::NonEsp {
+        // Scapy binds ISAKMP after the non-ESP marker.
+        return super::isakmp::dissect(walk, at + length, end);
+    }
     walk.raw(at + length, end);
 }
 

@@ -39,6 +39,7 @@ pub mod igmp;
 pub mod ipsec;
 mod ipv4;
 mod ipv6;
+mod isakmp;
 mod loopback;
 pub mod nbns;
 pub mod ntp;
@@ -202,6 +203,14 @@ pub enum Kind {
         code: u16,
         end: usize,
     },
+    /// An ISAKMP header or payload in Scapy's class for it; `proto`: what a transform's
+    /// attributes are named by; `end`: where the message ends (Scapy's length slices
+    /// are taken from the rest of the packet).
+    Isakmp {
+        class: isakmp::Class,
+        proto: u8,
+        end: usize,
+    },
     /// An NBNS header or message, in Scapy's class for it.
     Nbns(nbns::Class),
     /// An NTP header (modes 0-5).
@@ -307,6 +316,7 @@ impl Layer {
             | Kind::Ntp { .. }
             | Kind::NtpAuthenticator
             | Kind::Nbns(_)
+            | Kind::Isakmp { .. }
             | Kind::Dhcp6Message { .. }
             | Kind::Dhcp6Option { .. }
             | Kind::Rip
@@ -379,6 +389,7 @@ impl Layer {
             Kind::NtpAuthenticator => ("NTPAuthenticator", "Authenticator"),
             Kind::Hsrp(class) => class.names(),
             Kind::Nbns(class) => class.names(),
+            Kind::Isakmp { class, .. } => class.names(),
             Kind::Dhcp6Message { message_type } => dhcp6::message_names(*message_type),
             Kind::Dhcp6Option { code, .. } => dhcp6::option_names(*code),
             Kind::Ipsec(class) => class.names(),
@@ -411,6 +422,12 @@ impl Layer {
         }
     }
 
+    /// Whether `show()` lists the layers after this one a level further in, as
+    /// Scapy does for all but ISAKMP's payloads (their `show_indent` is 0).
+    pub fn indents_payload(&self) -> bool {
+        !matches!(self.kind, Kind::Isakmp { class, .. } if class != isakmp::Class::Header)
+    }
+
     /// Scapy's class name for the layer (`Ether`, `IPerror`).
     pub fn class(&self) -> &'static str {
         self.names().0
@@ -428,6 +445,9 @@ impl Layer {
         match self.kind {
             Kind::SctpChunk { end, .. } => return sctp::chunk_fields(data, at, end),
             Kind::Dhcp6Option { code, end } => return dhcp6::option_fields(data, at, code, end),
+            Kind::Isakmp { class, proto, end } => {
+                return isakmp::fields(data, at, class, proto, end)
+            }
             _ => {}
         }
         // A layer's range never exceeds the data; the header code reads within it.
@@ -472,7 +492,9 @@ impl Layer {
             Kind::Vrrp { v3, over_ipv6 } => vrrp::fields(data, self.range.clone(), *v3, *over_ipv6),
             Kind::Igmp { class, .. } => igmp::fields(data, self.range.clone(), *class),
             Kind::Sctp { .. } => sctp::fields(data, at),
-            Kind::SctpChunk { .. } | Kind::Dhcp6Option { .. } => unreachable!("read above"),
+            Kind::SctpChunk { .. } | Kind::Dhcp6Option { .. } | Kind::Isakmp { .. } => {
+                unreachable!("read above")
+            }
             Kind::Dhcp6Message { message_type } => dhcp6::message_fields(data, at, *message_type),
             Kind::Empty { .. } => Vec::new(),
             Kind::Raw | Kind::Padding => vec![field::field(

@@ -498,3 +498,44 @@ fn an_nbns_query_names_its_netbios_name_decoded_and_tiles() {
         "{line}"
     );
 }
+
+/// An IKE main-mode SA (a proposal of one transform: AES-CBC 256, SHA, group 14, PSK,
+/// a day) and the DPD vendor ID, as Scapy 2.8.0 builds them.
+const IKE_SA: &str = "080027a83865080027a838660800450000870001000040118849c0a83866c0a8386501f401f4007336f3010101010101
+    0101000000000000000001100200000000000000006b0d00003b00000001000000010000002f01010001000000270101
+    000080010007800e0100800200028004000e80030001800b0001000c000301518000000014afcad71368a1f1c96b8696
+    fc77570100";
+
+#[test]
+fn an_ike_sa_names_its_transforms_by_the_proposals_protocol_and_tiles() {
+    let frame = bytes(IKE_SA);
+    let dissection = dissect(ETHERNET, &frame);
+    let classes: Vec<&str> = dissection.layers.iter().map(Layer::class).collect();
+    assert_eq!(
+        classes,
+        [
+            "Ether",
+            "IP",
+            "UDP",
+            "ISAKMP",
+            "ISAKMP_payload_SA",
+            "ISAKMP_payload_VendorID"
+        ]
+    );
+    // Scapy lists the payloads after the first at its indentation.
+    assert!(dissection.layers[3].indents_payload());
+    assert!(!dissection.layers[4].indents_payload());
+    let sa = dissection.layers[4].fields(&frame);
+    let transforms = leaves(&sa)
+        .into_iter()
+        .find(|f| f.name == "transforms")
+        .unwrap();
+    assert!(
+        transforms
+            .value
+            .to_string()
+            .starts_with("[('Encryption', 'AES-CBC'), ('KeyLength', 256), ('Hash', 'SHA')"),
+        "{transforms:?}"
+    );
+    assert_fields_tile_their_layers(ETHERNET, &frame);
+}

@@ -1,6 +1,5 @@
 //! UDP, and what it carries by port, as Scapy binds it: DNS, LLMNR, NBNS, BOOTP/DHCP, DHCPv6, NTP,
-//! RIP,
-//! HSRP, ESP, GRE and VXLAN, else Raw.
+//! RIP, HSRP, ESP, ISAKMP, GRE and VXLAN, else Raw.
 
 use super::field::{fixed, Field, Format, Spec};
 use super::{Kind, Walk};
@@ -33,8 +32,9 @@ enum Bound {
     Llmnr,
     Nbns,
     Dhcp6,
+    Isakmp,
     /// One labnet does not decode (its payload is Raw): Kerberos,
-    /// ISAKMP, L2TP, the NetBIOS datagram service, CLDAP, MGCP, Mobile IP, NetFlow,
+    /// L2TP, the NetBIOS datagram service, CLDAP, MGCP, Mobile IP, NetFlow,
     /// RADIUS, SNMP, TFTP, ZEP.
     Other,
 }
@@ -73,8 +73,8 @@ const BINDINGS: &[(Port, Bound)] = {
         (S(2029), HsrpV2),
         (D(4500), Esp),
         (S(4500), Esp),
-        (D(500), Other),
-        (S(500), Other),
+        (D(500), Isakmp),
+        (S(500), Isakmp),
         (D(1701), Other),
         (S(1701), Other),
         (D(137), Nbns),
@@ -190,6 +190,7 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize, quoted: bool) {
         Some(Bound::Llmnr) => super::dns::dissect_llmnr(walk, payload, end),
         Some(Bound::Nbns) => super::nbns::dissect(walk, payload, end),
         Some(Bound::Dhcp6) => super::dhcp6::dissect(walk, payload, end),
+        Some(Bound::Isakmp) => super::isakmp::dissect(walk, payload, end),
         Some(bound @ (Bound::Hsrp | Bound::HsrpV2)) => {
             let length = LEN.get(data, at) as u16;
             super::hsrp::dissect(walk, payload, end, length, matches!(bound, Bound::HsrpV2));

@@ -80,7 +80,9 @@ pub fn show_lines(dissection: &Dissection, data: &[u8], checksums: bool) -> Vec<
             layer: i,
         };
         listing.fields(&layer.fields(data), "", &indent, note.as_deref());
-        indent.push_str("   ");
+        if layer.indents_payload() {
+            indent.push_str("   ");
+        }
     }
     lines
 }

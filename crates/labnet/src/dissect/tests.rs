@@ -28,6 +28,11 @@ pub(crate) fn leaves(fields: &[Field]) -> Vec<&Field> {
     out
 }
 
+/// Scapy's class name of each layer, outermost first.
+fn classes(dissection: &Dissection) -> Vec<&'static str> {
+    dissection.layers.iter().map(Layer::class).collect()
+}
+
 /// The bytes a layer holds itself: up to where the next layer starts inside it.
 fn own_bytes(dissection: &Dissection, index: usize) -> Range<usize> {
     let layer = &dissection.layers[index];
@@ -158,8 +163,10 @@ fn a_dhcp_offer_lists_its_options_as_scapy_does() {
     let frame = bytes(DHCP_OFFER);
     assert_fields_tile_their_layers(ETHERNET, &frame);
     let dissection = dissect(ETHERNET, &frame);
-    let classes: Vec<&str> = dissection.layers.iter().map(Layer::class).collect();
-    assert_eq!(classes, ["Ether", "IP", "UDP", "BOOTP", "DHCP"]);
+    assert_eq!(
+        classes(&dissection),
+        ["Ether", "IP", "UDP", "BOOTP", "DHCP"]
+    );
     let dhcp = dissection.layers.last().unwrap();
     assert_eq!(
         dhcp.kind,
@@ -181,14 +188,7 @@ fn fields_tile_every_layer_of_tunnels_and_multicast_control() {
     for frame in TUNNELS_AND_MULTICAST {
         assert_fields_tile_their_layers(ETHERNET, &bytes(frame));
     }
-    let classes = |hex: &str| -> Vec<&'static str> {
-        let frame = bytes(hex);
-        dissect(ETHERNET, &frame)
-            .layers
-            .iter()
-            .map(Layer::class)
-            .collect()
-    };
+    let classes = |hex: &str| classes(&dissect(ETHERNET, &bytes(hex)));
     assert_eq!(
         classes(TUNNELS_AND_MULTICAST[0]),
         ["Ether", "IP", "UDP", "NTPHeader", "NTPAuthenticator"]
@@ -379,8 +379,7 @@ fn a_dns_pointer_loop_ends_the_name_where_it_closes_as_scapy_reads_it() {
     frame[name_at] = 0xc0;
     frame[name_at + 1] = 12;
     let dissection = dissect(ETHERNET, &frame);
-    let classes: Vec<&str> = dissection.layers.iter().map(Layer::class).collect();
-    assert_eq!(classes, ["Ether", "IP", "UDP", "DNS", "Raw"]);
+    assert_eq!(classes(&dissection), ["Ether", "IP", "UDP", "DNS", "Raw"]);
     let dns = &dissection.layers[3];
     assert_eq!(dns.range, name_at - 12..name_at + 6);
     let fields = dns.fields(&frame);
@@ -420,9 +419,8 @@ const SCTP_CHUNKS: &str =
 fn sctp_chunks_are_layers_whose_fields_tile_them() {
     let frame = bytes(SCTP_CHUNKS);
     let dissection = dissect(ETHERNET, &frame);
-    let classes: Vec<&str> = dissection.layers.iter().map(Layer::class).collect();
     assert_eq!(
-        classes,
+        classes(&dissection),
         [
             "Ether",
             "IP",
@@ -474,9 +472,8 @@ const NBNS_QUERY: &str =
 fn an_nbns_query_names_its_netbios_name_decoded_and_tiles() {
     let mut frame = bytes(NBNS_QUERY);
     let dissection = dissect(ETHERNET, &frame);
-    let classes: Vec<&str> = dissection.layers.iter().map(Layer::class).collect();
     assert_eq!(
-        classes,
+        classes(&dissection),
         ["Ether", "IP", "UDP", "NBNSHeader", "NBNSQueryRequest"]
     );
     let query = |frame: &[u8]| {
@@ -510,9 +507,8 @@ const IKE_SA: &str = "080027a83865080027a838660800450000870001000040118849c0a838
 fn an_ike_sa_names_its_transforms_by_the_proposals_protocol_and_tiles() {
     let frame = bytes(IKE_SA);
     let dissection = dissect(ETHERNET, &frame);
-    let classes: Vec<&str> = dissection.layers.iter().map(Layer::class).collect();
     assert_eq!(
-        classes,
+        classes(&dissection),
         [
             "Ether",
             "IP",

@@ -468,6 +468,106 @@ fn scapy_built_tunnels_and_multicast_control_read_as_scapy_reads_them() {
     let _ = std::fs::remove_file(cuts);
 }
 
+/// Writes Scapy-built PPP frames to `argv[1]-NAME.pcap`, one file per link type:
+/// Ethernet (PPPoE discovery with its tags, PPPoE sessions carrying LCP of every code
+/// with its options, PAP, CHAP, IPCP and ECP with theirs, IPv4, IPv6, a 1-byte
+/// protocol, an HDLC header; IPCP and ECP as EtherTypes; lengths too short and too
+/// long), LINKTYPE_PPP (with and without HDLC framing), PPP_HDLC, PPP_ETHER,
+/// PPP_WITH_DIR and Linux cooked. With a third argument, each frame is followed by
+/// every cut of it.
+const BUILD_PPP_FRAMES: &str = r#"
+import sys
+from scapy.all import *
+from scapy.layers.ppp import *
+from scapy.layers.l2 import CookedLinux
+M = dict(src='08:00:27:a8:38:66', dst='ff:ff:ff:ff:ff:ff')
+S = dict(src='08:00:27:a8:38:66', dst='08:00:27:a8:38:65')
+IPP = lambda: IP(src='10.0.0.2', dst='10.0.0.1')/ICMP()
+eth = [
+ Ether(**M)/PPPoED(code=0x09)/PPPoED_Tags(tag_list=[PPPoETag(tag_type=0x0101, tag_value=b''), PPPoETag(tag_type=0x0103, tag_value=b'\x01\x02\x03\x04')]),
+ Ether(**S)/PPPoED(code=0x07, sessionid=0)/PPPoED_Tags(tag_list=[PPPoETag(tag_type=0x0102, tag_value=b'brooklyn'), PPPoETag(tag_type=0x0101, tag_value=b'lab'), PPPoETag(tag_type=0x0104, tag_value=b'cookie'), PPPoETag(tag_type=0x0999, tag_value=b'?')]),
+ Ether(**S)/PPPoED(code=0x65, sessionid=0x1234),
+ Ether(**S)/PPPoED(code=0xa7, sessionid=0x1234)/PPPoED_Tags(tag_list=[PPPoETag(tag_type=0x0203, tag_value=b'bye')])/Raw(b'pad'),
+ Ether(**S)/PPPoE(sessionid=0x1234)/PPP(proto=0xc021)/PPP_LCP_Configure(code=1, id=1, options=[PPP_LCP_MRU_Option(max_recv_unit=1492), PPP_LCP_Magic_Number_Option(magic_number=0x12345678), PPP_LCP_Auth_Protocol_Option(auth_protocol=0xc223, algorithm=5), PPP_LCP_Option(type=7), PPP_LCP_ACCM_Option(accm=0), PPP_LCP_Quality_Protocol_Option(data=b'x'), PPP_LCP_Callback_Option(operation=1, message=b'555'), PPP_LCP_Auth_Protocol_Option(auth_protocol=0xc023), PPP_LCP_Option(type=99, data=b'zz')]),
+ Ether(**S)/PPPoE(sessionid=0x1234)/PPP(proto=0xc021)/PPP_LCP_Echo(code=9, id=2, magic_number=0x12345678, data=b'ping'),
+ Ether(**S)/PPPoE(sessionid=0x1234)/PPP(proto=0xc021)/PPP_LCP_Terminate(code=5, id=3, data=b'bye'),
+ Ether(**S)/PPPoE(sessionid=0x1234)/PPP(proto=0xc021)/PPP_LCP_Protocol_Reject(id=4, rejected_protocol=0x8057, rejected_information=Raw(b'\x01\x02')),
+ Ether(**S)/PPPoE(sessionid=0x1234)/PPP(proto=0xc021)/PPP_LCP_Code_Reject(id=5, rejected_packet=PPP_LCP(code=99, data=b'x')),
+ Ether(**S)/PPPoE(sessionid=0x1234)/PPP(proto=0xc021)/PPP_LCP_Discard_Request(id=6, magic_number=1),
+ Ether(**S)/PPPoE(sessionid=0x1234)/PPP(proto=0xc021)/PPP_LCP(code=12, id=7, data=b'?'),
+ Ether(**S)/PPPoE(sessionid=0x1234)/PPP(proto=0xc023)/PPP_PAP_Request(id=1, username=b'midwood', password=b'secret'),
+ Ether(**S)/PPPoE(sessionid=0x1234)/PPP(proto=0xc023)/PPP_PAP_Response(code=2, id=1, message=b'welcome'),
+ Ether(**S)/PPPoE(sessionid=0x1234)/PPP(proto=0xc023)/PPP_PAP_Response(code=3, id=1),
+ Ether(**S)/PPPoE(sessionid=0x1234)/PPP(proto=0xc223)/PPP_CHAP_ChallengeResponse(code=1, id=1, value=bytes(range(16)), optional_name=b'brooklyn'),
+ Ether(**S)/PPPoE(sessionid=0x1234)/PPP(proto=0xc223)/PPP_CHAP_ChallengeResponse(code=2, id=1, value=b'\xaa'*16, optional_name=b'midwood'),
+ Ether(**S)/PPPoE(sessionid=0x1234)/PPP(proto=0xc223)/PPP_CHAP(code=3, id=1, data=b'ok'),
+ Ether(**S)/PPPoE(sessionid=0x1234)/PPP(proto=0xc223)/PPP_CHAP(code=4, id=1, data=b'no'),
+ Ether(**S)/PPPoE(sessionid=0x1234)/PPP(proto=0xc223)/PPP_CHAP(code=9, id=1, data=b'?'),
+ Ether(**S)/PPPoE(sessionid=0x1234)/PPP(proto=0x8021)/PPP_IPCP(code=1, id=1, options=[PPP_IPCP_Option_IPAddress(data='10.0.0.2'), PPP_IPCP_Option_DNS1(data='10.0.0.53'), PPP_IPCP_Option_DNS2(data='0.0.0.0'), PPP_IPCP_Option_NBNS1(), PPP_IPCP_Option_NBNS2(), PPP_IPCP_Option(type=2, data=b'\x00\x2d\x0f\x01')]),
+ Ether(**S)/PPPoE(sessionid=0x1234)/PPP(proto=0x8053)/PPP_ECP(options=[PPP_ECP_Option_OUI(oui=0x0000c, subtype=1, data=b'x'), PPP_ECP_Option(type=1, data=b'des')]),
+ Ether(**S)/PPPoE(sessionid=0x1234)/PPP(proto=0x0021)/IPP(),
+ Ether(**S)/PPPoE(sessionid=0x1234)/PPP(proto=0x0057)/IPv6(src='fd00::2', dst='fd00::1')/ICMPv6EchoRequest(),
+ Ether(**S)/PPPoE(sessionid=0x1234)/PPP(proto=b'\x21')/IPP(),
+ Ether(**S)/PPPoE(sessionid=0x1234)/PPP(proto=0x0281)/Raw(b'mpls'),
+ Ether(**S)/PPPoE(code=1, sessionid=0x1234)/Raw(b'\x00\x21'),
+ Ether(**S)/PPPoE(sessionid=0x1234)/HDLC()/PPP()/IPP(),
+ Ether(**S, type=0x8021)/PPP_IPCP(code=2, options=[PPP_IPCP_Option_IPAddress(data='10.0.0.2')]),
+ Ether(**S, type=0x8053)/PPP_ECP(code=5),
+ Ether(**S)/PPPoE(sessionid=0x1234)/PPP(proto=0x8021)/PPP_IPCP(len=2, options=[PPP_IPCP_Option_IPAddress(data='10.0.0.2')]),
+ Ether(**S)/PPPoE(sessionid=0x1234)/PPP(proto=0x8021)/PPP_IPCP(options=[PPP_IPCP_Option_IPAddress(len=3, data='10.0.0.2'), PPP_IPCP_Option(type=3, len=1)]),
+ Ether(**S)/PPPoE(sessionid=0x1234)/PPP(proto=0xc021)/PPP_LCP_Configure(options=[PPP_LCP_MRU_Option(len=9), PPP_LCP_Option(type=5, len=0, data=b'')]),
+]
+links = {
+ 9: [bytes(PPP()/IPP()), bytes(PPP(proto=0xc021)/PPP_LCP_Echo(code=10, magic_number=5)), b'\xff\x03\x00\x21' + bytes(IPP()), b'\x21' + bytes(IPP())],
+ 50: [bytes(HDLC()/PPP()/IPP()), bytes(HDLC(address=0x0f, control=0)/PPP(proto=0x8021)/PPP_IPCP())],
+ 51: [bytes(PPPoE(sessionid=1)/PPP()/IPP()), bytes(PPPoED()/PPPoED_Tags(tag_list=[PPPoETag(tag_type=0x0101)]))],
+ 204: [bytes(DIR_PPP(direction=1)/PPP()/IPP()), bytes(DIR_PPP(direction=0)/PPP(proto=0xc223)/PPP_CHAP(code=3))],
+ 113: [bytes(CookedLinux(proto=0x8864)/PPPoE(sessionid=1)/PPP()/IPP()), bytes(CookedLinux(proto=0x8863)/PPPoED())],
+}
+cut = len(sys.argv) > 3
+for name, lt, frames in [('eth', 1, [bytes(f) for f in eth])] + [(str(k), k, v) for k, v in links.items()]:
+    w = RawPcapWriter(sys.argv[1] + '-' + name + '.pcap', linktype=lt)
+    for b in frames:
+        w.write(b)
+        if cut:
+            for n in range(1, len(b)):
+                w.write(b[:n])
+    w.close()
+"#;
+
+/// PPP as Scapy reads it, on every PPP link type and over Ethernet and cooked
+/// headers, whole and cut at every length.
+#[test]
+fn scapy_built_ppp_reads_as_scapy_reads_it() {
+    require!("python3");
+    // Each frame whole, then every cut of it: one file per link type.
+    let prefix = scratch("ppp");
+    let prefix = prefix.to_str().unwrap();
+    python(BUILD_PPP_FRAMES, &[prefix, "", "cuts"]);
+    let mut summaries = String::new();
+    for link in ["eth", "9", "50", "51", "204", "113"] {
+        let file = format!("{prefix}-{link}.pcap");
+        summaries += &same_summaries_as_scapy(&file);
+        same_listings_as_scapy(&file);
+        same_hexdumps_as_scapy(&file);
+        same_json_as_show_and_summary(&file);
+        let _ = std::fs::remove_file(&file);
+    }
+    for expected in [
+        "Ether / PPPoE Active Discovery Initiation (PADI) / PPPoE TagsService-Name, Host-Uniq",
+        "Ether / PPPoE / PPP / LCP Configure-Request",
+        "Ether / PPPoE / PPP / PAP-Request username=b'midwood' password=b'secret'",
+        "Ether / PPPoE / PPP / CHAP Success message=b'ok'",
+        "(PPP_SES) / PPPoE / PPP / PPP_IPCP",
+        "Ether / PPPoE / PPP / IP / ICMP 10.0.0.2 > 10.0.0.1 echo-request 0",
+        "HDLC / PPP / IP / ICMP 10.0.0.2 > 10.0.0.1 echo-request 0",
+        "DIR_PPP / PPP / CHAP Success message=b''",
+        "CookedLinux / PPPoE Active Discovery Initiation (PADI)",
+    ] {
+        assert!(summaries.contains(expected), "{expected} in\n{summaries}");
+    }
+}
+
 /// Scapy's IGMP layer adds a Router Alert option to the IP header below it when it
 /// has none, also when reading a packet: its `show()` lists an option the bytes do not
 /// hold. labnet lists the bytes (docs/webcapture.md says so).
@@ -517,13 +617,15 @@ time.sleep(0.3)
 /// MAC `argv[3]` (brooklyn, whose kernel has neither GRE nor SCTP and which runs no
 /// NTP or NetBIOS name server: it answers protocol- and port-unreachable, quoting
 /// them) and a VRRP advertisement, from
-/// `argv[1]`, built by Scapy.
+/// `argv[1]`, a PPPoE discovery broadcast and an LCP echo in a PPPoE session, built by
+/// Scapy.
 const SEND_OVER_THE_WIRE: &str = r#"
 import sys
 from scapy.all import Ether, IP, GRE, ICMP, NTP, UDP, sendp
 from scapy.layers.sctp import SCTP, SCTPChunkInit, SCTPChunkParamIPv4Addr
 from scapy.layers.netbios import NBNSHeader, NBNSQueryRequest
 from scapy.layers.isakmp import ISAKMP, ISAKMP_payload_VendorID
+from scapy.layers.ppp import PPP, PPPoE, PPPoED, PPPoED_Tags, PPPoETag, PPP_LCP_Echo
 from scapy.layers.vrrp import VRRP
 me, them, their_mac = sys.argv[1:4]
 sendp([Ether(dst=their_mac) / IP(src=me, dst=them) / GRE(key_present=1, key=5)
@@ -539,6 +641,10 @@ sendp([Ether(dst=their_mac) / IP(src=me, dst=them) / GRE(key_present=1, key=5)
        / ISAKMP_payload_VendorID(VendorID=b'\x09\x00\x26\x89\xdf\xd6\xb7\x12'),
        Ether(dst=their_mac) / IP(src=me, dst=them) / UDP(sport=40123, dport=123)
        / NTP(version=4, mode=3, ref=0, orig=0, recv=0, sent=3909000000.5),
+       Ether(dst='ff:ff:ff:ff:ff:ff') / PPPoED(code=0x09)
+       / PPPoED_Tags(tag_list=[PPPoETag(tag_type=0x0101), PPPoETag(tag_type=0x0103, tag_value=b'mw')]),
+       Ether(dst=their_mac) / PPPoE(sessionid=7) / PPP(proto=0xc021)
+       / PPP_LCP_Echo(code=9, id=1, magic_number=0x5a5a5a5a),
        Ether(dst='01:00:5e:00:00:12') / IP(src=me, dst='224.0.0.18', ttl=255)
        / VRRP(vrid=9, addrlist=['192.168.56.1'])],
       iface='eth0', verbose=False)
@@ -608,6 +714,8 @@ fn lab_vxlan_igmp_gre_ntp_and_vrrp_read_as_scapy_reads_them() {
         "Ether / IP / ICMP / IPerror / UDPerror / NBNSHeader / NBNSQueryRequest who has '\\\\BROOKLYN'",
         "Ether / IP / UDP 192.168.56.102:isakmp > 192.168.56.101:isakmp / ISAKMP / ISAKMP_payload_VendorID",
         "/ IPerror / UDPerror / ISAKMP / ISAKMP_payload_VendorID",
+        "Ether / PPPoE Active Discovery Initiation (PADI) / PPPoE TagsService-Name, Host-Uniq",
+        "Ether / PPPoE / PPP / LCP Echo-Request",
         "vrrp / VRRP",
     ] {
         assert!(

@@ -87,10 +87,11 @@ fn comparable(listing: &str, ours: bool) -> Vec<String> {
     let mut http_block: Option<usize> = None;
     for line in listing.lines() {
         let mut line = line.to_string();
-        // Scapy names a SNAP OUI from the manufacturer list it carries
+        // Scapy names an OUI (SNAP's, PPP ECP's) from the manufacturer list it carries
         // (`Cisco Systems, Inc (00:00:0c)`); labnet shows the three bytes
         // (docs/webcapture.md, "Where labnet and Scapy differ").
-        if !ours && line.trim_start().starts_with("OUI ") && line.ends_with(')') {
+        let bare = line.trim_start_matches([' ', '|']);
+        if !ours && (bare.starts_with("OUI ") || bare.starts_with("oui ")) && line.ends_with(')') {
             if let Some(open) = line.rfind(" (") {
                 let (head, _) = line.split_once("= ").expect("a field line");
                 line = format!("{head}= {}", &line[open + 2..line.len() - 1]);

@@ -15,12 +15,32 @@ pub const IPV4: u32 = 228;
 pub const IPV6: u32 = 229;
 pub const LINUX_SLL: u32 = 113;
 pub const LINUX_SLL2: u32 = 276;
+/// PPP: the protocol field first (an HDLC header where the first byte is 0xff).
+pub const PPP: u32 = 9;
+/// PPP in HDLC-like framing: address and control bytes, then PPP.
+pub const PPP_HDLC: u32 = 50;
+/// PPPoE session frames without their Ethernet header.
+pub const PPP_ETHER: u32 = 51;
+/// A direction byte (received or sent), then PPP.
+pub const PPP_WITH_DIR: u32 = 204;
 
 /// Whether labnet's dissector reads packets of this LINKTYPE_ (others are shown as Raw).
 pub fn dissected(value: u32) -> bool {
     matches!(
         value,
-        NULL | ETHERNET | RAW | RAW_DLT12 | RAW_DLT14 | LOOP | IPV4 | IPV6 | LINUX_SLL | LINUX_SLL2
+        NULL | ETHERNET
+            | RAW
+            | RAW_DLT12
+            | RAW_DLT14
+            | LOOP
+            | IPV4
+            | IPV6
+            | LINUX_SLL
+            | LINUX_SLL2
+            | PPP
+            | PPP_HDLC
+            | PPP_ETHER
+            | PPP_WITH_DIR
     )
 }
 
@@ -30,10 +50,11 @@ pub fn pcap_name(value: u32) -> Option<&'static str> {
         NULL => "NULL",
         ETHERNET => "ETHERNET",
         6 => "IEEE802_5",
-        9 => "PPP",
+        PPP => "PPP",
         10 => "FDDI",
-        50 => "PPP_HDLC",
-        51 => "PPP_ETHER",
+        PPP_HDLC => "PPP_HDLC",
+        PPP_ETHER => "PPP_ETHER",
+        PPP_WITH_DIR => "PPP_WITH_DIR",
         RAW | RAW_DLT12 | RAW_DLT14 => "RAW",
         104 => "C_HDLC",
         105 => "IEEE802_11",

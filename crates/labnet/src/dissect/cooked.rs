@@ -55,7 +55,9 @@ pub(super) fn dissect(walk: &mut Walk, version: u8) {
     }
     let protocol = proto.get(walk.data, 0) as u16;
     walk.push(Kind::Sll { version, protocol }, 0..length);
-    walk.ethertype(length, protocol);
+    if !super::ppp::after_ethertype(walk, length, protocol, false) {
+        walk.ethertype(length, protocol);
+    }
 }
 
 pub(super) fn fields(version: u8, data: &[u8], at: usize) -> Vec<Field> {

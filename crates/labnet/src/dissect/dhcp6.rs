@@ -715,9 +715,9 @@ fn code_at(data: &[u8], at: usize) -> u16 {
     u16::from_be_bytes([data[at], data[at + 1]])
 }
 
+/// Scapy's Raw sub-packet, `depth` payloads into its chain.
 fn raw_group(data: &[u8], range: Range<usize>, depth: usize) -> Group {
-    let load = Value::Bytes(data[range.clone()].to_vec());
-    let mut group = Group::new("Raw", range.clone(), vec![field("load", range, load)]);
+    let mut group = Group::raw(data, range);
     group.depth = depth;
     group
 }

@@ -512,8 +512,7 @@ fn message_fields(
             .collect();
         if let Some((_, at)) = message.broken.filter(|&(section, _)| section == index) {
             end = message.end;
-            let load = field("load", at..end, Value::Bytes(data[at..end].to_vec()));
-            groups.push(Group::new("Raw", at..end, vec![load]));
+            groups.push(Group::raw(data, at..end));
         }
         out.push(field(SECTIONS[index], start..end, Value::Packets(groups)));
     }

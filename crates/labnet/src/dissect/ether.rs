@@ -88,6 +88,9 @@ fn ether_payload(walk: &mut Walk, at: usize, ethertype: u16) {
         let end = walk.data.len();
         return llc(walk, at, end);
     }
+    if super::ppp::after_ethertype(walk, at, ethertype, true) {
+        return;
+    }
     walk.ethertype(at, ethertype);
 }
 

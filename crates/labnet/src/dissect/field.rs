@@ -76,6 +76,12 @@ pub struct Group {
 }
 
 impl Group {
+    /// Scapy's Raw sub-packet: the bytes of `range` as its load.
+    pub fn raw(data: &[u8], range: Range<usize>) -> Group {
+        let load = Value::Bytes(data[range.clone()].to_vec());
+        Group::new("Raw", range.clone(), vec![field("load", range, load)])
+    }
+
     /// A sub-packet at the list's own level.
     pub fn new(
         name: impl Into<Cow<'static, str>>,

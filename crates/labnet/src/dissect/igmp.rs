@@ -282,11 +282,7 @@ pub(super) fn fields(data: &[u8], range: std::ops::Range<usize>, class: Class) -
                         ));
                         Group::new("IGMPv3 Group Record", record, fields)
                     }
-                    None => {
-                        let rest = next..range.end;
-                        let load = Value::Bytes(data[rest.clone()].to_vec());
-                        Group::new("Raw", rest.clone(), vec![field("load", rest, load)])
-                    }
+                    None => Group::raw(data, next..range.end),
                 })
                 .collect();
             let start = (at + 8).min(range.end);

@@ -265,8 +265,7 @@ fn options(data: &[u8], start: usize, end: usize) -> Vec<Group> {
     let mut at = start;
     while at < end {
         let Some((group, next)) = option(data, at, end) else {
-            let load = field("load", at..end, Value::Bytes(data[at..end].to_vec()));
-            groups.push(Group::new("Raw", at..end, vec![load]));
+            groups.push(Group::raw(data, at..end));
             break;
         };
         groups.push(group);

@@ -594,12 +594,12 @@ fn packet_field(
         // Scapy builds the class from no bytes: a packet of its default values.
         groups.push(defaults(class, value.start));
     } else if nesting >= MAX_NESTING {
-        groups.push(raw_group(data, value.clone()));
+        groups.push(Group::raw(data, value.clone()));
     } else {
         for (kind, range, fields) in chain(data, value.clone(), Some(class), proto, nesting + 1) {
             match kind {
                 Some(kind) => groups.push(Group::new(kind.names().1, range, fields)),
-                None => groups.push(raw_group(data, range)),
+                None => groups.push(Group::raw(data, range)),
             }
         }
     }
@@ -634,11 +634,6 @@ fn defaults(class: Class, at: usize) -> Group {
         ]);
     }
     Group::new(class.names().1, at..at, fields)
-}
-
-fn raw_group(data: &[u8], range: Range<usize>) -> Group {
-    let load = Value::Bytes(data[range.clone()].to_vec());
-    Group::new("Raw", range.clone(), vec![field("load", range, load)])
 }
 
 /// Payloads one after the other in `range`, the first of class `first` (`None`:

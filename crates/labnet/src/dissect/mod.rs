@@ -43,6 +43,7 @@ mod isakmp;
 mod loopback;
 pub mod nbns;
 pub mod ntp;
+pub mod ppp;
 mod rip;
 pub mod sctp;
 pub mod tcp;
@@ -211,6 +212,13 @@ pub enum Kind {
         proto: u8,
         end: usize,
     },
+    /// A PPP-family header or message (HDLC, PPP, PPPoE, LCP, PAP, CHAP, IPCP, ...) in
+    /// Scapy's class for it; `end`: where its packet ends (Scapy's length slices are
+    /// taken from the rest of the packet).
+    Ppp {
+        class: ppp::Class,
+        end: usize,
+    },
     /// An NBNS header or message, in Scapy's class for it.
     Nbns(nbns::Class),
     /// An NTP header (modes 0-5).
@@ -289,6 +297,7 @@ impl Layer {
             | Kind::Loopback { .. }
             | Kind::Arp { .. }
             | Kind::ArpOther { .. }
+            | Kind::Ppp { .. }
             | Kind::Empty { .. } => TcpIpLayer::Link,
             Kind::Ipv4 { .. }
             | Kind::Ipv6 { .. }
@@ -389,6 +398,7 @@ impl Layer {
             Kind::NtpAuthenticator => ("NTPAuthenticator", "Authenticator"),
             Kind::Hsrp(class) => class.names(),
             Kind::Nbns(class) => class.names(),
+            Kind::Ppp { class, .. } => class.names(),
             Kind::Isakmp { class, .. } => class.names(),
             Kind::Dhcp6Message { message_type } => dhcp6::message_names(*message_type),
             Kind::Dhcp6Option { code, .. } => dhcp6::option_names(*code),
@@ -417,6 +427,10 @@ impl Layer {
                     ("IP", "IP")
                 }
                 linktype::IPV6 => ("IPv6", "IPv6"),
+                linktype::PPP => ("PPP", "PPP Link Layer"),
+                linktype::PPP_HDLC => ("HDLC", "HDLC"),
+                linktype::PPP_ETHER => ("PPPoE", "PPP over Ethernet"),
+                linktype::PPP_WITH_DIR => ("DIR_PPP", "DIR_PPP"),
                 _ => ("Raw", "Raw"),
             },
         }
@@ -448,6 +462,7 @@ impl Layer {
             Kind::Isakmp { class, proto, end } => {
                 return isakmp::fields(data, at, class, proto, end)
             }
+            Kind::Ppp { class, end } => return ppp::fields(data, at, class, end),
             _ => {}
         }
         // A layer's range never exceeds the data; the header code reads within it.
@@ -492,7 +507,10 @@ impl Layer {
             Kind::Vrrp { v3, over_ipv6 } => vrrp::fields(data, self.range.clone(), *v3, *over_ipv6),
             Kind::Igmp { class, .. } => igmp::fields(data, self.range.clone(), *class),
             Kind::Sctp { .. } => sctp::fields(data, at),
-            Kind::SctpChunk { .. } | Kind::Dhcp6Option { .. } | Kind::Isakmp { .. } => {
+            Kind::SctpChunk { .. }
+            | Kind::Dhcp6Option { .. }
+            | Kind::Isakmp { .. }
+            | Kind::Ppp { .. } => {
                 unreachable!("read above")
             }
             Kind::Dhcp6Message { message_type } => dhcp6::message_fields(data, at, *message_type),
@@ -537,6 +555,10 @@ pub fn dissect(link_type: u32, data: &[u8]) -> Dissection {
         linktype::LINUX_SLL2 => cooked::dissect(&mut walk, 2),
         linktype::NULL => loopback::dissect(&mut walk, false),
         linktype::LOOP => loopback::dissect(&mut walk, true),
+        linktype::PPP => ppp::dissect_ppp(&mut walk, 0, data.len()),
+        linktype::PPP_HDLC => ppp::dissect_hdlc(&mut walk, 0, data.len()),
+        linktype::PPP_ETHER => ppp::dissect_session(&mut walk, 0, data.len()),
+        linktype::PPP_WITH_DIR => ppp::dissect_with_direction(&mut walk, 0, data.len()),
         linktype::RAW
         | linktype::RAW_DLT12
         | linktype::RAW_DLT14
@@ -560,7 +582,9 @@ pub fn dissect_network(ethertype: u16, data: &[u8]) -> Dissection {
         data,
         layers: Vec::new(),
     };
-    walk.ethertype(0, ethertype);
+    if !ppp::after_ethertype(&mut walk, 0, ethertype, false) {
+        walk.ethertype(0, ethertype);
+    }
     Dissection {
         layers: walk.layers,
     }
@@ -583,6 +607,14 @@ impl Walk<'_> {
         let end = end.min(self.data.len());
         if start < end {
             self.push(Kind::Raw, start..end);
+        }
+    }
+
+    /// The bytes from `from` to `end`, if any, as Padding (what a header's length
+    /// leaves out).
+    fn padding_until(&mut self, from: usize, end: usize) {
+        if from < end {
+            self.push(Kind::Padding, from..end);
         }
     }
 

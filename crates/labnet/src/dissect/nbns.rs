@@ -399,13 +399,7 @@ fn address_entries(data: &[u8], list: Range<usize>) -> Vec<Group> {
         .collect();
     let whole = list.start + groups.len() * ADDRESS_ENTRY;
     if whole < list.end {
-        let rest = whole..list.end;
-        let load = Value::Bytes(data[rest.clone()].to_vec());
-        groups.push(Group::new(
-            "Raw",
-            rest.clone(),
-            vec![field("load", rest, load)],
-        ));
+        groups.push(Group::raw(data, whole..list.end));
     }
     groups
 }

@@ -656,13 +656,7 @@ fn parameters(data: &[u8], region: Range<usize>) -> Option<Vec<Group>> {
                 at = rest.at;
             }
             None => {
-                let raw = at..region.end;
-                let load = Value::Bytes(data[raw.clone()].to_vec());
-                groups.push(Group::new(
-                    "Raw",
-                    raw.clone(),
-                    vec![field("load", raw, load)],
-                ));
+                groups.push(Group::raw(data, at..region.end));
                 at = region.end;
             }
         }

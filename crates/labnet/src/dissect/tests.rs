@@ -535,3 +535,36 @@ fn an_ike_sa_names_its_transforms_by_the_proposals_protocol_and_tiles() {
     );
     assert_fields_tile_their_layers(ETHERNET, &frame);
 }
+
+/// An LCP Configure-Request (MRU, magic number, CHAP with MD5, protocol field
+/// compression, ACCM, quality protocol, callback, PAP, an unknown option) in a PPPoE
+/// session, as Scapy 2.8.0 builds it.
+const PPPOE_LCP: &str = "080027a83865080027a838668864110012340030c0210101002e010405d40506123456780305c2230507020206000000
+    000405c025780d06013535350304c02363047a7a";
+
+#[test]
+fn a_pppoe_lcp_request_lists_its_options_and_tiles() {
+    let frame = bytes(PPPOE_LCP);
+    let dissection = dissect(ETHERNET, &frame);
+    assert_eq!(
+        classes(&dissection),
+        ["Ether", "PPPoE", "PPP", "PPP_LCP_Configure"]
+    );
+    let lcp = dissection.layers[3].fields(&frame);
+    let leaf = |name: &str| {
+        leaves(&lcp)
+            .into_iter()
+            .find(|f| f.name == name)
+            .unwrap_or_else(|| panic!("{name} in {lcp:#?}"))
+            .value
+            .to_string()
+    };
+    assert_eq!(leaf("max_recv_unit"), "1492");
+    assert_eq!(leaf("algorithm"), "MD5");
+    assert_eq!(leaf("message"), "b'555'");
+    assert_fields_tile_their_layers(ETHERNET, &frame);
+    // The same PPP frame without its Ethernet and PPPoE headers, as LINKTYPE_PPP.
+    let ppp = dissect(crate::linktype::PPP, &frame[20..]);
+    assert_eq!(classes(&ppp), ["PPP", "PPP_LCP_Configure"]);
+    assert_fields_tile_their_layers(crate::linktype::PPP, &frame[20..]);
+}

@@ -7,7 +7,7 @@
 
 use crate::addr::format_mac;
 use crate::dissect::icmpv6::OwnSummary;
-use crate::dissect::{icmp, icmpv6, igmp, tcp, Dissection, Kind, Layer};
+use crate::dissect::{icmp, icmpv6, igmp, ppp, tcp, Dissection, Kind, Layer};
 
 /// How ports are shown: by /etc/services name (Scapy's default) or as numbers (`-n`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,10 +33,14 @@ pub fn write_summary(out: &mut String, dissection: &Dissection, data: &[u8], por
         .enumerate()
         .rev()
         .find_map(|(i, layer)| own_summary(layer, data).map(|own| (i, own)));
-    // Scapy's LLMNR summary asks for UDP's too (its mysummary returns `[UDP]`).
+    // Scapy's LLMNR summary asks for UDP's too (its mysummary returns `[UDP]`), the
+    // PPPoE tag list's for the discovery header's (`[PPPoED]`).
     let udp_too = top
         .as_ref()
         .is_some_and(|(at, _)| matches!(layers[*at].kind, Kind::Llmnr { response: Some(_) }));
+    let discovery_too = top.as_ref().is_some_and(|(at, _)| {
+        matches!(layers[*at].kind, Kind::Ppp { class, .. } if ppp::summary_needs_discovery(class))
+    });
     let mut first = true;
     for (i, layer) in layers.iter().enumerate() {
         // The body after an HTTP header block is part of the one Raw Scapy shows.
@@ -55,6 +59,20 @@ pub fn write_summary(out: &mut String, dissection: &Dissection, data: &[u8], por
             Some((at, Own::ToWrite)) if *at == i => layer_summary(out, dissection, i, data, ports),
             _ if udp_too && matches!(layer.kind, Kind::Udp { quoted: false, .. }) => {
                 layer_summary(out, dissection, i, data, ports)
+            }
+            _ if discovery_too
+                && matches!(
+                    layer.kind,
+                    Kind::Ppp {
+                        class: ppp::Class::Pppoed,
+                        ..
+                    }
+                ) =>
+            {
+                match own_summary(layer, data) {
+                    Some(Own::Made(text)) => out.push_str(&text),
+                    _ => out.push_str(layer.class()),
+                }
             }
             _ => out.push_str(layer.class()),
         }
@@ -123,6 +141,9 @@ fn own_summary(layer: &Layer, data: &[u8]) -> Option<Own> {
             "DHCP {}",
             crate::dissect::dhcp_message_type(*number)
         ))),
+        Kind::Ppp { class, end } => {
+            ppp::summary(data, layer.range.clone(), *class, *end).map(Own::Made)
+        }
         Kind::Nbns(class) => {
             crate::dissect::nbns::summary(data, layer.range.clone(), *class).map(Own::Made)
         }

@@ -35,6 +35,10 @@ fuzz_target!(|data: &[u8]| {
         linktype::LINUX_SLL2,
         linktype::NULL,
         linktype::LOOP,
+        linktype::PPP,
+        linktype::PPP_HDLC,
+        linktype::PPP_ETHER,
+        linktype::PPP_WITH_DIR,
     ] {
         let dissection = dissect(link, data);
         for layer in &dissection.layers {

@@ -19,6 +19,10 @@ fuzz_target!(|input: &[u8]| {
         linktype::LINUX_SLL2,
         linktype::NULL,
         linktype::LOOP,
+        linktype::PPP,
+        linktype::PPP_HDLC,
+        linktype::PPP_ETHER,
+        linktype::PPP_WITH_DIR,
     ];
     let record = Record {
         index: 0,

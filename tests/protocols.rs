@@ -37,7 +37,9 @@ use scapy::{
 /// inside relayed messages, options chained inside IA lists, lengths that leave bytes
 /// to the next option, unknown, short and unreadable parts), ISAKMP (each payload
 /// class, transforms named by their proposal's protocol, encrypted messages, IKEv2,
-/// after the non-ESP marker, proposals made of no bytes). With a second argument, each frame is followed by
+/// after the non-ESP marker, proposals made of no bytes), GRE for PPTP (with sequence
+/// and acknowledgment numbers, carrying PPP with IPv4, IPv6, LCP and CHAP, with a
+/// routing entry) and GRE routing entries one after the other. With a second argument, each frame is followed by
 /// every cut of it from the end of its outer IP header on.
 const BUILD_FRAMES: &str = r#"
 import sys
@@ -51,6 +53,7 @@ from scapy.layers.sctp import *
 from scapy.layers.netbios import *
 from scapy.layers.dhcp6 import *
 from scapy.layers.isakmp import *
+from scapy.layers.ppp import *
 M = dict(src='08:00:27:a8:38:66', dst='01:00:5e:00:00:12')
 A = dict(src='192.168.56.102', dst='192.168.56.101')
 frames = [
@@ -347,6 +350,16 @@ frames += [
  ISAKMP_UDP(4500, 4500)/NON_ESP()/ISAKMP(init_cookie=b'\x03'*8, next_payload=41, version=0x20, exch_type=37)/Raw(b'\x00\x00\x00\x0cabcdefgh'),
  Ether()/IPv6(src='fd00:56::102', dst='fd00:56::101')/UDP(sport=500, dport=500)/ISAKMP(next_payload=3)/ISAKMP_payload_Transform(transforms=[(1, 7), (14, 128)]),
 ]
+PPTP_IP = lambda: Ether(src='08:00:27:a8:38:66', dst='08:00:27:a8:38:65')/IP(src='192.168.56.102', dst='192.168.56.101')
+frames += [
+ PPTP_IP()/GRE_PPTP(call_id=5, seqnum_present=1, sequence_number=3, acknum_present=1, ack_number=2)/PPP()/IP(src='10.0.0.1',dst='10.0.0.2')/ICMP(),
+ PPTP_IP()/GRE_PPTP(call_id=5, routing_present=1)/PPP(proto=0xc021)/PPP_LCP_Echo(code=10),
+ PPTP_IP()/GRE_PPTP(call_id=5, acknum_present=1, ack_number=9),
+ PPTP_IP()/GRE_PPTP(version=0, proto=0x880b)/Raw(b'\x00\x21'),
+ PPTP_IP()/GRE_PPTP(call_id=7, seqnum_present=1, sequence_number=1)/PPP(proto=0xc223)/PPP_CHAP_ChallengeResponse(code=1, value=b'\x01'*16, optional_name=b'vpn'),
+ Ether()/IPv6(src='fd00::1', dst='fd00::2')/GRE_PPTP(call_id=1)/PPP(proto=0x57)/IPv6(src='fd00:1::1', dst='fd00:1::2')/UDP(),
+ PPTP_IP()/GRE(routing_present=1)/Raw(b'\x08\x00\x00\x04\x0a\x00\x00\x01' + b'\x08\x00\x00\x02ab' + b'\x00\x00\x00\x00tail'),
+]
 out = []
 for f in frames:
     b = bytes(f)
@@ -451,6 +464,8 @@ fn scapy_built_tunnels_and_multicast_control_read_as_scapy_reads_them() {
         "/ DHCP6_Solicit / DHCP6OptClientId / DHCP6OptElapsedTime / DHCP6OptIA_NA / DHCP6OptOptReq",
         "/ DHCP6_RelayForward / DHCP6OptIfaceId / DHCP6OptRelayMsg / DHCP6OptClientLinkLayerAddr",
         "/ DHCP6_Solicit / DHCP6OptIAAddress / Padding",
+        "Ether / IP / GRE_PPTP / PPP / IP / ICMP 10.0.0.1 > 10.0.0.2 echo-request 0",
+        "gre / GRE / GRErouting / GRErouting / GRErouting / Raw",
         "isakmp / ISAKMP / ISAKMP_payload_SA / ISAKMP_payload_VendorID",
         "ipsec_nat_t / NON_ESP / ISAKMP / ISAKMP_payload_ID / ISAKMP_payload_Hash",
         "isakmp / ISAKMP / ISAKMP_payload_Notify / ISAKMP_payload_Delete",

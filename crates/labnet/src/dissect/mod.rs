@@ -238,6 +238,8 @@ pub enum Kind {
     RipAuthentication,
     /// A GRE header; the tunnelled packet follows.
     Gre,
+    /// GRE's enhanced header for PPTP (protocol 0x880b); PPP follows.
+    GrePptp,
     /// GRE's source route entry (with the routing bit set).
     GreRouting,
     /// A VXLAN header; the tunnelled frame follows. `group_policy`: the group
@@ -309,6 +311,7 @@ impl Layer {
             | Kind::Icmpv6 { .. }
             | Kind::NdOption { .. }
             | Kind::Gre
+            | Kind::GrePptp
             | Kind::GreRouting
             | Kind::Ipsec(_)
             | Kind::Vrrp { .. }
@@ -407,6 +410,7 @@ impl Layer {
             Kind::RipEntry => ("RIPEntry", "RIP entry"),
             Kind::RipAuthentication => ("RIPAuth", "RIP authentication"),
             Kind::Gre => ("GRE", "GRE"),
+            Kind::GrePptp => ("GRE_PPTP", "GRE PPTP"),
             Kind::GreRouting => ("GRErouting", "GRE routing information"),
             Kind::Vxlan { .. } => ("VXLAN", "VXLAN"),
             Kind::Vrrp { v3: false, .. } => ("VRRP", "VRRP"),
@@ -502,6 +506,7 @@ impl Layer {
             Kind::RipEntry => rip::entry_fields(data, at),
             Kind::RipAuthentication => rip::authentication_fields(data, self.range.clone()),
             Kind::Gre => gre::fields(data, at),
+            Kind::GrePptp => gre::pptp_fields(data, at),
             Kind::GreRouting => gre::routing_fields(data, self.range.clone()),
             Kind::Vxlan { .. } => vxlan::fields(data, at),
             Kind::Vrrp { v3, over_ipv6 } => vrrp::fields(data, self.range.clone(), *v3, *over_ipv6),

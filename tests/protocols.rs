@@ -23,7 +23,9 @@ use scapy::{
 /// for other hardware and protocols, AH and ESP (AH carrying IP, ESP over UDP 4500 with
 /// the non-ESP marker and the keep-alive), LLMNR (queries, answers, a name whose first
 /// byte Scapy takes for a pointer, payloads too short to tell), ND options (interval,
-/// home agent, shortcut limit, expanded flags, PREF64, DNS servers, unknown ones), HSRP
+/// home agent, shortcut limit, expanded flags, PREF64, DNS servers, route information,
+/// DNS search list, captive portal, address lists, fast handover and MAP options,
+/// unknown ones; inverse ND messages; lengths Scapy cannot read), HSRP
 /// (version 1 with and without MD5, its advertisement, version 2 with text and MD5
 /// authentication, on both ports), RIP (requests, responses, simple and MD5
 /// authentication, an unknown authentication type, a cut entry), NTP (client, server,
@@ -190,6 +192,21 @@ frames += [
  ND()/ICMPv6ND_RA()/Raw(b'\x99\x02' + bytes(range(14))),
  ND()/ICMPv6ND_NS(tgt='fe80::2')/Raw(b'\x63\x00\x01\x02\x03\x04\x05\x06\x07'),
  ND()/ICMPv6ND_RA()/ICMPv6NDOptRDNSS(dns=['fd00::53', 'fd00::54'])/ICMPv6NDOptSrcLLAddr(lladdr='08:00:27:a8:38:65'),
+]
+frames += [
+ ND()/ICMPv6ND_RA(prf=1)/ICMPv6NDOptRouteInfo(plen=64, prf=1, prefix='fd00:99::')/ICMPv6NDOptRouteInfo(plen=0, prefix='::')/ICMPv6NDOptRouteInfo(plen=48, prefix='2001:db8:1::', prf=3, rtlifetime=300),
+ ND()/ICMPv6ND_RA()/ICMPv6NDOptDNSSL(searchlist=['lab.', 'example.org.'], lifetime=600)/ICMPv6NDOptRDNSS(dns=['fd00::53']),
+ ND()/ICMPv6ND_RA()/ICMPv6NDOptCaptivePortal(URI=b'https://portal.lab/')/ICMPv6NDOptMTU(),
+ ND()/ICMPv6ND_RA()/ICMPv6NDOptDNSSL(searchlist=[])/ICMPv6NDOptCaptivePortal(URI=b'')/ICMPv6NDOptSrcLLAddr(lladdr='08:00:27:a8:38:65'),
+ ND()/ICMPv6ND_INDSol()/ICMPv6NDOptSrcLLAddr(lladdr='08:00:27:a8:38:65')/ICMPv6NDOptSrcAddrList(addrlist=['fe80::1', 'fd00::1'])/ICMPv6NDOptTgtAddrList(addrlist=['fd00::2']),
+ ND()/ICMPv6ND_RA()/ICMPv6NDOptIPAddr(optcode=2, addr='fd00::9')/ICMPv6NDOptNewRtrPrefix(optcode=1, prefix='fd00:1::')/ICMPv6NDOptLLA(optcode=3, lla='08:00:27:a8:38:65')/ICMPv6NDOptMAP(dist=2, pref=7, R=0, validlifetime=100, addr='fd00::a'),
+ ND()/ICMPv6ND_RA()/Raw(b'\x18\x00\x40\x00\x00\x00\x00\x10' + bytes(16)),
+ ND()/ICMPv6ND_RA()/Raw(b'\x18\x04\x40\x00\x00\x00\x00\x10' + bytes(24)),
+ ND()/ICMPv6ND_RA()/Raw(b'\x18\x03\x40\x00\x00\x00\x00\x10' + bytes(8)),
+ ND()/ICMPv6ND_RA()/Raw(b'\x1f\x00\x00\x00\x00\x00\x00\x10' + b'\x03lab\x00\x00\x00\x00'),
+ ND()/ICMPv6ND_RA()/Raw(b'\x25\x00https'),
+ ND()/ICMPv6ND_RA()/Raw(b'\x09\x00\x00\x00\x00\x00\x00\x00' + bytes(range(40))),
+ ND()/ICMPv6ND_RA()/ICMPv6NDOptDNSSL(searchlist=['caf\xe9.lab.'])/ICMPv6NDOptCaptivePortal(URI=b"it's")/Raw(b'\x13\x01\x00\x01\x02'),
 ]
 RIP_UDP = lambda: Ether(src='08:00:27:a8:38:66', dst='01:00:5e:00:00:09')/IP(src='192.168.56.102', dst='224.0.0.9', ttl=1)/UDP(sport=520, dport=520)
 frames += [
@@ -449,6 +466,11 @@ fn scapy_built_tunnels_and_multicast_control_read_as_scapy_reads_them() {
         "ICMPv6ND_RA / ICMPv6 Neighbor Discovery Option - PREF64 Option 64:ff9b::/96",
         "ICMPv6ND_RA / ICMPv6 Neighbor Discovery - Home Agent Information 5 1800 seconds",
         "PREF64 Option 2001:db8:1::[invalid PLC(7)]",
+        "ICMPv6NDOptRouteInfo / ICMPv6 Neighbor Discovery Option - Route Information Option 2001:db8:1::/48 Preference Low",
+        "ICMPv6NDOptDNSSL / ICMPv6 Neighbor Discovery Option - Recursive DNS Server Option fd00::53",
+        "ICMPv6 Neighbor Discovery Option - Captive-Portal Option b\"it's\" / Raw",
+        "/ ICMPv6NDOptIPAddr / ICMPv6NDOptNewRtrPrefix / ICMPv6NDOptLLA / ICMPv6NDOptMAP",
+        "ICMPv6ND_INDSol / ICMPv6 Neighbor Discovery Option - Source Link-Layer Address 08:00:27:a8:38:65 / ICMPv6NDOptSrcAddrList",
         "sctp / SCTP / SCTPChunkData / SCTPChunkSACK",
         "sctp / SCTP / SCTPChunkInitAck",
         "(132) / SCTP / SCTPChunkData / SCTPChunkSACK",

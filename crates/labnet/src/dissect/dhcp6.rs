@@ -1154,25 +1154,12 @@ fn dns_name(bytes: &[u8]) -> Option<(Vec<u8>, usize)> {
     Some((name, at.min(bytes.len())))
 }
 
-/// Scapy's DomainNameListField: the bytes decoded as text (undecodable bytes as
-/// `\xNN`), then names of length-prefixed labels, each ended by a 0, as a Python list
-/// of strings.
+/// Scapy's DomainNameListField's value, as a Python list of strings.
 fn domain_list(bytes: &[u8]) -> String {
-    let text: Vec<char> = super::dns::backslash_replace(bytes).chars().collect();
-    let mut rest = &text[..];
-    let mut names = Vec::new();
-    while !rest.is_empty() {
-        let mut labels: Vec<String> = Vec::new();
-        while let Some(&first) = rest.first().filter(|&&c| c != '\0') {
-            let end = (first as usize + 1).min(rest.len());
-            labels.push(rest[1..end].iter().collect());
-            rest = &rest[end..];
-        }
-        names.push(python_str(&format!("{}.", labels.join("."))));
-        if rest.first() == Some(&'\0') {
-            rest = &rest[1..];
-        }
-    }
+    let names: Vec<String> = super::dns::domain_names(bytes, false)
+        .iter()
+        .map(|name| python_str(name))
+        .collect();
     format!("[{}]", names.join(", "))
 }
 

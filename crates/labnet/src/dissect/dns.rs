@@ -716,6 +716,30 @@ pub fn llmnr_summary(data: &[u8], range: Range<usize>, response: bool) -> String
     format!("{class}{}", detail.as_deref().unwrap_or(" [malformed]"))
 }
 
+/// Scapy's DomainNameListField (DHCPv6's domain lists, ND's DNS search list): the
+/// bytes decoded as text (undecodable bytes as `\xNN`), then names of length-prefixed
+/// labels, each ended by a 0; `padded`: empty names (the padding's zeros) left out.
+pub(super) fn domain_names(bytes: &[u8], padded: bool) -> Vec<String> {
+    let text: Vec<char> = backslash_replace(bytes).chars().collect();
+    let mut rest = &text[..];
+    let mut names = Vec::new();
+    while !rest.is_empty() {
+        let mut labels: Vec<String> = Vec::new();
+        while let Some(&first) = rest.first().filter(|&&c| c != '\0') {
+            let end = (first as usize + 1).min(rest.len());
+            labels.push(rest[1..end].iter().collect());
+            rest = &rest[end..];
+        }
+        if !padded || !labels.is_empty() {
+            names.push(format!("{}.", labels.join(".")));
+        }
+        if rest.first() == Some(&'\0') {
+            rest = &rest[1..];
+        }
+    }
+    names
+}
+
 /// Python's `bytes.decode(errors="backslashreplace")`: UTF-8, each byte that is not
 /// part of a valid sequence as `\xNN`.
 pub(super) fn backslash_replace(bytes: &[u8]) -> String {

@@ -11,7 +11,10 @@
 
 use std::ops::Range;
 
-use super::field::{field, fixed, packed_addresses, Field, Format, Group, Spec};
+use super::field::{
+    field, fixed, packed_addresses, python_bytes, python_str, string_field, trim_nuls, Field,
+    Format, Group, Rest, Spec,
+};
 use super::{ipv6, Kind, Value, Walk};
 
 /// Scapy's `icmp6types`.
@@ -141,8 +144,14 @@ pub fn names(icmp_type: u8, length: usize) -> (&'static str, &'static str) {
         137 => ("ICMPv6ND_Redirect", "ICMPv6 Neighbor Discovery - Redirect"),
         139 => ("ICMPv6NIQuery", "Scapy6 ICMPv6 fallback class"),
         140 => ("ICMPv6NIReply", "Scapy6 ICMPv6 fallback class"),
-        141 => ("ICMPv6ND_INDSol", "Scapy6 ICMPv6 fallback class"),
-        142 => ("ICMPv6ND_INDAdv", "Scapy6 ICMPv6 fallback class"),
+        141 => (
+            "ICMPv6ND_INDSol",
+            "ICMPv6 Inverse Neighbor Discovery Solicitation",
+        ),
+        142 => (
+            "ICMPv6ND_INDAdv",
+            "ICMPv6 Inverse Neighbor Discovery Advertisement",
+        ),
         143 => ("ICMPv6MLReport2", "MLDv2 - Multicast Listener Report"),
         144 => ("ICMPv6HAADRequest", "Scapy6 ICMPv6 fallback class"),
         145 => ("ICMPv6HAADReply", "Scapy6 ICMPv6 fallback class"),
@@ -169,7 +178,7 @@ const ERROR_HEADER: usize = 8;
 /// Where neighbour discovery options start in each ND message.
 fn options_offset(icmp_type: u8) -> Option<usize> {
     match icmp_type {
-        133 => Some(8),
+        133 | 141 | 142 => Some(8),
         134 => Some(16),
         135 | 136 => Some(24),
         137 => Some(40),
@@ -228,7 +237,11 @@ fn nd_options(walk: &mut Walk, mut at: usize, end: usize) {
             break;
         }
         let option = data[at];
-        let mut length = option_length(option, data[at + 1]);
+        let mut length = match extent(option, data, at, end) {
+            Some(Some(length)) => length,
+            Some(None) => break,
+            None => option_length(option, data[at + 1]),
+        };
         // Scapy's ICMPv6NDOptUnknown reads its data as a StrLenField: cut short with
         // the packet; the known classes' fixed fields are not.
         if option_names(option) == UNKNOWN_OPTION {
@@ -247,6 +260,43 @@ fn nd_options(walk: &mut Walk, mut at: usize, end: usize) {
         at += length;
     }
     walk.raw(at, end);
+}
+
+/// How many bytes the options Scapy reads by their fields take (`Some(None)`: Scapy
+/// cannot read it); `None` for the others (`option_length`). Lengths derived from
+/// `len` are Python slices of the rest of the packet.
+fn extent(option: u8, data: &[u8], at: usize, end: usize) -> Option<Option<usize>> {
+    let units = i64::from(data[at + 1]);
+    let slice = |from: usize, length: i64| Rest { at: from, end }.slice(length);
+    Some(match option {
+        // Address lists: the 6 reserved bytes (what there is of them), then the whole
+        // addresses of the slice.
+        9 | 10 => {
+            let list = slice((at + 8).min(end), 8 * (units - 1));
+            Some((at + 8).min(end) + list.len() / 16 * 16 - at)
+        }
+        17 | 18 | 23 => (at + 24 <= end).then_some(24),
+        19 => (at + 9 <= end).then_some(9),
+        // Route information: Scapy pads a slice shorter than 16 bytes by what it asked
+        // for short of 16, and reads the result only when it is an address's 16 bytes.
+        24 => {
+            let wanted = 8 * (units - 1);
+            let prefix = (at + 8 <= end).then(|| slice(at + 8, wanted));
+            prefix
+                .filter(|p| {
+                    let taken = p.len() as i64;
+                    if wanted < 16 {
+                        wanted >= 0 && taken == wanted
+                    } else {
+                        taken == 16
+                    }
+                })
+                .map(|p| p.end - at)
+        }
+        31 => (at + 8 <= end).then(|| slice(at + 8, 8 * units - 8).end - at),
+        37 => Some(slice(at + 2, 8 * units.max(1) - 2).end - at),
+        _ => return None,
+    })
 }
 
 /// How many bytes an option occupies as Scapy dissects it: its class's fixed size, or
@@ -299,6 +349,39 @@ pub(super) fn option_names(option: u8) -> (&'static str, &'static str) {
         25 => (
             "ICMPv6NDOptRDNSS",
             "ICMPv6 Neighbor Discovery Option - Recursive DNS Server Option",
+        ),
+        9 => (
+            "ICMPv6NDOptSrcAddrList",
+            "ICMPv6 Inverse Neighbor Discovery Option - Source Address List",
+        ),
+        10 => (
+            "ICMPv6NDOptTgtAddrList",
+            "ICMPv6 Inverse Neighbor Discovery Option - Target Address List",
+        ),
+        17 => (
+            "ICMPv6NDOptIPAddr",
+            "ICMPv6 Neighbor Discovery - IP Address Option (FH for MIPv6)",
+        ),
+        18 => (
+            "ICMPv6NDOptNewRtrPrefix",
+            "ICMPv6 Neighbor Discovery - New Router Prefix Information Option (FH for MIPv6)",
+        ),
+        19 => (
+            "ICMPv6NDOptLLA",
+            "ICMPv6 Neighbor Discovery - Link-Layer Address (LLA) Option (FH for MIPv6)",
+        ),
+        23 => ("ICMPv6NDOptMAP", "ICMPv6 Neighbor Discovery - MAP Option"),
+        24 => (
+            "ICMPv6NDOptRouteInfo",
+            "ICMPv6 Neighbor Discovery Option - Route Information Option",
+        ),
+        31 => (
+            "ICMPv6NDOptDNSSL",
+            "ICMPv6 Neighbor Discovery Option - DNS Search List Option",
+        ),
+        37 => (
+            "ICMPv6NDOptCaptivePortal",
+            "ICMPv6 Neighbor Discovery Option - Captive-Portal Option",
         ),
         _ => UNKNOWN_OPTION,
     }
@@ -378,9 +461,120 @@ const RDNSS: [Spec; 4] = [
     Spec::new("lifetime", 4, 4, Format::Int),
 ];
 
+fn fast_handover_code(number: u64) -> Option<&'static str> {
+    Some(match number {
+        1 => "Old Care-Of Address",
+        2 => "New Care-Of Address",
+        3 => "NAR's IP address",
+        _ => return None,
+    })
+}
+
+fn lla_code(number: u64) -> Option<&'static str> {
+    Some(match number {
+        0 => "Wildcard requesting resolution for all nearby AP",
+        1 => "LLA for the new AP",
+        2 => "LLA of the MN",
+        3 => "LLA of the NAR",
+        4 => "LLA of the src of TrSolPr or PrRtAdv msg",
+        5 => "AP identified by LLA belongs to current iface of router",
+        6 => "No preifx info available for AP identified by the LLA",
+        7 => "No fast handovers support for AP identified by the LLA",
+        _ => return None,
+    })
+}
+
+const IP_ADDRESS: [Spec; 6] = [
+    OPTION_TYPE,
+    OPTION_LEN,
+    Spec::new("optcode", 2, 1, Format::Enum(fast_handover_code)),
+    Spec::new("plen", 3, 1, Format::Int),
+    Spec::new("res", 4, 4, Format::Int),
+    Spec::new("addr", 8, 16, Format::Ipv6),
+];
+const NEW_ROUTER_PREFIX: [Spec; 6] = [
+    OPTION_TYPE,
+    OPTION_LEN,
+    Spec::new("optcode", 2, 1, Format::Int),
+    Spec::new("plen", 3, 1, Format::Int),
+    Spec::new("res", 4, 4, Format::Int),
+    Spec::new("prefix", 8, 16, Format::Ipv6),
+];
+const LLA: [Spec; 4] = [
+    OPTION_TYPE,
+    OPTION_LEN,
+    Spec::new("optcode", 2, 1, Format::Enum(lla_code)),
+    Spec::new("lla", 3, 6, Format::Mac),
+];
+const MAP: [Spec; 8] = [
+    OPTION_TYPE,
+    OPTION_LEN,
+    Spec::bits("dist", 2, 1, 0xf0, Format::Int),
+    Spec::bits("pref", 2, 1, 0x0f, Format::Int),
+    Spec::bits("R", 3, 1, 0x80, Format::Int),
+    Spec::bits("res", 3, 1, 0x7f, Format::Int),
+    Spec::new("validlifetime", 4, 4, Format::Int),
+    Spec::new("addr", 8, 16, Format::Ipv6),
+];
+const ROUTE_INFO: [Spec; 7] = [
+    OPTION_TYPE,
+    OPTION_LEN,
+    Spec::new("plen", 2, 1, Format::Int),
+    Spec::bits("res1", 3, 1, 0xe0, Format::Int),
+    Spec::bits("prf", 3, 1, 0x18, Format::Enum(router_preference)),
+    Spec::bits("res2", 3, 1, 0x07, Format::Int),
+    Spec::new("rtlifetime", 4, 4, Format::Int),
+];
+const SEARCH_LIST: [Spec; 4] = [
+    OPTION_TYPE,
+    OPTION_LEN,
+    Spec::new("res", 2, 2, Format::Int),
+    Spec::new("lifetime", 4, 4, Format::Int),
+];
+
+/// A route information option's prefix: its bytes, then zeros to 16 (Scapy's
+/// `_IP6PrefixField`).
+fn route_prefix(data: &[u8], range: &Range<usize>) -> std::net::Ipv6Addr {
+    let mut address = [0u8; 16];
+    let bytes = &data[(range.start + 8).min(range.end)..range.end];
+    address[..bytes.len()].copy_from_slice(bytes);
+    std::net::Ipv6Addr::from(address)
+}
+
 pub(super) fn option_fields(data: &[u8], range: Range<usize>) -> Vec<Field> {
     let at = range.start;
     match data[at] {
+        9 | 10 => {
+            let mut out = fixed(&[OPTION_TYPE, OPTION_LEN], data, at);
+            let reserved = at + 2..(at + 8).min(range.end);
+            out.push(string_field("res", data, reserved, range.end));
+            out.push(ipv6::address_list("addrlist", data, at + 8, range.end));
+            out
+        }
+        17 => fixed(&IP_ADDRESS, data, at),
+        18 => fixed(&NEW_ROUTER_PREFIX, data, at),
+        19 => fixed(&LLA, data, at),
+        23 => fixed(&MAP, data, at),
+        24 => {
+            let mut out = fixed(&ROUTE_INFO, data, at);
+            let prefix = route_prefix(data, &range);
+            out.push(field("prefix", at + 8..range.end, Value::Ipv6(prefix)));
+            out
+        }
+        31 => {
+            let mut out = fixed(&SEARCH_LIST, data, at);
+            let list = super::dns::domain_names(&data[at + 8..range.end], true);
+            let shown: Vec<String> = list.iter().map(|n| python_str(n)).collect();
+            let text = Value::Text(format!("[{}]", shown.join(", ")));
+            out.push(field("searchlist", at + 8..range.end, text));
+            out
+        }
+        37 => {
+            let mut out = fixed(&[OPTION_TYPE, OPTION_LEN], data, at);
+            let uri = Value::Bytes(trim_nuls(&data[at + 2..range.end]).to_vec());
+            out.push(field("URI", at + 2..range.end, uri));
+            out
+        }
         1 | 2 => fixed(&[OPTION_TYPE, OPTION_LEN, LLADDR], data, at),
         3 => fixed(&PREFIX_INFO, data, at),
         5 => fixed(&MTU, data, at),
@@ -503,6 +697,23 @@ pub fn option_summary(data: &[u8], range: Range<usize>) -> Option<OwnSummary> {
             name,
             servers: packed_addresses(&data[(at + 8).min(range.end)..range.end], 16),
         },
+        24 => OwnSummary::OptionValue {
+            name,
+            value: format!(
+                "{}/{} Preference {}",
+                route_prefix(data, &range),
+                value(&ROUTE_INFO[2])?,
+                value(&ROUTE_INFO[4])?
+            ),
+        },
+        31 => OwnSummary::OptionValue {
+            name,
+            value: super::dns::domain_names(&data[at + 8..range.end], true).join(", "),
+        },
+        37 => OwnSummary::OptionValue {
+            name,
+            value: python_bytes(trim_nuls(&data[at + 2..range.end])),
+        },
         _ => return None,
     })
 }
@@ -613,6 +824,7 @@ pub(super) fn fields(data: &[u8], range: Range<usize>) -> Vec<Field> {
             }
         }
         133 => out.extend(int("res", 4, 4).field(data, at)),
+        141 | 142 => out.extend(Spec::new("reserved", 4, 4, Format::Hex).field(data, at)),
         134 => out.extend(fixed(&ROUTER_ADVERTISEMENT, data, at)),
         135 => out.extend(fixed(&[int("res", 4, 4), TARGET], data, at)),
         136 => out.extend(fixed(

@@ -568,3 +568,26 @@ fn a_pppoe_lcp_request_lists_its_options_and_tiles() {
     assert_eq!(classes(&ppp), ["PPP", "PPP_LCP_Configure"]);
     assert_fields_tile_their_layers(crate::linktype::PPP, &frame[20..]);
 }
+
+/// A router advertisement with route information, DNS search list and captive portal
+/// options, as Scapy 2.8.0 builds them: each option a layer whose fields tile it.
+#[test]
+fn newer_nd_options_are_layers_whose_fields_tile_them() {
+    let frame = bytes(
+        "333300000001080027a8386586dd6000000000583afffe800000000000000000000000000001ff0200000000000000
+         0000000000000186008ba900000708000000000000000018034018fffffffffd0000990000000000000000000000
+         001f04000000000258036c616200076578616d706c65036f7267000000000000002502687474703a2f2f702f0000
+         000000",
+    );
+    let dissection = dissect(ETHERNET, &frame);
+    assert_eq!(
+        classes(&dissection)[2..],
+        [
+            "ICMPv6ND_RA",
+            "ICMPv6NDOptRouteInfo",
+            "ICMPv6NDOptDNSSL",
+            "ICMPv6NDOptCaptivePortal"
+        ]
+    );
+    assert_fields_tile_their_layers(ETHERNET, &frame);
+}

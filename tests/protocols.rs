@@ -25,7 +25,8 @@ use scapy::{
 /// byte Scapy takes for a pointer, payloads too short to tell), ND options (interval,
 /// home agent, shortcut limit, expanded flags, PREF64, DNS servers, route information,
 /// DNS search list, captive portal, address lists, fast handover and MAP options,
-/// unknown ones; inverse ND messages; lengths Scapy cannot read), HSRP
+/// unknown ones; inverse ND messages; lengths Scapy cannot read), ICMPv6 node
+/// information (each query and reply class, names, addresses, unknown types), HSRP
 /// (version 1 with and without MD5, its advertisement, version 2 with text and MD5
 /// authentication, on both ports), RIP (requests, responses, simple and MD5
 /// authentication, an unknown authentication type, a cut entry), NTP (client, server,
@@ -207,6 +208,28 @@ frames += [
  ND()/ICMPv6ND_RA()/Raw(b'\x25\x00https'),
  ND()/ICMPv6ND_RA()/Raw(b'\x09\x00\x00\x00\x00\x00\x00\x00' + bytes(range(40))),
  ND()/ICMPv6ND_RA()/ICMPv6NDOptDNSSL(searchlist=['caf\xe9.lab.'])/ICMPv6NDOptCaptivePortal(URI=b"it's")/Raw(b'\x13\x01\x00\x01\x02'),
+]
+NI_IP6 = lambda: Ether(src='08:00:27:a8:38:66', dst='08:00:27:a8:38:65')/IPv6(src='fd00:56::102', dst='fd00:56::101')
+NONCE = b'\x01\x02\x03\x04\x05\x06\x07\x08'
+frames += [
+ NI_IP6()/ICMPv6NIQueryNOOP(nonce=NONCE),
+ NI_IP6()/ICMPv6NIQueryName(nonce=NONCE, data='brooklyn.lab'),
+ NI_IP6()/ICMPv6NIQueryName(nonce=NONCE, data='brooklyn'),
+ NI_IP6()/ICMPv6NIQueryIPv6(nonce=NONCE, data='fd00:56::101'),
+ NI_IP6()/ICMPv6NIQueryIPv4(nonce=NONCE, data='192.168.56.101'),
+ NI_IP6()/ICMPv6NIReplyName(nonce=NONCE, data=[60, b'brooklyn.lab', b'bk']),
+ NI_IP6()/ICMPv6NIReplyIPv6(nonce=NONCE, data=[(60, 'fd00:56::101'), (30, 'fe80::1')]),
+ NI_IP6()/ICMPv6NIReplyIPv4(nonce=NONCE, data=[(60, '192.168.56.101')]),
+ NI_IP6()/ICMPv6NIReplyNOOP(nonce=NONCE),
+ NI_IP6()/ICMPv6NIReplyRefuse(nonce=NONCE),
+ NI_IP6()/ICMPv6NIReplyUnknown(nonce=NONCE),
+ NI_IP6()/ICMPv6NIQueryNOOP(nonce=NONCE)/Raw(b'extra'),
+ NI_IP6()/Raw(b'\x8b\x01\x00\x00\x00\x09\x00\x00' + NONCE),
+ NI_IP6()/Raw(b'\x8c\x00\x00\x00\x00\x07\x00\x00' + NONCE + b'\x00\x00\x00\x05abc'),
+ NI_IP6()/Raw(b'\x8c\x05\x00\x00\x00\x02\x00\x00' + NONCE),
+ NI_IP6()/Raw(b'\x8c\x00\x00\x00\x00\x02\x00\x00' + NONCE + b'\x00\x00\x00\x05\xc0\x0c'),
+ NI_IP6()/Raw(b'\x8b\x02\x00\x00\x00\x04\x00\x3f' + NONCE + b'\x0a\x00'),
+ NI_IP6()/Raw(b'\x8b\x01\x00\x00\x00\x02\x00\x00' + NONCE + b'\x03ab\xff\x00'),
 ]
 RIP_UDP = lambda: Ether(src='08:00:27:a8:38:66', dst='01:00:5e:00:00:09')/IP(src='192.168.56.102', dst='224.0.0.9', ttl=1)/UDP(sport=520, dport=520)
 frames += [
@@ -470,6 +493,8 @@ fn scapy_built_tunnels_and_multicast_control_read_as_scapy_reads_them() {
         "ICMPv6NDOptDNSSL / ICMPv6 Neighbor Discovery Option - Recursive DNS Server Option fd00::53",
         "ICMPv6 Neighbor Discovery Option - Captive-Portal Option b\"it's\" / Raw",
         "/ ICMPv6NDOptIPAddr / ICMPv6NDOptNewRtrPrefix / ICMPv6NDOptLLA / ICMPv6NDOptMAP",
+        "(58) / ICMPv6NIQueryName",
+        "(58) / ICMPv6NIReplyIPv6",
         "ICMPv6ND_INDSol / ICMPv6 Neighbor Discovery Option - Source Link-Layer Address 08:00:27:a8:38:65 / ICMPv6NDOptSrcAddrList",
         "sctp / SCTP / SCTPChunkData / SCTPChunkSACK",
         "sctp / SCTP / SCTPChunkInitAck",

@@ -4,10 +4,9 @@
 //!
 //! Scapy picks a class by type only when the message reaches the type's minimum
 //! length, and shows Raw otherwise (or for a type it has no class for). Types Scapy
-//! has classes for that a lab does not see (node information, inverse ND, mobile IPv6,
-//! multicast router discovery, RPL) are listed with Scapy's fallback fields; ND
-//! options other than link-layer address, prefix information, MTU and recursive DNS
-//! servers likewise.
+//! has classes for that a lab does not see (mobile IPv6, multicast router discovery,
+//! RPL) are listed with Scapy's fallback fields, as are ND options labnet has no class
+//! for. Node information messages are `node_info`'s.
 
 use std::ops::Range;
 
@@ -15,7 +14,7 @@ use super::field::{
     field, fixed, packed_addresses, python_bytes, python_str, string_field, trim_nuls, Field,
     Format, Group, Rest, Spec,
 };
-use super::{ipv6, Kind, Value, Walk};
+use super::{ipv6, node_info, Kind, Value, Walk};
 
 /// Scapy's `icmp6types`.
 pub fn type_name(number: u64) -> Option<&'static str> {
@@ -102,7 +101,6 @@ fn minimum_length(icmp_type: u8) -> Option<usize> {
         130..=132 | 135 | 136 => 24,
         134 => 16,
         137 => 40,
-        139 | 140 => 3,
         152 | 153 | 155 => 4,
         _ => return None,
     })
@@ -111,7 +109,10 @@ fn minimum_length(icmp_type: u8) -> Option<usize> {
 /// Scapy's class name for a message (what its summary line shows) and the class's
 /// display name (`show()`'s heading). Types Scapy knows but labnet does not decode
 /// yet get Scapy's fallback display name.
-pub fn names(icmp_type: u8, length: usize) -> (&'static str, &'static str) {
+pub fn names(icmp_type: u8, code: u8, qtype: u16, length: usize) -> (&'static str, &'static str) {
+    if let Some(names) = node_info::names(icmp_type, code, qtype, length) {
+        return names;
+    }
     match icmp_type {
         1 => ("ICMPv6DestUnreach", "ICMPv6 Destination Unreachable"),
         2 => ("ICMPv6PacketTooBig", "ICMPv6 Packet Too Big"),
@@ -194,8 +195,12 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize) {
     let Some(icmp_type) = data.get(at).copied().filter(|_| at < end) else {
         return walk.raw(at, end);
     };
-    match minimum_length(icmp_type) {
-        Some(minimum) if end >= at + minimum => {}
+    // Node information: Scapy's guesser, from 3 bytes on.
+    let node_info =
+        (matches!(icmp_type, 139 | 140) && end - at > 2).then(|| node_info::length(data, at, end));
+    match (node_info, minimum_length(icmp_type)) {
+        (Some(Some(_)), _) => {}
+        (None, Some(minimum)) if end >= at + minimum => {}
         _ => return walk.raw(at, end),
     }
     let number = |spec: &Spec| {
@@ -214,6 +219,9 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize) {
         },
         at..end,
     );
+    if let Some(Some(length)) = node_info {
+        return walk.raw(at + length, end);
+    }
     if (1..=4).contains(&icmp_type) {
         // Errors quote as much of the offending packet as fits.
         return walk.within(end, |walk| ipv6::dissect(walk, at + ERROR_HEADER, true));
@@ -750,7 +758,7 @@ pub fn message_summary(data: &[u8], range: Range<usize>) -> Option<OwnSummary> {
             home: value(&ROUTER_ADVERTISEMENT[3])?,
         },
         135 | 136 => OwnSummary::Neighbor {
-            name: names(data[at], range.len()).1,
+            name: names(data[at], data[at + 1], 0, range.len()).1,
             target: value(&TARGET)?,
         },
         _ => return None,
@@ -760,6 +768,9 @@ pub fn message_summary(data: &[u8], range: Range<usize>) -> Option<OwnSummary> {
 pub(super) fn fields(data: &[u8], range: Range<usize>) -> Vec<Field> {
     let at = range.start;
     let icmp_type = data[at];
+    if matches!(icmp_type, 139 | 140) {
+        return node_info::fields(data, range);
+    }
     let code_format = match icmp_type {
         1 => Format::Enum(unreachable_code),
         3 => Format::Enum(time_exceeded_code),

@@ -42,6 +42,7 @@ mod ipv6;
 mod isakmp;
 mod loopback;
 pub mod nbns;
+mod node_info;
 pub mod ntp;
 pub mod ppp;
 mod rip;
@@ -380,7 +381,12 @@ impl Layer {
             Kind::Udp { quoted: true, .. } => ("UDPerror", "UDP in ICMP"),
             Kind::Icmp { quoted: false, .. } => ("ICMP", "ICMP"),
             Kind::Icmp { quoted: true, .. } => ("ICMPerror", "ICMP in ICMP"),
-            Kind::Icmpv6 { icmp_type, .. } => icmpv6::names(*icmp_type, self.range.len()),
+            Kind::Icmpv6 {
+                icmp_type,
+                code,
+                id,
+                ..
+            } => icmpv6::names(*icmp_type, *code, *id, self.range.len()),
             Kind::NdOption { option, .. } => icmpv6::option_names(*option),
             Kind::Dns { .. } => ("DNS", "DNS"),
             Kind::Llmnr { response: None } => ("_LLMNR", "_LLMNR"),

@@ -26,7 +26,9 @@ use scapy::{
 /// home agent, shortcut limit, expanded flags, PREF64, DNS servers, route information,
 /// DNS search list, captive portal, address lists, fast handover and MAP options,
 /// unknown ones; inverse ND messages; lengths Scapy cannot read), ICMPv6 node
-/// information (each query and reply class, names, addresses, unknown types), HSRP
+/// information (each query and reply class, names, addresses, unknown types), IPv6
+/// segment routing (segments, every TLV class, lengths too short and too long), a
+/// routing type 0 header and options headers cut short, HSRP
 /// (version 1 with and without MD5, its advertisement, version 2 with text and MD5
 /// authentication, on both ports), RIP (requests, responses, simple and MD5
 /// authentication, an unknown authentication type, a cut entry), NTP (client, server,
@@ -230,6 +232,19 @@ frames += [
  NI_IP6()/Raw(b'\x8c\x00\x00\x00\x00\x02\x00\x00' + NONCE + b'\x00\x00\x00\x05\xc0\x0c'),
  NI_IP6()/Raw(b'\x8b\x02\x00\x00\x00\x04\x00\x3f' + NONCE + b'\x0a\x00'),
  NI_IP6()/Raw(b'\x8b\x01\x00\x00\x00\x02\x00\x00' + NONCE + b'\x03ab\xff\x00'),
+]
+SRH_IP6 = lambda: Ether(src='08:00:27:a8:38:66', dst='08:00:27:a8:38:65')/IPv6(src='fd00:56::102', dst='fd00:56::101')
+frames += [
+ SRH_IP6()/IPv6ExtHdrSegmentRouting(addresses=['fd00::1', 'fd00::2', 'fd00::3'], segleft=2)/UDP(sport=1000, dport=2000),
+ SRH_IP6()/IPv6ExtHdrSegmentRouting(addresses=['fd00::1'], tag=7, protected=1, hmac=1, tlv_objects=[IPv6ExtHdrSegmentRoutingTLVIngressNode(ingress_node='fd00::9'), IPv6ExtHdrSegmentRoutingTLVEgressNode(egress_node='fd00::8'), IPv6ExtHdrSegmentRoutingTLVPad1(), IPv6ExtHdrSegmentRoutingTLVPadN(padding=b'\x00\x00'), IPv6ExtHdrSegmentRoutingTLVHMAC(hmackeyid=5, hmac=bytes(range(32))), IPv6ExtHdrSegmentRoutingTLV(type=9, value=b'zz')])/ICMPv6EchoRequest(),
+ SRH_IP6()/IPv6ExtHdrSegmentRouting(addresses=['fd00::1', 'fd00::2'], nh=41)/IPv6(src='fd00:1::1', dst='fd00:1::2')/TCP(),
+ SRH_IP6()/IPv6ExtHdrRouting(addresses=['fd00::1'])/UDP(),
+ SRH_IP6()/IPv6ExtHdrSegmentRouting(addresses=['fd00::1'], lastentry=4)/UDP(),
+ SRH_IP6()/IPv6ExtHdrSegmentRouting(addresses=['fd00::1'], len=0)/UDP(),
+ SRH_IP6()/IPv6ExtHdrSegmentRouting(addresses=['fd00::1'], len=9)/UDP()/Raw(b'x' * 40),
+ SRH_IP6()/IPv6(nh=43)/Raw(b'\x00\x01'),
+ SRH_IP6()/IPv6ExtHdrHopByHop(nh=43)/Raw(b'\x00'),
+ SRH_IP6()/IPv6ExtHdrDestOpt(nh=43)/Raw(b'\x11\x00\x04\x00'),
 ]
 RIP_UDP = lambda: Ether(src='08:00:27:a8:38:66', dst='01:00:5e:00:00:09')/IP(src='192.168.56.102', dst='224.0.0.9', ttl=1)/UDP(sport=520, dport=520)
 frames += [
@@ -494,6 +509,8 @@ fn scapy_built_tunnels_and_multicast_control_read_as_scapy_reads_them() {
         "ICMPv6 Neighbor Discovery Option - Captive-Portal Option b\"it's\" / Raw",
         "/ ICMPv6NDOptIPAddr / ICMPv6NDOptNewRtrPrefix / ICMPv6NDOptLLA / ICMPv6NDOptMAP",
         "(58) / ICMPv6NIQueryName",
+        "Ether / IPv6 / IPv6ExtHdrSegmentRouting / UDP 1000 > 2000",
+        "Ether / IPv6 / IPv6ExtHdrSegmentRouting / ICMPv6 Echo Request (id: 0x0 seq: 0x0)",
         "(58) / ICMPv6NIReplyIPv6",
         "ICMPv6ND_INDSol / ICMPv6 Neighbor Discovery Option - Source Link-Layer Address 08:00:27:a8:38:65 / ICMPv6NDOptSrcAddrList",
         "sctp / SCTP / SCTPChunkData / SCTPChunkSACK",

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::field::{field, fixed, packed_addresses, Field, Format, Group, Spec};
+use super::field::{field, fixed, packed_addresses, Field, Format, Group, Rest, Spec};
 use super::{ipv6_address, Kind, Value, Walk};
 
 /// Scapy's `ipv6nh`: next-header names.
@@ -68,6 +68,152 @@ const FRAGMENT: [Spec; 6] = [
 ];
 const FRAGMENT_LENGTH: usize = 8;
 
+/// The routing type Scapy reads as its segment routing header (RFC 8754).
+const SEGMENT_ROUTING: u8 = 4;
+const SEGMENT_ROUTING_HEADER: [Spec; 12] = [
+    EXT_NH,
+    EXT_LEN,
+    Spec::new("type", 2, 1, Format::Int),
+    Spec::new("segleft", 3, 1, Format::Int),
+    Spec::new("lastentry", 4, 1, Format::Int),
+    Spec::bits("unused1", 5, 1, 0x80, Format::Int),
+    Spec::bits("protected", 5, 1, 0x40, Format::Int),
+    Spec::bits("oam", 5, 1, 0x20, Format::Int),
+    Spec::bits("alert", 5, 1, 0x10, Format::Int),
+    Spec::bits("hmac", 5, 1, 0x08, Format::Int),
+    Spec::bits("unused2", 5, 1, 0x07, Format::Int),
+    Spec::new("tag", 6, 2, Format::Int),
+];
+
+fn segment_routing_tlv(number: u64) -> Option<&'static str> {
+    Some(match number {
+        0 => "Pad1 TLV",
+        1 => "Ingress Node TLV",
+        2 => "Egress Node TLV",
+        4 => "PadN TLV",
+        5 => "HMAC TLV",
+        _ => return None,
+    })
+}
+
+/// A segment routing header at `at` (its packet's payload ends at `end`), read as
+/// Scapy reads it: `lastentry + 1` segments (whole addresses only), then TLVs from
+/// `8 * len - 16 * (lastentry + 1)` bytes of the rest (a Python slice); how many bytes
+/// it takes and its fields, or `None` where Scapy cannot read it.
+fn segment_routing(data: &[u8], at: usize, end: usize) -> Option<(usize, Vec<Field>)> {
+    let mut rest = Rest { at, end };
+    let mut fields = rest.prefix(data, &SEGMENT_ROUTING_HEADER)?;
+    let entries = usize::from(data[at + 4]) + 1;
+    let whole = ((end - rest.at) / 16).min(entries);
+    let segments = rest.at..rest.at + whole * 16;
+    fields.push(address_list(
+        "addresses",
+        data,
+        segments.start,
+        segments.end,
+    ));
+    rest.at = segments.end;
+    let units = i64::from(data[at + 1]);
+    let region = rest.slice(8 * units - 16 * entries as i64);
+    let mut tlvs = Vec::new();
+    let mut next = region.start;
+    while next < region.end {
+        let mut item = Rest {
+            at: next,
+            end: region.end,
+        };
+        match segment_routing_tlv_read(data, &mut item) {
+            Some(group) => {
+                tlvs.push(group);
+                next = item.at;
+            }
+            None => {
+                tlvs.push(Group::raw(data, next..region.end));
+                next = region.end;
+            }
+        }
+        if tlvs.len() > 100 {
+            return None;
+        }
+    }
+    fields.push(field("tlv_objects", region.clone(), Value::Packets(tlvs)));
+    Some((rest.at - at, fields))
+}
+
+/// One segment routing TLV in Scapy's class for its type.
+fn segment_routing_tlv_read(data: &[u8], rest: &mut Rest) -> Option<Group> {
+    let at = rest.at;
+    let kind = Spec::new("type", 0, 1, Format::Enum(segment_routing_tlv));
+    let len = Spec::new("len", 1, 1, Format::Int);
+    let bytes = |rest: &mut Rest, name: &'static str, minus: i64| {
+        let value = rest.slice(i64::from(data[at + 1]) - minus);
+        field(name, value.clone(), Value::Bytes(data[value].to_vec()))
+    };
+    let (name, fields) = match data[at] {
+        0 => (
+            "IPv6 Option Header Segment Routing - Pad1 TLV",
+            rest.prefix(data, &[kind])?,
+        ),
+        1 | 2 => {
+            let (name, node) = if data[at] == 1 {
+                (
+                    "IPv6 Option Header Segment Routing - Ingress Node TLV",
+                    "ingress_node",
+                )
+            } else {
+                (
+                    "IPv6 Option Header Segment Routing - Egress Node TLV",
+                    "egress_node",
+                )
+            };
+            let specs = [
+                kind,
+                len,
+                Spec::new("reserved", 2, 1, Format::Int),
+                Spec::new("flags", 3, 1, Format::Int),
+                Spec::new(node, 4, 16, Format::Ipv6),
+            ];
+            (name, rest.prefix(data, &specs)?)
+        }
+        4 => {
+            let mut fields = rest.prefix(data, &[kind, len])?;
+            fields.push(bytes(rest, "padding", 0));
+            ("IPv6 Option Header Segment Routing - PadN TLV", fields)
+        }
+        // Scapy's HMAC TLV has a 2-byte length (its FieldLenField's default).
+        5 => {
+            let wide_len = Spec::new("len", 1, 2, Format::Int);
+            let specs = [
+                kind,
+                wide_len,
+                Spec::bits("D", 3, 2, 0x8000, Format::Int),
+                Spec::bits("reserved", 3, 2, 0x7fff, Format::Int),
+                Spec::new("hmackeyid", 5, 4, Format::Int),
+            ];
+            let mut fields = rest.prefix(data, &specs)?;
+            let hmac = rest.slice(wide_len.get(data, at) as i64 - 48);
+            fields.push(field(
+                "hmac",
+                hmac.clone(),
+                Value::Bytes(data[hmac].to_vec()),
+            ));
+            ("IPv6 Option Header Segment Routing - HMAC TLV", fields)
+        }
+        _ => {
+            let mut fields = rest.prefix(data, &[kind, len])?;
+            fields.push(bytes(rest, "value", 0));
+            ("IPv6 Option Header Segment Routing - Generic TLV", fields)
+        }
+    };
+    Some(Group::new(name, at..rest.at, fields))
+}
+
+pub(super) fn segment_routing_fields(data: &[u8], at: usize, end: usize) -> Vec<Field> {
+    segment_routing(data, at, end.min(data.len()))
+        .map(|(_, fields)| fields)
+        .unwrap_or_default()
+}
+
 /// At most this many extension headers are followed, in any order.
 const MAX_EXTENSION_HEADERS: usize = 8;
 
@@ -95,10 +241,49 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, quoted: bool) {
     let mut next = next_header;
     let mut payload = at + HEADER;
     for _ in 0..MAX_EXTENSION_HEADERS {
+        if next == 43 && matches!(end - payload, 1 | 2) {
+            // Scapy's IPv6 guesser reads the routing type in the third byte: it
+            // raises, and the header that named the routing header fails with it.
+            let failed = walk.layers.pop().expect("the header naming it");
+            if matches!(failed.kind, Kind::Ipv6 { .. }) {
+                return walk.raw(failed.range.start, walk.data.len());
+            }
+            walk.raw(failed.range.start, end);
+            return walk.padding_unless(quoted, end);
+        }
+        if next == 43 && end - payload > 2 && data[payload + 2] == SEGMENT_ROUTING {
+            let Some((length, _)) = segment_routing(data, payload, end) else {
+                walk.raw(payload, end);
+                return walk.padding_unless(quoted, end);
+            };
+            walk.push(Kind::Ipv6SegmentRouting { end }, payload..payload + length);
+            next = data[payload];
+            payload += length;
+            continue;
+        }
+        if next == 43 {
+            // Scapy's IPv6ExtHdrRouting: 8 fixed bytes, then the whole addresses of
+            // `8 * len` bytes (a slice of the rest); what is left goes to the next
+            // header.
+            if end < payload + 8 {
+                walk.raw(payload, end);
+                return walk.padding_unless(quoted, end);
+            }
+            let units = i64::from(data[payload + 1]);
+            let list = Rest {
+                at: payload + 8,
+                end,
+            }
+            .slice(8 * units);
+            let length = 8 + list.len() / 16 * 16;
+            walk.push(Kind::Ipv6Routing, payload..payload + length);
+            next = data[payload];
+            payload += length;
+            continue;
+        }
         let kind = match next {
             0 => Kind::Ipv6HopByHop,
             60 => Kind::Ipv6DestOpt,
-            43 => Kind::Ipv6Routing,
             44 => {
                 if end < payload + FRAGMENT_LENGTH {
                     walk.raw(payload, end);
@@ -120,16 +305,14 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, quoted: bool) {
             }
             _ => break,
         };
-        // Options and routing headers: next header, then length in 8-byte units
-        // beyond the first 8.
-        let length = match data.get(payload + 1) {
-            Some(&units) if payload + 2 <= end => (usize::from(units) + 1) * 8,
-            _ => usize::MAX,
-        };
-        if length == usize::MAX || end < payload + length {
+        // Options headers: next header, length in 8-byte units beyond the first 8,
+        // then the options in what there is of those bytes (Scapy's list slice).
+        if end < payload + 2 {
             walk.raw(payload, end);
             return walk.padding_unless(quoted, end);
         }
+        let options = (usize::from(data[payload + 1]) + 1) * 8 - 2;
+        let length = 2 + options.min(end - payload - 2);
         walk.push(kind, payload..payload + length);
         next = data[payload];
         payload += length;
@@ -171,12 +354,11 @@ pub(super) fn fragment_fields(data: &[u8], at: usize) -> Vec<Field> {
 
 /// Hop-by-hop and destination options headers: next header, length, Scapy's phantom
 /// `autopad` (it occupies no byte) and the options.
-pub(super) fn options_header_fields(data: &[u8], at: usize) -> Vec<Field> {
+pub(super) fn options_header_fields(data: &[u8], range: std::ops::Range<usize>) -> Vec<Field> {
+    let at = range.start;
     let mut out = fixed(&[EXT_NH, EXT_LEN], data, at);
     out.push(field("autopad", at + 2..at + 2, Value::Text("On".into())));
-    let end = data
-        .len()
-        .min(at + (EXT_LEN.get(data, at) as usize + 1) * 8);
+    let end = range.end;
     out.push(field(
         "options",
         at + 2..end,
@@ -185,12 +367,9 @@ pub(super) fn options_header_fields(data: &[u8], at: usize) -> Vec<Field> {
     out
 }
 
-pub(super) fn routing_fields(data: &[u8], at: usize) -> Vec<Field> {
-    let mut out = fixed(&ROUTING, data, at);
-    let end = data
-        .len()
-        .min(at + (EXT_LEN.get(data, at) as usize + 1) * 8);
-    out.push(address_list("addresses", data, at + 8, end));
+pub(super) fn routing_fields(data: &[u8], range: std::ops::Range<usize>) -> Vec<Field> {
+    let mut out = fixed(&ROUTING, data, range.start);
+    out.push(address_list("addresses", data, range.start + 8, range.end));
     out
 }
 
@@ -293,26 +472,32 @@ fn options(data: &[u8], start: usize, end: usize) -> Vec<Group> {
             _ => None,
         };
         let (name, next) = match fixed_body {
+            // An option Scapy cannot read is Raw with the rest of the list.
+            Some((_, specs)) if at + specs.iter().map(Spec::end).max().unwrap_or(2) > end => {
+                groups.push(Group::raw(data, at..end));
+                break;
+            }
             Some((name, specs)) => {
                 let length = specs.iter().map(Spec::end).max().unwrap_or(2);
-                if at + length > end {
-                    break;
-                }
                 fields.extend(fixed(specs, data, at));
                 (name, at + length)
             }
+            None if at + 2 > end => {
+                groups.push(Group::raw(data, at..end));
+                break;
+            }
             None => {
-                // PadN and unknown options: length, then that many bytes of data.
-                let length = 2 + data.get(at + 1).map_or(0, |&l| usize::from(l));
-                if at + length > end {
-                    break;
-                }
+                // PadN and unknown options: length, then that many bytes of data (as
+                // many as there are).
+                let length = 2 + usize::from(data[at + 1]);
+                let data_end = (at + length).min(end);
                 fields.extend(OPTLEN.field(data, at));
                 fields.push(field(
                     "optdata",
-                    at + 2..at + length,
-                    Value::Bytes(data[at + 2..at + length].to_vec()),
+                    at + 2..data_end,
+                    Value::Bytes(data[at + 2..data_end].to_vec()),
                 ));
+                let length = data_end - at;
                 let name = if number == 1 {
                     "PadN"
                 } else {

@@ -140,6 +140,11 @@ pub enum Kind {
     Ipv6HopByHop,
     Ipv6DestOpt,
     Ipv6Routing,
+    /// IPv6's segment routing header (routing type 4); `end`: where the IPv6 payload
+    /// ends (Scapy's TLV list is a slice of the rest of the packet).
+    Ipv6SegmentRouting {
+        end: usize,
+    },
     /// IPv6's fragment header; `offset` in 8-byte units (0: the first fragment, which
     /// carries the upper-layer header).
     Ipv6Fragment {
@@ -307,6 +312,7 @@ impl Layer {
             | Kind::Ipv6HopByHop
             | Kind::Ipv6DestOpt
             | Kind::Ipv6Routing
+            | Kind::Ipv6SegmentRouting { .. }
             | Kind::Ipv6Fragment { .. }
             | Kind::Icmp { .. }
             | Kind::Icmpv6 { .. }
@@ -371,6 +377,10 @@ impl Layer {
                 "IPv6 Extension Header - Destination Options Header",
             ),
             Kind::Ipv6Routing => ("IPv6ExtHdrRouting", "IPv6 Option Header Routing"),
+            Kind::Ipv6SegmentRouting { .. } => (
+                "IPv6ExtHdrSegmentRouting",
+                "IPv6 Option Header Segment Routing",
+            ),
             Kind::Ipv6Fragment { .. } => (
                 "IPv6ExtHdrFragment",
                 "IPv6 Extension Header - Fragmentation header",
@@ -473,6 +483,7 @@ impl Layer {
                 return isakmp::fields(data, at, class, proto, end)
             }
             Kind::Ppp { class, end } => return ppp::fields(data, at, class, end),
+            Kind::Ipv6SegmentRouting { end } => return ipv6::segment_routing_fields(data, at, end),
             _ => {}
         }
         // A layer's range never exceeds the data; the header code reads within it.
@@ -490,8 +501,10 @@ impl Layer {
             Kind::ArpOther { .. } => arp::other_fields(data, at),
             Kind::Ipv4 { .. } => ipv4::fields(data, at),
             Kind::Ipv6 { .. } => ipv6::fields(data, at),
-            Kind::Ipv6HopByHop | Kind::Ipv6DestOpt => ipv6::options_header_fields(data, at),
-            Kind::Ipv6Routing => ipv6::routing_fields(data, at),
+            Kind::Ipv6HopByHop | Kind::Ipv6DestOpt => {
+                ipv6::options_header_fields(data, self.range.clone())
+            }
+            Kind::Ipv6Routing => ipv6::routing_fields(data, self.range.clone()),
             Kind::Ipv6Fragment { .. } => ipv6::fragment_fields(data, at),
             Kind::Tcp { .. } => tcp::fields(data, at),
             Kind::Udp { .. } => udp::fields(data, at),
@@ -521,7 +534,8 @@ impl Layer {
             Kind::SctpChunk { .. }
             | Kind::Dhcp6Option { .. }
             | Kind::Isakmp { .. }
-            | Kind::Ppp { .. } => {
+            | Kind::Ppp { .. }
+            | Kind::Ipv6SegmentRouting { .. } => {
                 unreachable!("read above")
             }
             Kind::Dhcp6Message { message_type } => dhcp6::message_fields(data, at, *message_type),

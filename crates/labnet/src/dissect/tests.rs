@@ -587,3 +587,40 @@ fn newer_nd_options_are_layers_whose_fields_tile_them() {
     );
     assert_fields_tile_their_layers(ETHERNET, &frame);
 }
+
+#[test]
+fn a_segment_routing_header_lists_segments_and_tlvs_and_tiles() {
+    // One segment, an ingress node TLV and PadN, then UDP: Scapy 2.8.0's bytes.
+    let frame = bytes(
+        "080027a83865080027a8386686dd60000000003a2b40fd000056000000000000000000000102fd000056000000000000
+         0000000001011105040000000000fd00000000000000000000000000000101120000fd00000000000000000000000000
+         00090402000003e807d0000a905e6869",
+    );
+    let dissection = dissect(ETHERNET, &frame);
+    assert_eq!(
+        classes(&dissection),
+        ["Ether", "IPv6", "IPv6ExtHdrSegmentRouting", "UDP", "Raw"]
+    );
+    let srh = dissection.layers[2].fields(&frame);
+    let node = leaves(&srh)
+        .into_iter()
+        .find(|f| f.name == "ingress_node")
+        .unwrap();
+    assert_eq!(node.value.to_string(), "fd00::9");
+    assert_fields_tile_their_layers(ETHERNET, &frame);
+}
+
+#[test]
+fn udp_keeps_len_minus_8_bytes_and_the_rest_is_padding() {
+    // UDP says 10 bytes (2 of payload) in a datagram of 13: Scapy's Raw, then Padding.
+    let frame = bytes(
+        "080027a83865080027a8386608004500002100010000401188afc0a83866c0a8386503e807d0000abe3068656c6c6f",
+    );
+    let dissection = dissect(ETHERNET, &frame);
+    assert_eq!(
+        classes(&dissection),
+        ["Ether", "IP", "UDP", "Raw", "Padding"]
+    );
+    assert_eq!(dissection.layers[3].range.len(), 2);
+    assert_fields_tile_their_layers(ETHERNET, &frame);
+}

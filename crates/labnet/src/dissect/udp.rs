@@ -1,7 +1,7 @@
 //! UDP, and what it carries by port, as Scapy binds it: DNS, LLMNR, NBNS, BOOTP/DHCP, DHCPv6, NTP,
 //! RIP, HSRP, ESP, ISAKMP, GRE and VXLAN, else Raw.
 
-use super::field::{fixed, Field, Format, Spec};
+use super::field::{fixed, Field, Format, Rest, Spec};
 use super::{Kind, Walk};
 use crate::netbase;
 
@@ -178,6 +178,17 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize, quoted: bool) {
         at..end,
     );
     let payload = at + HEADER;
+    // Scapy's UDP (and UDPerror) keeps `len - 8` bytes for its payload, a Python
+    // slice of the rest (`len` 0 keeps all but the last 8); the rest is Padding.
+    let declared = LEN.get(data, at) as i64 - HEADER as i64;
+    let payload_end = Rest { at: payload, end }.slice(declared).end;
+    dissect_payload(walk, payload, payload_end, sport, dport, at);
+    walk.padding_until(payload_end, end);
+}
+
+/// What the UDP header at `at` carries, from `payload` to `end`.
+fn dissect_payload(walk: &mut Walk, payload: usize, end: usize, sport: u16, dport: u16, at: usize) {
+    let data = walk.data;
     // UDPerror (a quoted header) falls back on UDP's bindings: the same protocols.
     match bound(sport, dport) {
         Some(Bound::Dns) => super::dns::dissect(walk, payload, end, dport == MDNS_PORT),

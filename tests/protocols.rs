@@ -28,7 +28,8 @@ use scapy::{
 /// unknown ones; inverse ND messages; lengths Scapy cannot read), ICMPv6 node
 /// information (each query and reply class, names, addresses, unknown types), IPv6
 /// segment routing (segments, every TLV class, lengths too short and too long), a
-/// routing type 0 header and options headers cut short, HSRP
+/// routing type 0 header and options headers cut short, jumbograms (found, not found,
+/// Scapy's search failing), HSRP
 /// (version 1 with and without MD5, its advertisement, version 2 with text and MD5
 /// authentication, on both ports), RIP (requests, responses, simple and MD5
 /// authentication, an unknown authentication type, a cut entry), NTP (client, server,
@@ -245,6 +246,16 @@ frames += [
  SRH_IP6()/IPv6(nh=43)/Raw(b'\x00\x01'),
  SRH_IP6()/IPv6ExtHdrHopByHop(nh=43)/Raw(b'\x00'),
  SRH_IP6()/IPv6ExtHdrDestOpt(nh=43)/Raw(b'\x11\x00\x04\x00'),
+]
+JUMBO_IP6 = lambda **k: Ether(src='08:00:27:a8:38:66', dst='08:00:27:a8:38:65')/IPv6(src='fd00:56::102', dst='fd00:56::101', **k)
+frames += [
+ JUMBO_IP6(plen=0)/IPv6ExtHdrHopByHop(options=[Jumbo(jumboplen=16)])/UDP(sport=1, dport=2)/Raw(b'x' * 8),
+ JUMBO_IP6(plen=0)/IPv6ExtHdrHopByHop(options=[Jumbo(jumboplen=0x10000000)])/UDP(sport=1, dport=2)/Raw(b'x' * 8),
+ JUMBO_IP6(plen=0)/Raw(b'\x11\x00\xc2\x04' + struct.pack('<I', 12) + b'\x00\x01\x00\x02\x00\x0c\x00\x00abcd' + b'pad'),
+ JUMBO_IP6(plen=0)/Raw(b'\x11\x00\x01\x04\x00\x00\x00\x00\x00\x01\x00\x02\x00\x0c\x00\x00ab'),
+ JUMBO_IP6(plen=0)/Raw(b'\x11\x00\x01\x04\x00\x00\x00\x00\x00\x01\x00\x02\x00\x0c\x00\x00abc'),
+ JUMBO_IP6(plen=0, nh=17)/UDP(),
+ JUMBO_IP6(plen=0)/Raw(b'\x11\x00\x01\x00\x00\x00\xc2\x04\x00\x00'),
 ]
 RIP_UDP = lambda: Ether(src='08:00:27:a8:38:66', dst='01:00:5e:00:00:09')/IP(src='192.168.56.102', dst='224.0.0.9', ttl=1)/UDP(sport=520, dport=520)
 frames += [

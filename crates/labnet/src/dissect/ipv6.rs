@@ -217,6 +217,31 @@ pub(super) fn segment_routing_fields(data: &[u8], at: usize, end: usize) -> Vec<
 /// At most this many extension headers are followed, in any order.
 const MAX_EXTENSION_HEADERS: usize = 8;
 
+/// How many bytes after the header Scapy takes for the payload: `plen`, or for a
+/// jumbogram (plen 0 and a hop-by-hop header first) the hop-by-hop header's length
+/// plus the Jumbo Payload option's, found as Scapy's `extract_padding` looks for it:
+/// at offsets 2, 2, 6, 10, ... of the payload, its value read in the host's byte
+/// order (little-endian here, as on the machines Scapy runs on). `None` where that
+/// search fails as Scapy's does (an index one past the end, a value cut short).
+fn payload_length(data: &[u8], at: usize) -> Option<usize> {
+    let plen = PLEN.get(data, at) as usize;
+    let payload = &data[at + HEADER..];
+    if plen != 0 || NH.get(data, at) != 0 || payload.len() < 8 {
+        return Some(plen);
+    }
+    let header = 8 + usize::from(payload[1]) * 8;
+    let offsets = std::iter::once(2).chain((0..).map(|n| 4 * n + 2));
+    let mut jumbo = 0;
+    for offset in offsets.take_while(|&o| o <= payload.len()) {
+        if *payload.get(offset)? == 0xc2 {
+            let value = payload.get(offset + 2..offset + 6)?;
+            jumbo = u32::from_le_bytes(value.try_into().expect("4 bytes")) as usize;
+            break;
+        }
+    }
+    Some(header + jumbo)
+}
+
 /// `quoted`: the header inside an ICMPv6 error (Scapy's IPerror6), usually cut short.
 pub(super) fn dissect(walk: &mut Walk, at: usize, quoted: bool) {
     let data = walk.data;
@@ -226,7 +251,11 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, quoted: bool) {
     let end = if quoted {
         data.len()
     } else {
-        (at + HEADER + PLEN.get(data, at) as usize).min(data.len())
+        let Some(length) = payload_length(data, at) else {
+            // Scapy's jumbogram search fails (and the header with it).
+            return walk.raw(at, data.len());
+        };
+        (at + HEADER + length).min(data.len())
     };
     let next_header = NH.get(data, at) as u8;
     walk.push(

@@ -34,7 +34,7 @@ use scapy::{
 /// authentication, on both ports), RIP (requests, responses, simple and MD5
 /// authentication, an unknown authentication type, a cut entry), NTP (client, server,
 /// strata 0-3 with their reference ids, broadcast, symmetric modes with
-/// authenticators, an unknown tail), SCTP (every chunk type, every parameter class,
+/// authenticators, NTPv4 extension fields, an unknown tail), SCTP (every chunk type, every parameter class,
 /// unknown and unreadable ones, DATA with and without its payload, lengths below the
 /// header's size, lists at and over Scapy's 100-item limit, over IPv6, in a later
 /// fragment, quoted by ICMP and ICMPv6 errors), NBNS (each message class Scapy has,
@@ -426,6 +426,19 @@ frames += [
  Ether()/IPv6(src='fd00::1', dst='fd00::2')/GRE_PPTP(call_id=1)/PPP(proto=0x57)/IPv6(src='fd00:1::1', dst='fd00:1::2')/UDP(),
  PPTP_IP()/GRE(routing_present=1)/Raw(b'\x08\x00\x00\x04\x0a\x00\x00\x01' + b'\x08\x00\x00\x02ab' + b'\x00\x00\x00\x00tail'),
 ]
+NTP_UDP = lambda: U()
+NTP_CLIENT = lambda: NTP(version=4, mode=3, ref=0, orig=0, recv=0, sent=3909000000.25)
+NTP_AUTH = struct.pack('!I', 7) + bytes(range(16))
+ntp_frames += [
+ NTP_UDP()/NTP_CLIENT()/Raw(struct.pack('!HH', 0x0104, 16) + bytes(12) + NTP_AUTH),
+ NTP_UDP()/NTP_CLIENT()/Raw(struct.pack('!HH', 0x0104, 20) + bytes(16) + struct.pack('!HH', 0x0204, 16) + b'x' * 12 + NTP_AUTH),
+ NTP_UDP()/NTP_CLIENT()/Raw(struct.pack('!HH', 1, 0) + bytes(12) + NTP_AUTH),
+ NTP_UDP()/NTP_CLIENT()/Raw(struct.pack('!HH', 1, 8) + bytes(12) + NTP_AUTH),
+ NTP_UDP()/NTP_CLIENT()/Raw(struct.pack('!HH', 1, 400) + bytes(20) + b'tail!' + NTP_AUTH),
+ NTP_UDP()/NTP_CLIENT()/Raw(b'abc' + NTP_AUTH),
+ NTP_UDP()/NTP_CLIENT()/Raw(bytes(21)),
+]
+frames += ntp_frames
 out = []
 for f in frames:
     b = bytes(f)
@@ -438,14 +451,6 @@ for f in frames:
         if len(b) > 600:
             cuts = [*range(start, start + 100), *range(len(b) - 100, len(b))]
         out.extend(b[:n] for n in cuts)
-# NTP: no cut that leaves more than 20 bytes after the header unless they are a key id
-# and a digest (Scapy reads those as NTPv4 extension fields, which labnet leaves Raw).
-for f in ntp_frames:
-    b = bytes(f)
-    out.append(b)
-    if len(sys.argv) > 2:
-        tails = [n - 42 - 48 for n in range(42, len(b))]
-        out.extend(b[:42 + 48 + t] for t in tails if t <= 20 or t - 4 in (16, 20, 32, 48, 64))
 w = RawPcapWriter(sys.argv[1], linktype=1)
 for b in out:
     w.write(b)

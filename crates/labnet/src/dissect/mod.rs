@@ -234,6 +234,8 @@ pub enum Kind {
     },
     /// NTP's key id and message digest after the header.
     NtpAuthenticator,
+    /// NTPv4 extension fields and the authenticator after them.
+    NtpExtensions,
     /// AH, ESP, or ESP's NAT-traversal companions on UDP port 4500.
     Ipsec(ipsec::Class),
     /// An HSRP message or authentication TLV, in Scapy's class for it.
@@ -334,6 +336,7 @@ impl Layer {
             | Kind::Dhcp { .. }
             | Kind::Ntp { .. }
             | Kind::NtpAuthenticator
+            | Kind::NtpExtensions
             | Kind::Nbns(_)
             | Kind::Isakmp { .. }
             | Kind::Dhcp6Message { .. }
@@ -415,6 +418,7 @@ impl Layer {
             Kind::Dhcp { .. } => ("DHCP", "DHCP options"),
             Kind::Ntp { .. } => ("NTPHeader", "NTPHeader"),
             Kind::NtpAuthenticator => ("NTPAuthenticator", "Authenticator"),
+            Kind::NtpExtensions => ("NTPExtensions", "NTPv4 extensions"),
             Kind::Hsrp(class) => class.names(),
             Kind::Nbns(class) => class.names(),
             Kind::Ppp { class, .. } => class.names(),
@@ -518,6 +522,7 @@ impl Layer {
             Kind::Dhcp { .. } => dhcp::dhcp_fields(data, self.range.clone()),
             Kind::Ntp { .. } => ntp::fields(data, at),
             Kind::NtpAuthenticator => ntp::authenticator_fields(data, self.range.clone()),
+            Kind::NtpExtensions => ntp::extensions_fields(data, self.range.clone()),
             Kind::Hsrp(class) => hsrp::fields(data, self.range.clone(), *class),
             Kind::Nbns(class) => nbns::fields(data, self.range.clone(), *class),
             Kind::Ipsec(class) => ipsec::fields(data, self.range.clone(), *class),

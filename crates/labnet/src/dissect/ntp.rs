@@ -13,7 +13,7 @@
 use std::net::Ipv4Addr;
 use std::ops::Range;
 
-use super::field::{field, fixed, hex, python_bytes, trim_nuls, Field, Format, Spec};
+use super::field::{field, fixed, hex, python_bytes, trim_nuls, Field, Format, Group, Spec};
 use super::{Kind, Value, Walk};
 
 const LEAP: Spec = Spec::bits("leap", 0, 1, 0xc0, Format::Enum(leap));
@@ -89,12 +89,72 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize) {
     let (version, mode) = (VERSION.get(data, at) as u8, MODE.get(data, at) as u8);
     walk.push(Kind::Ntp { version, mode }, at..at + HEADER);
     let tail = at + HEADER;
-    // NTPHeader.guess_payload_class: a key id and a digest of a known length.
+    // NTPHeader.guess_payload_class: a key id and a digest of a known length, else
+    // extension fields when more than an MD5 authenticator follows.
     if end - tail >= 4 && DIGESTS.contains(&(end - tail - 4)) {
         walk.push(Kind::NtpAuthenticator, tail..end);
+    } else if end - tail > MD5_TAIL {
+        walk.push(Kind::NtpExtensions, tail..end);
     } else {
         walk.raw(tail, end);
     }
+}
+
+/// Scapy's `_NTP_AUTH_MD5_TAIL_SIZE`: NTPExtensions takes the last 20 bytes for the
+/// authenticator, whatever they are.
+const MD5_TAIL: usize = 20;
+
+/// Scapy's NTPExtensions: extension fields (type, length, the value as a bare Packet
+/// holding Raw) in all but the last 20 bytes, each `len` bytes long (at least 1, at most
+/// what is left) while 16 or more bytes are left, shorter ones Raw; then the last 20
+/// bytes as the authenticator (`mac`).
+pub(super) fn extensions_fields(data: &[u8], range: Range<usize>) -> Vec<Field> {
+    let list_end = range.end - MD5_TAIL;
+    let mut groups = Vec::new();
+    let mut at = range.start;
+    while list_end - at >= 16 {
+        let declared = usize::from(u16::from_be_bytes([data[at + 2], data[at + 3]]));
+        let length = match declared.min(list_end - at) {
+            0 => list_end - at,
+            length => length,
+        };
+        groups.push(extension(data, at..at + length));
+        at += length;
+    }
+    if at < list_end {
+        groups.push(Group::raw(data, at..list_end));
+    }
+    let mac = list_end..range.end;
+    let authenticator = Group::new(
+        "Authenticator",
+        mac.clone(),
+        authenticator_fields(data, mac.clone()),
+    );
+    vec![
+        field("extensions", range.start..list_end, Value::Packets(groups)),
+        field("mac", mac, Value::Packets(vec![authenticator])),
+    ]
+}
+
+/// One extension field (16 bytes or more; shorter ones are Raw).
+fn extension(data: &[u8], range: Range<usize>) -> Group {
+    if range.len() < 16 {
+        return Group::raw(data, range);
+    }
+    let value = range.start + 4..range.end;
+    let mut raw = Group::raw(data, value.clone());
+    raw.depth = 1;
+    let bare = Group::new("Packet", value.start..value.start, Vec::new());
+    let mut fields = fixed(
+        &[
+            Spec::new("type", 0, 2, Format::Int),
+            Spec::new("len", 2, 2, Format::Int),
+        ],
+        data,
+        range.start,
+    );
+    fields.push(field("value", value, Value::Packets(vec![bare, raw])));
+    Group::new("extension", range, fields)
 }
 
 /// The summary's mode: its name, or the number.

@@ -624,3 +624,28 @@ fn udp_keeps_len_minus_8_bytes_and_the_rest_is_padding() {
     assert_eq!(dissection.layers[3].range.len(), 2);
     assert_fields_tile_their_layers(ETHERNET, &frame);
 }
+
+#[test]
+fn ntp_extension_fields_and_their_authenticator_tile() {
+    // An NTPv4 client request with two extension fields (20 and 16 bytes) and a key id
+    // with an MD5 digest: Scapy 2.8.0's bytes.
+    let frame = bytes(
+        "080027a83865080027a83866080045000084000100004011884cc0a83866c0a83865007b007b00708d7223020a000000
+         0000000000007f000001000000000000000000000000000000000000000000000000e8fe9b4040000000010400140000
+         00000000000000000000000000000204001078787878787878787878787800000007000102030405060708090a0b0c0d
+         0e0f",
+    );
+    let dissection = dissect(ETHERNET, &frame);
+    assert_eq!(
+        classes(&dissection),
+        ["Ether", "IP", "UDP", "NTPHeader", "NTPExtensions"]
+    );
+    let fields = dissection.layers[4].fields(&frame);
+    let types: Vec<String> = leaves(&fields)
+        .into_iter()
+        .filter(|f| f.name == "type")
+        .map(|f| f.value.to_string())
+        .collect();
+    assert_eq!(types, ["260", "516"]);
+    assert_fields_tile_their_layers(ETHERNET, &frame);
+}

@@ -574,7 +574,8 @@ impl Dissection {
 pub fn dissect(link_type: u32, data: &[u8]) -> Dissection {
     let mut walk = Walk {
         data,
-        layers: Vec::new(),
+        // Most packets have up to 8 layers: one allocation, not a growth per push.
+        layers: Vec::with_capacity(8),
     };
     if data.is_empty() {
         walk.push(Kind::Empty { link_type }, 0..0);

@@ -18,9 +18,8 @@ pub(super) fn names(
     length: usize,
 ) -> Option<(&'static str, &'static str)> {
     let long = length > 6;
-    let qtype = || qtype;
     Some(match (icmp_type, code) {
-        (139, _) if long => match qtype() {
+        (139, _) if long => match qtype {
             0 => (
                 "ICMPv6NIQueryNOOP",
                 "ICMPv6 Node Information Query - NOOP Query",
@@ -39,7 +38,7 @@ pub(super) fn names(
             ),
             _ => return None,
         },
-        (140, 0) if long => match qtype() {
+        (140, 0) if long => match qtype {
             2 => (
                 "ICMPv6NIReplyName",
                 "ICMPv6 Node Information Reply - Node Names",

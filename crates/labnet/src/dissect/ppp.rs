@@ -619,7 +619,7 @@ fn tags(data: &[u8], region: Range<usize>) -> Option<Vec<Group>> {
 fn read(data: &[u8], rest: &mut Rest, class: Class) -> Option<Vec<Field>> {
     let at = rest.at;
     let len = || LEN.get(data, at) as i64;
-    let mut fields = match class {
+    let fields = match class {
         Class::Hdlc => rest.prefix(
             data,
             &[
@@ -757,7 +757,6 @@ fn read(data: &[u8], rest: &mut Rest, class: Class) -> Option<Vec<Field>> {
             fields
         }
     };
-    fields.shrink_to_fit();
     Some(fields)
 }
 

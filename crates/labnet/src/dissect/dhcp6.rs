@@ -14,11 +14,11 @@
 
 use std::ops::Range;
 
-use super::field::{field, python_str, Field, Format, Group, Rest, Spec, Value};
+use super::field::{
+    field, packet_list, python_str, Field, Format, Group, Rest, Spec, Value, MAX_LIST,
+};
 use super::{Kind, Walk};
 
-/// Scapy's `conf.max_list_count`: a list that reads one item more gives up the layer.
-const MAX_LIST: usize = 100;
 /// Relayed messages inside relayed messages: deeper ones are Raw (Scapy has no such
 /// limit; real relay chains are a few hops, RFC 8415 allows 8 by default).
 const MAX_NESTING: usize = 16;
@@ -1082,45 +1082,30 @@ fn ntp_suboptions(data: &[u8], region: Range<usize>) -> Option<Vec<Group>> {
         Spec::new("optlen", 2, 2, Format::Int),
     ];
     const ADDRESS: [Spec; 3] = [HEAD[0], HEAD[1], Spec::new("addr", 4, 16, Format::Ipv6)];
-    let mut groups = Vec::new();
-    let mut at = region.start;
-    while at < region.end {
-        let code = (region.end - at >= 2).then(|| code_at(data, at));
-        let mut rest = Rest {
-            at,
-            end: region.end,
-        };
-        let read = match code {
-            Some(1) => rest
-                .prefix(data, &ADDRESS)
-                .map(|f| ("DHCP6 NTP Server Address Suboption", f)),
-            Some(2) => rest
-                .prefix(data, &ADDRESS)
-                .map(|f| ("DHCP6 NTP Multicast Address Suboption", f)),
-            Some(3) => rest.prefix(data, &HEAD).and_then(|mut fields| {
+    packet_list(data, region.clone(), |rest| {
+        let at = rest.at;
+        let code = (region.end - at >= 2).then(|| code_at(data, at))?;
+        let (name, fields) = match code {
+            1 => (
+                "DHCP6 NTP Server Address Suboption",
+                rest.prefix(data, &ADDRESS)?,
+            ),
+            2 => (
+                "DHCP6 NTP Multicast Address Suboption",
+                rest.prefix(data, &ADDRESS)?,
+            ),
+            3 => {
+                let mut fields = rest.prefix(data, &HEAD)?;
                 let slice = rest.slice(HEAD[1].get(data, at) as i64);
                 let (decoded, used) = dns_name(&data[slice.clone()])?;
                 rest.at = slice.start + used;
                 fields.push(field("fqdn", slice.start..rest.at, Value::Bytes(decoded)));
-                Some(("DHCP6 NTP Server FQDN Suboption", fields))
-            }),
-            _ => None,
+                ("DHCP6 NTP Server FQDN Suboption", fields)
+            }
+            _ => return None,
         };
-        match read {
-            Some((name, fields)) => {
-                groups.push(Group::new(name, at..rest.at, fields));
-                at = rest.at;
-            }
-            None => {
-                groups.push(raw_group(data, at..region.end, 0));
-                at = region.end;
-            }
-        }
-        if groups.len() > MAX_LIST {
-            return None;
-        }
-    }
-    Some(groups)
+        Some(Group::new(name, at..rest.at, fields))
+    })
 }
 
 /// Scapy's `dns_get_str` without a message to follow pointers into: the name's labels

@@ -489,6 +489,42 @@ impl Rest {
     }
 }
 
+/// Scapy's `conf.max_list_count`: a list field that reads one item more gives up its
+/// layer.
+pub const MAX_LIST: usize = 100;
+
+/// Scapy's PacketListField over `region`: items one after the other, each read by
+/// `item` from the rest of the region; one it cannot read (its class raises) is Raw
+/// with the rest. `None` past Scapy's list limit (the layer gives up).
+pub fn packet_list(
+    data: &[u8],
+    region: Range<usize>,
+    mut item: impl FnMut(&mut Rest) -> Option<Group>,
+) -> Option<Vec<Group>> {
+    let mut groups = Vec::new();
+    let mut at = region.start;
+    while at < region.end {
+        let mut rest = Rest {
+            at,
+            end: region.end,
+        };
+        match item(&mut rest) {
+            Some(group) => {
+                groups.push(group);
+                at = rest.at;
+            }
+            None => {
+                groups.push(Group::raw(data, at..region.end));
+                at = region.end;
+            }
+        }
+        if groups.len() > MAX_LIST {
+            return None;
+        }
+    }
+    Some(groups)
+}
+
 /// The fields of `specs` present in `data` for a header at `base`.
 pub fn fixed(specs: &[Spec], data: &[u8], base: usize) -> Vec<Field> {
     let mut out = Vec::with_capacity(specs.len());

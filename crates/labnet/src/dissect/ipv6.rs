@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::field::{field, fixed, packed_addresses, Field, Format, Group, Rest, Spec};
+use super::field::{field, fixed, packed_addresses, packet_list, Field, Format, Group, Rest, Spec};
 use super::{ipv6_address, Kind, Value, Walk};
 
 /// Scapy's `ipv6nh`: next-header names.
@@ -115,27 +115,9 @@ fn segment_routing(data: &[u8], at: usize, end: usize) -> Option<(usize, Vec<Fie
     rest.at = segments.end;
     let units = i64::from(data[at + 1]);
     let region = rest.slice(8 * units - 16 * entries as i64);
-    let mut tlvs = Vec::new();
-    let mut next = region.start;
-    while next < region.end {
-        let mut item = Rest {
-            at: next,
-            end: region.end,
-        };
-        match segment_routing_tlv_read(data, &mut item) {
-            Some(group) => {
-                tlvs.push(group);
-                next = item.at;
-            }
-            None => {
-                tlvs.push(Group::raw(data, next..region.end));
-                next = region.end;
-            }
-        }
-        if tlvs.len() > 100 {
-            return None;
-        }
-    }
+    let tlvs = packet_list(data, region.clone(), |item| {
+        segment_routing_tlv_read(data, item)
+    })?;
     fields.push(field("tlv_objects", region.clone(), Value::Packets(tlvs)));
     Some((rest.at - at, fields))
 }

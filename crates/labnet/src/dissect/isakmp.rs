@@ -13,13 +13,13 @@
 
 use std::ops::Range;
 
-use super::field::{field, hex, python_bytes, python_str, Field, Format, Group, Rest, Spec, Value};
+use super::field::{
+    field, hex, python_bytes, python_str, Field, Format, Group, Rest, Spec, Value, MAX_LIST,
+};
 use super::{Kind, Walk};
 
 /// Proposals inside SAs inside proposals: deeper ones are Raw (Scapy has no limit).
 const MAX_NESTING: usize = 16;
-/// Scapy's `conf.max_list_count`: a list that reads one item more gives up the layer.
-const MAX_LIST: usize = 100;
 
 /// The header or a payload, in Scapy's class for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

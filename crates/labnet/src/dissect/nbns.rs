@@ -8,12 +8,10 @@
 
 use std::ops::Range;
 
-use super::field::{field, fixed, python_bytes, Field, Format, Group, Spec, Value};
+use super::field::{field, fixed, python_bytes, Field, Format, Group, Spec, Value, MAX_LIST};
 use super::{Kind, Walk};
 
 const HEADER: usize = 12;
-/// Scapy's `conf.max_list_count`: a list that reads one item more gives up the layer.
-const MAX_LIST: usize = 100;
 const ADDRESS_ENTRY: usize = 6;
 const SERVICE_ENTRY: usize = 18;
 

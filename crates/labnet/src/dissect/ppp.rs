@@ -11,11 +11,8 @@
 
 use std::ops::Range;
 
-use super::field::{field, hex, Field, Format, Group, Rest, Spec, Value};
+use super::field::{field, hex, packet_list, Field, Format, Group, Rest, Spec, Value};
 use super::{Kind, Walk};
-
-/// Scapy's `conf.max_list_count`: a list that reads one item more gives up the layer.
-const MAX_LIST: usize = 100;
 
 /// A PPP-family header or message, in Scapy's class for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -437,28 +434,7 @@ fn bytes_field(data: &[u8], name: &'static str, range: Range<usize>) -> Field {
 /// A list of options (LCP's, IPCP's, ECP's) over `region`: each in its class by its
 /// first byte, what cannot be read Raw with the rest; `None` over Scapy's limit.
 fn options(data: &[u8], region: Range<usize>, family: Class) -> Option<Vec<Group>> {
-    let mut groups = Vec::new();
-    let mut at = region.start;
-    while at < region.end {
-        let mut rest = Rest {
-            at,
-            end: region.end,
-        };
-        match option(data, &mut rest, family) {
-            Some(group) => {
-                groups.push(group);
-                at = rest.at;
-            }
-            None => {
-                groups.push(Group::raw(data, at..region.end));
-                at = region.end;
-            }
-        }
-        if groups.len() > MAX_LIST {
-            return None;
-        }
-    }
-    Some(groups)
+    packet_list(data, region, |rest| option(data, rest, family))
 }
 
 /// One option at `rest.at`, read as Scapy's class for its type reads it.
@@ -589,29 +565,13 @@ fn tags(data: &[u8], region: Range<usize>) -> Option<Vec<Group>> {
         Spec::new("tag_type", 0, 2, Format::Enum(tag_type)),
         Spec::new("tag_len", 2, 2, Format::Int),
     ];
-    let mut groups = Vec::new();
-    let mut rest = Rest {
-        at: region.start,
-        end: region.end,
-    };
-    while rest.at < region.end {
+    packet_list(data, region, |rest| {
         let at = rest.at;
-        match rest.prefix(data, &HEAD) {
-            Some(mut fields) => {
-                let value = rest.slice(HEAD[1].get(data, at) as i64);
-                fields.push(bytes_field(data, "tag_value", value));
-                groups.push(Group::new("PPPoE Tag", at..rest.at, fields));
-            }
-            None => {
-                groups.push(Group::raw(data, at..region.end));
-                rest.at = region.end;
-            }
-        }
-        if groups.len() > MAX_LIST {
-            return None;
-        }
-    }
-    Some(groups)
+        let mut fields = rest.prefix(data, &HEAD)?;
+        let value = rest.slice(HEAD[1].get(data, at) as i64);
+        fields.push(bytes_field(data, "tag_value", value));
+        Some(Group::new("PPPoE Tag", at..rest.at, fields))
+    })
 }
 
 /// Reads the header or message of `class` at `rest.at`: its fields, or `None` where

@@ -21,13 +21,13 @@
 
 use std::ops::Range;
 
-use super::field::{field, fixed, trim_nuls, Field, Format, Group, Rest, Spec, Value};
+use super::field::{
+    field, fixed, packet_list, trim_nuls, Field, Format, Group, Rest, Spec, Value, MAX_LIST,
+};
 use super::{Kind, Walk};
 use crate::netbase;
 
 const HEADER: usize = 12;
-/// Scapy's `conf.max_list_count`: a list field that reads one item more gives up.
-const MAX_LIST: usize = 100;
 
 fn service(port: u64) -> Option<&'static str> {
     netbase::service_name(u16::try_from(port).ok()?, "sctp")
@@ -637,34 +637,13 @@ fn counted(
 /// has no class for (or cannot read, or fewer than 4 bytes) Raw with the rest of the
 /// region; `None` past Scapy's list limit.
 fn parameters(data: &[u8], region: Range<usize>) -> Option<Vec<Group>> {
-    let mut groups = Vec::new();
-    let mut at = region.start;
-    while at < region.end {
-        let known = (region.end - at >= 4)
+    packet_list(data, region.clone(), |rest| {
+        let at = rest.at;
+        let (name, specs, tail) = (region.end - at >= 4)
             .then(|| parameter(u16::from_be_bytes([data[at], data[at + 1]])))
-            .flatten();
-        let mut rest = Rest {
-            at,
-            end: region.end,
-        };
-        let read = known.and_then(|(name, specs, tail)| {
-            read(data, &mut rest, specs, tail).map(|fields| Group::new(name, at..rest.at, fields))
-        });
-        match read {
-            Some(group) => {
-                groups.push(group);
-                at = rest.at;
-            }
-            None => {
-                groups.push(Group::raw(data, at..region.end));
-                at = region.end;
-            }
-        }
-        if groups.len() > MAX_LIST {
-            return None;
-        }
-    }
-    Some(groups)
+            .flatten()?;
+        read(data, rest, specs, tail).map(|fields| Group::new(name, at..rest.at, fields))
+    })
 }
 
 /// The chunk at `at` of a packet whose chunks end at `end`, read as Scapy reads it:

@@ -663,6 +663,101 @@ fn scapy_built_ppp_reads_as_scapy_reads_it() {
     }
 }
 
+/// Writes Scapy-built NetFlow exports to the pcap `argv[1]`: v1 and v5 headers with
+/// their records (one cut short, a tail after them), v9 and IPFIX headers with template
+/// flowsets (enterprise fields, padding, counts above what is there, lists at and over
+/// Scapy's 100-item limit), options templates of both forms (enterprise option
+/// fields, negative counts and pads), data flowsets (lengths below 4 and past the
+/// end), an unknown version, an sFlow datagram on 6343 and a 1-byte payload, on each
+/// of the ports Scapy binds. With a second argument, each frame is followed by every
+/// cut of it from the end of its IP header on.
+const BUILD_NETFLOW_FRAMES: &str = r#"
+import sys, struct
+from scapy.all import *
+from scapy.layers.netflow import *
+U = lambda sport=40000, dport=2055: Ether(src='08:00:27:a8:38:66', dst='08:00:27:a8:38:65')/IP(src='192.168.56.102', dst='192.168.56.101')/UDP(sport=sport, dport=dport)
+H = lambda n, *a: struct.pack('!' + 'H' * n, *a)
+TF = lambda t, l, en=None: (H(2, t | (0x8000 if en is not None else 0), l) + (struct.pack('!I', en) if en is not None else b''))
+tmpl = lambda tid, fields: H(2, tid, len(fields)) + b''.join(fields)
+fs = lambda fid, body: H(2, fid, len(body) + 4) + body
+V9 = lambda count=1: NetflowHeader(version=9)/NetflowHeaderV9(count=count, sysUptime=123456, unixSecs=1700000000, packageSequence=7, SourceID=1)
+V10 = lambda: NetflowHeader(version=10)/NetflowHeaderV10(length=0, ExportTime=1700000000, flowSequence=3, ObservationDomainID=9)
+T3 = tmpl(256, [TF(8, 4), TF(12, 4), TF(7, 2), TF(11, 2), TF(4, 1), TF(1, 4), TF(2, 4)])
+DATA = fs(256, bytes([192, 168, 56, 102, 192, 168, 56, 101, 0x9c, 0x40, 0x13, 0x88, 6, 0, 0, 1, 0, 0, 0, 0, 10]) + b'\0\0\0')
+frames = [
+ U()/NetflowHeader(version=5)/NetflowHeaderV5(count=2, sysUptime=99, unixSecs=1700000000, unixNanoSeconds=123456789, flowSequence=42, engineType=1, engineID=2, samplingInterval=0x4001)/NetflowRecordV5(src='192.168.56.102', dst='192.168.56.101', srcport=40000, dstport=5000, tcpFlags=0x1b, dpkts=7, dOctets=900, first=1000, last=2000, src_as=64512, src_mask=24, dst_mask=24)/NetflowRecordV5(prot=17, tcpFlags=0, tos=0xb8),
+ U(2055, 2055)/NetflowHeader(version=1)/NetflowHeaderV1(count=1, unixSecs=1000000000, unixNanoSeconds=4000000000)/NetflowRecordV1(ipsrc='10.0.0.1', ipdst='10.0.0.2', proto=6, srcport=1, dstport=2, dpkts=3),
+ U(9995, 40000)/V9(3)/Raw(fs(0, T3 + tmpl(257, [TF(27, 16), TF(28, 16), TF(300, 2, 9)])) + fs(1, H(3, 258, 4, 8) + H(2, 1, 4) + H(2, 40, 4) + H(2, 0x8000 | 41, 8) + H(1, 9)) + DATA),
+ U(40000, 9996)/V10()/Raw(fs(2, tmpl(300, [TF(8, 4), TF(210, 3, 29305), TF(0x7fff, 2, 1)])) + fs(3, H(3, 301, 3, 1) + H(2, 1, 4) + H(2, 40, 4) + H(2, 0x8000 | 41, 8) + H(1, 7) + b'\0\0') + fs(301, b'\0\0\0\1' + b'\0' * 12)),
+ U()/V9()/Raw(H(2, 256, 0) + b'abcdefgh'),
+ U()/V9()/Raw(H(2, 256, 2) + b'abcdefgh'),
+ U()/V9()/Raw(H(2, 256, 200) + b'abcdefgh'),
+ U()/V9()/Raw(H(2, 256, 4) + H(2, 257, 4)),
+ U()/V9()/Raw(fs(0, T3 + b'\0\0\0\0')),
+ U()/V9()/Raw(fs(0, tmpl(256, [TF(8, 4)] * 3)[:6] + H(1, 9))),
+ U()/V9()/Raw(fs(0, tmpl(256, [TF(8, 4)] * 101))),
+ U()/V9()/Raw(fs(0, tmpl(256, []) * 101)),
+ U()/V9()/Raw(fs(0, tmpl(256, []) * 100)),
+ U()/V9()/Raw(fs(0, tmpl(256, [TF(8, 4, 5)])[:9])),
+ U()/V9()/Raw(H(2, 0, 2) + T3),
+ U()/V9()/Raw(fs(1, H(3, 258, 9, 3) + H(2, 1, 4) + b'xyz')),
+ U()/V9()/Raw(H(5, 1, 6, 258, 0, 0) + b'tail'),
+ U()/V10()/Raw(H(5, 3, 20, 301, 1, 3) + H(2, 1, 4) * 3 + b'pp'),
+ U()/V10()/Raw(H(5, 3, 4, 301, 0, 0) + b'abcdef'),
+ U()/V10()/Raw(H(5, 3, 10, 301, 2, 0) + H(2, 1, 4) + H(2, 0x8000 | 2, 4)),
+ U()/NetflowHeader(version=7)/Raw(b'\0' * 24),
+ U()/NetflowHeader(version=5)/NetflowHeaderV5(count=1)/NetflowRecordV5()/Raw(b'twenty bytes of tail'),
+ U()/NetflowHeader(version=5)/NetflowHeaderV5(count=1)/NetflowRecordV5(),
+ U(50000, 6343)/Raw(struct.pack('!IIIIII', 5, 1, 0xc0a83866, 0, 17, 12345) + struct.pack('!I', 1) + struct.pack('!II', 1, 40) + bytes(range(40))),
+ U()/Raw(b'\x00'),
+ U()/Raw(b'\x00\x09' + b'\x00' * 10),
+]
+frames += [U()/NetflowHeader(version=1)/NetflowHeaderV1()/Raw(bytes(range(48)) * 2)]
+out = []
+for f in frames:
+    b = bytes(f)
+    out.append(b)
+    if len(sys.argv) > 2:
+        start = 34
+        cuts = range(start, len(b))
+        if len(b) > 600:
+            cuts = [*range(start, start + 100), *range(len(b) - 100, len(b))]
+        out.extend(b[:n] for n in cuts)
+w = RawPcapWriter(sys.argv[1], linktype=1)
+for b in out:
+    w.write(b)
+w.close()
+"#;
+
+/// NetFlow v1, v5, v9 and IPFIX as Scapy reads them, whole and cut at every length.
+#[test]
+fn scapy_built_netflow_reads_as_scapy_reads_it() {
+    require!("python3");
+    let (whole, cuts) = (scratch("netflow.pcap"), scratch("netflow-cuts.pcap"));
+    let (whole, cuts) = (whole.to_str().unwrap(), cuts.to_str().unwrap());
+    python(BUILD_NETFLOW_FRAMES, &[whole]);
+    python(BUILD_NETFLOW_FRAMES, &[cuts, "cuts"]);
+    let summaries = same_summaries_as_scapy(whole);
+    for expected in [
+        "2055 / NetflowHeader / NetflowHeaderV5 / NetflowRecordV5 / NetflowRecordV5",
+        "2055 / NetflowHeader / NetflowHeaderV1 / NetflowRecordV1",
+        "/ NetflowHeaderV9 / NetflowFlowsetV9 / NetflowOptionsFlowsetV9 / NetflowDataflowsetV9",
+        "9996 / NetflowHeader / NetflowHeaderV10 / NetflowFlowsetV9 / NetflowOptionsFlowset10",
+        "6343 / NetflowHeader / Raw",
+    ] {
+        assert!(summaries.contains(expected), "{expected} in\n{summaries}");
+    }
+    same_listings_as_scapy(whole);
+    same_hexdumps_as_scapy(whole);
+    same_json_as_show_and_summary(whole);
+    let cut_summaries = same_summaries_as_scapy(cuts);
+    assert!(cut_summaries.lines().count() > 2000, "{cut_summaries}");
+    same_listings_as_scapy(cuts);
+    same_hexdumps_as_scapy(cuts);
+    let _ = std::fs::remove_file(whole);
+    let _ = std::fs::remove_file(cuts);
+}
+
 /// Scapy's IGMP layer adds a Router Alert option to the IP header below it when it
 /// has none, also when reading a packet: its `show()` lists an option the bytes do not
 /// hold. labnet lists the bytes (docs/webcapture.md says so).

@@ -493,29 +493,47 @@ impl Rest {
 /// layer.
 pub const MAX_LIST: usize = 100;
 
-/// Scapy's PacketListField over `region`: items one after the other, each read by
-/// `item` from the rest of the region; one it cannot read (its class raises) is Raw
-/// with the rest. `None` past Scapy's list limit (the layer gives up).
+/// Scapy's PacketListField over `region` (its `length_from`): items one after the
+/// other, each read by `item` from the rest of the region; one it cannot read (its
+/// class raises) is Raw with the rest. `None` past Scapy's list limit (the layer gives
+/// up).
 pub fn packet_list(
     data: &[u8],
     region: Range<usize>,
+    item: impl FnMut(&mut Rest) -> Option<Group>,
+) -> Option<Vec<Group>> {
+    let mut rest = Rest {
+        at: region.start,
+        end: region.end,
+    };
+    items(data, &mut rest, usize::MAX, item)
+}
+
+/// Scapy's PacketListField with `count_from`: up to `count` items from the rest of
+/// the packet, which moves past them, read as [`packet_list`] reads them.
+pub fn counted_packet_list(
+    data: &[u8],
+    rest: &mut Rest,
+    count: usize,
+    item: impl FnMut(&mut Rest) -> Option<Group>,
+) -> Option<Vec<Group>> {
+    items(data, rest, count, item)
+}
+
+fn items(
+    data: &[u8],
+    rest: &mut Rest,
+    count: usize,
     mut item: impl FnMut(&mut Rest) -> Option<Group>,
 ) -> Option<Vec<Group>> {
     let mut groups = Vec::new();
-    let mut at = region.start;
-    while at < region.end {
-        let mut rest = Rest {
-            at,
-            end: region.end,
-        };
-        match item(&mut rest) {
-            Some(group) => {
-                groups.push(group);
-                at = rest.at;
-            }
+    while rest.at < rest.end && groups.len() < count {
+        let at = rest.at;
+        match item(rest) {
+            Some(group) => groups.push(group),
             None => {
-                groups.push(Group::raw(data, at..region.end));
-                at = region.end;
+                groups.push(Group::raw(data, at..rest.end));
+                rest.at = rest.end;
             }
         }
         if groups.len() > MAX_LIST {

@@ -8,13 +8,8 @@ use std::ops::Range;
 
 use super::field::{field, fixed, hex, Field, Format, Spec};
 use super::{Kind, Value, Walk};
-use crate::netbase;
 
-fn protocol(number: u64) -> Option<&'static str> {
-    netbase::protocol_name(u8::try_from(number).ok()?)
-}
-
-const AH_NEXT: Spec = Spec::new("nh", 0, 1, Format::Enum(protocol));
+const AH_NEXT: Spec = Spec::new("nh", 0, 1, Format::Enum(super::ipv4::protocol));
 const AH_LENGTH: Spec = Spec::new("payloadlen", 1, 1, Format::Int);
 const AH: [Spec; 5] = [
     AH_NEXT,

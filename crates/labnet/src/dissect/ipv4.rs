@@ -5,7 +5,7 @@ use super::field::{address_list, field, fixed, Field, Format, Group, Spec};
 use super::{ipv4_address, Kind, Value, Walk};
 use crate::netbase;
 
-fn protocol(number: u64) -> Option<&'static str> {
+pub(super) fn protocol(number: u64) -> Option<&'static str> {
     netbase::protocol_name(u8::try_from(number).ok()?)
 }
 

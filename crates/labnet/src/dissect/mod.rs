@@ -42,6 +42,7 @@ mod ipv6;
 mod isakmp;
 mod loopback;
 pub mod nbns;
+mod netflow;
 mod node_info;
 pub mod ntp;
 pub mod ppp;
@@ -225,6 +226,12 @@ pub enum Kind {
         class: ppp::Class,
         end: usize,
     },
+    /// A NetFlow header, record or flowset in Scapy's class for it; `end`: where the
+    /// datagram ends (Scapy's length slices are taken from the rest of the packet).
+    Netflow {
+        class: netflow::Class,
+        end: usize,
+    },
     /// An NBNS header or message, in Scapy's class for it.
     Nbns(nbns::Class),
     /// An NTP header (modes 0-5).
@@ -338,6 +345,7 @@ impl Layer {
             | Kind::NtpAuthenticator
             | Kind::NtpExtensions
             | Kind::Nbns(_)
+            | Kind::Netflow { .. }
             | Kind::Isakmp { .. }
             | Kind::Dhcp6Message { .. }
             | Kind::Dhcp6Option { .. }
@@ -421,6 +429,7 @@ impl Layer {
             Kind::NtpExtensions => ("NTPExtensions", "NTPv4 extensions"),
             Kind::Hsrp(class) => class.names(),
             Kind::Nbns(class) => class.names(),
+            Kind::Netflow { class, .. } => class.names(),
             Kind::Ppp { class, .. } => class.names(),
             Kind::Isakmp { class, .. } => class.names(),
             Kind::Dhcp6Message { message_type } => dhcp6::message_names(*message_type),
@@ -487,6 +496,7 @@ impl Layer {
                 return isakmp::fields(data, at, class, proto, end)
             }
             Kind::Ppp { class, end } => return ppp::fields(data, at, class, end),
+            Kind::Netflow { class, end } => return netflow::fields(data, at, class, end),
             Kind::Ipv6SegmentRouting { end } => return ipv6::segment_routing_fields(data, at, end),
             _ => {}
         }
@@ -540,6 +550,7 @@ impl Layer {
             | Kind::Dhcp6Option { .. }
             | Kind::Isakmp { .. }
             | Kind::Ppp { .. }
+            | Kind::Netflow { .. }
             | Kind::Ipv6SegmentRouting { .. } => {
                 unreachable!("read above")
             }

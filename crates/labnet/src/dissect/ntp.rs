@@ -231,6 +231,12 @@ fn date(seconds: u64) -> String {
     format!("{} +0000", utc_date(seconds))
 }
 
+/// Scapy's UTCTimeField as `show()` prints it: the date (its `%z` is empty for the
+/// naive datetime Scapy formats, hence two spaces), then the seconds since 1970.
+pub(super) fn utc_time(seconds: u64) -> Value {
+    Value::Text(format!("{}  ({seconds})", utc_date(seconds)))
+}
+
 /// `%a, %d %b %Y %H:%M:%S` of a time in seconds since 1970 (UTC).
 pub(super) fn utc_date(seconds: u64) -> String {
     const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];

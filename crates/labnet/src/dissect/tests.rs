@@ -649,3 +649,47 @@ fn ntp_extension_fields_and_their_authenticator_tile() {
     assert_eq!(types, ["260", "516"]);
     assert_fields_tile_their_layers(ETHERNET, &frame);
 }
+
+/// A NetFlow v9 export (Scapy 2.8.0's header): a template flowset of two templates
+/// (one field with an enterprise number), an options template and a data flowset.
+const NETFLOW_V9: &str = "080027a83865080027a8386608004500009c0001000040118834c0a83866c0a83865
+    270b9c4000885823000900030001e2406553f1000000000700000001000000380100000700080004000c
+    000400070002000b000200040001000100040002000401010003001b0010001c0010812c000200000009
+    0001001801020004000800010004002800048029000800090100001cc0a83866c0a838659c4013880600
+    0001000000000a000000";
+
+#[test]
+fn netflow_flowsets_are_layers_with_their_templates_as_sub_packets() {
+    let frame = bytes(NETFLOW_V9);
+    let dissection = dissect(ETHERNET, &frame);
+    assert_eq!(
+        classes(&dissection),
+        [
+            "Ether",
+            "IP",
+            "UDP",
+            "NetflowHeader",
+            "NetflowHeaderV9",
+            "NetflowFlowsetV9",
+            "NetflowOptionsFlowsetV9",
+            "NetflowDataflowsetV9"
+        ]
+    );
+    let flowset = dissection.layers[5].fields(&frame);
+    let templates = leaves(&flowset);
+    let types: Vec<String> = templates
+        .iter()
+        .filter(|f| f.name == "fieldType")
+        .map(|f| f.value.to_string())
+        .collect();
+    assert_eq!(types[..2], ["IPV4_SRC_ADDR", "IPV4_DST_ADDR"]);
+    let enterprise = templates.iter().find(|f| f.name == "enterpriseNumber");
+    assert_eq!(enterprise.unwrap().value.to_string(), "9");
+    let header = dissection.layers[4].fields(&frame);
+    let time = header.iter().find(|f| f.name == "unixSecs").unwrap();
+    assert_eq!(
+        time.value.to_string(),
+        "Tue, 14 Nov 2023 22:13:20  (1700000000)"
+    );
+    assert_fields_tile_their_layers(ETHERNET, &frame);
+}

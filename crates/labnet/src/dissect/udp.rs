@@ -1,5 +1,5 @@
 //! UDP, and what it carries by port, as Scapy binds it: DNS, LLMNR, NBNS, BOOTP/DHCP, DHCPv6, NTP,
-//! RIP, HSRP, ESP, ISAKMP, GRE and VXLAN, else Raw.
+//! RIP, HSRP, ESP, ISAKMP, NetFlow, GRE and VXLAN, else Raw.
 
 use super::field::{fixed, Field, Format, Rest, Spec};
 use super::{Kind, Walk};
@@ -33,8 +33,10 @@ enum Bound {
     Nbns,
     Dhcp6,
     Isakmp,
+    /// NetFlow, and sFlow's port, which Scapy gives to NetFlow too.
+    Netflow,
     /// One labnet does not decode (its payload is Raw): Kerberos,
-    /// L2TP, the NetBIOS datagram service, CLDAP, MGCP, Mobile IP, NetFlow,
+    /// L2TP, the NetBIOS datagram service, CLDAP, MGCP, Mobile IP,
     /// RADIUS, SNMP, TFTP, ZEP.
     Other,
 }
@@ -89,16 +91,16 @@ const BINDINGS: &[(Port, Bound)] = {
         (S(2727), Other),
         (D(434), Other),
         (S(434), Other),
-        (D(2055), Other),
-        (S(2055), Other),
-        (D(2056), Other),
-        (S(2056), Other),
-        (D(9995), Other),
-        (S(9995), Other),
-        (D(9996), Other),
-        (S(9996), Other),
-        (D(6343), Other),
-        (S(6343), Other),
+        (D(2055), Netflow),
+        (S(2055), Netflow),
+        (D(2056), Netflow),
+        (S(2056), Netflow),
+        (D(9995), Netflow),
+        (S(9995), Netflow),
+        (D(9996), Netflow),
+        (S(9996), Netflow),
+        (D(6343), Netflow),
+        (S(6343), Netflow),
         (S(123), Ntp),
         (D(123), Ntp),
         (S(1812), Other),
@@ -202,6 +204,7 @@ fn dissect_payload(walk: &mut Walk, payload: usize, end: usize, sport: u16, dpor
         Some(Bound::Nbns) => super::nbns::dissect(walk, payload, end),
         Some(Bound::Dhcp6) => super::dhcp6::dissect(walk, payload, end),
         Some(Bound::Isakmp) => super::isakmp::dissect(walk, payload, end),
+        Some(Bound::Netflow) => super::netflow::dissect(walk, payload, end),
         Some(bound @ (Bound::Hsrp | Bound::HsrpV2)) => {
             let length = LEN.get(data, at) as u16;
             super::hsrp::dissect(walk, payload, end, length, matches!(bound, Bound::HsrpV2));

@@ -630,6 +630,23 @@ for name, lt, frames in [('eth', 1, [bytes(f) for f in eth])] + [(str(k), k, v) 
     w.close()
 "#;
 
+/// Compares each file `PREFIX-LINK.pcap` with Scapy (summaries, listings, hexdumps,
+/// JSON) and removes it; each `expected` text must be in some summary.
+fn same_as_scapy_per_link_type(prefix: &str, links: &[&str], expected: &[&str]) {
+    let mut summaries = String::new();
+    for link in links {
+        let file = format!("{prefix}-{link}.pcap");
+        summaries += &same_summaries_as_scapy(&file);
+        same_listings_as_scapy(&file);
+        same_hexdumps_as_scapy(&file);
+        same_json_as_show_and_summary(&file);
+        let _ = std::fs::remove_file(&file);
+    }
+    for expected in expected {
+        assert!(summaries.contains(expected), "{expected} in\n{summaries}");
+    }
+}
+
 /// PPP as Scapy reads it, on every PPP link type and over Ethernet and cooked
 /// headers, whole and cut at every length.
 #[test]
@@ -639,28 +656,21 @@ fn scapy_built_ppp_reads_as_scapy_reads_it() {
     let prefix = scratch("ppp");
     let prefix = prefix.to_str().unwrap();
     python(BUILD_PPP_FRAMES, &[prefix, "", "cuts"]);
-    let mut summaries = String::new();
-    for link in ["eth", "9", "50", "51", "204", "113"] {
-        let file = format!("{prefix}-{link}.pcap");
-        summaries += &same_summaries_as_scapy(&file);
-        same_listings_as_scapy(&file);
-        same_hexdumps_as_scapy(&file);
-        same_json_as_show_and_summary(&file);
-        let _ = std::fs::remove_file(&file);
-    }
-    for expected in [
-        "Ether / PPPoE Active Discovery Initiation (PADI) / PPPoE TagsService-Name, Host-Uniq",
-        "Ether / PPPoE / PPP / LCP Configure-Request",
-        "Ether / PPPoE / PPP / PAP-Request username=b'midwood' password=b'secret'",
-        "Ether / PPPoE / PPP / CHAP Success message=b'ok'",
-        "(PPP_SES) / PPPoE / PPP / PPP_IPCP",
-        "Ether / PPPoE / PPP / IP / ICMP 10.0.0.2 > 10.0.0.1 echo-request 0",
-        "HDLC / PPP / IP / ICMP 10.0.0.2 > 10.0.0.1 echo-request 0",
-        "DIR_PPP / PPP / CHAP Success message=b''",
-        "CookedLinux / PPPoE Active Discovery Initiation (PADI)",
-    ] {
-        assert!(summaries.contains(expected), "{expected} in\n{summaries}");
-    }
+    same_as_scapy_per_link_type(
+        prefix,
+        &["eth", "9", "50", "51", "204", "113"],
+        &[
+            "Ether / PPPoE Active Discovery Initiation (PADI) / PPPoE TagsService-Name, Host-Uniq",
+            "Ether / PPPoE / PPP / LCP Configure-Request",
+            "Ether / PPPoE / PPP / PAP-Request username=b'midwood' password=b'secret'",
+            "Ether / PPPoE / PPP / CHAP Success message=b'ok'",
+            "(PPP_SES) / PPPoE / PPP / PPP_IPCP",
+            "Ether / PPPoE / PPP / IP / ICMP 10.0.0.2 > 10.0.0.1 echo-request 0",
+            "HDLC / PPP / IP / ICMP 10.0.0.2 > 10.0.0.1 echo-request 0",
+            "DIR_PPP / PPP / CHAP Success message=b''",
+            "CookedLinux / PPPoE Active Discovery Initiation (PADI)",
+        ],
+    );
 }
 
 /// Writes Scapy-built NetFlow exports to the pcap `argv[1]`: v1 and v5 headers with
@@ -756,6 +766,151 @@ fn scapy_built_netflow_reads_as_scapy_reads_it() {
     same_hexdumps_as_scapy(cuts);
     let _ = std::fs::remove_file(whole);
     let _ = std::fs::remove_file(cuts);
+}
+
+/// Writes Scapy-built 802.1X, EAP and RADIUS frames to `argv[1]-NAME.pcap`, one file
+/// per link type: EAPOL of each type (EAP, EAPOL-Key with and without its key data and
+/// a tail, MKA and ASF left Raw) after Ethernet, a VLAN tag, SNAP, GRE and a cooked
+/// header; EAP of each code and each method class Scapy has (identity, notification,
+/// Nak, MD5, TLS, TTLS, PEAP and FAST with and without their length, LEAP), lengths
+/// too short and too long, over PPP; RADIUS requests, challenges, accepts, rejects,
+/// accounting and CoA on their ports, every attribute class (strings, hex strings,
+/// numbers, enumerated values, addresses, the message authenticator, EAP-Message,
+/// Microsoft's MS-CHAP vendor values and other vendors'), EAP in fragments joined
+/// across EAP-Message attributes (and fragments that do not join), lengths of 0, 1
+/// and 2, lists at and over Scapy's limit, bytes past the header's length. With a
+/// second argument, each frame is followed by every cut of it.
+const BUILD_8021X_FRAMES: &str = r#"
+import sys, struct
+from scapy.all import *
+from scapy.layers.eap import *
+from scapy.layers.radius import *
+from scapy.layers.ppp import *
+from scapy.layers.l2 import CookedLinux
+E = lambda: Ether(src='08:00:27:a8:38:66', dst='01:80:c2:00:00:03')
+K = dict(key_descriptor_type=2, key_type=1, key_ack=1, key_descriptor_type_version=2, key_length=16, key_replay_counter=1, key_nonce=bytes(range(32)))
+frames = [
+ E()/EAPOL(type=1),
+ E()/EAPOL(version=2, type=2),
+ E()/EAPOL()/EAP(code=1, id=1, type=1),
+ E()/EAPOL()/EAP(code=1, id=1, type=1, message=b'hello'),
+ E()/EAPOL()/EAP(code=2, id=1, type=1, identity=b'midwood'),
+ E()/EAPOL()/EAP(code=2, id=2, type=3, desired_auth_types=[4, 13, 99]),
+ E()/EAPOL()/EAP(code=3, id=2),
+ E()/EAPOL()/EAP(code=4, id=2)/Raw(b'x'),
+ E()/EAPOL()/EAP(code=1, id=3, type=2)/Raw(b'note'),
+ E()/EAPOL()/EAP(code=5, id=3, type=1),
+ E()/EAPOL()/EAP_MD5(id=4, value=bytes(range(16)), optional_name=b'brooklyn'),
+ E()/EAPOL()/EAP_MD5(code=2, id=4, value=b'\xaa' * 16),
+ E()/EAPOL()/EAP_TLS(id=5, L=1, M=1, tls_message_len=1000, tls_data=b'\x16\x03\x01\x00\x05hello'),
+ E()/EAPOL()/EAP_TLS(id=5, S=1),
+ E()/EAPOL()/EAP_TTLS(id=6, version=1, data=b'abc'),
+ E()/EAPOL()/EAP_TTLS(id=6, L=1, message_len=3, data=b'abc'),
+ E()/EAPOL()/EAP_PEAP(id=7, S=1, version=1),
+ E()/EAPOL()/EAP_PEAP(code=2, id=7, L=1, tls_message_len=9, tls_data=b'\x17\x03\x03'),
+ E()/EAPOL()/EAP_FAST(id=8, version=1, data=b'xyz'),
+ E()/EAPOL()/LEAP(id=9, challenge_response=b'12345678', username=b'bob'),
+ E()/EAPOL()/LEAP(code=2, id=9, challenge_response=bytes(24), username=b'bob'),
+ E()/EAPOL(type=3)/EAPOL_KEY(**K),
+ E()/EAPOL(type=3)/EAPOL_KEY(key_descriptor_type=1, key_length=5, key_data=b'abc')/Raw(b'x' * 20),
+ E()/EAPOL(type=3)/EAPOL_KEY(**K, key_mic=b'\x11' * 16, secure=1, install=1, key_data=bytes(range(22))),
+ E()/EAPOL(type=5)/Raw(b'mka!' * 4),
+ E()/EAPOL(type=4)/Raw(b'asf'),
+ E()/EAPOL(len=2)/EAP(code=1, type=1),
+ E()/EAPOL(len=200)/EAP(code=2, type=1, identity=b'x'),
+ E()/EAPOL()/EAP(code=2, len=3, type=1, identity=b'abcdef'),
+ E()/EAPOL()/EAP(code=1, len=300, type=4)/Raw(b'\x05abcde'),
+ E()/EAPOL()/EAP_MD5(value_size=40, value=b'ab'),
+ E()/EAPOL()/Raw(b'\x01\x01\x00\x04'),
+ E()/EAPOL()/Raw(b'\x09'),
+ E()/Dot1Q(vlan=5)/EAPOL()/EAP(code=2, type=1, identity=b'vlan'),
+ Ether()/IP(src='192.168.56.102', dst='192.168.56.101')/GRE(proto=0x888e)/EAPOL(type=1),
+ Ether()/LLC()/SNAP(code=0x888e)/EAPOL(type=2),
+ Ether(src='08:00:27:a8:38:66', dst='08:00:27:a8:38:65')/PPPoE(sessionid=1)/PPP(proto=0xc227)/EAP(code=1, id=1, type=1),
+ Ether(src='08:00:27:a8:38:66', dst='08:00:27:a8:38:65')/PPPoE(sessionid=1)/PPP(proto=0xc227)/EAP_MD5(code=2, id=1, value=b'\x01' * 16, optional_name=b'midwood'),
+]
+R = lambda sport=40000, dport=1812: Ether(src='08:00:27:a8:38:66', dst='08:00:27:a8:38:65')/IP(src='192.168.56.102', dst='192.168.56.101')/UDP(sport=sport, dport=dport)
+A = lambda t, v: bytes([t, len(v) + 2]) + v
+TLS = bytes(EAP_TLS(code=1, id=9, L=1, M=0, tls_message_len=600, tls_data=bytes(i % 251 for i in range(600))))
+frags = [TLS[i:i + 253] for i in range(0, len(TLS), 253)]
+radius = [
+ R()/Radius(code=1, id=5, authenticator=bytes(range(16)), attributes=[RadiusAttr_User_Name(value=b'midwood'), RadiusAttr_User_Password(value=b'\x01' * 16), RadiusAttr_NAS_IP_Address(value='192.168.56.102'), RadiusAttr_Service_Type(value=2), RadiusAttr_NAS_Port(value=7), RadiusAttribute(type=30, value=b'station'), RadiusAttr_Message_Authenticator(value=b'\x22' * 16)]),
+ R(1812, 40000)/Radius(code=11, id=5, attributes=[RadiusAttr_EAP_Message(value=EAP_MD5(id=1, value=b'\x11' * 16)), RadiusAttr_State(value=b'state')]),
+ R()/Radius(code=1, attributes=[RadiusAttr_User_Name(value=b'midwood'), RadiusAttr_EAP_Message(value=EAP(code=2, id=1, type=1, identity=b'midwood'))]),
+ R()/Radius(code=1, attributes=[RadiusAttr_Vendor_Specific(vendor_id=311, vendor_type=25, value=MS_CHAP2_Response(Ident=1, PeerChallenge=b'a' * 16, Response=b'b' * 24)), RadiusAttr_Vendor_Specific(vendor_id=9, vendor_type=1, value=b'cisco-avpair=x')]),
+ R(1812, 40000)/Radius(code=2, attributes=[RadiusAttr_Vendor_Specific(vendor_id=311, vendor_type=26, value=MS_CHAP2_Success(Ident=1, String=b'S=ABC')/Raw(b'x')), RadiusAttr_Framed_IP_Address(value='10.0.0.2'), RadiusAttr_Framed_Protocol(value=1), RadiusAttr_Session_Timeout(value=3600)]),
+ R(1812, 40000)/Radius(code=3, attributes=[RadiusAttr_Vendor_Specific(vendor_id=311, vendor_type=2, value=MS_CHAP_Error(Ident=1, String=b'E=691 R=0')), RadiusAttr_Vendor_Specific(vendor_id=311, vendor_type=10, value=MS_CHAP_Domain(Ident=1, String=b'LAB')), RadiusAttribute(type=18, value=b'denied')]),
+ R(40000, 1813)/Radius(code=4, attributes=[RadiusAttr_Acct_Status_Type(value=2), RadiusAttribute(type=44, value=b'0001'), RadiusAttr_Acct_Input_Octets(value=1234), RadiusAttr_Acct_Terminate_Cause(value=1), RadiusAttr_NAS_Port_Type(value=99), RadiusAttr_Acct_Authentic(value=1), RadiusAttr_Event_Timestamp(value=1700000000)]),
+ R(1813, 40000)/Radius(code=5),
+ R(40000, 3799)/Radius(code=40, attributes=[RadiusAttr_User_Name(value=b'midwood')]),
+ R()/Radius(code=1)/Raw(A(1, b'caf\xc3\xa9\xff!') + A(3, b'\x01' + b'c' * 16)),
+ R()/Radius(code=1)/Raw(A(26, struct.pack('!IBB', 311, 1, 8) + b'abcdef')),
+ R()/Radius(code=1)/Raw(A(1, b'first') + A(1, b'second') + A(26, struct.pack('!IBB', 311, 25, 2))),
+ R()/Radius(code=11)/Raw(b''.join(A(79, f) for f in frags) + A(24, b'st')),
+ R()/Radius(code=11)/Raw(A(79, frags[0]) + A(24, b'st')),
+ R()/Radius(code=11)/Raw(A(79, frags[0])[:200]),
+ R()/Radius(code=11)/Raw(A(79, b'') + A(79, b'\x01') + A(79, b'\x03\x01\x00\x04')),
+ R()/Radius(code=11)/Raw(A(79, b'\x01\x01') + A(79, b'\x00\x04')),
+ R()/Radius(code=11)/Raw(A(79, b'\x01\x01') + bytes([79])),
+ R()/Radius(code=11)/Raw(A(79, b'\x01\x01') + bytes([79, 0]) + A(79, b'x')),
+ R()/Radius(code=11)/Raw(A(79, b'\x01\x01') + bytes([79, 1]) + A(79, b'\x00\x04')),
+ R()/Radius(code=11)/Raw(A(79, b'\x01\x01\x00\x10\x04')),
+ R()/Radius(code=11)/Raw(A(79, b'\x03\x01\x00\x06ab')),
+ R()/Radius(code=1)/Raw(bytes([5, 2, 0, 0, 0, 9]) + bytes([4, 0, 10, 0, 0, 1]) + bytes([6, 6, 0, 0, 0, 99]) + bytes([30, 0]) + b'xyz'),
+ R()/Radius(code=1)/Raw(bytes([2, 0]) + b'abc'),
+ R()/Radius(code=1)/Raw(bytes([80, 5]) + b'abc'),
+ R()/Radius(code=1)/Raw(bytes([26, 9]) + struct.pack('!IBB', 311, 26, 0) + b'abc'),
+ R()/Radius(code=1)/Raw(bytes([26, 9]) + struct.pack('!IBB', 9, 1, 1) + b'abc'),
+ R()/Radius(code=1)/Raw(bytes([26, 9]) + struct.pack('!IB', 9, 1)),
+ R()/Radius(code=1, len=10)/Raw(A(1, b'x')),
+ R()/Radius(code=1, len=30)/Raw(A(1, b'x') + b'trailing bytes'),
+ R()/Radius(code=1)/Raw(A(44, b'x') * 101),
+ R()/Radius(code=1)/Raw(A(44, b'x') * 100),
+ R()/Radius(code=99),
+ R()/Raw(b'\x01\x02\x00'),
+]
+cooked = [CookedLinux(proto=0x888e)/EAPOL()/EAP(code=2, type=1, identity=b'sll')]
+cut = len(sys.argv) > 2
+for name, lt, fs in [('eth', 1, frames + radius), ('sll', 113, cooked)]:
+    w = RawPcapWriter(sys.argv[1] + '-' + name + '.pcap', linktype=lt)
+    for f in fs:
+        b = bytes(f)
+        w.write(b)
+        if cut:
+            # every cut; of the long frames (lists over Scapy's limit, EAP in
+            # fragments) the first and last 100
+            cuts = range(1, len(b))
+            if len(b) > 600:
+                cuts = [*range(1, 101), *range(len(b) - 100, len(b))]
+            for n in cuts:
+                w.write(b[:n])
+    w.close()
+"#;
+
+/// 802.1X, EAP and RADIUS as Scapy reads them, whole and cut at every length.
+#[test]
+fn scapy_built_8021x_eap_and_radius_read_as_scapy_reads_them() {
+    require!("python3");
+    let prefix = scratch("8021x");
+    let prefix = prefix.to_str().unwrap();
+    python(BUILD_8021X_FRAMES, &[prefix, "cuts"]);
+    same_as_scapy_per_link_type(
+        prefix,
+        &["eth", "sll"],
+        &[
+            "Ether / EAPOL EAPOL-Start",
+            "Ether / EAPOL / EAP Response Identity b'midwood'",
+            "Ether / EAPOL / EAP Request EAP-TLS",
+            "Ether / EAPOL EAPOL-Key / EAPOL_KEY",
+            "Ether / PPPoE / PPP / EAP Response MD5-Challenge",
+            "CookedLinux / EAPOL / EAP Response Identity b'sll'",
+            "UDP / RADIUS Access-Request (User:'midwood' PAP)",
+            "UDP / RADIUS Access-Request (MS-CHAP2)",
+            "UDP / RADIUS Access-Request (User:'caf\u{e9}!' CHAP)",
+            "UDP / RADIUS Accounting-Request",
+            "UDP / RADIUS Disconnect-Request",
+        ],
+    );
 }
 
 /// Scapy's IGMP layer adds a Router Alert option to the IP header below it when it

@@ -121,7 +121,7 @@ fn snap_payload(walk: &mut Walk, at: usize, code: u16, end: usize) {
         0x8100 => dot1q(walk, at, false),
         0x0001 => dissect(walk, at),
         SNAP_STP => stp(walk, at, end),
-        0x0806 | 0x0800 | 0x86dd => walk.ethertype(at, code),
+        0x0806 | 0x0800 | 0x86dd | 0x888e => walk.ethertype(at, code),
         _ => walk.raw(at, end),
     }
 }

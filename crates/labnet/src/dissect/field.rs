@@ -255,6 +255,8 @@ pub enum Format {
     /// A fixed-length string (Scapy's StrFixedLenField), shown as a Python bytes
     /// literal without its trailing NULs, as Scapy shows it; the field still spans them.
     Bytes,
+    /// A fixed-length string shown in hexadecimal, NULs and all (XStrFixedLenField).
+    HexBytes,
 }
 
 /// A fixed field of a header: its name, where it is relative to the header's start,
@@ -353,6 +355,7 @@ impl Spec {
             Format::Ipv4 => Value::Ipv4(<[u8; 4]>::try_from(bytes).ok()?.into()),
             Format::Ipv6 => Value::Ipv6(<[u8; 16]>::try_from(bytes).ok()?.into()),
             Format::Bytes => Value::Bytes(trim_nuls(bytes).to_vec()),
+            Format::HexBytes => Value::Text(hex(bytes)),
         };
         Some(Field {
             name: Cow::Borrowed(self.name),
@@ -443,10 +446,18 @@ impl Rest {
         let mut out = Vec::with_capacity(specs.len());
         for spec in specs {
             let start = base + spec.at;
-            if let Format::Bytes = spec.format {
-                let range = start.min(end)..(start + spec.len).min(end);
-                out.push(string_field(spec.name, data, range.clone(), end));
-                continue;
+            let range = start.min(end)..(start + spec.len).min(end);
+            match spec.format {
+                Format::Bytes => {
+                    out.push(string_field(spec.name, data, range, end));
+                    continue;
+                }
+                Format::HexBytes => {
+                    let value = Value::Text(hex(&data[range.clone()]));
+                    out.push(field(spec.name, range, value));
+                    continue;
+                }
+                _ => {}
             }
             if start + spec.len > end {
                 return None;

@@ -94,7 +94,7 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize) {
         LLC => super::ether::llc(walk, payload, end),
         ETHERNET => super::ether::dissect(walk, payload),
         0x8100 => super::ether::dot1q(walk, payload, false),
-        0x0806 | 0x0800 | 0x86dd => walk.ethertype(payload, proto),
+        0x0806 | 0x0800 | 0x86dd | 0x888e => walk.ethertype(payload, proto),
         _ => walk.raw(payload, end),
     });
 }

@@ -26,6 +26,7 @@ mod cooked;
 mod dhcp;
 mod dhcp6;
 mod dns;
+pub mod eap;
 pub mod endpoints;
 mod ether;
 pub mod field;
@@ -46,6 +47,7 @@ mod netflow;
 mod node_info;
 pub mod ntp;
 pub mod ppp;
+pub mod radius;
 mod rip;
 pub mod sctp;
 pub mod tcp;
@@ -226,10 +228,21 @@ pub enum Kind {
         class: ppp::Class,
         end: usize,
     },
+    /// An 802.1X (EAPOL) or EAP message in Scapy's class for it; `end`: where its
+    /// packet ends (Scapy's length slices are taken from the rest of the packet).
+    Eap {
+        class: eap::Class,
+        end: usize,
+    },
     /// A NetFlow header, record or flowset in Scapy's class for it; `end`: where the
     /// datagram ends (Scapy's length slices are taken from the rest of the packet).
     Netflow {
         class: netflow::Class,
+        end: usize,
+    },
+    /// A RADIUS message (its attributes are sub-packets); `end`: where the datagram
+    /// ends (Scapy's length slices are taken from the rest of the packet).
+    Radius {
         end: usize,
     },
     /// An NBNS header or message, in Scapy's class for it.
@@ -315,6 +328,7 @@ impl Layer {
             | Kind::Arp { .. }
             | Kind::ArpOther { .. }
             | Kind::Ppp { .. }
+            | Kind::Eap { .. }
             | Kind::Empty { .. } => TcpIpLayer::Link,
             Kind::Ipv4 { .. }
             | Kind::Ipv6 { .. }
@@ -346,6 +360,7 @@ impl Layer {
             | Kind::NtpExtensions
             | Kind::Nbns(_)
             | Kind::Netflow { .. }
+            | Kind::Radius { .. }
             | Kind::Isakmp { .. }
             | Kind::Dhcp6Message { .. }
             | Kind::Dhcp6Option { .. }
@@ -430,6 +445,8 @@ impl Layer {
             Kind::Hsrp(class) => class.names(),
             Kind::Nbns(class) => class.names(),
             Kind::Netflow { class, .. } => class.names(),
+            Kind::Eap { class, .. } => class.names(),
+            Kind::Radius { .. } => ("Radius", "RADIUS"),
             Kind::Ppp { class, .. } => class.names(),
             Kind::Isakmp { class, .. } => class.names(),
             Kind::Dhcp6Message { message_type } => dhcp6::message_names(*message_type),
@@ -497,6 +514,8 @@ impl Layer {
             }
             Kind::Ppp { class, end } => return ppp::fields(data, at, class, end),
             Kind::Netflow { class, end } => return netflow::fields(data, at, class, end),
+            Kind::Eap { class, end } => return eap::fields(data, at, class, end),
+            Kind::Radius { end } => return radius::fields(data, at, end),
             Kind::Ipv6SegmentRouting { end } => return ipv6::segment_routing_fields(data, at, end),
             _ => {}
         }
@@ -551,6 +570,8 @@ impl Layer {
             | Kind::Isakmp { .. }
             | Kind::Ppp { .. }
             | Kind::Netflow { .. }
+            | Kind::Eap { .. }
+            | Kind::Radius { .. }
             | Kind::Ipv6SegmentRouting { .. } => {
                 unreachable!("read above")
             }
@@ -707,6 +728,7 @@ impl Walk<'_> {
             0x0806 => arp::dissect(self, at),
             0x8100 => ether::dot1q(self, at, false),
             0x88a8 => ether::dot1q(self, at, true),
+            0x888e => eap::dissect_eapol(self, at, self.data.len()),
             // Scapy binds LLC to 122 in Ethernet, cooked headers and GRE alike.
             122 => ether::llc(self, at, self.data.len()),
             _ => self.raw(at, self.data.len()),

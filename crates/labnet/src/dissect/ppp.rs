@@ -3,7 +3,7 @@
 //! list) and session (0x8864), the PPP header (a 1-byte protocol when its low bit is
 //! set; an HDLC address-and-control header where the first byte is 0xff), and what PPP
 //! carries as Scapy binds it: IPv4, IPv6, LCP (in Scapy's class for each code, with
-//! its options), PAP, CHAP, IPCP and ECP (with their options). Scapy binds IPCP and
+//! its options), PAP, CHAP, IPCP and ECP (with their options) and EAP. Scapy binds IPCP and
 //! ECP to EtherTypes 0x8021 and 0x8053 too.
 //!
 //! Lengths derived from a header's `len` are Python slices of the rest (`field::Rest`);
@@ -746,8 +746,7 @@ fn rejected_packet(data: &[u8], rest: &mut Rest) -> Option<Vec<Group>> {
     Some(vec![Group::new(class.names().1, at..inner.at, fields)])
 }
 
-/// What a PPP header's protocol carries (Scapy's bindings; EAP, which Scapy also
-/// binds, is left Raw).
+/// What a PPP header's protocol carries (Scapy's bindings).
 fn after_protocol(walk: &mut Walk, at: usize, end: usize, protocol: u16) {
     match protocol {
         0x0021 => super::ipv4::dissect(walk, at, false),
@@ -757,6 +756,7 @@ fn after_protocol(walk: &mut Walk, at: usize, end: usize, protocol: u16) {
         0xc223 => message(walk, at, end, Class::Chap),
         0x8021 => message(walk, at, end, Class::Ipcp),
         0x8053 => message(walk, at, end, Class::Ecp),
+        0xc227 => super::eap::dissect_eap(walk, at, end),
         _ => walk.raw(at, end),
     }
 }

@@ -693,3 +693,60 @@ fn netflow_flowsets_are_layers_with_their_templates_as_sub_packets() {
     );
     assert_fields_tile_their_layers(ETHERNET, &frame);
 }
+
+/// A RADIUS Access-Challenge from port 1812 carrying `attributes`, over IPv4 and
+/// Ethernet with their lengths filled in.
+fn radius_frame(attributes: &[u8]) -> Vec<u8> {
+    let radius_length = 20 + attributes.len();
+    let udp_length = 8 + radius_length;
+    let mut frame = bytes("080027a83866080027a83865 0800");
+    frame.extend([
+        0x45, 0, 0, 0, 0, 1, 0, 0, 64, 17, 0, 0, 192, 168, 56, 101, 192, 168, 56, 102,
+    ]);
+    frame[16..18].copy_from_slice(&(20 + udp_length as u16).to_be_bytes());
+    frame.extend([0x07, 0x14, 0x9c, 0x40]);
+    frame.extend((udp_length as u16).to_be_bytes());
+    frame.extend([0, 0, 11, 7]);
+    frame.extend((radius_length as u16).to_be_bytes());
+    frame.extend([0; 16]);
+    frame.extend(attributes);
+    frame
+}
+
+#[test]
+fn eap_in_fragments_is_joined_across_radius_attributes_and_points_at_each_piece() {
+    // An EAP-TLS request of 300 bytes in two EAP-Message attributes (253 and 47 bytes).
+    let mut eap = vec![1, 9, 0x01, 0x2c, 13, 0];
+    eap.extend((0..294).map(|i| i as u8));
+    let mut attributes = vec![79, 255];
+    attributes.extend(&eap[..253]);
+    attributes.extend([79, 49]);
+    attributes.extend(&eap[253..]);
+    let frame = radius_frame(&attributes);
+    let dissection = dissect(ETHERNET, &frame);
+    assert_eq!(classes(&dissection), ["Ether", "IP", "UDP", "Radius"]);
+    let fields = dissection.layers[3].fields(&frame);
+    let Value::Packets(attributes) = &fields.last().unwrap().value else {
+        panic!("{fields:?}")
+    };
+    assert_eq!(attributes.len(), 1, "the second piece is part of the first");
+    let Value::Packets(value) = &attributes[0].fields[2].value else {
+        panic!("{attributes:?}")
+    };
+    assert_eq!(value[0].name, "EAP-TLS");
+    let data = value[0]
+        .fields
+        .iter()
+        .find(|f| f.name == "tls_data")
+        .unwrap();
+    let radius = 14 + 20 + 8 + 20;
+    // From after the flags in the first piece to the end of the second, the second
+    // attribute's header between them.
+    assert_eq!(data.range, radius + 2 + 6..frame.len());
+    assert_eq!(data.value.to_string().len(), 294 * 2);
+    let radius = &dissection.layers[3];
+    assert_eq!(
+        super::radius::summary(&frame, radius.range.start, frame.len()),
+        "RADIUS Access-Challenge"
+    );
+}

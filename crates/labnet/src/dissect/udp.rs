@@ -1,5 +1,5 @@
 //! UDP, and what it carries by port, as Scapy binds it: DNS, LLMNR, NBNS, BOOTP/DHCP, DHCPv6, NTP,
-//! RIP, HSRP, ESP, ISAKMP, NetFlow, GRE and VXLAN, else Raw.
+//! RIP, HSRP, ESP, ISAKMP, NetFlow, RADIUS, GRE and VXLAN, else Raw.
 
 use super::field::{fixed, Field, Format, Rest, Spec};
 use super::{Kind, Walk};
@@ -35,9 +35,10 @@ enum Bound {
     Isakmp,
     /// NetFlow, and sFlow's port, which Scapy gives to NetFlow too.
     Netflow,
+    Radius,
     /// One labnet does not decode (its payload is Raw): Kerberos,
     /// L2TP, the NetBIOS datagram service, CLDAP, MGCP, Mobile IP,
-    /// RADIUS, SNMP, TFTP, ZEP.
+    /// SNMP, TFTP, ZEP.
     Other,
 }
 
@@ -103,12 +104,12 @@ const BINDINGS: &[(Port, Bound)] = {
         (S(6343), Netflow),
         (S(123), Ntp),
         (D(123), Ntp),
-        (S(1812), Other),
-        (D(1812), Other),
-        (S(1813), Other),
-        (D(1813), Other),
-        (S(3799), Other),
-        (D(3799), Other),
+        (S(1812), Radius),
+        (D(1812), Radius),
+        (S(1813), Radius),
+        (D(1813), Radius),
+        (S(3799), Radius),
+        (D(3799), Radius),
         (D(520), Rip),
         (S(520), Rip),
         (S(161), Other),
@@ -205,6 +206,7 @@ fn dissect_payload(walk: &mut Walk, payload: usize, end: usize, sport: u16, dpor
         Some(Bound::Dhcp6) => super::dhcp6::dissect(walk, payload, end),
         Some(Bound::Isakmp) => super::isakmp::dissect(walk, payload, end),
         Some(Bound::Netflow) => super::netflow::dissect(walk, payload, end),
+        Some(Bound::Radius) => super::radius::dissect(walk, payload, end),
         Some(bound @ (Bound::Hsrp | Bound::HsrpV2)) => {
             let length = LEN.get(data, at) as u16;
             super::hsrp::dissect(walk, payload, end, length, matches!(bound, Bound::HsrpV2));

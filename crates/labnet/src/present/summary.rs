@@ -144,6 +144,14 @@ fn own_summary(layer: &Layer, data: &[u8]) -> Option<Own> {
         Kind::Ppp { class, end } => {
             ppp::summary(data, layer.range.clone(), *class, *end).map(Own::Made)
         }
+        Kind::Eap { class, end } => {
+            crate::dissect::eap::summary(data, layer.range.start, *class, *end).map(Own::Made)
+        }
+        Kind::Radius { end } => Some(Own::Made(crate::dissect::radius::summary(
+            data,
+            layer.range.start,
+            *end,
+        ))),
         Kind::Nbns(class) => {
             crate::dissect::nbns::summary(data, layer.range.clone(), *class).map(Own::Made)
         }

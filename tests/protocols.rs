@@ -913,6 +913,125 @@ fn scapy_built_8021x_eap_and_radius_read_as_scapy_reads_them() {
     );
 }
 
+/// Writes Scapy-built 802.11 frames to `argv[1]-105.pcap` (LINKTYPE_IEEE802_11) and
+/// RadioTap ones to `argv[1]-127.pcap`: every management body Scapy binds (beacon,
+/// probes, authentication, association, reassociation, deauthentication,
+/// disassociation, ATIM, action) with SSID, rates, DSSS, TIM, ERP, RSN (with and
+/// without PMKIDs and a management cipher, cut inside), vendor, Microsoft WPA, channel
+/// switch and OBSS elements; control frames (ACK, RTS, CTS, block ack, control
+/// wrapper); data frames with each address layout, QoS (A-MSDU), LLC/SNAP carrying
+/// IPv4, ARP and IPv6; protected frames read as CCMP, TKIP, WEP or unknown; RadioTap
+/// with each field Scapy knows, alignment, extended presence masks, TLVs, bytes left
+/// to `notdecoded`, and the FCS flag (Dot11FCS). With a second argument, each frame
+/// is followed by every cut of it.
+const BUILD_80211_FRAMES: &str = r#"
+import sys, struct
+from scapy.all import *
+from scapy.layers.dot11 import *
+AP, STA, BC = '00:11:22:33:44:55', '08:00:27:a8:38:66', 'ff:ff:ff:ff:ff:ff'
+M = lambda st, **k: Dot11(type=0, subtype=st, addr1=k.pop('a1', BC), addr2=k.pop('a2', AP), addr3=k.pop('a3', AP), SC=k.pop('SC', 0x1230), **k)
+RSN = Dot11EltRSN(group_cipher_suite=RSNCipherSuite(cipher=4), pairwise_cipher_suites=[RSNCipherSuite(cipher=4), RSNCipherSuite(cipher=2)], akm_suites=[AKMSuite(suite=2)], mfp_capable=0, mfp_required=0)
+ELTS = Dot11Elt(ID=0, info=b'labnet')/Dot11EltRates(rates=[0x82, 0x84, 0x8b, 0x96, 0x0c, 0x12, 0x18, 0x24])/Dot11EltDSSSet(channel=6)/Dot11Elt(ID=5, info=b'\x00\x01\x00\x00')/Dot11EltERP(Use_Protection=1)/RSN/Dot11EltRates(ID=50, rates=[0x30, 0x48, 0x60, 0x6c])/Dot11EltVendorSpecific(oui=0x0050f2, info=b'\x02\x01\x01\x00')/Dot11EltMicrosoftWPA()
+frames = [
+ M(8)/Dot11Beacon(timestamp=123456789, beacon_interval=100, cap='ESS+privacy+short-slot')/ELTS,
+ M(4, a1=BC, a2=STA, a3=BC)/Dot11ProbeReq()/Dot11Elt(ID=0, info=b'')/Dot11EltRates(rates=[2, 4, 11, 22]),
+ M(5, a1=STA)/Dot11ProbeResp(timestamp=1, cap='ESS')/Dot11Elt(ID=0, info=b'caf\xc3\xa9\xff')/Dot11EltCSA(mode=1, new_channel=11, channel_switch_count=3)/Dot11EltOBSS(Passive_Dwell=20),
+ M(11, a1=AP, a2=STA)/Dot11Auth(algo=0, seqnum=1, status=0),
+ M(11, a1=STA)/Dot11Auth(algo=1, seqnum=2, status=13)/Dot11Elt(ID=16, info=b'challenge'),
+ M(0, a1=AP, a2=STA)/Dot11AssoReq(cap='ESS+short-preamble', listen_interval=10)/Dot11Elt(ID=0, info=b'labnet')/RSN,
+ M(1, a1=STA)/Dot11AssoResp(cap='ESS', status=0, AID=0xc001)/Dot11EltRates(rates=[0x82]),
+ M(2, a1=AP, a2=STA)/Dot11ReassoReq(cap='ESS', listen_interval=5, current_AP='00:11:22:33:44:56')/Dot11Elt(ID=0, info=b'x'),
+ M(3, a1=STA)/Dot11ReassoResp(status=17),
+ M(12, a1=STA)/Dot11Deauth(reason=7),
+ M(10, a1=STA)/Dot11Disas(reason=8)/Raw(b'extra'),
+ M(9)/Dot11ATIM()/Raw(b'x'),
+ M(13)/Dot11Action(category=7)/Raw(b'\x00\x01'),
+ M(14)/Raw(b'noack'),
+ Dot11(type=1, subtype=13, addr1=STA),
+ Dot11(type=1, subtype=11, addr1=AP, addr2=STA, ID=100),
+ Dot11(type=1, subtype=12, addr1=STA),
+ Dot11(type=1, subtype=9, addr1=AP, addr2=STA)/Raw(b'\x04\x00\x12\x34'),
+ Dot11(type=1, subtype=6, cfe=6, addr1=AP, addr2=STA, addr3=BC),
+ Dot11(type=1, subtype=6, cfe=2, FCfield='protected', addr1=AP)/Raw(b'\x01\x02\x03\x04\x05\x06\x07\x08'),
+ Dot11(type=2, subtype=0, FCfield='to_DS', addr1=AP, addr2=STA, addr3='08:00:27:a8:38:65')/LLC()/SNAP()/IP(src='192.168.56.102', dst='192.168.56.101')/ICMP(),
+ Dot11(type=2, subtype=0, FCfield='from_DS', addr1=STA, addr2=AP, addr3='08:00:27:a8:38:65')/LLC()/SNAP(code=0x0806)/ARP(psrc='192.168.56.101', pdst='192.168.56.102'),
+ Dot11(type=2, subtype=8, FCfield='to_DS+from_DS', addr4='02:00:00:00:00:04')/Dot11QoS(TID=5, TXOP=3)/LLC()/SNAP(code=0x86dd)/IPv6(src='fd00:56::102', dst='fd00:56::101')/ICMPv6EchoRequest(),
+ Dot11(type=2, subtype=8, FCfield='to_DS+from_DS')/Dot11QoS(A_MSDU_Present=1)/Raw(b'amsdu'),
+ Dot11(type=2, subtype=4, FCfield='to_DS+pw_mgt', addr1=AP, addr2=STA, addr3=AP),
+ Dot11(type=2, subtype=12, FCfield='to_DS', addr1=AP, addr2=STA, addr3=AP)/Dot11QoS(TID=0),
+ Dot11(type=2, subtype=8, FCfield='to_DS+protected', addr1=AP, addr2=STA, addr3=AP)/Dot11QoS()/Dot11CCMP(PN0=1, key_id=0, ext_iv=1, data=b'\x11' * 24),
+ Dot11(type=2, subtype=0, FCfield='to_DS+protected', addr1=AP, addr2=STA, addr3=AP)/Raw(b'\x05\x25\x07\x20\x01\x00\x00\x00' + b'\x22' * 20),
+ Dot11(type=2, subtype=0, FCfield='to_DS+protected', addr1=AP, addr2=STA, addr3=AP)/Raw(b'\x01\x02\x03\x40' + b'\x33' * 20 + b'\xde\xad\xbe\xef'),
+ Dot11(type=2, subtype=0, FCfield='protected', addr1=AP, addr2=STA, addr3=AP)/Raw(b'\x01\x02\x03\x20\x01\x00\x00\x00' + b'\x44' * 4),
+ Dot11(type=2, subtype=0, FCfield='protected', addr1=AP, addr2=STA, addr3=AP)/Raw(b'\x01\x02\x03\x20\x05'),
+ Dot11(type=2, subtype=0, FCfield='protected', addr1=AP, addr2=STA, addr3=AP)/Raw(b'\x01\x02\x03'),
+ M(8, FCfield='protected')/Raw(b'\x01\x02\x03\x00' + b'x' * 8),
+ Dot11(type=3, subtype=0, addr1=AP)/Raw(b'dmg'),
+ Dot11(type=0, subtype=8, proto=1, addr1=BC, addr2=AP, addr3=AP)/Dot11Beacon()/Dot11Elt(ID=0, info=b'x' * 40)/Raw(b'\x01'),
+ M(8)/Dot11Beacon()/Raw(b'\xdd\x02\x00\x50'),
+ M(8)/Dot11Beacon()/Raw(b'\xdd\x04\x00\x50\xf2'),
+ M(8)/Dot11Beacon()/Raw(b'\x30\x14\x01\x00\x00\x0f\xac\x04\x01\x00\x00\x0f\xac\x04\x01\x00\x00\x0f\xac\x02\x0c\x00'),
+ M(8)/Dot11Beacon()/Raw(b'\x30\x1a\x01\x00\x00\x0f\xac\x04\x01\x00\x00\x0f\xac\x04\x01\x00\x00\x0f\xac\x02\x0c\x00\x00\x00\x00\x0f\xac\x06'),
+ M(8)/Dot11Beacon()/Raw(b'\x30\x30\x01\x00\x00\x0f\xac\x04\x02\x00\x00\x0f\xac\x04\x00\x0f\xac\x02\x01\x00\x00\x0f\xac\x02\xc0\x00\x01\x00' + b'p' * 16 + b'\x00\x0f\xac\x06'),
+ M(8)/Dot11Beacon()/Raw(b'\x30\x14\x01\x00\x00\x0f\xac\x04\x05\x00\x00\x0f\xac\x04'),
+ M(8)/Dot11Beacon()/Raw(b'\x03\x05\x06' + b'\x00\x00'),
+ M(8)/Dot11Beacon()/Raw(b'\x00\x00' * 100),
+]
+BEACON = Dot11(type=0, subtype=8, addr1=BC, addr2=AP, addr3=AP)/Dot11Beacon(cap='ESS')/Dot11Elt(ID=0, info=b'lab')/Dot11EltRates(rates=[0x82, 0x84])/Dot11EltDSSSet(channel=1)
+DATA = Dot11(type=2, subtype=8, FCfield='to_DS', addr1=AP, addr2=STA, addr3=AP)/Dot11QoS()/LLC()/SNAP()/IP(src='192.168.56.102', dst='192.168.56.101')/UDP(sport=1000, dport=53)/DNS(qd=DNSQR(qname='lab.'))
+hdr = lambda present, body: struct.pack('<BBHI', 0, 0, 8 + len(body), present) + body
+radiotap = [
+ RadioTap(present='Flags+Rate+Channel+dBm_AntSignal+Antenna', Flags='ShortPreamble', Rate=2, ChannelFrequency=2412, ChannelFlags='CCK+2GHz', dBm_AntSignal=-42, Antenna=1)/BEACON,
+ RadioTap(present='TSFT+Flags+Rate+Channel+dBm_AntSignal+dBm_AntNoise+RXFlags', mac_timestamp=123456789, Flags='FCS', Rate=108, ChannelFrequency=5180, ChannelFlags='OFDM+5GHz', dBm_AntSignal=-60, dBm_AntNoise=-95, RXFlags=0x22)/Dot11FCS(type=0, subtype=8, addr1=BC, addr2=AP, addr3=AP)/Dot11Beacon(cap='ESS')/Dot11Elt(ID=0, info=b'fcs'),
+ RadioTap(present='Flags+MCS+A_MPDU', Flags='FCS', knownMCS='MCS_bandwidth+MCS_index+guard_interval', guard_interval=1, MCS_bandwidth=1, MCS_index=7, A_MPDU_ref=9, A_MPDU_flags='KnownLastSubframe')/Dot11FCS(type=1, subtype=13, addr1=STA),
+ RadioTap(present='Flags+VHT', Flags=0, KnownVHT='Bandwidth+GroupID', PresentVHT='STBC', VHT_bandwidth=4, mcs_nss=b'\x91\x00\x00\x00', GroupID=3, PartialAID=7)/DATA,
+ RadioTap(present='Rate+timestamp+HE+L_SIG', Rate=12, timestamp=99, ts_accuracy=3, ts_unit=1, ts_position=2, ts_flags='Accuracy', he_data1=1, he_data6=6)/DATA,
+ RadioTap(present='ChannelPlus+HE_MU+HE_MU_other_user+Lock_Quality+TXFlags', ChannelPlusFlags='2GHz+20MHz', ChannelPlusFrequency=2462, ChannelPlusNumber=11, Lock_Quality=5, TXFlags='NOACK', RU_channel1=[1, 2, 3, 4], RU_channel2=[5, 6, 7, 8], hemuou_per_user_known='MCS')/BEACON,
+ RadioTap(present='Ext+Flags', Ext=[RadioTapExtendedPresenceMask(present='b5+Ext'), RadioTapExtendedPresenceMask(index=1, present='b33')], Flags='FCS')/Dot11FCS(type=1, subtype=12, addr1=STA),
+ Raw(hdr(0x4, b'\x02') + b'\xff\xff') / BEACON,
+ Raw(struct.pack('<BBHI', 0, 0, 40, 0x02) + b'\x10' + b'notdecoded' * 2) / Dot11FCS(type=1, subtype=13, addr1=STA),
+ Raw(struct.pack('<BBHI', 0, 0, 4, 0x0e) + b'\x00\x02\x00\x00\x6c\x09\xa0\x00') / BEACON,
+ Raw(struct.pack('<BBHI', 0, 0, 8, 0x10000000) + struct.pack('<HH', 1, 1) + b'\x10\x00\x00\x00' + struct.pack('<HH', 30, 3) + b'\x00\x11\x22\x01\x00\x00\x00\x00abc\x00'),
+ Raw(struct.pack('<BBHI', 0, 0, 12, 0x10) + b'\x00\x00\x00\x00') / BEACON,
+ Raw(struct.pack('<BBHI', 0, 0, 8, 0x0810) + b'\x00\x00') / BEACON,
+ Raw(struct.pack('<BBHI', 0, 0, 8, 0x80000000) + b'\x01\x00'),
+]
+cut = len(sys.argv) > 2
+for name, lt, fs in [('105', 105, frames), ('127', 127, radiotap)]:
+    w = RawPcapWriter(sys.argv[1] + '-' + name + '.pcap', linktype=lt)
+    for f in fs:
+        b = bytes(f)
+        w.write(b)
+        if cut:
+            for n in range(1, len(b)):
+                w.write(b[:n])
+    w.close()
+"#;
+
+/// 802.11 and RadioTap as Scapy reads them, whole and cut at every length.
+#[test]
+fn scapy_built_80211_and_radiotap_read_as_scapy_reads_them() {
+    require!("python3");
+    let prefix = scratch("80211");
+    let prefix = prefix.to_str().unwrap();
+    python(BUILD_80211_FRAMES, &[prefix, "cuts"]);
+    same_as_scapy_per_link_type(
+        prefix,
+        &["105", "127"],
+        &[
+            "802.11 Management Beacon 00:11:22:33:44:55 (TA=SA) > ff:ff:ff:ff:ff:ff (RA=DA) \
+             / Dot11Beacon / SSID='labnet' / Dot11EltRates / Dot11EltDSSSet / Dot11Elt \
+             / Dot11EltERP / Dot11EltRSN / Dot11EltRates / Dot11EltVendorSpecific \
+             / Dot11EltMicrosoftWPA",
+            "802.11 Control Ack 00:00:00:00:00:00 (TA) > 08:00:27:a8:38:66 (RA)",
+            "Dot11 / LLC / SNAP / IP / ICMP 192.168.56.102 > 192.168.56.101 echo-request 0",
+            "(TA=SA) > 00:11:22:33:44:55 (RA=BSSID) / Dot11QoS / Dot11CCMP",
+            "RadioTap / Dot11FCS / Dot11Beacon / SSID='fcs'",
+            "RadioTap / Dot11 / Dot11QoS / LLC / SNAP / IP / UDP / DNS Qry b'lab.'",
+        ],
+    );
+}
+
 /// Scapy's IGMP layer adds a Router Alert option to the IP header below it when it
 /// has none, also when reading a packet: its `show()` lists an option the bytes do not
 /// hold. labnet lists the bytes (docs/webcapture.md says so).

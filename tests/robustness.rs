@@ -208,11 +208,11 @@ fn a_directory_or_an_unknown_picture_format_is_a_usage_error() {
 
 #[test]
 fn a_link_type_it_does_not_dissect_is_said_once_not_shown_silently_as_raw() {
-    let dir = scratch("radiotap");
-    let path = dir.join("radiotap.pcap");
+    let dir = scratch("prism");
+    let path = dir.join("prism.pcap");
     let mut file = Vec::new();
-    // LINKTYPE_IEEE802_11_RADIOTAP (127): a bare 8-byte radiotap header, twice.
-    let mut writer = CaptureWriter::new(&mut file, WriteFormat::Pcap, 127, 262_144, None).unwrap();
+    // LINKTYPE_IEEE802_11_PRISM (119): 8 bytes of a Prism header, twice.
+    let mut writer = CaptureWriter::new(&mut file, WriteFormat::Pcap, 119, 262_144, None).unwrap();
     for second in [1, 2] {
         writer
             .write(second, 0, 8, &[0, 0, 8, 0, 0, 0, 0, 0])
@@ -226,7 +226,7 @@ fn a_link_type_it_does_not_dissect_is_said_once_not_shown_silently_as_raw() {
     assert_eq!(text(&out.stdout), "Raw\nRaw\n");
     let said = text(&out.stderr);
     assert_eq!(
-        said.matches("link type 127 (IEEE802_11_RADIOTAP) is not dissected")
+        said.matches("link type 119 (IEEE802_11_PRISM) is not dissected")
             .count(),
         1,
         "{said}"

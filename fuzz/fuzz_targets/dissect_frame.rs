@@ -39,6 +39,8 @@ fuzz_target!(|data: &[u8]| {
         linktype::PPP_HDLC,
         linktype::PPP_ETHER,
         linktype::PPP_WITH_DIR,
+        linktype::IEEE802_11,
+        linktype::IEEE802_11_RADIOTAP,
     ] {
         let dissection = dissect(link, data);
         for layer in &dissection.layers {

@@ -23,6 +23,8 @@ fuzz_target!(|input: &[u8]| {
         linktype::PPP_HDLC,
         linktype::PPP_ETHER,
         linktype::PPP_WITH_DIR,
+        linktype::IEEE802_11,
+        linktype::IEEE802_11_RADIOTAP,
     ];
     let record = Record {
         index: 0,

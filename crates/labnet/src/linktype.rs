@@ -23,6 +23,10 @@ pub const PPP_HDLC: u32 = 50;
 pub const PPP_ETHER: u32 = 51;
 /// A direction byte (received or sent), then PPP.
 pub const PPP_WITH_DIR: u32 = 204;
+/// IEEE 802.11 frames, from their MAC header on.
+pub const IEEE802_11: u32 = 105;
+/// A RadioTap header (radio information), then an 802.11 frame.
+pub const IEEE802_11_RADIOTAP: u32 = 127;
 
 /// Whether labnet's dissector reads packets of this LINKTYPE_ (others are shown as Raw).
 pub fn dissected(value: u32) -> bool {
@@ -41,6 +45,8 @@ pub fn dissected(value: u32) -> bool {
             | PPP_HDLC
             | PPP_ETHER
             | PPP_WITH_DIR
+            | IEEE802_11
+            | IEEE802_11_RADIOTAP
     )
 }
 

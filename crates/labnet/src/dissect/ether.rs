@@ -1,7 +1,7 @@
 //! Ethernet II, IEEE 802.3 frames with LLC (and SNAP or spanning tree above it), and
 //! 802.1Q / 802.1ad VLAN tags.
 
-use super::field::{field, fixed, push_fields, Field, Format, Spec};
+use super::field::{fixed, push_fields, Field, Format, Spec};
 use super::Value;
 use super::{be16, mac, Kind, Walk};
 use crate::netbase;
@@ -177,16 +177,7 @@ pub(super) fn llc_fields(data: &[u8], at: usize) -> Vec<Field> {
 }
 
 pub(super) fn snap_fields(data: &[u8], at: usize) -> Vec<Field> {
-    // Scapy names the OUI from Wireshark's manufacturer file when it has one; the
-    // plain bytes are what every reader can check.
-    let oui = Spec::new("OUI", 0, 3, Format::Bytes);
-    let mut out = Vec::with_capacity(2);
-    if let Some(bytes) = oui.bytes(data, at) {
-        let text = format!("{:02x}:{:02x}:{:02x}", bytes[0], bytes[1], bytes[2]);
-        out.push(field("OUI", at..at + 3, Value::Text(text)));
-    }
-    out.extend(SNAP_CODE.field(data, at));
-    out
+    fixed(&[Spec::new("OUI", 0, 3, Format::Oui), SNAP_CODE], data, at)
 }
 
 pub(super) fn stp_fields(data: &[u8], at: usize) -> Vec<Field> {

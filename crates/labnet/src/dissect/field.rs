@@ -122,15 +122,18 @@ impl Value {
     /// bit named "" is `bit_N`, as Scapy shows the bits its table leaves unnamed.
     pub fn flags(value: u64, names: &[&str], separator: &str) -> Value {
         let mut text = String::new();
-        for (bit, name) in names.iter().enumerate() {
+        for bit in 0..64 {
             if value & (1 << bit) != 0 {
                 if !text.is_empty() {
                     text.push_str(separator);
                 }
-                if name.is_empty() {
-                    let _ = write!(text, "bit_{bit}");
-                } else {
-                    text.push_str(name);
+                // A set bit past the names is Scapy's `?`.
+                match names.get(bit) {
+                    Some(&"") => {
+                        let _ = write!(text, "bit_{bit}");
+                    }
+                    Some(name) => text.push_str(name),
+                    None => text.push('?'),
                 }
             }
         }
@@ -257,6 +260,16 @@ pub enum Format {
     Bytes,
     /// A fixed-length string shown in hexadecimal, NULs and all (XStrFixedLenField).
     HexBytes,
+    /// A little-endian number in decimal (LEShortField, LEIntField, LELongField).
+    LeInt,
+    /// A little-endian number by name, decimal when unnamed (LEShortEnumField).
+    LeEnum(fn(u64) -> Option<&'static str>),
+    /// Little-endian flag bits (a FlagsField of negative size).
+    LeFlags(&'static [&'static str], &'static str),
+    /// An IEEE OUI, as `00:50:f2` (Scapy adds the manufacturer's name from
+    /// Wireshark's file when it has one; the plain bytes are what every reader can
+    /// check).
+    Oui,
 }
 
 /// A fixed field of a header: its name, where it is relative to the header's start,
@@ -356,6 +369,15 @@ impl Spec {
             Format::Ipv6 => Value::Ipv6(<[u8; 16]>::try_from(bytes).ok()?.into()),
             Format::Bytes => Value::Bytes(trim_nuls(bytes).to_vec()),
             Format::HexBytes => Value::Text(hex(bytes)),
+            Format::Oui => Value::Text(crate::addr::format_mac(bytes)),
+            Format::LeInt => Value::Int(little_endian(bytes)),
+            Format::LeFlags(names, separator) => {
+                Value::flags(little_endian(bytes), names, separator)
+            }
+            Format::LeEnum(names) => {
+                let number = little_endian(bytes);
+                Value::named(number, names(number))
+            }
         };
         Some(Field {
             name: Cow::Borrowed(self.name),
@@ -364,6 +386,15 @@ impl Spec {
             value,
         })
     }
+}
+
+/// A little-endian number of up to 8 bytes.
+fn little_endian(bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .take(8)
+        .rev()
+        .fold(0u64, |n, &b| (n << 8) | u64::from(b))
 }
 
 /// Appends the fields of `specs` present in `data` for a header at `base`, in order,

@@ -26,6 +26,7 @@ mod cooked;
 mod dhcp;
 mod dhcp6;
 mod dns;
+pub mod dot11;
 pub mod eap;
 pub mod endpoints;
 mod ether;
@@ -47,6 +48,7 @@ mod netflow;
 mod node_info;
 pub mod ntp;
 pub mod ppp;
+mod radiotap;
 pub mod radius;
 mod rip;
 pub mod sctp;
@@ -234,6 +236,16 @@ pub enum Kind {
         class: eap::Class,
         end: usize,
     },
+    /// A RadioTap header; the 802.11 frame follows. `end`: where the frame ends.
+    RadioTap {
+        end: usize,
+    },
+    /// An 802.11 header, body or information element in Scapy's class for it; `end`:
+    /// where the frame ends (a Dot11FCS header's last field is there).
+    Dot11 {
+        class: dot11::Class,
+        end: usize,
+    },
     /// A NetFlow header, record or flowset in Scapy's class for it; `end`: where the
     /// datagram ends (Scapy's length slices are taken from the rest of the packet).
     Netflow {
@@ -329,6 +341,8 @@ impl Layer {
             | Kind::ArpOther { .. }
             | Kind::Ppp { .. }
             | Kind::Eap { .. }
+            | Kind::Dot11 { .. }
+            | Kind::RadioTap { .. }
             | Kind::Empty { .. } => TcpIpLayer::Link,
             Kind::Ipv4 { .. }
             | Kind::Ipv6 { .. }
@@ -446,6 +460,8 @@ impl Layer {
             Kind::Nbns(class) => class.names(),
             Kind::Netflow { class, .. } => class.names(),
             Kind::Eap { class, .. } => class.names(),
+            Kind::Dot11 { class, .. } => class.names(),
+            Kind::RadioTap { .. } => ("RadioTap", "RadioTap"),
             Kind::Radius { .. } => ("Radius", "RADIUS"),
             Kind::Ppp { class, .. } => class.names(),
             Kind::Isakmp { class, .. } => class.names(),
@@ -481,6 +497,8 @@ impl Layer {
                 linktype::PPP_HDLC => ("HDLC", "HDLC"),
                 linktype::PPP_ETHER => ("PPPoE", "PPP over Ethernet"),
                 linktype::PPP_WITH_DIR => ("DIR_PPP", "DIR_PPP"),
+                linktype::IEEE802_11 => ("Dot11", "802.11"),
+                linktype::IEEE802_11_RADIOTAP => ("RadioTap", "RadioTap"),
                 _ => ("Raw", "Raw"),
             },
         }
@@ -489,7 +507,11 @@ impl Layer {
     /// Whether `show()` lists the layers after this one a level further in, as
     /// Scapy does for all but ISAKMP's payloads (their `show_indent` is 0).
     pub fn indents_payload(&self) -> bool {
-        !matches!(self.kind, Kind::Isakmp { class, .. } if class != isakmp::Class::Header)
+        match self.kind {
+            Kind::Isakmp { class, .. } => class == isakmp::Class::Header,
+            Kind::Dot11 { class, .. } => class.indents_payload(),
+            _ => true,
+        }
     }
 
     /// Scapy's class name for the layer (`Ether`, `IPerror`).
@@ -515,6 +537,8 @@ impl Layer {
             Kind::Ppp { class, end } => return ppp::fields(data, at, class, end),
             Kind::Netflow { class, end } => return netflow::fields(data, at, class, end),
             Kind::Eap { class, end } => return eap::fields(data, at, class, end),
+            Kind::Dot11 { class, end } => return dot11::fields(data, at, class, end),
+            Kind::RadioTap { end } => return radiotap::fields(data, at, end),
             Kind::Radius { end } => return radius::fields(data, at, end),
             Kind::Ipv6SegmentRouting { end } => return ipv6::segment_routing_fields(data, at, end),
             _ => {}
@@ -571,6 +595,8 @@ impl Layer {
             | Kind::Ppp { .. }
             | Kind::Netflow { .. }
             | Kind::Eap { .. }
+            | Kind::Dot11 { .. }
+            | Kind::RadioTap { .. }
             | Kind::Radius { .. }
             | Kind::Ipv6SegmentRouting { .. } => {
                 unreachable!("read above")
@@ -622,6 +648,8 @@ pub fn dissect(link_type: u32, data: &[u8]) -> Dissection {
         linktype::PPP_HDLC => ppp::dissect_hdlc(&mut walk, 0, data.len()),
         linktype::PPP_ETHER => ppp::dissect_session(&mut walk, 0, data.len()),
         linktype::PPP_WITH_DIR => ppp::dissect_with_direction(&mut walk, 0, data.len()),
+        linktype::IEEE802_11 => dot11::dissect(&mut walk, 0, data.len(), false),
+        linktype::IEEE802_11_RADIOTAP => radiotap::dissect(&mut walk, data.len()),
         linktype::RAW
         | linktype::RAW_DLT12
         | linktype::RAW_DLT14

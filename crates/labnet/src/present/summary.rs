@@ -7,7 +7,7 @@
 
 use crate::addr::format_mac;
 use crate::dissect::icmpv6::OwnSummary;
-use crate::dissect::{icmp, icmpv6, igmp, ppp, tcp, Dissection, Kind, Layer};
+use crate::dissect::{dot11, icmp, icmpv6, igmp, ppp, tcp, Dissection, Kind, Layer};
 
 /// How ports are shown: by /etc/services name (Scapy's default) or as numbers (`-n`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +41,11 @@ pub fn write_summary(out: &mut String, dissection: &Dissection, data: &[u8], por
     let discovery_too = top.as_ref().is_some_and(|(at, _)| {
         matches!(layers[*at].kind, Kind::Ppp { class, .. } if ppp::summary_needs_discovery(class))
     });
+    // An SSID element's asks for the 802.11 header's (`[Dot11]`).
+    let dot11_too = top.as_ref().is_some_and(|(at, _)| {
+        matches!(layers[*at].kind, Kind::Dot11 { class, .. }
+            if dot11::summary_needs_header(data, layers[*at].range.start, class))
+    });
     let mut first = true;
     for (i, layer) in layers.iter().enumerate() {
         // The body after an HTTP header block is part of the one Raw Scapy shows.
@@ -65,6 +70,20 @@ pub fn write_summary(out: &mut String, dissection: &Dissection, data: &[u8], por
                     layer.kind,
                     Kind::Ppp {
                         class: ppp::Class::Pppoed,
+                        ..
+                    }
+                ) =>
+            {
+                match own_summary(layer, data) {
+                    Some(Own::Made(text)) => out.push_str(&text),
+                    _ => out.push_str(layer.class()),
+                }
+            }
+            _ if dot11_too
+                && matches!(
+                    layer.kind,
+                    Kind::Dot11 {
+                        class: dot11::Class::Header,
                         ..
                     }
                 ) =>
@@ -152,6 +171,9 @@ fn own_summary(layer: &Layer, data: &[u8]) -> Option<Own> {
             layer.range.start,
             *end,
         ))),
+        Kind::Dot11 { class, end } => {
+            crate::dissect::dot11::summary(data, layer.range.start, *class, *end).map(Own::Made)
+        }
         Kind::Nbns(class) => {
             crate::dissect::nbns::summary(data, layer.range.clone(), *class).map(Own::Made)
         }

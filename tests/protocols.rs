@@ -918,7 +918,9 @@ fn scapy_built_8021x_eap_and_radius_read_as_scapy_reads_them() {
 /// probes, authentication, association, reassociation, deauthentication,
 /// disassociation, ATIM, action) with SSID, rates, DSSS, TIM, ERP, RSN (with and
 /// without PMKIDs and a management cipher, cut inside), vendor, Microsoft WPA, channel
-/// switch and OBSS elements; control frames (ACK, RTS, CTS, block ack, control
+/// switch, OBSS, country (with and without its pad), HT capabilities, HT operation,
+/// VHT operation, HE and EHT operation (with each optional part) and extension
+/// elements; control frames (ACK, RTS, CTS, block ack, control
 /// wrapper); data frames with each address layout, QoS (A-MSDU), LLC/SNAP carrying
 /// IPv4, ARP and IPv6; protected frames read as CCMP, TKIP, WEP or unknown; RadioTap
 /// with each field Scapy knows, alignment, extended presence masks, TLVs, bytes left
@@ -976,6 +978,13 @@ frames = [
  M(8)/Dot11Beacon()/Raw(b'\x30\x14\x01\x00\x00\x0f\xac\x04\x05\x00\x00\x0f\xac\x04'),
  M(8)/Dot11Beacon()/Raw(b'\x03\x05\x06' + b'\x00\x00'),
  M(8)/Dot11Beacon()/Raw(b'\x00\x00' * 100),
+ M(8)/Dot11Beacon(cap='ESS')/Dot11Elt(ID=0, info=b'ht')/Dot11EltCountry(country_string=b'FR ', descriptors=[Dot11EltCountryConstraintTriplet(first_channel_number=1, num_channels=13, mtp=20)])/Dot11EltHTCapabilities(Max_A_MSDU=1, SM_Power_Save=3, Supported_Channel_Width=1, Short_GI_20Mhz=1, Min_MPDCU_Start_Spacing=5, TX_MCS_Set_Defined=1, RX_MSC_Bitmask=0xffff, RX_Highest_Supported_Data_Rate=300, Calibration=2, ASEL='Receive_ASEL')/Dot11EltHTOperation(primary_channel=6, secondary_channel_offset=1, ht_protection=2, dual_beacon=1, basic_mcs_set=b'\xff' + b'\x00' * 15)/Dot11EltVHTOperation(VHT_Operation_Info=Dot11VHTOperationInfo(channel_width=1, channel_center0=42), mcs_set=[1, 2, 3, 0, 1, 2, 3, 0])/Dot11EltHEOperation(vht_operation_info_present=1, co_hosted_bss=1, six_g_op_info_present=1, txop_duration_rts_threshold=1023, bss_color=5, basic_he_mcs_and_nss_set=[0, 1, 2, 3, 0, 1, 2, 3], vht_operation_info=Dot11VHTOperationInfo(channel_width=2), max_co_hosted_bssid=3, he_6g_operation_info=Dot11HE6GOperationInfo(primary_channel=37, channel_width=3, minimum_rate=6))/Dot11EltEHTOperation(eht_operation_information_present=1, disabled_subchannel_bitmap_present=1, basic_eht_mcs_and_nss_set=0x12345678, eht_operation_info=Dot11EHTOperationInfo(channel_width=4, channel_center0=50), disabled_subchannel_bitmap=3)/Dot11EltExtensionGeneric(ext_ID=35, info=b'he caps'),
+ M(8)/Dot11Beacon()/Raw(b'\x07\x03US ' + b'\x07\x04DE\x20\x01' + b'\x07\x07JP\x04\x01\x0e\x14\x00' + b'\x07\x01X'),
+ M(8)/Dot11Beacon()/Raw(b'\xff\x00' + b'\xff\x01\x24' + b'\xff\x02\x6a\x00'),
+ M(8)/Dot11Beacon()/Raw(b'\xff\x05\x6a\x01\x00\x00\x00' + b'\xc0\x05'),
+ M(8)/Dot11Beacon()/Raw(b'\xff\x08\x24\x00\x40\x00\x05\xaa'),
+ M(8)/Dot11Beacon()/Raw(b'\xff\x01'),
+ M(8)/Dot11Beacon()/Raw(b'\x3d\x10\x06\x05\x04\x00\x00\x00abc'),
 ]
 BEACON = Dot11(type=0, subtype=8, addr1=BC, addr2=AP, addr3=AP)/Dot11Beacon(cap='ESS')/Dot11Elt(ID=0, info=b'lab')/Dot11EltRates(rates=[0x82, 0x84])/Dot11EltDSSSet(channel=1)
 DATA = Dot11(type=2, subtype=8, FCfield='to_DS', addr1=AP, addr2=STA, addr3=AP)/Dot11QoS()/LLC()/SNAP()/IP(src='192.168.56.102', dst='192.168.56.101')/UDP(sport=1000, dport=53)/DNS(qd=DNSQR(qname='lab.'))
@@ -1027,6 +1036,9 @@ fn scapy_built_80211_and_radiotap_read_as_scapy_reads_them() {
             "Dot11 / LLC / SNAP / IP / ICMP 192.168.56.102 > 192.168.56.101 echo-request 0",
             "(TA=SA) > 00:11:22:33:44:55 (RA=BSSID) / Dot11QoS / Dot11CCMP",
             "RadioTap / Dot11FCS / Dot11Beacon / SSID='fcs'",
+            "/ SSID='ht' / Dot11EltCountry / Dot11EltHTCapabilities / Dot11EltHTOperation \
+             / Dot11EltVHTOperation / Dot11EltHEOperation / Dot11EltEHTOperation \
+             / Dot11EltExtensionGeneric",
             "RadioTap / Dot11 / Dot11QoS / LLC / SNAP / IP / UDP / DNS Qry b'lab.'",
         ],
     );

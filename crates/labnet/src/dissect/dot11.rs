@@ -2,12 +2,17 @@
 //! header (Scapy's Dot11, or Dot11FCS with the frame check sequence taken from the
 //! end of the packet), its addresses shown with what they mean for the frame's type
 //! and direction (`00:11:22:33:44:55 (TA=SA)`), the QoS control field, the
-//! cryptographic headers of protected frames (WEP, TKIP, CCMP; the rest is Raw), the
-//! bodies of management frames (beacon, probe, association, reassociation,
-//! authentication, deauthentication, disassociation, ATIM, action) and their
-//! information elements, each a layer in Scapy's class for its id (SSID and the other
-//! generic ones, DSSS, ERP, rates, RSN with its suites, vendor specific with
-//! Microsoft's WPA, channel switch, OBSS scan), and LLC/SNAP after data frames.
+//! cryptographic headers of protected frames (WEP, TKIP, CCMP; the encrypted rest as
+//! their `data`), the bodies of management frames (beacon, probe, association,
+//! reassociation, authentication, deauthentication, disassociation, ATIM, action) and
+//! their information elements, each a layer in Scapy's class for its id (SSID and the
+//! other generic ones, DSSS, ERP, rates, RSN with its suites, vendor specific with
+//! Microsoft's WPA, channel switch, OBSS scan, country, HT capabilities and operation,
+//! VHT operation, the element ID extensions with HE and EHT operation), and LLC/SNAP
+//! after data frames.
+//!
+//! Scapy builds a sub-packet it has no bytes for from its class's defaults (a cipher
+//! suite of CCMP-128, VHT operation information on channel 36): so does labnet.
 //!
 //! Scapy reads element classes by their fields, not their `len` (a DSSS element is
 //! 3 bytes whatever its length says); what follows is the next element.
@@ -57,6 +62,15 @@ pub enum Element {
     MicrosoftWpa,
     Csa,
     Obss,
+    Country,
+    HtCapabilities,
+    HtOperation,
+    VhtOperation,
+    /// Element ID extension of fewer than 3 bytes (Scapy's base class).
+    Extension,
+    ExtensionGeneric,
+    HeOperation,
+    EhtOperation,
 }
 
 impl Class {
@@ -92,6 +106,16 @@ impl Class {
                 Element::MicrosoftWpa => ("Dot11EltMicrosoftWPA", "802.11 Microsoft WPA"),
                 Element::Csa => ("Dot11EltCSA", "802.11 CSA Element"),
                 Element::Obss => ("Dot11EltOBSS", "802.11 OBSS Scan Parameters Element"),
+                Element::Country => ("Dot11EltCountry", "802.11 Country"),
+                Element::HtCapabilities => ("Dot11EltHTCapabilities", "802.11 HT Capabilities"),
+                Element::HtOperation => ("Dot11EltHTOperation", "802.11 HT Operation"),
+                Element::VhtOperation => ("Dot11EltVHTOperation", "802.11 VHT Operation Element"),
+                Element::Extension => ("Dot11EltExtension", "802.11 Element ID Extension"),
+                Element::ExtensionGeneric => {
+                    ("Dot11EltExtensionGeneric", "802.11 Element ID Extension")
+                }
+                Element::HeOperation => ("Dot11EltHEOperation", "802.11 HE Operation"),
+                Element::EhtOperation => ("Dot11EltEHTOperation", "802.11 EHT Operation"),
             },
         }
     }
@@ -614,9 +638,19 @@ fn element_class(data: &[u8], at: usize, end: usize) -> Option<Element> {
         1 | 50 => Element::Rates,
         3 => Element::DsssSet,
         37 => Element::Csa,
+        7 => Element::Country,
         42 => Element::Erp,
+        45 => Element::HtCapabilities,
         48 => Element::Rsn,
+        61 => Element::HtOperation,
         74 => Element::Obss,
+        192 => Element::VhtOperation,
+        255 => match data[..end].get(at + 2) {
+            None => Element::Extension,
+            Some(36) => Element::HeOperation,
+            Some(106) => Element::EhtOperation,
+            Some(_) => Element::ExtensionGeneric,
+        },
         221 => {
             if end - at < 5 {
                 return None;
@@ -733,6 +767,30 @@ fn read_element(
             fields
         }
         Element::DsssSet => rest.prefix(data, &DSSS)?,
+        Element::Country => country(data, &mut rest)?,
+        Element::HtCapabilities => ht_capabilities(data, &mut rest)?,
+        Element::HtOperation => rest.prefix(data, &HT_OPERATION)?,
+        Element::VhtOperation => {
+            let mut fields = rest.prefix(data, &ELEMENT_HEAD)?;
+            let info = packet_field(data, &mut rest, &VHT_OPERATION_INFO, &[0, 36, 0])?;
+            fields.push(info.into_field("VHT_Operation_Info"));
+            fields.push(two_bit_list(data, &mut rest, "mcs_set")?);
+            fields
+        }
+        Element::Extension | Element::ExtensionGeneric => {
+            let mut fields = extension_head(data, &mut rest, false)?;
+            if element == Element::ExtensionGeneric {
+                let info = rest.slice((length() - 1).max(0));
+                fields.push(field(
+                    "info",
+                    info.clone(),
+                    Value::Bytes(data[info].to_vec()),
+                ));
+            }
+            fields
+        }
+        Element::HeOperation => he_operation(data, &mut rest)?,
+        Element::EhtOperation => eht_operation(data, &mut rest)?,
         Element::Erp => rest.prefix(data, &ERP)?,
         Element::Csa => rest.prefix(data, &CSA)?,
         Element::Obss => rest.prefix(data, &OBSS)?,
@@ -824,18 +882,61 @@ fn suites(data: &[u8], rest: &mut Rest, fields: &mut Vec<Field>) -> Option<(i64,
     Some((counts[0], counts[1]))
 }
 
-/// A cipher suite in a PacketField: from no bytes at all, Scapy's default one (the
-/// IEEE OUI and CCMP-128), as Scapy builds a packet it has nothing to dissect from.
+/// A cipher suite in a PacketField (Scapy's default one, the IEEE OUI and CCMP-128,
+/// from no bytes).
 fn cipher_suite(data: &[u8], rest: &mut Rest) -> Option<Group> {
-    if rest.at < rest.end {
-        return suite(data, rest, "Cipher suite", &CIPHER_SUITE);
-    }
+    let suite = packet_field(data, rest, &CIPHER_SUITE_CLASS, &[0x000fac, 4])?;
+    Some(suite.group)
+}
+
+/// A sub-packet's class: its display name and fixed fields.
+struct SubPacket {
+    name: &'static str,
+    specs: &'static [Spec],
+}
+
+const CIPHER_SUITE_CLASS: SubPacket = SubPacket {
+    name: "Cipher suite",
+    specs: &CIPHER_SUITE,
+};
+
+/// A PacketField's sub-packet read from the rest; from no bytes at all, the class's
+/// `defaults` (Scapy builds the packet without dissecting anything); `None` where
+/// its fields are cut short.
+fn packet_field(data: &[u8], rest: &mut Rest, class: &SubPacket, defaults: &[u64]) -> Option<Read> {
     let at = rest.at;
-    let fields = vec![
-        field("oui", at..at, Value::Text("00:0f:ac".into())),
-        field("cipher", at..at, Value::named(4, cipher(4))),
-    ];
-    Some(Group::new("Cipher suite", at..at, fields))
+    let fields = if at == rest.end {
+        class
+            .specs
+            .iter()
+            .zip(defaults)
+            .map(|(spec, &value)| {
+                let value = match spec.format {
+                    Format::Oui => Value::Text(format_mac(&value.to_be_bytes()[5..])),
+                    Format::Enum(names) => Value::named(value, names(value)),
+                    _ => Value::Int(value),
+                };
+                field(spec.name, at..at, value)
+            })
+            .collect()
+    } else {
+        rest.prefix(data, class.specs)?
+    };
+    Some(Read {
+        group: Group::new(class.name, at..rest.at, fields),
+    })
+}
+
+/// A sub-packet read for a PacketField.
+struct Read {
+    group: Group,
+}
+
+impl Read {
+    fn into_field(self, name: &'static str) -> Field {
+        let range = self.group.range.clone();
+        field(name, range, Value::Packets(vec![self.group]))
+    }
 }
 
 /// RSN's PMKID list and its count (0 for Scapy's default list, made from no bytes).
@@ -1173,4 +1274,428 @@ fn status(number: u64) -> Option<&'static str> {
         18 => "rate-unsupported",
         _ => return None,
     })
+}
+
+const VHT_OPERATION_INFO: SubPacket = SubPacket {
+    name: "802.11 VHT Operation Information",
+    specs: &[
+        Spec::new("channel_width", 0, 1, Format::Int),
+        Spec::new("channel_center0", 1, 1, Format::Int),
+        Spec::new("channel_center1", 2, 1, Format::Int),
+    ],
+};
+const HE_6G_OPERATION_INFO: SubPacket = SubPacket {
+    name: "802.11 HE 6 GHz Operation Information",
+    specs: &[
+        Spec::new("primary_channel", 0, 1, Format::Int),
+        Spec::bits("reserved", 1, 1, 0xc0, Format::Int),
+        Spec::bits("regulatory_info", 1, 1, 0x38, Format::Int),
+        Spec::bits("duplicate_beacon", 1, 1, 0x04, Format::Int),
+        Spec::bits("channel_width", 1, 1, 0x03, Format::Int),
+        Spec::new("channel_center0", 2, 1, Format::Int),
+        Spec::new("channel_center1", 3, 1, Format::Int),
+        Spec::new("minimum_rate", 4, 1, Format::Int),
+    ],
+};
+const EHT_OPERATION_INFO: SubPacket = SubPacket {
+    name: "802.11 EHT Operation Information",
+    specs: &[
+        Spec::bits("reserved", 0, 1, 0xf8, Format::Int),
+        Spec::bits("channel_width", 0, 1, 0x07, Format::Int),
+        Spec::new("channel_center0", 1, 1, Format::Int),
+        Spec::new("channel_center1", 2, 1, Format::Int),
+    ],
+};
+
+fn max_a_msdu(number: u64) -> Option<&'static str> {
+    ["3839 o", "7935 o"].get(number as usize).copied()
+}
+
+fn sm_power_save(number: u64) -> Option<&'static str> {
+    Some(match number {
+        0 => "static SM",
+        1 => "dynamic SM",
+        3 => "disabled",
+        _ => return None,
+    })
+}
+
+fn channel_width(number: u64) -> Option<&'static str> {
+    ["20Mhz", "20Mhz+40Mhz"].get(number as usize).copied()
+}
+
+/// HT capabilities before and after the 16-byte MCS set (little-endian groups).
+const HT_CAPABILITIES_HEAD: [Spec; 19] = [
+    ELEMENT_HEAD[0],
+    ELEMENT_HEAD[1],
+    Spec::le_bits("L_SIG_TXOP_Protection", 2, 2, 0x8000, Format::Int),
+    Spec::le_bits("Forty_Mhz_Intolerant", 2, 2, 0x4000, Format::Int),
+    Spec::le_bits("PSMP", 2, 2, 0x2000, Format::Int),
+    Spec::le_bits("DSSS_CCK", 2, 2, 0x1000, Format::Int),
+    Spec::le_bits("Max_A_MSDU", 2, 2, 0x0800, Format::Enum(max_a_msdu)),
+    Spec::le_bits("Delayed_BlockAck", 2, 2, 0x0400, Format::Int),
+    Spec::le_bits("Rx_STBC", 2, 2, 0x0300, Format::Int),
+    Spec::le_bits("Tx_STBC", 2, 2, 0x0080, Format::Int),
+    Spec::le_bits("Short_GI_40Mhz", 2, 2, 0x0040, Format::Int),
+    Spec::le_bits("Short_GI_20Mhz", 2, 2, 0x0020, Format::Int),
+    Spec::le_bits("Green_Field", 2, 2, 0x0010, Format::Int),
+    Spec::le_bits("SM_Power_Save", 2, 2, 0x000c, Format::Enum(sm_power_save)),
+    Spec::le_bits(
+        "Supported_Channel_Width",
+        2,
+        2,
+        0x0002,
+        Format::Enum(channel_width),
+    ),
+    Spec::le_bits("LDPC_Coding_Capability", 2, 2, 0x0001, Format::Int),
+    Spec::bits("res1", 4, 1, 0xe0, Format::Int),
+    Spec::bits("Min_MPDCU_Start_Spacing", 4, 1, 0x1c, Format::Int),
+    Spec::bits("Max_A_MPDU_Length_Exponent", 4, 1, 0x03, Format::Int),
+];
+/// The supported MCS set: a 128-bit little-endian number, its fields by width from
+/// the top.
+const MCS_SET: [(&str, u32); 9] = [
+    ("res2", 27),
+    ("TX_Unequal_Modulation", 1),
+    ("TX_Max_Spatial_Streams", 2),
+    ("TX_RX_MCS_Set_Not_Equal", 1),
+    ("TX_MCS_Set_Defined", 1),
+    ("res3", 6),
+    ("RX_Highest_Supported_Data_Rate", 10),
+    ("res4", 3),
+    ("RX_MSC_Bitmask", 77),
+];
+const HT_CAPABILITIES_TAIL: [Spec; 28] = [
+    Spec::le_bits("res5", 21, 2, 0xf000, Format::Int),
+    Spec::le_bits("RD_Responder", 21, 2, 0x0800, Format::Int),
+    Spec::le_bits("HTC_HT_Support", 21, 2, 0x0400, Format::Int),
+    Spec::le_bits("MCS_Feedback", 21, 2, 0x0300, Format::Int),
+    Spec::le_bits("res6", 21, 2, 0x00f8, Format::Int),
+    Spec::le_bits("PCO_Transition_Time", 21, 2, 0x0006, Format::Int),
+    Spec::le_bits("PCO", 21, 2, 0x0001, Format::Int),
+    Spec::le_bits("res7", 23, 4, 0xe0000000, Format::Int),
+    Spec::le_bits(
+        "Channel_Estimation_Capability",
+        23,
+        4,
+        0x18000000,
+        Format::Int,
+    ),
+    Spec::le_bits(
+        "CSI_max_n_Rows_Beamformer_Supported",
+        23,
+        4,
+        0x06000000,
+        Format::Int,
+    ),
+    Spec::le_bits(
+        "Compressed_Steering_n_Beamformer_Antennas_Supported",
+        23,
+        4,
+        0x01800000,
+        Format::Int,
+    ),
+    Spec::le_bits(
+        "Noncompressed_Steering_n_Beamformer_Antennas_Supported",
+        23,
+        4,
+        0x00600000,
+        Format::Int,
+    ),
+    Spec::le_bits(
+        "CSI_n_Beamformer_Antennas_Supported",
+        23,
+        4,
+        0x00180000,
+        Format::Int,
+    ),
+    Spec::le_bits("Minimal_Grouping", 23, 4, 0x00060000, Format::Int),
+    Spec::le_bits(
+        "Explicit_Compressed_Beamforming_Feedback",
+        23,
+        4,
+        0x00018000,
+        Format::Int,
+    ),
+    Spec::le_bits(
+        "Explicit_Noncompressed_Beamforming_Feedback",
+        23,
+        4,
+        0x00006000,
+        Format::Int,
+    ),
+    Spec::le_bits(
+        "Explicit_Transmit_Beamforming_CSI_Feedback",
+        23,
+        4,
+        0x00001800,
+        Format::Int,
+    ),
+    Spec::le_bits(
+        "Explicit_Compressed_Steering",
+        23,
+        4,
+        0x00000400,
+        Format::Int,
+    ),
+    Spec::le_bits(
+        "Explicit_Noncompressed_Steering",
+        23,
+        4,
+        0x00000200,
+        Format::Int,
+    ),
+    Spec::le_bits(
+        "Explicit_CSI_Transmit_Beamforming",
+        23,
+        4,
+        0x00000100,
+        Format::Int,
+    ),
+    Spec::le_bits("Calibration", 23, 4, 0x000000c0, Format::Int),
+    Spec::le_bits(
+        "Implicit_Trasmit_Beamforming",
+        23,
+        4,
+        0x00000020,
+        Format::Int,
+    ),
+    Spec::le_bits("Transmit_NDP", 23, 4, 0x00000010, Format::Int),
+    Spec::le_bits("Receive_NDP", 23, 4, 0x00000008, Format::Int),
+    Spec::le_bits(
+        "Transmit_Staggered_Sounding",
+        23,
+        4,
+        0x00000004,
+        Format::Int,
+    ),
+    Spec::le_bits("Receive_Staggered_Sounding", 23, 4, 0x00000002, Format::Int),
+    Spec::le_bits(
+        "Implicit_Transmit_Beamforming_Receiving",
+        23,
+        4,
+        0x00000001,
+        Format::Int,
+    ),
+    Spec::new(
+        "ASEL",
+        27,
+        1,
+        Format::Flags(
+            &[
+                "res",
+                "Transmit_Sounding_PPDUs",
+                "Receive_ASEL",
+                "Antenna_Indices_Feedback",
+                "Explicit_CSI_Feedback",
+                "Explicit_CSI_Feedback_Based_Transmit_ASEL",
+                "Antenna_Selection",
+            ],
+            "+",
+        ),
+    ),
+];
+
+fn ht_capabilities(data: &[u8], rest: &mut Rest) -> Option<Vec<Field>> {
+    let at = rest.at;
+    let mut fields = rest.prefix(data, &HT_CAPABILITIES_HEAD)?;
+    let set = rest.take(16)?;
+    let number = u128::from_le_bytes(data[set.clone()].try_into().expect("16 bytes"));
+    let mut shift = 128;
+    for (name, width) in MCS_SET {
+        shift -= width;
+        let value = number >> shift & ((1u128 << width) - 1);
+        let mut field = field(name, set.clone(), Value::Text(value.to_string()));
+        field.bits = super::field::little_endian_bits(shift, width);
+        fields.push(field);
+    }
+    rest.at = at;
+    fields.extend(rest.prefix(data, &HT_CAPABILITIES_TAIL)?);
+    Some(fields)
+}
+
+const HT_OPERATION: [Spec; 20] = [
+    ELEMENT_HEAD[0],
+    ELEMENT_HEAD[1],
+    Spec::new("primary_channel", 2, 1, Format::Int),
+    Spec::bits("reserved_1", 3, 1, 0xf0, Format::Int),
+    Spec::bits("rifs_mode", 3, 1, 0x08, Format::Int),
+    Spec::bits("channel_width", 3, 1, 0x04, Format::Int),
+    Spec::bits("secondary_channel_offset", 3, 1, 0x03, Format::Int),
+    Spec::le_bits("reserved_3", 4, 2, 0xffe0, Format::Int),
+    Spec::le_bits("obss_non_ht_stas_present", 4, 2, 0x0010, Format::Int),
+    Spec::le_bits("reserved_2", 4, 2, 0x0008, Format::Int),
+    Spec::le_bits("nongreenfield_ht_stas_present", 4, 2, 0x0004, Format::Int),
+    Spec::le_bits("ht_protection", 4, 2, 0x0003, Format::Int),
+    Spec::le_bits("reserved_4", 6, 2, 0xffc0, Format::Int),
+    Spec::le_bits("pco_phase", 6, 2, 0x0020, Format::Int),
+    Spec::le_bits("pco_active", 6, 2, 0x0010, Format::Int),
+    Spec::le_bits(
+        "lsig_txop_protection_full_support",
+        6,
+        2,
+        0x0008,
+        Format::Int,
+    ),
+    Spec::le_bits("stbc_beacon", 6, 2, 0x0004, Format::Int),
+    Spec::le_bits("dual_cts_protection", 6, 2, 0x0002, Format::Int),
+    Spec::le_bits("dual_beacon", 6, 2, 0x0001, Format::Int),
+    Spec::new("basic_mcs_set", 8, 16, Format::Bytes),
+];
+
+/// A list of eight 2-bit numbers (Scapy's FieldListField of BitFields): it stops
+/// where the bytes end between two bytes; `None` where they end inside one.
+fn two_bit_list(data: &[u8], rest: &mut Rest, name: &'static str) -> Option<Field> {
+    let start = rest.at;
+    let mut values = Vec::with_capacity(8);
+    for i in 0..8 {
+        if i % 4 == 0 && rest.at == rest.end {
+            break;
+        }
+        if i % 4 == 0 {
+            rest.take(1)?;
+        }
+        let byte = data[rest.at - 1];
+        values.push(((byte >> (6 - 2 * (i % 4))) & 3).to_string());
+    }
+    let text = Value::Text(format!("[{}]", values.join(", ")));
+    Some(field(name, start..rest.at, text))
+}
+
+const EXTENSION_HEAD: [Spec; 3] = [
+    ELEMENT_HEAD[0],
+    ELEMENT_HEAD[1],
+    Spec::new("ext_ID", 2, 1, Format::Int),
+];
+
+/// An element ID extension's ID and length, and its `ext_ID`: in the generic classes
+/// unless the length is 0; always in the HE and EHT operation classes (whose class
+/// default for it makes Scapy drop the condition).
+fn extension_head(data: &[u8], rest: &mut Rest, always: bool) -> Option<Vec<Field>> {
+    let length = *data[..rest.end].get(rest.at + 1)?;
+    let head = if always || length > 0 {
+        &EXTENSION_HEAD[..]
+    } else {
+        &ELEMENT_HEAD[..]
+    };
+    rest.prefix(data, head)
+}
+
+const HE_OPERATION: [Spec; 11] = [
+    Spec::le_bits("reserved", 0, 3, 0xfc0000, Format::Int),
+    Spec::le_bits("six_g_op_info_present", 0, 3, 0x020000, Format::Int),
+    Spec::le_bits("er_su_disable", 0, 3, 0x010000, Format::Int),
+    Spec::le_bits("co_hosted_bss", 0, 3, 0x008000, Format::Int),
+    Spec::le_bits("vht_operation_info_present", 0, 3, 0x004000, Format::Int),
+    Spec::le_bits("txop_duration_rts_threshold", 0, 3, 0x003ff0, Format::Int),
+    Spec::le_bits("twt_required", 0, 3, 0x000008, Format::Int),
+    Spec::le_bits("default_pe_duration", 0, 3, 0x000007, Format::Int),
+    Spec::bits("bss_color_disabled", 3, 1, 0x80, Format::Int),
+    Spec::bits("partial_bss_color", 3, 1, 0x40, Format::Int),
+    Spec::bits("bss_color", 3, 1, 0x3f, Format::Int),
+];
+
+fn he_operation(data: &[u8], rest: &mut Rest) -> Option<Vec<Field>> {
+    let mut fields = extension_head(data, rest, true)?;
+    let parameters = rest.at;
+    fields.extend(rest.prefix(data, &HE_OPERATION)?);
+    fields.push(two_bit_list(data, rest, "basic_he_mcs_and_nss_set")?);
+    let flag = |spec: &Spec| spec.get(data, parameters) == 1;
+    if flag(&HE_OPERATION[4]) {
+        let info = packet_field(data, rest, &VHT_OPERATION_INFO, &[0, 36, 0])?;
+        fields.push(info.into_field("vht_operation_info"));
+    }
+    if flag(&HE_OPERATION[3]) {
+        fields.extend(rest.prefix(data, &[Spec::new("max_co_hosted_bssid", 0, 1, Format::Int)])?);
+    }
+    if flag(&HE_OPERATION[1]) {
+        let info = packet_field(data, rest, &HE_6G_OPERATION_INFO, &[0; 8])?;
+        fields.push(info.into_field("he_6g_operation_info"));
+    }
+    Some(fields)
+}
+
+const EHT_OPERATION: [Spec; 7] = [
+    Spec::bits("reserved", 0, 1, 0xc0, Format::Int),
+    Spec::bits(
+        "group_addressed_bu_indication_exponent",
+        0,
+        1,
+        0x30,
+        Format::Int,
+    ),
+    Spec::bits(
+        "group_addressed_bu_indication_limit",
+        0,
+        1,
+        0x08,
+        Format::Int,
+    ),
+    Spec::bits("eht_default_pe_duration", 0, 1, 0x04, Format::Int),
+    Spec::bits(
+        "disabled_subchannel_bitmap_present",
+        0,
+        1,
+        0x02,
+        Format::Int,
+    ),
+    Spec::bits("eht_operation_information_present", 0, 1, 0x01, Format::Int),
+    Spec::new("basic_eht_mcs_and_nss_set", 1, 4, Format::LeInt),
+];
+
+fn eht_operation(data: &[u8], rest: &mut Rest) -> Option<Vec<Field>> {
+    let mut fields = extension_head(data, rest, true)?;
+    let length = data[rest.at - 2];
+    let parameters = data.get(rest.at).copied();
+    fields.extend(rest.prefix(data, &EHT_OPERATION)?);
+    let parameters = parameters.unwrap_or(0);
+    let information = parameters & 0x01 != 0;
+    if information && length >= 9 {
+        let info = packet_field(data, rest, &EHT_OPERATION_INFO, &[0; 4])?;
+        fields.push(info.into_field("eht_operation_info"));
+    }
+    if information && parameters & 0x02 != 0 && length >= 11 {
+        let bitmap = Spec::new("disabled_subchannel_bitmap", 0, 2, Format::LeInt);
+        fields.extend(rest.prefix(data, &[bitmap])?);
+    }
+    Some(fields)
+}
+
+const COUNTRY_HEAD: [Spec; 3] = [
+    ELEMENT_HEAD[0],
+    ELEMENT_HEAD[1],
+    Spec::new("country_string", 2, 3, Format::Bytes),
+];
+const TRIPLET: SubPacket = SubPacket {
+    name: "802.11 Country Constraint Triplet",
+    specs: &[
+        Spec::new("first_channel_number", 0, 1, Format::Int),
+        Spec::new("num_channels", 1, 1, Format::Int),
+        Spec::new("mtp", 2, 1, Format::Int),
+    ],
+};
+
+/// The country element: its string, the constraint triplets its length leaves room
+/// for, and a pad byte when the length is not a multiple of 3 (Scapy's MayEnd: not
+/// read once the packet has ended).
+fn country(data: &[u8], rest: &mut Rest) -> Option<Vec<Field>> {
+    let at = rest.at;
+    let mut fields = rest.prefix(data, &COUNTRY_HEAD)?;
+    let length = i64::from(data[at + 1]);
+    let region = rest.slice(length - 3 - length % 3);
+    let triplets = super::field::packet_list(data, region.clone(), |rest| {
+        let at = rest.at;
+        let fields = rest.prefix(data, TRIPLET.specs)?;
+        Some(Group::new(TRIPLET.name, at..rest.at, fields))
+    })?;
+    fields.push(field("descriptors", region, Value::Packets(triplets)));
+    if length % 3 != 0 {
+        if rest.at == rest.end {
+            // Dissection stopped; `show()` still lists the pad, at its default.
+            fields.push(field("pad", rest.at..rest.at, Value::Int(0)));
+        } else {
+            fields.extend(rest.prefix(data, &[Spec::new("pad", 0, 1, Format::Int)])?);
+        }
+    }
+    Some(fields)
 }

@@ -282,8 +282,11 @@ pub struct Spec {
     /// How many bytes it spans (up to 8 for numbers; 6 for a MAC, 4 or 16 for an
     /// address, any for bytes).
     pub len: usize,
-    /// Which bits of the big-endian number in those bytes; 0 for all of them.
+    /// Which bits of the number in those bytes; 0 for all of them.
     pub mask: u64,
+    /// Whether that number is little-endian (Scapy's BitFields of a negative
+    /// `tot_size`), not big-endian.
+    pub little_endian: bool,
     pub format: Format,
 }
 
@@ -295,6 +298,7 @@ impl Spec {
             at,
             len,
             mask: 0,
+            little_endian: false,
             format,
         }
     }
@@ -312,6 +316,26 @@ impl Spec {
             at,
             len,
             mask,
+            little_endian: false,
+            format,
+        }
+    }
+
+    /// A field of some bits of `len` bytes read as a little-endian number (`mask`
+    /// over it), as Scapy's BitFields with a negative `tot_size` read them.
+    pub const fn le_bits(
+        name: &'static str,
+        at: usize,
+        len: usize,
+        mask: u64,
+        format: Format,
+    ) -> Spec {
+        Spec {
+            name,
+            at,
+            len,
+            mask,
+            little_endian: true,
             format,
         }
     }
@@ -332,10 +356,14 @@ impl Spec {
         let Some(bytes) = self.bytes(data, base) else {
             return 0;
         };
-        let raw = bytes
-            .iter()
-            .take(8)
-            .fold(0u64, |n, &b| (n << 8) | u64::from(b));
+        let raw = if self.little_endian {
+            little_endian(bytes)
+        } else {
+            bytes
+                .iter()
+                .take(8)
+                .fold(0u64, |n, &b| (n << 8) | u64::from(b))
+        };
         if self.mask == 0 {
             raw
         } else {
@@ -347,6 +375,9 @@ impl Spec {
     fn bit_range(&self) -> Option<Range<u16>> {
         if self.mask == 0 {
             return None;
+        }
+        if self.little_endian {
+            return little_endian_bits(self.mask.trailing_zeros(), self.mask.count_ones());
         }
         let total = self.len as u16 * 8;
         let high = 63 - self.mask.leading_zeros() as u16;
@@ -386,6 +417,17 @@ impl Spec {
             value,
         })
     }
+}
+
+/// Where bits `shift..shift + width` of a little-endian number lie in its bytes,
+/// counted from the first byte's top bit: bit k is in byte k / 8. Bits that cross a
+/// byte boundary are not one run in byte order; then the run that covers them (the
+/// diagram shows the field over those bits).
+pub fn little_endian_bits(shift: u32, width: u32) -> Option<Range<u16>> {
+    let positions = (shift..shift + width).map(|k| k / 8 * 8 + (7 - k % 8));
+    let low = positions.clone().min()?;
+    let high = positions.max()?;
+    Some(low as u16..high as u16 + 1)
 }
 
 /// A little-endian number of up to 8 bytes.

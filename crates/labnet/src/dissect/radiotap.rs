@@ -390,8 +390,8 @@ fn read(data: &[u8], at: usize, end: usize) -> Option<(Vec<Field>, usize)> {
             continue;
         }
         if bit == TLV_BIT {
-            align(&mut rest, at, 4);
             let start = rest.at;
+            align(&mut rest, at, 4);
             let tlvs = tlvs(data, &mut rest)?;
             fields.push(field("tlvs", start..rest.at, Value::Packets(tlvs)));
             continue;
@@ -399,12 +399,15 @@ fn read(data: &[u8], at: usize, end: usize) -> Option<(Vec<Field>, usize)> {
         let Some((alignment, specs)) = layout(bit) else {
             continue;
         };
+        let before = rest.at;
         align(&mut rest, at, alignment);
         let base = rest.at;
         let mut group = rest.prefix(data, specs)?;
         for field in &mut group {
             scale(field, data, base);
         }
+        // The alignment padding is part of the first field (Scapy's ReversePadField).
+        group[0].range.start = before;
         fields.extend(group);
     }
     let consumed = rest.at;

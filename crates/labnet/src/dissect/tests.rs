@@ -61,7 +61,9 @@ fn assert_fields_tile_their_layers(link_type: u32, frame: &[u8]) {
                     field.range.start >= layer.range.start && field.range.end <= layer.range.end,
                     "cut {cut}: field {field:?} outside {layer:?}"
                 );
-                for byte in field.range.clone() {
+                // A trailer (Dot11FCS's frame check sequence) lies past the layers
+                // inside its layer.
+                for byte in field.range.clone().filter(|&byte| byte < own.end) {
                     let slot = &mut owner[byte - own.start];
                     match slot {
                         // Bit fields of the same bytes share them.
@@ -750,4 +752,46 @@ fn eap_in_fragments_is_joined_across_radius_attributes_and_points_at_each_piece(
         super::radius::summary(&frame, radius.range.start, frame.len()),
         "RADIUS Access-Challenge"
     );
+}
+
+/// A RadioTap beacon (flags with the FCS bit, rate, channel, signal, aligned) and an
+/// 802.11 beacon with country, HT, VHT, HE and EHT elements, as Scapy 2.8.0 builds them.
+const RADIOTAP_BEACON: &str =
+    "00000f002e00000010d86c09a000c480000000ffffffffffff001122334455001122334455
+    000000000000000000006400010000036663737dd3be64";
+const HT_BEACON: &str =
+    "80000000ffffffffffff0011223344550011223344553012000000000000000064000100000268
+    740706465220010d142d1a2e0817ffff00000000000000002c0101000000000080000000043d1606010200
+    0100ff000000000000000000000000000000c005012a006c6cff0024f0ff02051b1b022400032503000006
+    ff006a0378563412ff0068652063617073";
+
+#[test]
+fn radiotap_and_80211_elements_are_layers_whose_fields_tile_them() {
+    let frame = bytes(RADIOTAP_BEACON);
+    let dissection = dissect(crate::linktype::IEEE802_11_RADIOTAP, &frame);
+    assert_eq!(
+        classes(&dissection),
+        ["RadioTap", "Dot11FCS", "Dot11Beacon", "Dot11Elt"]
+    );
+    let fcs = dissection.layers[1].fields(&frame);
+    assert_eq!(fcs.last().unwrap().range, frame.len() - 4..frame.len());
+    assert_fields_tile_their_layers(crate::linktype::IEEE802_11_RADIOTAP, &frame);
+    let frame = bytes(HT_BEACON);
+    let dissection = dissect(crate::linktype::IEEE802_11, &frame);
+    assert_eq!(
+        classes(&dissection)[3..10],
+        [
+            "Dot11EltCountry",
+            "Dot11EltHTCapabilities",
+            "Dot11EltHTOperation",
+            "Dot11EltVHTOperation",
+            "Dot11EltHEOperation",
+            "Dot11EltEHTOperation",
+            "Dot11EltExtensionGeneric"
+        ]
+    );
+    let ht = dissection.layers[4].fields(&frame);
+    let bitmask = ht.iter().find(|f| f.name == "RX_MSC_Bitmask").unwrap();
+    assert_eq!(bitmask.value.to_string(), "65535");
+    assert_fields_tile_their_layers(crate::linktype::IEEE802_11, &frame);
 }

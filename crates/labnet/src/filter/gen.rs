@@ -141,6 +141,9 @@ pub struct Gen {
     pppoe_session: bool,
     /// Compiling for a socket (the kernel's ancillary loads are there to use).
     live: bool,
+    /// What libpcap refuses that a test asked for (a protocol after MPLS labels other
+    /// than IP): the parser turns it into an error at that primitive.
+    refusal: std::cell::Cell<Option<&'static str>>,
 }
 
 pub fn load(size: u16, offset: u32) -> Insn {
@@ -196,6 +199,7 @@ impl Gen {
             mpls_labels: 0,
             pppoe_session: false,
             live: false,
+            refusal: std::cell::Cell::new(None),
         }
     }
 
@@ -552,6 +556,8 @@ impl Gen {
             Proto::Ip => Ok(self.ip().and(pair(12, 16))),
             Proto::Arp => Ok(self.linktype(ETHERTYPE_ARP).and(pair(14, 24))),
             Proto::Rarp => Ok(self.linktype(ETHERTYPE_RARP).and(pair(14, 24))),
+            // libpcap looks for ARP and RARP too, but not after MPLS labels.
+            Proto::Default if self.mpls_labels > 0 => Ok(self.ip().and(pair(12, 16))),
             Proto::Default => Ok(self
                 .ip()
                 .and(pair(12, 16))
@@ -830,16 +836,23 @@ impl Gen {
         Ok(pred)
     }
 
+    /// The refusal the last primitive left, if any.
+    pub fn take_refusal(&self) -> Option<&'static str> {
+        self.refusal.take()
+    }
+
     /// IPv4 or IPv6 after MPLS labels: the last label is the bottom of the stack and
-    /// the version nibble says which. Nothing else can follow (libpcap refuses it;
-    /// here it matches nothing).
+    /// the version nibble says which. Nothing else can follow: libpcap refuses it.
     fn over_mpls(&self, ethertype: u32) -> Pred {
         let nl = self.nl();
         let bottom = cmp_masked(bpf::B, nl - 2, 1, 1);
         match ethertype {
             ETHERTYPE_IP => bottom.and(cmp_masked(bpf::B, nl, 0xf0, 0x40)),
             ETHERTYPE_IPV6 => bottom.and(cmp_masked(bpf::B, nl, 0xf0, 0x60)),
-            _ => Pred::Const(false),
+            _ => {
+                self.refusal.set(Some("unsupported protocol over mpls"));
+                Pred::Const(false)
+            }
         }
     }
 

@@ -380,7 +380,16 @@ impl<'a> Parser<'a> {
                 }
             }
             Tok::Punct("-") => Ok((self.relation()?, None)),
-            Tok::Word(word) => self.word_term(word.clone(), &token),
+            Tok::Word(word) => {
+                let term = self.word_term(word.clone(), &token)?;
+                // A protocol libpcap cannot look for where the primitives before it
+                // have led (ARP after MPLS labels): refused as libpcap refuses it.
+                if let Some(message) = self.gen.take_refusal() {
+                    let end = self.toks[self.pos.saturating_sub(1)].end.max(token.end);
+                    return Err(self.error_at(token.start, end, message, None));
+                }
+                Ok(term)
+            }
             Tok::End => Err(self.error_here(
                 "expected a condition (like \"tcp port 5000\"), found the end of the expression",
                 None,

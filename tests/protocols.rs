@@ -920,7 +920,9 @@ fn scapy_built_8021x_eap_and_radius_read_as_scapy_reads_them() {
 /// without PMKIDs and a management cipher, cut inside), vendor, Microsoft WPA, channel
 /// switch, OBSS, country (with and without its pad), HT capabilities, HT operation,
 /// VHT operation, HE and EHT operation (with each optional part) and extension
-/// elements; control frames (ACK, RTS, CTS, block ack, control
+/// elements; action frames (channel switch with elements after it, BSS transition
+/// requests and responses with neighbor reports and subelements, radio measurement
+/// requests and reports, beacon and other types); an S1G beacon; control frames (ACK, RTS, CTS, block ack, control
 /// wrapper); data frames with each address layout, QoS (A-MSDU), LLC/SNAP carrying
 /// IPv4, ARP and IPv6; protected frames read as CCMP, TKIP, WEP or unknown; RadioTap
 /// with each field Scapy knows, alignment, extended presence masks, TLVs, bytes left
@@ -985,6 +987,21 @@ frames = [
  M(8)/Dot11Beacon()/Raw(b'\xff\x08\x24\x00\x40\x00\x05\xaa'),
  M(8)/Dot11Beacon()/Raw(b'\xff\x01'),
  M(8)/Dot11Beacon()/Raw(b'\x3d\x10\x06\x05\x04\x00\x00\x00abc'),
+ M(13)/Dot11Action(category=0)/Dot11SpectrumManagement(action=4)/Dot11CSA(CSA=Dot11EltCSA(mode=1, new_channel=6, channel_switch_count=2)),
+ M(13)/Dot11Action(category=0)/Dot11SpectrumManagement(action=4)/Dot11CSA(CSA=Dot11EltCSA(mode=1, new_channel=6, channel_switch_count=2))/Raw(b'\x00\x02hi\x03\x01\x05\xdd\x01'),
+ M(13)/Dot11Action(category=0)/Dot11SpectrumManagement(action=2)/Raw(b'tpc'),
+ M(13)/Dot11Action(category=10)/Dot11WNM(action=7)/Dot11BSSTMRequest(token=3, mode='Preferred_Candidate_List_Included+Disassociation_Imminent+BSS_Termination_Included+ESS_Disassociation_Imminent', disassociation_timer=100, validity_interval=20, termination_duration=BSSTerminationDuration(TSF=12345, duration=60), url_len=9, url=b'http://x/', neighbor_report=[NeighborReport(BSSID='00:11:22:33:44:56', AP_reach=3, security=1, HT=1, op_class=81, channel=6, phy_type=7, len=18, subelems=[SubelemTLV(type=3, value=[255, 1, 2])]), NeighborReport(BSSID='00:11:22:33:44:57', channel=11)]),
+ M(13)/Dot11Action(category=10)/Dot11WNM(action=7)/Dot11BSSTMRequest(token=4, mode=0),
+ M(13)/Dot11Action(category=10)/Dot11WNM(action=8)/Dot11BSSTMResponse(token=3, status=0, target='00:11:22:33:44:56'),
+ M(13)/Dot11Action(category=10)/Dot11WNM(action=8)/Dot11BSSTMResponse(token=3, status=6, neighbor_report=[NeighborReport(BSSID='00:11:22:33:44:58', channel=1)]),
+ M(13)/Dot11Action(category=10)/Dot11WNM(action=8)/Dot11BSSTMResponse(token=3, status=2),
+ M(13)/Dot11Action(category=10)/Dot11WNM(action=26)/Raw(b'note'),
+ M(13)/Dot11Action(category=5)/Dot11RadioMeasurement(action=0)/Dot11RadioMeasurementRequest(token=1, repetitions=2, measurement_token=5, request=1, measurement_request=Dot11RadioMeasurementBeaconRequest(op_class=81, channel=6, measurement_duration=50, measurement_mode=1, BSSID='ff:ff:ff:ff:ff:ff'), len=20, subelems=[SubelemTLV(type=2, value=[1, 2])]),
+ M(13)/Dot11Action(category=5)/Dot11RadioMeasurement(action=0)/Dot11RadioMeasurementRequest(measurement_request_type=3, len=6, measurement_request_data=b'abc'),
+ M(13)/Dot11Action(category=5)/Dot11RadioMeasurement(action=1)/Dot11RadioMeasurementReport(token=1, measurement_token=5, measurement_report=Dot11RadioMeasurementBeaconReport(op_class=81, channel=6, measurement_start_time=99, RCPI=100, RSNI=20, BSSID='00:11:22:33:44:55', parent_tsf=7, reported_frame_type=1, condensed_phy=4)),
+ M(13)/Dot11Action(category=5)/Dot11RadioMeasurement(action=1)/Dot11RadioMeasurementReport(token=1, refused=1, len=5, measurement_report_data=b'no'),
+ M(13)/Dot11Action(category=5)/Dot11RadioMeasurement(action=4)/Raw(b'\x01'),
+ Dot11(type=3, subtype=1, addr1=BC)/Dot11S1GBeacon(timestamp=5, change_seq=1)/Dot11Elt(ID=0, info=b's1g'),
 ]
 BEACON = Dot11(type=0, subtype=8, addr1=BC, addr2=AP, addr3=AP)/Dot11Beacon(cap='ESS')/Dot11Elt(ID=0, info=b'lab')/Dot11EltRates(rates=[0x82, 0x84])/Dot11EltDSSSet(channel=1)
 DATA = Dot11(type=2, subtype=8, FCfield='to_DS', addr1=AP, addr2=STA, addr3=AP)/Dot11QoS()/LLC()/SNAP()/IP(src='192.168.56.102', dst='192.168.56.101')/UDP(sport=1000, dport=53)/DNS(qd=DNSQR(qname='lab.'))
@@ -1036,6 +1053,9 @@ fn scapy_built_80211_and_radiotap_read_as_scapy_reads_them() {
             "Dot11 / LLC / SNAP / IP / ICMP 192.168.56.102 > 192.168.56.101 echo-request 0",
             "(TA=SA) > 00:11:22:33:44:55 (RA=BSSID) / Dot11QoS / Dot11CCMP",
             "RadioTap / Dot11FCS / Dot11Beacon / SSID='fcs'",
+            "/ Dot11Action / Dot11WNM / Dot11BSSTMRequest",
+            "/ Dot11Action / Dot11RadioMeasurement / Dot11RadioMeasurementReport",
+            "/ Dot11Action / Dot11SpectrumManagement / Dot11CSA",
             "/ SSID='ht' / Dot11EltCountry / Dot11EltHTCapabilities / Dot11EltHTOperation \
              / Dot11EltVHTOperation / Dot11EltHEOperation / Dot11EltEHTOperation \
              / Dot11EltExtensionGeneric",

@@ -4,7 +4,8 @@
 //! and direction (`00:11:22:33:44:55 (TA=SA)`), the QoS control field, the
 //! cryptographic headers of protected frames (WEP, TKIP, CCMP; the encrypted rest as
 //! their `data`), the bodies of management frames (beacon, probe, association,
-//! reassociation, authentication, deauthentication, disassociation, ATIM, action) and
+//! reassociation, authentication, deauthentication, disassociation, ATIM, action
+//! (with the bodies Scapy decodes, in `action`), S1G beacon) and
 //! their information elements, each a layer in Scapy's class for its id (SSID and the
 //! other generic ones, DSSS, ERP, rates, RSN with its suites, vendor specific with
 //! Microsoft's WPA, channel switch, OBSS scan, country, HT capabilities and operation,
@@ -18,6 +19,8 @@
 //! 3 bytes whatever its length says); what follows is the next element.
 
 use std::ops::Range;
+
+mod action;
 
 use super::field::{counted_packet_list, field, Field, Format, Group, Rest, Spec, Value};
 use super::{Kind, Walk};
@@ -47,6 +50,16 @@ pub enum Class {
     Atim,
     Action,
     Ack,
+    S1gBeacon,
+    SpectrumManagement,
+    /// Dot11CSA: the channel switch announcement action.
+    ChannelSwitch,
+    Wnm,
+    TransitionRequest,
+    TransitionResponse,
+    RadioMeasurement,
+    MeasurementRequest,
+    MeasurementReport,
     Element(Element),
 }
 
@@ -96,6 +109,26 @@ impl Class {
             Class::Atim => ("Dot11ATIM", "802.11 ATIM"),
             Class::Action => ("Dot11Action", "802.11 Action"),
             Class::Ack => ("Dot11Ack", "802.11 Ack packet"),
+            Class::S1gBeacon => ("Dot11S1GBeacon", "802.11 S1G Beacon"),
+            Class::SpectrumManagement => (
+                "Dot11SpectrumManagement",
+                "802.11 Spectrum Management Action",
+            ),
+            Class::ChannelSwitch => ("Dot11CSA", "Channel Switch Announcement Frame"),
+            Class::Wnm => ("Dot11WNM", "802.11 WNM Action"),
+            Class::TransitionRequest => ("Dot11BSSTMRequest", "BSS Transition Management Request"),
+            Class::TransitionResponse => {
+                ("Dot11BSSTMResponse", "BSS Transition Management Response")
+            }
+            Class::RadioMeasurement => ("Dot11RadioMeasurement", "802.11 Radio Measurement Action"),
+            Class::MeasurementRequest => (
+                "Dot11RadioMeasurementRequest",
+                "802.11 Radio Measurement Request",
+            ),
+            Class::MeasurementReport => (
+                "Dot11RadioMeasurementReport",
+                "802.11 Radio Measurement Report",
+            ),
             Class::Element(element) => match element {
                 Element::Generic => ("Dot11Elt", "802.11 Information Element"),
                 Element::DsssSet => ("Dot11EltDSSSet", "802.11 DSSS Parameter Set"),
@@ -157,6 +190,7 @@ impl Class {
                 | Class::ReassociationRequest
                 | Class::ReassociationResponse
                 | Class::Authentication
+                | Class::S1gBeacon
         )
     }
 }
@@ -424,6 +458,10 @@ const AUTHENTICATION: [Spec; 3] = [
 ];
 const REASON: [Spec; 1] = [Spec::new("reason", 0, 2, Format::LeEnum(reason))];
 const ACTION: [Spec; 1] = [Spec::new("category", 0, 1, Format::Enum(action_category))];
+const S1G_BEACON: [Spec; 2] = [
+    Spec::new("timestamp", 0, 4, Format::LeInt),
+    Spec::new("change_seq", 4, 1, Format::Int),
+];
 const QOS: [Spec; 5] = [
     Spec::bits("A_MSDU_Present", 0, 1, 0x80, Format::Int),
     Spec::bits("Ack_Policy", 0, 1, 0x60, Format::Int),
@@ -537,6 +575,7 @@ fn payload(walk: &mut Walk, control: Control, at: usize, end: usize) {
             Some(class) => body(walk, class, at, end),
             None => walk.raw(at, end),
         },
+        3 if control.subtype == 1 => body(walk, Class::S1gBeacon, at, end),
         1 if control.subtype == 13 => {
             // Scapy's Dot11Ack has no fields: a layer of no bytes, the rest Raw.
             walk.push(
@@ -561,6 +600,8 @@ fn body(walk: &mut Walk, class: Class, at: usize, end: usize) {
     walk.push(Kind::Dot11 { class, end }, at..at + length);
     if class.has_elements() {
         elements(walk, at + length, end);
+    } else if class == Class::Action {
+        action::dissect(walk, walk.data[at], at + length, end);
     } else {
         walk.raw(at + length, end);
     }
@@ -575,6 +616,7 @@ fn body_layout(class: Class) -> &'static [Spec] {
         Class::Authentication => &AUTHENTICATION,
         Class::Deauthentication | Class::Disassociation => &REASON,
         Class::Action => &ACTION,
+        Class::S1gBeacon => &S1G_BEACON,
         Class::Qos => &QOS,
         _ => &[],
     }
@@ -913,6 +955,9 @@ fn packet_field(data: &[u8], rest: &mut Rest, class: &SubPacket, defaults: &[u64
             .map(|(spec, &value)| {
                 let value = match spec.format {
                     Format::Oui => Value::Text(format_mac(&value.to_be_bytes()[5..])),
+                    Format::Mac => {
+                        Value::Mac(value.to_be_bytes()[2..].try_into().expect("6 bytes"))
+                    }
                     Format::Enum(names) => Value::named(value, names(value)),
                     _ => Value::Int(value),
                 };
@@ -994,6 +1039,14 @@ pub(super) fn fields(data: &[u8], at: usize, class: Class, end: usize) -> Vec<Fi
         Class::Wep | Class::Tkip | Class::Ccmp | Class::Encrypted => {
             encrypted_fields(data, class, at, end)
         }
+        Class::SpectrumManagement
+        | Class::ChannelSwitch
+        | Class::Wnm
+        | Class::TransitionRequest
+        | Class::TransitionResponse
+        | Class::RadioMeasurement
+        | Class::MeasurementRequest
+        | Class::MeasurementReport => action::fields(data, at, class, end),
         _ => super::field::fixed(body_layout(class), data, at),
     }
 }

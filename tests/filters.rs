@@ -122,6 +122,16 @@ frames += [
     Ether(src=src, dst=to) / PPPoE(sessionid=5) / PPP(proto=0x0057)
     / IPv6(src='fd00:2::1', dst='fd00:2::2') / UDP(sport=40000, dport=53),
 ]
+# DECnet routing headers: short and long, with and without the pad byte (0x81), each
+# after a 2-byte length; addresses AREA.NODE as little-endian (1.2 is 02 04).
+dn = lambda area, node: (area << 10 | node).to_bytes(2, 'little')
+decnet = lambda header: Ether(src=src, dst=to, type=0x6003) / Raw(len(header).to_bytes(2, 'little') + header + bytes(10))
+frames += [
+    decnet(b'\x02' + dn(1, 2) + dn(10, 5) + b'\x00'),
+    decnet(b'\x81\x02' + dn(10, 5) + dn(1, 2) + b'\x00'),
+    decnet(b'\x06\x00\x00\xaa\x00\x04\x00' + dn(1, 3) + b'\x00\x00\xaa\x00\x04\x00' + dn(1, 2) + bytes(4)),
+    decnet(b'\x81\x06\x00\x00\xaa\x00\x04\x00' + dn(1, 2) + b'\x00\x00\xaa\x00\x04\x00' + dn(1, 3) + bytes(4)),
+]
 sendp(frames, iface='eth0', verbose=False)
 "#;
 
@@ -300,6 +310,9 @@ fn corpus_selects_what_tcpdump_selects_on_lab_captures() {
         "pppoes 5 and tcp port 80",
         "pppoes and ip6 and udp port 53",
         "mpls and mpls 200 and ip6 and udp port 53",
+        "decnet src 10.5",
+        "decnet dst 1.3",
+        "decnet host 1.2 and decnet host 1.3",
     ] {
         assert!(
             selecting.contains(&(files[0].clone(), expression.to_string())),

@@ -30,6 +30,8 @@ pub enum Proto {
     Carp,
     Ah,
     Esp,
+    /// DECnet (EtherType 0x6003): its hosts are area.node addresses.
+    Decnet,
 }
 
 impl Proto {
@@ -53,6 +55,7 @@ impl Proto {
             Proto::Carp => "carp",
             Proto::Ah => "ah",
             Proto::Esp => "esp",
+            Proto::Decnet => "decnet",
         }
     }
 
@@ -75,6 +78,7 @@ impl Proto {
             "carp" => Proto::Carp,
             "ah" => Proto::Ah,
             "esp" => Proto::Esp,
+            "decnet" => Proto::Decnet,
             _ => return None,
         })
     }
@@ -123,6 +127,7 @@ const LLCSAP_8021D: u32 = 0x42;
 const LINUX_SLL_P_802_3: u32 = 1;
 const LINUX_SLL_P_802_2: u32 = 4;
 const IPPROTO_FRAGMENT: u32 = 44;
+const ETHERTYPE_DECNET: u32 = 0x6003;
 
 /// A generation failure: its message and, when a fix is known, a hint.
 pub type GenResult<T> = Result<T, (String, Option<String>)>;
@@ -347,7 +352,6 @@ impl Gen {
             "aarp" => self.linktype(ETHERTYPE_AARP),
             "mopdl" => self.linktype(0x6001),
             "moprc" => self.linktype(0x6002),
-            "decnet" => self.linktype(0x6003),
             "lat" => self.linktype(0x6004),
             "sca" => self.linktype(0x6007),
             "clnp" => self.iso_protocol(0x81),
@@ -526,6 +530,7 @@ impl Gen {
                 self.ip_proto(proto.ip_protocol().unwrap_or(0))
             }
             Proto::Icmp6 => self.ip6_proto(58),
+            Proto::Decnet => self.linktype(ETHERTYPE_DECNET),
             Proto::Link | Proto::Default => {
                 return Err((
                     "'ether' on its own is not a test".into(),
@@ -764,6 +769,48 @@ impl Gen {
             .or(self.ip4_transport(protocol).and(v4)))
     }
 
+    /// `decnet [src|dst] host AREA.NODE` (libpcap's gen_dnhostop): the address in the
+    /// routing header, in its short or long form, with or without a pad byte; the
+    /// address is little-endian there.
+    pub fn decnet_host(&self, address: u16, dir: Dir) -> Pred {
+        let nl = self.nl();
+        let value = u32::from(address.swap_bytes());
+        let at = |short: bool, src: bool| match (short, src) {
+            (true, false) => 1,
+            (true, true) => 3,
+            (false, false) => 7,
+            (false, true) => 15,
+        };
+        let one = |src: bool| {
+            // The flags after the 2-byte length: the pad bit, then the header's form.
+            // libpcap writes the padded forms' constants through ntohs(): on the
+            // little-endian hosts labnet runs on, the bytes swap (0x0681 is 0x8106).
+            let long_padded = cmp_masked(bpf::H, nl + 2, 0xff07, 0x8106).and(cmp(
+                bpf::H,
+                nl + 2 + 1 + at(false, src),
+                value,
+            ));
+            let long = cmp_masked(bpf::B, nl + 2, 0x07, 0x06).and(cmp(
+                bpf::H,
+                nl + 2 + at(false, src),
+                value,
+            ));
+            let short_padded = cmp_masked(bpf::H, nl + 2, 0xff07, 0x8102).and(cmp(
+                bpf::H,
+                nl + 2 + 1 + at(true, src),
+                value,
+            ));
+            let short = cmp_masked(bpf::B, nl + 2, 0x07, 0x02).and(cmp(
+                bpf::H,
+                nl + 2 + at(true, src),
+                value,
+            ));
+            short.or(short_padded).or(long).or(long_padded)
+        };
+        self.linktype(ETHERTYPE_DECNET)
+            .and(by_dir(dir, one(true), one(false)))
+    }
+
     /// `vlan [ID]`: an 802.1Q/802.1ad tag here; later primitives look past it.
     pub fn vlan(&mut self, id: Option<u32>) -> GenResult<Pred> {
         self.require_ethernet("VLAN tags")?;
@@ -870,6 +917,7 @@ impl Gen {
             Proto::Ip6 => (nl, false, self.ip6()),
             Proto::Arp => (nl, false, self.linktype(ETHERTYPE_ARP)),
             Proto::Rarp => (nl, false, self.linktype(ETHERTYPE_RARP)),
+            Proto::Decnet => (nl, false, self.linktype(ETHERTYPE_DECNET)),
             Proto::Icmp6 => (nl + 40, false, self.ip6().and(cmp(bpf::B, nl + 6, 58))),
             Proto::Tcp
             | Proto::Udp
@@ -915,7 +963,7 @@ pub fn ethertype_by_name(name: &str) -> Option<u32> {
         "iso" => LLCSAP_ISONS,
         "stp" => LLCSAP_8021D,
         "netbeui" => LLCSAP_NETBEUI,
-        "decnet" => 0x6003,
+        "decnet" => ETHERTYPE_DECNET,
         "lat" => 0x6004,
         "sca" => 0x6007,
         "moprc" => 0x6002,

@@ -214,6 +214,7 @@ impl Parser<'_> {
                 | Proto::Pim
                 | Proto::Vrrp
                 | Proto::Carp
+                | Proto::Decnet
         ) {
             return Err(self.error_at(
                 name.start,

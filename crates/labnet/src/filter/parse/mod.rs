@@ -421,14 +421,6 @@ impl<'a> Parser<'a> {
             self.advance();
             return self.after_proto(proto, token);
         }
-        if word == "decnet" && self.word_is(self.pos + 1, &["src", "dst", "host"]) {
-            return Err(self.error_at(
-                token.start,
-                self.toks[(self.pos + 1).min(self.toks.len() - 1)].end,
-                "DECnet addresses (decnet host 1.2) are not supported yet by labnet's filter compiler",
-                Some("tcpdump -r FILE -w OUT 'EXPR' can pre-filter a capture meanwhile".into()),
-            ));
-        }
         // libpcap's link-layer protocol keywords (`ipx`, `stp`, `iso`, `clnp`, `l1`, ...).
         if let Some(pred) = self.gen.link_abbreviation(&word) {
             self.advance();
@@ -528,13 +520,40 @@ impl<'a> Parser<'a> {
                 "\"mask\" belongs after a network: net 10.0.0.0 mask 255.0.0.0",
                 None,
             )),
-            w if UNSUPPORTED.contains(&w) => Err(self.error_here(
-                format!("\"{w}\" is not supported yet by labnet's filter compiler"),
-                Some("tcpdump -r FILE -w OUT 'EXPR' can pre-filter a capture meanwhile".into()),
-            )),
+            w if UNSUPPORTED.contains(&w) => Err(self.unsupported_keyword()),
             w if number(w).is_some() => Ok((self.relation()?, None)),
             _ => Err(self.value_without_qualifier(token)),
         }
+    }
+
+    /// The error for a keyword of libpcap's that labnet does not compile, at the
+    /// keyword. `gateway` takes a host name whose Ethernet address comes from
+    /// /etc/ethers: libpcap refuses an address there ("requires a name"), and labnet
+    /// resolves no names for it.
+    fn unsupported_keyword(&self) -> FilterError {
+        let word = match self.peek_tok() {
+            Tok::Word(w) => w.as_str(),
+            _ => "",
+        };
+        if word == "gateway" {
+            let next = self.tok_at(self.pos + 1);
+            let address = match next {
+                Tok::Word(w) => number(w).is_some() || dotted(w).is_some(),
+                Tok::Ipv6(_) | Tok::Mac(_) => true,
+                _ => false,
+            };
+            if address {
+                return self.error_here("'gateway' requires a name", None);
+            }
+            return self.error_here(
+                "'gateway NAME' needs the host's Ethernet address from /etc/ethers, which labnet does not read",
+                Some("write what it means: ether host MAC and not host IP".into()),
+            );
+        }
+        self.error_here(
+            format!("\"{word}\" is not supported yet by labnet's filter compiler"),
+            Some("tcpdump -r FILE -w OUT 'EXPR' can pre-filter a capture meanwhile".into()),
+        )
     }
 
     fn after_proto(&mut self, proto: Proto, token: &Token) -> PResult<(Pred, Option<Quals>)> {
@@ -546,13 +565,7 @@ impl<'a> Parser<'a> {
             return Ok((self.id(quals)?, Some(quals)));
         }
         if self.word_is(self.pos, &["gateway", "protochain"]) {
-            return Err(self.error_here(
-                format!(
-                    "\"{}\" is not supported yet by labnet's filter compiler",
-                    describe(self.peek_tok())
-                ),
-                None,
-            ));
+            return Err(self.unsupported_keyword());
         }
         if self.word_is(self.pos, &["broadcast", "multicast"]) {
             let cast = self.advance();
@@ -593,12 +606,7 @@ impl<'a> Parser<'a> {
                 "port" => Kind::Port,
                 "portrange" => Kind::PortRange,
                 "proto" => Kind::Proto,
-                "gateway" | "protochain" => {
-                    return Err(self.error_here(
-                        format!("\"{w}\" is not supported yet by labnet's filter compiler"),
-                        None,
-                    ))
-                }
+                "gateway" | "protochain" => return Err(self.unsupported_keyword()),
                 _ => Kind::Default,
             },
             _ => Kind::Default,
@@ -697,6 +705,9 @@ impl<'a> Parser<'a> {
     fn value(&mut self, quals: Quals) -> PResult<Pred> {
         let token = self.peek().clone();
         let (start, end) = (token.start, token.end);
+        if quals.proto == Proto::Decnet {
+            return self.decnet_value(quals, &token);
+        }
         match &token.tok {
             Tok::Word(word) => {
                 if KEYWORDS.contains(&word.as_str())
@@ -757,6 +768,55 @@ impl<'a> Parser<'a> {
             }
             _ => Err(self.expected_value(quals)),
         }
+    }
+
+    /// A DECnet address after `decnet [src|dst] [host|net]`: AREA.NODE (libpcap's
+    /// `sscanf("%d.%d")`, each part masked to its bits: 6 for the area, 10 for the
+    /// node), or the 16-bit address as a number.
+    fn decnet_value(&mut self, quals: Quals, token: &Token) -> PResult<Pred> {
+        let (start, end) = (token.start, token.end);
+        match quals.kind {
+            Kind::Port | Kind::PortRange => {
+                return Err(
+                    self.error_here(format!("illegal qualifier of '{}'", quals.keyword), None)
+                )
+            }
+            Kind::Proto => {
+                return Err(self.error_here("DECNET encapsulation is not specifiable", None))
+            }
+            Kind::Host | Kind::Net | Kind::Default => {}
+        }
+        let Tok::Word(word) = &token.tok else {
+            return Err(self.expected_value(quals));
+        };
+        let address = match number(word) {
+            Some(value) => {
+                let value = value.map_err(|message| self.error_at(start, end, message, None))?;
+                value as u16
+            }
+            None => {
+                let mut parts = word.splitn(3, '.');
+                let area = parts.next().and_then(|p| p.parse::<u32>().ok());
+                let node = parts
+                    .next()
+                    .map(|p| p.split(|c: char| !c.is_ascii_digit()).next().unwrap_or(""))
+                    .and_then(|p| p.parse::<u32>().ok());
+                match (area, node) {
+                    (Some(area), Some(node)) => ((area << 10 & 0xfc00) | (node & 0x3ff)) as u16,
+                    _ => return Err(self.error_at(
+                        start,
+                        end,
+                        format!("decnet name support not included, '{word}' cannot be translated"),
+                        Some(
+                            "write a DECnet address as AREA.NODE, for example \"decnet host 1.2\""
+                                .into(),
+                        ),
+                    )),
+                }
+            }
+        };
+        self.advance();
+        Ok(self.gen.decnet_host(address, quals.dir))
     }
 
     /// `/LEN` after an address, if present: the length and the span's new end.

@@ -98,6 +98,10 @@ pub enum LinkType {
     /// starts at the network header and the EtherType is an ancillary load. Only for
     /// programs attached to such sockets; files hold SLL2 instead.
     KernelCooked,
+    /// IEEE 802.11 frames, from their MAC header on.
+    Ieee80211,
+    /// A RadioTap header (its length in its bytes 2-3), then an 802.11 frame.
+    RadioTap,
 }
 
 impl LinkType {
@@ -109,6 +113,8 @@ impl LinkType {
             LINUX_SLL2 => LinkType::LinuxSll2,
             RAW | RAW_DLT12 | RAW_DLT14 => LinkType::Raw,
             NULL => LinkType::Null,
+            IEEE802_11 => LinkType::Ieee80211,
+            IEEE802_11_RADIOTAP => LinkType::RadioTap,
             _ => return None,
         })
     }
@@ -121,6 +127,8 @@ impl LinkType {
             LinkType::Raw => "raw IP",
             LinkType::Null => "BSD loopback",
             LinkType::KernelCooked => "Linux cooked (-i any)",
+            LinkType::Ieee80211 => "802.11",
+            LinkType::RadioTap => "802.11 with RadioTap",
         }
     }
 }

@@ -101,8 +101,13 @@ pub fn run(options: &ReadOptions, out: &mut impl Write) -> Result<u64> {
     let filter = if options.filter.trim().is_empty() {
         None
     } else {
-        // Compile first: a bad expression is reported before anything is opened.
-        Filter::compile(&options.filter, LinkType::Ethernet)?;
+        // Compile first: a bad expression is reported before anything is opened. One
+        // about 802.11 headers compiles only for 802.11: the file's link type decides.
+        if let Err(error) = Filter::compile(&options.filter, LinkType::Ethernet) {
+            if Filter::compile(&options.filter, LinkType::Ieee80211).is_err() {
+                return Err(error.into());
+            }
+        }
         Some(LinkFilters::new(&options.filter))
     };
     let selected = match open_input(&options.input)? {

@@ -61,7 +61,7 @@ impl Proto {
 
     pub fn from_keyword(word: &str) -> Option<Proto> {
         Some(match word {
-            "ether" | "link" => Proto::Link,
+            "ether" | "link" | "wlan" => Proto::Link,
             "ip" => Proto::Ip,
             "ip6" => Proto::Ip6,
             "arp" => Proto::Arp,
@@ -128,6 +128,8 @@ const LINUX_SLL_P_802_3: u32 = 1;
 const LINUX_SLL_P_802_2: u32 = 4;
 const IPPROTO_FRAGMENT: u32 = 44;
 const ETHERTYPE_DECNET: u32 = 0x6003;
+const PREFILTER_80211: &str =
+    "tcpdump -r FILE -w OUT 'EXPR' can pre-filter an 802.11 capture meanwhile";
 
 /// A generation failure: its message and, when a fix is known, a hint.
 pub type GenResult<T> = Result<T, (String, Option<String>)>;
@@ -225,6 +227,10 @@ impl Gen {
             LinkType::LinuxSll2 => 20,
             LinkType::Raw | LinkType::KernelCooked => 0,
             LinkType::Null => 4,
+            LinkType::Ieee80211 | LinkType::RadioTap => {
+                self.refuse_inside_80211();
+                0
+            }
         };
         // PPPoE's header and PPP's protocol number, after `pppoes`.
         link + if self.pppoe_session { 8 } else { 0 }
@@ -251,6 +257,10 @@ impl Gen {
             return cmp(bpf::H, self.nl() - 2, protocol);
         }
         match self.link {
+            LinkType::Ieee80211 | LinkType::RadioTap => {
+                self.refuse_inside_80211();
+                Pred::Const(false)
+            }
             LinkType::Ethernet => {
                 let at = 12 + self.vlan_shift;
                 // An 802.3 length where Ethernet II has its type; the LLC header after it.
@@ -629,6 +639,9 @@ impl Gen {
 
     /// `ether [src|dst] host MAC`.
     pub fn ether_host(&self, mac: [u8; 6], dir: Dir) -> GenResult<Pred> {
+        if self.is_80211() {
+            return Ok(self.wlan_host(mac, dir));
+        }
         self.require_ethernet("Ethernet addresses")?;
         let at = |offset: u32| {
             cmp(
@@ -648,6 +661,11 @@ impl Gen {
     fn require_ethernet(&self, what: &str) -> GenResult<()> {
         if self.link == LinkType::Ethernet {
             Ok(())
+        } else if self.is_80211() {
+            Err((
+                format!("labnet does not filter {what} in 802.11 frames yet (libpcap does)"),
+                Some(PREFILTER_80211.into()),
+            ))
         } else {
             Err((
                 format!("{what} are only in Ethernet frames, and this capture's link type is {}", self.link.name()),
@@ -883,6 +901,152 @@ impl Gen {
         Ok(pred)
     }
 
+    fn is_80211(&self) -> bool {
+        matches!(self.link, LinkType::Ieee80211 | LinkType::RadioTap)
+    }
+
+    /// What 802.11 frames carry (LLC, IP, ...) is not filtered yet: the parser turns
+    /// this into an error at the primitive that asked for it.
+    fn refuse_inside_80211(&self) {
+        self.refusal.set(Some(
+            "labnet does not filter what 802.11 frames carry yet (libpcap does): on 802.11 it filters the 802.11 header (type, subtype, dir, wlan addresses, wlan[...]) and len",
+        ));
+    }
+
+    /// A load of `size` at `offset` in the 802.11 header: after RadioTap, relative to
+    /// the length RadioTap's header gives (little-endian, its bytes 2 and 3), in X.
+    fn wlan_load(&self, size: u16, offset: u32) -> Vec<Insn> {
+        match self.link {
+            LinkType::RadioTap => vec![
+                load(bpf::B, 3),
+                Insn::stmt(bpf::ALU | bpf::LSH | bpf::K, 8),
+                Insn::stmt(bpf::MISC | bpf::TAX, 0),
+                load(bpf::B, 2),
+                Insn::stmt(bpf::ALU | bpf::OR | bpf::X, 0),
+                Insn::stmt(bpf::MISC | bpf::TAX, 0),
+                Insn::stmt(bpf::LD | size | bpf::IND, offset),
+            ],
+            _ => vec![load(size, offset)],
+        }
+    }
+
+    /// The X setup [`Gen::wlan_load`] uses, for `wlan[...]` after RadioTap.
+    pub fn radiotap_length(&self) -> Option<Vec<Insn>> {
+        let mut insns = self.wlan_load(bpf::B, 0);
+        insns.pop();
+        (self.link == LinkType::RadioTap).then_some(insns)
+    }
+
+    fn wlan_masked(&self, offset: u32, mask: u32, value: u32) -> Pred {
+        let mut insns = self.wlan_load(bpf::B, offset);
+        insns.push(Insn::stmt(bpf::ALU | bpf::AND | bpf::K, mask));
+        Pred::test(insns, bpf::JMP | bpf::JEQ, value & mask)
+    }
+
+    fn wlan_bit(&self, offset: u32, bits: u32) -> Pred {
+        Pred::test(self.wlan_load(bpf::B, offset), bpf::JMP | bpf::JSET, bits)
+    }
+
+    fn wlan_mac(&self, offset: u32, mac: [u8; 6]) -> Pred {
+        let low = u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]);
+        let high = u32::from(u16::from_be_bytes([mac[0], mac[1]]));
+        Pred::test(self.wlan_load(bpf::W, offset + 2), bpf::JMP | bpf::JEQ, low).and(Pred::test(
+            self.wlan_load(bpf::H, offset),
+            bpf::JMP | bpf::JEQ,
+            high,
+        ))
+    }
+
+    fn require_80211(&self, message: &str) -> GenResult<()> {
+        if self.is_80211() {
+            Ok(())
+        } else {
+            fail(message)
+        }
+    }
+
+    /// `type T`: the frame type bits of the frame control (`mgt` 0, `ctl` 4, `data` 8,
+    /// or the masked number itself).
+    pub fn wlan_type(&self, value: u32) -> GenResult<Pred> {
+        self.require_80211("802.11 link-layer types supported only on 802.11")?;
+        Ok(self.wlan_masked(0, 0x0c, value))
+    }
+
+    /// `[type T] subtype S`: type and subtype bits together.
+    pub fn wlan_subtype(&self, value: u32) -> GenResult<Pred> {
+        self.require_80211("802.11 link-layer types supported only on 802.11")?;
+        Ok(self.wlan_masked(0, 0xfc, value))
+    }
+
+    /// `dir D`: the to-DS and from-DS bits.
+    pub fn wlan_dir(&self, value: u32) -> GenResult<Pred> {
+        self.require_80211("frame direction supported only with 802.11 headers")?;
+        Ok(self.wlan_masked(1, 0x03, value))
+    }
+
+    /// `wlan addr1..addr4|ra|ta MAC` (libpcap's gen_wlanhostop): addresses 2 and 3
+    /// only where the frame has them, address 4 only between distribution systems;
+    /// `ra` and `ta` only in data and extension frames (the type's high bit).
+    pub fn wlan_address(&self, which: &str, mac: [u8; 6]) -> GenResult<Pred> {
+        if !self.is_80211() {
+            return fail(match which {
+                "ra" | "ta" => format!("'{which}' is only supported on 802.11 with 802.11 headers"),
+                _ => format!(
+                    "'addr{}' and 'address{0}' are only supported on 802.11 with 802.11 headers",
+                    which.trim_start_matches("addr")
+                ),
+            });
+        }
+        let control = self.wlan_masked(0, 0x0c, 0x04);
+        let address2 = || {
+            let without = self
+                .wlan_masked(0, 0xf0, 0xc0)
+                .or(self.wlan_masked(0, 0xf0, 0xd0));
+            control
+                .clone()
+                .and(without)
+                .not()
+                .and(self.wlan_mac(10, mac))
+        };
+        let high = self.wlan_bit(0, 0x08);
+        Ok(match which {
+            "addr1" => self.wlan_mac(4, mac),
+            "addr2" => address2(),
+            "addr3" => control.clone().not().and(self.wlan_mac(16, mac)),
+            "addr4" => self.wlan_masked(1, 0x03, 0x03).and(self.wlan_mac(24, mac)),
+            "ra" => high.and(self.wlan_mac(4, mac)),
+            _ => high.and(address2()),
+        })
+    }
+
+    /// `wlan [src|dst] host MAC` (and `ether host` on 802.11): the source and
+    /// destination by the frame's type and direction bits, as libpcap picks them.
+    fn wlan_host(&self, mac: [u8; 6], dir: Dir) -> Pred {
+        let no_addresses = self.wlan_bit(0, 0x04);
+        let data = self.wlan_bit(0, 0x08);
+        let (to_ds, from_ds) = (self.wlan_bit(1, 0x01), self.wlan_bit(1, 0x02));
+        let source = {
+            let relayed = data.clone().and(from_ds.clone());
+            relayed
+                .clone()
+                .and(to_ds.clone())
+                .and(self.wlan_mac(24, mac))
+                .or(relayed
+                    .clone()
+                    .and(to_ds.clone().not())
+                    .and(self.wlan_mac(16, mac)))
+                .or(relayed.not().and(self.wlan_mac(10, mac)))
+        };
+        let destination = {
+            let to_system = data.and(to_ds);
+            to_system
+                .clone()
+                .and(self.wlan_mac(16, mac))
+                .or(to_system.not().and(self.wlan_mac(4, mac)))
+        };
+        no_addresses.not().and(by_dir(dir, source, destination))
+    }
+
     /// The refusal the last primitive left, if any.
     pub fn take_refusal(&self) -> Option<&'static str> {
         self.refusal.take()
@@ -907,11 +1071,15 @@ impl Gen {
     /// behind the variable-length IPv4 header), and what must hold for the load to mean
     /// anything.
     pub fn byte_base(&self, proto: Proto) -> GenResult<(u32, bool, Pred)> {
+        if let Proto::Link | Proto::Default = proto {
+            if self.link == LinkType::KernelCooked {
+                return fail("link-layer bytes (ether[...]) are not in the kernel's view of -i any packets; capture on one interface");
+            }
+            // The link header (on 802.11 with no network layer to ask for).
+            return Ok((0, false, Pred::Const(true)));
+        }
         let nl = self.nl();
         Ok(match proto {
-            Proto::Link | Proto::Default if self.link == LinkType::KernelCooked => {
-                return fail("link-layer bytes (ether[...]) are not in the kernel's view of -i any packets; capture on one interface")
-            }
             Proto::Link | Proto::Default => (0, false, Pred::Const(true)),
             Proto::Ip => (nl, false, self.ip()),
             Proto::Ip6 => (nl, false, self.ip6()),
@@ -946,6 +1114,8 @@ fn libpcap_link_name(link: LinkType) -> &'static str {
         LinkType::LinuxSll2 | LinkType::KernelCooked => "Linux cooked v2",
         LinkType::Raw => "Raw IP",
         LinkType::Null => "BSD loopback",
+        LinkType::Ieee80211 => "802.11",
+        LinkType::RadioTap => "802.11 plus radiotap header",
     }
 }
 

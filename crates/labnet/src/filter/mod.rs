@@ -281,7 +281,7 @@ impl LinkFilters {
     fn compile_for(&mut self, link_type: u32) -> Result<&Filter, Error> {
         let Some(link) = LinkType::from_pcap(link_type) else {
             return Err(Error::usage(format!(
-                "cannot filter packets of link type {link_type}: labnet filters Ethernet, Linux cooked (SLL, SLL2), raw IP and BSD loopback"
+                "cannot filter packets of link type {link_type}: labnet filters Ethernet, Linux cooked (SLL, SLL2), raw IP, BSD loopback and 802.11 (with or without RadioTap)"
             )));
         };
         let filter = Filter::compile(&self.expression, link)?;

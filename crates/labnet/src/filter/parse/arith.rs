@@ -354,10 +354,28 @@ impl Parser<'_> {
                 if !prereqs.contains(&prereq) {
                     prereqs.push(prereq);
                 }
-                let header_length = self.gen.ip_header_length();
+                // After RadioTap, the 802.11 header starts where RadioTap's length
+                // says: X holds it for the load.
+                if let (Proto::Link, Some(mut setup)) = (proto, self.gen.radiotap_length()) {
+                    let Some(offset) = self.fold(index)? else {
+                        return Err(self.error_at(
+                            0,
+                            self.text.len(),
+                            "a computed index into the 802.11 header after RadioTap is not supported yet",
+                            None,
+                        ));
+                    };
+                    setup.push(Insn::stmt(
+                        bpf::LD | size | bpf::IND,
+                        base.wrapping_add(offset),
+                    ));
+                    return Ok(setup);
+                }
+                // Asked for only behind IP: on 802.11 there is no network layer to ask.
+                let header_length = || self.gen.ip_header_length();
                 match self.fold(index)? {
                     Some(offset) if behind_ip => vec![
-                        header_length,
+                        header_length(),
                         Insn::stmt(bpf::LD | size | bpf::IND, base.wrapping_add(offset)),
                     ],
                     Some(offset) => vec![gen::load(*size, base.wrapping_add(offset))],
@@ -366,7 +384,7 @@ impl Parser<'_> {
                         if behind_ip {
                             stmts.extend([
                                 Insn::stmt(bpf::ST, depth),
-                                header_length,
+                                header_length(),
                                 Insn::stmt(bpf::LD | bpf::W | bpf::MEM, depth),
                                 Insn::stmt(bpf::ALU | bpf::ADD | bpf::X, 0),
                             ]);

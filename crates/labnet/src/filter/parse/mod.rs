@@ -75,17 +75,7 @@ const UNSUPPORTED: &[&str] = &[
     "action",
     "fddi",
     "tr",
-    "wlan",
     "radio",
-    "type",
-    "subtype",
-    "dir",
-    "addr1",
-    "addr2",
-    "addr3",
-    "addr4",
-    "ra",
-    "ta",
     "atm",
     "lane",
     "metac",
@@ -116,7 +106,57 @@ const UNSUPPORTED: &[&str] = &[
     "hdlc",
 ];
 
+/// 802.11 subtype names, as libpcap has them: each with its type's and its own bits
+/// of the frame control's first byte.
+const WLAN_SUBTYPES: &[(&str, u32)] = &[
+    ("assoc-req", 0x00),
+    ("assoc-resp", 0x10),
+    ("reassoc-req", 0x20),
+    ("reassoc-resp", 0x30),
+    ("probe-req", 0x40),
+    ("probe-resp", 0x50),
+    ("beacon", 0x80),
+    ("atim", 0x90),
+    ("disassoc", 0xa0),
+    ("auth", 0xb0),
+    ("deauth", 0xc0),
+    ("ps-poll", 0xa4),
+    ("rts", 0xb4),
+    ("cts", 0xc4),
+    ("ack", 0xd4),
+    ("cf-end", 0xe4),
+    ("cf-end-ack", 0xf4),
+    ("data", 0x08),
+    ("data-cf-ack", 0x18),
+    ("data-cf-poll", 0x28),
+    ("data-cf-ack-poll", 0x38),
+    ("null", 0x48),
+    ("cf-ack", 0x58),
+    ("cf-poll", 0x68),
+    ("cf-ack-poll", 0x78),
+    ("qos-data", 0x88),
+    ("qos-data-cf-ack", 0x98),
+    ("qos-data-cf-poll", 0xa8),
+    ("qos-data-cf-ack-poll", 0xb8),
+    ("qos", 0xc8),
+    ("qos-cf-poll", 0xe8),
+    ("qos-cf-ack-poll", 0xf8),
+];
+
 const KEYWORDS: &[&str] = &[
+    "type",
+    "subtype",
+    "dir",
+    "addr1",
+    "addr2",
+    "addr3",
+    "addr4",
+    "address1",
+    "address2",
+    "address3",
+    "address4",
+    "ra",
+    "ta",
     "and",
     "or",
     "not",
@@ -513,6 +553,10 @@ impl<'a> Parser<'a> {
                 let pred = self.gen.pppoe(false, None);
                 Ok((self.located(token.start, token.end, pred)?, None))
             }
+            "type" | "subtype" | "dir" => {
+                let pred = self.wlan_frame_test(&word)?;
+                Ok((self.located(token.start, self.peek().start, pred)?, None))
+            }
             "and" | "or" => {
                 Err(self.error_here(format!("expected a condition before \"{word}\""), None))
             }
@@ -556,7 +600,96 @@ impl<'a> Parser<'a> {
         )
     }
 
+    /// `type T [subtype S]`, `subtype S` and `dir D`: 802.11 frame control tests, by
+    /// libpcap's names or numbers (as the masked bits: `type 8` is data).
+    fn wlan_frame_test(&mut self, word: &str) -> PResult<GenResult<Pred>> {
+        self.advance();
+        let token = self.peek().clone();
+        let Tok::Word(value) = &token.tok else {
+            return Err(self.error_here(format!("expected a value after \"{word}\""), None));
+        };
+        let value = value.clone();
+        self.advance();
+        let unknown =
+            |what: &str| Err(self.error_at(token.start, token.end, what.to_string(), None));
+        Ok(match word {
+            "dir" => {
+                let direction = match value.as_str() {
+                    "nods" => 0,
+                    "tods" => 1,
+                    "fromds" => 2,
+                    "dstods" => 3,
+                    other => match number(other) {
+                        Some(Ok(n)) => n,
+                        _ => return unknown("unknown 802.11 direction"),
+                    },
+                };
+                self.gen.wlan_dir(direction)
+            }
+            "subtype" => match WLAN_SUBTYPES.iter().find(|(name, _)| *name == value) {
+                Some(&(_, bits)) => self.gen.wlan_subtype(bits),
+                None => return unknown("unknown 802.11 type name"),
+            },
+            _ => {
+                let frame_type = match value.as_str() {
+                    "mgt" => 0x00,
+                    "ctl" => 0x04,
+                    "data" => 0x08,
+                    other => match number(other) {
+                        Some(Ok(n)) if n & !0x0c == 0 => n,
+                        Some(Ok(n)) => {
+                            return unknown(&format!("invalid 802.11 type value {n:#04x}"))
+                        }
+                        _ => return unknown(&format!("unknown 802.11 type name \"{other}\"")),
+                    },
+                };
+                if !self.word_is(self.pos, &["subtype"]) {
+                    return Ok(self.gen.wlan_type(frame_type));
+                }
+                self.advance();
+                let token = self.peek().clone();
+                let Tok::Word(subtype) = &token.tok else {
+                    return Err(self.error_here("expected a value after \"subtype\"", None));
+                };
+                let subtype = subtype.clone();
+                self.advance();
+                let at =
+                    |message: String| Err(self.error_at(token.start, token.end, message, None));
+                let bits = match number(&subtype) {
+                    Some(Ok(n)) if n & !0xf0 == 0 => frame_type | n,
+                    Some(Ok(n)) => return at(format!("invalid 802.11 subtype value {n:#04x}")),
+                    _ => match WLAN_SUBTYPES
+                        .iter()
+                        .find(|(name, bits)| *name == subtype && bits & 0x0c == frame_type)
+                    {
+                        Some(&(_, bits)) => bits,
+                        None => return at(format!("unknown 802.11 subtype name \"{subtype}\"")),
+                    },
+                };
+                self.gen.wlan_subtype(bits)
+            }
+        })
+    }
+
     fn after_proto(&mut self, proto: Proto, token: &Token) -> PResult<(Pred, Option<Quals>)> {
+        const WLAN_ADDRESSES: [&str; 10] = [
+            "addr1", "addr2", "addr3", "addr4", "address1", "address2", "address3", "address4",
+            "ra", "ta",
+        ];
+        if proto == Proto::Link && self.word_is(self.pos, &WLAN_ADDRESSES) {
+            let which = self.advance();
+            let which = self.text[which.start..which.end].replace("address", "addr");
+            let address = self.peek().clone();
+            let Tok::Mac(mac) = address.tok else {
+                return Err(self.error_here(
+                    format!("expected a MAC address after \"{which}\""),
+                    Some("for example \"wlan addr2 08:00:27:a8:38:66\"".into()),
+                ));
+            };
+            self.advance();
+            let pred = self.gen.wlan_address(&which, mac);
+            return Ok((self.located(token.start, address.end, pred)?, None));
+        }
         if self.word_is(
             self.pos,
             &["src", "dst", "host", "net", "port", "portrange", "proto"],

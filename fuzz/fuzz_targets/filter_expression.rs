@@ -28,7 +28,9 @@ fuzz_target!(|data: &[u8]| {
         LinkType::LinuxSll,
         LinkType::Raw,
         LinkType::Null,
-    ][usize::from(selector) % 5];
+        LinkType::Ieee80211,
+        LinkType::RadioTap,
+    ][usize::from(selector) % 7];
     let expression = String::from_utf8_lossy(rest);
     match Filter::compile_with(&expression, link, Names::Offline) {
         Ok(filter) => {

@@ -42,6 +42,7 @@ pub mod ipsec;
 mod ipv4;
 mod ipv6;
 mod isakmp;
+pub mod kerberos;
 mod loopback;
 pub mod nbns;
 mod netflow;
@@ -252,6 +253,8 @@ pub enum Kind {
         class: netflow::Class,
         end: usize,
     },
+    /// A Kerberos message, known by its class only (summary).
+    Kerberos,
     /// A RADIUS message (its attributes are sub-packets); `end`: where the datagram
     /// ends (Scapy's length slices are taken from the rest of the packet).
     Radius {
@@ -375,6 +378,7 @@ impl Layer {
             | Kind::Nbns(_)
             | Kind::Netflow { .. }
             | Kind::Radius { .. }
+            | Kind::Kerberos
             | Kind::Isakmp { .. }
             | Kind::Dhcp6Message { .. }
             | Kind::Dhcp6Option { .. }
@@ -463,6 +467,7 @@ impl Layer {
             Kind::Dot11 { class, .. } => class.names(),
             Kind::RadioTap { .. } => ("RadioTap", "RadioTap"),
             Kind::Radius { .. } => ("Radius", "RADIUS"),
+            Kind::Kerberos => ("Kerberos", "Kerberos"),
             Kind::Ppp { class, .. } => class.names(),
             Kind::Isakmp { class, .. } => class.names(),
             Kind::Dhcp6Message { message_type } => dhcp6::message_names(*message_type),
@@ -580,6 +585,7 @@ impl Layer {
             Kind::Nbns(class) => nbns::fields(data, self.range.clone(), *class),
             Kind::Ipsec(class) => ipsec::fields(data, self.range.clone(), *class),
             Kind::Rip => rip::header_fields(data, at),
+            Kind::Kerberos => kerberos::fields(data, self.range.clone()),
             Kind::RipEntry => rip::entry_fields(data, at),
             Kind::RipAuthentication => rip::authentication_fields(data, self.range.clone()),
             Kind::Gre => gre::fields(data, at),

@@ -1,5 +1,5 @@
 //! UDP, and what it carries by port, as Scapy binds it: DNS, LLMNR, NBNS, BOOTP/DHCP, DHCPv6, NTP,
-//! RIP, HSRP, ESP, ISAKMP, NetFlow, RADIUS, GRE and VXLAN, else Raw.
+//! RIP, HSRP, ESP, ISAKMP, NetFlow, RADIUS, Kerberos (its class), GRE and VXLAN, else Raw.
 
 use super::field::{fixed, Field, Format, Rest, Spec};
 use super::{Kind, Walk};
@@ -36,7 +36,8 @@ enum Bound {
     /// NetFlow, and sFlow's port, which Scapy gives to NetFlow too.
     Netflow,
     Radius,
-    /// One labnet does not decode (its payload is Raw): Kerberos,
+    Kerberos,
+    /// One labnet does not decode (its payload is Raw): kpasswd,
     /// L2TP, the NetBIOS datagram service, CLDAP, MGCP, Mobile IP,
     /// SNMP, TFTP, ZEP.
     Other,
@@ -61,8 +62,8 @@ const BINDINGS: &[(Port, Bound)] = {
         (S(5353), Dns),
         (D(53), Dns),
         (S(53), Dns),
-        (S(88), Other),
-        (D(88), Other),
+        (S(88), Kerberos),
+        (D(88), Kerberos),
         (S(464), Other),
         (D(464), Other),
         (Both(68, 67), Bootp),
@@ -207,6 +208,7 @@ fn dissect_payload(walk: &mut Walk, payload: usize, end: usize, sport: u16, dpor
         Some(Bound::Isakmp) => super::isakmp::dissect(walk, payload, end),
         Some(Bound::Netflow) => super::netflow::dissect(walk, payload, end),
         Some(Bound::Radius) => super::radius::dissect(walk, payload, end),
+        Some(Bound::Kerberos) => super::kerberos::dissect(walk, payload, end),
         Some(bound @ (Bound::Hsrp | Bound::HsrpV2)) => {
             let length = LEN.get(data, at) as u16;
             super::hsrp::dissect(walk, payload, end, length, matches!(bound, Bound::HsrpV2));

@@ -166,6 +166,9 @@ fn own_summary(layer: &Layer, data: &[u8]) -> Option<Own> {
         Kind::Eap { class, end } => {
             crate::dissect::eap::summary(data, layer.range.start, *class, *end).map(Own::Made)
         }
+        Kind::Kerberos => Some(Own::Made(
+            crate::dissect::kerberos::summary(data, layer.range.start).to_string(),
+        )),
         Kind::Radius { end } => Some(Own::Made(crate::dissect::radius::summary(
             data,
             layer.range.start,

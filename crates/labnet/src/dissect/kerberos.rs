@@ -1,0 +1,93 @@
+//! Kerberos on UDP port 88 (as Scapy binds it), for its summary: the message's class
+//! by its ASN.1 application tag (`KRB_AS_REQ`, `KRB_TGS_REP`, `KRB_ERROR`, ...),
+//! where the message is well-formed BER to its end (every length inside it whole, as
+//! Scapy's decoder needs it; anything else is Raw, as Scapy shows it). Scapy's `show()`
+//! lists the whole ASN.1 tree; labnet lists the message's class and bytes only
+//! (docs/webcapture.md). Bytes after the message are Raw.
+
+use super::field::{field, Field, Value};
+use super::{Kind, Walk};
+
+/// Scapy's class for a message by its application tag.
+fn class(tag: u8) -> Option<&'static str> {
+    Some(match tag {
+        0x6a => "KRB_AS_REQ",
+        0x6b => "KRB_AS_REP",
+        0x6c => "KRB_TGS_REQ",
+        0x6d => "KRB_TGS_REP",
+        0x6e => "KRB_AP_REQ",
+        0x6f => "KRB_AP_REP",
+        0x7e => "KRB_ERROR",
+        _ => return None,
+    })
+}
+
+/// The message at `at`, in a datagram ending at `end`.
+pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize) {
+    let data = &walk.data[..end];
+    let message_end = data
+        .get(at)
+        .and_then(|&tag| class(tag))
+        .and_then(|_| element(data, at, 0));
+    match message_end {
+        Some(message_end) => {
+            walk.push(Kind::Kerberos, at..message_end);
+            walk.raw(message_end, end);
+        }
+        None => walk.raw(at, end),
+    }
+}
+
+/// The message's class, its summary.
+pub fn summary(data: &[u8], at: usize) -> &'static str {
+    class(data[at]).unwrap_or("Kerberos")
+}
+
+pub(super) fn fields(data: &[u8], range: std::ops::Range<usize>) -> Vec<Field> {
+    vec![field(
+        "root",
+        range.clone(),
+        Value::Text(summary(data, range.start).to_string()),
+    )]
+}
+
+/// Where the BER element at `at` ends, when its length is whole and, constructed, its
+/// contents are elements that fill it exactly; `None` otherwise. `depth` bounds the
+/// nesting a hostile packet could make.
+fn element(data: &[u8], at: usize, depth: u32) -> Option<usize> {
+    const MAX_DEPTH: u32 = 32;
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    let tag = *data.get(at)?;
+    let mut next = at + 1;
+    if tag & 0x1f == 0x1f {
+        // A tag number in base-128 digits, the last without its top bit.
+        while *data.get(next)? & 0x80 != 0 {
+            next += 1;
+        }
+        next += 1;
+    }
+    let first = *data.get(next)?;
+    next += 1;
+    let length = if first & 0x80 == 0 {
+        usize::from(first)
+    } else {
+        // 0x80 (BER's indefinite form) reads as a length of 0, as Scapy reads it.
+        let count = usize::from(first & 0x7f);
+        if count > 4 {
+            return None;
+        }
+        let bytes = data.get(next..next + count)?;
+        next += count;
+        bytes.iter().fold(0usize, |n, &b| n << 8 | usize::from(b))
+    };
+    let end = next.checked_add(length).filter(|&end| end <= data.len())?;
+    if tag & 0x20 != 0 {
+        let mut inner = next;
+        while inner < end {
+            inner = element(&data[..end], inner, depth + 1)?;
+        }
+    }
+    Some(end)
+}

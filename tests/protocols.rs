@@ -464,13 +464,8 @@ fn scratch(name: &str) -> std::path::PathBuf {
 #[test]
 fn scapy_built_tunnels_and_multicast_control_read_as_scapy_reads_them() {
     require!("python3");
-    let (whole, cuts) = (scratch("whole.pcap"), scratch("cuts.pcap"));
-    let (whole, cuts) = (whole.to_str().unwrap(), cuts.to_str().unwrap());
-    python(BUILD_FRAMES, &[whole]);
-    python(BUILD_FRAMES, &[cuts, "cuts"]);
-    let summaries = same_summaries_as_scapy(whole);
     // Each protocol was decoded, not left as Raw on both sides.
-    for expected in [
+    whole_and_cut_as_scapy(BUILD_FRAMES, "frames", 500, &[
         "Ether / 192.168.56.102 > 224.0.0.18 vrrp / VRRP",
         "Ether / fd00:56::2 > ff02::12 (112) / VRRPv3",
         "Ether / IP / GRE / IP / ICMP 10.0.0.1 > 10.0.0.2 echo-request 0",
@@ -549,14 +544,30 @@ fn scapy_built_tunnels_and_multicast_control_read_as_scapy_reads_them() {
         "isakmp / ISAKMP / ISAKMP_payload_SA / ISAKMP_payload_VendorID",
         "ipsec_nat_t / NON_ESP / ISAKMP / ISAKMP_payload_ID / ISAKMP_payload_Hash",
         "isakmp / ISAKMP / ISAKMP_payload_Notify / ISAKMP_payload_Delete",
-    ] {
+    ]);
+}
+
+/// Writes `script`'s frames (its first argument the file) whole and, in a second
+/// file, each followed by its cuts (a second argument); compares both with Scapy
+/// (summaries, listings, hexdumps; JSON on the whole frames). Each `expected` text must
+/// be in some summary, and the cuts must make more than `cut_lines` packets.
+fn whole_and_cut_as_scapy(script: &str, name: &str, cut_lines: usize, expected: &[&str]) {
+    let (whole, cuts) = (
+        scratch(&format!("{name}.pcap")),
+        scratch(&format!("{name}-cuts.pcap")),
+    );
+    let (whole, cuts) = (whole.to_str().unwrap(), cuts.to_str().unwrap());
+    python(script, &[whole]);
+    python(script, &[cuts, "cuts"]);
+    let summaries = same_summaries_as_scapy(whole);
+    for expected in expected {
         assert!(summaries.contains(expected), "{expected} in\n{summaries}");
     }
     same_listings_as_scapy(whole);
     same_hexdumps_as_scapy(whole);
     same_json_as_show_and_summary(whole);
     let cut_summaries = same_summaries_as_scapy(cuts);
-    assert!(cut_summaries.lines().count() > 500, "{cut_summaries}");
+    assert!(cut_summaries.lines().count() > cut_lines, "{cut_summaries}");
     same_listings_as_scapy(cuts);
     same_hexdumps_as_scapy(cuts);
     let _ = std::fs::remove_file(whole);
@@ -743,29 +754,18 @@ w.close()
 #[test]
 fn scapy_built_netflow_reads_as_scapy_reads_it() {
     require!("python3");
-    let (whole, cuts) = (scratch("netflow.pcap"), scratch("netflow-cuts.pcap"));
-    let (whole, cuts) = (whole.to_str().unwrap(), cuts.to_str().unwrap());
-    python(BUILD_NETFLOW_FRAMES, &[whole]);
-    python(BUILD_NETFLOW_FRAMES, &[cuts, "cuts"]);
-    let summaries = same_summaries_as_scapy(whole);
-    for expected in [
-        "2055 / NetflowHeader / NetflowHeaderV5 / NetflowRecordV5 / NetflowRecordV5",
-        "2055 / NetflowHeader / NetflowHeaderV1 / NetflowRecordV1",
-        "/ NetflowHeaderV9 / NetflowFlowsetV9 / NetflowOptionsFlowsetV9 / NetflowDataflowsetV9",
-        "9996 / NetflowHeader / NetflowHeaderV10 / NetflowFlowsetV9 / NetflowOptionsFlowset10",
-        "6343 / NetflowHeader / Raw",
-    ] {
-        assert!(summaries.contains(expected), "{expected} in\n{summaries}");
-    }
-    same_listings_as_scapy(whole);
-    same_hexdumps_as_scapy(whole);
-    same_json_as_show_and_summary(whole);
-    let cut_summaries = same_summaries_as_scapy(cuts);
-    assert!(cut_summaries.lines().count() > 2000, "{cut_summaries}");
-    same_listings_as_scapy(cuts);
-    same_hexdumps_as_scapy(cuts);
-    let _ = std::fs::remove_file(whole);
-    let _ = std::fs::remove_file(cuts);
+    whole_and_cut_as_scapy(
+        BUILD_NETFLOW_FRAMES,
+        "netflow",
+        2000,
+        &[
+            "2055 / NetflowHeader / NetflowHeaderV5 / NetflowRecordV5 / NetflowRecordV5",
+            "2055 / NetflowHeader / NetflowHeaderV1 / NetflowRecordV1",
+            "/ NetflowHeaderV9 / NetflowFlowsetV9 / NetflowOptionsFlowsetV9 / NetflowDataflowsetV9",
+            "9996 / NetflowHeader / NetflowHeaderV10 / NetflowFlowsetV9 / NetflowOptionsFlowset10",
+            "6343 / NetflowHeader / Raw",
+        ],
+    );
 }
 
 /// Writes Scapy-built 802.1X, EAP and RADIUS frames to `argv[1]-NAME.pcap`, one file

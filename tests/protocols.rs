@@ -27,7 +27,8 @@ use scapy::{
 /// DNS search list, captive portal, address lists, fast handover and MAP options,
 /// unknown ones; inverse ND messages; lengths Scapy cannot read), ICMPv6 node
 /// information (each query and reply class, names, addresses, unknown types), IPv6
-/// segment routing (segments, every TLV class, lengths too short and too long), a
+/// segment routing (segments, every TLV class, lengths too short and too long), ND
+/// redirects with the packet of their redirected header (nested, cut, empty), a
 /// routing type 0 header and options headers cut short, jumbograms (found, not found,
 /// Scapy's search failing), HSRP
 /// (version 1 with and without MD5, its advertisement, version 2 with text and MD5
@@ -439,6 +440,20 @@ ntp_frames += [
  NTP_UDP()/NTP_CLIENT()/Raw(bytes(21)),
 ]
 frames += ntp_frames
+# ND redirects with the redirected header: the packet inside (UDP, TCP, ICMPv6, a
+# redirect inside a redirect), lengths of 0, 1 and 2, reserved bytes cut short.
+REDIRECT = lambda: Ether(src='08:00:27:a8:38:65', dst='08:00:27:a8:38:66')/IPv6(src='fe80::1', dst='fe80::2', hlim=255)/ICMPv6ND_Redirect(tgt='fe80::3', dst='fd00:99::1')
+frames += [
+ REDIRECT()/ICMPv6NDOptRedirectedHdr(pkt=IPv6(src='fd00:56::102', dst='fd00:99::1')/UDP(sport=1000, dport=53)/Raw(b'abcdefgh')),
+ REDIRECT()/ICMPv6NDOptDstLLAddr(lladdr='08:00:27:a8:38:99')/ICMPv6NDOptRedirectedHdr(pkt=IPv6(src='fd00:56::102', dst='fd00:99::1')/TCP(sport=40000, dport=5000, flags='S')),
+ REDIRECT()/ICMPv6NDOptRedirectedHdr(pkt=IPv6(src='fd00::1', dst='fd00::2')/ICMPv6EchoRequest(data=b'ping1234')),
+ REDIRECT()/ICMPv6NDOptRedirectedHdr(pkt=IPv6(src='fd00::1', dst='fd00::2', plen=4)/Raw(b'12345678')),
+ REDIRECT()/Raw(b'\x04\x01' + b'\x00' * 6),
+ REDIRECT()/Raw(b'\x04\x02' + b'\x00' * 6 + b'abcdefgh'),
+ REDIRECT()/Raw(b'\x04\x00' + b'\x00' * 6 + b'abcdefghijkl'),
+ REDIRECT()/Raw(b'\x04\x01' + b'\x00' * 6 + b'\x01\x01\x00\x00\x00\x00\x00\x00'),
+ REDIRECT()/ICMPv6NDOptRedirectedHdr(pkt=IPv6(src='fd00::1', dst='fd00::2')/ICMPv6ND_Redirect(tgt='fe80::3', dst='fd00:99::1')/ICMPv6NDOptRedirectedHdr(pkt=IPv6(src='fd00::5', dst='fd00::6')/UDP())),
+]
 out = []
 for f in frames:
     b = bytes(f)
@@ -544,6 +559,7 @@ fn scapy_built_tunnels_and_multicast_control_read_as_scapy_reads_them() {
         "isakmp / ISAKMP / ISAKMP_payload_SA / ISAKMP_payload_VendorID",
         "ipsec_nat_t / NON_ESP / ISAKMP / ISAKMP_payload_ID / ISAKMP_payload_Hash",
         "isakmp / ISAKMP / ISAKMP_payload_Notify / ISAKMP_payload_Delete",
+        "/ ICMPv6ND_Redirect / ICMPv6NDOptRedirectedHdr",
     ]);
 }
 

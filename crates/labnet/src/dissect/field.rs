@@ -627,6 +627,20 @@ fn items(
     Some(groups)
 }
 
+/// Moves every range of `fields` (and of the sub-packets in them) `by` bytes on: fields
+/// read from a slice, put back in the packet's terms.
+pub fn shift(fields: &mut [Field], by: usize) {
+    for field in fields {
+        field.range = field.range.start + by..field.range.end + by;
+        if let Value::Packets(groups) = &mut field.value {
+            for group in groups {
+                group.range = group.range.start + by..group.range.end + by;
+                shift(&mut group.fields, by);
+            }
+        }
+    }
+}
+
 /// The fields of `specs` present in `data` for a header at `base`.
 pub fn fixed(specs: &[Spec], data: &[u8], base: usize) -> Vec<Field> {
     let mut out = Vec::with_capacity(specs.len());

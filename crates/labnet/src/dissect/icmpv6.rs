@@ -264,7 +264,14 @@ fn nd_options(walk: &mut Walk, mut at: usize, end: usize) {
             break;
         }
         let address = matches!(option, 1 | 2).then(|| super::mac(data, at + 2));
-        walk.push(Kind::NdOption { option, address }, at..at + length);
+        walk.push(
+            Kind::NdOption {
+                option,
+                address,
+                end,
+            },
+            at..at + length,
+        );
         at += length;
     }
     walk.raw(at, end);
@@ -302,6 +309,16 @@ fn extent(option: u8, data: &[u8], at: usize, end: usize) -> Option<Option<usize
                 .map(|p| p.end - at)
         }
         31 => (at + 8 <= end).then(|| slice(at + 8, 8 * units - 8).end - at),
+        // The redirected header: its 6 reserved bytes (what there is: Scapy's MayEnd
+        // stops there when nothing follows), then the packet, a slice of the rest.
+        4 => {
+            let reserved_end = (at + 8).min(end);
+            if reserved_end == end {
+                Some(end - at)
+            } else {
+                Some(slice(reserved_end, 8 * units - 8).end - at)
+            }
+        }
         37 => Some(slice(at + 2, 8 * units.max(1) - 2).end - at),
         _ => return None,
     })
@@ -390,6 +407,10 @@ pub(super) fn option_names(option: u8) -> (&'static str, &'static str) {
         37 => (
             "ICMPv6NDOptCaptivePortal",
             "ICMPv6 Neighbor Discovery Option - Captive-Portal Option",
+        ),
+        4 => (
+            "ICMPv6NDOptRedirectedHdr",
+            "ICMPv6 Neighbor Discovery Option - Redirected Header",
         ),
         _ => UNKNOWN_OPTION,
     }
@@ -549,7 +570,8 @@ fn route_prefix(data: &[u8], range: &Range<usize>) -> std::net::Ipv6Addr {
     std::net::Ipv6Addr::from(address)
 }
 
-pub(super) fn option_fields(data: &[u8], range: Range<usize>) -> Vec<Field> {
+/// The fields of the ND option over `range`, in a message that ends at `end`.
+pub(super) fn option_fields(data: &[u8], range: Range<usize>, end: usize) -> Vec<Field> {
     let at = range.start;
     match data[at] {
         9 | 10 => {
@@ -557,6 +579,27 @@ pub(super) fn option_fields(data: &[u8], range: Range<usize>) -> Vec<Field> {
             let reserved = at + 2..(at + 8).min(range.end);
             out.push(string_field("res", data, reserved, range.end));
             out.push(ipv6::address_list("addrlist", data, at + 8, range.end));
+            out
+        }
+        4 => {
+            let mut out = fixed(&[OPTION_TYPE, OPTION_LEN], data, at);
+            let reserved_end = (at + 8).min(range.end);
+            out.push(string_field("res", data, at + 2..reserved_end, range.end));
+            let packet = reserved_end..range.end;
+            let value = if reserved_end == end {
+                // Dissection stopped after `res` (nothing follows it in the message):
+                // `show()` lists the default.
+                Value::Bytes(Vec::new())
+            } else if data[at + 1] == 1 {
+                // A length of 0 left for the packet: Scapy reads none.
+                Value::None
+            } else if packet.is_empty() {
+                // A slice of nothing: Scapy builds a default IPv6 packet from it.
+                Value::Packets(vec![ipv6::default_group(packet.start)])
+            } else {
+                Value::Packets(super::packet_groups(data, packet.clone()))
+            };
+            out.push(field("pkt", packet, value));
             out
         }
         17 => fixed(&IP_ADDRESS, data, at),

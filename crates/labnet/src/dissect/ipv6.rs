@@ -522,3 +522,20 @@ fn options(data: &[u8], start: usize, end: usize) -> Vec<Group> {
     }
     groups
 }
+
+/// Scapy's default IPv6 packet, as it builds one from no bytes (a PacketLenField
+/// given an empty slice): its fields at `at`, occupying nothing.
+pub(super) fn default_group(at: usize) -> Group {
+    let local = Value::Ipv6(std::net::Ipv6Addr::LOCALHOST);
+    let fields = vec![
+        field("version", at..at, Value::Int(6)),
+        field("tc", at..at, Value::Int(0)),
+        field("fl", at..at, Value::Int(0)),
+        field("plen", at..at, Value::None),
+        field("nh", at..at, Value::named(59, next_header(59))),
+        field("hlim", at..at, Value::Int(64)),
+        field("src", at..at, local.clone()),
+        field("dst", at..at, local),
+    ];
+    Group::new("IPv6", at..at, fields)
+}

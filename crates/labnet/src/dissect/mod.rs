@@ -183,6 +183,8 @@ pub enum Kind {
     NdOption {
         option: u8,
         address: Option<[u8; 6]>,
+        /// Where the message ends (the redirected header's MayEnd looks there).
+        end: usize,
     },
     /// A DNS message (UDP port 53 or 5353, TCP port 53, as Scapy binds it); `mdns`
     /// when sent to 5353, `tcp` with TCP's length prefix.
@@ -572,7 +574,7 @@ impl Layer {
             Kind::Udp { .. } => udp::fields(data, at),
             Kind::Icmp { .. } => icmp::fields(data, self.range.clone()),
             Kind::Icmpv6 { .. } => icmpv6::fields(data, self.range.clone()),
-            Kind::NdOption { .. } => icmpv6::option_fields(data, self.range.clone()),
+            Kind::NdOption { end, .. } => icmpv6::option_fields(data, self.range.clone(), *end),
             Kind::Dns { tcp, .. } => dns::fields(data, self.range.clone(), *tcp),
             Kind::Llmnr { .. } => dns::llmnr_fields(data, self.range.clone()),
             Kind::Http { .. } => http::fields(data, self.range.clone()),
@@ -670,6 +672,40 @@ pub fn dissect(link_type: u32, data: &[u8]) -> Dissection {
     Dissection {
         layers: walk.layers,
     }
+}
+
+/// A packet inside a field (Scapy's PacketLenField of IPv6: ND's redirected header),
+/// dissected on its own and listed as Scapy lists a sub-packet: each layer a group,
+/// one level further in than the one before (unless that one keeps its payload at
+/// its level), its ranges in `data`'s terms. Nested more than a few deep, the rest is
+/// Raw: each level is a packet inside an option inside a packet.
+pub(crate) fn packet_groups(data: &[u8], range: Range<usize>) -> Vec<Group> {
+    const MAX_NESTING: u32 = 4;
+    thread_local!(static NESTING: std::cell::Cell<u32> = const { std::cell::Cell::new(0) });
+    let inner = &data[range.clone()];
+    if NESTING.get() >= MAX_NESTING {
+        return vec![Group::raw(data, range)];
+    }
+    NESTING.set(NESTING.get() + 1);
+    let dissection = dissect_network(0x86dd, inner);
+    let mut depth = 0;
+    let groups = dissection
+        .layers
+        .iter()
+        .map(|layer| {
+            let mut fields = layer.fields(inner);
+            field::shift(&mut fields, range.start);
+            let shifted = layer.range.start + range.start..layer.range.end + range.start;
+            let mut group = Group::new(layer.name(), shifted, fields);
+            group.depth = depth;
+            if layer.indents_payload() {
+                depth += 1;
+            }
+            group
+        })
+        .collect();
+    NESTING.set(NESTING.get() - 1);
+    groups
 }
 
 /// Dissects a packet that starts at its network layer, as a cooked socket hands it

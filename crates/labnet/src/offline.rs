@@ -103,8 +103,14 @@ pub fn run(options: &ReadOptions, out: &mut impl Write) -> Result<u64> {
     } else {
         // Compile first: a bad expression is reported before anything is opened. One
         // about 802.11 headers compiles only for 802.11: the file's link type decides.
-        if let Err(error) = Filter::compile(&options.filter, LinkType::Ethernet) {
-            if Filter::compile(&options.filter, LinkType::Ieee80211).is_err() {
+        // Wrong for both, the error that got further along the expression says more.
+        if let Err(ethernet) = Filter::compile(&options.filter, LinkType::Ethernet) {
+            if let Err(wlan) = Filter::compile(&options.filter, LinkType::Ieee80211) {
+                let error = if wlan.start > ethernet.start {
+                    wlan
+                } else {
+                    ethernet
+                };
                 return Err(error.into());
             }
         }

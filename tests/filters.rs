@@ -574,7 +574,12 @@ fn wlan_keywords_select_what_tcpdump_selects_on_80211_files() {
         "ether[4:4] = 0xffffffff",
         "len > 60",
         "not type ctl",
-        // refused by both
+        "radio[0] = 0",
+        "radio[2] > 8",
+        "radio[4] & 0x02 != 0",
+        "type mgt and radio[4] & 0x02 != 0",
+        // refused by both (radio[N] also on the bare 802.11 file)
+        "radio",
         "type 2",
         "subtype foo",
         "type data subtype beacon",

@@ -11,7 +11,7 @@ use std::io::{self, BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Context, Error, Result};
-use crate::filter::{Filter, LinkFilters};
+use crate::filter::{Filter, FilterError, LinkFilters};
 use crate::linktype::{self, LinkType};
 use crate::pcap::{
     Annotation, CaptureReader, CaptureWriter, Input, MappedFile, Record, Replacement, Sink,
@@ -102,17 +102,28 @@ pub fn run(options: &ReadOptions, out: &mut impl Write) -> Result<u64> {
         None
     } else {
         // Compile first: a bad expression is reported before anything is opened. One
-        // about 802.11 headers compiles only for 802.11: the file's link type decides.
-        // Wrong for both, the error that got further along the expression says more.
-        if let Err(ethernet) = Filter::compile(&options.filter, LinkType::Ethernet) {
-            if let Err(wlan) = Filter::compile(&options.filter, LinkType::Ieee80211) {
-                let error = if wlan.start > ethernet.start {
-                    wlan
-                } else {
-                    ethernet
-                };
-                return Err(error.into());
+        // about 802.11 headers or the radio header compiles only for those: the file's
+        // link type decides. Wrong for all, the error that got furthest along the
+        // expression says most.
+        let mut furthest = None;
+        for link in [LinkType::Ethernet, LinkType::Ieee80211, LinkType::RadioTap] {
+            match Filter::compile(&options.filter, link) {
+                Ok(_) => {
+                    furthest = None;
+                    break;
+                }
+                Err(error) => {
+                    if furthest
+                        .as_ref()
+                        .is_none_or(|f: &FilterError| error.start > f.start)
+                    {
+                        furthest = Some(error);
+                    }
+                }
             }
+        }
+        if let Some(error) = furthest {
+            return Err(error.into());
         }
         Some(LinkFilters::new(&options.filter))
     };

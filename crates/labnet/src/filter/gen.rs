@@ -32,6 +32,8 @@ pub enum Proto {
     Esp,
     /// DECnet (EtherType 0x6003): its hosts are area.node addresses.
     Decnet,
+    /// The radio header before an 802.11 frame (RadioTap): bytes only.
+    Radio,
 }
 
 impl Proto {
@@ -56,6 +58,7 @@ impl Proto {
             Proto::Ah => "ah",
             Proto::Esp => "esp",
             Proto::Decnet => "decnet",
+            Proto::Radio => "radio",
         }
     }
 
@@ -79,6 +82,7 @@ impl Proto {
             "ah" => Proto::Ah,
             "esp" => Proto::Esp,
             "decnet" => Proto::Decnet,
+            "radio" => Proto::Radio,
             _ => return None,
         })
     }
@@ -541,6 +545,7 @@ impl Gen {
             }
             Proto::Icmp6 => self.ip6_proto(58),
             Proto::Decnet => self.linktype(ETHERTYPE_DECNET),
+            Proto::Radio => return fail("'radio' is not a valid protocol type"),
             Proto::Link | Proto::Default => {
                 return Err((
                     "'ether' on its own is not a test".into(),
@@ -1071,6 +1076,14 @@ impl Gen {
     /// behind the variable-length IPv4 header), and what must hold for the load to mean
     /// anything.
     pub fn byte_base(&self, proto: Proto) -> GenResult<(u32, bool, Pred)> {
+        if proto == Proto::Radio {
+            // RadioTap's own bytes, from the packet's start.
+            return if self.link == LinkType::RadioTap {
+                Ok((0, false, Pred::Const(true)))
+            } else {
+                fail("radio information not present in capture")
+            };
+        }
         if let Proto::Link | Proto::Default = proto {
             if self.link == LinkType::KernelCooked {
                 return fail("link-layer bytes (ether[...]) are not in the kernel's view of -i any packets; capture on one interface");
@@ -1086,6 +1099,7 @@ impl Gen {
             Proto::Arp => (nl, false, self.linktype(ETHERTYPE_ARP)),
             Proto::Rarp => (nl, false, self.linktype(ETHERTYPE_RARP)),
             Proto::Decnet => (nl, false, self.linktype(ETHERTYPE_DECNET)),
+            Proto::Radio => (0, false, Pred::Const(true)),
             Proto::Icmp6 => (nl + 40, false, self.ip6().and(cmp(bpf::B, nl + 6, 58))),
             Proto::Tcp
             | Proto::Udp

@@ -215,6 +215,7 @@ impl Parser<'_> {
                 | Proto::Vrrp
                 | Proto::Carp
                 | Proto::Decnet
+                | Proto::Radio
         ) {
             return Err(self.error_at(
                 name.start,

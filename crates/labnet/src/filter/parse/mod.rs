@@ -75,7 +75,6 @@ const UNSUPPORTED: &[&str] = &[
     "action",
     "fddi",
     "tr",
-    "radio",
     "atm",
     "lane",
     "metac",

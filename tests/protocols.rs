@@ -942,7 +942,8 @@ fn scapy_built_8021x_eap_and_radius_read_as_scapy_reads_them() {
 /// wrapper); data frames with each address layout, QoS (A-MSDU), LLC/SNAP carrying
 /// IPv4, ARP and IPv6; protected frames read as CCMP, TKIP, WEP or unknown; RadioTap
 /// with each field Scapy knows, alignment, extended presence masks, TLVs, bytes left
-/// to `notdecoded`, and the FCS flag (Dot11FCS). With a second argument, each frame
+/// to `notdecoded`, and the FCS flag (Dot11FCS); Prism headers before 802.11 frames
+/// (`argv[1]-119.pcap`). With a second argument, each frame
 /// is followed by every cut of it.
 const BUILD_80211_FRAMES: &str = r#"
 import sys, struct
@@ -1039,7 +1040,14 @@ radiotap = [
  Raw(struct.pack('<BBHI', 0, 0, 8, 0x80000000) + b'\x01\x00'),
 ]
 cut = len(sys.argv) > 2
-for name, lt, fs in [('105', 105, frames), ('127', 127, radiotap)]:
+P = lambda **k: PrismHeader(**{'dev': b'wlan0mon', 'channel_did': 0x3041, 'channel': 6, 'signal': -55, 'noise': 2**32 - 95, 'rate': 22, 'frmlen': 40, **k})
+prism = [
+ P()/Dot11(type=0, subtype=8, addr1='ff:ff:ff:ff:ff:ff', addr2=AP, addr3=AP)/Dot11Beacon(cap='ESS')/Dot11Elt(ID=0, info=b'prism'),
+ P(msgcode=0x41, len=200)/Dot11(type=2, subtype=0, FCfield='to_DS', addr1=AP, addr2=STA, addr3=AP)/LLC()/SNAP()/IP(src='192.168.56.102', dst='192.168.56.101')/ICMP(),
+ P(dev=b'a-very-long-device-name')/Dot11(type=1, subtype=13, addr1=STA),
+ P(),
+]
+for name, lt, fs in [('105', 105, frames), ('127', 127, radiotap), ('119', 119, prism)]:
     w = RawPcapWriter(sys.argv[1] + '-' + name + '.pcap', linktype=lt)
     for f in fs:
         b = bytes(f)
@@ -1059,7 +1067,7 @@ fn scapy_built_80211_and_radiotap_read_as_scapy_reads_them() {
     python(BUILD_80211_FRAMES, &[prefix, "cuts"]);
     same_as_scapy_per_link_type(
         prefix,
-        &["105", "127"],
+        &["105", "127", "119"],
         &[
             "802.11 Management Beacon 00:11:22:33:44:55 (TA=SA) > ff:ff:ff:ff:ff:ff (RA=DA) \
              / Dot11Beacon / SSID='labnet' / Dot11EltRates / Dot11EltDSSSet / Dot11Elt \
@@ -1069,6 +1077,7 @@ fn scapy_built_80211_and_radiotap_read_as_scapy_reads_them() {
             "Dot11 / LLC / SNAP / IP / ICMP 192.168.56.102 > 192.168.56.101 echo-request 0",
             "(TA=SA) > 00:11:22:33:44:55 (RA=BSSID) / Dot11QoS / Dot11CCMP",
             "RadioTap / Dot11FCS / Dot11Beacon / SSID='fcs'",
+            "PrismHeader / Dot11 / LLC / SNAP / IP / ICMP 192.168.56.102 > 192.168.56.101",
             "/ Dot11Action / Dot11WNM / Dot11BSSTMRequest",
             "/ Dot11Action / Dot11RadioMeasurement / Dot11RadioMeasurementReport",
             "/ Dot11Action / Dot11SpectrumManagement / Dot11CSA",

@@ -208,11 +208,11 @@ fn a_directory_or_an_unknown_picture_format_is_a_usage_error() {
 
 #[test]
 fn a_link_type_it_does_not_dissect_is_said_once_not_shown_silently_as_raw() {
-    let dir = scratch("prism");
-    let path = dir.join("prism.pcap");
+    let dir = scratch("avs");
+    let path = dir.join("avs.pcap");
     let mut file = Vec::new();
-    // LINKTYPE_IEEE802_11_PRISM (119): 8 bytes of a Prism header, twice.
-    let mut writer = CaptureWriter::new(&mut file, WriteFormat::Pcap, 119, 262_144, None).unwrap();
+    // LINKTYPE_IEEE802_11_AVS (163): 8 bytes of an AVS radio header, twice.
+    let mut writer = CaptureWriter::new(&mut file, WriteFormat::Pcap, 163, 262_144, None).unwrap();
     for second in [1, 2] {
         writer
             .write(second, 0, 8, &[0, 0, 8, 0, 0, 0, 0, 0])
@@ -226,7 +226,7 @@ fn a_link_type_it_does_not_dissect_is_said_once_not_shown_silently_as_raw() {
     assert_eq!(text(&out.stdout), "Raw\nRaw\n");
     let said = text(&out.stderr);
     assert_eq!(
-        said.matches("link type 119 (IEEE802_11_PRISM) is not dissected")
+        said.matches("link type 163 (IEEE802_11_AVS) is not dissected")
             .count(),
         1,
         "{said}"

@@ -41,6 +41,7 @@ fuzz_target!(|data: &[u8]| {
         linktype::PPP_WITH_DIR,
         linktype::IEEE802_11,
         linktype::IEEE802_11_RADIOTAP,
+        linktype::IEEE802_11_PRISM,
     ] {
         let dissection = dissect(link, data);
         for layer in &dissection.layers {

@@ -25,6 +25,7 @@ fuzz_target!(|input: &[u8]| {
         linktype::PPP_WITH_DIR,
         linktype::IEEE802_11,
         linktype::IEEE802_11_RADIOTAP,
+        linktype::IEEE802_11_PRISM,
     ];
     let record = Record {
         index: 0,

@@ -27,6 +27,8 @@ pub const PPP_WITH_DIR: u32 = 204;
 pub const IEEE802_11: u32 = 105;
 /// A RadioTap header (radio information), then an 802.11 frame.
 pub const IEEE802_11_RADIOTAP: u32 = 127;
+/// A Prism monitoring header, then an 802.11 frame.
+pub const IEEE802_11_PRISM: u32 = 119;
 
 /// Whether labnet's dissector reads packets of this LINKTYPE_ (others are shown as Raw).
 pub fn dissected(value: u32) -> bool {
@@ -47,6 +49,7 @@ pub fn dissected(value: u32) -> bool {
             | PPP_WITH_DIR
             | IEEE802_11
             | IEEE802_11_RADIOTAP
+            | IEEE802_11_PRISM
     )
 }
 

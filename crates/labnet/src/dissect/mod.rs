@@ -49,6 +49,7 @@ mod netflow;
 mod node_info;
 pub mod ntp;
 pub mod ppp;
+mod prism;
 mod radiotap;
 pub mod radius;
 mod rip;
@@ -239,6 +240,8 @@ pub enum Kind {
         class: eap::Class,
         end: usize,
     },
+    /// A Prism monitoring header; the 802.11 frame follows.
+    Prism,
     /// A RadioTap header; the 802.11 frame follows. `end`: where the frame ends.
     RadioTap {
         end: usize,
@@ -348,6 +351,7 @@ impl Layer {
             | Kind::Eap { .. }
             | Kind::Dot11 { .. }
             | Kind::RadioTap { .. }
+            | Kind::Prism
             | Kind::Empty { .. } => TcpIpLayer::Link,
             Kind::Ipv4 { .. }
             | Kind::Ipv6 { .. }
@@ -468,6 +472,7 @@ impl Layer {
             Kind::Eap { class, .. } => class.names(),
             Kind::Dot11 { class, .. } => class.names(),
             Kind::RadioTap { .. } => ("RadioTap", "RadioTap"),
+            Kind::Prism => ("PrismHeader", "Prism header"),
             Kind::Radius { .. } => ("Radius", "RADIUS"),
             Kind::Kerberos => ("Kerberos", "Kerberos"),
             Kind::Ppp { class, .. } => class.names(),
@@ -506,6 +511,7 @@ impl Layer {
                 linktype::PPP_WITH_DIR => ("DIR_PPP", "DIR_PPP"),
                 linktype::IEEE802_11 => ("Dot11", "802.11"),
                 linktype::IEEE802_11_RADIOTAP => ("RadioTap", "RadioTap"),
+                linktype::IEEE802_11_PRISM => ("PrismHeader", "Prism header"),
                 _ => ("Raw", "Raw"),
             },
         }
@@ -588,6 +594,7 @@ impl Layer {
             Kind::Ipsec(class) => ipsec::fields(data, self.range.clone(), *class),
             Kind::Rip => rip::header_fields(data, at),
             Kind::Kerberos => kerberos::fields(data, self.range.clone()),
+            Kind::Prism => prism::fields(data, at),
             Kind::RipEntry => rip::entry_fields(data, at),
             Kind::RipAuthentication => rip::authentication_fields(data, self.range.clone()),
             Kind::Gre => gre::fields(data, at),
@@ -658,6 +665,7 @@ pub fn dissect(link_type: u32, data: &[u8]) -> Dissection {
         linktype::PPP_WITH_DIR => ppp::dissect_with_direction(&mut walk, 0, data.len()),
         linktype::IEEE802_11 => dot11::dissect(&mut walk, 0, data.len(), false),
         linktype::IEEE802_11_RADIOTAP => radiotap::dissect(&mut walk, data.len()),
+        linktype::IEEE802_11_PRISM => prism::dissect(&mut walk, data.len()),
         linktype::RAW
         | linktype::RAW_DLT12
         | linktype::RAW_DLT14

@@ -396,7 +396,8 @@ fn a_zero_length_record_is_its_link_layer_by_name_with_no_bytes() {
         (NULL, "Loopback"),
         (crate::linktype::RAW, "IP"),
         (127, "RadioTap"),
-        (119, "Raw"),
+        (crate::linktype::IEEE802_11_PRISM, "PrismHeader"),
+        (163, "Raw"),
     ] {
         let dissection = dissect(link_type, &[]);
         assert_eq!(dissection.layers.len(), 1, "{link_type}");

@@ -815,7 +815,7 @@ fn read_element(
         Element::VhtOperation => {
             let mut fields = rest.prefix(data, &ELEMENT_HEAD)?;
             let info = packet_field(data, &mut rest, &VHT_OPERATION_INFO, &[0, 36, 0])?;
-            fields.push(info.into_field("VHT_Operation_Info"));
+            fields.push(sub_packet("VHT_Operation_Info", info));
             fields.push(two_bit_list(data, &mut rest, "mcs_set")?);
             fields
         }
@@ -868,20 +868,14 @@ fn read_element(
             let mut pmkid_count = None;
             if left >= 2 {
                 let (group, count) = pmkids(data, &mut rest)?;
-                let range = group.range.clone();
-                fields.push(field("pmkids", range, Value::Packets(vec![group])));
+                fields.push(sub_packet("pmkids", group));
                 pmkid_count = Some(count);
             }
             // An absent PMKID list still counts 2 bytes here: Scapy's default one is
             // a true value.
             if left - 2 - 16 * pmkid_count.unwrap_or(0) >= 4 {
                 let suite = cipher_suite(data, &mut rest)?;
-                let range = suite.range.clone();
-                fields.push(field(
-                    "group_management_cipher_suite",
-                    range,
-                    Value::Packets(vec![suite]),
-                ));
+                fields.push(sub_packet("group_management_cipher_suite", suite));
             }
             fields
         }
@@ -893,11 +887,7 @@ fn read_element(
 /// counts.
 fn suites(data: &[u8], rest: &mut Rest, fields: &mut Vec<Field>) -> Option<(i64, i64)> {
     let group = cipher_suite(data, rest)?;
-    fields.push(field(
-        "group_cipher_suite",
-        group.range.clone(),
-        Value::Packets(vec![group]),
-    ));
+    fields.push(sub_packet("group_cipher_suite", group));
     let mut counts = [0; 2];
     for (i, (count_name, list_name, name, specs)) in [
         (
@@ -927,8 +917,7 @@ fn suites(data: &[u8], rest: &mut Rest, fields: &mut Vec<Field>) -> Option<(i64,
 /// A cipher suite in a PacketField (Scapy's default one, the IEEE OUI and CCMP-128,
 /// from no bytes).
 fn cipher_suite(data: &[u8], rest: &mut Rest) -> Option<Group> {
-    let suite = packet_field(data, rest, &CIPHER_SUITE_CLASS, &[0x000fac, 4])?;
-    Some(suite.group)
+    packet_field(data, rest, &CIPHER_SUITE_CLASS, &[0x000fac, 4])
 }
 
 /// A sub-packet's class: its display name and fixed fields.
@@ -945,7 +934,12 @@ const CIPHER_SUITE_CLASS: SubPacket = SubPacket {
 /// A PacketField's sub-packet read from the rest; from no bytes at all, the class's
 /// `defaults` (Scapy builds the packet without dissecting anything); `None` where
 /// its fields are cut short.
-fn packet_field(data: &[u8], rest: &mut Rest, class: &SubPacket, defaults: &[u64]) -> Option<Read> {
+fn packet_field(
+    data: &[u8],
+    rest: &mut Rest,
+    class: &SubPacket,
+    defaults: &[u64],
+) -> Option<Group> {
     let at = rest.at;
     let fields = if at == rest.end {
         class
@@ -967,21 +961,13 @@ fn packet_field(data: &[u8], rest: &mut Rest, class: &SubPacket, defaults: &[u64
     } else {
         rest.prefix(data, class.specs)?
     };
-    Some(Read {
-        group: Group::new(class.name, at..rest.at, fields),
-    })
+    Some(Group::new(class.name, at..rest.at, fields))
 }
 
-/// A sub-packet read for a PacketField.
-struct Read {
-    group: Group,
-}
-
-impl Read {
-    fn into_field(self, name: &'static str) -> Field {
-        let range = self.group.range.clone();
-        field(name, range, Value::Packets(vec![self.group]))
-    }
+/// A PacketField's value: its one sub-packet, over the sub-packet's bytes.
+fn sub_packet(name: &'static str, group: Group) -> Field {
+    let range = group.range.clone();
+    field(name, range, Value::Packets(vec![group]))
 }
 
 /// RSN's PMKID list and its count (0 for Scapy's default list, made from no bytes).
@@ -1077,11 +1063,7 @@ fn header_fields(data: &[u8], at: usize, end: usize, fcs: bool) -> Vec<Field> {
     let address = |index: usize, fields: &mut Vec<Field>, next: &mut usize| {
         let range = *next..*next + 6;
         *next += 6;
-        let mac = format_mac(&data[range.clone()]);
-        let value = match control.meaning(index, a_msdu) {
-            Some(meaning) => Value::Text(format!("{mac} ({meaning})")),
-            None => Value::Text(mac),
-        };
+        let value = Value::Text(address_text(&data[range.clone()], control, index, a_msdu));
         fields.push(field(
             ["addr1", "addr2", "addr3", "addr4"][index - 1],
             range,
@@ -1138,31 +1120,26 @@ fn encrypted_fields(data: &[u8], class: Class, at: usize, end: usize) -> Vec<Fie
 }
 
 /// Scapy's summaries: the header's `802.11 Management Beacon 00:11:22:33:44:55 (TA=SA)
-/// > ff:ff:ff:ff:ff:ff (RA=DA)` (an address the frame does not carry is Scapy's
+/// > ff:ff:ff:ff:ff:ff (RA=DA)` (an address 2 the frame does not carry is Scapy's
 /// default, all zeros), an SSID element's `SSID='lab'`.
 pub fn summary(data: &[u8], at: usize, class: Class, end: usize) -> Option<String> {
     match class {
         Class::Header | Class::HeaderFcs => {
-            let fields = header_fields(data, at, end, class == Class::HeaderFcs);
-            let text = |name: &str, index: usize| {
-                fields.iter().find(|f| f.name == name).map_or_else(
-                    || {
-                        let control = Control::read(data, at);
-                        let zeros = "00:00:00:00:00:00";
-                        match control.meaning(index, false) {
-                            Some(meaning) => format!("{zeros} ({meaning})"),
-                            None => zeros.to_string(),
-                        }
-                    },
-                    |f| f.value.to_string(),
-                )
+            // Addresses 1 and 2 only: what A-MSDU changes is addresses 3 and 4.
+            let control = Control::read(data, at);
+            let address2 = if control.has_address2() {
+                &data[at + 10..at + 16]
+            } else {
+                &[0; 6][..]
             };
+            let subtype = control.subtype;
             Some(format!(
                 "802.11 {} {} {} > {}",
-                fields[1].value,
-                fields[0].value,
-                text("addr2", 2),
-                text("addr1", 1)
+                TYPES[usize::from(control.frame_type)],
+                subtype_name(control.frame_type, subtype)
+                    .map_or_else(|| subtype.to_string(), str::to_string),
+                address_text(address2, control, 2, false),
+                address_text(&data[at + 4..at + 10], control, 1, false)
             ))
         }
         Class::Element(Element::Generic) if data[at] == 0 => {
@@ -1170,6 +1147,16 @@ pub fn summary(data: &[u8], at: usize, class: Class, end: usize) -> Option<Strin
             Some(format!("SSID='{}'", super::dns::backslash_replace(info)))
         }
         _ => None,
+    }
+}
+
+/// An address as Scapy's `_Dot11MacField` shows it: with what it means for this frame,
+/// when it means something.
+fn address_text(bytes: &[u8], control: Control, index: usize, a_msdu: bool) -> String {
+    let mac = format_mac(bytes);
+    match control.meaning(index, a_msdu) {
+        Some(meaning) => format!("{mac} ({meaning})"),
+        None => mac,
     }
 }
 
@@ -1656,14 +1643,14 @@ fn he_operation(data: &[u8], rest: &mut Rest) -> Option<Vec<Field>> {
     let flag = |spec: &Spec| spec.get(data, parameters) == 1;
     if flag(&HE_OPERATION[4]) {
         let info = packet_field(data, rest, &VHT_OPERATION_INFO, &[0, 36, 0])?;
-        fields.push(info.into_field("vht_operation_info"));
+        fields.push(sub_packet("vht_operation_info", info));
     }
     if flag(&HE_OPERATION[3]) {
         fields.extend(rest.prefix(data, &[Spec::new("max_co_hosted_bssid", 0, 1, Format::Int)])?);
     }
     if flag(&HE_OPERATION[1]) {
         let info = packet_field(data, rest, &HE_6G_OPERATION_INFO, &[0; 8])?;
-        fields.push(info.into_field("he_6g_operation_info"));
+        fields.push(sub_packet("he_6g_operation_info", info));
     }
     Some(fields)
 }
@@ -1705,7 +1692,7 @@ fn eht_operation(data: &[u8], rest: &mut Rest) -> Option<Vec<Field>> {
     let information = parameters & 0x01 != 0;
     if information && length >= 9 {
         let info = packet_field(data, rest, &EHT_OPERATION_INFO, &[0; 4])?;
-        fields.push(info.into_field("eht_operation_info"));
+        fields.push(sub_packet("eht_operation_info", info));
     }
     if information && parameters & 0x02 != 0 && length >= 11 {
         let bitmap = Spec::new("disabled_subchannel_bitmap", 0, 2, Format::LeInt);

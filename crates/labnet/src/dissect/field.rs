@@ -331,12 +331,8 @@ impl Spec {
         format: Format,
     ) -> Spec {
         Spec {
-            name,
-            at,
-            len,
-            mask,
             little_endian: true,
-            format,
+            ..Spec::bits(name, at, len, mask, format)
         }
     }
 

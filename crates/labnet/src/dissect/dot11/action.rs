@@ -294,7 +294,7 @@ fn read(data: &[u8], class: Class, at: usize, end: usize) -> Option<(Vec<Field>,
             if mode & TERMINATION != 0 {
                 let duration =
                     super::packet_field(data, &mut rest, &TERMINATION_DURATION, &[4, 10, 0, 0])?;
-                fields.push(duration.into_field("termination_duration"));
+                fields.push(super::sub_packet("termination_duration", duration));
             }
             if mode & ESS_DISASSOCIATION != 0 {
                 let length = rest.at;
@@ -322,7 +322,7 @@ fn read(data: &[u8], class: Class, at: usize, end: usize) -> Option<(Vec<Field>,
             let length = i64::from(data[at + 4]);
             if data[at + 7] == 5 {
                 let request = super::packet_field(data, &mut rest, &BEACON_REQUEST, &[0; 6])?;
-                fields.push(request.into_field("measurement_request"));
+                fields.push(super::sub_packet("measurement_request", request));
                 if length > 16 {
                     fields.push(subelements(data, &mut rest, length - 16)?);
                 }
@@ -340,7 +340,7 @@ fn read(data: &[u8], class: Class, at: usize, end: usize) -> Option<(Vec<Field>,
             // Only a successful beacon report is read by its fields.
             if data[at + 5] == 5 && data[at + 4] & 0x07 == 0 {
                 let report = super::packet_field(data, &mut rest, &BEACON_REPORT, &[0; 11])?;
-                fields.push(report.into_field("measurement_report"));
+                fields.push(super::sub_packet("measurement_report", report));
                 if length > 29 {
                     fields.push(subelements(data, &mut rest, length - 29)?);
                 }

@@ -35,7 +35,10 @@ use scapy::{
 /// authentication, on both ports), RIP (requests, responses, simple and MD5
 /// authentication, an unknown authentication type, a cut entry), NTP (client, server,
 /// strata 0-3 with their reference ids, broadcast, symmetric modes with
-/// authenticators, NTPv4 extension fields, an unknown tail), SCTP (every chunk type, every parameter class,
+/// authenticators, NTPv4 extension fields, an unknown tail; control messages with
+/// each status class, the read-status list and authenticators; private messages with
+/// ntpdc's requests and a response of each item class, the authentication tail and
+/// items Scapy gives up), SCTP (every chunk type, every parameter class,
 /// unknown and unreadable ones, DATA with and without its payload, lengths below the
 /// header's size, lists at and over Scapy's 100-item limit, over IPv6, in a later
 /// fragment, quoted by ICMP and ICMPv6 errors), NBNS (each message class Scapy has,
@@ -61,6 +64,7 @@ from scapy.layers.netbios import *
 from scapy.layers.dhcp6 import *
 from scapy.layers.isakmp import *
 from scapy.layers.ppp import *
+from scapy.layers.ntp import *
 M = dict(src='08:00:27:a8:38:66', dst='01:00:5e:00:00:12')
 A = dict(src='192.168.56.102', dst='192.168.56.101')
 frames = [
@@ -439,6 +443,62 @@ ntp_frames += [
  NTP_UDP()/NTP_CLIENT()/Raw(b'abc' + NTP_AUTH),
  NTP_UDP()/NTP_CLIENT()/Raw(bytes(21)),
 ]
+# NTP control messages (mode 6): requests, each status class of a response, the
+# read-status list (whole, cut, empty), data padded to 4 bytes, an authenticator, a
+# count past the end, a message Scapy gives up.
+H = bytes.fromhex
+ntp_frames += [NTP_UDP()/Raw(m) for m in [
+ bytes(NTPControl(op_code=1, sequence=1)),
+ bytes(NTPControl(op_code=2, sequence=2, data=b'version,leap')),
+ H('16810001000000000000000c') + H('f39a9614f4ab9624f4ac9414'),
+ H('16810001000000000000000e') + H('f39a9614f4ab9624f4ac'),
+ H('1681000100000000000c0000') + H('f39a9614f4ab9624f4ac9414'),
+ H('16820002061500000000001d') + b'version="ntpd 4.2.8p15", lea' + bytes(3),
+ H('16820003961400010000000a') + b'srcadr=1.2' + bytes(2),
+ H('16c40004030000010000000000'),
+ H('16c20005050000000000'),
+ H('16860006abcd00000000000000000001') + bytes(16),
+ H('16020007000000000000000c') + b'peer,offset\x00' + H('00000001') + bytes(16),
+ H('16020008000000000000ffff') + b'abc',
+ H('d68100090000000000050000') + H('f39a9614f4'),
+ H('1e0100090000000000000000aabb'),
+]]
+# NTP private messages (mode 7): ntpdc's requests (monlist, peer info with the
+# authentication tail, configuration items, padding), a response of each item class
+# (bytes after an item, an unknown request code, interface statistics of both
+# families), items Scapy gives up, the tail cut short, bytes after the items.
+I = lambda code, count, size, body, first=0x97, auth=0: bytes([first, auth, 3, code]) + struct.pack('!HH', count, size) + body
+monitor = bytes(NTPInfoMonitor1(lasttime=5, firsttime=100, count=42, addr='192.168.56.102', daddr='192.168.56.101', port=123, mode=3, version=4))
+peer = bytes(NTPInfoPeerList(addr='192.168.56.101', port=123, hmode=3, flags=3))
+summary = bytes(NTPInfoPeerSummary(dstaddr='1.2.3.4', hmode=3, offset=3.5, delay=0.25))
+info = bytes(NTPInfoPeer(dstaddr='1.2.3.4', precision=-20, flash2=0x1234, keyid=7, reftime=3900000000.5))
+if4 = bytes(NTPInfoIfStatsIPv4(unaddr='192.168.56.101', ifname=b'eth0', peercnt=2))
+if6 = bytes(NTPInfoIfStatsIPv6(unaddr='fd00:56::1', ifname=b'eth0', v6_flag=1, family=10))
+pattern = lambda code, n: bytes((i * 7 + code) & 0xff for i in range(n))
+ntp_frames += [NTP_UDP()/Raw(m) for m in [
+ bytes(NTPPrivate(implementation=3, request_code=42, nb_items=1, data_item_size=40, req_data=[NTPPrivateReqPacket(req_data=bytes(40))])),
+ I(42, 2, 72, monitor * 2, 0xd7),
+ I(0, 2, 72, monitor * 2),
+ I(0, 1, 32, peer),
+ I(1, 1, len(summary), summary),
+ I(2, 1, len(info), info),
+ *[I(code, 1, size, pattern(code, size)) for code, size in [(3, 120), (4, 80), (5, 44), (6, 40), (7, 148), (8, 24), (9, 16), (10, 168), (11, 24), (28, 36), (30, 48), (34, 60), (38, 60)]],
+ I(44, 1, len(if4), if4),
+ I(44, 2, len(if6), if6 + if4[:len(if6)]),
+ I(99, 1, 8, b'abcdefgh' + b'tail'),
+ I(2, 1, 32, peer + bytes(8) + H('e8b2d6a10000000000000001') + bytes(16), 0x17, 0x80),
+ I(10, 1, 168, bytes(NTPConfPeer(peeraddr='10.0.0.1', keystr=b'secret', flags=5)), 0x17),
+ I(17, 1, 48, bytes(NTPConfRestrict(addr='10.0.0.0', mask='255.0.0.0', flags=0x41)), 0x17),
+ I(30, 2, 48, bytes(NTPConfTrap(local_address='1.1.1.1')) * 2, 0x17),
+ I(22, 1, 24, bytes(NTPConfUnpeer(peeraddr='10.0.0.1')), 0x17),
+ I(0, 0, 0, bytes(40), 0x17),
+ I(0, 2, 8, bytes(40), 0x17),
+ I(0, 3, 8, bytes(20), 0x17),
+ I(3, 1, 10, bytes(10)),
+ I(44, 1, 40, bytes(40)),
+ H('97710300ffff00040000'),
+]]
+ntp_frames += [NTP_UDP()/Raw(I(0, 0, 0, bytes(n), 0x17, 0x80)) for n in [0, 10, 14, 15, 16, 20, 28, 40]]
 frames += ntp_frames
 # ND redirects with the redirected header: the packet inside (UDP, TCP, ICMPv6, a
 # redirect inside a redirect), lengths of 0, 1 and 2, reserved bytes cut short.
@@ -506,6 +566,9 @@ fn scapy_built_tunnels_and_multicast_control_read_as_scapy_reads_them() {
         "Ether / IP / UDP 0.0.0.0:bootpc > 255.255.255.255:bootps / BOOTP",
         "Ether / IP / UDP / NTP v4, client",
         "Ether / IP / UDP / NTP v4, symmetric active / NTPAuthenticator",
+        "Ether / IP / UDP / NTP v2, NTP control message",
+        "Ether / IP / UDP / NTP v2, reserved for private use",
+        "Ether / IP / UDP / NTP v2, reserved for private use / Raw",
         "route > 224.0.0.9:route / RIP / RIPAuth / RIPEntry / RIPAuth",
         "route > 224.0.0.9:route / RIP / RIPEntry / RIPEntry",
         "Ether / 802.1q 08:00:27:a8:38:66 > 01:80:c2:00:00:00 (0x26) vlan 5 / LLC / STP",

@@ -560,10 +560,10 @@ impl Rest {
         start..self.at
     }
 
-    /// Scapy's PadField: skips to a multiple of 4 bytes after `start` (as far as the
-    /// rest goes); the padded range.
-    pub fn pad(&mut self, value: &Range<usize>) -> Range<usize> {
-        let padding = value.len().wrapping_neg() % 4;
+    /// Scapy's PadField: skips to a multiple of `align` bytes after `value.start` (as
+    /// far as the rest goes); the padded range.
+    pub fn pad(&mut self, value: &Range<usize>, align: usize) -> Range<usize> {
+        let padding = value.len().wrapping_neg() % align;
         self.at = (self.at + padding).min(self.end);
         value.start..self.at
     }
@@ -642,6 +642,21 @@ pub fn fixed(specs: &[Spec], data: &[u8], base: usize) -> Vec<Field> {
     let mut out = Vec::with_capacity(specs.len());
     push_fields(specs, data, base, &mut out);
     out
+}
+
+/// The fields of `specs` over no bytes at `at`, each at its class's default of zero:
+/// Scapy's sub-packet built from no bytes, which it does not dissect.
+pub fn zero_defaults(specs: &[Spec], at: usize) -> Vec<Field> {
+    let zeros = [0u8; 16];
+    specs
+        .iter()
+        .filter_map(|spec| Spec { at: 0, ..*spec }.field(&zeros, 0))
+        .map(|zero| Field {
+            range: at..at,
+            bits: None,
+            ..zero
+        })
+        .collect()
 }
 
 /// A field built by hand (variable-length parts: options, names, payloads).

@@ -267,10 +267,12 @@ pub enum Kind {
     },
     /// An NBNS header or message, in Scapy's class for it.
     Nbns(nbns::Class),
-    /// An NTP header (modes 0-5).
+    /// An NTP header (modes 0-5), control message (6) or private message (7).
     Ntp {
         version: u8,
         mode: u8,
+        /// Where the datagram ends (a private message's items are read to there).
+        end: usize,
     },
     /// NTP's key id and message digest after the header.
     NtpAuthenticator,
@@ -463,7 +465,7 @@ impl Layer {
             Kind::Http { request: false } => ("Raw", "HTTP Response"),
             Kind::Bootp => ("BOOTP", "BOOTP"),
             Kind::Dhcp { .. } => ("DHCP", "DHCP options"),
-            Kind::Ntp { .. } => ("NTPHeader", "NTPHeader"),
+            Kind::Ntp { mode, .. } => ntp::names(*mode),
             Kind::NtpAuthenticator => ("NTPAuthenticator", "Authenticator"),
             Kind::NtpExtensions => ("NTPExtensions", "NTPv4 extensions"),
             Kind::Hsrp(class) => class.names(),
@@ -586,7 +588,7 @@ impl Layer {
             Kind::Http { .. } => http::fields(data, self.range.clone()),
             Kind::Bootp => dhcp::bootp_fields(data, self.range.clone()),
             Kind::Dhcp { .. } => dhcp::dhcp_fields(data, self.range.clone()),
-            Kind::Ntp { .. } => ntp::fields(data, at),
+            Kind::Ntp { mode, end, .. } => ntp::fields(data, at..*end, *mode),
             Kind::NtpAuthenticator => ntp::authenticator_fields(data, self.range.clone()),
             Kind::NtpExtensions => ntp::extensions_fields(data, self.range.clone()),
             Kind::Hsrp(class) => hsrp::fields(data, self.range.clone(), *class),

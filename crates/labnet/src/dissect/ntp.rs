@@ -1,8 +1,8 @@
 //! NTP (UDP port 123, as Scapy binds it): the RFC 5905 header as Scapy's `NTPHeader`
 //! shows it (its fixed-point numbers as Scapy's `FixedPointField` prints them, its
-//! timestamps as dates from 1900 on), and the authenticator after it. Scapy reads
-//! modes 6 and 7 (ntpq's control and ntpdc's private messages) with classes of
-//! their own, and longer tails as extension fields: labnet leaves those Raw.
+//! timestamps as dates from 1900 on), and the authenticator or extension fields after
+//! it; modes 6 and 7 (ntpq's control and ntpdc's private messages) in Scapy's classes
+//! for them ([`control`], [`private`]).
 //!
 //! The number printing is hand-written because it is Python's `decimal` module's:
 //! the fraction rounded (half to even) to 28 digits, then to as many digits as the
@@ -15,6 +15,9 @@ use std::ops::Range;
 
 use super::field::{field, fixed, hex, python_bytes, trim_nuls, Field, Format, Group, Spec};
 use super::{Kind, Value, Walk};
+
+mod control;
+mod private;
 
 const LEAP: Spec = Spec::bits("leap", 0, 1, 0xc0, Format::Enum(leap));
 const VERSION: Spec = Spec::bits("version", 0, 1, 0x38, Format::Int);
@@ -83,11 +86,22 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize) {
     let data = walk.data;
     let length = end - at;
     // Scapy's _ntp_dispatcher: short messages are Raw, modes 6 and 7 other classes.
-    if length < MIN_MESSAGE || matches!(data[at] & 7, 6 | 7) || length < HEADER {
+    if length < MIN_MESSAGE {
         return walk.raw(at, end);
     }
     let (version, mode) = (VERSION.get(data, at) as u8, MODE.get(data, at) as u8);
-    walk.push(Kind::Ntp { version, mode }, at..at + HEADER);
+    let layer = match mode {
+        6 => control::fields(data, at..end).map(|_| end),
+        7 => private::fields(data, at..end).map(|(_, layer_end)| layer_end),
+        _ => (length >= HEADER).then_some(at + HEADER),
+    };
+    let Some(layer_end) = layer else {
+        return walk.raw(at, end);
+    };
+    walk.push(Kind::Ntp { version, mode, end }, at..layer_end);
+    if mode >= 6 {
+        return walk.raw(layer_end, end);
+    }
     let tail = at + HEADER;
     // NTPHeader.guess_payload_class: a key id and a digest of a known length, else
     // extension fields when more than an MD5 authenticator follows.
@@ -162,7 +176,26 @@ pub fn mode_text(number: u8) -> String {
     mode(u64::from(number)).map_or_else(|| number.to_string(), str::to_string)
 }
 
-pub(super) fn fields(data: &[u8], at: usize) -> Vec<Field> {
+/// Scapy's class for a message of `mode`, and the name `show()` gives it.
+pub(super) fn names(mode: u8) -> (&'static str, &'static str) {
+    match mode {
+        6 => ("NTPControl", "NTP Control message"),
+        7 => ("NTPPrivate", "Private (mode 7)"),
+        _ => ("NTPHeader", "NTPHeader"),
+    }
+}
+
+/// The fields of the message (of `mode`) at the start of `range`, the rest of the
+/// datagram.
+pub(super) fn fields(data: &[u8], range: Range<usize>, mode: u8) -> Vec<Field> {
+    match mode {
+        6 => control::fields(data, range).unwrap_or_default(),
+        7 => private::fields(data, range).map_or_else(Vec::new, |(fields, _)| fields),
+        _ => header_fields(data, range.start),
+    }
+}
+
+fn header_fields(data: &[u8], at: usize) -> Vec<Field> {
     let mut out = fixed(&HEAD, data, at);
     for (name, offset) in [("poll", 2), ("precision", 3)] {
         let value = i64::from(data[at + offset] as i8);

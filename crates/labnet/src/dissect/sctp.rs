@@ -529,7 +529,7 @@ fn read(data: &[u8], rest: &mut Rest, specs: &[Spec], tail: Tail) -> Option<Vec<
         Tail::Bytes(name, minus) => {
             let value = rest.slice(len - minus);
             let bytes = Value::Bytes(data[value.clone()].to_vec());
-            fields.push(field(name, rest.pad(&value), bytes));
+            fields.push(field(name, rest.pad(&value, 4), bytes));
         }
         Tail::Payload => {
             let wanted = len - 16;
@@ -537,7 +537,7 @@ fn read(data: &[u8], rest: &mut Rest, specs: &[Spec], tail: Tail) -> Option<Vec<
             let shown = if wanted == 0 {
                 Value::None
             } else {
-                let padded = rest.pad(&value);
+                let padded = rest.pad(&value, 4);
                 let load = Value::Bytes(data[value].to_vec());
                 Value::Packets(vec![Group::new(
                     "Raw",
@@ -566,7 +566,7 @@ fn read(data: &[u8], rest: &mut Rest, specs: &[Spec], tail: Tail) -> Option<Vec<
                 })
                 .collect();
             let text = Value::Text(format!("[{}]", items.join(", ")));
-            fields.push(field(name, rest.pad(&region), text));
+            fields.push(field(name, rest.pad(&region, 4), text));
         }
         Tail::GapAcks => {
             let gaps = GAP_COUNT.get(data, at) as usize;

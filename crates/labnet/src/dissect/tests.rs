@@ -654,6 +654,47 @@ fn ntp_extension_fields_and_their_authenticator_tile() {
     assert_fields_tile_their_layers(ETHERNET, &frame);
 }
 
+#[test]
+fn ntp_control_and_private_messages_are_read_in_their_classes_and_tile() {
+    // ntpq's read-status response: the system status, then three associations.
+    let control = bytes(
+        "080027a83865080027a83866080045000034000100004011889cc0a83866c0a83865007b007b002058cc
+         16810001000000000000000cf39a9614f4ab9624f4ac9414",
+    );
+    let dissection = dissect(ETHERNET, &control);
+    assert_eq!(classes(&dissection), ["Ether", "IP", "UDP", "NTPControl"]);
+    let fields = dissection.layers[3].fields(&control);
+    let ids: Vec<String> = leaves(&fields)
+        .into_iter()
+        .filter(|f| f.name == "association_id")
+        .map(|f| f.value.to_string())
+        .collect();
+    assert_eq!(ids, ["0", "62362", "62635", "62636"]);
+    assert_fields_tile_their_layers(ETHERNET, &control);
+    // ntpdc's monlist response: two monitor entries of 72 bytes, then 4 bytes more.
+    let private = bytes(
+        "080027a83865080027a838660800450000b80001000040118818c0a83866c0a83865007b007b00a466f3
+         d700032a000200480000000500000064000000000000002ac0a83866c0a8386500000000007b03040000
+         000000000000000000000000000000000000000000000000000000000000000000000000000000000005
+         00000064000000000000002ac0a83866c0a8386500000000007b03040000000000000000000000000000
+         00000000000000000000000000000000000000000000000000007461696c",
+    );
+    let dissection = dissect(ETHERNET, &private);
+    assert_eq!(
+        classes(&dissection),
+        ["Ether", "IP", "UDP", "NTPPrivate", "Raw"]
+    );
+    assert_eq!(dissection.layers[3].range.len(), 8 + 2 * 72);
+    let fields = dissection.layers[3].fields(&private);
+    let addresses: Vec<String> = leaves(&fields)
+        .into_iter()
+        .filter(|f| f.name == "addr")
+        .map(|f| f.value.to_string())
+        .collect();
+    assert_eq!(addresses, ["192.168.56.102", "192.168.56.102"]);
+    assert_fields_tile_their_layers(ETHERNET, &private);
+}
+
 /// A NetFlow v9 export (Scapy 2.8.0's header): a template flowset of two templates
 /// (one field with an enterprise number), an options template and a data flowset.
 const NETFLOW_V9: &str = "080027a83865080027a8386608004500009c0001000040118834c0a83866c0a83865

@@ -138,7 +138,7 @@ fn own_summary(layer: &Layer, data: &[u8]) -> Option<Own> {
         Kind::Ipv4 { quoted, .. } | Kind::Tcp { quoted, .. } | Kind::Udp { quoted, .. } => {
             (!quoted).then_some(Own::ToWrite)
         }
-        Kind::Ntp { version, mode } => Some(Own::Made(format!(
+        Kind::Ntp { version, mode, .. } => Some(Own::Made(format!(
             "NTP v{version}, {}",
             crate::dissect::ntp::mode_text(*mode)
         ))),

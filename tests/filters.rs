@@ -10,6 +10,7 @@ use std::os::fd::{AsFd, FromRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use labnet::filter::bpf::jumps_backward;
 use labnet::filter::{Filter, Names};
 use labnet::linktype::LinkType;
 use labnet::pcap::CaptureReader;
@@ -49,9 +50,13 @@ fn corpus() -> Vec<String> {
 
 /// Captures the lab's traffic on brooklyn's eth0, lo and any at once.
 /// VRRP (to its group), then PIM, IGRP, AH and ESP headers (their first bytes as the
-/// protocols have them) to brooklyn over IPv4, and PIM, AH, ESP over IPv6, from midwood.
+/// protocols have them) to brooklyn over IPv4, and PIM, AH, ESP over IPv6, from midwood;
+/// then IPv6 extension header chains (`protochain`): hop-by-hop, destination options,
+/// routing, fragment and AH headers before TCP, UDP and ICMPv6, and no next header.
 const NAMED_PROTOCOLS: &str = r#"
-from scapy.all import Ether, IP, IPv6, Raw, sendp
+from scapy.all import Ether, IP, IPv6, Raw, sendp, TCP, UDP, ICMPv6EchoRequest
+from scapy.all import IPv6ExtHdrHopByHop, IPv6ExtHdrDestOpt, IPv6ExtHdrRouting, IPv6ExtHdrFragment
+from scapy.layers.ipsec import AH
 from scapy.layers.vrrp import VRRP
 to_brooklyn = dict(src='192.168.56.102', dst='192.168.56.101')
 frames = [Ether(dst='01:00:5e:00:00:12') / IP(src='192.168.56.102', dst='224.0.0.18', ttl=255)
@@ -63,6 +68,15 @@ for number, header in ((103, b'\x20\x00\x00\x00'), (51, b'\x3b\x04\x00\x00' + by
                        (50, bytes(16))):
     frames.append(Ether(dst='08:00:27:a8:38:65')
                   / IPv6(nh=number, src='fd00:56::102', dst='fd00:56::101') / Raw(header))
+v6 = lambda: Ether(dst='08:00:27:a8:38:65') / IPv6(src='fd00:56::102', dst='fd00:56::101')
+syn = lambda: TCP(sport=40001, dport=5000, flags='S')
+frames += [
+    v6() / IPv6ExtHdrHopByHop() / syn(),
+    v6() / IPv6ExtHdrHopByHop() / IPv6ExtHdrDestOpt() / IPv6ExtHdrRouting() / UDP(sport=40001, dport=9999),
+    v6() / IPv6ExtHdrFragment(m=1) / syn(),
+    v6() / IPv6ExtHdrDestOpt() / AH(nh=58, payloadlen=4, icv=bytes(12)) / ICMPv6EchoRequest(),
+    v6() / IPv6ExtHdrHopByHop(nh=59),
+]
 sendp(frames, iface='eth0', verbose=False)
 "#;
 
@@ -363,10 +377,20 @@ fn every_accepted_program_loads_into_the_kernel() {
     );
     // SAFETY: `fd` is a fresh descriptor nobody else owns.
     let socket = unsafe { OwnedFd::from_raw_fd(fd) };
-    let mut loaded = 0;
+    let (mut loaded, mut looping) = (0, 0);
     for link in [LinkType::Ethernet, LinkType::LinuxSll2, LinkType::Raw] {
         for expression in corpus() {
             if let Ok(filter) = Filter::compile_with(&expression, link, Names::Offline) {
+                // protochain's loop jumps backward: the kernel refuses it, and a live
+                // capture runs it in user space instead.
+                if jumps_backward(filter.program()) {
+                    assert!(
+                        filter.attach(socket.as_fd()).is_err(),
+                        "the kernel took {expression:?}'s backward jump"
+                    );
+                    looping += 1;
+                    continue;
+                }
                 filter.attach(socket.as_fd()).unwrap_or_else(|e| {
                     panic!(
                         "the kernel refuses {expression:?} ({link:?}): {e}\n{}",
@@ -378,6 +402,7 @@ fn every_accepted_program_loads_into_the_kernel() {
         }
     }
     assert!(loaded >= 300, "{loaded} programs loaded");
+    assert!(looping >= 20, "{looping} protochain programs");
 }
 
 #[test]
@@ -390,6 +415,8 @@ fn dump_filter_prints_what_tcpdump_d_prints() {
         "icmp",
         "arp",
         "ip6 host ::1",
+        "ip6 protochain 6",
+        "ip protochain 6",
     ] {
         let ours = Command::new(tool_path("webcapture"))
             .arg("--dump-filter")
@@ -430,6 +457,38 @@ fn a_bad_expression_points_at_its_column_and_exits_2() {
     );
 }
 
+/// Captures on brooklyn's eth0 with `expression`, webcapture (two packets) and tcpdump
+/// side by side, while `traffic` runs: what each kept.
+fn live_with_tcpdump(
+    lab: &TestLab,
+    dir: &Path,
+    expression: &str,
+    traffic: impl FnOnce(),
+) -> (Vec<Packet>, Vec<Packet>) {
+    let (ours, theirs) = (dir.join("ours.pcap"), dir.join("theirs.pcap"));
+    let _ = std::fs::remove_file(&ours);
+    let capture = Webcapture::start(
+        lab,
+        "brooklyn",
+        dir,
+        &[
+            "-i",
+            "eth0",
+            "-c",
+            "2",
+            "-w",
+            ours.to_str().unwrap(),
+            expression,
+        ],
+    );
+    let tcpdump = Tcpdump::start_filtered(lab, "brooklyn", "eth0", &theirs, expression);
+    traffic();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    capture.finish(false);
+    tcpdump.finish();
+    (packets(&ours).1, packets(&theirs).1)
+}
+
 /// Live, the kernel tells the direction: `outbound` on brooklyn's eth0 keeps its echo
 /// replies, `inbound` midwood's requests, the same packets tcpdump keeps.
 #[test]
@@ -439,33 +498,13 @@ fn inbound_and_outbound_select_live_as_tcpdump_does() {
     let dir = std::env::temp_dir().join(format!("labnet-filters-live-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     for expression in ["outbound and icmp", "inbound and icmp"] {
-        let (ours, theirs) = (dir.join("ours.pcap"), dir.join("theirs.pcap"));
-        let _ = std::fs::remove_file(&ours);
-        let capture = Webcapture::start(
-            &lab,
-            "brooklyn",
-            &dir,
-            &[
-                "-i",
-                "eth0",
-                "-c",
-                "2",
-                "-w",
-                ours.to_str().unwrap(),
-                expression,
-            ],
-        );
-        let tcpdump = Tcpdump::start_filtered(&lab, "brooklyn", "eth0", &theirs, expression);
-        lab.run(
-            "midwood",
-            "ping",
-            &["-c2", "-i0.3", "-W2", "192.168.56.101"],
-        );
-        std::thread::sleep(std::time::Duration::from_millis(700));
-        capture.finish(false);
-        tcpdump.finish();
-        let (_, mine) = packets(&ours);
-        let (_, tcpdumps) = packets(&theirs);
+        let (mine, tcpdumps) = live_with_tcpdump(&lab, &dir, expression, || {
+            lab.run(
+                "midwood",
+                "ping",
+                &["-c2", "-i0.3", "-W2", "192.168.56.101"],
+            );
+        });
         let data = |p: &[Packet]| p.iter().map(|p| p.data.clone()).collect::<Vec<_>>();
         assert_eq!(mine.len(), 2, "{expression}");
         // ICMP type: 0 (reply, sent by brooklyn) or 8 (request, received).
@@ -485,6 +524,40 @@ fn inbound_and_outbound_select_live_as_tcpdump_does() {
                 "{expression}: tcpdump kept {packet:?}"
             );
         }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// IPv6 frames to brooklyn, two whose header chains end in UDP (behind hop-by-hop and
+/// destination options headers) between TCP segments behind the same headers.
+const CHAINS: &str = r#"
+from scapy.all import Ether, IPv6, TCP, UDP, IPv6ExtHdrHopByHop, IPv6ExtHdrDestOpt, sendp
+v6 = lambda: Ether(dst='08:00:27:a8:38:65') / IPv6(src='fd00:56::102', dst='fd00:56::101') / IPv6ExtHdrHopByHop() / IPv6ExtHdrDestOpt()
+frames = [v6() / TCP(dport=5000, flags='S'), v6() / UDP(dport=9999) / b'one',
+          v6() / TCP(dport=5000, flags='S'), v6() / UDP(dport=9999) / b'two']
+sendp(frames, iface='eth0', verbose=False)
+"#;
+
+#[test]
+fn protochain_runs_in_user_space_live_and_keeps_what_tcpdump_keeps() {
+    require!(root, "tcpdump");
+    let lab = TestLab::two_hosts().unwrap();
+    let dir = std::env::temp_dir().join(format!("labnet-protochain-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (mine, tcpdumps) = live_with_tcpdump(&lab, &dir, "ip6 protochain 17", || {
+        lab.run("midwood", "python3", &["-c", CHAINS]);
+    });
+    // Exactly the two UDP datagrams, whatever else crossed the wire (neighbour
+    // discovery, the TCP segments and brooklyn's resets).
+    let payloads: Vec<&[u8]> = mine.iter().map(|p| &p.data[p.data.len() - 3..]).collect();
+    assert_eq!(payloads, [b"one", b"two"]);
+    assert!(!tcpdumps.is_empty(), "tcpdump kept nothing");
+    for packet in &tcpdumps {
+        assert!(
+            mine.iter().any(|p| p.data == packet.data),
+            "tcpdump kept {:?}",
+            packet.data
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

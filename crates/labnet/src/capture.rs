@@ -20,6 +20,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use crate::error::{Error, Result};
+use crate::filter::bpf::jumps_backward;
 use crate::filter::Filter;
 use crate::linktype::{self, LinkType};
 use crate::nics::{self, Nic};
@@ -103,6 +104,9 @@ pub struct Capture {
     direction: Direction,
     statistics: Statistics,
     scratch: Vec<u8>,
+    /// The filter, where the kernel cannot run it (`protochain`'s loop): run here
+    /// over each packet as it is handed out, as libpcap does.
+    user_filter: Option<Filter>,
     /// The network namespace the capture was opened in (the thread that reads it may
     /// be in another), where its interface is looked up again when the socket fails.
     namespace: Option<std::fs::File>,
@@ -255,13 +259,15 @@ impl Capture {
         } else {
             LinkType::Ethernet
         };
-        filters
-            .get(link)?
+        let filter = filters.get(link)?;
+        filter
+            .kernel
             .attach(socket.as_fd())
             .map_err(|source| Error::Io {
                 context: "attaching the filter to the socket".into(),
                 source,
             })?;
+        let user_filter = filter.user.clone();
 
         let version = libc::tpacket_versions::TPACKET_V3 as libc::c_int;
         set_option(
@@ -315,6 +321,7 @@ impl Capture {
             direction: options.direction,
             statistics: Statistics::default(),
             scratch: Vec::new(),
+            user_filter,
             namespace: std::fs::File::open("/proc/thread-self/ns/net").ok(),
         };
 
@@ -352,21 +359,25 @@ impl Capture {
         Ok(capture)
     }
 
-    /// Replaces the kernel filter with `expression` (SO_ATTACH_FILTER swaps programs
-    /// in one step; packets already in the ring stay there).
+    /// Replaces the filter with `expression` (SO_ATTACH_FILTER swaps programs in one
+    /// step; packets already in the ring stay there).
     pub fn set_filter(&mut self, expression: &str, snaplen: u32) -> Result<()> {
         let link = if self.cooked {
             LinkType::KernelCooked
         } else {
             LinkType::Ethernet
         };
-        KernelFilters::new(expression, snaplen)
-            .get(link)?
+        let mut filters = KernelFilters::new(expression, snaplen);
+        let filter = filters.get(link)?;
+        filter
+            .kernel
             .attach(self.socket.as_fd())
             .map_err(|source| Error::Io {
                 context: "attaching the filter to the socket".into(),
                 source,
-            })
+            })?;
+        self.user_filter = filter.user.clone();
+        Ok(())
     }
 
     pub fn interface(&self) -> &str {
@@ -501,7 +512,11 @@ impl Capture {
                     ifindex: address.sll_ifindex,
                     data,
                 };
-                match each(&packet) {
+                let selected = self
+                    .user_filter
+                    .as_ref()
+                    .is_none_or(|filter| filter.matches(packet.data, packet.original_length));
+                match if selected { each(&packet) } else { Ok(true) } {
                     Ok(true) => {}
                     Ok(false) => {
                         outcome = Wait::Stopped;
@@ -613,7 +628,19 @@ impl AsFd for Capture {
 pub struct KernelFilters {
     expression: String,
     snaplen: u32,
-    compiled: Vec<(LinkType, Filter)>,
+    compiled: Vec<(LinkType, LinkFilter)>,
+}
+
+/// The filter of one link type: the kernel's program, and, where the kernel cannot
+/// run the expression (its BPF never jumps backward, `protochain` loops), a program
+/// that keeps every packet up to the snap length, with the expression run in user
+/// space over the packets as they are handed out (libpcap falls back the same way).
+#[derive(Debug)]
+pub struct LinkFilter {
+    pub kernel: Filter,
+    /// Compiled for the frames the capture hands out: Ethernet, or Linux cooked v2
+    /// headers before what a cooked socket reads.
+    pub user: Option<Filter>,
 }
 
 impl KernelFilters {
@@ -625,12 +652,28 @@ impl KernelFilters {
         }
     }
 
-    /// The filter for packets of `link`, compiled on first use.
-    pub fn get(&mut self, link: LinkType) -> Result<&Filter> {
+    /// The filter for packets of `link` (Ethernet or the kernel's cooked packets),
+    /// compiled on first use.
+    pub fn get(&mut self, link: LinkType) -> Result<&LinkFilter> {
         let at = match self.compiled.iter().position(|(l, _)| *l == link) {
             Some(at) => at,
             None => {
-                let filter = Filter::compile_live(&self.expression, link)?.truncating(self.snaplen);
+                let kernel = Filter::compile_live(&self.expression, link)?;
+                let filter = if jumps_backward(kernel.program()) {
+                    let handed_out = match link {
+                        LinkType::KernelCooked => LinkType::LinuxSll2,
+                        other => other,
+                    };
+                    LinkFilter {
+                        kernel: Filter::compile("", link)?.truncating(self.snaplen),
+                        user: Some(Filter::compile(&self.expression, handed_out)?),
+                    }
+                } else {
+                    LinkFilter {
+                        kernel: kernel.truncating(self.snaplen),
+                        user: None,
+                    }
+                };
                 self.compiled.push((link, filter));
                 self.compiled.len() - 1
             }

@@ -69,6 +69,23 @@ impl Insn {
             k,
         }
     }
+
+    /// Where a `ja` at `at` goes, reading its offset as libpcap's user-space BPF reads
+    /// it: signed, so that `protochain`'s loop can jump back (the kernel reads it
+    /// unsigned and refuses a program whose jump leaves it). `None` before the start.
+    pub fn ja_target(&self, at: usize) -> Option<usize> {
+        let target = at as i64 + 1 + i64::from(self.k as i32);
+        usize::try_from(target).ok()
+    }
+}
+
+/// Whether a program jumps backward (`protochain`), which the kernel refuses: it is
+/// run in user space instead.
+pub fn jumps_backward(program: &[Insn]) -> bool {
+    program
+        .iter()
+        .enumerate()
+        .any(|(at, insn)| insn.code == JMP && insn.ja_target(at).is_some_and(|target| target <= at))
 }
 
 /// A conditional jump's test: `A op operand`, where the operand is `k` or X.
@@ -706,7 +723,9 @@ pub fn image(insn: &Insn, index: usize) -> String {
         }
         JMP => {
             if insn.code & 0xf0 == 0 {
-                return format!("({index:03}) {:<8} {}", "ja", index + 1 + insn.k as usize);
+                // tcpdump's unsigned sum, which wraps to the target of a backward jump.
+                let target = (index as u32).wrapping_add(1).wrapping_add(insn.k);
+                return format!("({index:03}) {:<8} {target}", "ja");
             }
             let name = match insn.code & 0xf0 {
                 JEQ => "jeq",

@@ -157,6 +157,12 @@ pub struct Gen {
     refusal: std::cell::Cell<Option<&'static str>>,
 }
 
+/// `ja` from `at` back to `target`: libpcap's signed offset, which its user-space
+/// BPF (and labnet's machine) follows and the kernel's refuses.
+fn backward_jump(at: usize, target: usize) -> Insn {
+    Insn::stmt(bpf::JMP, (target as i64 - at as i64 - 1) as i32 as u32)
+}
+
 pub fn load(size: u16, offset: u32) -> Insn {
     Insn::stmt(bpf::LD | size | bpf::ABS, offset)
 }
@@ -525,6 +531,106 @@ impl Gen {
             Proto::Link => Ok(self.linktype(protocol)),
             other => fail(format!("'{}' modifier applied to 'proto'", other.name())),
         }
+    }
+
+    /// `[ip|ip6] protochain N`: N is the protocol of the header or of one of the
+    /// IPv6 extension headers or AH headers after it (libpcap's gen_protochain).
+    pub fn protochain(&self, protocol: u32, proto: Proto) -> GenResult<Pred> {
+        match proto {
+            Proto::Default => Ok(self
+                .protochain(protocol, Proto::Ip)?
+                .or(self.protochain(protocol, Proto::Ip6)?)),
+            Proto::Ip => Ok(self.ip().and(self.header_chain(protocol, false))),
+            Proto::Ip6 => Ok(self.ip6().and(self.header_chain(protocol, true))),
+            _ => fail("bad protocol applied for 'protochain'"),
+        }
+    }
+
+    /// libpcap's protochain loop, instruction for instruction: A holds the next
+    /// header's protocol and X the offset of that header in the network layer; the
+    /// loop follows extension headers (IPv6 only) and AH headers until the protocol is
+    /// `protocol`, "no next header", or one it cannot follow, then A is tested. The
+    /// loop jumps backward, which the kernel's BPF does not allow: a program holding it
+    /// is run in user space (libpcap does the same). libpcap's AH step sets X to the AH
+    /// header's length instead of adding it, and so does this one, so both select the
+    /// same packets.
+    fn header_chain(&self, protocol: u32, ipv6: bool) -> Pred {
+        const NO_NEXT_HEADER: u32 = 59;
+        const AUTHENTICATION: u32 = 51;
+        const EXTENSIONS: [u32; 4] = [0, 60, 43, IPPROTO_FRAGMENT];
+        let nl = self.nl();
+        let stmt = Insn::stmt;
+        let jeq = |k: u32, jt: u8, jf: u8| Insn {
+            code: bpf::JMP | bpf::JEQ | bpf::K,
+            jt,
+            jf,
+            k,
+        };
+        // Indices: 0-1 set up A and X, the loop starts at 2, the extension step (IPv6)
+        // and the AH step follow its tests, and the last statement is the end.
+        let again = 2usize;
+        let mut insns = if ipv6 {
+            vec![load(bpf::B, nl + 6), stmt(bpf::LDX | bpf::IMM, 40)]
+        } else {
+            vec![load(bpf::B, nl + 9), stmt(bpf::LDX | bpf::B | bpf::MSH, nl)]
+        };
+        // Placeholder jumps to the end, fixed once it is known.
+        let mut to_end = vec![insns.len(), insns.len() + 1];
+        insns.push(jeq(protocol, 0, 0));
+        insns.push(jeq(NO_NEXT_HEADER, 0, 0));
+        if ipv6 {
+            let extension_step = insns.len() + EXTENSIONS.len();
+            for (i, header) in EXTENSIONS.into_iter().enumerate() {
+                let at = insns.len();
+                let jt = (extension_step - at - 1) as u8;
+                // The last one goes on to the AH test past the extension step (9
+                // statements) when it fails.
+                let jf = if i + 1 == EXTENSIONS.len() { jt + 9 } else { 0 };
+                insns.push(jeq(header, jt, jf));
+            }
+            insns.extend([
+                stmt(bpf::LD | bpf::B | bpf::IND, nl),
+                stmt(bpf::ST, 0),
+                stmt(bpf::LD | bpf::B | bpf::IND, nl + 1),
+                stmt(bpf::ALU | bpf::ADD | bpf::K, 1),
+                stmt(bpf::ALU | bpf::MUL | bpf::K, 8),
+                stmt(bpf::ALU | bpf::ADD | bpf::X, 0),
+                stmt(bpf::MISC | bpf::TAX, 0),
+                stmt(bpf::LD | bpf::MEM, 0),
+            ]);
+            insns.push(backward_jump(insns.len(), again));
+        } else {
+            insns.push(stmt(bpf::ALU | bpf::ADD | bpf::K, 0));
+        }
+        to_end.push(insns.len());
+        insns.push(jeq(AUTHENTICATION, 0, 0));
+        insns.extend([
+            stmt(bpf::MISC | bpf::TXA, 0),
+            stmt(bpf::LD | bpf::B | bpf::IND, nl),
+            stmt(bpf::ST, 0),
+            stmt(bpf::MISC | bpf::TXA, 0),
+            stmt(bpf::ALU | bpf::ADD | bpf::K, 1),
+            stmt(bpf::MISC | bpf::TAX, 0),
+            stmt(bpf::LD | bpf::B | bpf::IND, nl),
+            stmt(bpf::ALU | bpf::ADD | bpf::K, 2),
+            stmt(bpf::ALU | bpf::MUL | bpf::K, 4),
+            stmt(bpf::MISC | bpf::TAX, 0),
+            stmt(bpf::LD | bpf::MEM, 0),
+        ]);
+        insns.push(backward_jump(insns.len(), again));
+        let end = insns.len();
+        insns.push(stmt(bpf::ALU | bpf::ADD | bpf::K, 0));
+        // The protocol and "no next header" end the loop when they match; the AH test
+        // when it does not.
+        for (n, at) in to_end.into_iter().enumerate() {
+            let distance = (end - at - 1) as u8;
+            if n < 2 {
+                insns[at].jt = distance;
+            } else {
+                insns[at].jf = distance;
+            }
+        }
+        Pred::test(insns, bpf::JMP | bpf::JEQ, protocol)
     }
 
     /// A protocol name on its own: `tcp`, `ip6`, `arp`.

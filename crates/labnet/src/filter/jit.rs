@@ -46,9 +46,18 @@ impl std::fmt::Debug for Native {
 }
 
 impl Native {
-    /// Compiles decoded (not fused) ops; `None` when the system refuses executable
-    /// memory (a hardened kernel or seccomp policy), and the interpreter runs instead.
+    /// Compiles decoded (not fused) ops; `None` for a program that loops, or when the
+    /// system refuses executable memory (a hardened kernel or seccomp policy): the
+    /// interpreter runs instead.
     pub(super) fn compile(ops: &[Op]) -> Option<Native> {
+        // A loop (`protochain`) is left to the interpreter, which bounds it.
+        if ops
+            .iter()
+            .enumerate()
+            .any(|(at, op)| matches!(op, Op::Ja(target) if (*target as usize) <= at))
+        {
+            return None;
+        }
         let mut asm = Assembler::new().ok()?;
         let labels: Vec<DynamicLabel> = ops.iter().map(|_| asm.new_dynamic_label()).collect();
         let reject = asm.new_dynamic_label();
@@ -386,9 +395,14 @@ mod tests {
         }
     }
 
-    /// Runs `program` over `packet` both ways and compares.
+    /// Runs `program` over `packet` both ways and compares (a program that jumps
+    /// back is only interpreted).
     fn agree(program: &[Insn], packets: &[Vec<u8>]) {
         let machine = Machine::new(program);
+        if jumps_backward(program) {
+            assert!(!machine.is_native(), "native code for a loop: {program:?}");
+            return;
+        }
         assert!(machine.is_native(), "no native code for {program:?}");
         for packet in packets {
             for wire_length in [packet.len() as u32, 1500, u32::MAX] {
@@ -428,6 +442,15 @@ mod tests {
             }
             agree(&program, &packets);
         }
+    }
+
+    #[test]
+    fn a_loop_is_interpreted_and_ends() {
+        // `ja` back onto itself: libpcap's engine would spin; this one gives up and
+        // rejects the packet.
+        let machine = Machine::new(&[Insn::stmt(JMP, u32::MAX), Insn::stmt(RET | K, 1)]);
+        assert!(!machine.is_native());
+        assert_eq!(machine.run(&[0; 4], 4), 0);
     }
 
     #[test]

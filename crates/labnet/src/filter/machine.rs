@@ -3,7 +3,9 @@
 //! `filter::jit` can make it, and by the interpreter here otherwise. Both follow the
 //! kernel's semantics: a load past the captured bytes or a division by zero rejects the
 //! packet. The interpreter is the reference the native code is tested against, so it
-//! stays plain: one op per instruction, no fusing or other speed-ups.
+//! stays plain: one op per instruction, no fusing or other speed-ups. A `ja` jumps
+//! backward with a negative offset, as in libpcap's user-space BPF (`protochain`'s
+//! loop); such programs are only interpreted, with a bound on the loop.
 //!
 //! Hand-written for the reason `bpf` is: no crate runs classic BPF without libpcap; the
 //! interpreter is the kernel's semantics in a hundred lines.
@@ -29,6 +31,12 @@ impl Native {
         match *self {}
     }
 }
+
+/// How many backward jumps one run may take before it rejects the packet. A
+/// `protochain` loop takes one per header it follows (at most one per 8 bytes of a
+/// packet of 262,144); on a packet whose AH headers lead back to themselves, libpcap's
+/// loop never ends, and this one rejects.
+const BACKWARD_JUMPS: u32 = 65_536;
 
 /// A jump's comparison, decided when the program is decoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,7 +156,7 @@ impl Machine {
                             target(at + 1 + usize::from(insn.jf)),
                         );
                         match insn.code & 0xf0 {
-                            0 => Op::Ja(target(at.saturating_add(1).saturating_add(k as usize))),
+                            0 => Op::Ja(insn.ja_target(at).map_or(u32::MAX, target)),
                             op if insn.code & X != 0 => Op::JumpX(Comparison::of(op), jt, jf),
                             op => Op::Jump(Comparison::of(op), k, jt, jf),
                         }
@@ -201,6 +209,7 @@ impl Machine {
         let (mut a, mut x) = (0u32, 0u32);
         let mut mem = [0u32; MEMWORDS as usize];
         let mut pc = 0usize;
+        let mut backward_jumps = 0u32;
         macro_rules! load {
             ($value:expr) => {
                 match $value {
@@ -237,7 +246,15 @@ impl Machine {
                 Op::Neg => a = a.wrapping_neg(),
                 Op::Tax => x = a,
                 Op::Txa => a = x,
-                Op::Ja(target) => pc = target as usize,
+                Op::Ja(target) => {
+                    if (target as usize) < pc {
+                        backward_jumps += 1;
+                        if backward_jumps > BACKWARD_JUMPS {
+                            return 0;
+                        }
+                    }
+                    pc = target as usize;
+                }
                 Op::Jump(test, k, jt, jf) => branch!(holds(test, a, k), jt, jf),
                 Op::JumpX(test, jt, jf) => branch!(holds(test, a, x), jt, jf),
                 Op::Ret(k) => return k,

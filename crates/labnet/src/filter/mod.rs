@@ -385,6 +385,36 @@ mod tests {
     }
 
     #[test]
+    fn protochain_follows_ipv6_extension_headers() {
+        // IPv6 (next header 0), a hop-by-hop header (next header 6, 8 bytes), then a
+        // TCP header's first bytes.
+        let mut frame = vec![0u8; 12];
+        frame.extend([0x86, 0xdd, 0x60, 0, 0, 0, 0, 28, 0, 64]);
+        frame.extend([0; 32]);
+        frame.extend([6, 0, 1, 4, 0, 0, 0, 0]);
+        frame.extend([0x9c, 0x41, 0x13, 0x88]);
+        let len = frame.len() as u32;
+        for (expression, matches) in [
+            ("ip6 protochain 6", true),
+            ("protochain 0", true),
+            ("ip6 protochain 17", false),
+            ("ip protochain 6", false),
+            ("ip6 proto 6", false),
+        ] {
+            assert_eq!(
+                compile(expression).matches(&frame, len),
+                matches,
+                "{expression}"
+            );
+        }
+        assert!(bpf::jumps_backward(compile("protochain 6").program()));
+        assert_eq!(
+            error("tcp protochain 6").message,
+            "bad protocol applied for 'protochain'"
+        );
+    }
+
+    #[test]
     fn qualifiers_are_inherited_and_and_or_group_from_the_left() {
         let frame = tcp_frame();
         let len = frame.len() as u32;

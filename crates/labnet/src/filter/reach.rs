@@ -111,8 +111,11 @@ impl Search<'_> {
     fn jump(&mut self, pc: usize, insn: Insn, state: State) -> bool {
         let op = insn.code & 0xf0;
         if op == 0 {
-            // ja: k instructions on.
-            return self.from(pc + 1 + insn.k as usize, state);
+            // ja: k instructions on, or back (protochain's loop: `seen` ends it).
+            return match insn.ja_target(pc) {
+                Some(target) => self.from(target, state),
+                None => false,
+            };
         }
         let (taken, not_taken) = (pc + 1 + usize::from(insn.jt), pc + 1 + usize::from(insn.jf));
         let known = match (state.a, insn.code & bpf::X) {

@@ -61,7 +61,6 @@ type PResult<T> = Result<T, FilterError>;
 
 const UNSUPPORTED: &[&str] = &[
     "gateway",
-    "protochain",
     "geneve",
     "ifname",
     "on",
@@ -167,6 +166,7 @@ const KEYWORDS: &[&str] = &[
     "port",
     "portrange",
     "proto",
+    "protochain",
     "broadcast",
     "multicast",
     "less",
@@ -466,7 +466,7 @@ impl<'a> Parser<'a> {
             return Ok((pred, None));
         }
         match word.as_str() {
-            "src" | "dst" | "host" | "net" | "port" | "portrange" | "proto" => {
+            "src" | "dst" | "host" | "net" | "port" | "portrange" | "proto" | "protochain" => {
                 let quals = self.head(Proto::Default)?;
                 Ok((self.id(quals)?, Some(quals)))
             }
@@ -691,12 +691,21 @@ impl<'a> Parser<'a> {
         }
         if self.word_is(
             self.pos,
-            &["src", "dst", "host", "net", "port", "portrange", "proto"],
+            &[
+                "src",
+                "dst",
+                "host",
+                "net",
+                "port",
+                "portrange",
+                "proto",
+                "protochain",
+            ],
         ) {
             let quals = self.head(proto)?;
             return Ok((self.id(quals)?, Some(quals)));
         }
-        if self.word_is(self.pos, &["gateway", "protochain"]) {
+        if self.word_is(self.pos, &["gateway"]) {
             return Err(self.unsupported_keyword());
         }
         if self.word_is(self.pos, &["broadcast", "multicast"]) {
@@ -737,8 +746,8 @@ impl<'a> Parser<'a> {
                 "net" => Kind::Net,
                 "port" => Kind::Port,
                 "portrange" => Kind::PortRange,
-                "proto" => Kind::Proto,
-                "gateway" | "protochain" => return Err(self.unsupported_keyword()),
+                "proto" | "protochain" => Kind::Proto,
+                "gateway" => return Err(self.unsupported_keyword()),
                 _ => Kind::Default,
             },
             _ => Kind::Default,
@@ -746,8 +755,12 @@ impl<'a> Parser<'a> {
         // libpcap's grammar has no direction before `proto`: `src proto 6` is a syntax
         // error there.
         if kind == Kind::Proto && keyword != proto.name() {
+            let word = match self.peek_tok() {
+                Tok::Word(w) => w.clone(),
+                _ => String::new(),
+            };
             return Err(self.error_here(
-                format!("\"{keyword}\" does not apply to \"proto\""),
+                format!("\"{keyword}\" does not apply to \"{word}\""),
                 Some("a protocol is neither source nor destination: write \"proto N\" or \"ip proto N\"".into()),
             ));
         }
@@ -758,6 +771,7 @@ impl<'a> Parser<'a> {
                 "net" => "net",
                 "port" => "port",
                 "portrange" => "portrange",
+                "protochain" => "protochain",
                 _ => "proto",
             };
         }
@@ -913,6 +927,9 @@ impl<'a> Parser<'a> {
                     self.error_here(format!("illegal qualifier of '{}'", quals.keyword), None)
                 )
             }
+            Kind::Proto if quals.keyword == "protochain" => {
+                return Err(self.error_here("bad protocol applied for 'protochain'", None))
+            }
             Kind::Proto => {
                 return Err(self.error_here("DECNET encapsulation is not specifiable", None))
             }
@@ -1018,6 +1035,15 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// `proto N` or `protochain N`, by the keyword.
+    fn gen_proto(&self, value: u32, quals: Quals) -> GenResult<Pred> {
+        if quals.keyword == "protochain" {
+            self.gen.protochain(value, quals.proto)
+        } else {
+            self.gen.proto(value, quals.proto)
+        }
+    }
+
     /// An IP address or number where `ether` wants a MAC address.
     fn not_a_mac(&self, start: usize, end: usize) -> FilterError {
         self.error_at(
@@ -1060,7 +1086,7 @@ impl<'a> Parser<'a> {
                 }
                 self.gen.port_range(value, value, quals.proto, quals.dir)
             }
-            Kind::Proto => self.gen.proto(value, quals.proto),
+            Kind::Proto => self.gen_proto(value, quals),
         };
         self.located(start, end, pred)
     }

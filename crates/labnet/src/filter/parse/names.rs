@@ -152,7 +152,7 @@ impl Parser<'_> {
                     gen::ip_protocol_by_name(name)
                 };
                 match number {
-                    Some(number) => self.gen.proto(number, quals.proto),
+                    Some(number) => self.gen_proto(number, quals),
                     None => gen::fail(format!(
                         "unknown {} proto '{name}'",
                         if quals.proto == Proto::Link {

@@ -15,12 +15,11 @@
 //! writes. On loopback the kernel shows each packet twice (out and in): the outgoing
 //! copy is dropped, as libpcap does.
 
-use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use crate::error::{Error, Result};
-use crate::filter::bpf::jumps_backward;
 use crate::filter::Filter;
 use crate::linktype::{self, LinkType};
 use crate::nics::{self, Nic};
@@ -104,8 +103,8 @@ pub struct Capture {
     direction: Direction,
     statistics: Statistics,
     scratch: Vec<u8>,
-    /// The filter, where the kernel cannot run it (`protochain`'s loop): run here
-    /// over each packet as it is handed out, as libpcap does.
+    /// The filter, where the kernel refused it (see [`KernelFilters::attach`]): run
+    /// here over each packet as it is handed out, as libpcap does.
     user_filter: Option<Filter>,
     /// The network namespace the capture was opened in (the thread that reads it may
     /// be in another), where its interface is looked up again when the socket fails.
@@ -259,15 +258,7 @@ impl Capture {
         } else {
             LinkType::Ethernet
         };
-        let filter = filters.get(link)?;
-        filter
-            .kernel
-            .attach(socket.as_fd())
-            .map_err(|source| Error::Io {
-                context: "attaching the filter to the socket".into(),
-                source,
-            })?;
-        let user_filter = filter.user.clone();
+        let user_filter = filters.attach(link, socket.as_fd())?;
 
         let version = libc::tpacket_versions::TPACKET_V3 as libc::c_int;
         set_option(
@@ -367,16 +358,8 @@ impl Capture {
         } else {
             LinkType::Ethernet
         };
-        let mut filters = KernelFilters::new(expression, snaplen);
-        let filter = filters.get(link)?;
-        filter
-            .kernel
-            .attach(self.socket.as_fd())
-            .map_err(|source| Error::Io {
-                context: "attaching the filter to the socket".into(),
-                source,
-            })?;
-        self.user_filter = filter.user.clone();
+        self.user_filter =
+            KernelFilters::new(expression, snaplen).attach(link, self.socket.as_fd())?;
         Ok(())
     }
 
@@ -628,19 +611,7 @@ impl AsFd for Capture {
 pub struct KernelFilters {
     expression: String,
     snaplen: u32,
-    compiled: Vec<(LinkType, LinkFilter)>,
-}
-
-/// The filter of one link type: the kernel's program, and, where the kernel cannot
-/// run the expression (its BPF never jumps backward, `protochain` loops), a program
-/// that keeps every packet up to the snap length, with the expression run in user
-/// space over the packets as they are handed out (libpcap falls back the same way).
-#[derive(Debug)]
-pub struct LinkFilter {
-    pub kernel: Filter,
-    /// Compiled for the frames the capture hands out: Ethernet, or Linux cooked v2
-    /// headers before what a cooked socket reads.
-    pub user: Option<Filter>,
+    compiled: Vec<(LinkType, Filter)>,
 }
 
 impl KernelFilters {
@@ -652,33 +623,48 @@ impl KernelFilters {
         }
     }
 
-    /// The filter for packets of `link` (Ethernet or the kernel's cooked packets),
-    /// compiled on first use.
-    pub fn get(&mut self, link: LinkType) -> Result<&LinkFilter> {
+    /// The kernel's filter for packets of `link` (Ethernet or the kernel's cooked
+    /// packets), compiled on first use.
+    fn get(&mut self, link: LinkType) -> Result<&Filter> {
         let at = match self.compiled.iter().position(|(l, _)| *l == link) {
             Some(at) => at,
             None => {
-                let kernel = Filter::compile_live(&self.expression, link)?;
-                let filter = if jumps_backward(kernel.program()) {
-                    let handed_out = match link {
-                        LinkType::KernelCooked => LinkType::LinuxSll2,
-                        other => other,
-                    };
-                    LinkFilter {
-                        kernel: Filter::compile("", link)?.truncating(self.snaplen),
-                        user: Some(Filter::compile(&self.expression, handed_out)?),
-                    }
-                } else {
-                    LinkFilter {
-                        kernel: kernel.truncating(self.snaplen),
-                        user: None,
-                    }
-                };
+                let filter = Filter::compile_live(&self.expression, link)?.truncating(self.snaplen);
                 self.compiled.push((link, filter));
                 self.compiled.len() - 1
             }
         };
         Ok(&self.compiled[at].1)
+    }
+
+    /// Attaches the filter for `link` to `socket`. Where the kernel's checker refuses
+    /// the program (EINVAL: `protochain`'s loop jumps backward; after a `geneve` that
+    /// failed, an alternative reads scratch memory nothing wrote), a program that keeps
+    /// every packet is attached instead, and the expression, compiled for the frames
+    /// the capture hands out (Ethernet, or Linux cooked v2), is returned to be run over
+    /// each in user space: libpcap falls back the same way.
+    pub fn attach(&mut self, link: LinkType, socket: BorrowedFd<'_>) -> Result<Option<Filter>> {
+        let snaplen = self.snaplen;
+        let io = |source| Error::Io {
+            context: "attaching the filter to the socket".into(),
+            source,
+        };
+        match self.get(link)?.attach(socket) {
+            Ok(()) => Ok(None),
+            Err(refused) if refused.raw_os_error() == Some(libc::EINVAL) => {
+                let handed_out = match link {
+                    LinkType::KernelCooked => LinkType::LinuxSll2,
+                    other => other,
+                };
+                let user = Filter::compile(&self.expression, handed_out)?;
+                Filter::compile("", link)?
+                    .truncating(snaplen)
+                    .attach(socket)
+                    .map_err(io)?;
+                Ok(Some(user))
+            }
+            Err(source) => Err(io(source)),
+        }
     }
 }
 

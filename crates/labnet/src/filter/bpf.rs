@@ -22,6 +22,7 @@ pub struct Insn {
 pub const LD: u16 = 0x00;
 pub const LDX: u16 = 0x01;
 pub const ST: u16 = 0x02;
+pub const STX: u16 = 0x03;
 pub const ALU: u16 = 0x04;
 pub const JMP: u16 = 0x05;
 pub const RET: u16 = 0x06;
@@ -695,7 +696,7 @@ pub fn image(insn: &Insn, index: usize) -> String {
             _ => ("ldx".into(), format!("#0x{:x}", insn.k)),
         },
         ST => ("st".into(), format!("M[{}]", insn.k)),
-        0x03 => ("stx".into(), format!("M[{}]", insn.k)),
+        STX => ("stx".into(), format!("M[{}]", insn.k)),
         ALU => {
             let name = match insn.code & 0xf0 {
                 ADD => "add",

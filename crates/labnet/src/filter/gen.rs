@@ -132,6 +132,7 @@ const LINUX_SLL_P_802_3: u32 = 1;
 const LINUX_SLL_P_802_2: u32 = 4;
 const IPPROTO_FRAGMENT: u32 = 44;
 const ETHERTYPE_DECNET: u32 = 0x6003;
+const AFTER_GENEVE: &str = "after geneve, labnet filters the inner frame's EtherType, IP and IPv6 hosts, networks, protocols and ports, and Ethernet addresses; not this yet (libpcap does)";
 const PREFILTER_80211: &str =
     "tcpdump -r FILE -w OUT 'EXPR' can pre-filter an 802.11 capture meanwhile";
 
@@ -150,11 +151,79 @@ pub struct Gen {
     mpls_labels: u32,
     /// After `pppoes`: a PPP protocol number 6 bytes on, the network layer 8.
     pppoe_session: bool,
+    /// After `geneve`: the inner frame's offsets are in scratch memory.
+    geneve: bool,
     /// Compiling for a socket (the kernel's ancillary loads are there to use).
     live: bool,
     /// What libpcap refuses that a test asked for (a protocol after MPLS labels other
     /// than IP): the parser turns it into an error at that primitive.
     refusal: std::cell::Cell<Option<&'static str>>,
+}
+
+/// Where a header starts: at a fixed offset, or (after `geneve`, whose header has a
+/// variable length) at the offset a scratch word holds, as libpcap keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Base {
+    At(u32),
+    Slot(u32),
+}
+
+/// libpcap's scratch words after `geneve`: where the inner EtherType is, where the
+/// inner frame starts, and where its network layer starts.
+const GENEVE_LINKTYPE: u32 = 0;
+const GENEVE_LINK: u32 = 1;
+const GENEVE_NETWORK: u32 = 2;
+
+impl Base {
+    /// A load of `size` at `k` bytes into the header.
+    fn load(self, size: u16, k: u32) -> Vec<Insn> {
+        match self {
+            Base::At(at) => vec![load(size, at + k)],
+            Base::Slot(slot) => vec![
+                Insn::stmt(bpf::LDX | bpf::MEM, slot),
+                Insn::stmt(bpf::LD | size | bpf::IND, k),
+            ],
+        }
+    }
+
+    fn cmp(self, size: u16, k: u32, value: u32) -> Pred {
+        Pred::test(self.load(size, k), bpf::JMP | bpf::JEQ, value)
+    }
+
+    fn cmp_masked(self, size: u16, k: u32, mask: u32, value: u32) -> Pred {
+        if mask == u32::MAX {
+            return self.cmp(size, k, value);
+        }
+        let mut stmts = self.load(size, k);
+        stmts.push(Insn::stmt(bpf::ALU | bpf::AND | bpf::K, mask));
+        Pred::test(stmts, bpf::JMP | bpf::JEQ, value & mask)
+    }
+
+    /// For an IPv4 header here: the statements that put the offset of what follows
+    /// it (less the returned constant) in X, as libpcap computes it.
+    fn ipv4_payload(self) -> (Vec<Insn>, u32) {
+        match self {
+            Base::At(at) => (vec![Insn::stmt(bpf::LDX | bpf::B | bpf::MSH, at)], at),
+            Base::Slot(slot) => (
+                vec![
+                    Insn::stmt(bpf::LDX | bpf::MEM, slot),
+                    Insn::stmt(bpf::LD | bpf::B | bpf::IND, 0),
+                    Insn::stmt(bpf::ALU | bpf::AND | bpf::K, 0xf),
+                    Insn::stmt(bpf::ALU | bpf::LSH | bpf::K, 2),
+                    Insn::stmt(bpf::ALU | bpf::ADD | bpf::X, 0),
+                    Insn::stmt(bpf::MISC | bpf::TAX, 0),
+                ],
+                0,
+            ),
+        }
+    }
+
+    /// A load of `size` at `k` bytes past the IPv4 header here.
+    fn after_ipv4(self, size: u16, k: u32) -> Vec<Insn> {
+        let (mut stmts, base) = self.ipv4_payload();
+        stmts.push(Insn::stmt(bpf::LD | size | bpf::IND, base + k));
+        stmts
+    }
 }
 
 /// `ja` from `at` back to `target`: libpcap's signed offset, which its user-space
@@ -215,6 +284,7 @@ impl Gen {
             vlan_shift: 0,
             mpls_labels: 0,
             pppoe_session: false,
+            geneve: false,
             live: false,
             refusal: std::cell::Cell::new(None),
         }
@@ -229,8 +299,13 @@ impl Gen {
         }
     }
 
-    /// Where the network-layer header starts.
+    /// Where the network-layer header starts, for the primitives that need it at a
+    /// fixed offset (after `geneve` they are refused: see [`Gen::network`]).
     pub fn nl(&self) -> u32 {
+        if self.geneve {
+            self.refuse_after_geneve();
+            return 0;
+        }
         let link = match self.link {
             LinkType::Ethernet => 14 + self.vlan_shift + 4 * self.mpls_labels,
             LinkType::LinuxSll => 16,
@@ -246,8 +321,27 @@ impl Gen {
         link + if self.pppoe_session { 8 } else { 0 }
     }
 
+    /// Where the network-layer header starts: at a fixed offset, or after `geneve`
+    /// where scratch memory says.
+    fn network(&self) -> Base {
+        if self.geneve {
+            Base::Slot(GENEVE_NETWORK)
+        } else {
+            Base::At(self.nl())
+        }
+    }
+
     /// The test "the link layer carries this EtherType".
     pub fn linktype(&self, ethertype: u32) -> Pred {
+        if self.geneve {
+            // libpcap reads the inner EtherType where geneve's offsets put it; the
+            // 802.2 forms are not followed here.
+            if ethertype > ETHERMTU {
+                return Base::Slot(GENEVE_LINKTYPE).cmp(bpf::H, 0, ethertype);
+            }
+            self.refuse_after_geneve();
+            return Pred::Const(false);
+        }
         if self.mpls_labels > 0 {
             return self.over_mpls(ethertype);
         }
@@ -420,6 +514,9 @@ impl Gen {
     /// `llc` and `llc i|s|u`, `llc ui|rr|xid|...`: 802.2 frames (not Novell's raw 802.3),
     /// by the control byte as libpcap masks it.
     pub fn llc(&self, subtype: Option<&str>) -> GenResult<Pred> {
+        if self.geneve {
+            return fail(AFTER_GENEVE);
+        }
         if self.link != LinkType::Ethernet {
             return fail(format!(
                 "'llc' not supported for {}",
@@ -511,14 +608,16 @@ impl Gen {
 
     /// `ip proto N`.
     fn ip_proto(&self, protocol: u32) -> Pred {
-        self.ip().and(cmp(bpf::B, self.nl() + 9, protocol))
+        self.ip().and(self.network().cmp(bpf::B, 9, protocol))
     }
 
     /// `ip6 proto N`: the next header, or the one behind a fragment header.
     fn ip6_proto(&self, protocol: u32) -> Pred {
-        let nl = self.nl();
-        let direct = cmp(bpf::B, nl + 6, protocol);
-        let fragmented = cmp(bpf::B, nl + 6, IPPROTO_FRAGMENT).and(cmp(bpf::B, nl + 40, protocol));
+        let nl = self.network();
+        let direct = nl.cmp(bpf::B, 6, protocol);
+        let fragmented = nl
+            .cmp(bpf::B, 6, IPPROTO_FRAGMENT)
+            .and(nl.cmp(bpf::B, 40, protocol));
         self.ip6().and(direct.or(fragmented))
     }
 
@@ -536,6 +635,9 @@ impl Gen {
     /// `[ip|ip6] protochain N`: N is the protocol of the header or of one of the
     /// IPv6 extension headers or AH headers after it (libpcap's gen_protochain).
     pub fn protochain(&self, protocol: u32, proto: Proto) -> GenResult<Pred> {
+        if self.geneve {
+            return fail("'protochain' not supported with variable length headers");
+        }
         match proto {
             Proto::Default => Ok(self
                 .protochain(protocol, Proto::Ip)?
@@ -670,12 +772,12 @@ impl Gen {
         dir: Dir,
         what: &str,
     ) -> GenResult<Pred> {
-        let nl = self.nl();
+        let nl = self.network();
         let pair = |src: u32, dst: u32| {
             by_dir(
                 dir,
-                cmp_masked(bpf::W, nl + src, mask, address),
-                cmp_masked(bpf::W, nl + dst, mask, address),
+                nl.cmp_masked(bpf::W, src, mask, address),
+                nl.cmp_masked(bpf::W, dst, mask, address),
             )
         };
         match proto {
@@ -723,7 +825,7 @@ impl Gen {
                 ))
             }
         }
-        let nl = self.nl();
+        let nl = self.network();
         let words = |offset: u32| {
             (0..4u32).fold(Pred::Const(true), |acc, word| {
                 let bits = prefix.saturating_sub(word * 32).min(32);
@@ -742,10 +844,10 @@ impl Gen {
                     address[at + 2],
                     address[at + 3],
                 ]);
-                acc.and(cmp_masked(bpf::W, offset + word * 4, mask, value))
+                acc.and(nl.cmp_masked(bpf::W, offset + word * 4, mask, value))
             })
         };
-        Ok(self.ip6().and(by_dir(dir, words(nl + 8), words(nl + 24))))
+        Ok(self.ip6().and(by_dir(dir, words(8), words(24))))
     }
 
     /// `ether [src|dst] host MAC`.
@@ -754,23 +856,51 @@ impl Gen {
             return Ok(self.wlan_host(mac, dir));
         }
         self.require_ethernet("Ethernet addresses")?;
+        let link = self.link_header();
         let at = |offset: u32| {
-            cmp(
+            link.cmp(
                 bpf::W,
                 offset + 2,
                 u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]),
             )
-            .and(cmp(
+            .and(link.cmp(
                 bpf::H,
                 offset,
                 u32::from(u16::from_be_bytes([mac[0], mac[1]])),
             ))
         };
-        Ok(by_dir(dir, at(6), at(0)))
+        Ok(self.inner_link_check().and(by_dir(dir, at(6), at(0))))
+    }
+
+    /// After `geneve`, that the inner frame has an Ethernet header at all (it starts
+    /// before its network layer), as libpcap checks before reading its addresses.
+    fn inner_link_check(&self) -> Pred {
+        if !self.geneve {
+            return Pred::Const(true);
+        }
+        Pred::test(
+            vec![
+                Insn::stmt(bpf::LD | bpf::MEM, GENEVE_LINK),
+                Insn::stmt(bpf::LDX | bpf::MEM, GENEVE_NETWORK),
+            ],
+            bpf::JMP | bpf::JEQ | bpf::X,
+            0,
+        )
+        .not()
+    }
+
+    /// Where the Ethernet header is: the packet's start, or geneve's inner frame.
+    fn link_header(&self) -> Base {
+        if self.geneve {
+            Base::Slot(GENEVE_LINK)
+        } else {
+            Base::At(0)
+        }
     }
 
     fn require_ethernet(&self, what: &str) -> GenResult<()> {
-        if self.link == LinkType::Ethernet {
+        // After geneve, the inner frame's (which libpcap checks per packet).
+        if self.link == LinkType::Ethernet || self.geneve {
             Ok(())
         } else if self.is_80211() {
             Err((
@@ -787,28 +917,37 @@ impl Gen {
 
     /// `ether broadcast`, `ether multicast`, `ip multicast`, `ip6 multicast`, `ip broadcast`.
     pub fn cast(&self, proto: Proto, broadcast: bool) -> GenResult<Pred> {
-        let nl = self.nl();
+        let (link, nl) = (self.link_header(), self.network());
         match (proto, broadcast) {
             (Proto::Default | Proto::Link, true) => {
                 self.require_ethernet("link-layer broadcasts")?;
-                Ok(cmp(bpf::W, 2, u32::MAX).and(cmp(bpf::H, 0, 0xffff)))
+                Ok(self
+                    .inner_link_check()
+                    .and(
+                        link.cmp(bpf::W, 2, u32::MAX)
+                            .and(link.cmp(bpf::H, 0, 0xffff)),
+                    ))
             }
             (Proto::Default | Proto::Link, false) => {
                 self.require_ethernet("link-layer multicasts")?;
-                Ok(Pred::test(vec![load(bpf::B, 0)], bpf::JMP | bpf::JSET, 1))
+                Ok(self.inner_link_check().and(Pred::test(
+                    link.load(bpf::B, 0),
+                    bpf::JMP | bpf::JSET,
+                    1,
+                )))
             }
             // Without a netmask (reading a file), libpcap takes the netmask as 0.
             (Proto::Ip, true) => {
                 Ok(self
                     .ip()
-                    .and(cmp(bpf::W, nl + 16, 0).or(cmp(bpf::W, nl + 16, u32::MAX))))
+                    .and(nl.cmp(bpf::W, 16, 0).or(nl.cmp(bpf::W, 16, u32::MAX))))
             }
-            (Proto::Ip, false) => Ok(self.ip().and(Pred::test(
-                vec![load(bpf::B, nl + 16)],
-                bpf::JMP | bpf::JGE,
-                224,
-            ))),
-            (Proto::Ip6, false) => Ok(self.ip6().and(cmp(bpf::B, nl + 24, 255))),
+            (Proto::Ip, false) => {
+                Ok(self
+                    .ip()
+                    .and(Pred::test(nl.load(bpf::B, 16), bpf::JMP | bpf::JGE, 224)))
+            }
+            (Proto::Ip6, false) => Ok(self.ip6().and(nl.cmp(bpf::B, 24, 255))),
             (other, _) => fail(format!(
                 "'{}' cannot be applied to '{}'",
                 other.name(),
@@ -818,22 +957,17 @@ impl Gen {
     }
 
     fn ip4_transport(&self, protocol: Option<u32>) -> Pred {
-        let nl = self.nl();
+        let nl = self.network();
         let protocols = match protocol {
-            Some(number) => cmp(bpf::B, nl + 9, number),
-            None => any_of([132, 6, 17].map(|n| cmp(bpf::B, nl + 9, n))),
+            Some(number) => nl.cmp(bpf::B, 9, number),
+            None => any_of([132, 6, 17].map(|n| nl.cmp(bpf::B, 9, n))),
         };
         self.ip().and(protocols).and(self.first_fragment())
     }
 
     /// Not a later IPv4 fragment (fragment offset 0), where transport headers are.
     pub fn first_fragment(&self) -> Pred {
-        Pred::test(
-            vec![load(bpf::H, self.nl() + 6)],
-            bpf::JMP | bpf::JSET,
-            0x1fff,
-        )
-        .not()
+        Pred::test(self.network().load(bpf::H, 6), bpf::JMP | bpf::JSET, 0x1fff).not()
     }
 
     pub fn ip_header_length(&self) -> Insn {
@@ -841,10 +975,10 @@ impl Gen {
     }
 
     fn ip6_transport(&self, protocol: Option<u32>) -> Pred {
-        let nl = self.nl();
+        let nl = self.network();
         let protocols = match protocol {
-            Some(number) => cmp(bpf::B, nl + 6, number),
-            None => any_of([132, 6, 17].map(|n| cmp(bpf::B, nl + 6, n))),
+            Some(number) => nl.cmp(bpf::B, 6, number),
+            None => any_of([132, 6, 17].map(|n| nl.cmp(bpf::B, 6, n))),
         };
         self.ip6().and(protocols)
     }
@@ -865,9 +999,8 @@ impl Gen {
             }
         };
         let (low, high) = (low.min(high), low.max(high));
-        let nl = self.nl();
-        let within = |mut stmts: Vec<Insn>, offset: Insn| {
-            stmts.push(offset);
+        let nl = self.network();
+        let within = |stmts: Vec<Insn>| {
             if low == high {
                 Pred::test(stmts, bpf::JMP | bpf::JEQ, low)
             } else {
@@ -875,22 +1008,15 @@ impl Gen {
                     .and(Pred::test(stmts, bpf::JMP | bpf::JGT, high).not())
             }
         };
-        let header_length = self.ip_header_length();
         let v4 = by_dir(
             dir,
-            within(
-                vec![header_length],
-                Insn::stmt(bpf::LD | bpf::H | bpf::IND, nl),
-            ),
-            within(
-                vec![header_length],
-                Insn::stmt(bpf::LD | bpf::H | bpf::IND, nl + 2),
-            ),
+            within(nl.after_ipv4(bpf::H, 0)),
+            within(nl.after_ipv4(bpf::H, 2)),
         );
         let v6 = by_dir(
             dir,
-            within(Vec::new(), load(bpf::H, nl + 40)),
-            within(Vec::new(), load(bpf::H, nl + 42)),
+            within(nl.load(bpf::H, 40)),
+            within(nl.load(bpf::H, 42)),
         );
         Ok(self
             .ip6_transport(protocol)
@@ -943,6 +1069,9 @@ impl Gen {
     /// `vlan [ID]`: an 802.1Q/802.1ad tag here; later primitives look past it.
     pub fn vlan(&mut self, id: Option<u32>) -> GenResult<Pred> {
         self.require_ethernet("VLAN tags")?;
+        if self.geneve {
+            return fail(AFTER_GENEVE);
+        }
         if self.mpls_labels > 0 {
             return fail("no VLAN match after MPLS");
         }
@@ -1014,6 +1143,111 @@ impl Gen {
 
     fn is_80211(&self) -> bool {
         matches!(self.link, LinkType::Ieee80211 | LinkType::RadioTap)
+    }
+
+    /// A primitive after `geneve` that labnet does not follow into the inner frame:
+    /// the parser turns this into an error at the primitive.
+    fn refuse_after_geneve(&self) {
+        self.refusal.set(Some(AFTER_GENEVE));
+    }
+
+    /// `geneve [VNI]`: a Geneve packet (UDP to port 6081 over IPv4 or IPv6, version 0)
+    /// with that VNI; what follows is about the frame inside, as libpcap's
+    /// gen_geneve has it. Its header's length varies with its options, so the inner
+    /// offsets are computed per packet into scratch memory: M[0] where the inner
+    /// EtherType is (the protocol type field, or inside an inner Ethernet header),
+    /// M[1] where the inner frame starts, M[2] where its network layer starts.
+    pub fn geneve(&mut self, vni: Option<u32>) -> GenResult<Pred> {
+        const GENEVE_PORT: u32 = 6081;
+        const MAX_VNI: u32 = 0xff_ffff;
+        const TRANSPARENT_ETHERNET: u32 = 0x6558;
+        if let Some(vni) = vni.filter(|&vni| vni > MAX_VNI) {
+            return fail(format!("Geneve VNI {vni} greater than maximum {MAX_VNI}"));
+        }
+        if self.geneve {
+            return fail("a second geneve is read inside the first one's frame (libpcap's meaning), which labnet does not filter yet");
+        }
+        let nl = self.nl();
+        let network = Base::At(nl);
+        // The version (the top two bits of the first byte) and the VNI, `k` bytes on
+        // from the UDP header's start as `udp` reads it.
+        let header = |udp: &dyn Fn(u16, u32) -> Vec<Insn>| {
+            let version = {
+                let mut stmts = udp(bpf::B, 8);
+                stmts.push(Insn::stmt(bpf::ALU | bpf::AND | bpf::K, 0xc0));
+                Pred::test(stmts, bpf::JMP | bpf::JEQ, 0)
+            };
+            let vni = vni.map_or(Pred::Const(true), |vni| {
+                let mut stmts = udp(bpf::W, 12);
+                stmts.push(Insn::stmt(bpf::ALU | bpf::AND | bpf::K, 0xffff_ff00));
+                Pred::test(stmts, bpf::JMP | bpf::JEQ, vni << 8)
+            });
+            version.and(vni)
+        };
+        // Each way ends with A = X = the IP header's length (a test that always holds).
+        let same = |mut stmts: Vec<Insn>, last: Insn| {
+            stmts.push(last);
+            Pred::test(stmts, bpf::JMP | bpf::JEQ | bpf::X, 0)
+        };
+        let v4 = self
+            .ip4_transport(Some(17))
+            .and(Pred::test(
+                network.after_ipv4(bpf::H, 2),
+                bpf::JMP | bpf::JEQ,
+                GENEVE_PORT,
+            ))
+            .and(header(&|size, k| network.after_ipv4(size, k)))
+            .and(same(
+                network.ipv4_payload().0,
+                Insn::stmt(bpf::MISC | bpf::TXA, 0),
+            ));
+        let v6 = self
+            .ip6_transport(Some(17))
+            .and(network.cmp(bpf::H, 42, GENEVE_PORT))
+            .and(header(&|size, k| network.load(size, 40 + k)))
+            .and(same(
+                vec![Insn::stmt(bpf::LD | bpf::IMM, 40)],
+                Insn::stmt(bpf::MISC | bpf::TAX, 0),
+            ));
+        let stmt = Insn::stmt;
+        let offsets = Pred::test(
+            vec![
+                // X: Geneve's header, after the IP header and UDP's 8 bytes.
+                stmt(bpf::ALU | bpf::ADD | bpf::K, nl + 8),
+                stmt(bpf::MISC | bpf::TAX, 0),
+                stmt(bpf::ALU | bpf::ADD | bpf::K, 2),
+                stmt(bpf::ST, GENEVE_LINKTYPE),
+                // The inner frame: 8 bytes and the options' length in words.
+                stmt(bpf::LD | bpf::B | bpf::IND, 0),
+                stmt(bpf::ALU | bpf::AND | bpf::K, 0x3f),
+                stmt(bpf::ALU | bpf::MUL | bpf::K, 4),
+                stmt(bpf::ALU | bpf::ADD | bpf::K, 8),
+                stmt(bpf::ALU | bpf::ADD | bpf::X, 0),
+                stmt(bpf::ST, GENEVE_LINK),
+                stmt(bpf::LD | bpf::H | bpf::IND, 2),
+                stmt(bpf::LDX | bpf::MEM, GENEVE_LINK),
+                // An inner Ethernet frame: its EtherType and network layer 12 and 14
+                // bytes in; otherwise the protocol type is the EtherType and the
+                // network layer is the inner frame.
+                Insn {
+                    code: bpf::JMP | bpf::JEQ | bpf::K,
+                    jt: 0,
+                    jf: 5,
+                    k: TRANSPARENT_ETHERNET,
+                },
+                stmt(bpf::MISC | bpf::TXA, 0),
+                stmt(bpf::ALU | bpf::ADD | bpf::K, 12),
+                stmt(bpf::ST, GENEVE_LINKTYPE),
+                stmt(bpf::ALU | bpf::ADD | bpf::K, 2),
+                stmt(bpf::MISC | bpf::TAX, 0),
+                stmt(bpf::STX, GENEVE_NETWORK),
+                stmt(bpf::LD | bpf::IMM, 0),
+            ],
+            bpf::JMP | bpf::JEQ,
+            0,
+        );
+        self.geneve = true;
+        Ok(v4.or(v6).and(offsets))
     }
 
     /// What 802.11 frames carry (LLC, IP, ...) is not filtered yet: the parser turns
@@ -1182,6 +1416,9 @@ impl Gen {
     /// behind the variable-length IPv4 header), and what must hold for the load to mean
     /// anything.
     pub fn byte_base(&self, proto: Proto) -> GenResult<(u32, bool, Pred)> {
+        if self.geneve {
+            return fail(AFTER_GENEVE);
+        }
         if proto == Proto::Radio {
             // RadioTap's own bytes, from the packet's start.
             return if self.link == LinkType::RadioTap {

@@ -146,7 +146,7 @@ impl Machine {
                         _ => Op::LdxImm(k),
                     },
                     ST => Op::St(mem),
-                    0x03 => Op::Stx(mem),
+                    STX => Op::Stx(mem),
                     ALU if insn.code & 0xf0 == NEG => Op::Neg,
                     ALU if insn.code & X != 0 => Op::AluX(AluOp::of(insn.code)),
                     ALU => Op::Alu(AluOp::of(insn.code), k),

@@ -306,8 +306,21 @@ mod tests {
     /// An Ethernet + IPv4 + TCP frame from brooklyn's veth: 192.168.56.102:36844 ->
     /// 192.168.56.101:5000, flags PA.
     fn tcp_frame() -> Vec<u8> {
-        let hex = "080027a8386508002738660108004500003400004000400649d6c0a83866c0a83865\
-                   8fec138800000001000000025018fa0000000000";
+        bytes(
+            "080027a8386508002738660108004500003400004000400649d6c0a83866c0a83865\
+             8fec138800000001000000025018fa0000000000",
+        )
+    }
+
+    /// Whether each expression selects `frame`, as expected.
+    fn assert_selects(frame: &[u8], cases: &[(&str, bool)]) {
+        for &(expression, matches) in cases {
+            let selected = compile(expression).matches(frame, frame.len() as u32);
+            assert_eq!(selected, matches, "{expression}");
+        }
+    }
+
+    fn bytes(hex: &str) -> Vec<u8> {
         (0..hex.len())
             .step_by(2)
             .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
@@ -393,24 +406,54 @@ mod tests {
         frame.extend([0; 32]);
         frame.extend([6, 0, 1, 4, 0, 0, 0, 0]);
         frame.extend([0x9c, 0x41, 0x13, 0x88]);
-        let len = frame.len() as u32;
-        for (expression, matches) in [
-            ("ip6 protochain 6", true),
-            ("protochain 0", true),
-            ("ip6 protochain 17", false),
-            ("ip protochain 6", false),
-            ("ip6 proto 6", false),
-        ] {
-            assert_eq!(
-                compile(expression).matches(&frame, len),
-                matches,
-                "{expression}"
-            );
-        }
+        assert_selects(
+            &frame,
+            &[
+                ("ip6 protochain 6", true),
+                ("protochain 0", true),
+                ("ip6 protochain 17", false),
+                ("ip protochain 6", false),
+                ("ip6 proto 6", false),
+            ],
+        );
         assert!(bpf::jumps_backward(compile("protochain 6").program()));
         assert_eq!(
             error("tcp protochain 6").message,
             "bad protocol applied for 'protochain'"
+        );
+    }
+
+    #[test]
+    fn after_geneve_the_inner_frame_is_filtered() {
+        // IPv4/UDP to 6081, Geneve (VNI 5, one option word) carrying an Ethernet
+        // frame with 10.0.0.1 -> 10.0.0.2, TCP to port 80.
+        let frame = bytes(
+            "080027a83865080027a8386608004500005e0001000040118872c0a83866c0a83865\
+             9c4217c1004af1f901006558000005000102030002000000000202000000000108004500\
+             002800010000400666cd0a0000010a0000029c430050000000000000000050022000df4c\
+             0000",
+        );
+        assert_selects(
+            &frame,
+            &[
+                ("geneve", true),
+                ("geneve 5 and tcp port 80", true),
+                ("geneve and src host 10.0.0.1", true),
+                ("geneve and ether src 02:00:00:00:00:01", true),
+                ("geneve 7", false),
+                ("geneve and udp", false),
+                ("geneve and host 192.168.56.101", false),
+            ],
+        );
+        for expression in ["geneve and vlan", "geneve and llc", "geneve and ip[0] = 1"] {
+            let err = error(expression);
+            assert!(err.message.starts_with("after geneve"), "{err}");
+        }
+        assert_eq!(error("geneve and vlan").start, 11);
+        assert!(error("geneve and geneve").message.contains("second geneve"));
+        assert_eq!(
+            error("geneve 16777216").message,
+            "Geneve VNI 16777216 greater than maximum 16777215"
         );
     }
 

@@ -61,7 +61,6 @@ type PResult<T> = Result<T, FilterError>;
 
 const UNSUPPORTED: &[&str] = &[
     "gateway",
-    "geneve",
     "ifname",
     "on",
     "rnr",
@@ -177,6 +176,7 @@ const KEYWORDS: &[&str] = &[
     "outbound",
     "ifindex",
     "mpls",
+    "geneve",
     "pppoed",
     "pppoes",
     // Link-layer protocols (gen::Gen::link_abbreviation) and 802.2 LLC.
@@ -529,8 +529,8 @@ impl<'a> Parser<'a> {
             }
 
             // Encapsulations with an optional number (VLAN id, PPPoE session, MPLS
-            // label); each moves what follows.
-            "vlan" | "pppoes" | "mpls" => {
+            // label, Geneve VNI); each moves what follows.
+            "vlan" | "pppoes" | "mpls" | "geneve" => {
                 self.advance();
                 let number = match self.peek_tok() {
                     Tok::Word(w)
@@ -543,6 +543,7 @@ impl<'a> Parser<'a> {
                 let pred = match word.as_str() {
                     "vlan" => self.gen.vlan(number),
                     "pppoes" => self.gen.pppoe(true, number),
+                    "geneve" => self.gen.geneve(number),
                     _ => self.gen.mpls(number),
                 };
                 Ok((self.located(token.start, self.peek().start, pred)?, None))

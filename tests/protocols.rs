@@ -1181,6 +1181,85 @@ for f in frames:
 w.close()
 "#;
 
+/// Writes Scapy-built NetBIOS frames to the pcap `argv[1]`: session service messages
+/// on TCP 139 and 445 (session request with its names, responses, keep-alive, a
+/// length shorter and longer than the payload, payloads that are not SMB and too short
+/// to tell) carrying SMB 1 headers (an echo, an error with every flag, an unnamed
+/// command), SMB 2 headers (synchronous with a signature, asynchronous, with unnamed
+/// flag bits, commands whose bodies Scapy leaves Raw), servers' error responses
+/// (empty, with data and bytes after it), the SMB 3 transform and compression
+/// transform headers; datagram service messages on UDP 138 (names and suffixes, SMB
+/// inside, an empty one, one cut short). With a second argument, each frame is
+/// followed by every cut of it from the IP header's end on.
+const BUILD_NETBIOS_FRAMES: &str = r#"
+import sys
+from scapy.all import *
+from scapy.layers.netbios import *
+from scapy.layers.smb import *
+from scapy.layers.smb2 import *
+E = lambda: Ether(src='08:00:27:a8:38:66', dst='08:00:27:a8:38:65')
+V4 = lambda: IP(src='192.168.56.102', dst='192.168.56.101')
+T = lambda s=40000, d=445: E()/V4()/TCP(sport=s, dport=d, flags='PA')
+U = lambda s=138, d=138: E()/IP(src='192.168.56.102', dst='192.168.56.255')/UDP(sport=s, dport=d)
+name = lambda n: b' ' + b''.join(bytes([0x41 + (c >> 4), 0x41 + (c & 0xf)]) for c in (n + b' ' * 16)[:16])
+frames = [
+ T(d=139)/NBTSession(TYPE=0x81)/Raw(name(b'BROOKLYN') + b'\x00' + name(b'MIDWOOD') + b'\x00'),
+ T(139, 40000)/NBTSession(TYPE=0x82),
+ T(139, 40000)/NBTSession(TYPE=0x83)/Raw(b'\x82'),
+ T()/NBTSession(TYPE=0x85),
+ T()/NBTSession()/Raw(b'hello'),
+ T()/NBTSession()/Raw(b'hi'),
+ T()/NBTSession(LENGTH=3)/Raw(b'abcdef'),
+ T()/NBTSession(LENGTH=100)/Raw(b'\xfeSMBabc'),
+ T(d=139)/NBTSession()/SMB_Header(Command=0x2b, Flags=0x18, Flags2=0xc807, TID=1, PIDLow=0xfeff, UID=100, MID=2)/Raw(b'\x01\x01\x00\x02\x00ab'),
+ T(139, 40000)/NBTSession()/SMB_Header(Command=0x04, Flags=0x98, Status=0xC0000022, Flags2=0xffff),
+ T(d=139)/NBTSession()/SMB_Header(Command=0x99, Status=0x12345678, SecuritySignature=b'\x01\x02\x03\x04\x05\x06\x07\x08'),
+ T()/NBTSession()/SMB2_Header(Command=7, Flags=0x10000009, MID=5, PID=0xfeff, TID=1, SessionId=0x1234, SecuritySignature=bytes(range(16)))/Raw(b'\x18\x00' + bytes(22)),
+ T(445, 40000)/NBTSession()/SMB2_Header(Command=7, Flags=1, Status=0xC0000022, MID=5)/SMB2_Error_Response(),
+ T(445, 40000)/NBTSession()/SMB2_Header(Command=10, Flags=3, Status=0xC0000034, AsyncId=77, CreditRequest=1)/SMB2_Error_Response(ErrorData=b'\x01\x02\x03')/Raw(b'tail'),
+ T(445, 40000)/NBTSession()/SMB2_Header(Command=0x12, Flags=0x80000101, Status=0x103)/Raw(b'\x18\x00'),
+ T(445, 40000)/NBTSession()/SMB2_Header(Command=0x99, Flags=1, Status=5)/Raw(b'\x09\x00\x00\x00\xff\x00\x00\x00ab'),
+ T()/NBTSession()/SMB2_Transform_Header(Signature=bytes(range(16)), Nonce=b'n' * 16, OriginalMessageSize=100, SessionId=9)/Raw(b'encrypted'),
+ T()/NBTSession()/SMB2_Compression_Transform_Header(OriginalCompressedSegmentSize=500, CompressionAlgorithm=3, Flags=1, Offset_or_Length=0x40)/Raw(b'zz'),
+ T()/NBTSession()/SMB2_Compression_Transform_Header(CompressionAlgorithm=9, Flags=5),
+ T(139, 445)/NBTSession()/Raw(b'\xfdSM'),
+ U()/NBTDatagram(Type=0x11, ID=0x1234, SourceIP='192.168.56.102', SourceName=b'MIDWOOD', SUFFIX1=0x4141 + 0x20, DestinationName=b'WORKGROUP', SUFFIX2=0x4141 + 0x1e)/Raw(b'not smb'),
+ U(138, 40000)/NBTDatagram(SourceName=b'A', DestinationName=b'B')/SMB_Header(Command=0x2b)/Raw(b'\x00'),
+ U()/NBTDatagram(),
+ U()/NBTDatagram()/SMB2_Header(),
+ U(40000, 138)/Raw(b'\x10\x02'),
+]
+w = RawPcapWriter(sys.argv[1], linktype=1)
+for f in frames:
+    b = bytes(f)
+    w.write(b)
+    if len(sys.argv) > 2:
+        for n in range(34, len(b)):
+            w.write(b[:n])
+w.close()
+"#;
+
+/// NetBIOS's session and datagram services and the SMB headers after them, as Scapy
+/// reads them, whole and cut at every length.
+#[test]
+fn scapy_built_netbios_and_smb_headers_read_as_scapy_reads_them() {
+    require!("python3");
+    whole_and_cut_as_scapy(
+        BUILD_NETBIOS_FRAMES,
+        "netbios",
+        1000,
+        &[
+            "microsoft_ds > 192.168.56.101:40000 PA / NBTSession / SMB2_Header / SMB2_Error_Response / Raw",
+            "netbios_ssn PA / NBTSession / SMB_Header / Raw",
+            "PA / NBTSession / SMB2_Transform_Header / Raw",
+            "NBTSession / SMB2_Compression_Transform_Header / Raw",
+            "NBTSession / _SMBGeneric / Padding",
+            ":40000 / NBTDatagram / SMB_Header / Raw",
+            "netbios_dgm / NBTDatagram / _SMBGeneric / Raw",
+        ],
+    );
+}
+
 /// Kerberos's summary (`UDP / KRB_AS_REQ`) as Scapy words it, whole and cut at every
 /// length; `show()` is Scapy's only (docs/webcapture.md).
 #[test]

@@ -1,6 +1,7 @@
 //! Any text as a filter expression for each link type: compiling never panics; an error
 //! points inside (or just past) the expression; an accepted program ends in a return,
-//! jumps only forward inside itself, and runs over any packet without panicking.
+//! jumps inside itself (backward only by `ja`, `protochain`'s loop), and runs over any
+//! packet without panicking.
 #![no_main]
 
 use labnet::filter::bpf::{self, Insn};
@@ -13,7 +14,8 @@ fn well_formed(program: &[Insn]) -> bool {
     let jumps_inside = program.iter().enumerate().all(|(at, insn)| {
         insn.code & 0x07 != bpf::JMP
             || (at + 1 + usize::from(insn.jt.max(insn.jf)) < program.len()
-                && (insn.code & 0xf0 != 0 || at + 1 + (insn.k as usize) < program.len()))
+                && (insn.code & 0xf0 != 0
+                    || insn.ja_target(at).is_some_and(|target| target < program.len())))
     });
     last && jumps_inside && program.len() <= bpf::MAX_INSNS
 }

@@ -262,6 +262,8 @@ pub enum Format {
     HexBytes,
     /// A little-endian number in decimal (LEShortField, LEIntField, LELongField).
     LeInt,
+    /// A little-endian number in hexadecimal (XLEShortField, XLEIntField).
+    LeHex,
     /// A little-endian number by name, decimal when unnamed (LEShortEnumField).
     LeEnum(fn(u64) -> Option<&'static str>),
     /// Little-endian flag bits (a FlagsField of negative size).
@@ -398,6 +400,7 @@ impl Spec {
             Format::HexBytes => Value::Text(hex(bytes)),
             Format::Oui => Value::Text(crate::addr::format_mac(bytes)),
             Format::LeInt => Value::Int(little_endian(bytes)),
+            Format::LeHex => Value::Hex(little_endian(bytes)),
             Format::LeFlags(names, separator) => {
                 Value::flags(little_endian(bytes), names, separator)
             }
@@ -427,7 +430,7 @@ pub fn little_endian_bits(shift: u32, width: u32) -> Option<Range<u16>> {
 }
 
 /// A little-endian number of up to 8 bytes.
-fn little_endian(bytes: &[u8]) -> u64 {
+pub fn little_endian(bytes: &[u8]) -> u64 {
     bytes
         .iter()
         .take(8)

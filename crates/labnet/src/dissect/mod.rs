@@ -45,6 +45,7 @@ mod isakmp;
 pub mod kerberos;
 mod loopback;
 pub mod nbns;
+pub mod netbios;
 mod netflow;
 mod node_info;
 pub mod ntp;
@@ -54,6 +55,7 @@ mod radiotap;
 pub mod radius;
 mod rip;
 pub mod sctp;
+pub mod smb;
 pub mod tcp;
 mod udp;
 mod vrrp;
@@ -267,6 +269,10 @@ pub enum Kind {
     },
     /// An NBNS header or message, in Scapy's class for it.
     Nbns(nbns::Class),
+    /// A NetBIOS datagram or session service header.
+    Netbios(netbios::Class),
+    /// An SMB header or message after NetBIOS, in Scapy's class for it.
+    Smb(smb::Class),
     /// An NTP header (modes 0-5), control message (6) or private message (7).
     Ntp {
         version: u8,
@@ -384,6 +390,8 @@ impl Layer {
             | Kind::NtpAuthenticator
             | Kind::NtpExtensions
             | Kind::Nbns(_)
+            | Kind::Netbios(_)
+            | Kind::Smb(_)
             | Kind::Netflow { .. }
             | Kind::Radius { .. }
             | Kind::Kerberos
@@ -470,6 +478,8 @@ impl Layer {
             Kind::NtpExtensions => ("NTPExtensions", "NTPv4 extensions"),
             Kind::Hsrp(class) => class.names(),
             Kind::Nbns(class) => class.names(),
+            Kind::Netbios(class) => class.names(),
+            Kind::Smb(class) => class.names(),
             Kind::Netflow { class, .. } => class.names(),
             Kind::Eap { class, .. } => class.names(),
             Kind::Dot11 { class, .. } => class.names(),
@@ -593,6 +603,8 @@ impl Layer {
             Kind::NtpExtensions => ntp::extensions_fields(data, self.range.clone()),
             Kind::Hsrp(class) => hsrp::fields(data, self.range.clone(), *class),
             Kind::Nbns(class) => nbns::fields(data, self.range.clone(), *class),
+            Kind::Netbios(class) => netbios::fields(data, self.range.clone(), *class),
+            Kind::Smb(class) => smb::fields(data, self.range.clone(), *class),
             Kind::Ipsec(class) => ipsec::fields(data, self.range.clone(), *class),
             Kind::Rip => rip::header_fields(data, at),
             Kind::Kerberos => kerberos::fields(data, self.range.clone()),

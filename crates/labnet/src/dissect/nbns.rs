@@ -62,7 +62,7 @@ impl Class {
     }
 }
 
-fn suffix_name(number: u64) -> Option<&'static str> {
+pub(super) fn suffix_name(number: u64) -> Option<&'static str> {
     Some(match number.checked_sub(0x4141)? {
         0x00 => "Workstation Service",
         0x01 => "Messenger Service",
@@ -243,7 +243,7 @@ fn decode_name(field: &[u8]) -> Vec<u8> {
 }
 
 /// The name field at `at` (31 bytes, as much as the layer holds), as Scapy shows it.
-fn name_field(name: &'static str, data: &[u8], at: usize, end: usize) -> Field {
+pub(super) fn name_field(name: &'static str, data: &[u8], at: usize, end: usize) -> Field {
     let range = at..(at + NAME.end).min(end);
     let decoded = decode_name(&data[range.clone()]);
     field(

@@ -36,6 +36,8 @@ const FIELDS: [Spec; 10] = [
 const MIN_HEADER: usize = 20;
 /// Scapy binds DNS to TCP port 53 too.
 const DNS_PORT: u64 = 53;
+/// Scapy binds the NetBIOS session service to TCP ports 445 and 139, either end.
+const NETBIOS_SESSION_PORTS: [u64; 2] = [445, 139];
 /// A TCP header quoted in an ICMP error may hold only its ports and sequence number.
 const MIN_QUOTED: usize = 8;
 
@@ -76,6 +78,9 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize, quoted: bool) {
         let (sport, dport) = (SPORT.get(data, at), DPORT.get(data, at));
         if sport == DNS_PORT || dport == DNS_PORT {
             return super::dns::dissect_tcp(walk, header_end, end);
+        }
+        if NETBIOS_SESSION_PORTS.contains(&sport) || NETBIOS_SESSION_PORTS.contains(&dport) {
+            return super::netbios::dissect_session(walk, header_end, end);
         }
         if let Some(request) = super::http::starts_message(&data[header_end..end]) {
             return super::http::dissect(walk, header_end, end, request);

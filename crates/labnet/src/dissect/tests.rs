@@ -695,6 +695,58 @@ fn ntp_control_and_private_messages_are_read_in_their_classes_and_tile() {
     assert_fields_tile_their_layers(ETHERNET, &private);
 }
 
+#[test]
+fn netbios_carries_smb_headers_in_their_classes_and_they_tile() {
+    // A server's SMB 2 error (asynchronous, STATUS_OBJECT_NAME_NOT_FOUND) with 3 bytes
+    // of error data, then 4 bytes more, over the NetBIOS session service on port 445.
+    let session = bytes(
+        "080027a83865080027a8386608004500007b0001000040068860c0a83866c0a8386501bd9c4000000000
+         000000005018200005da00000000004ffe534d4240000000340000c00a00010003000000000000000000
+         0000000000004d0000000000000000000000000000000000000000000000000000000000000009000000
+         030000000102037461696c",
+    );
+    let dissection = dissect(ETHERNET, &session);
+    assert_eq!(
+        classes(&dissection),
+        [
+            "Ether",
+            "IP",
+            "TCP",
+            "NBTSession",
+            "SMB2_Header",
+            "SMB2_Error_Response",
+            "Raw"
+        ]
+    );
+    let header = dissection.layers[4].fields(&session);
+    let value = |name: &str| {
+        leaves(&header)
+            .into_iter()
+            .find(|f| f.name == name)
+            .map(|f| f.value.to_string())
+    };
+    assert_eq!(
+        value("Status").as_deref(),
+        Some("STATUS_OBJECT_NAME_NOT_FOUND")
+    );
+    assert_eq!(value("AsyncId").as_deref(), Some("77"));
+    assert_eq!(value("PID"), None);
+    assert_fields_tile_their_layers(ETHERNET, &session);
+    // A datagram service message from the name A to the name B with an SMB 1 echo.
+    let datagram = bytes(
+        "080027a83865080027a8386608004500008f00010000401187a7c0a83866c0a838ff008a9c40007bfc6d
+         100200007f000001008a0065000020454243414341434143414341434143414341434143414341434143
+         41434141410020454343414341434143414341434143414341434143414341434143414341414100ff53
+         4d422b00000000180000000000000000000000000000000000000000000000",
+    );
+    let dissection = dissect(ETHERNET, &datagram);
+    assert_eq!(
+        classes(&dissection),
+        ["Ether", "IP", "UDP", "NBTDatagram", "SMB_Header", "Raw"]
+    );
+    assert_fields_tile_their_layers(ETHERNET, &datagram);
+}
+
 /// A NetFlow v9 export (Scapy 2.8.0's header): a template flowset of two templates
 /// (one field with an enterprise number), an options template and a data flowset.
 const NETFLOW_V9: &str = "080027a83865080027a8386608004500009c0001000040118834c0a83866c0a83865

@@ -31,6 +31,8 @@ enum Bound {
     Esp,
     Llmnr,
     Nbns,
+    /// The NetBIOS datagram service.
+    NbtDatagram,
     Dhcp6,
     Isakmp,
     /// NetFlow, and sFlow's port, which Scapy gives to NetFlow too.
@@ -38,8 +40,7 @@ enum Bound {
     Radius,
     Kerberos,
     /// One labnet does not decode (its payload is Raw): kpasswd,
-    /// L2TP, the NetBIOS datagram service, CLDAP, MGCP, Mobile IP,
-    /// SNMP, TFTP, ZEP.
+    /// L2TP, CLDAP, MGCP, Mobile IP, SNMP, TFTP, ZEP.
     Other,
 }
 
@@ -83,8 +84,8 @@ const BINDINGS: &[(Port, Bound)] = {
         (S(1701), Other),
         (D(137), Nbns),
         (S(137), Nbns),
-        (D(138), Other),
-        (S(138), Other),
+        (D(138), NbtDatagram),
+        (S(138), NbtDatagram),
         (D(389), Other),
         (S(389), Other),
         (D(5355), Llmnr),
@@ -204,6 +205,7 @@ fn dissect_payload(walk: &mut Walk, payload: usize, end: usize, sport: u16, dpor
         Some(Bound::Esp) => super::ipsec::dissect_esp(walk, payload, end, true),
         Some(Bound::Llmnr) => super::dns::dissect_llmnr(walk, payload, end),
         Some(Bound::Nbns) => super::nbns::dissect(walk, payload, end),
+        Some(Bound::NbtDatagram) => super::netbios::dissect_datagram(walk, payload, end),
         Some(Bound::Dhcp6) => super::dhcp6::dissect(walk, payload, end),
         Some(Bound::Isakmp) => super::isakmp::dissect(walk, payload, end),
         Some(Bound::Netflow) => super::netflow::dissect(walk, payload, end),

@@ -43,8 +43,6 @@ enum Cell {
     Stamp,
     /// SignedByteField.
     Signed,
-    /// ntp.py's XLEShortField: a little-endian number in hexadecimal.
-    LeHex,
     /// An IPv4 address padded to 16 bytes (PadField).
     PaddedIpv4,
     /// FieldListField: that many cells of one kind.
@@ -53,7 +51,7 @@ enum Cell {
     Remaining,
 }
 
-use Cell::{FixedPoint, LeHex, List, PaddedIpv4, Plain, Remaining, Signed, Stamp};
+use Cell::{FixedPoint, List, PaddedIpv4, Plain, Remaining, Signed, Stamp};
 
 const BYTE: Cell = Plain(1, Format::Int);
 const SHORT: Cell = Plain(2, Format::Int);
@@ -183,7 +181,7 @@ const PEER: Class = Class::new(
         ("unreach", BYTE),
         ("flash", Plain(1, Format::Hex)),
         ("ttl", BYTE),
-        ("flash2", LeHex),
+        ("flash2", Plain(2, Format::LeHex)),
         ("associd", SHORT),
         ("keyid", Plain(4, Format::LeInt)),
         ("pkeyid", INT),
@@ -739,11 +737,6 @@ fn cell_value(data: &[u8], rest: &mut Rest, cell: Cell) -> Option<(Range<usize>,
                 range.clone(),
                 Value::Text((data[range.start] as i8).to_string()),
             )
-        }
-        LeHex => {
-            let range = rest.take(2)?;
-            let value = u16::from_le_bytes([data[range.start], data[range.start + 1]]);
-            (range, Value::Text(format!("{value:#x}")))
         }
         PaddedIpv4 => {
             let address = rest.take(4)?;

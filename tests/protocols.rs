@@ -1155,7 +1155,8 @@ fn scapy_built_80211_and_radiotap_read_as_scapy_reads_them() {
 /// Writes Scapy-built Kerberos messages on UDP port 88 to the pcap `argv[1]`: each
 /// message type (AS, TGS and AP requests and replies, an error), one with bytes after
 /// it, lengths of 0 in short, long and indefinite form, and payloads that are not
-/// Kerberos. With a second argument, each frame is followed by every cut of it.
+/// Kerberos; then over TCP, after KerberosTCPHeader's length, with the ports bound
+/// before and after 88. With a second argument, each frame is followed by every cut of it.
 const BUILD_KERBEROS_FRAMES: &str = r#"
 import sys
 from scapy.all import *
@@ -1171,6 +1172,12 @@ for root in [KRB_AS_REQ(reqBody=body), KRB_TGS_REQ(reqBody=body), KRB_ERROR(erro
         raise
 frames = [U()/Raw(m) for m in messages]
 frames += [U(88, 40000)/Raw(messages[0] + b'tail'), U()/Raw(b'\x30\x03\x02\x01\x05'), U()/Raw(b'\x6a\x03\x02\x01'), U()/Raw(b'\x6a\x84\x00\x00\x00\x00'), U()/Raw(b'\x6a\x80\x00\x00'), U()/Raw(b'hello'), U(88, 88)/Raw(b'\x7e\x00')]
+# Over TCP: KerberosTCPHeader's length, then the message (its length not checked);
+# the ports Scapy binds before and after 88 (DNS first; DCE/RPC and LDAP Raw here
+# rather than NetBIOS or HTTP).
+T = lambda s=40000, d=88: Ether(src='08:00:27:a8:38:66', dst='08:00:27:a8:38:65')/IP(src='192.168.56.102', dst='192.168.56.101')/TCP(sport=s, dport=d, flags='PA')
+L = lambda m: struct.pack('!I', len(m)) + m
+frames += [T()/Raw(L(messages[0])), T(88, 40000)/Raw(L(messages[2])), T()/Raw(L(messages[0]) + b'tail'), T()/Raw(b'\x00\x00'), T(88, 40000)/Raw(b'\x00\x00\x00\x05hello'), T()/Raw(b'\x00\x00\x00\x00'), T(53, 88)/Raw(b'\x00\x05abcde'), T(88, 445)/Raw(L(messages[1])), T(135, 139)/Raw(b'\x05\x00\x0b\x03'), T(445, 389)/Raw(b'\x00\x00\x00\x02ab'), T(40000, 389)/Raw(b'GET / HTTP/1.1\r\n\r\n')]
 w = RawPcapWriter(sys.argv[1], linktype=1)
 for f in frames:
     b = bytes(f)
@@ -1276,6 +1283,10 @@ fn scapy_built_kerberos_is_summarised_as_scapy_summarises_it() {
         "UDP / KRB_ERROR",
         "UDP / KRB_AS_REQ / Raw",
         "192.168.56.101:kerberos / Raw",
+        "TCP / KerberosTCPHeader / KRB_AS_REQ",
+        "TCP / KerberosTCPHeader / KRB_ERROR",
+        "TCP / KerberosTCPHeader / KRB_TGS_REQ",
+        "TCP 192.168.56.102:kerberos > 192.168.56.101:40000 PA / KerberosTCPHeader / Raw",
     ] {
         assert!(summaries.contains(expected), "{expected} in\n{summaries}");
     }

@@ -1,11 +1,11 @@
-//! Kerberos on UDP port 88 (as Scapy binds it), for its summary: the message's class
+//! Kerberos on UDP and TCP port 88 (as Scapy binds it), for its summary: the message's class
 //! by its ASN.1 application tag (`KRB_AS_REQ`, `KRB_TGS_REP`, `KRB_ERROR`, ...),
 //! where the message is well-formed BER to its end (every length inside it whole, as
 //! Scapy's decoder needs it; anything else is Raw, as Scapy shows it). Scapy's `show()`
 //! lists the whole ASN.1 tree; labnet lists the message's class and bytes only
 //! (docs/webcapture.md). Bytes after the message are Raw.
 
-use super::field::{field, Field, Value};
+use super::field::{field, fixed, Field, Format, Spec, Value};
 use super::{Kind, Walk};
 
 /// Scapy's class for a message by its application tag.
@@ -36,6 +36,26 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize) {
         }
         None => walk.raw(at, end),
     }
+}
+
+/// Kerberos over TCP (port 88, as Scapy binds it): `KerberosTCPHeader`'s 4-byte
+/// length, then the message as over UDP (the length is not checked, as Scapy does not
+/// check it).
+pub(super) fn dissect_tcp(walk: &mut Walk, at: usize, end: usize) {
+    if end - at < TCP_HEADER {
+        return walk.raw(at, end);
+    }
+    walk.push(Kind::KerberosTcp, at..at + TCP_HEADER);
+    if at + TCP_HEADER < end {
+        dissect(walk, at + TCP_HEADER, end);
+    }
+}
+
+const TCP_HEADER: usize = 4;
+
+/// The TCP header's one field.
+pub(super) fn tcp_fields(data: &[u8], at: usize) -> Vec<Field> {
+    fixed(&[Spec::new("len", 0, 4, Format::Int)], data, at)
 }
 
 /// The message's class, its summary.

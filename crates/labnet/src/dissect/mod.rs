@@ -262,6 +262,8 @@ pub enum Kind {
     },
     /// A Kerberos message, known by its class only (summary).
     Kerberos,
+    /// The length before a Kerberos message over TCP.
+    KerberosTcp,
     /// A RADIUS message (its attributes are sub-packets); `end`: where the datagram
     /// ends (Scapy's length slices are taken from the rest of the packet).
     Radius {
@@ -395,6 +397,7 @@ impl Layer {
             | Kind::Netflow { .. }
             | Kind::Radius { .. }
             | Kind::Kerberos
+            | Kind::KerberosTcp
             | Kind::Isakmp { .. }
             | Kind::Dhcp6Message { .. }
             | Kind::Dhcp6Option { .. }
@@ -487,6 +490,7 @@ impl Layer {
             Kind::Prism => ("PrismHeader", "Prism header"),
             Kind::Radius { .. } => ("Radius", "RADIUS"),
             Kind::Kerberos => ("Kerberos", "Kerberos"),
+            Kind::KerberosTcp => ("KerberosTCPHeader", "KerberosTCPHeader"),
             Kind::Ppp { class, .. } => class.names(),
             Kind::Isakmp { class, .. } => class.names(),
             Kind::Dhcp6Message { message_type } => dhcp6::message_names(*message_type),
@@ -608,6 +612,7 @@ impl Layer {
             Kind::Ipsec(class) => ipsec::fields(data, self.range.clone(), *class),
             Kind::Rip => rip::header_fields(data, at),
             Kind::Kerberos => kerberos::fields(data, self.range.clone()),
+            Kind::KerberosTcp => kerberos::tcp_fields(data, at),
             Kind::Prism => prism::fields(data, at),
             Kind::RipEntry => rip::entry_fields(data, at),
             Kind::RipAuthentication => rip::authentication_fields(data, self.range.clone()),

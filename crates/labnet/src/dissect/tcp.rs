@@ -34,10 +34,32 @@ const FIELDS: [Spec; 10] = [
     Spec::new("urgptr", 18, 2, Format::Int),
 ];
 const MIN_HEADER: usize = 20;
-/// Scapy binds DNS to TCP port 53 too.
-const DNS_PORT: u64 = 53;
-/// Scapy binds the NetBIOS session service to TCP ports 445 and 139, either end.
-const NETBIOS_SESSION_PORTS: [u64; 2] = [445, 139];
+/// What Scapy 2.8.0 binds to TCP ports.
+#[derive(Clone, Copy)]
+enum Bound {
+    Dns,
+    Kerberos,
+    NetbiosSession,
+    /// One labnet does not decode (its payload is Raw): kpasswd, DCE/RPC, LDAP,
+    /// PPTP, Skinny.
+    Other,
+}
+
+/// Scapy's `TCP.payload_guess` in its order, source or destination port (its
+/// bindings of one port are side by side): the first binding whose port matches
+/// decides.
+const BINDINGS: &[(u64, Bound)] = &[
+    (53, Bound::Dns),
+    (88, Bound::Kerberos),
+    (464, Bound::Other),
+    (135, Bound::Other),
+    (445, Bound::NetbiosSession),
+    (139, Bound::NetbiosSession),
+    (389, Bound::Other),
+    (3268, Bound::Other),
+    (1723, Bound::Other),
+    (2000, Bound::Other),
+];
 /// A TCP header quoted in an ICMP error may hold only its ports and sequence number.
 const MIN_QUOTED: usize = 8;
 
@@ -76,11 +98,17 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize, quoted: bool) {
     );
     if !quoted && header_end < end {
         let (sport, dport) = (SPORT.get(data, at), DPORT.get(data, at));
-        if sport == DNS_PORT || dport == DNS_PORT {
-            return super::dns::dissect_tcp(walk, header_end, end);
-        }
-        if NETBIOS_SESSION_PORTS.contains(&sport) || NETBIOS_SESSION_PORTS.contains(&dport) {
-            return super::netbios::dissect_session(walk, header_end, end);
+        let bound = BINDINGS
+            .iter()
+            .find(|&&(port, _)| port == sport || port == dport);
+        match bound.map(|&(_, bound)| bound) {
+            Some(Bound::Dns) => return super::dns::dissect_tcp(walk, header_end, end),
+            Some(Bound::Kerberos) => return super::kerberos::dissect_tcp(walk, header_end, end),
+            Some(Bound::NetbiosSession) => {
+                return super::netbios::dissect_session(walk, header_end, end)
+            }
+            Some(Bound::Other) => return walk.raw(header_end, end),
+            None => {}
         }
         if let Some(request) = super::http::starts_message(&data[header_end..end]) {
             return super::http::dissect(walk, header_end, end, request);

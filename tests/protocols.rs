@@ -1006,7 +1006,8 @@ fn scapy_built_8021x_eap_and_radius_read_as_scapy_reads_them() {
 /// IPv4, ARP and IPv6; protected frames read as CCMP, TKIP, WEP or unknown; RadioTap
 /// with each field Scapy knows, alignment, extended presence masks, TLVs, bytes left
 /// to `notdecoded`, and the FCS flag (Dot11FCS); Prism headers before 802.11 frames
-/// (`argv[1]-119.pcap`). With a second argument, each frame
+/// (`argv[1]-119.pcap`); PPI headers before 802.11, RadioTap, Ethernet and unknown
+/// frames (`argv[1]-192.pcap`). With a second argument, each frame
 /// is followed by every cut of it.
 const BUILD_80211_FRAMES: &str = r#"
 import sys, struct
@@ -1110,7 +1111,17 @@ prism = [
  P(dev=b'a-very-long-device-name')/Dot11(type=1, subtype=13, addr1=STA),
  P(),
 ]
-for name, lt, fs in [('105', 105, frames), ('127', 127, radiotap), ('119', 119, prism)]:
+# PPI: its field headers (one PPI_Hdr, the rest its Raw payload), then 802.11,
+# RadioTap, Ethernet or an unknown link type; `len` too small and too large.
+AIR = bytes(Dot11(type=2, subtype=0, FCfield='to_DS', addr1=AP, addr2=STA, addr3=AP)/LLC()/SNAP()/IP(src='192.168.56.102', dst='192.168.56.101')/ICMP())
+COMMON = struct.pack('<HH', 2, 20) + bytes(range(20))
+GPS = struct.pack('<HH', 30002, 4) + b'gpsx'
+I = lambda fields, dlt, body, length=None: Raw(struct.pack('<BBHI', 0, 0, 8 + len(fields) if length is None else length, dlt) + fields + body)
+ppi = [
+ I(COMMON, 105, AIR), I(COMMON + GPS, 105, bytes(BEACON)), I(b'', 105, AIR), I(GPS, 1, bytes(Ether(src=STA, dst=AP)/IP(src='192.168.56.102', dst='192.168.56.101')/UDP(sport=40000, dport=53)/DNS(qd=DNSQR(qname='lab.')))),
+ I(b'\x02\x00', 105, AIR), I(COMMON, 147, b'xyz'), I(COMMON, 127, b'\x00\x00\x08\x00\x00\x00\x00\x00' + AIR), I(COMMON, 105, AIR, 4), I(COMMON, 105, AIR, 400), I(b'', 105, b''),
+]
+for name, lt, fs in [('105', 105, frames), ('127', 127, radiotap), ('119', 119, prism), ('192', 192, ppi)]:
     w = RawPcapWriter(sys.argv[1] + '-' + name + '.pcap', linktype=lt)
     for f in fs:
         b = bytes(f)
@@ -1121,7 +1132,7 @@ for name, lt, fs in [('105', 105, frames), ('127', 127, radiotap), ('119', 119, 
     w.close()
 "#;
 
-/// 802.11 and RadioTap as Scapy reads them, whole and cut at every length.
+/// 802.11, RadioTap, Prism and PPI as Scapy reads them, whole and cut at every length.
 #[test]
 fn scapy_built_80211_and_radiotap_read_as_scapy_reads_them() {
     require!("python3");
@@ -1130,7 +1141,7 @@ fn scapy_built_80211_and_radiotap_read_as_scapy_reads_them() {
     python(BUILD_80211_FRAMES, &[prefix, "cuts"]);
     same_as_scapy_per_link_type(
         prefix,
-        &["105", "127", "119"],
+        &["105", "127", "119", "192"],
         &[
             "802.11 Management Beacon 00:11:22:33:44:55 (TA=SA) > ff:ff:ff:ff:ff:ff (RA=DA) \
              / Dot11Beacon / SSID='labnet' / Dot11EltRates / Dot11EltDSSSet / Dot11Elt \
@@ -1148,6 +1159,9 @@ fn scapy_built_80211_and_radiotap_read_as_scapy_reads_them() {
              / Dot11EltVHTOperation / Dot11EltHEOperation / Dot11EltEHTOperation \
              / Dot11EltExtensionGeneric",
             "RadioTap / Dot11 / Dot11QoS / LLC / SNAP / IP / UDP / DNS Qry b'lab.'",
+            "PPI / Dot11 / LLC / SNAP / IP / ICMP 192.168.56.102 > 192.168.56.101",
+            "PPI / RadioTap / Dot11 / LLC / SNAP / IP / ICMP",
+            "PPI / Ether / IP / UDP / DNS Qry b'lab.'",
         ],
     );
 }

@@ -42,6 +42,7 @@ fuzz_target!(|data: &[u8]| {
         linktype::IEEE802_11,
         linktype::IEEE802_11_RADIOTAP,
         linktype::IEEE802_11_PRISM,
+        linktype::PPI,
     ] {
         let dissection = dissect(link, data);
         for layer in &dissection.layers {

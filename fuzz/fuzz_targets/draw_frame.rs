@@ -26,6 +26,7 @@ fuzz_target!(|input: &[u8]| {
         linktype::IEEE802_11,
         linktype::IEEE802_11_RADIOTAP,
         linktype::IEEE802_11_PRISM,
+        linktype::PPI,
     ];
     let record = Record {
         index: 0,

@@ -29,6 +29,8 @@ pub const IEEE802_11: u32 = 105;
 pub const IEEE802_11_RADIOTAP: u32 = 127;
 /// A Prism monitoring header, then an 802.11 frame.
 pub const IEEE802_11_PRISM: u32 = 119;
+/// CACE's Per-Packet Information header, then a frame of the link type it names.
+pub const PPI: u32 = 192;
 
 /// Whether labnet's dissector reads packets of this LINKTYPE_ (others are shown as Raw).
 pub fn dissected(value: u32) -> bool {
@@ -50,6 +52,7 @@ pub fn dissected(value: u32) -> bool {
             | IEEE802_11
             | IEEE802_11_RADIOTAP
             | IEEE802_11_PRISM
+            | PPI
     )
 }
 
@@ -72,7 +75,7 @@ pub fn pcap_name(value: u32) -> Option<&'static str> {
         119 => "IEEE802_11_PRISM",
         127 => "IEEE802_11_RADIOTAP",
         163 => "IEEE802_11_AVS",
-        192 => "PPI",
+        PPI => "PPI",
         195 => "IEEE802_15_4_WITHFCS",
         201 => "BLUETOOTH_HCI_H4_WITH_PHDR",
         220 => "USB_LINUX_MMAPPED",

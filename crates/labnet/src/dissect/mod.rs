@@ -49,6 +49,7 @@ pub mod netbios;
 mod netflow;
 mod node_info;
 pub mod ntp;
+mod ppi;
 pub mod ppp;
 mod prism;
 mod radiotap;
@@ -260,6 +261,11 @@ pub enum Kind {
         class: netflow::Class,
         end: usize,
     },
+    /// CACE's Per-Packet Information header; `end`: where the frame ends (its field
+    /// headers are a Python slice of the rest).
+    Ppi {
+        end: usize,
+    },
     /// A Kerberos message, known by its class only (summary).
     Kerberos,
     /// The length before a Kerberos message over TCP.
@@ -362,6 +368,7 @@ impl Layer {
             | Kind::Dot11 { .. }
             | Kind::RadioTap { .. }
             | Kind::Prism
+            | Kind::Ppi { .. }
             | Kind::Empty { .. } => TcpIpLayer::Link,
             Kind::Ipv4 { .. }
             | Kind::Ipv6 { .. }
@@ -488,6 +495,7 @@ impl Layer {
             Kind::Dot11 { class, .. } => class.names(),
             Kind::RadioTap { .. } => ("RadioTap", "RadioTap"),
             Kind::Prism => ("PrismHeader", "Prism header"),
+            Kind::Ppi { .. } => ("PPI", "Per-Packet Information header (PPI)"),
             Kind::Radius { .. } => ("Radius", "RADIUS"),
             Kind::Kerberos => ("Kerberos", "Kerberos"),
             Kind::KerberosTcp => ("KerberosTCPHeader", "KerberosTCPHeader"),
@@ -614,6 +622,7 @@ impl Layer {
             Kind::Kerberos => kerberos::fields(data, self.range.clone()),
             Kind::KerberosTcp => kerberos::tcp_fields(data, at),
             Kind::Prism => prism::fields(data, at),
+            Kind::Ppi { end } => ppi::fields(data, self.range.clone(), *end),
             Kind::RipEntry => rip::entry_fields(data, at),
             Kind::RipAuthentication => rip::authentication_fields(data, self.range.clone()),
             Kind::Gre => gre::fields(data, at),
@@ -683,8 +692,9 @@ pub fn dissect(link_type: u32, data: &[u8]) -> Dissection {
         linktype::PPP_ETHER => ppp::dissect_session(&mut walk, 0, data.len()),
         linktype::PPP_WITH_DIR => ppp::dissect_with_direction(&mut walk, 0, data.len()),
         linktype::IEEE802_11 => dot11::dissect(&mut walk, 0, data.len(), false),
-        linktype::IEEE802_11_RADIOTAP => radiotap::dissect(&mut walk, data.len()),
+        linktype::IEEE802_11_RADIOTAP => radiotap::dissect(&mut walk, 0, data.len()),
         linktype::IEEE802_11_PRISM => prism::dissect(&mut walk, data.len()),
+        linktype::PPI => ppi::dissect(&mut walk, data.len()),
         linktype::RAW
         | linktype::RAW_DLT12
         | linktype::RAW_DLT14

@@ -356,14 +356,14 @@ const TLV_BIT: u32 = 28;
 const EXT_BIT: u32 = 31;
 
 /// RadioTap at the start of the frame, then the 802.11 frame.
-pub(super) fn dissect(walk: &mut Walk, end: usize) {
+pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize) {
     let data = walk.data;
-    let Some((fields, consumed)) = read(data, 0, end) else {
-        return walk.raw(0, end);
+    let Some((fields, consumed)) = read(data, at, end) else {
+        return walk.raw(at, end);
     };
-    let length = usize::from(u16::from_le_bytes([data[2], data[3]]));
-    let payload = length.max(consumed).min(end);
-    walk.push(Kind::RadioTap { end }, 0..payload);
+    let length = usize::from(u16::from_le_bytes([data[at + 2], data[at + 3]]));
+    let payload = (at + length).max(consumed).min(end);
+    walk.push(Kind::RadioTap { end }, at..payload);
     let fcs = fields
         .iter()
         .find(|f| f.name == "Flags")

@@ -45,21 +45,26 @@ enum Bound {
     Other,
 }
 
-/// Scapy's `TCP.payload_guess` in its order, source or destination port (its
-/// bindings of one port are side by side): the first binding whose port matches
-/// decides.
-const BINDINGS: &[(u64, Bound)] = &[
-    (53, Bound::Dns),
-    (88, Bound::Kerberos),
-    (464, Bound::Other),
-    (135, Bound::Other),
-    (445, Bound::NetbiosSession),
-    (139, Bound::NetbiosSession),
-    (389, Bound::Other),
-    (3268, Bound::Other),
-    (1723, Bound::Other),
-    (2000, Bound::Other),
-];
+/// A port's binding in Scapy's `TCP.payload_guess`, with its place in that list (its
+/// bindings of one port are side by side, source or destination): of two bound ports
+/// the earlier binding decides. A match, not a table walk: most segments are to
+/// ports nothing binds, and this is the summary's per-packet path.
+fn binding(port: u64) -> Option<(u8, Bound)> {
+    Some(match port {
+        53 => (0, Bound::Dns),
+        88 => (1, Bound::Kerberos),
+        464 => (2, Bound::Other),
+        135 => (3, Bound::Other),
+        445 => (4, Bound::NetbiosSession),
+        139 => (5, Bound::NetbiosSession),
+        389 => (6, Bound::Other),
+        3268 => (7, Bound::Other),
+        1723 => (8, Bound::Other),
+        2000 => (9, Bound::Other),
+        _ => return None,
+    })
+}
+
 /// A TCP header quoted in an ICMP error may hold only its ports and sequence number.
 const MIN_QUOTED: usize = 8;
 
@@ -98,10 +103,15 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize, quoted: bool) {
     );
     if !quoted && header_end < end {
         let (sport, dport) = (SPORT.get(data, at), DPORT.get(data, at));
-        let bound = BINDINGS
-            .iter()
-            .find(|&&(port, _)| port == sport || port == dport);
-        match bound.map(|&(_, bound)| bound) {
+        let bound = match (binding(sport), binding(dport)) {
+            (Some(source), Some(destination)) => Some(if source.0 <= destination.0 {
+                source
+            } else {
+                destination
+            }),
+            (source, destination) => source.or(destination),
+        };
+        match bound.map(|(_, bound)| bound) {
             Some(Bound::Dns) => return super::dns::dissect_tcp(walk, header_end, end),
             Some(Bound::Kerberos) => return super::kerberos::dissect_tcp(walk, header_end, end),
             Some(Bound::NetbiosSession) => {

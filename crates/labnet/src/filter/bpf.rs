@@ -81,12 +81,14 @@ impl Insn {
 }
 
 /// Whether a program jumps backward (`protochain`), which the kernel refuses: it is
-/// run in user space instead.
+/// run in user space instead. A `ja` is any jump without a comparison, as
+/// [`machine`](super::machine) decodes it.
 pub fn jumps_backward(program: &[Insn]) -> bool {
-    program
-        .iter()
-        .enumerate()
-        .any(|(at, insn)| insn.code == JMP && insn.ja_target(at).is_some_and(|target| target <= at))
+    program.iter().enumerate().any(|(at, insn)| {
+        insn.code & 0x07 == JMP
+            && insn.code & 0xf0 == 0
+            && insn.ja_target(at).is_some_and(|target| target <= at)
+    })
 }
 
 /// A conditional jump's test: `A op operand`, where the operand is `k` or X.

@@ -448,9 +448,15 @@ mod tests {
     fn a_loop_is_interpreted_and_ends() {
         // `ja` back onto itself: libpcap's engine would spin; this one gives up and
         // rejects the packet.
-        let machine = Machine::new(&[Insn::stmt(JMP, u32::MAX), Insn::stmt(RET | K, 1)]);
-        assert!(!machine.is_native());
-        assert_eq!(machine.run(&[0; 4], 4), 0);
+        // Found by fuzzing: any jump code without a comparison is a `ja` (here with
+        // the X bit set), and loops as well.
+        for code in [JMP, JMP | X] {
+            let program = [Insn::stmt(code, u32::MAX), Insn::stmt(RET | K, 1)];
+            let machine = Machine::new(&program);
+            assert!(jumps_backward(&program));
+            assert!(!machine.is_native());
+            assert_eq!(machine.run(&[0; 4], 4), 0);
+        }
     }
 
     #[test]

@@ -163,7 +163,7 @@ pub struct Gen {
 /// Where a header starts: at a fixed offset, or (after `geneve`, whose header has a
 /// variable length) at the offset a scratch word holds, as libpcap keeps it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Base {
+enum Base {
     At(u32),
     Slot(u32),
 }
@@ -237,21 +237,11 @@ pub fn load(size: u16, offset: u32) -> Insn {
 }
 
 fn cmp(size: u16, offset: u32, value: u32) -> Pred {
-    Pred::test(vec![load(size, offset)], bpf::JMP | bpf::JEQ, value)
+    Base::At(offset).cmp(size, 0, value)
 }
 
 fn cmp_masked(size: u16, offset: u32, mask: u32, value: u32) -> Pred {
-    if mask == u32::MAX {
-        return cmp(size, offset, value);
-    }
-    Pred::test(
-        vec![
-            load(size, offset),
-            Insn::stmt(bpf::ALU | bpf::AND | bpf::K, mask),
-        ],
-        bpf::JMP | bpf::JEQ,
-        value & mask,
-    )
+    Base::At(offset).cmp_masked(size, 0, mask, value)
 }
 
 /// An LLC/SNAP header at `at` with this OUI and protocol (libpcap's gen_snap): its

@@ -705,14 +705,12 @@ fn cell_value(data: &[u8], rest: &mut Rest, cell: Cell) -> Option<(Range<usize>,
             .fold(0u64, |n, &b| (n << 8) | u64::from(b))
     };
     Some(match cell {
-        Plain(len, Format::Bytes | Format::HexBytes) => {
+        // A fixed-length string takes what there is.
+        Plain(len, format @ (Format::Bytes | Format::HexBytes)) => {
             let range = rest.slice(len as i64);
-            let value = match cell {
-                Plain(_, Format::Bytes) => Spec::new("", 0, range.len(), Format::Bytes),
-                _ => Spec::new("", 0, range.len(), Format::HexBytes),
-            }
-            .field(data, range.start)?
-            .value;
+            let value = Spec::new("", 0, range.len(), format)
+                .field(data, range.start)?
+                .value;
             (range, value)
         }
         Plain(len, format) => {

@@ -1,5 +1,5 @@
-//! Kerberos on UDP and TCP port 88 (as Scapy binds it), for its summary: the message's class
-//! by its ASN.1 application tag (`KRB_AS_REQ`, `KRB_TGS_REP`, `KRB_ERROR`, ...),
+//! Kerberos on UDP and TCP port 88 (as Scapy binds it), for its summary: the message's
+//! class by its ASN.1 application tag (`KRB_AS_REQ`, `KRB_TGS_REP`, `KRB_ERROR`, ...),
 //! where the message is well-formed BER to its end (every length inside it whole, as
 //! Scapy's decoder needs it; anything else is Raw, as Scapy shows it). Scapy's `show()`
 //! lists the whole ASN.1 tree; labnet lists the message's class and bytes only

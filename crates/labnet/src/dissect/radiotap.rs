@@ -355,7 +355,7 @@ const FCS: u8 = 0x10;
 const TLV_BIT: u32 = 28;
 const EXT_BIT: u32 = 31;
 
-/// RadioTap at the start of the frame, then the 802.11 frame.
+/// RadioTap at `at` (the frame's start, or after PPI), then the 802.11 frame.
 pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize) {
     let data = walk.data;
     let Some((fields, consumed)) = read(data, at, end) else {

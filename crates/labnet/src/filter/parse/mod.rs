@@ -1030,7 +1030,10 @@ impl<'a> Parser<'a> {
             Kind::Proto => Err(self.error_at(
                 start,
                 end,
-                format!("expected a protocol after \"proto\", found an {what}"),
+                format!(
+                    "expected a protocol after \"{}\", found an {what}",
+                    quals.keyword
+                ),
                 None,
             )),
         }

@@ -1166,12 +1166,78 @@ fn scapy_built_80211_and_radiotap_read_as_scapy_reads_them() {
     );
 }
 
+/// A Scapy script that builds `frames` and sets `CUT_FROM`, then the writer such
+/// scripts share: each frame to the pcap `argv[1]`, and with a second argument every
+/// cut of it from byte `CUT_FROM` on.
+macro_rules! frames_script {
+    ($frames:literal) => {
+        concat!(
+            $frames,
+            r#"w = RawPcapWriter(sys.argv[1], linktype=1)
+for f in frames:
+    b = bytes(f)
+    w.write(b)
+    if len(sys.argv) > 2:
+        for n in range(CUT_FROM, len(b)):
+            w.write(b[:n])
+w.close()
+"#
+        )
+    };
+}
+
+/// Writes Scapy-built MKA frames (EAPOL type 5) to the pcap `argv[1]`: the basic
+/// parameter set with CAK names of several lengths (padded, empty, a length below the
+/// fixed part), live and potential peer lists, SAK use, distributed SAK with and
+/// without its cipher suite, ICV, an unknown and a distributed CAK set (Raw), sets cut
+/// short and too long, EAPOL lengths shorter than the PDU and 0. With a second
+/// argument, each frame is followed by every cut of it from the EAPOL header on.
+const BUILD_MKA_FRAMES: &str = frames_script!(
+    r#"
+import sys
+from scapy.all import *
+from scapy.layers.eap import *
+E = lambda: Ether(src='08:00:27:a8:38:66', dst='01:80:c2:00:00:03', type=0x888e)
+sci = MACsecSCI(system_identifier='08:00:27:a8:38:66', port_identifier=1)
+basic = lambda **k: MKABasicParamSet(**{'mka_version_id': 1, 'key_server_priority': 16, 'key_server': 1, 'macsec_desired': 1, 'macsec_capability': 2, 'param_set_body_len': 29 + 4, 'SCI': sci, 'actor_member_id': bytes(range(12)), 'actor_message_number': 7, 'algorithm_agility': 0x0080c201, 'cak_name': b'\x01\x02\x03\x04\x05', **k})
+peer = lambda t: MKAPeerListTuple(member_id=bytes(range(1, 13)), message_number=b'\x00\x00\x00' + bytes([t]))
+live = MKALivePeerListParamSet(param_set_body_len=32, member_id_message_num=[peer(1), peer(2)])
+pot = MKAPotentialPeerListParamSet(param_set_body_len=16, member_id_message_num=[peer(3)])
+sak = MKASAKUseParamSet(latest_key_an=1, latest_key_tx=1, latest_key_rx=1, plain_tx=1, delay_protect=1, param_set_body_len=40, latest_key_key_server_member_id=bytes(12), latest_key_key_number=b'\x00\x00\x00\x01', latest_key_lowest_acceptable_pn=b'\x00\x00\x00\x01', old_key_key_server_member_id=bytes(12), old_key_key_number=bytes(4), old_key_lowest_acceptable_pn=bytes(4))
+dsak = MKADistributedSAKParamSet(distributed_an=1, confidentiality_offset=0, param_set_body_len=28, key_number=b'\x00\x00\x00\x01', sak_aes_key_wrap=bytes(range(24)))
+dsak2 = MKADistributedSAKParamSet(distributed_an=2, param_set_body_len=36, key_number=b'\x00\x00\x00\x02', macsec_cipher_suite=b'\x00\x80\xc2\x00\x01\x00\x00\x01', sak_aes_key_wrap=bytes(range(24)))
+icv = MKAICVSet(param_set_body_len=16, icv=bytes(range(16)))
+PDU = lambda *sets, b=None: bytes(MKAPDU(basic_param_set=b or basic(), parameter_sets=list(sets)))
+pdus = [PDU(live, icv), PDU(pot, sak, icv), PDU(live, dsak, icv), PDU(dsak2, icv), PDU(icv, b=basic(param_set_body_len=28, cak_name=b'')), PDU(b=basic(param_set_body_len=10, cak_name=b'')),
+  PDU() + b'\x05\x00\x00\x04abcd', PDU() + b'\x07\x00\x00\x02xy', PDU() + b'\x01\x00\x00\x00', PDU() + b'\x01\x00', PDU(icv) + b'\xff\x00\x00\x30' + bytes(20)]
+frames = [E()/EAPOL(version=3, type=5, len=len(p))/Raw(p) for p in pdus]
+frames += [E()/EAPOL(version=3, type=5, len=10)/Raw(pdus[0]), E()/EAPOL(version=3, type=5, len=0)]
+CUT_FROM = 15
+"#
+);
+
+/// MACsec Key Agreement as Scapy reads it, whole and cut at every length.
+#[test]
+fn scapy_built_mka_reads_as_scapy_reads_it() {
+    require!("python3");
+    whole_and_cut_as_scapy(
+        BUILD_MKA_FRAMES,
+        "mka",
+        800,
+        &[
+            "Ether / EAPOL EAPOL-MKA / MKAPDU",
+            "Ether / EAPOL EAPOL-MKA / Raw / Padding",
+        ],
+    );
+}
+
 /// Writes Scapy-built Kerberos messages on UDP port 88 to the pcap `argv[1]`: each
 /// message type (AS, TGS and AP requests and replies, an error), one with bytes after
 /// it, lengths of 0 in short, long and indefinite form, and payloads that are not
 /// Kerberos; then over TCP, after KerberosTCPHeader's length, with the ports bound
 /// before and after 88. With a second argument, each frame is followed by every cut of it.
-const BUILD_KERBEROS_FRAMES: &str = r#"
+const BUILD_KERBEROS_FRAMES: &str = frames_script!(
+    r#"
 import sys
 from scapy.all import *
 from scapy.layers.kerberos import *
@@ -1192,15 +1258,9 @@ frames += [U(88, 40000)/Raw(messages[0] + b'tail'), U()/Raw(b'\x30\x03\x02\x01\x
 T = lambda s=40000, d=88: Ether(src='08:00:27:a8:38:66', dst='08:00:27:a8:38:65')/IP(src='192.168.56.102', dst='192.168.56.101')/TCP(sport=s, dport=d, flags='PA')
 L = lambda m: struct.pack('!I', len(m)) + m
 frames += [T()/Raw(L(messages[0])), T(88, 40000)/Raw(L(messages[2])), T()/Raw(L(messages[0]) + b'tail'), T()/Raw(b'\x00\x00'), T(88, 40000)/Raw(b'\x00\x00\x00\x05hello'), T()/Raw(b'\x00\x00\x00\x00'), T(53, 88)/Raw(b'\x00\x05abcde'), T(88, 445)/Raw(L(messages[1])), T(135, 139)/Raw(b'\x05\x00\x0b\x03'), T(445, 389)/Raw(b'\x00\x00\x00\x02ab'), T(40000, 389)/Raw(b'GET / HTTP/1.1\r\n\r\n')]
-w = RawPcapWriter(sys.argv[1], linktype=1)
-for f in frames:
-    b = bytes(f)
-    w.write(b)
-    if len(sys.argv) > 2:
-        for n in range(42, len(b)):
-            w.write(b[:n])
-w.close()
-"#;
+CUT_FROM = 42
+"#
+);
 
 /// Writes Scapy-built NetBIOS frames to the pcap `argv[1]`: session service messages
 /// on TCP 139 and 445 (session request with its names, responses, keep-alive, a
@@ -1212,7 +1272,8 @@ w.close()
 /// transform headers; datagram service messages on UDP 138 (names and suffixes, SMB
 /// inside, an empty one, one cut short). With a second argument, each frame is
 /// followed by every cut of it from the IP header's end on.
-const BUILD_NETBIOS_FRAMES: &str = r#"
+const BUILD_NETBIOS_FRAMES: &str = frames_script!(
+    r#"
 import sys
 from scapy.all import *
 from scapy.layers.netbios import *
@@ -1250,15 +1311,9 @@ frames = [
  U()/NBTDatagram()/SMB2_Header(),
  U(40000, 138)/Raw(b'\x10\x02'),
 ]
-w = RawPcapWriter(sys.argv[1], linktype=1)
-for f in frames:
-    b = bytes(f)
-    w.write(b)
-    if len(sys.argv) > 2:
-        for n in range(34, len(b)):
-            w.write(b[:n])
-w.close()
-"#;
+CUT_FROM = 34
+"#
+);
 
 /// NetBIOS's session and datagram services and the SMB headers after them, as Scapy
 /// reads them, whole and cut at every length.

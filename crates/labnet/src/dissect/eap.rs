@@ -2,7 +2,7 @@
 //! tags, cooked headers, SNAP and GRE), EAP in Scapy's class for its method (MD5,
 //! TLS, TTLS, PEAP, FAST, Cisco LEAP; the base class, with its Nak list, identity and
 //! message fields, for the others) over EAPOL and PPP (0xc227) and inside RADIUS's
-//! EAP-Message attribute, and EAPOL-Key. MKA (EAPOL type 5) stays Raw.
+//! EAP-Message attribute, EAPOL-Key, and MKA (EAPOL type 5, [`super::mka`]).
 //!
 //! Lengths derived from `len` are Python slices of the rest (`field::Rest`); what an
 //! EAP message's fields leave is Padding, as Scapy's `guess_payload_class` says.
@@ -66,6 +66,7 @@ const EAPOL: [Spec; 3] = [
 ];
 const EAPOL_TYPE_EAP: u8 = 0;
 const EAPOL_TYPE_KEY: u8 = 3;
+const EAPOL_TYPE_MKA: u8 = 5;
 
 const CODE: Spec = Spec::new("code", 0, 1, Format::Enum(eap_code));
 const ID: Spec = Spec::new("id", 1, 1, Format::Int);
@@ -203,6 +204,7 @@ pub(super) fn dissect_eapol(walk: &mut Walk, at: usize, end: usize) {
     match data[at + 1] {
         EAPOL_TYPE_EAP => dissect_eap(walk, payload.start, payload.end),
         EAPOL_TYPE_KEY => dissect_key(walk, payload.start, payload.end),
+        EAPOL_TYPE_MKA => super::mka::dissect(walk, payload.start, payload.end),
         _ => walk.raw(payload.start, payload.end),
     }
     walk.padding_until(payload.end, end);

@@ -44,6 +44,7 @@ mod ipv6;
 mod isakmp;
 pub mod kerberos;
 mod loopback;
+mod mka;
 pub mod nbns;
 pub mod netbios;
 mod netflow;
@@ -261,6 +262,8 @@ pub enum Kind {
         class: netflow::Class,
         end: usize,
     },
+    /// A MACsec Key Agreement PDU (EAPOL type 5).
+    Mka,
     /// CACE's Per-Packet Information header; `end`: where the frame ends (its field
     /// headers are a Python slice of the rest).
     Ppi {
@@ -369,6 +372,7 @@ impl Layer {
             | Kind::RadioTap { .. }
             | Kind::Prism
             | Kind::Ppi { .. }
+            | Kind::Mka
             | Kind::Empty { .. } => TcpIpLayer::Link,
             Kind::Ipv4 { .. }
             | Kind::Ipv6 { .. }
@@ -496,6 +500,7 @@ impl Layer {
             Kind::RadioTap { .. } => ("RadioTap", "RadioTap"),
             Kind::Prism => ("PrismHeader", "Prism header"),
             Kind::Ppi { .. } => ("PPI", "Per-Packet Information header (PPI)"),
+            Kind::Mka => ("MKAPDU", "MKPDU"),
             Kind::Radius { .. } => ("Radius", "RADIUS"),
             Kind::Kerberos => ("Kerberos", "Kerberos"),
             Kind::KerberosTcp => ("KerberosTCPHeader", "KerberosTCPHeader"),
@@ -623,6 +628,7 @@ impl Layer {
             Kind::KerberosTcp => kerberos::tcp_fields(data, at),
             Kind::Prism => prism::fields(data, at),
             Kind::Ppi { end } => ppi::fields(data, self.range.clone(), *end),
+            Kind::Mka => mka::fields(data, self.range.clone()),
             Kind::RipEntry => rip::entry_fields(data, at),
             Kind::RipAuthentication => rip::authentication_fields(data, self.range.clone()),
             Kind::Gre => gre::fields(data, at),

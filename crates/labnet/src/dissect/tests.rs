@@ -747,6 +747,28 @@ fn netbios_carries_smb_headers_in_their_classes_and_they_tile() {
     assert_fields_tile_their_layers(ETHERNET, &datagram);
 }
 
+#[test]
+fn an_mka_pdu_lists_its_parameter_sets_and_tiles() {
+    // Scapy 2.8.0's MKPDU: the basic parameter set (a 5-byte CAK name padded to 8), a
+    // live peer list of two tuples (the second in the first's Raw payload) and an ICV.
+    let frame = bytes(
+        "0180c2000003080027a83866888e030500600110e021080027a838660001000102030405060708090a0b
+         000000070080c2010102030405000000010000200102030405060708090a0b0c00000001010203040506
+         0708090a0b0c00000002ff000010000102030405060708090a0b0c0d0e0f",
+    );
+    let dissection = dissect(ETHERNET, &frame);
+    assert_eq!(classes(&dissection), ["Ether", "EAPOL", "MKAPDU"]);
+    let fields = dissection.layers[2].fields(&frame);
+    let names: Vec<&str> = fields.iter().map(|f| &*f.name).collect();
+    assert_eq!(names, ["basic_param_set", "parameter_sets"]);
+    let Value::Packets(sets) = &fields[1].value else {
+        panic!("{fields:?}")
+    };
+    let sets: Vec<&str> = sets.iter().map(|g| &*g.name).collect();
+    assert_eq!(sets, ["Live Peer List Parameter Set", "ICV"]);
+    assert_fields_tile_their_layers(ETHERNET, &frame);
+}
+
 /// A NetFlow v9 export (Scapy 2.8.0's header): a template flowset of two templates
 /// (one field with an enterprise number), an options template and a data flowset.
 const NETFLOW_V9: &str = "080027a83865080027a8386608004500009c0001000040118834c0a83866c0a83865

@@ -13,6 +13,15 @@ fn bytes(hex: &str) -> Vec<u8> {
 }
 
 /// Every leaf field of `fields` (sub-packets opened), with its byte range and bits.
+/// The values of the leaf fields named `name`, in order, as text.
+fn leaf_values(fields: &[Field], name: &str) -> Vec<String> {
+    leaves(fields)
+        .into_iter()
+        .filter(|f| f.name == name)
+        .map(|f| f.value.to_string())
+        .collect()
+}
+
 pub(crate) fn leaves(fields: &[Field]) -> Vec<&Field> {
     let mut out = Vec::new();
     for field in fields {
@@ -645,11 +654,7 @@ fn ntp_extension_fields_and_their_authenticator_tile() {
         ["Ether", "IP", "UDP", "NTPHeader", "NTPExtensions"]
     );
     let fields = dissection.layers[4].fields(&frame);
-    let types: Vec<String> = leaves(&fields)
-        .into_iter()
-        .filter(|f| f.name == "type")
-        .map(|f| f.value.to_string())
-        .collect();
+    let types: Vec<String> = leaf_values(&fields, "type");
     assert_eq!(types, ["260", "516"]);
     assert_fields_tile_their_layers(ETHERNET, &frame);
 }
@@ -664,11 +669,7 @@ fn ntp_control_and_private_messages_are_read_in_their_classes_and_tile() {
     let dissection = dissect(ETHERNET, &control);
     assert_eq!(classes(&dissection), ["Ether", "IP", "UDP", "NTPControl"]);
     let fields = dissection.layers[3].fields(&control);
-    let ids: Vec<String> = leaves(&fields)
-        .into_iter()
-        .filter(|f| f.name == "association_id")
-        .map(|f| f.value.to_string())
-        .collect();
+    let ids: Vec<String> = leaf_values(&fields, "association_id");
     assert_eq!(ids, ["0", "62362", "62635", "62636"]);
     assert_fields_tile_their_layers(ETHERNET, &control);
     // ntpdc's monlist response: two monitor entries of 72 bytes, then 4 bytes more.
@@ -686,11 +687,7 @@ fn ntp_control_and_private_messages_are_read_in_their_classes_and_tile() {
     );
     assert_eq!(dissection.layers[3].range.len(), 8 + 2 * 72);
     let fields = dissection.layers[3].fields(&private);
-    let addresses: Vec<String> = leaves(&fields)
-        .into_iter()
-        .filter(|f| f.name == "addr")
-        .map(|f| f.value.to_string())
-        .collect();
+    let addresses: Vec<String> = leaf_values(&fields, "addr");
     assert_eq!(addresses, ["192.168.56.102", "192.168.56.102"]);
     assert_fields_tile_their_layers(ETHERNET, &private);
 }
@@ -719,18 +716,12 @@ fn netbios_carries_smb_headers_in_their_classes_and_they_tile() {
         ]
     );
     let header = dissection.layers[4].fields(&session);
-    let value = |name: &str| {
-        leaves(&header)
-            .into_iter()
-            .find(|f| f.name == name)
-            .map(|f| f.value.to_string())
-    };
     assert_eq!(
-        value("Status").as_deref(),
-        Some("STATUS_OBJECT_NAME_NOT_FOUND")
+        leaf_values(&header, "Status"),
+        ["STATUS_OBJECT_NAME_NOT_FOUND"]
     );
-    assert_eq!(value("AsyncId").as_deref(), Some("77"));
-    assert_eq!(value("PID"), None);
+    assert_eq!(leaf_values(&header, "AsyncId"), ["77"]);
+    assert!(leaf_values(&header, "PID").is_empty());
     assert_fields_tile_their_layers(ETHERNET, &session);
     // A datagram service message from the name A to the name B with an SMB 1 echo.
     let datagram = bytes(
@@ -796,11 +787,7 @@ fn netflow_flowsets_are_layers_with_their_templates_as_sub_packets() {
     );
     let flowset = dissection.layers[5].fields(&frame);
     let templates = leaves(&flowset);
-    let types: Vec<String> = templates
-        .iter()
-        .filter(|f| f.name == "fieldType")
-        .map(|f| f.value.to_string())
-        .collect();
+    let types = leaf_values(&flowset, "fieldType");
     assert_eq!(types[..2], ["IPV4_SRC_ADDR", "IPV4_DST_ADDR"]);
     let enterprise = templates.iter().find(|f| f.name == "enterpriseNumber");
     assert_eq!(enterprise.unwrap().value.to_string(), "9");

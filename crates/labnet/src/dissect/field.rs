@@ -274,6 +274,16 @@ pub enum Format {
     Oui,
 }
 
+impl Format {
+    /// Whether the number is stored little-endian (Scapy's LE fields).
+    fn is_little_endian(self) -> bool {
+        matches!(
+            self,
+            Format::LeInt | Format::LeHex | Format::LeEnum(_) | Format::LeFlags(..)
+        )
+    }
+}
+
 /// A fixed field of a header: its name, where it is relative to the header's start,
 /// and how it is shown. The single source of truth for both reading and listing it.
 #[derive(Debug, Clone, Copy)]
@@ -348,13 +358,14 @@ impl Spec {
         data.get(base + self.at..base + self.at + self.len)
     }
 
-    /// The field as a number (for fields up to 8 bytes); 0 when the data is too short,
-    /// which the dissector rules out by checking lengths first.
+    /// The field as a number (for fields up to 8 bytes), in the byte order its bits or
+    /// its format say; 0 when the data is too short, which the dissector rules out by
+    /// checking lengths first.
     pub fn get(&self, data: &[u8], base: usize) -> u64 {
         let Some(bytes) = self.bytes(data, base) else {
             return 0;
         };
-        let raw = if self.little_endian {
+        let raw = if self.little_endian || self.format.is_little_endian() {
             little_endian(bytes)
         } else {
             bytes
@@ -430,7 +441,7 @@ pub fn little_endian_bits(shift: u32, width: u32) -> Option<Range<u16>> {
 }
 
 /// A little-endian number of up to 8 bytes.
-pub fn little_endian(bytes: &[u8]) -> u64 {
+fn little_endian(bytes: &[u8]) -> u64 {
     bytes
         .iter()
         .take(8)

@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use super::field::{field, fixed, little_endian, Field, Format, Group, Rest, Spec, Value};
+use super::field::{field, fixed, Field, Format, Group, Rest, Spec, Value};
 use super::{Kind, Walk};
 use crate::linktype;
 
@@ -53,14 +53,13 @@ pub(super) fn dissect(walk: &mut Walk, end: usize) {
     if header_end == end {
         return;
     }
-    match HEAD[3].bytes(data, 0).map(little_endian) {
-        Some(dlt) if dlt == u64::from(linktype::ETHERNET) => {
-            super::ether::dissect(walk, header_end)
-        }
-        Some(dlt) if dlt == u64::from(linktype::IEEE802_11) => {
+    // The header is whole here: `read` took it.
+    match HEAD[3].get(data, 0) {
+        dlt if dlt == u64::from(linktype::ETHERNET) => super::ether::dissect(walk, header_end),
+        dlt if dlt == u64::from(linktype::IEEE802_11) => {
             super::dot11::dissect(walk, header_end, end, false)
         }
-        Some(dlt) if dlt == u64::from(linktype::IEEE802_11_RADIOTAP) => {
+        dlt if dlt == u64::from(linktype::IEEE802_11_RADIOTAP) => {
             super::radiotap::dissect(walk, header_end, end)
         }
         _ => walk.raw(header_end, end),
@@ -77,7 +76,7 @@ fn read(data: &[u8], range: Range<usize>) -> Option<(Vec<Field>, usize)> {
     let mut fields = rest.prefix(data, &HEAD)?;
     // The field headers: `len - 8` bytes (a Python slice), one PPI_Hdr whose Raw
     // payload is what its four bytes leave of them.
-    let declared = HEAD[2].bytes(data, range.start).map_or(0, little_endian);
+    let declared = HEAD[2].get(data, range.start);
     let region = rest.slice(declared as i64 - HEAD_LENGTH as i64);
     let mut headers = Vec::new();
     if region.len() >= FIELD_HEADER_LENGTH {

@@ -10,7 +10,7 @@
 
 use std::ops::Range;
 
-use super::field::{field, fixed, hex, little_endian, Field, Format, Rest, Spec, Value};
+use super::field::{field, fixed, hex, Field, Format, Rest, Spec, Value};
 use super::{Kind, Walk};
 
 /// An SMB header or message, in Scapy's class for it.
@@ -415,7 +415,7 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize) {
         if head_end > end {
             return walk.raw(header_end, end);
         }
-        let declared = number(&ERROR_RESPONSE[3], data, header_end) as usize;
+        let declared = ERROR_RESPONSE[3].get(data, header_end) as usize;
         let response_end = head_end + declared.min(end - head_end);
         walk.push(Kind::Smb(Class::ErrorResponse2), header_end..response_end);
         return walk.raw(response_end, end);
@@ -426,15 +426,10 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize) {
 /// `SMB2_Header.guess_payload_class`'s first test: a server's reply with a status
 /// that is not one of the successes it lists.
 fn is_error_response(data: &[u8], at: usize) -> bool {
-    let status = number(&STATUS2, data, at);
-    number(&FLAGS2_FIELD, data, at) & SERVER_TO_REDIR != 0
+    let status = STATUS2.get(data, at);
+    FLAGS2_FIELD.get(data, at) & SERVER_TO_REDIR != 0
         && status != 0
-        && !OK_STATUSES.contains(&(status, number(&COMMAND2, data, at)))
-}
-
-/// A little-endian field of the header at `at` as a number.
-fn number(spec: &Spec, data: &[u8], at: usize) -> u64 {
-    spec.bytes(data, at).map_or(0, little_endian)
+        && !OK_STATUSES.contains(&(status, COMMAND2.get(data, at)))
 }
 
 pub(super) fn fields(data: &[u8], range: Range<usize>, class: Class) -> Vec<Field> {
@@ -448,7 +443,7 @@ pub(super) fn fields(data: &[u8], range: Range<usize>, class: Class) -> Vec<Fiel
         Class::Header1 => fixed(&HEADER1, data, at),
         Class::Header2 => {
             let mut out = fixed(&HEADER2, data, at);
-            let ids: &[Spec] = if number(&FLAGS2_FIELD, data, at) & ASYNC_COMMAND != 0 {
+            let ids: &[Spec] = if FLAGS2_FIELD.get(data, at) & ASYNC_COMMAND != 0 {
                 &ASYNC
             } else {
                 &SYNC

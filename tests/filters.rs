@@ -394,7 +394,14 @@ fn every_accepted_program_loads_into_the_kernel() {
     // SAFETY: `fd` is a fresh descriptor nobody else owns.
     let socket = unsafe { OwnedFd::from_raw_fd(fd) };
     let (mut loaded, mut looping) = (0, 0);
-    for link in [LinkType::Ethernet, LinkType::LinuxSll2, LinkType::Raw] {
+    // On 802.11 the programs begin with the prologue that fills scratch memory.
+    for link in [
+        LinkType::Ethernet,
+        LinkType::LinuxSll2,
+        LinkType::Raw,
+        LinkType::Ieee80211,
+        LinkType::RadioTap,
+    ] {
         for expression in corpus() {
             if let Ok(filter) = Filter::compile_with(&expression, link, Names::Offline) {
                 // protochain's loop jumps backward: the kernel refuses it, and a live
@@ -584,6 +591,45 @@ fn protochain_runs_in_user_space_live_and_keeps_what_tcpdump_keeps() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A scratch directory for `test` holding the files a Scapy `script` writes, given the
+/// prefix `DIR/frames` as its argument.
+fn scapy_files(test: &str, script: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("labnet-{test}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let status = Command::new("python3")
+        .args(["-c", script, dir.join("frames").to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(status.success(), "{test}: the frame script failed");
+    dir
+}
+
+/// Whether labnet selects from `file` (of pcap link type `link`) what tcpdump selects
+/// with `expression`, or refuses it as tcpdump does; if not, what each did.
+fn same_as_tcpdump(file: &Path, link: u32, expression: &str, scratch: &Path) -> Option<String> {
+    let (_, all) = packets(file);
+    let mine = Filter::compile_with(expression, link_of(link), Names::Offline)
+        .ok()
+        .map(|filter| {
+            all.iter()
+                .filter(|p| filter.matches(&p.data, p.original_length))
+                .map(|p| p.data.clone())
+                .collect::<Vec<_>>()
+        });
+    let theirs = match tcpdump(file, expression, scratch) {
+        Verdict::Selected(selected) => Some(selected.into_iter().map(|p| p.3).collect()),
+        Verdict::Rejected(_) => None,
+    };
+    (mine != theirs).then(|| {
+        format!(
+            "{}: {expression:?}: labnet {:?}, tcpdump {:?} packets",
+            file.display(),
+            mine.map(|m| m.len()),
+            theirs.map(|t: Vec<Vec<u8>>| t.len())
+        )
+    })
+}
+
 /// 802.11 frames as Scapy builds them (management, control, data in each direction,
 /// QoS with four addresses, protected), written bare (`argv[1]-105-whole.pcap`) and
 /// after a RadioTap header (`argv[1]-127-whole.pcap`), and with every cut of them
@@ -632,14 +678,7 @@ for link, wrap in [(105, lambda f: f), (127, radiotap)]:
 #[test]
 fn wlan_keywords_select_what_tcpdump_selects_on_80211_files() {
     require!("tcpdump", "python3");
-    let dir = std::env::temp_dir().join(format!("labnet-wlan-filters-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let prefix = dir.join("wlan");
-    let status = Command::new("python3")
-        .args(["-c", WLAN_FRAMES, prefix.to_str().unwrap()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let dir = scapy_files("wlan-filters", WLAN_FRAMES);
     let (ap, sta, gw) = (
         "00:11:22:33:44:55",
         "08:00:27:a8:38:66",
@@ -699,28 +738,231 @@ fn wlan_keywords_select_what_tcpdump_selects_on_80211_files() {
                 .iter()
                 .any(|q| expression.contains(&format!(" {q} ")));
             let kind = if by_addresses { "whole" } else { "cuts" };
-            let file = dir.join(format!("wlan-{link}-{kind}.pcap"));
-            let (_, all) = packets(&file);
-            let ours = Filter::compile_with(expression, link_of(link), Names::Offline);
-            let mine = match ours {
-                Ok(filter) => Some(
-                    all.iter()
-                        .filter(|p| filter.matches(&p.data, p.original_length))
-                        .map(|p| p.data.clone())
-                        .collect::<Vec<_>>(),
-                ),
-                Err(_) => None,
-            };
-            let theirs = match tcpdump(&file, expression, &dir) {
-                Verdict::Selected(selected) => Some(selected.into_iter().map(|p| p.3).collect()),
-                Verdict::Rejected(_) => None,
-            };
-            if mine != theirs {
-                failures.push(format!(
-                    "link type {link}: {expression:?}: labnet {:?}, tcpdump {:?} packets",
-                    mine.map(|m| m.len()),
-                    theirs.map(|t: Vec<Vec<u8>>| t.len())
-                ));
+            let file = dir.join(format!("frames-{link}-{kind}.pcap"));
+            failures.extend(same_as_tcpdump(&file, link, expression, &dir));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// What 802.11 data frames carry, each in four kinds of frame (to and from the
+/// distribution system, between stations, between systems with four addresses), with
+/// and without QoS, then management and control frames that look like they carry IP:
+/// bare (`argv[1]-105-*.pcap`) and after seven RadioTap headers (flags absent, present,
+/// saying the driver padded the 802.11 header and padding it, after a TSF, with a
+/// second presence word, Scapy's own), whole and with every cut.
+const CARRIED_80211_FRAMES: &str = r#"
+import sys, struct
+from scapy.all import *
+from scapy.layers.dot11 import *
+from scapy.layers.l2 import LLC, SNAP, STP
+AP, STA, GW = '00:11:22:33:44:55', '08:00:27:a8:38:66', '01:00:5e:00:00:fb'
+A4, B4 = '192.168.56.101', '192.168.56.102'
+A6, B6 = 'fd00:56::1', 'fd00:56::2'
+snap = lambda p, code=None: LLC()/SNAP(code=code)/p if code else LLC()/SNAP()/p
+payloads = [
+    snap(IP(src=A4, dst=B4)/TCP(sport=40000, dport=80, flags='S')),
+    snap(IP(src=B4, dst=A4)/TCP(sport=80, dport=40000, flags='SA')/Raw(b'x'*10)),
+    snap(IP(src=A4, dst='224.0.0.251')/UDP(sport=5353, dport=5353)/Raw(b'\x12\x34mdns')),
+    snap(IP(src=A4, dst='255.255.255.255')/UDP(sport=68, dport=67)),
+    snap(IP(src=A4, dst=B4, options=[IPOption_NOP()]*4)/UDP(sport=1234, dport=53)),
+    snap(IP(src=A4, dst=B4, frag=10, proto=6)/Raw(b'y'*20)),
+    snap(IP(src=B4, dst=A4)/ICMP(type=8)),
+    snap(IPv6(src=A6, dst=B6)/TCP(sport=40001, dport=5000, flags='S')),
+    snap(IPv6(src=B6, dst='ff02::1')/UDP(sport=547, dport=546)),
+    snap(IPv6(src=A6, dst=B6)/ICMPv6EchoRequest()),
+    snap(IPv6(src=A6, dst=B6)/IPv6ExtHdrFragment()/UDP(sport=9, dport=53)),
+    snap(ARP(psrc=A4, pdst=B4)),
+    snap(Raw(b'\x00' * 20), code=0x809b),
+    LLC(dsap=0xaa, ssap=0xaa, ctrl=3)/SNAP(OUI=0x080007, code=0x809b)/Raw(b'\x00' * 12),
+    snap(Raw(b'\x00' * 12), code=0x80f3),
+    snap(Raw(bytes([0x14, 0, 0x02, 0x02, 0x04, 0x08, 0x06, 0x04]) + b'\x00' * 10), code=0x6003),
+    snap(Raw(b'\x11\x00' + b'\x00' * 10), code=0x8863),
+    snap(Raw(b'\x11\x00\x00\x07\x00\x10\x00\x21' + bytes(IP(src=A4, dst=B4)/UDP())), code=0x8864),
+    LLC(dsap=0x42, ssap=0x42, ctrl=3)/STP(),
+    LLC(dsap=0xe0, ssap=0xe0, ctrl=3)/Raw(b'\xff\xff' + b'\x00' * 28),
+    LLC(dsap=0xf0, ssap=0xf0, ctrl=3)/Raw(b'\x00' * 12),
+    LLC(dsap=0xfe, ssap=0xfe, ctrl=3)/Raw(bytes([0x81, 0x1c, 1, 0x14]) + b'\x00' * 20),
+    LLC(dsap=0xfe, ssap=0xfe, ctrl=3)/Raw(bytes([0x83, 0x1b, 1, 0, 0x12, 1]) + b'\x00' * 20),
+    LLC(dsap=0xfe, ssap=0xfe, ctrl=3)/Raw(bytes([0x83, 0x1b, 1, 0, 0x0f, 1]) + b'\x00' * 20),
+    LLC(dsap=0x06, ssap=0x06, ctrl=3)/IP(src=A4, dst=B4)/UDP(),
+    LLC(dsap=0x42, ssap=0x42, ctrl=0x01)/Raw(b'\x00' * 4),
+    LLC(dsap=0x42, ssap=0x42, ctrl=0x02)/Raw(b'\x00' * 4),
+    LLC(dsap=0x42, ssap=0x42, ctrl=0xaf)/Raw(b'\x00' * 4),
+]
+def data(payload, i):
+    kind = i % 4
+    if kind == 0:
+        return Dot11(type=2, subtype=0, FCfield='to_DS', addr1=AP, addr2=STA, addr3=GW)/payload
+    if kind == 1:
+        return Dot11(type=2, subtype=8, FCfield='from_DS', addr1=GW, addr2=AP, addr3=STA)/Dot11QoS()/payload
+    if kind == 2:
+        return Dot11(type=2, subtype=0, addr1=STA, addr2=AP, addr3=AP)/payload
+    return Dot11(type=2, subtype=8, FCfield='to_DS+from_DS', addr1=AP, addr2=STA, addr3=GW, addr4=AP)/Dot11QoS()/payload
+frames = [bytes(data(p, i)) for i, p in enumerate(payloads)]
+frames += [bytes(data(p, i + 1)) for i, p in enumerate(payloads)]
+frames += [
+    bytes(Dot11(type=0, subtype=8, addr1='ff:ff:ff:ff:ff:ff', addr2=AP, addr3=AP)/Dot11Beacon()/snap(IP(src=A4, dst=B4)/TCP(dport=80))),
+    bytes(Dot11(type=1, subtype=13, addr1=STA)/Raw(b'\xaa\xaa\x03\x00\x00\x00\x08\x00' + bytes(IP(src=A4, dst=B4)/TCP(dport=80)))),
+    bytes(Dot11(type=2, subtype=4, FCfield='to_DS', addr1=AP, addr2=STA, addr3=AP)),
+    bytes(Dot11(type=2, subtype=8, FCfield='to_DS+protected', addr1=AP, addr2=STA, addr3=AP)/Dot11QoS()/Raw(bytes(24))),
+    bytes(Dot11(type=3, subtype=1, addr1=AP)/snap(IP(src=A4, dst=B4)/TCP(dport=80))),
+]
+def rt(words, fields):
+    return b'\x00\x00' + struct.pack('<H', 4 + 4 * len(words) + len(fields)) + b''.join(struct.pack('<I', w) for w in words) + fields
+def padded(frame):
+    # The driver's padding: the 802.11 header (24, or 26 with QoS) to 4 bytes.
+    fc = frame[0]
+    if fc & 0x0c == 0x08 and fc & 0x80:
+        return frame[:26] + b'\x00\x00' + frame[26:]
+    return frame
+wrappers = [
+    ('rate', lambda f: rt([0x4], b'\x02') + f),
+    ('flags', lambda f: rt([0x2], b'\x00') + f),
+    ('pad', lambda f: rt([0x2], b'\x20') + padded(f)),
+    ('tsft-pad', lambda f: rt([0x3], struct.pack('<Q', 1234) + b'\x20') + padded(f)),
+    ('tsft-nopad', lambda f: rt([0x3], struct.pack('<Q', 1234) + b'\x00') + f),
+    ('ext-pad', lambda f: rt([0x80000002, 0], b'\x20') + f),
+    ('scapy', lambda f: bytes(RadioTap(present='Flags+Rate+Channel+dBm_AntSignal', Rate=2, ChannelFrequency=2412, dBm_AntSignal=-50)) + f),
+]
+out = sys.argv[1]
+for kind in ['whole', 'cuts']:
+    cut = lambda b: (range(1, len(b) + 1) if kind == 'cuts' else [len(b)])
+    w = RawPcapWriter('%s-105-%s.pcap' % (out, kind), linktype=105)
+    for f in frames:
+        for n in cut(f):
+            w.write(f[:n])
+    w.close()
+    w = RawPcapWriter('%s-127-%s.pcap' % (out, kind), linktype=127)
+    for name, wrap in wrappers:
+        for f in frames:
+            b = wrap(f)
+            for n in cut(b):
+                w.write(b[:n])
+    w.close()
+"#;
+
+/// IP, IPv6, ARP, transport ports, LLC and what rides on it, in 802.11 frames after
+/// RadioTap or none: labnet finds the payload where libpcap's program does (24 bytes,
+/// 2 more with QoS, rounded up after RadioTap when its flags say padded; four-address
+/// frames misread alike) and selects what tcpdump selects, every cut included. An
+/// arithmetic comparison before such a test is written after it here: libpcap 1.10
+/// gives the payload's offset a scratch word its arithmetic has just used, so
+/// `len > 80 and ip` selects nothing in tcpdump (docs/webcapture.md).
+#[test]
+fn what_80211_frames_carry_is_selected_as_tcpdump_selects_it() {
+    require!("tcpdump", "python3");
+    let dir = scapy_files("80211-carried", CARRIED_80211_FRAMES);
+    let expressions = [
+        "ip",
+        "ip6",
+        "arp",
+        "rarp",
+        "tcp",
+        "udp",
+        "icmp",
+        "icmp6",
+        "tcp port 80",
+        "port 53",
+        "udp dst port 53",
+        "tcp src port 80",
+        "portrange 50-90",
+        "host 192.168.56.101",
+        "src host 192.168.56.102",
+        "dst net 192.168.56.0/24",
+        "net 224.0.0.0/4",
+        "ip6 host fd00:56::1",
+        "ip6 dst host ff02::1",
+        "ip6 net fd00:56::/64",
+        "arp host 192.168.56.102",
+        "tcp[13] & 2 != 0",
+        "tcp[tcpflags] & tcp-syn != 0",
+        "ip[9] = 6",
+        "ip[2:2] > 40",
+        "ip6[6] = 17",
+        "icmp6[0] = 128",
+        "icmp[icmptype] = icmp-echo",
+        "ip proto 17",
+        "ip6 proto 17",
+        "proto 6",
+        "ip broadcast",
+        "ip multicast",
+        "ip6 multicast",
+        "ether proto 0x0800",
+        "ether proto \\ip",
+        "ether proto \\arp",
+        "atalk",
+        "aarp",
+        "stp",
+        "ipx",
+        "netbeui",
+        "iso",
+        "clnp",
+        "esis",
+        "isis",
+        "l1",
+        "lsp",
+        "iih",
+        "llc",
+        "llc i",
+        "llc s",
+        "llc u",
+        "llc ui",
+        "llc rr",
+        "llc xid",
+        "pppoed",
+        "decnet",
+        "decnet host 1.2",
+        "decnet src host 2.1",
+        "ether broadcast",
+        "ether multicast",
+        "not ip",
+        "ip or ip6",
+        "tcp[2:2] = 80",
+        "udp[8:2] = 0x1234",
+        "ip[ip[0] & 0xf] = 0",
+        "tcp[tcp[12] >> 4] = 0",
+        "ip[len - 60] = 0",
+        "type data and udp",
+        "type mgt or tcp",
+        "wlan addr1 00:11:22:33:44:55 and ip",
+        "ether src 08:00:27:a8:38:66 and tcp",
+        "protochain 6",
+        "ip6 protochain 17",
+        "ether protochain 6",
+        "mpls",
+        "ip and len > 80",
+        "ip and wlan[0] = 0x88",
+        "tcp and ether[0] & 0x80 != 0",
+        "ip and radio[4] & 2 != 0",
+        "not tcp",
+        "not (ip or ip6)",
+        "tcp or udp or arp",
+        "host 192.168.56.101 and not port 80",
+        "(tcp port 80 or udp port 53) and not icmp",
+        "ip6 net fd00:56::/32",
+        "ip6 net ::/0",
+        "ether proto \\ipx",
+        "ether proto \\aarp",
+        "ether proto \\iso",
+    ];
+    let mut failures = Vec::new();
+    for link in [105, 127] {
+        let file = dir.join(format!("frames-{link}-cuts.pcap"));
+        for expression in expressions {
+            failures.extend(same_as_tcpdump(&file, link, expression, &dir));
+        }
+        // What libpcap follows and labnet does not yet: refused, saying so.
+        for expression in ["vlan", "pppoes", "geneve"] {
+            let err = Filter::compile_with(expression, link_of(link), Names::Offline)
+                .err()
+                .map(|e| e.message);
+            if !err
+                .as_deref()
+                .is_some_and(|m| m.contains("802.11 frames yet"))
+            {
+                failures.push(format!("link type {link}: {expression:?}: {err:?}"));
             }
         }
     }

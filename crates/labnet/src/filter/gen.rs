@@ -135,6 +135,7 @@ const ETHERTYPE_DECNET: u32 = 0x6003;
 const AFTER_GENEVE: &str = "after geneve, labnet filters the inner frame's EtherType, IP and IPv6 hosts, networks, protocols and ports, and Ethernet addresses; not this yet (libpcap does)";
 const PREFILTER_80211: &str =
     "tcpdump -r FILE -w OUT 'EXPR' can pre-filter an 802.11 capture meanwhile";
+const INSIDE_80211: &str = "labnet does not filter this inside 802.11 frames yet (libpcap does): it filters their 802.11 header, LLC, and the IP, IPv6, ARP and transport headers they carry";
 
 /// A generation failure: its message and, when a fix is known, a hint.
 pub type GenResult<T> = Result<T, (String, Option<String>)>;
@@ -158,14 +159,19 @@ pub struct Gen {
     /// What libpcap refuses that a test asked for (a protocol after MPLS labels other
     /// than IP): the parser turns it into an error at that primitive.
     refusal: std::cell::Cell<Option<&'static str>>,
+    /// On 802.11: whether a test reads past RadioTap's header ([`WLAN_LINK`]) or
+    /// past the 802.11 header ([`WLAN_PAYLOAD`]), so the prologue computes it.
+    wlan_link_used: std::cell::Cell<bool>,
+    wlan_payload_used: std::cell::Cell<bool>,
 }
 
-/// Where a header starts: at a fixed offset, or (after `geneve`, whose header has a
-/// variable length) at the offset a scratch word holds, as libpcap keeps it.
+/// Where a header starts: at a fixed offset, or, behind headers of variable length
+/// (`geneve`'s, 802.11's and RadioTap's), that many bytes past the offset a scratch
+/// word holds, as libpcap keeps it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Base {
+pub enum Base {
     At(u32),
-    Slot(u32),
+    Slot(u32, u32),
 }
 
 /// libpcap's scratch words after `geneve`: where the inner EtherType is, where the
@@ -174,15 +180,32 @@ const GENEVE_LINKTYPE: u32 = 0;
 const GENEVE_LINK: u32 = 1;
 const GENEVE_NETWORK: u32 = 2;
 
+/// libpcap's scratch words on 802.11 link types, computed once at the program's start
+/// ([`Gen::prologue`]): where the 802.11 header starts (after RadioTap), and where its
+/// payload (the LLC header) starts. The last two words, so that arithmetic keeps the
+/// first ones.
+const WLAN_LINK: u32 = bpf::MEMWORDS - 1;
+const WLAN_PAYLOAD: u32 = bpf::MEMWORDS - 2;
+/// What 802.11 carries: an LLC header, and with SNAP the network layer 8 bytes on.
+const LLC_SNAP_LENGTH: u32 = 8;
+
 impl Base {
     /// A load of `size` at `k` bytes into the header.
-    fn load(self, size: u16, k: u32) -> Vec<Insn> {
+    pub fn load(self, size: u16, k: u32) -> Vec<Insn> {
         match self {
-            Base::At(at) => vec![load(size, at + k)],
-            Base::Slot(slot) => vec![
+            Base::At(at) => vec![load(size, at.wrapping_add(k))],
+            Base::Slot(slot, plus) => vec![
                 Insn::stmt(bpf::LDX | bpf::MEM, slot),
-                Insn::stmt(bpf::LD | size | bpf::IND, k),
+                Insn::stmt(bpf::LD | size | bpf::IND, plus.wrapping_add(k)),
             ],
+        }
+    }
+
+    /// `k` bytes further on.
+    fn plus(self, k: u32) -> Base {
+        match self {
+            Base::At(at) => Base::At(at.wrapping_add(k)),
+            Base::Slot(slot, plus) => Base::Slot(slot, plus.wrapping_add(k)),
         }
     }
 
@@ -201,19 +224,19 @@ impl Base {
 
     /// For an IPv4 header here: the statements that put the offset of what follows
     /// it (less the returned constant) in X, as libpcap computes it.
-    fn ipv4_payload(self) -> (Vec<Insn>, u32) {
+    pub fn ipv4_payload(self) -> (Vec<Insn>, u32) {
         match self {
             Base::At(at) => (vec![Insn::stmt(bpf::LDX | bpf::B | bpf::MSH, at)], at),
-            Base::Slot(slot) => (
+            Base::Slot(slot, plus) => (
                 vec![
                     Insn::stmt(bpf::LDX | bpf::MEM, slot),
-                    Insn::stmt(bpf::LD | bpf::B | bpf::IND, 0),
+                    Insn::stmt(bpf::LD | bpf::B | bpf::IND, plus),
                     Insn::stmt(bpf::ALU | bpf::AND | bpf::K, 0xf),
                     Insn::stmt(bpf::ALU | bpf::LSH | bpf::K, 2),
                     Insn::stmt(bpf::ALU | bpf::ADD | bpf::X, 0),
                     Insn::stmt(bpf::MISC | bpf::TAX, 0),
                 ],
-                0,
+                plus,
             ),
         }
     }
@@ -221,8 +244,15 @@ impl Base {
     /// A load of `size` at `k` bytes past the IPv4 header here.
     fn after_ipv4(self, size: u16, k: u32) -> Vec<Insn> {
         let (mut stmts, base) = self.ipv4_payload();
-        stmts.push(Insn::stmt(bpf::LD | size | bpf::IND, base + k));
+        stmts.push(Insn::stmt(bpf::LD | size | bpf::IND, base.wrapping_add(k)));
         stmts
+    }
+
+    /// An LLC/SNAP header here with this OUI and protocol (libpcap's gen_snap): its
+    /// eight bytes as two words, the last first.
+    fn snap(self, oui: u32, protocol: u32) -> Pred {
+        self.cmp(bpf::W, 4, (oui & 0xffff) << 16 | protocol)
+            .and(self.cmp(bpf::W, 0, 0xaaaa_0300 | oui >> 16))
     }
 }
 
@@ -244,14 +274,8 @@ fn cmp_masked(size: u16, offset: u32, mask: u32, value: u32) -> Pred {
     Base::At(offset).cmp_masked(size, 0, mask, value)
 }
 
-/// An LLC/SNAP header at `at` with this OUI and protocol (libpcap's gen_snap): its
-/// eight bytes as two words.
 fn snap(at: u32, oui: u32, protocol: u32) -> Pred {
-    cmp(bpf::W, at + 4, (oui & 0xffff) << 16 | protocol).and(cmp(
-        bpf::W,
-        at,
-        0xaaaa_0300 | oui >> 16,
-    ))
+    Base::At(at).snap(oui, protocol)
 }
 
 fn any_of(preds: impl IntoIterator<Item = Pred>) -> Pred {
@@ -277,6 +301,8 @@ impl Gen {
             geneve: false,
             live: false,
             refusal: std::cell::Cell::new(None),
+            wlan_link_used: std::cell::Cell::new(false),
+            wlan_payload_used: std::cell::Cell::new(false),
         }
     }
 
@@ -303,7 +329,7 @@ impl Gen {
             LinkType::Raw | LinkType::KernelCooked => 0,
             LinkType::Null => 4,
             LinkType::Ieee80211 | LinkType::RadioTap => {
-                self.refuse_inside_80211();
+                self.refusal.set(Some(INSIDE_80211));
                 0
             }
         };
@@ -315,7 +341,9 @@ impl Gen {
     /// where scratch memory says.
     fn network(&self) -> Base {
         if self.geneve {
-            Base::Slot(GENEVE_NETWORK)
+            Base::Slot(GENEVE_NETWORK, 0)
+        } else if self.is_80211() {
+            self.wlan_payload(LLC_SNAP_LENGTH)
         } else {
             Base::At(self.nl())
         }
@@ -327,7 +355,7 @@ impl Gen {
             // libpcap reads the inner EtherType where geneve's offsets put it; the
             // 802.2 forms are not followed here.
             if ethertype > ETHERMTU {
-                return Base::Slot(GENEVE_LINKTYPE).cmp(bpf::H, 0, ethertype);
+                return Base::Slot(GENEVE_LINKTYPE, 0).cmp(bpf::H, 0, ethertype);
             }
             self.refuse_after_geneve();
             return Pred::Const(false);
@@ -351,9 +379,23 @@ impl Gen {
             return cmp(bpf::H, self.nl() - 2, protocol);
         }
         match self.link {
+            // No type field: a data frame, and its LLC header says (libpcap's
+            // gen_llc_linktype).
             LinkType::Ieee80211 | LinkType::RadioTap => {
-                self.refuse_inside_80211();
-                Pred::Const(false)
+                let llc = self.wlan_payload(0);
+                let carried = match ethertype {
+                    // DSAP and SSAP both.
+                    LLCSAP_IP | LLCSAP_ISONS | LLCSAP_NETBEUI => {
+                        llc.cmp(bpf::H, 0, ethertype << 8 | ethertype)
+                    }
+                    LLCSAP_IPX => llc.cmp(bpf::B, 0, LLCSAP_IPX),
+                    ETHERTYPE_ATALK => llc.snap(0x080007, ETHERTYPE_ATALK),
+                    // Any other SAP: the DSAP only.
+                    _ if ethertype <= ETHERMTU => llc.cmp(bpf::B, 0, ethertype),
+                    // An EtherType: where SNAP keeps it, its OUI not checked.
+                    _ => llc.cmp(bpf::H, 6, ethertype),
+                };
+                self.wlan_data_frame().and(carried)
             }
             LinkType::Ethernet => {
                 let at = 12 + self.vlan_shift;
@@ -476,18 +518,23 @@ impl Gen {
 
     /// Where an OSI packet's NLPID and an IS-IS PDU type are, as libpcap has them
     /// (after the LLC header on Ethernet; its cooked headers read them elsewhere).
-    fn iso_offsets(&self) -> Option<(u32, u32)> {
+    fn iso_offsets(&self) -> Option<(Base, Base)> {
+        let at = |nlpid: u32| Some((Base::At(nlpid), Base::At(nlpid + 4)));
         match self.link {
-            LinkType::Ethernet => Some((17 + self.vlan_shift, 21 + self.vlan_shift)),
-            LinkType::LinuxSll => Some((16, 20)),
-            LinkType::LinuxSll2 => Some((20, 24)),
+            LinkType::Ethernet => at(17 + self.vlan_shift),
+            LinkType::LinuxSll => Some((Base::At(16), Base::At(20))),
+            LinkType::LinuxSll2 => at(20),
+            // After the LLC header (3 bytes, no SNAP).
+            LinkType::Ieee80211 | LinkType::RadioTap => {
+                Some((self.wlan_payload(3), self.wlan_payload(7)))
+            }
             _ => None,
         }
     }
 
     fn iso_protocol(&self, nlpid: u32) -> Pred {
         match self.iso_offsets() {
-            Some((at, _)) => self.linktype(LLCSAP_ISONS).and(cmp(bpf::B, at, nlpid)),
+            Some((at, _)) => self.linktype(LLCSAP_ISONS).and(at.cmp(bpf::B, 0, nlpid)),
             None => Pred::Const(false),
         }
     }
@@ -496,7 +543,7 @@ impl Gen {
         match self.iso_offsets() {
             Some((_, at)) => self
                 .iso_protocol(0x83)
-                .and(any_of(types.iter().map(|&t| cmp(bpf::B, at, t)))),
+                .and(any_of(types.iter().map(|&t| at.cmp(bpf::B, 0, t)))),
             None => Pred::Const(false),
         }
     }
@@ -507,22 +554,30 @@ impl Gen {
         if self.geneve {
             return fail(AFTER_GENEVE);
         }
-        if self.link != LinkType::Ethernet {
-            return fail(format!(
-                "'llc' not supported for {}",
-                libpcap_link_name(self.link)
-            ));
-        }
-        let at = 12 + self.vlan_shift;
-        let frame = Pred::test(vec![load(bpf::H, at)], bpf::JMP | bpf::JGT, ETHERMTU)
-            .not()
-            .and(cmp(bpf::H, at + 2, 0xffff).not());
-        let control = at + 4;
+        // An 802.3 frame that is not Novell's raw IPX; on 802.11, a data frame.
+        let (frame, control) = match self.link {
+            LinkType::Ethernet => {
+                let at = 12 + self.vlan_shift;
+                let frame = Pred::test(vec![load(bpf::H, at)], bpf::JMP | bpf::JGT, ETHERMTU)
+                    .not()
+                    .and(cmp(bpf::H, at + 2, 0xffff).not());
+                (frame, Base::At(at + 4))
+            }
+            LinkType::Ieee80211 | LinkType::RadioTap => {
+                (self.wlan_data_frame(), self.wlan_payload(2))
+            }
+            other => {
+                return fail(format!(
+                    "'llc' not supported for {}",
+                    libpcap_link_name(other)
+                ))
+            }
+        };
         let (mask, value) = match subtype {
             None => return Ok(frame),
             Some("i") => {
                 let information =
-                    Pred::test(vec![load(bpf::B, control)], bpf::JMP | bpf::JSET, 1).not();
+                    Pred::test(control.load(bpf::B, 0), bpf::JMP | bpf::JSET, 1).not();
                 return Ok(frame.and(information));
             }
             Some("s") => (0x03, 0x01),
@@ -540,7 +595,7 @@ impl Gen {
             Some("frmr") => (0xef, 0x87),
             Some(other) => return fail(format!("unknown 802.2 LLC subtype '{other}'")),
         };
-        Ok(frame.and(cmp_masked(bpf::B, control, mask, value)))
+        Ok(frame.and(control.cmp_masked(bpf::B, 0, mask, value)))
     }
 
     /// `inbound` and `outbound`: the packet type a Linux cooked header keeps (4: sent
@@ -625,17 +680,22 @@ impl Gen {
     /// `[ip|ip6] protochain N`: N is the protocol of the header or of one of the
     /// IPv6 extension headers or AH headers after it (libpcap's gen_protochain).
     pub fn protochain(&self, protocol: u32, proto: Proto) -> GenResult<Pred> {
-        if self.geneve {
+        let ipv6 = match proto {
+            Proto::Default => {
+                return Ok(self
+                    .protochain(protocol, Proto::Ip)?
+                    .or(self.protochain(protocol, Proto::Ip6)?))
+            }
+            Proto::Ip => false,
+            Proto::Ip6 => true,
+            _ => return fail("bad protocol applied for 'protochain'"),
+        };
+        // The loop works on fixed offsets only, in libpcap too.
+        if self.geneve || self.is_80211() {
             return fail("'protochain' not supported with variable length headers");
         }
-        match proto {
-            Proto::Default => Ok(self
-                .protochain(protocol, Proto::Ip)?
-                .or(self.protochain(protocol, Proto::Ip6)?)),
-            Proto::Ip => Ok(self.ip().and(self.header_chain(protocol, false))),
-            Proto::Ip6 => Ok(self.ip6().and(self.header_chain(protocol, true))),
-            _ => fail("bad protocol applied for 'protochain'"),
-        }
+        let version = if ipv6 { self.ip6() } else { self.ip() };
+        Ok(version.and(self.header_chain(protocol, ipv6)))
     }
 
     /// libpcap's protochain loop, instruction for instruction: A holds the next
@@ -819,11 +879,16 @@ impl Gen {
         let words = |offset: u32| {
             (0..4u32).fold(Pred::Const(true), |acc, word| {
                 let bits = prefix.saturating_sub(word * 32).min(32);
-                if bits == 0 {
+                // libpcap's optimizer drops a word the prefix masks out entirely; on
+                // 802.11 it does not optimize, so the word is loaded (and a frame too
+                // short for it rejected) all the same.
+                if bits == 0 && !self.is_80211() {
                     return acc;
                 }
                 let mask = if bits == 32 {
                     u32::MAX
+                } else if bits == 0 {
+                    0
                 } else {
                     !(u32::MAX >> bits)
                 };
@@ -882,7 +947,7 @@ impl Gen {
     /// Where the Ethernet header is: the packet's start, or geneve's inner frame.
     fn link_header(&self) -> Base {
         if self.geneve {
-            Base::Slot(GENEVE_LINK)
+            Base::Slot(GENEVE_LINK, 0)
         } else {
             Base::At(0)
         }
@@ -909,6 +974,10 @@ impl Gen {
     pub fn cast(&self, proto: Proto, broadcast: bool) -> GenResult<Pred> {
         let (link, nl) = (self.link_header(), self.network());
         match (proto, broadcast) {
+            (Proto::Default | Proto::Link, true) if self.is_80211() => {
+                Ok(self.wlan_host([0xff; 6], Dir::Dst))
+            }
+            (Proto::Default | Proto::Link, false) if self.is_80211() => Ok(self.wlan_multicast()),
             (Proto::Default | Proto::Link, true) => {
                 self.require_ethernet("link-layer broadcasts")?;
                 Ok(self
@@ -958,10 +1027,6 @@ impl Gen {
     /// Not a later IPv4 fragment (fragment offset 0), where transport headers are.
     pub fn first_fragment(&self) -> Pred {
         Pred::test(self.network().load(bpf::H, 6), bpf::JMP | bpf::JSET, 0x1fff).not()
-    }
-
-    pub fn ip_header_length(&self) -> Insn {
-        Insn::stmt(bpf::LDX | bpf::B | bpf::MSH, self.nl())
     }
 
     fn ip6_transport(&self, protocol: Option<u32>) -> Pred {
@@ -1018,7 +1083,10 @@ impl Gen {
     /// routing header, in its short or long form, with or without a pad byte; the
     /// address is little-endian there.
     pub fn decnet_host(&self, address: u16, dir: Dir) -> Pred {
-        let nl = self.nl();
+        if self.geneve {
+            self.refuse_after_geneve();
+        }
+        let nl = self.network();
         let value = u32::from(address.swap_bytes());
         let at = |short: bool, src: bool| match (short, src) {
             (true, false) => 1,
@@ -1030,26 +1098,22 @@ impl Gen {
             // The flags after the 2-byte length: the pad bit, then the header's form.
             // libpcap writes the padded forms' constants through ntohs(): on the
             // little-endian hosts labnet runs on, the bytes swap (0x0681 is 0x8106).
-            let long_padded = cmp_masked(bpf::H, nl + 2, 0xff07, 0x8106).and(cmp(
+            let long_padded = nl.cmp_masked(bpf::H, 2, 0xff07, 0x8106).and(nl.cmp(
                 bpf::H,
-                nl + 2 + 1 + at(false, src),
+                2 + 1 + at(false, src),
                 value,
             ));
-            let long = cmp_masked(bpf::B, nl + 2, 0x07, 0x06).and(cmp(
+            let long =
+                nl.cmp_masked(bpf::B, 2, 0x07, 0x06)
+                    .and(nl.cmp(bpf::H, 2 + at(false, src), value));
+            let short_padded = nl.cmp_masked(bpf::H, 2, 0xff07, 0x8102).and(nl.cmp(
                 bpf::H,
-                nl + 2 + at(false, src),
+                2 + 1 + at(true, src),
                 value,
             ));
-            let short_padded = cmp_masked(bpf::H, nl + 2, 0xff07, 0x8102).and(cmp(
-                bpf::H,
-                nl + 2 + 1 + at(true, src),
-                value,
-            ));
-            let short = cmp_masked(bpf::B, nl + 2, 0x07, 0x02).and(cmp(
-                bpf::H,
-                nl + 2 + at(true, src),
-                value,
-            ));
+            let short =
+                nl.cmp_masked(bpf::B, 2, 0x07, 0x02)
+                    .and(nl.cmp(bpf::H, 2 + at(true, src), value));
             short.or(short_padded).or(long).or(long_padded)
         };
         self.linktype(ETHERTYPE_DECNET)
@@ -1122,6 +1186,12 @@ impl Gen {
                 "PPPoE session number {id} greater than maximum 65535"
             ));
         }
+        if self.is_80211() {
+            return Err((
+                "labnet does not filter PPPoE sessions in 802.11 frames yet (libpcap does)".into(),
+                Some(PREFILTER_80211.into()),
+            ));
+        }
         let at = self.nl();
         let mut pred = self.linktype(ETHERTYPE_PPPOES);
         if let Some(id) = id {
@@ -1129,6 +1199,15 @@ impl Gen {
         }
         self.pppoe_session = true;
         Ok(pred)
+    }
+
+    /// The scratch words arithmetic may use: all but the prologue's on 802.11.
+    pub fn scratch_words(&self) -> u32 {
+        if self.is_80211() {
+            WLAN_PAYLOAD
+        } else {
+            bpf::MEMWORDS
+        }
     }
 
     fn is_80211(&self) -> bool {
@@ -1156,6 +1235,12 @@ impl Gen {
         }
         if self.geneve {
             return fail("a second geneve is read inside the first one's frame (libpcap's meaning), which labnet does not filter yet");
+        }
+        if self.is_80211() {
+            return Err((
+                "labnet does not filter geneve in 802.11 frames yet (libpcap does)".into(),
+                Some(PREFILTER_80211.into()),
+            ));
         }
         let nl = self.nl();
         let network = Base::At(nl);
@@ -1240,36 +1325,9 @@ impl Gen {
         Ok(v4.or(v6).and(offsets))
     }
 
-    /// What 802.11 frames carry (LLC, IP, ...) is not filtered yet: the parser turns
-    /// this into an error at the primitive that asked for it.
-    fn refuse_inside_80211(&self) {
-        self.refusal.set(Some(
-            "labnet does not filter what 802.11 frames carry yet (libpcap does): on 802.11 it filters the 802.11 header (type, subtype, dir, wlan addresses, wlan[...]) and len",
-        ));
-    }
-
-    /// A load of `size` at `offset` in the 802.11 header: after RadioTap, relative to
-    /// the length RadioTap's header gives (little-endian, its bytes 2 and 3), in X.
+    /// A load of `size` at `offset` in the 802.11 header.
     fn wlan_load(&self, size: u16, offset: u32) -> Vec<Insn> {
-        match self.link {
-            LinkType::RadioTap => vec![
-                load(bpf::B, 3),
-                Insn::stmt(bpf::ALU | bpf::LSH | bpf::K, 8),
-                Insn::stmt(bpf::MISC | bpf::TAX, 0),
-                load(bpf::B, 2),
-                Insn::stmt(bpf::ALU | bpf::OR | bpf::X, 0),
-                Insn::stmt(bpf::MISC | bpf::TAX, 0),
-                Insn::stmt(bpf::LD | size | bpf::IND, offset),
-            ],
-            _ => vec![load(size, offset)],
-        }
-    }
-
-    /// The X setup [`Gen::wlan_load`] uses, for `wlan[...]` after RadioTap.
-    pub fn radiotap_length(&self) -> Option<Vec<Insn>> {
-        let mut insns = self.wlan_load(bpf::B, 0);
-        insns.pop();
-        (self.link == LinkType::RadioTap).then_some(insns)
+        self.wlan_header().load(size, offset)
     }
 
     fn wlan_masked(&self, offset: u32, mask: u32, value: u32) -> Pred {
@@ -1382,6 +1440,149 @@ impl Gen {
         no_addresses.not().and(by_dir(dir, source, destination))
     }
 
+    /// `ether multicast` on 802.11 (libpcap's gen_multicast): the group bit of the
+    /// destination, which a management frame has in address 1 and a data frame in
+    /// address 1 or, sent to the distribution system, address 3; control frames
+    /// have none.
+    fn wlan_multicast(&self) -> Pred {
+        let group = |offset: u32| self.wlan_bit(offset, 0x01);
+        let to_ds = self.wlan_bit(1, 0x01);
+        let data = self.wlan_bit(0, 0x08);
+        let data_destination = to_ds.clone().not().and(group(4)).or(to_ds.and(group(16)));
+        let management = data.clone().not().and(group(4));
+        let addressed = management.or(data.and(data_destination));
+        self.wlan_bit(0, 0x04).not().and(addressed)
+    }
+
+    /// A data frame (type 2: bit 3 set, bit 2 clear), whose payload is LLC.
+    fn wlan_data_frame(&self) -> Pred {
+        self.wlan_bit(0, 0x04).not().and(self.wlan_bit(0, 0x08))
+    }
+
+    /// `plus` bytes past where the 802.11 header's payload starts, which the
+    /// prologue computes per packet.
+    fn wlan_payload(&self, plus: u32) -> Base {
+        self.wlan_payload_used.set(true);
+        Base::Slot(WLAN_PAYLOAD, plus)
+    }
+
+    /// Where the 802.11 header starts: at 0, or after RadioTap's header, whose
+    /// length the prologue reads.
+    fn wlan_header(&self) -> Base {
+        if self.link == LinkType::RadioTap {
+            self.wlan_link_used.set(true);
+            Base::Slot(WLAN_LINK, 0)
+        } else {
+            Base::At(0)
+        }
+    }
+
+    /// What libpcap computes at the start of a program on 802.11 when its tests need
+    /// it (gencode.c's insert_compute_vloffsets), instruction for instruction: RadioTap's
+    /// length (little-endian, bytes 2 and 3) into [`WLAN_LINK`]; then the 802.11 header's
+    /// length into [`WLAN_PAYLOAD`]: 24 bytes, 2 more for a QoS data frame, and after
+    /// RadioTap rounded up to 4 bytes when its flags say the driver padded (read
+    /// where a header of one presence word keeps them, as libpcap reads them). A
+    /// test that always holds, first in the program: a packet too short for these
+    /// loads is rejected whatever the expression, as by libpcap.
+    pub fn prologue(&self) -> Option<Pred> {
+        let payload = self.wlan_payload_used.get();
+        let radiotap = self.link == LinkType::RadioTap;
+        let link = radiotap && (payload || self.wlan_link_used.get());
+        if !link && !payload {
+            return None;
+        }
+        let stmt = Insn::stmt;
+        let mut insns = Vec::new();
+        if link {
+            insns.extend([
+                load(bpf::B, 3),
+                stmt(bpf::ALU | bpf::LSH | bpf::K, 8),
+                stmt(bpf::MISC | bpf::TAX, 0),
+                load(bpf::B, 2),
+                stmt(bpf::ALU | bpf::OR | bpf::X, 0),
+                stmt(bpf::ST, WLAN_LINK),
+                stmt(bpf::MISC | bpf::TAX, 0),
+            ]);
+        } else {
+            insns.push(stmt(bpf::LDX | bpf::IMM, 0));
+        }
+        // Conditional jumps to the end ("the rest of the program") are patched last.
+        let mut to_end: Vec<(usize, bool)> = Vec::new();
+        let jset = |k: u32| Insn {
+            code: bpf::JMP | bpf::JSET | bpf::K,
+            jt: 0,
+            jf: 0,
+            k,
+        };
+        if payload {
+            insns.extend([
+                stmt(bpf::MISC | bpf::TXA, 0),
+                stmt(bpf::ALU | bpf::ADD | bpf::K, 24),
+                stmt(bpf::ST, WLAN_PAYLOAD),
+                stmt(bpf::LD | bpf::B | bpf::IND, 0),
+            ]);
+            // A data frame (bit 3 set, bit 2 clear) ...
+            to_end.push((insns.len(), false));
+            insns.push(jset(0x08));
+            to_end.push((insns.len(), true));
+            insns.push(jset(0x04));
+            // ... with QoS (subtype bit 3): two bytes more.
+            let qos = insns.len();
+            insns.push(jset(0x80));
+            insns.extend([
+                stmt(bpf::LD | bpf::MEM, WLAN_PAYLOAD),
+                stmt(bpf::ALU | bpf::ADD | bpf::K, 2),
+                stmt(bpf::ST, WLAN_PAYLOAD),
+            ]);
+            if radiotap {
+                insns[qos].jf = 3;
+                // RadioTap's flags present, no second presence word: the flags
+                // after the TSF (8 bytes) if present, else at 8; padded: round up.
+                insns.push(load(bpf::W, 4));
+                to_end.push((insns.len(), false));
+                insns.push(jset(0x0200_0000));
+                let extended = insns.len();
+                insns.push(jset(0x0000_0080));
+                to_end.push((extended, true));
+                insns.push(Insn {
+                    jt: 0,
+                    jf: 2,
+                    ..jset(0x0100_0000)
+                });
+                insns.push(load(bpf::B, 16));
+                let after_tsf = insns.len();
+                insns.push(Insn {
+                    jt: 2,
+                    ..jset(0x20)
+                });
+                to_end.push((after_tsf, false));
+                insns.push(load(bpf::B, 8));
+                to_end.push((insns.len(), false));
+                insns.push(jset(0x20));
+                insns.extend([
+                    stmt(bpf::LD | bpf::MEM, WLAN_PAYLOAD),
+                    stmt(bpf::ALU | bpf::ADD | bpf::K, 3),
+                    stmt(bpf::ALU | bpf::AND | bpf::K, !3),
+                    stmt(bpf::ST, WLAN_PAYLOAD),
+                ]);
+            } else {
+                to_end.push((qos, false));
+            }
+        }
+        let end = insns.len();
+        insns.push(stmt(bpf::LD | bpf::IMM, 0));
+        for (at, when) in to_end {
+            let distance = (end - at - 1) as u8;
+            if when {
+                insns[at].jt = distance;
+            } else {
+                insns[at].jf = distance;
+            }
+        }
+        Some(Pred::test(insns, bpf::JMP | bpf::JEQ, 0))
+    }
+
     /// The refusal the last primitive left, if any.
     pub fn take_refusal(&self) -> Option<&'static str> {
         self.refusal.take()
@@ -1402,17 +1603,17 @@ impl Gen {
         }
     }
 
-    /// Where `proto[...]` counts from, the load that sets X first (transport layers sit
-    /// behind the variable-length IPv4 header), and what must hold for the load to mean
+    /// Where `proto[...]` counts from, whether the IPv4 header's length is to be added
+    /// (transport layers sit behind it), and what must hold for the load to mean
     /// anything.
-    pub fn byte_base(&self, proto: Proto) -> GenResult<(u32, bool, Pred)> {
+    pub fn byte_base(&self, proto: Proto) -> GenResult<(Base, bool, Pred)> {
         if self.geneve {
             return fail(AFTER_GENEVE);
         }
         if proto == Proto::Radio {
             // RadioTap's own bytes, from the packet's start.
             return if self.link == LinkType::RadioTap {
-                Ok((0, false, Pred::Const(true)))
+                Ok((Base::At(0), false, Pred::Const(true)))
             } else {
                 fail("radio information not present in capture")
             };
@@ -1421,19 +1622,25 @@ impl Gen {
             if self.link == LinkType::KernelCooked {
                 return fail("link-layer bytes (ether[...]) are not in the kernel's view of -i any packets; capture on one interface");
             }
-            // The link header (on 802.11 with no network layer to ask for).
-            return Ok((0, false, Pred::Const(true)));
+            // The link header: on 802.11, after RadioTap.
+            let link = if self.is_80211() {
+                self.wlan_header()
+            } else {
+                Base::At(0)
+            };
+            return Ok((link, false, Pred::Const(true)));
         }
-        let nl = self.nl();
+        let nl = self.network();
         Ok(match proto {
-            Proto::Link | Proto::Default => (0, false, Pred::Const(true)),
             Proto::Ip => (nl, false, self.ip()),
             Proto::Ip6 => (nl, false, self.ip6()),
             Proto::Arp => (nl, false, self.linktype(ETHERTYPE_ARP)),
             Proto::Rarp => (nl, false, self.linktype(ETHERTYPE_RARP)),
             Proto::Decnet => (nl, false, self.linktype(ETHERTYPE_DECNET)),
-            Proto::Radio => (0, false, Pred::Const(true)),
-            Proto::Icmp6 => (nl + 40, false, self.ip6().and(cmp(bpf::B, nl + 6, 58))),
+            Proto::Icmp6 => {
+                let guard = self.ip6().and(nl.cmp(bpf::B, 6, 58));
+                (nl.plus(40), false, guard)
+            }
             Proto::Tcp
             | Proto::Udp
             | Proto::Icmp
@@ -1448,7 +1655,9 @@ impl Gen {
                 self.ip_proto(proto.ip_protocol().unwrap_or(0))
                     .and(self.first_fragment()),
             ),
-            Proto::Ah | Proto::Esp => return fail("unsupported index operation"),
+            Proto::Link | Proto::Default | Proto::Radio | Proto::Ah | Proto::Esp => {
+                return fail("unsupported index operation")
+            }
         })
     }
 }
@@ -1603,11 +1812,20 @@ mod tests {
     fn byte_access_counts_from_the_layer_it_names() {
         let gen = Gen::new(LinkType::Ethernet);
         let (base, behind_ip_header, _) = gen.byte_base(Proto::Tcp).unwrap();
-        assert_eq!((base, behind_ip_header), (14, true));
+        assert_eq!((base, behind_ip_header), (Base::At(14), true));
         let (base, behind_ip_header, guard) = gen.byte_base(Proto::Ip).unwrap();
-        assert_eq!((base, behind_ip_header, guard), (14, false, gen.ip()));
+        assert_eq!(
+            (base, behind_ip_header, guard),
+            (Base::At(14), false, gen.ip())
+        );
         let (base, _, _) = gen.byte_base(Proto::Icmp6).unwrap();
-        assert_eq!(base, 54, "after the fixed IPv6 header");
+        assert_eq!(base, Base::At(54), "after the fixed IPv6 header");
+        // On 802.11, past the LLC/SNAP header where the prologue puts the payload.
+        let wlan = Gen::new(LinkType::RadioTap);
+        let (base, _, _) = wlan.byte_base(Proto::Ip).unwrap();
+        assert_eq!(base, Base::Slot(WLAN_PAYLOAD, 8));
+        let (base, _, _) = wlan.byte_base(Proto::Link).unwrap();
+        assert_eq!(base, Base::Slot(WLAN_LINK, 0), "after RadioTap");
         assert!(
             Gen::new(LinkType::KernelCooked)
                 .byte_base(Proto::Link)

@@ -458,6 +458,43 @@ mod tests {
     }
 
     #[test]
+    fn on_80211_the_payload_is_where_the_header_and_radiotaps_padding_put_it() {
+        let radiotap = |flags: &str| format!("00000c0006000000{flags}020000");
+        // A QoS data frame to the distribution system (26 bytes), 2 bytes of the
+        // driver's padding, LLC/SNAP, IPv4 and UDP to port 53.
+        let qos = "88010000001122334455080027a8386608002 7a83865 0000 0000".replace(' ', "");
+        let payload = "aaaa030000000800\
+                       4500001c00000000401100 00c0a83865c0a83866 123400350008 0000"
+            .replace(' ', "");
+        let padded = bytes(&format!("{}{qos}0000{payload}", radiotap("20")));
+        let unpadded = bytes(&format!("{}{qos}{payload}", radiotap("00")));
+        let on = |link, expression: &str, frame: &[u8]| {
+            Filter::compile_with(expression, link, Names::Offline)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .matches(frame, frame.len() as u32)
+        };
+        for frame in [&padded, &unpadded] {
+            assert!(on(LinkType::RadioTap, "udp port 53", frame));
+            assert!(on(LinkType::RadioTap, "ip src 192.168.56.101", frame));
+            assert!(!on(LinkType::RadioTap, "tcp or ip6", frame));
+            assert!(on(
+                LinkType::RadioTap,
+                "udp[2:2] = 53 and ip[9] = 17",
+                frame
+            ));
+        }
+        // Padding the flags do not announce is read as the payload (as by libpcap).
+        let mut unannounced = padded.clone();
+        unannounced[8] = 0;
+        assert!(!on(LinkType::RadioTap, "ip", &unannounced));
+        // The bare frame, and a frame too short to hold the 802.11 header's first
+        // byte: rejected whatever the expression, as by libpcap's program.
+        assert!(on(LinkType::Ieee80211, "udp port 53", &unpadded[12..]));
+        assert!(!on(LinkType::RadioTap, "not ip", &padded[..12]));
+        assert!(on(LinkType::RadioTap, "len > 4", &padded[..12]));
+    }
+
+    #[test]
     fn qualifiers_are_inherited_and_and_or_group_from_the_left() {
         let frame = tcp_frame();
         let len = frame.len() as u32;

@@ -3,7 +3,7 @@
 //! laid out as loads and ALU instructions with their bounds as prerequisites.
 
 use super::super::bpf::{self, Insn, Pred};
-use super::super::gen::{self, Proto};
+use super::super::gen::{self, Base, Proto};
 use super::super::lex::Tok;
 use super::names::number;
 use super::{describe, PResult, Parser};
@@ -328,7 +328,7 @@ impl Parser<'_> {
         depth: u32,
         prereqs: &mut Vec<Pred>,
     ) -> PResult<Vec<Insn>> {
-        if depth >= bpf::MEMWORDS {
+        if depth >= self.gen.scratch_words() {
             return Err(self.error_at(
                 0,
                 self.text.len(),
@@ -355,43 +355,39 @@ impl Parser<'_> {
                 if !prereqs.contains(&prereq) {
                     prereqs.push(prereq);
                 }
-                // After RadioTap, the 802.11 header starts where RadioTap's length
-                // says: X holds it for the load.
-                if let (Proto::Link, Some(mut setup)) = (proto, self.gen.radiotap_length()) {
-                    let Some(offset) = self.fold(index)? else {
-                        return Err(self.error_at(
-                            0,
-                            self.text.len(),
-                            "a computed index into the 802.11 header after RadioTap is not supported yet",
-                            None,
-                        ));
-                    };
-                    setup.push(Insn::stmt(
-                        bpf::LD | size | bpf::IND,
-                        base.wrapping_add(offset),
-                    ));
-                    return Ok(setup);
-                }
-                // Asked for only behind IP: on 802.11 there is no network layer to ask.
-                let header_length = || self.gen.ip_header_length();
+                // What puts the header's offset in X (none for a fixed one), and the
+                // constant part of that offset.
+                let (header, at) = match (base, behind_ip) {
+                    (Base::At(at), false) => (Vec::new(), at),
+                    (_, true) => base.ipv4_payload(),
+                    (Base::Slot(slot, plus), false) => {
+                        (vec![Insn::stmt(bpf::LDX | bpf::MEM, slot)], plus)
+                    }
+                };
                 match self.fold(index)? {
-                    Some(offset) if behind_ip => vec![
-                        header_length(),
-                        Insn::stmt(bpf::LD | size | bpf::IND, base.wrapping_add(offset)),
-                    ],
-                    Some(offset) => vec![gen::load(*size, base.wrapping_add(offset))],
+                    Some(offset) if header.is_empty() => {
+                        vec![gen::load(*size, at.wrapping_add(offset))]
+                    }
+                    Some(offset) => {
+                        let mut stmts = header;
+                        stmts.push(Insn::stmt(
+                            bpf::LD | size | bpf::IND,
+                            at.wrapping_add(offset),
+                        ));
+                        stmts
+                    }
                     None => {
                         let mut stmts = self.gen_arith(index, depth, prereqs)?;
-                        if behind_ip {
+                        if !header.is_empty() {
+                            stmts.push(Insn::stmt(bpf::ST, depth));
+                            stmts.extend(header);
                             stmts.extend([
-                                Insn::stmt(bpf::ST, depth),
-                                header_length(),
                                 Insn::stmt(bpf::LD | bpf::W | bpf::MEM, depth),
                                 Insn::stmt(bpf::ALU | bpf::ADD | bpf::X, 0),
                             ]);
                         }
                         stmts.push(Insn::stmt(bpf::MISC | bpf::TAX, 0));
-                        stmts.push(Insn::stmt(bpf::LD | size | bpf::IND, base));
+                        stmts.push(Insn::stmt(bpf::LD | size | bpf::IND, at));
                         stmts
                     }
                 }

@@ -230,7 +230,11 @@ impl<'a> Parser<'a> {
         }
         let (pred, _) = self.expr()?;
         match self.peek_tok().clone() {
-            Tok::End => Ok(pred),
+            // What the tests' variable offsets need, computed first (802.11).
+            Tok::End => Ok(match self.gen.prologue() {
+                Some(prologue) => prologue.and(pred),
+                None => pred,
+            }),
             Tok::Punct(")") => Err(self.error_here("unbalanced ')': nothing opened it", None)),
             other => Err(self.error_here(
                 format!("expected 'and' or 'or' before {}", describe(&other)),

@@ -401,6 +401,7 @@ fn every_accepted_program_loads_into_the_kernel() {
         LinkType::Raw,
         LinkType::Ieee80211,
         LinkType::RadioTap,
+        LinkType::Ppi,
     ] {
         for expression in corpus() {
             if let Ok(filter) = Filter::compile_with(&expression, link, Names::Offline) {
@@ -631,9 +632,10 @@ fn same_as_tcpdump(file: &Path, link: u32, expression: &str, scratch: &Path) -> 
 }
 
 /// 802.11 frames as Scapy builds them (management, control, data in each direction,
-/// QoS with four addresses, protected), written bare (`argv[1]-105-whole.pcap`) and
-/// after a RadioTap header (`argv[1]-127-whole.pcap`), and with every cut of them
-/// (`argv[1]-105-cuts.pcap`, `argv[1]-127-cuts.pcap`).
+/// QoS with four addresses, protected), written bare (`argv[1]-105-whole.pcap`),
+/// after a RadioTap header (`argv[1]-127-whole.pcap`) and after a PPI header
+/// (`argv[1]-192-whole.pcap`), and with every cut of them (`argv[1]-105-cuts.pcap`,
+/// ...).
 const WLAN_FRAMES: &str = r#"
 import sys
 from scapy.all import *
@@ -660,7 +662,8 @@ frames = [
     Dot11(type=3, subtype=1, addr1=BC)/Raw(b'\x00' * 6),
 ]
 radiotap = lambda f: RadioTap(present='Flags+Rate+Channel+dBm_AntSignal', Rate=2, ChannelFrequency=2412, dBm_AntSignal=-50)/f
-for link, wrap in [(105, lambda f: f), (127, radiotap)]:
+ppi = lambda f: b'\x00\x00\x08\x00\x69\x00\x00\x00' + bytes(f)
+for link, wrap in [(105, lambda f: f), (127, radiotap), (192, ppi)]:
     for kind in ['whole', 'cuts']:
         w = RawPcapWriter(sys.argv[1] + '-%d-%s.pcap' % (link, kind), linktype=link)
         for f in frames:
@@ -670,8 +673,9 @@ for link, wrap in [(105, lambda f: f), (127, radiotap)]:
         w.close()
 "#;
 
-/// libpcap's 802.11 keywords on 802.11 files, bare and after RadioTap: labnet selects
-/// what tcpdump selects, and refuses what tcpdump refuses. On frames cut inside the
+/// libpcap's 802.11 keywords on 802.11 files, bare, after RadioTap and after PPI (where
+/// libpcap 1.10 refuses `type`, `subtype` and `dir`): labnet selects what tcpdump
+/// selects, and refuses what tcpdump refuses. On frames cut inside the
 /// addresses, `wlan src|dst|host` can differ: labnet may decide on an address that is
 /// there where tcpdump's program reads a missing one first and rejects
 /// (docs/webcapture.md); those run on whole frames, the others on every cut too.
@@ -732,7 +736,7 @@ fn wlan_keywords_select_what_tcpdump_selects_on_80211_files() {
         expressions.push(format!("ether src {mac} and type data"));
     }
     let mut failures = Vec::new();
-    for link in [105, 127] {
+    for link in [105, 127, 192] {
         for expression in &expressions {
             let by_addresses = ["src", "dst", "host"]
                 .iter()
@@ -749,9 +753,10 @@ fn wlan_keywords_select_what_tcpdump_selects_on_80211_files() {
 /// What 802.11 data frames carry, each in four kinds of frame (to and from the
 /// distribution system, between stations, between systems with four addresses), with
 /// and without QoS, then management and control frames that look like they carry IP:
-/// bare (`argv[1]-105-*.pcap`) and after seven RadioTap headers (flags absent, present,
+/// bare (`argv[1]-105-*.pcap`), after seven RadioTap headers (flags absent, present,
 /// saying the driver padded the 802.11 header and padding it, after a TSF, with a
-/// second presence word, Scapy's own), whole and with every cut.
+/// second presence word, Scapy's own) and after two PPI headers (with no field and
+/// with one), whole and with every cut.
 const CARRIED_80211_FRAMES: &str = r#"
 import sys, struct
 from scapy.all import *
@@ -836,6 +841,19 @@ for kind in ['whole', 'cuts']:
     w.close()
     w = RawPcapWriter('%s-127-%s.pcap' % (out, kind), linktype=127)
     for name, wrap in wrappers:
+        for f in frames:
+            b = wrap(f)
+            for n in cut(b):
+                w.write(b[:n])
+    w.close()
+ppi = [
+    lambda f: b'\x00\x00\x08\x00\x69\x00\x00\x00' + f,
+    lambda f: b'\x00\x00\x20\x00\x69\x00\x00\x00' + b'\x02\x00\x14\x00' + bytes(20) + f,
+]
+for kind in ['whole', 'cuts']:
+    cut = lambda b: (range(1, len(b) + 1) if kind == 'cuts' else [len(b)])
+    w = RawPcapWriter('%s-192-%s.pcap' % (out, kind), linktype=192)
+    for wrap in ppi:
         for f in frames:
             b = wrap(f)
             for n in cut(b):
@@ -948,13 +966,20 @@ fn what_80211_frames_carry_is_selected_as_tcpdump_selects_it() {
         "ether proto \\iso",
     ];
     let mut failures = Vec::new();
-    for link in [105, 127] {
+    for link in [105, 127, 192] {
         let file = dir.join(format!("frames-{link}-cuts.pcap"));
         for expression in expressions {
             failures.extend(same_as_tcpdump(&file, link, expression, &dir));
         }
-        // What libpcap follows and labnet does not yet: refused, saying so.
-        for expression in ["vlan", "pppoes", "geneve"] {
+        // What libpcap follows and labnet does not yet: refused, saying so (libpcap
+        // refuses VLAN tags after PPI itself).
+        let ours_only: &[&str] = if link == 192 {
+            failures.extend(same_as_tcpdump(&file, link, "vlan", &dir));
+            &["pppoes", "geneve"]
+        } else {
+            &["vlan", "pppoes", "geneve"]
+        };
+        for &expression in ours_only {
             let err = Filter::compile_with(expression, link_of(link), Names::Offline)
                 .err()
                 .map(|e| e.message);

@@ -108,6 +108,9 @@ pub enum LinkType {
     Ieee80211,
     /// A RadioTap header (its length in its bytes 2-3), then an 802.11 frame.
     RadioTap,
+    /// A PPI header (its length in its bytes 2-3), then, as libpcap assumes whatever
+    /// link type the header names, an 802.11 frame.
+    Ppi,
 }
 
 impl LinkType {
@@ -121,6 +124,7 @@ impl LinkType {
             NULL => LinkType::Null,
             IEEE802_11 => LinkType::Ieee80211,
             IEEE802_11_RADIOTAP => LinkType::RadioTap,
+            PPI => LinkType::Ppi,
             _ => return None,
         })
     }
@@ -135,6 +139,7 @@ impl LinkType {
             LinkType::KernelCooked => "Linux cooked (-i any)",
             LinkType::Ieee80211 => "802.11",
             LinkType::RadioTap => "802.11 with RadioTap",
+            LinkType::Ppi => "802.11 with PPI",
         }
     }
 }

@@ -181,7 +181,7 @@ const GENEVE_LINK: u32 = 1;
 const GENEVE_NETWORK: u32 = 2;
 
 /// libpcap's scratch words on 802.11 link types, computed once at the program's start
-/// ([`Gen::prologue`]): where the 802.11 header starts (after RadioTap), and where its
+/// ([`Gen::prologue`]): where the 802.11 header starts (after RadioTap or PPI), and where its
 /// payload (the LLC header) starts. The last two words, so that arithmetic keeps the
 /// first ones.
 const WLAN_LINK: u32 = bpf::MEMWORDS - 1;
@@ -328,7 +328,7 @@ impl Gen {
             LinkType::LinuxSll2 => 20,
             LinkType::Raw | LinkType::KernelCooked => 0,
             LinkType::Null => 4,
-            LinkType::Ieee80211 | LinkType::RadioTap => {
+            LinkType::Ieee80211 | LinkType::RadioTap | LinkType::Ppi => {
                 self.refusal.set(Some(INSIDE_80211));
                 0
             }
@@ -381,7 +381,7 @@ impl Gen {
         match self.link {
             // No type field: a data frame, and its LLC header says (libpcap's
             // gen_llc_linktype).
-            LinkType::Ieee80211 | LinkType::RadioTap => {
+            LinkType::Ieee80211 | LinkType::RadioTap | LinkType::Ppi => {
                 let llc = self.wlan_payload(0);
                 let carried = match ethertype {
                     // DSAP and SSAP both.
@@ -525,7 +525,7 @@ impl Gen {
             LinkType::LinuxSll => Some((Base::At(16), Base::At(20))),
             LinkType::LinuxSll2 => at(20),
             // After the LLC header (3 bytes, no SNAP).
-            LinkType::Ieee80211 | LinkType::RadioTap => {
+            LinkType::Ieee80211 | LinkType::RadioTap | LinkType::Ppi => {
                 Some((self.wlan_payload(3), self.wlan_payload(7)))
             }
             _ => None,
@@ -563,7 +563,7 @@ impl Gen {
                     .and(cmp(bpf::H, at + 2, 0xffff).not());
                 (frame, Base::At(at + 4))
             }
-            LinkType::Ieee80211 | LinkType::RadioTap => {
+            LinkType::Ieee80211 | LinkType::RadioTap | LinkType::Ppi => {
                 (self.wlan_data_frame(), self.wlan_payload(2))
             }
             other => {
@@ -1122,6 +1122,13 @@ impl Gen {
 
     /// `vlan [ID]`: an 802.1Q/802.1ad tag here; later primitives look past it.
     pub fn vlan(&mut self, id: Option<u32>) -> GenResult<Pred> {
+        if self.link == LinkType::Ppi {
+            // libpcap follows VLAN tags in 802.11 frames, but not after PPI.
+            return fail(format!(
+                "no VLAN support for {}",
+                libpcap_link_name(self.link)
+            ));
+        }
         self.require_ethernet("VLAN tags")?;
         if self.geneve {
             return fail(AFTER_GENEVE);
@@ -1211,7 +1218,10 @@ impl Gen {
     }
 
     fn is_80211(&self) -> bool {
-        matches!(self.link, LinkType::Ieee80211 | LinkType::RadioTap)
+        matches!(
+            self.link,
+            LinkType::Ieee80211 | LinkType::RadioTap | LinkType::Ppi
+        )
     }
 
     /// A primitive after `geneve` that labnet does not follow into the inner frame:
@@ -1350,8 +1360,10 @@ impl Gen {
         ))
     }
 
+    /// For `type`, `subtype` and `dir`, which libpcap 1.10 refuses after PPI (its
+    /// other 802.11 keywords it accepts there).
     fn require_80211(&self, message: &str) -> GenResult<()> {
-        if self.is_80211() {
+        if let LinkType::Ieee80211 | LinkType::RadioTap = self.link {
             Ok(())
         } else {
             fail(message)
@@ -1466,10 +1478,10 @@ impl Gen {
         Base::Slot(WLAN_PAYLOAD, plus)
     }
 
-    /// Where the 802.11 header starts: at 0, or after RadioTap's header, whose
-    /// length the prologue reads.
+    /// Where the 802.11 header starts: at 0, or after RadioTap's or PPI's header,
+    /// whose length the prologue reads.
     fn wlan_header(&self) -> Base {
-        if self.link == LinkType::RadioTap {
+        if let LinkType::RadioTap | LinkType::Ppi = self.link {
             self.wlan_link_used.set(true);
             Base::Slot(WLAN_LINK, 0)
         } else {
@@ -1479,7 +1491,7 @@ impl Gen {
 
     /// What libpcap computes at the start of a program on 802.11 when its tests need
     /// it (gencode.c's insert_compute_vloffsets), instruction for instruction: RadioTap's
-    /// length (little-endian, bytes 2 and 3) into [`WLAN_LINK`]; then the 802.11 header's
+    /// or PPI's length (little-endian, bytes 2 and 3) into [`WLAN_LINK`]; then the 802.11 header's
     /// length into [`WLAN_PAYLOAD`]: 24 bytes, 2 more for a QoS data frame, and after
     /// RadioTap rounded up to 4 bytes when its flags say the driver padded (read
     /// where a header of one presence word keeps them, as libpcap reads them). A
@@ -1488,7 +1500,8 @@ impl Gen {
     pub fn prologue(&self) -> Option<Pred> {
         let payload = self.wlan_payload_used.get();
         let radiotap = self.link == LinkType::RadioTap;
-        let link = radiotap && (payload || self.wlan_link_used.get());
+        let prefixed = radiotap || self.link == LinkType::Ppi;
+        let link = prefixed && (payload || self.wlan_link_used.get());
         if !link && !payload {
             return None;
         }
@@ -1672,6 +1685,7 @@ fn libpcap_link_name(link: LinkType) -> &'static str {
         LinkType::Null => "BSD loopback",
         LinkType::Ieee80211 => "802.11",
         LinkType::RadioTap => "802.11 plus radiotap header",
+        LinkType::Ppi => "Per-Packet Information",
     }
 }
 

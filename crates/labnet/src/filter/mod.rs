@@ -281,7 +281,7 @@ impl LinkFilters {
     fn compile_for(&mut self, link_type: u32) -> Result<&Filter, Error> {
         let Some(link) = LinkType::from_pcap(link_type) else {
             return Err(Error::usage(format!(
-                "cannot filter packets of link type {link_type}: labnet filters Ethernet, Linux cooked (SLL, SLL2), raw IP, BSD loopback and 802.11 (with or without RadioTap)"
+                "cannot filter packets of link type {link_type}: labnet filters Ethernet, Linux cooked (SLL, SLL2), raw IP, BSD loopback and 802.11 (bare, after RadioTap or after PPI)"
             )));
         };
         let filter = Filter::compile(&self.expression, link)?;
@@ -490,6 +490,13 @@ mod tests {
         // The bare frame, and a frame too short to hold the 802.11 header's first
         // byte: rejected whatever the expression, as by libpcap's program.
         assert!(on(LinkType::Ieee80211, "udp port 53", &unpadded[12..]));
+        // After PPI (8 bytes, no field; libpcap does not look at its link type).
+        let ppi = [bytes("0000080069000000"), unpadded[12..].to_vec()].concat();
+        assert!(on(
+            LinkType::Ppi,
+            "udp port 53 and wlan addr1 00:11:22:33:44:55",
+            &ppi
+        ));
         assert!(!on(LinkType::RadioTap, "not ip", &padded[..12]));
         assert!(on(LinkType::RadioTap, "len > 4", &padded[..12]));
     }

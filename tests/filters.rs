@@ -994,3 +994,156 @@ fn what_80211_frames_carry_is_selected_as_tcpdump_selects_it() {
     let _ = std::fs::remove_dir_all(&dir);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// PPP frames (IPv4, IPv6, LCP, IPCP, OSI, DECnet, AppleTalk, IPX, bridged spanning
+/// tree, MPLS, an EtherType, PPPoE) on PPP's three link types: `argv[1]-9-*.pcap`
+/// (PPP), `-50-` (PPP in HDLC-like framing), `-51-` (PPPoE sessions), whole and with
+/// every cut; and a Linux cooked file of one received and one sent datagram.
+const PPP_FRAMES: &str = r#"
+import sys
+from scapy.all import *
+from scapy.layers.ppp import *
+A4, B4 = '192.168.56.101', '192.168.56.102'
+inner = [
+    IP(src=A4, dst=B4)/TCP(sport=40000, dport=80, flags='S'),
+    IP(src=B4, dst=A4)/UDP(sport=53, dport=5353),
+    IP(src=A4, dst='224.0.0.5', proto=89)/Raw(b'\x00' * 8),
+    IPv6(src='fd00:56::1', dst='fd00:56::2')/TCP(dport=5000),
+    IPv6(src='fd00:56::1', dst='ff02::1')/ICMPv6EchoRequest(),
+]
+def ppp(p, proto=None):
+    return PPP(proto=proto)/p if proto else PPP()/p
+bodies = [bytes(PPP()/p) for p in inner]
+bodies += [
+    b'\xc0\x21' + bytes(PPP_LCP_Configure(code=1)),
+    b'\x80\x21' + bytes(PPP_IPCP(code=1)),
+    b'\x00\x23' + bytes([0x81, 0x1c, 1, 0x14]) + bytes(20),
+    b'\x00\x23' + bytes([0x83, 0x1b, 1, 0, 0x12, 1]) + bytes(20),
+    b'\x00\x27' + bytes([0x14, 0, 0x02, 0x02, 0x04, 0x08, 0x06]) + bytes(10),
+    b'\x00\x29' + bytes(12),
+    b'\x00\x2b' + bytes(30),
+    b'\x00\x31' + bytes(STP()),
+    b'\x02\x81' + bytes.fromhex('0001f140') + bytes(IP(src=A4, dst=B4)/UDP(dport=53)),
+    b'\x08\x00' + bytes(IP(src=A4, dst=B4)/UDP(dport=53)),
+    b'\x88\x64' + bytes.fromhex('1100000700100021') + bytes(IP(src=A4, dst=B4)/UDP(dport=53)),
+]
+out = sys.argv[1]
+wraps = {
+    9: lambda b: b'\xff\x03' + b,
+    50: lambda b: b'\xff\x03' + b,
+    51: lambda b: bytes.fromhex('110000070000') + b,
+    204: lambda b: b'\x01\xff\x03' + b,
+}
+for link, wrap in wraps.items():
+    for kind in ['whole', 'cuts']:
+        w = RawPcapWriter('%s-%d-%s.pcap' % (out, link, kind), linktype=link)
+        for body in bodies:
+            f = wrap(body)
+            for n in (range(1, len(f) + 1) if kind == 'cuts' else [len(f)]):
+                w.write(f[:n])
+        w.close()
+w = RawPcapWriter('%s-113-whole.pcap' % out, linktype=113)
+for pkttype in (0, 4):
+    w.write(bytes(CookedLinux(pkttype=pkttype, proto=0x0800)/IP(src=A4, dst=B4)/UDP(dport=53)))
+w.close()
+"#;
+
+/// On PPP's link types labnet selects what tcpdump selects (the protocol number as
+/// libpcap maps EtherTypes to it, MPLS on PPP only, PPPoE sessions inside) and refuses
+/// what it refuses, naming the file's link type; an expression only some link type
+/// takes (`inbound` in a cooked file) waits for the file's.
+#[test]
+fn ppp_files_are_filtered_as_tcpdump_filters_them() {
+    require!("tcpdump", "python3");
+    let dir = scapy_files("ppp-filters", PPP_FRAMES);
+    let expressions = [
+        "ip",
+        "ip6",
+        "tcp",
+        "udp",
+        "icmp6",
+        "tcp port 80",
+        "port 53",
+        "host 192.168.56.101",
+        "dst net 224.0.0.0/4",
+        "ip6 host fd00:56::2",
+        "ip proto 89",
+        "ip multicast",
+        "ip6 multicast",
+        "ip broadcast",
+        "tcp[13] & 2 != 0",
+        "ip[9] = 17",
+        "udp[0:2] = 53",
+        "ip[ip[0] & 0xf] = 0",
+        "ether proto 0xc021",
+        "ether proto 0x8021",
+        "ether proto 0x0800",
+        "ether proto \\ip",
+        "ether proto \\ip6",
+        "link proto 0x21",
+        "iso",
+        "clnp",
+        "isis",
+        "l1",
+        "lsp",
+        "decnet",
+        "decnet host 1.2",
+        "atalk",
+        "ipx",
+        "stp",
+        "netbeui",
+        "mpls",
+        "mpls and ip",
+        "pppoed",
+        "pppoes",
+        "pppoes and ip",
+        "pppoes 7 and udp port 53",
+        "arp",
+        "rarp",
+        "vlan",
+        "llc",
+        "ether host 00:11:22:33:44:55",
+        "ether broadcast",
+        "ether multicast",
+        "type data",
+        "inbound",
+        "ifindex 1",
+        "len > 40",
+        "ether[0] = 0xff",
+        "not ip",
+        "protochain 6",
+        "ip6 protochain 6",
+        "geneve",
+        "mpls 15 and udp port 53",
+        "mpls and mpls",
+        "mpls and ip6",
+    ];
+    let mut failures = Vec::new();
+    for link in [9, 50, 51] {
+        let file = dir.join(format!("frames-{link}-cuts.pcap"));
+        for expression in expressions {
+            failures.extend(same_as_tcpdump(&file, link, expression, &dir));
+        }
+    }
+    let read = |file: &str, expression: &str| {
+        Command::new(tool_path("webcapture"))
+            .arg("-r")
+            .arg(dir.join(file))
+            .arg(expression)
+            .output()
+            .unwrap()
+    };
+    let cooked = read("frames-113-whole.pcap", "inbound");
+    let received = String::from_utf8_lossy(&cooked.stdout);
+    if !cooked.status.success() || received.lines().count() != 1 {
+        failures.push(format!("inbound on a cooked file: {cooked:?}"));
+    }
+    let refused = read("frames-9-whole.pcap", "inbound");
+    if !String::from_utf8_lossy(&refused.stderr)
+        .contains("not supported on PPP when reading savefiles")
+    {
+        failures.push(format!("inbound on a PPP file: {refused:?}"));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

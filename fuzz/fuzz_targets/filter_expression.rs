@@ -20,6 +20,17 @@ fn well_formed(program: &[Insn]) -> bool {
     last && jumps_inside && program.len() <= bpf::MAX_INSNS
 }
 
+/// RadioTap (flags: padded), a QoS data frame, its padding, LLC/SNAP, IPv4 and UDP to
+/// port 53: what an 802.11 program's prologue and payload tests read to the end.
+const RADIOTAP_UDP: [u8; 76] = [
+    0x00, 0x00, 0x0c, 0x00, 0x06, 0x00, 0x00, 0x00, 0x20, 0x02, 0x00, 0x00, 0x88, 0x01, 0x00,
+    0x00, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x08, 0x00, 0x27, 0xa8, 0x38, 0x66, 0x08, 0x00,
+    0x27, 0xa8, 0x38, 0x65, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xaa, 0xaa, 0x03, 0x00, 0x00,
+    0x00, 0x08, 0x00, 0x45, 0x00, 0x00, 0x1c, 0x00, 0x00, 0x00, 0x00, 0x40, 0x11, 0x00, 0x00,
+    0xc0, 0xa8, 0x38, 0x65, 0xc0, 0xa8, 0x38, 0x66, 0x12, 0x34, 0x00, 0x35, 0x00, 0x08, 0x00,
+    0x00,
+];
+
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else {
         return;
@@ -32,7 +43,8 @@ fuzz_target!(|data: &[u8]| {
         LinkType::Null,
         LinkType::Ieee80211,
         LinkType::RadioTap,
-    ][usize::from(selector) % 7];
+        LinkType::Ppi,
+    ][usize::from(selector) % 8];
     let expression = String::from_utf8_lossy(rest);
     match Filter::compile_with(&expression, link, Names::Offline) {
         Ok(filter) => {
@@ -43,6 +55,7 @@ fuzz_target!(|data: &[u8]| {
             );
             let _ = filter.matches(rest, rest.len() as u32);
             let _ = filter.matches(&[0x45; 64], 64);
+            let _ = filter.matches(&RADIOTAP_UDP, RADIOTAP_UDP.len() as u32);
             let _ = filter.listing();
         }
         Err(err) => {

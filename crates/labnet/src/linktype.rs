@@ -111,9 +111,32 @@ pub enum LinkType {
     /// A PPI header (its length in its bytes 2-3), then, as libpcap assumes whatever
     /// link type the header names, an 802.11 frame.
     Ppi,
+    /// PPP, its protocol number after 2 bytes of HDLC-like framing (as libpcap reads
+    /// it), the network layer at 4.
+    Ppp,
+    /// PPP over serial links: the same offsets, its own name in libpcap's errors.
+    PppSerial,
+    /// PPPoE's session header (6 bytes), then PPP's protocol number.
+    PppEther,
 }
 
 impl LinkType {
+    /// Every link type a file can have that labnet filters (all but the kernel's view
+    /// of `-i any`).
+    pub const IN_FILES: [LinkType; 11] = [
+        LinkType::Ethernet,
+        LinkType::LinuxSll,
+        LinkType::LinuxSll2,
+        LinkType::Raw,
+        LinkType::Null,
+        LinkType::Ieee80211,
+        LinkType::RadioTap,
+        LinkType::Ppi,
+        LinkType::Ppp,
+        LinkType::PppSerial,
+        LinkType::PppEther,
+    ];
+
     /// The link type of a pcap LINKTYPE_ value, if labnet filters it.
     pub fn from_pcap(value: u32) -> Option<LinkType> {
         Some(match value {
@@ -125,6 +148,9 @@ impl LinkType {
             IEEE802_11 => LinkType::Ieee80211,
             IEEE802_11_RADIOTAP => LinkType::RadioTap,
             PPI => LinkType::Ppi,
+            PPP => LinkType::Ppp,
+            PPP_HDLC => LinkType::PppSerial,
+            PPP_ETHER => LinkType::PppEther,
             _ => return None,
         })
     }
@@ -140,6 +166,9 @@ impl LinkType {
             LinkType::Ieee80211 => "802.11",
             LinkType::RadioTap => "802.11 with RadioTap",
             LinkType::Ppi => "802.11 with PPI",
+            LinkType::Ppp => "PPP",
+            LinkType::PppSerial => "PPP in HDLC-like framing",
+            LinkType::PppEther => "PPPoE",
         }
     }
 }

@@ -102,11 +102,11 @@ pub fn run(options: &ReadOptions, out: &mut impl Write) -> Result<u64> {
         None
     } else {
         // Compile first: a bad expression is reported before anything is opened. One
-        // about 802.11 headers or the radio header compiles only for those: the file's
-        // link type decides. Wrong for all, the error that got furthest along the
-        // expression says most.
+        // that some link type accepts (802.11 headers, `inbound` in cooked captures)
+        // waits for the file's link type to decide. Wrong for all, the error that got
+        // furthest along the expression says most.
         let mut furthest = None;
-        for link in [LinkType::Ethernet, LinkType::Ieee80211, LinkType::RadioTap] {
+        for link in LinkType::IN_FILES {
             match Filter::compile(&options.filter, link) {
                 Ok(_) => {
                     furthest = None;

@@ -256,6 +256,22 @@ impl Base {
     }
 }
 
+/// The PPP protocol number for what libpcap names by EtherType or SAP (its
+/// ethertype_to_ppptype); others are taken as PPP numbers already.
+fn ppp_protocol(ethertype: u32) -> u32 {
+    match ethertype {
+        ETHERTYPE_IP => 0x0021,
+        ETHERTYPE_IPV6 => 0x0057,
+        ETHERTYPE_DECNET => 0x0027,
+        ETHERTYPE_ATALK => 0x0029,
+        0x0600 => 0x0025,
+        LLCSAP_ISONS => 0x0023,
+        LLCSAP_8021D => 0x0031,
+        LLCSAP_IPX => 0x002b,
+        other => other,
+    }
+}
+
 /// `ja` from `at` back to `target`: libpcap's signed offset, which its user-space
 /// BPF (and labnet's machine) follows and the kernel's refuses.
 fn backward_jump(at: usize, target: usize) -> Insn {
@@ -323,18 +339,20 @@ impl Gen {
             return 0;
         }
         let link = match self.link {
-            LinkType::Ethernet => 14 + self.vlan_shift + 4 * self.mpls_labels,
+            LinkType::Ethernet => 14 + self.vlan_shift,
             LinkType::LinuxSll => 16,
             LinkType::LinuxSll2 => 20,
             LinkType::Raw | LinkType::KernelCooked => 0,
-            LinkType::Null => 4,
+            LinkType::Null | LinkType::Ppp | LinkType::PppSerial => 4,
+            LinkType::PppEther => 8,
             LinkType::Ieee80211 | LinkType::RadioTap | LinkType::Ppi => {
                 self.refusal.set(Some(INSIDE_80211));
                 0
             }
         };
-        // PPPoE's header and PPP's protocol number, after `pppoes`.
-        link + if self.pppoe_session { 8 } else { 0 }
+        // MPLS labels (on Ethernet and PPP), and PPPoE's header and PPP's protocol
+        // number after `pppoes`.
+        link + 4 * self.mpls_labels + if self.pppoe_session { 8 } else { 0 }
     }
 
     /// Where the network-layer header starts: at a fixed offset, or after `geneve`
@@ -364,19 +382,7 @@ impl Gen {
             return self.over_mpls(ethertype);
         }
         if self.pppoe_session {
-            // libpcap's ethertype_to_ppptype, for what PPP carries.
-            let protocol = match ethertype {
-                ETHERTYPE_IP => 0x0021,
-                ETHERTYPE_IPV6 => 0x0057,
-                0x6003 => 0x0027,
-                ETHERTYPE_ATALK => 0x0029,
-                0x0600 => 0x0025,
-                LLCSAP_ISONS => 0x0023,
-                LLCSAP_8021D => 0x0031,
-                LLCSAP_IPX => 0x002b,
-                other => other,
-            };
-            return cmp(bpf::H, self.nl() - 2, protocol);
+            return cmp(bpf::H, self.nl() - 2, ppp_protocol(ethertype));
         }
         match self.link {
             // No type field: a data frame, and its LLC header says (libpcap's
@@ -460,6 +466,9 @@ impl Gen {
                 }
             }
             LinkType::LinuxSll2 => cmp(bpf::H, 0, ethertype),
+            LinkType::Ppp | LinkType::PppSerial | LinkType::PppEther => {
+                cmp(bpf::H, self.nl() - 2, ppp_protocol(ethertype))
+            }
             // SKF_AD_OFF + SKF_AD_PROTOCOL: the kernel loads skb->protocol.
             LinkType::KernelCooked if ethertype > ETHERMTU => cmp(
                 bpf::H,
@@ -524,6 +533,11 @@ impl Gen {
             LinkType::Ethernet => at(17 + self.vlan_shift),
             LinkType::LinuxSll => Some((Base::At(16), Base::At(20))),
             LinkType::LinuxSll2 => at(20),
+            // Right after PPP's protocol number.
+            LinkType::Ppp | LinkType::PppSerial | LinkType::PppEther => {
+                let nl = self.nl();
+                Some((Base::At(nl), Base::At(nl + 4)))
+            }
             // After the LLC header (3 bytes, no SNAP).
             LinkType::Ieee80211 | LinkType::RadioTap | LinkType::Ppi => {
                 Some((self.wlan_payload(3), self.wlan_payload(7)))
@@ -1122,8 +1136,9 @@ impl Gen {
 
     /// `vlan [ID]`: an 802.1Q/802.1ad tag here; later primitives look past it.
     pub fn vlan(&mut self, id: Option<u32>) -> GenResult<Pred> {
-        if self.link == LinkType::Ppi {
-            // libpcap follows VLAN tags in 802.11 frames, but not after PPI.
+        if let LinkType::Ppi | LinkType::Ppp | LinkType::PppSerial | LinkType::PppEther = self.link
+        {
+            // libpcap follows VLAN tags in 802.11 frames, but not after PPI or in PPP.
             return fail(format!(
                 "no VLAN support for {}",
                 libpcap_link_name(self.link)
@@ -1154,13 +1169,13 @@ impl Gen {
     /// the bottom of the stack), with that label; what follows is 4 bytes further on.
     pub fn mpls(&mut self, label: Option<u32>) -> GenResult<Pred> {
         const ETHERTYPE_MPLS: u32 = 0x8847;
+        const PPP_MPLS_UNICAST: u32 = 0x0281;
         const MAX_LABEL: u32 = 0xf_ffff;
-        if self.link != LinkType::Ethernet {
-            return fail(format!(
-                "no MPLS support for {}",
-                libpcap_link_name(self.link)
-            ));
-        }
+        let protocol = match self.link {
+            LinkType::Ethernet => ETHERTYPE_MPLS,
+            LinkType::Ppp => PPP_MPLS_UNICAST,
+            other => return fail(format!("no MPLS support for {}", libpcap_link_name(other))),
+        };
         if let Some(label) = label.filter(|&l| l > MAX_LABEL) {
             return fail(format!(
                 "MPLS label {label} greater than maximum {MAX_LABEL}"
@@ -1168,7 +1183,7 @@ impl Gen {
         }
         let at = self.nl();
         let mut pred = if self.mpls_labels == 0 {
-            self.linktype(ETHERTYPE_MPLS)
+            self.linktype(protocol)
         } else {
             // The label before is not the bottom of the stack.
             Pred::test(vec![load(bpf::B, at - 2)], bpf::JMP | bpf::JSET, 1).not()
@@ -1686,6 +1701,9 @@ fn libpcap_link_name(link: LinkType) -> &'static str {
         LinkType::Ieee80211 => "802.11",
         LinkType::RadioTap => "802.11 plus radiotap header",
         LinkType::Ppi => "Per-Packet Information",
+        LinkType::Ppp => "PPP",
+        LinkType::PppSerial => "PPP over serial",
+        LinkType::PppEther => "PPPoE",
     }
 }
 

@@ -281,7 +281,7 @@ impl LinkFilters {
     fn compile_for(&mut self, link_type: u32) -> Result<&Filter, Error> {
         let Some(link) = LinkType::from_pcap(link_type) else {
             return Err(Error::usage(format!(
-                "cannot filter packets of link type {link_type}: labnet filters Ethernet, Linux cooked (SLL, SLL2), raw IP, BSD loopback and 802.11 (bare, after RadioTap or after PPI)"
+                "cannot filter packets of link type {link_type}: labnet filters Ethernet, Linux cooked (SLL, SLL2), raw IP, BSD loopback, PPP (also in HDLC-like framing and PPPoE) and 802.11 (bare, after RadioTap or after PPI)"
             )));
         };
         let filter = Filter::compile(&self.expression, link)?;

@@ -35,16 +35,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else {
         return;
     };
-    let link = [
-        LinkType::Ethernet,
-        LinkType::LinuxSll2,
-        LinkType::LinuxSll,
-        LinkType::Raw,
-        LinkType::Null,
-        LinkType::Ieee80211,
-        LinkType::RadioTap,
-        LinkType::Ppi,
-    ][usize::from(selector) % 8];
+    let link = LinkType::IN_FILES[usize::from(selector) % LinkType::IN_FILES.len()];
     let expression = String::from_utf8_lossy(rest);
     match Filter::compile_with(&expression, link, Names::Offline) {
         Ok(filter) => {

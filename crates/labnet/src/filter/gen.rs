@@ -132,7 +132,7 @@ const LINUX_SLL_P_802_3: u32 = 1;
 const LINUX_SLL_P_802_2: u32 = 4;
 const IPPROTO_FRAGMENT: u32 = 44;
 const ETHERTYPE_DECNET: u32 = 0x6003;
-const AFTER_GENEVE: &str = "after geneve, labnet filters the inner frame's EtherType, IP and IPv6 hosts, networks, protocols and ports, and Ethernet addresses; not this yet (libpcap does)";
+const AFTER_GENEVE: &str = "after geneve, labnet filters the inner frame's EtherType, IP and IPv6 hosts, networks, protocols and ports, Ethernet addresses and bytes (ip[N], tcp[N], ether[N], ...); not this yet (libpcap does)";
 const PREFILTER_80211: &str =
     "tcpdump -r FILE -w OUT 'EXPR' can pre-filter an 802.11 capture meanwhile";
 const INSIDE_80211: &str = "labnet does not filter this inside 802.11 frames yet (libpcap does): it filters their 802.11 header, LLC, and the IP, IPv6, ARP and transport headers they carry";
@@ -1223,13 +1223,16 @@ impl Gen {
         Ok(pred)
     }
 
-    /// The scratch words arithmetic may use: all but the prologue's on 802.11.
-    pub fn scratch_words(&self) -> u32 {
-        if self.is_80211() {
+    /// The scratch words arithmetic may use: not geneve's offsets after it, not the
+    /// prologue's on 802.11.
+    pub fn scratch(&self) -> std::ops::Range<u32> {
+        let start = if self.geneve { GENEVE_NETWORK + 1 } else { 0 };
+        let end = if self.is_80211() {
             WLAN_PAYLOAD
         } else {
             bpf::MEMWORDS
-        }
+        };
+        start..end
     }
 
     fn is_80211(&self) -> bool {
@@ -1635,9 +1638,6 @@ impl Gen {
     /// (transport layers sit behind it), and what must hold for the load to mean
     /// anything.
     pub fn byte_base(&self, proto: Proto) -> GenResult<(Base, bool, Pred)> {
-        if self.geneve {
-            return fail(AFTER_GENEVE);
-        }
         if proto == Proto::Radio {
             // RadioTap's own bytes, from the packet's start.
             return if self.link == LinkType::RadioTap {
@@ -1650,11 +1650,12 @@ impl Gen {
             if self.link == LinkType::KernelCooked {
                 return fail("link-layer bytes (ether[...]) are not in the kernel's view of -i any packets; capture on one interface");
             }
-            // The link header: on 802.11, after RadioTap.
+            // The link header: on 802.11 after RadioTap or PPI, after `geneve` the inner
+            // frame's.
             let link = if self.is_80211() {
                 self.wlan_header()
             } else {
-                Base::At(0)
+                self.link_header()
             };
             return Ok((link, false, Pred::Const(true)));
         }

@@ -440,12 +440,14 @@ mod tests {
                 ("geneve 5 and tcp port 80", true),
                 ("geneve and src host 10.0.0.1", true),
                 ("geneve and ether src 02:00:00:00:00:01", true),
+                // Bytes of the inner frame: the TCP flags (SYN), its EtherType.
+                ("geneve and tcp[13] = 2 and ether[12:2] = 0x0800", true),
                 ("geneve 7", false),
                 ("geneve and udp", false),
                 ("geneve and host 192.168.56.101", false),
             ],
         );
-        for expression in ["geneve and vlan", "geneve and llc", "geneve and ip[0] = 1"] {
+        for expression in ["geneve and vlan", "geneve and llc", "geneve and mpls"] {
             let err = error(expression);
             assert!(err.message.starts_with("after geneve"), "{err}");
         }

@@ -76,13 +76,14 @@ impl Parser<'_> {
             };
             return Ok(Pred::Const(holds != negate));
         }
+        let first = self.gen.scratch().start;
         let (mut stmts, operand) = match r {
-            Some(k) => (self.gen_arith(&left, 0, &mut prereqs)?, (bpf::K, k)),
+            Some(k) => (self.gen_arith(&left, first, &mut prereqs)?, (bpf::K, k)),
             None => {
-                let mut stmts = self.gen_arith(&right, 0, &mut prereqs)?;
-                stmts.push(Insn::stmt(bpf::ST, 0));
-                stmts.extend(self.gen_arith(&left, 1, &mut prereqs)?);
-                stmts.push(Insn::stmt(bpf::LDX | bpf::W | bpf::MEM, 0));
+                let mut stmts = self.gen_arith(&right, first, &mut prereqs)?;
+                stmts.push(Insn::stmt(bpf::ST, first));
+                stmts.extend(self.gen_arith(&left, first + 1, &mut prereqs)?);
+                stmts.push(Insn::stmt(bpf::LDX | bpf::W | bpf::MEM, first));
                 (stmts, (bpf::X, 0))
             }
         };
@@ -321,14 +322,15 @@ impl Parser<'_> {
         })
     }
 
-    /// Statements leaving the value in A; scratch words from `depth` up are free.
+    /// Statements leaving the value in A; scratch words from `depth` up (to the end
+    /// of [`gen::Gen::scratch`]) are free.
     pub(super) fn gen_arith(
         &self,
         arith: &Arith,
         depth: u32,
         prereqs: &mut Vec<Pred>,
     ) -> PResult<Vec<Insn>> {
-        if depth >= self.gen.scratch_words() {
+        if depth >= self.gen.scratch().end {
             return Err(self.error_at(
                 0,
                 self.text.len(),

@@ -1270,8 +1270,13 @@ CUT_FROM = 42
 /// flag bits, commands whose bodies Scapy leaves Raw), servers' error responses
 /// (empty, with data and bytes after it), the SMB 3 transform and compression
 /// transform headers; datagram service messages on UDP 138 (names and suffixes, SMB
-/// inside, an empty one, one cut short). With a second argument, each frame is
-/// followed by every cut of it from the IP header's end on.
+/// inside, an empty one, one cut short); the SMB 2 bodies of fixed fields (logoff,
+/// tree connect's response, tree disconnect, close with its file id and a response's
+/// dates from 1601 to 9999, write's response, cancel from either side, echo, change
+/// notify, set info's response) and compound messages (next commands without, with
+/// and with a negative padding, an offset past the end, after an error response). With
+/// a second argument, each frame is followed by every cut of it from the IP header's
+/// end on.
 const BUILD_NETBIOS_FRAMES: &str = frames_script!(
     r#"
 import sys
@@ -1311,6 +1316,37 @@ frames = [
  U()/NBTDatagram()/SMB2_Header(),
  U(40000, 138)/Raw(b'\x10\x02'),
 ]
+S = lambda: T(445, 40000)
+H = lambda c, **k: SMB2_Header(Command=c, MID=9, **k)
+R = lambda c, **k: SMB2_Header(Command=c, Flags=1, MID=9, **k)
+fid = SMB2_FILEID(Persistent=0x1122334455667788, Volatile=0xffffffffffffffff)
+frames += [
+ T()/NBTSession()/H(2)/SMB2_Session_Logoff_Request(),
+ S()/NBTSession()/R(2)/SMB2_Session_Logoff_Response(reserved=0x1234),
+ S()/NBTSession()/R(3, CreditRequest=1)/SMB2_Tree_Connect_Response(ShareType=1, ShareFlags=0x30, Capabilities=0x8, MaximalAccess=0x1f01ff),
+ S()/NBTSession()/R(3)/SMB2_Tree_Connect_Response(ShareType=9, ShareFlags=0xffffffff, Capabilities=0xffffffff, MaximalAccess=0xffffffff),
+ T()/NBTSession()/H(4)/SMB2_Tree_Disconnect_Request(),
+ S()/NBTSession()/R(4)/SMB2_Tree_Disconnect_Response(Reserved=7),
+ T()/NBTSession()/H(6)/SMB2_Close_Request(Flags=1, FileId=fid),
+ T()/NBTSession()/H(6)/SMB2_Close_Request(Flags=7),
+ S()/NBTSession()/R(6)/SMB2_Close_Response(Flags=1, CreationTime=0x01d9a0b0c0d0e0f0, LastAccessTime=0, LastWriteTime=116444736000000000, ChangeTime=1, AllocationSize=8192, EndOfFile=1234, FileAttributes=0x20),
+ S()/NBTSession()/R(6)/SMB2_Close_Response(CreationTime=116444735999999995, LastAccessTime=116444736000000005, LastWriteTime=2650467743990000000, ChangeTime=0x01d9a0b0c0d0e0f5, FileAttributes=0xffffffff),
+ S()/NBTSession()/R(9)/SMB2_Write_Response(Count=4096, Remaining=1, WriteChannelInfoBufferOffset=2, WriteChannelInfoLen=3),
+ T()/NBTSession()/H(0x0c, Flags=2, AsyncId=5)/SMB2_Cancel_Request(),
+ S()/NBTSession()/R(0x0c)/SMB2_Cancel_Request(Reserved=1),
+ T()/NBTSession()/H(0x0d)/SMB2_Echo_Request(),
+ S()/NBTSession()/R(0x0d)/SMB2_Echo_Response()/Raw(b'extra'),
+ T()/NBTSession()/H(0x0f)/SMB2_Change_Notify_Request(Flags=1, OutputBufferLength=2048, FileId=fid, CompletionFilter=0x17f),
+ S()/NBTSession()/R(0x11)/SMB2_Set_Info_Response(),
+ T()/NBTSession()/Raw(bytes(H(0x0d, NextCommand=68)/SMB2_Echo_Request()) + bytes(H(0x0d)/SMB2_Echo_Request())),
+ T()/NBTSession()/Raw(bytes(H(0x0d, NextCommand=72)/SMB2_Echo_Request()) + b'PPPP' + bytes(H(6)/SMB2_Close_Request(FileId=fid))),
+ T()/NBTSession()/Raw(bytes(H(0x0d, NextCommand=60)/SMB2_Echo_Request()) + b'ABCDEFGH' + bytes(H(0x0d)/SMB2_Echo_Request())),
+ T()/NBTSession()/Raw(bytes(H(0x0d, NextCommand=72)/SMB2_Echo_Request())),
+ T()/NBTSession()/Raw(bytes(H(4, NextCommand=68)/SMB2_Tree_Disconnect_Request()) + bytes(H(2, NextCommand=68)/SMB2_Session_Logoff_Request()) + bytes(H(7)/Raw(b'\x18\x00' + bytes(22)))),
+ S()/NBTSession()/Raw(bytes(R(5, Status=0xC0000034, NextCommand=80)/SMB2_Error_Response(ErrorData=b'\x01\x02\x03')) + b'\x00' * 5 + bytes(R(6, Status=0xC0000034)/SMB2_Error_Response())),
+ S()/NBTSession()/Raw(bytes(R(0x0d, NextCommand=0x1000)/SMB2_Echo_Response()) + b'xy'),
+ S()/NBTSession()/Raw(bytes(R(0x0d, NextCommand=68)/SMB2_Echo_Response()) + b'\xffSMB' + bytes(60)),
+]
 CUT_FROM = 34
 "#
 );
@@ -1332,6 +1368,10 @@ fn scapy_built_netbios_and_smb_headers_read_as_scapy_reads_them() {
             "NBTSession / _SMBGeneric / Padding",
             ":40000 / NBTDatagram / SMB_Header / Raw",
             "netbios_dgm / NBTDatagram / _SMBGeneric / Raw",
+            "NBTSession / SMB2_Header / SMB2_Close_Request",
+            "NBTSession / SMB2_Header / SMB2_Echo_Request / Raw / SMB2_Header / SMB2_Close_Request",
+            "NBTSession / SMB2_Header / SMB2_Error_Response / Raw / SMB2_Header / SMB2_Error_Response",
+            "NBTSession / SMB2_Header / SMB2_Tree_Disconnect_Request / SMB2_Header / SMB2_Session_Logoff_Request / SMB2_Header / Raw",
         ],
     );
 }

@@ -992,7 +992,7 @@ fn duid(data: &[u8], value: Range<usize>) -> Vec<Group> {
         Some(1) => {
             // Scapy's UTCTimeField from 2000-01-01: the date, then the Unix time.
             let time = fields[2].value.number().unwrap_or(0) + 946_684_800;
-            fields[2].value = super::ntp::utc_time(time);
+            fields[2].value = super::field::utc_time(time);
         }
         Some(2) => {
             let id = rest.at..value.end;

@@ -731,9 +731,94 @@ pub fn hex(bytes: &[u8]) -> String {
     text
 }
 
+/// Scapy's UTCTimeField as `show()` prints it: the date (its `%z` is empty for the
+/// naive datetime Scapy formats, hence two spaces), then the seconds since 1970.
+pub fn utc_time(seconds: u64) -> Value {
+    Value::Text(format!("{}  ({seconds})", utc_date(seconds as i64)))
+}
+
+/// `%a, %d %b %Y %H:%M:%S` of a time in seconds since 1970 (UTC; before it too, in
+/// the proleptic Gregorian calendar Python's datetime uses).
+pub fn utc_date(seconds: i64) -> String {
+    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let days = seconds.div_euclid(86_400);
+    let of_day = seconds.rem_euclid(86_400);
+    // Howard Hinnant's days-to-civil, for days since 1970-01-01.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!(
+        "{}, {day:02} {} {year} {:02}:{:02}:{:02}",
+        WEEKDAYS[days.rem_euclid(7) as usize],
+        MONTHS[(month - 1) as usize],
+        of_day / 3600,
+        of_day / 60 % 60,
+        of_day % 60
+    )
+}
+
+/// Scapy's UTCTimeField for a Windows FILETIME (100 ns since 1601, SMB's times) as
+/// `show()` prints it, computed as Python does: `x = value / 1e7 + delta` in floating
+/// point, the date of `datetime(1970, 1, 1) + timedelta(seconds=x)` (its microseconds
+/// rounded half to even), then `int(x)`; `None` past the year 9999, where Python's
+/// datetime refuses it.
+pub fn file_time(value: u64) -> Option<String> {
+    const FILETIME_TO_UNIX: f64 = -11_644_473_600.0;
+    const LAST_SECOND: i128 = 253_402_300_799;
+    let x = value as f64 / 1e7 + FILETIME_TO_UNIX;
+    // timedelta's float seconds: the whole part, then the fraction's microseconds,
+    // then what is left of those rounded half to even.
+    let (whole, fraction) = (x.trunc(), x.fract());
+    let mut micros = whole as i128 * 1_000_000;
+    let scaled = 1e6 * fraction;
+    micros += scaled.trunc() as i128;
+    let left = scaled.fract();
+    if left != 0.0 {
+        let mut rounded = left.round();
+        if (rounded - left).abs() == 0.5 {
+            let odd = micros.rem_euclid(2) as f64;
+            rounded = 2.0 * ((left + odd) * 0.5).round() - odd;
+        }
+        micros += rounded as i128;
+    }
+    let seconds = micros.div_euclid(1_000_000);
+    (seconds <= LAST_SECOND).then(|| format!("{}  ({})", utc_date(seconds as i64), x as i64))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_times_print_as_scapys_utc_time_field() {
+        // Values and texts from Scapy 2.8.0's SMB2_Close_Response.CreationTime.
+        for (value, text) in [
+            (0, "Mon, 01 Jan 1601 00:00:00  (-11644473600)"),
+            (1, "Mon, 01 Jan 1601 00:00:00  (-11644473600)"),
+            (116_444_736_000_000_000, "Thu, 01 Jan 1970 00:00:00  (0)"),
+            (116_444_735_999_999_995, "Thu, 01 Jan 1970 00:00:00  (0)"),
+            (0x01d9_a0b0_c0d0_e0f5, "Sat, 17 Jun 2023 00:14:59  (1686960899)"),
+            (2_650_467_743_990_000_000, "Fri, 31 Dec 9999 23:59:59  (253402300799)"),
+        ] {
+            assert_eq!(file_time(value).as_deref(), Some(text), "{value}");
+        }
+        // Past the year 9999 Python's datetime raises.
+        assert_eq!(file_time(2_650_467_743_999_999_999), None);
+    }
 
     #[test]
     fn bytes_print_as_python_repr() {

@@ -291,7 +291,7 @@ pub(super) fn fields(data: &[u8], at: usize, class: Class, end: usize) -> Vec<Fi
                     _ => None,
                 };
                 if let Some(seconds) = seconds {
-                    field.value = super::ntp::utc_time(seconds);
+                    field.value = super::field::utc_time(seconds);
                 }
             }
             fields

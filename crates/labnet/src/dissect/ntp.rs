@@ -261,46 +261,7 @@ fn timestamp(raw: u64) -> String {
 
 /// `time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(seconds))`.
 fn date(seconds: u64) -> String {
-    format!("{} +0000", utc_date(seconds))
-}
-
-/// Scapy's UTCTimeField as `show()` prints it: the date (its `%z` is empty for the
-/// naive datetime Scapy formats, hence two spaces), then the seconds since 1970.
-pub(super) fn utc_time(seconds: u64) -> Value {
-    Value::Text(format!("{}  ({seconds})", utc_date(seconds)))
-}
-
-/// `%a, %d %b %Y %H:%M:%S` of a time in seconds since 1970 (UTC).
-pub(super) fn utc_date(seconds: u64) -> String {
-    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let days = seconds / 86_400;
-    let of_day = seconds % 86_400;
-    // Howard Hinnant's days-to-civil, for days since 1970-01-01.
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!(
-        "{}, {day:02} {} {year} {:02}:{:02}:{:02}",
-        WEEKDAYS[(days % 7) as usize],
-        MONTHS[(month - 1) as usize],
-        of_day / 3600,
-        of_day / 60 % 60,
-        of_day % 60
-    )
+    format!("{} +0000", super::field::utc_date(seconds as i64))
 }
 
 /// A fixed-point number as Scapy's FixedPointField makes it: the integer part and the

@@ -54,7 +54,8 @@ fn corpus() -> Vec<String> {
 /// then IPv6 extension header chains (`protochain`): hop-by-hop, destination options,
 /// routing, fragment and AH headers before TCP, UDP and ICMPv6, and no next header;
 /// then Geneve over IPv4 and IPv6 (VNIs 5 and 7, with and without options) carrying
-/// Ethernet frames (IPv4 TCP, IPv6 UDP, ARP, a broadcast) and bare IPv4 and IPv6.
+/// Ethernet frames (IPv4 TCP, IPv6 UDP, ARP, a broadcast, two MPLS labels, DECnet),
+/// bare IPv4 and IPv6, and MPLS.
 const NAMED_PROTOCOLS: &str = r#"
 from scapy.all import Ether, IP, IPv6, Raw, sendp, TCP, UDP, ICMPv6EchoRequest
 from scapy.all import IPv6ExtHdrHopByHop, IPv6ExtHdrDestOpt, IPv6ExtHdrRouting, IPv6ExtHdrFragment
@@ -80,9 +81,11 @@ frames += [
     v6() / IPv6ExtHdrHopByHop(nh=59),
 ]
 from scapy.contrib.geneve import GENEVE
+from scapy.contrib.mpls import MPLS
 from scapy.all import ARP
 v4 = lambda: Ether(dst='08:00:27:a8:38:65') / IP(**to_brooklyn)
-inner = lambda dst='02:00:00:00:00:02': Ether(src='02:00:00:00:00:01', dst=dst)
+inner = lambda dst='02:00:00:00:00:02', **k: Ether(src='02:00:00:00:00:01', dst=dst, **k)
+decnet = Raw(bytes([0x14, 0, 0x02, 0x02, 0x04, 0x08, 0x06]) + bytes(20))
 geneve = lambda vni, proto=0x6558, options=b'': UDP(sport=40002, dport=6081) / GENEVE(vni=vni, proto=proto, optionlen=len(options) // 4, options=options)
 for outer in (v4, v6):
     frames += [
@@ -92,6 +95,9 @@ for outer in (v4, v6):
         outer() / geneve(7) / inner('ff:ff:ff:ff:ff:ff') / IP(src='10.0.0.1', dst='10.0.0.255') / UDP(dport=137),
         outer() / geneve(5, 0x0800) / IP(src='10.0.0.2', dst='10.0.0.1') / TCP(sport=80, dport=40003),
         outer() / geneve(7, 0x86dd) / IPv6(src='fd00:1::2', dst='fd00:1::1') / UDP(sport=53, dport=40003),
+        outer() / geneve(5) / inner(type=0x8847) / MPLS(label=100, s=0) / MPLS(label=200) / IP(src='10.0.0.1', dst='10.0.0.2') / UDP(sport=40003, dport=53),
+        outer() / geneve(7, 0x8847) / MPLS(label=7) / IPv6(src='fd00:1::1', dst='fd00:1::2') / TCP(sport=40003, dport=80),
+        outer() / geneve(5) / inner(type=0x6003) / decnet,
     ]
 sendp(frames, iface='eth0', verbose=False)
 "#;

@@ -132,7 +132,7 @@ const LINUX_SLL_P_802_3: u32 = 1;
 const LINUX_SLL_P_802_2: u32 = 4;
 const IPPROTO_FRAGMENT: u32 = 44;
 const ETHERTYPE_DECNET: u32 = 0x6003;
-const AFTER_GENEVE: &str = "after geneve, labnet filters the inner frame's EtherType, IP and IPv6 hosts, networks, protocols and ports, Ethernet addresses and bytes (ip[N], tcp[N], ether[N], ...); not this yet (libpcap does)";
+const AFTER_GENEVE: &str = "after geneve, labnet filters the inner frame's EtherType, IP and IPv6 hosts, networks, protocols and ports, Ethernet addresses, bytes (ip[N], tcp[N], ether[N], ...), MPLS labels and DECnet hosts; not this yet (libpcap does)";
 const PREFILTER_80211: &str =
     "tcpdump -r FILE -w OUT 'EXPR' can pre-filter an 802.11 capture meanwhile";
 const INSIDE_80211: &str = "labnet does not filter this inside 802.11 frames yet (libpcap does): it filters their 802.11 header, LLC, and the IP, IPv6, ARP and transport headers they carry";
@@ -154,6 +154,9 @@ pub struct Gen {
     pppoe_session: bool,
     /// After `geneve`: the inner frame's offsets are in scratch memory.
     geneve: bool,
+    /// The MPLS labels seen before `geneve` (libpcap keeps counting them, but the
+    /// inner network layer moves only with those after it).
+    labels_before_geneve: u32,
     /// Compiling for a socket (the kernel's ancillary loads are there to use).
     live: bool,
     /// What libpcap refuses that a test asked for (a protocol after MPLS labels other
@@ -315,6 +318,7 @@ impl Gen {
             mpls_labels: 0,
             pppoe_session: false,
             geneve: false,
+            labels_before_geneve: 0,
             live: false,
             refusal: std::cell::Cell::new(None),
             wlan_link_used: std::cell::Cell::new(false),
@@ -359,7 +363,11 @@ impl Gen {
     /// where scratch memory says.
     fn network(&self) -> Base {
         if self.geneve {
-            Base::Slot(GENEVE_NETWORK, 0)
+            // After MPLS labels inside the inner frame, 4 bytes each further on.
+            Base::Slot(
+                GENEVE_NETWORK,
+                4 * (self.mpls_labels - self.labels_before_geneve),
+            )
         } else if self.is_80211() {
             self.wlan_payload(LLC_SNAP_LENGTH)
         } else {
@@ -369,6 +377,10 @@ impl Gen {
 
     /// The test "the link layer carries this EtherType".
     pub fn linktype(&self, ethertype: u32) -> Pred {
+        // MPLS labels first, inside a geneve frame too, as libpcap's gen_linktype.
+        if self.mpls_labels > 0 {
+            return self.over_mpls(ethertype);
+        }
         if self.geneve {
             // libpcap reads the inner EtherType where geneve's offsets put it; the
             // 802.2 forms are not followed here.
@@ -377,9 +389,6 @@ impl Gen {
             }
             self.refuse_after_geneve();
             return Pred::Const(false);
-        }
-        if self.mpls_labels > 0 {
-            return self.over_mpls(ethertype);
         }
         if self.pppoe_session {
             return cmp(bpf::H, self.nl() - 2, ppp_protocol(ethertype));
@@ -1097,9 +1106,6 @@ impl Gen {
     /// routing header, in its short or long form, with or without a pad byte; the
     /// address is little-endian there.
     pub fn decnet_host(&self, address: u16, dir: Dir) -> Pred {
-        if self.geneve {
-            self.refuse_after_geneve();
-        }
         let nl = self.network();
         let value = u32::from(address.swap_bytes());
         let at = |short: bool, src: bool| match (short, src) {
@@ -1172,6 +1178,8 @@ impl Gen {
         const PPP_MPLS_UNICAST: u32 = 0x0281;
         const MAX_LABEL: u32 = 0xf_ffff;
         let protocol = match self.link {
+            // After geneve, in the inner frame, which libpcap takes for Ethernet.
+            _ if self.geneve => ETHERTYPE_MPLS,
             LinkType::Ethernet => ETHERTYPE_MPLS,
             LinkType::Ppp => PPP_MPLS_UNICAST,
             other => return fail(format!("no MPLS support for {}", libpcap_link_name(other))),
@@ -1181,15 +1189,20 @@ impl Gen {
                 "MPLS label {label} greater than maximum {MAX_LABEL}"
             ));
         }
-        let at = self.nl();
+        let at = self.network();
         let mut pred = if self.mpls_labels == 0 {
             self.linktype(protocol)
         } else {
             // The label before is not the bottom of the stack.
-            Pred::test(vec![load(bpf::B, at - 2)], bpf::JMP | bpf::JSET, 1).not()
+            Pred::test(
+                at.load(bpf::B, 0u32.wrapping_sub(2)),
+                bpf::JMP | bpf::JSET,
+                1,
+            )
+            .not()
         };
         if let Some(label) = label {
-            pred = pred.and(cmp_masked(bpf::W, at, 0xffff_f000, label << 12));
+            pred = pred.and(at.cmp_masked(bpf::W, 0, 0xffff_f000, label << 12));
         }
         self.mpls_labels += 1;
         Ok(pred)
@@ -1350,6 +1363,7 @@ impl Gen {
             0,
         );
         self.geneve = true;
+        self.labels_before_geneve = self.mpls_labels;
         Ok(v4.or(v6).and(offsets))
     }
 
@@ -1622,11 +1636,11 @@ impl Gen {
     /// IPv4 or IPv6 after MPLS labels: the last label is the bottom of the stack and
     /// the version nibble says which. Nothing else can follow: libpcap refuses it.
     fn over_mpls(&self, ethertype: u32) -> Pred {
-        let nl = self.nl();
-        let bottom = cmp_masked(bpf::B, nl - 2, 1, 1);
+        let nl = self.network();
+        let bottom = nl.cmp_masked(bpf::B, 0u32.wrapping_sub(2), 1, 1);
         match ethertype {
-            ETHERTYPE_IP => bottom.and(cmp_masked(bpf::B, nl, 0xf0, 0x40)),
-            ETHERTYPE_IPV6 => bottom.and(cmp_masked(bpf::B, nl, 0xf0, 0x60)),
+            ETHERTYPE_IP => bottom.and(nl.cmp_masked(bpf::B, 0, 0xf0, 0x40)),
+            ETHERTYPE_IPV6 => bottom.and(nl.cmp_masked(bpf::B, 0, 0xf0, 0x60)),
             _ => {
                 self.refusal.set(Some("unsupported protocol over mpls"));
                 Pred::Const(false)

@@ -447,7 +447,7 @@ mod tests {
                 ("geneve and host 192.168.56.101", false),
             ],
         );
-        for expression in ["geneve and vlan", "geneve and llc", "geneve and mpls"] {
+        for expression in ["geneve and vlan", "geneve and llc", "geneve and pppoes"] {
             let err = error(expression);
             assert!(err.message.starts_with("after geneve"), "{err}");
         }

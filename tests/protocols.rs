@@ -1376,6 +1376,67 @@ fn scapy_built_netbios_and_smb_headers_read_as_scapy_reads_them() {
     );
 }
 
+/// Writes Scapy-built TFTP frames to the pcap `argv[1]`: read and write requests (with
+/// a mode, options, strings without their NUL, empty strings), data with and without
+/// bytes, acknowledgements (one cut inside its block number), errors (named and
+/// unnamed codes, bytes after the message), option acknowledgements with and without
+/// options, unknown opcodes, a 1-byte payload, a datagram from port 69 (not TFTP to
+/// Scapy). With a second argument, each frame is followed by every cut of it from the
+/// UDP header's end on.
+const BUILD_TFTP_FRAMES: &str = frames_script!(
+    r#"
+import sys
+from scapy.all import *
+from scapy.layers.tftp import *
+E = lambda: Ether(src='08:00:27:a8:38:66', dst='08:00:27:a8:38:65')
+U = lambda s=40000, d=69: E()/IP(src='192.168.56.102', dst='192.168.56.101')/UDP(sport=s, dport=d)
+O = lambda *kv: TFTP_Options(options=[TFTP_Option(oname=k, value=v) for k, v in kv])
+frames = [
+ U()/TFTP()/TFTP_RRQ(filename=b'pxelinux.0'),
+ U()/TFTP()/TFTP_RRQ(filename=b'boot/vmlinuz', mode=b'netascii')/O((b'blksize', b'1428'), (b'tsize', b'0'), (b'timeout', b'5')),
+ U()/TFTP(op=2)/TFTP_WRQ(filename=b'router-confg')/O((b'tsize', b'1234')),
+ U()/TFTP(op=1)/Raw(b'no-nul-here'),
+ U()/TFTP(op=1)/Raw(b'file\x00'),
+ U()/TFTP(op=1)/Raw(b'file\x00octet\x00blksize'),
+ U()/TFTP(op=1)/Raw(b'\x00\x00\x00'),
+ U()/TFTP(op=3)/TFTP_DATA(block=1)/Raw(b'\x7fELF' + bytes(20)),
+ U()/TFTP(op=3)/TFTP_DATA(block=65535),
+ U()/TFTP(op=4)/TFTP_ACK(block=0),
+ U()/TFTP(op=4)/Raw(b'\x00'),
+ U()/TFTP(op=5)/TFTP_ERROR(errorcode=1, errormsg=b'File not found'),
+ U()/TFTP(op=5)/TFTP_ERROR(errorcode=8, errormsg=b'bad option')/Raw(b'trailing'),
+ U()/TFTP(op=5)/TFTP_ERROR(errorcode=42, errormsg=b"it's \"odd\"\xff"),
+ U()/TFTP(op=6)/O((b'blksize', b'1428')),
+ U()/TFTP(op=6),
+ U()/TFTP(op=7)/Raw(b'x'),
+ U()/Raw(b'\x00'),
+ U(69, 40000)/TFTP()/TFTP_RRQ(filename=b'from-69'),
+ U(40000, 69)/TFTP(op=0),
+]
+CUT_FROM = 42
+"#
+);
+
+/// TFTP as Scapy reads it (only to port 69), whole and cut at every length.
+#[test]
+fn scapy_built_tftp_reads_as_scapy_reads_it() {
+    require!("python3");
+    whole_and_cut_as_scapy(
+        BUILD_TFTP_FRAMES,
+        "tftp",
+        250,
+        &[
+            "UDP 192.168.56.102:40000 > 192.168.56.101:tftp / TFTP / RRQ b'boot/vmlinuz' / TFTP_Options",
+            "tftp / TFTP / WRQ b'router-confg' / TFTP_Options",
+            "tftp / TFTP / DATA 1 / Raw",
+            "tftp / TFTP / ACK 0",
+            "tftp / TFTP / ERROR File not found: b'File not found'",
+            "tftp / TFTP / TFTP_OACK / TFTP_Options",
+            "tftp / TFTP / Raw",
+        ],
+    );
+}
+
 /// Kerberos's summary (`UDP / KRB_AS_REQ`) as Scapy words it, whole and cut at every
 /// length; `show()` is Scapy's only (docs/webcapture.md).
 #[test]

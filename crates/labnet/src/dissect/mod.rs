@@ -59,6 +59,7 @@ mod rip;
 pub mod sctp;
 pub mod smb;
 pub mod tcp;
+pub mod tftp;
 mod udp;
 mod vrrp;
 mod vxlan;
@@ -299,6 +300,8 @@ pub enum Kind {
     Ipsec(ipsec::Class),
     /// An HSRP message or authentication TLV, in Scapy's class for it.
     Hsrp(hsrp::Class),
+    /// A TFTP opcode or message, in Scapy's class for it.
+    Tftp(tftp::Class),
     /// RIP's header; its entries follow, each a layer.
     Rip,
     RipEntry,
@@ -412,6 +415,7 @@ impl Layer {
             | Kind::Isakmp { .. }
             | Kind::Dhcp6Message { .. }
             | Kind::Dhcp6Option { .. }
+            | Kind::Tftp(_)
             | Kind::Rip
             | Kind::RipEntry
             | Kind::RipAuthentication
@@ -509,6 +513,7 @@ impl Layer {
             Kind::Dhcp6Message { message_type } => dhcp6::message_names(*message_type),
             Kind::Dhcp6Option { code, .. } => dhcp6::option_names(*code),
             Kind::Ipsec(class) => class.names(),
+            Kind::Tftp(class) => class.names(),
             Kind::Rip => ("RIP", "RIP header"),
             Kind::RipEntry => ("RIPEntry", "RIP entry"),
             Kind::RipAuthentication => ("RIPAuth", "RIP authentication"),
@@ -623,6 +628,7 @@ impl Layer {
             Kind::Netbios(class) => netbios::fields(data, self.range.clone(), *class),
             Kind::Smb(class) => smb::fields(data, self.range.clone(), *class),
             Kind::Ipsec(class) => ipsec::fields(data, self.range.clone(), *class),
+            Kind::Tftp(class) => tftp::fields(data, self.range.clone(), *class),
             Kind::Rip => rip::header_fields(data, at),
             Kind::Kerberos => kerberos::fields(data, self.range.clone()),
             Kind::KerberosTcp => kerberos::tcp_fields(data, at),

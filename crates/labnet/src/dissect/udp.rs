@@ -39,8 +39,9 @@ enum Bound {
     Netflow,
     Radius,
     Kerberos,
+    Tftp,
     /// One labnet does not decode (its payload is Raw): kpasswd,
-    /// L2TP, CLDAP, MGCP, Mobile IP, SNMP, TFTP, ZEP.
+    /// L2TP, CLDAP, MGCP, Mobile IP, SNMP, ZEP.
     Other,
 }
 
@@ -118,7 +119,7 @@ const BINDINGS: &[(Port, Bound)] = {
         (D(161), Other),
         (S(162), Other),
         (D(162), Other),
-        (D(69), Other),
+        (D(69), Tftp),
         (D(4789), Vxlan),
         (D(4790), Vxlan),
         (D(6633), Vxlan),
@@ -202,6 +203,7 @@ fn dissect_payload(walk: &mut Walk, payload: usize, end: usize, sport: u16, dpor
         Some(Bound::Bootp) => super::dhcp::dissect(walk, payload, end),
         Some(Bound::Ntp) => super::ntp::dissect(walk, payload, end),
         Some(Bound::Rip) => super::rip::dissect(walk, payload, end),
+        Some(Bound::Tftp) => super::tftp::dissect(walk, payload, end),
         Some(Bound::Esp) => super::ipsec::dissect_esp(walk, payload, end, true),
         Some(Bound::Llmnr) => super::dns::dissect_llmnr(walk, payload, end),
         Some(Bound::Nbns) => super::nbns::dissect(walk, payload, end),

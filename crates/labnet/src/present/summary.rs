@@ -33,11 +33,14 @@ pub fn write_summary(out: &mut String, dissection: &Dissection, data: &[u8], por
         .enumerate()
         .rev()
         .find_map(|(i, layer)| own_summary(layer, data).map(|own| (i, own)));
-    // Scapy's LLMNR summary asks for UDP's too (its mysummary returns `[UDP]`), the
-    // PPPoE tag list's for the discovery header's (`[PPPoED]`).
-    let udp_too = top
-        .as_ref()
-        .is_some_and(|(at, _)| matches!(layers[*at].kind, Kind::Llmnr { response: Some(_) }));
+    // Scapy's LLMNR and TFTP summaries ask for UDP's too (their mysummary returns
+    // `[UDP]`), the PPPoE tag list's for the discovery header's (`[PPPoED]`).
+    let udp_too = top.as_ref().is_some_and(|(at, _)| {
+        matches!(
+            layers[*at].kind,
+            Kind::Llmnr { response: Some(_) } | Kind::Tftp(_)
+        )
+    });
     let discovery_too = top.as_ref().is_some_and(|(at, _)| {
         matches!(layers[*at].kind, Kind::Ppp { class, .. } if ppp::summary_needs_discovery(class))
     });
@@ -165,6 +168,9 @@ fn own_summary(layer: &Layer, data: &[u8]) -> Option<Own> {
         }
         Kind::Eap { class, end } => {
             crate::dissect::eap::summary(data, layer.range.start, *class, *end).map(Own::Made)
+        }
+        Kind::Tftp(class) => {
+            crate::dissect::tftp::summary(data, layer.range.clone(), *class).map(Own::Made)
         }
         Kind::Kerberos => Some(Own::Made(
             crate::dissect::kerberos::summary(data, layer.range.start).to_string(),

@@ -1437,6 +1437,52 @@ fn scapy_built_tftp_reads_as_scapy_reads_it() {
     );
 }
 
+/// Writes Scapy-built L2TP frames to the pcap `argv[1]`: a control message (PPP to
+/// Scapy), data messages carrying PPP with IPv4, IPv6 and LCP behind HDLC framing,
+/// with the length, the sequence numbers, an offset and its padding (cut short too),
+/// every flag, headers cut inside their numbers, from and to port 1701. With a second
+/// argument, each frame is followed by every cut of it from the UDP header's end on.
+const BUILD_L2TP_FRAMES: &str = frames_script!(
+    r#"
+import sys
+from scapy.all import *
+from scapy.layers.l2tp import L2TP
+from scapy.layers.ppp import *
+E = lambda: Ether(src='08:00:27:a8:38:66', dst='08:00:27:a8:38:65')
+U = lambda s=1701, d=1701: E()/IP(src='192.168.56.102', dst='192.168.56.101')/UDP(sport=s, dport=d)
+frames = [
+ U()/L2TP(hdr=0xc80, tunnel_id=1, session_id=0, ns=0, nr=0)/Raw(bytes.fromhex('c80100000000000000080000000000010008000000020100')),
+ U()/L2TP(tunnel_id=5, session_id=9)/PPP(proto=0x21)/IP(src='10.0.0.1', dst='10.0.0.2')/ICMP(),
+ U()/L2TP(hdr='length', tunnel_id=5, session_id=9)/PPP()/IP(src='10.0.0.1', dst='10.0.0.2')/UDP(),
+ U(40000, 1701)/L2TP(hdr='sequence', tunnel_id=5, session_id=9, ns=3, nr=4)/HDLC()/PPP(proto=0xc021)/PPP_LCP_Configure(id=1),
+ U(1701, 40000)/L2TP(hdr='offset', tunnel_id=5, session_id=9, offset=3, pad=b'abc')/PPP()/IPv6(src='fd00:1::1', dst='fd00:1::2'),
+ U()/L2TP(hdr='offset+priority', tunnel_id=5, session_id=9, offset=8, pad=b'x' * 8),
+ U()/L2TP(hdr='offset', tunnel_id=5, session_id=9, offset=100, pad=b'')/Raw(b'short'),
+ U()/L2TP(hdr='control+offset', tunnel_id=5, session_id=9),
+ U()/L2TP(hdr=0xfff, version=3, tunnel_id=1, session_id=2),
+ U()/Raw(b'\x00'),
+ U()/Raw(b'\x40\x02\x00'),
+]
+CUT_FROM = 42
+"#
+);
+
+/// L2TP and the PPP Scapy reads after it, whole and cut at every length.
+#[test]
+fn scapy_built_l2tp_reads_as_scapy_reads_it() {
+    require!("python3");
+    whole_and_cut_as_scapy(
+        BUILD_L2TP_FRAMES,
+        "l2tp",
+        200,
+        &[
+            "UDP / L2TP / PPP / IP / ICMP 10.0.0.1 > 10.0.0.2 echo-request 0",
+            "UDP / L2TP / HDLC / PPP / LCP Configure-Request",
+            "l2f > 192.168.56.101:l2f / L2TP / PPP / Raw",
+        ],
+    );
+}
+
 /// Kerberos's summary (`UDP / KRB_AS_REQ`) as Scapy words it, whole and cut at every
 /// length; `show()` is Scapy's only (docs/webcapture.md).
 #[test]

@@ -43,6 +43,7 @@ mod ipv4;
 mod ipv6;
 mod isakmp;
 pub mod kerberos;
+mod l2tp;
 mod loopback;
 mod mka;
 pub mod nbns;
@@ -300,6 +301,8 @@ pub enum Kind {
     Ipsec(ipsec::Class),
     /// An HSRP message or authentication TLV, in Scapy's class for it.
     Hsrp(hsrp::Class),
+    /// An L2TP header; PPP follows.
+    L2tp,
     /// A TFTP opcode or message, in Scapy's class for it.
     Tftp(tftp::Class),
     /// RIP's header; its entries follow, each a layer.
@@ -416,6 +419,7 @@ impl Layer {
             | Kind::Dhcp6Message { .. }
             | Kind::Dhcp6Option { .. }
             | Kind::Tftp(_)
+            | Kind::L2tp
             | Kind::Rip
             | Kind::RipEntry
             | Kind::RipAuthentication
@@ -514,6 +518,7 @@ impl Layer {
             Kind::Dhcp6Option { code, .. } => dhcp6::option_names(*code),
             Kind::Ipsec(class) => class.names(),
             Kind::Tftp(class) => class.names(),
+            Kind::L2tp => ("L2TP", "L2TP"),
             Kind::Rip => ("RIP", "RIP header"),
             Kind::RipEntry => ("RIPEntry", "RIP entry"),
             Kind::RipAuthentication => ("RIPAuth", "RIP authentication"),
@@ -629,6 +634,7 @@ impl Layer {
             Kind::Smb(class) => smb::fields(data, self.range.clone(), *class),
             Kind::Ipsec(class) => ipsec::fields(data, self.range.clone(), *class),
             Kind::Tftp(class) => tftp::fields(data, self.range.clone(), *class),
+            Kind::L2tp => l2tp::fields(data, self.range.clone()),
             Kind::Rip => rip::header_fields(data, at),
             Kind::Kerberos => kerberos::fields(data, self.range.clone()),
             Kind::KerberosTcp => kerberos::tcp_fields(data, at),

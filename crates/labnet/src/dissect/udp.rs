@@ -40,8 +40,9 @@ enum Bound {
     Radius,
     Kerberos,
     Tftp,
+    L2tp,
     /// One labnet does not decode (its payload is Raw): kpasswd,
-    /// L2TP, CLDAP, MGCP, Mobile IP, SNMP, ZEP.
+    /// CLDAP, MGCP, Mobile IP, SNMP, ZEP.
     Other,
 }
 
@@ -81,8 +82,8 @@ const BINDINGS: &[(Port, Bound)] = {
         (S(4500), Esp),
         (D(500), Isakmp),
         (S(500), Isakmp),
-        (D(1701), Other),
-        (S(1701), Other),
+        (D(1701), L2tp),
+        (S(1701), L2tp),
         (D(137), Nbns),
         (S(137), Nbns),
         (D(138), NbtDatagram),
@@ -204,6 +205,7 @@ fn dissect_payload(walk: &mut Walk, payload: usize, end: usize, sport: u16, dpor
         Some(Bound::Ntp) => super::ntp::dissect(walk, payload, end),
         Some(Bound::Rip) => super::rip::dissect(walk, payload, end),
         Some(Bound::Tftp) => super::tftp::dissect(walk, payload, end),
+        Some(Bound::L2tp) => super::l2tp::dissect(walk, payload, end),
         Some(Bound::Esp) => super::ipsec::dissect_esp(walk, payload, end, true),
         Some(Bound::Llmnr) => super::dns::dissect_llmnr(walk, payload, end),
         Some(Bound::Nbns) => super::nbns::dissect(walk, payload, end),

@@ -1483,6 +1483,60 @@ fn scapy_built_l2tp_reads_as_scapy_reads_it() {
     );
 }
 
+/// Writes Scapy-built Mobile IP and MGCP frames to the pcap `argv[1]`: registration
+/// requests and replies (with bytes after them), tunnel data carrying IPv4, another
+/// protocol and a cut header, unknown types; MGCP commands and responses, fields
+/// without their stop byte, empty fields, bytes that are not text. With a second
+/// argument, each frame is followed by every cut of it from the UDP header's end on.
+const BUILD_MOBILE_IP_AND_MGCP_FRAMES: &str = frames_script!(
+    r#"
+import sys
+from scapy.all import *
+from scapy.layers.mobileip import *
+E = lambda: Ether(src='08:00:27:a8:38:66', dst='08:00:27:a8:38:65')
+U = lambda s=434, d=434: E()/IP(src='192.168.56.102', dst='192.168.56.101')/UDP(sport=s, dport=d)
+frames = [
+ U(40000, 434)/MobileIP()/MobileIPRRQ(flags=0x12, lifetime=600, homeaddr='10.0.0.5', haaddr='192.168.56.101', coaddr='192.168.56.102', id=0x0102030405060708),
+ U(434, 40000)/MobileIP(type=3)/MobileIPRRP(code=0, lifetime=600, homeaddr='10.0.0.5', haaddr='192.168.56.101', id=0xffffffffffffffff)/Raw(b'ext'),
+ U()/MobileIP(type=3)/MobileIPRRP(code=130),
+ U()/MobileIP(type=4)/MobileIPTunnelData()/IP(src='10.0.0.5', dst='10.0.0.9')/ICMP(),
+ U()/MobileIP(type=4)/MobileIPTunnelData(nexthdr=55)/Raw(b'other'),
+ U()/MobileIP(type=4)/MobileIPTunnelData()/Raw(b'\x45\x00'),
+ U()/MobileIP(type=2)/Raw(b'?'),
+ U()/MobileIP(type=1),
+]
+from scapy.layers.mgcp import MGCP
+M = lambda s=2727, d=2727: E()/IP(src='192.168.56.102', dst='192.168.56.101')/UDP(sport=s, dport=d)
+frames += [
+ M()/MGCP(verb=b'CRCX', transaction_id=b'1204', endpoint=b'aaln/1@rgw.example.net', version=b'MGCP 1.0')/Raw(b'C: A3C47F21456789F0\nL: p:10, a:PCMU\nM: recvonly\n'),
+ M(40000, 2727)/MGCP(),
+ M(2727, 40000)/Raw(b'200 1204 OK\n'),
+ M()/Raw(b'AUEP'),
+ M()/Raw(b'AUEP 1'),
+ M()/Raw(b'  \n\n'),
+ M()/Raw(b'\x00\xff\n'),
+]
+CUT_FROM = 42
+"#
+);
+
+/// Mobile IP (UDP 434) and MGCP (UDP 2727) as Scapy reads them, whole and cut.
+#[test]
+fn scapy_built_mobile_ip_and_mgcp_read_as_scapy_reads_them() {
+    require!("python3");
+    whole_and_cut_as_scapy(
+        BUILD_MOBILE_IP_AND_MGCP_FRAMES,
+        "mobileip-mgcp",
+        250,
+        &[
+            "192.168.56.101:434 / MobileIP / MobileIPRRQ",
+            "192.168.56.101:40000 / MobileIP / MobileIPRRP / Raw",
+            "UDP / MobileIP / MobileIPTunnelData / IP / ICMP 10.0.0.5 > 10.0.0.9 echo-request 0",
+            "192.168.56.101:2727 / MGCP / Raw",
+        ],
+    );
+}
+
 /// Kerberos's summary (`UDP / KRB_AS_REQ`) as Scapy words it, whole and cut at every
 /// length; `show()` is Scapy's only (docs/webcapture.md).
 #[test]

@@ -45,7 +45,9 @@ mod isakmp;
 pub mod kerberos;
 mod l2tp;
 mod loopback;
+mod mgcp;
 mod mka;
+mod mobileip;
 pub mod nbns;
 pub mod netbios;
 mod netflow;
@@ -303,6 +305,10 @@ pub enum Kind {
     Hsrp(hsrp::Class),
     /// An L2TP header; PPP follows.
     L2tp,
+    /// MGCP's command line.
+    Mgcp,
+    /// A Mobile IP header or message, in Scapy's class for it.
+    MobileIp(mobileip::Class),
     /// A TFTP opcode or message, in Scapy's class for it.
     Tftp(tftp::Class),
     /// RIP's header; its entries follow, each a layer.
@@ -420,6 +426,8 @@ impl Layer {
             | Kind::Dhcp6Option { .. }
             | Kind::Tftp(_)
             | Kind::L2tp
+            | Kind::MobileIp(_)
+            | Kind::Mgcp
             | Kind::Rip
             | Kind::RipEntry
             | Kind::RipAuthentication
@@ -519,6 +527,8 @@ impl Layer {
             Kind::Ipsec(class) => class.names(),
             Kind::Tftp(class) => class.names(),
             Kind::L2tp => ("L2TP", "L2TP"),
+            Kind::MobileIp(class) => class.names(),
+            Kind::Mgcp => ("MGCP", "MGCP"),
             Kind::Rip => ("RIP", "RIP header"),
             Kind::RipEntry => ("RIPEntry", "RIP entry"),
             Kind::RipAuthentication => ("RIPAuth", "RIP authentication"),
@@ -635,6 +645,8 @@ impl Layer {
             Kind::Ipsec(class) => ipsec::fields(data, self.range.clone(), *class),
             Kind::Tftp(class) => tftp::fields(data, self.range.clone(), *class),
             Kind::L2tp => l2tp::fields(data, self.range.clone()),
+            Kind::MobileIp(class) => mobileip::fields(data, at, *class),
+            Kind::Mgcp => mgcp::fields(data, self.range.clone()),
             Kind::Rip => rip::header_fields(data, at),
             Kind::Kerberos => kerberos::fields(data, self.range.clone()),
             Kind::KerberosTcp => kerberos::tcp_fields(data, at),

@@ -41,8 +41,9 @@ enum Bound {
     Kerberos,
     Tftp,
     L2tp,
-    /// One labnet does not decode (its payload is Raw): kpasswd,
-    /// CLDAP, MGCP, Mobile IP, SNMP, ZEP.
+    MobileIp,
+    Mgcp,
+    /// One labnet does not decode (its payload is Raw): kpasswd, CLDAP, SNMP, ZEP.
     Other,
 }
 
@@ -92,10 +93,10 @@ const BINDINGS: &[(Port, Bound)] = {
         (S(389), Other),
         (D(5355), Llmnr),
         (S(5355), Llmnr),
-        (D(2727), Other),
-        (S(2727), Other),
-        (D(434), Other),
-        (S(434), Other),
+        (D(2727), Mgcp),
+        (S(2727), Mgcp),
+        (D(434), MobileIp),
+        (S(434), MobileIp),
         (D(2055), Netflow),
         (S(2055), Netflow),
         (D(2056), Netflow),
@@ -206,6 +207,8 @@ fn dissect_payload(walk: &mut Walk, payload: usize, end: usize, sport: u16, dpor
         Some(Bound::Rip) => super::rip::dissect(walk, payload, end),
         Some(Bound::Tftp) => super::tftp::dissect(walk, payload, end),
         Some(Bound::L2tp) => super::l2tp::dissect(walk, payload, end),
+        Some(Bound::MobileIp) => super::mobileip::dissect(walk, payload, end),
+        Some(Bound::Mgcp) => super::mgcp::dissect(walk, payload, end),
         Some(Bound::Esp) => super::ipsec::dissect_esp(walk, payload, end, true),
         Some(Bound::Llmnr) => super::dns::dissect_llmnr(walk, payload, end),
         Some(Bound::Nbns) => super::nbns::dissect(walk, payload, end),

@@ -846,8 +846,8 @@ impl Walk<'_> {
         self.layers.len() >= MAX_LAYERS
     }
 
-    /// Whether a chain of sibling layers (SCTP chunks, RIP entries) stops here, the
-    /// rest of it Raw. Scapy dissects each as the payload of the one before and gives
+    /// Whether a chain of sibling layers (SCTP chunks, RIP entries, SMB 2 compound
+    /// commands) stops here, the rest of it Raw. Scapy dissects each as the payload of the one before and gives
     /// up at Python's recursion limit (near 190 layers, fewer the deeper it is called);
     /// labnet stops at a fixed count, which also bounds `--show`, whose indentation
     /// grows with every layer (a hostile 64 KiB packet of 4-byte chunks would

@@ -696,6 +696,10 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize) {
 fn header2(walk: &mut Walk, mut at: usize, end: usize) {
     let data = walk.data;
     loop {
+        // A compound message is a chain of layers: bounded as the others.
+        if walk.chain_full() {
+            return walk.raw(at, end);
+        }
         let header_end = (at + 64).min(end);
         // The header ends in its signature, a string that takes what there is.
         if header_end < at + HEADER2_TAIL_AT + HEADER2_TAIL[1].at {

@@ -336,7 +336,8 @@ impl Gen {
     }
 
     /// Where the network-layer header starts, for the primitives that need it at a
-    /// fixed offset (after `geneve` they are refused: see [`Gen::network`]).
+    /// fixed offset (after `geneve` and on 802.11 they are refused, or use
+    /// [`Gen::network`]).
     pub fn nl(&self) -> u32 {
         if self.geneve {
             self.refuse_after_geneve();
@@ -359,8 +360,8 @@ impl Gen {
         link + 4 * self.mpls_labels + if self.pppoe_session { 8 } else { 0 }
     }
 
-    /// Where the network-layer header starts: at a fixed offset, or after `geneve`
-    /// where scratch memory says.
+    /// Where the network-layer header starts: at a fixed offset, or where scratch
+    /// memory says after `geneve` and on 802.11 (past the LLC/SNAP header).
     fn network(&self) -> Base {
         if self.geneve {
             // After MPLS labels inside the inner frame, 4 bytes each further on.

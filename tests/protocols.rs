@@ -1537,6 +1537,56 @@ fn scapy_built_mobile_ip_and_mgcp_read_as_scapy_reads_them() {
     );
 }
 
+/// Writes Scapy-built TCP frames to the pcap `argv[1]`: Skinny headers to and from port
+/// 2000 (named and unnamed messages, a body, every bit set), a header cut short; and
+/// DNS over TCP where Scapy's length check decides (below 14, past the segment, the
+/// least it takes, a query), also from port 53 to Skinny's port, where DNS's binding
+/// comes first. With a second argument, each frame is followed by every cut of it
+/// from the TCP header's end on.
+const BUILD_SKINNY_FRAMES: &str = frames_script!(
+    r#"
+import sys
+from scapy.all import *
+from scapy.layers.skinny import Skinny
+E = lambda: Ether(src='08:00:27:a8:38:66', dst='08:00:27:a8:38:65')
+T = lambda s=40000, d=2000: E()/IP(src='192.168.56.102', dst='192.168.56.101')/TCP(sport=s, dport=d, flags='PA')
+frames = [
+ T()/Skinny(len=4, msg=0x0000),
+ T()/Skinny(len=28, msg=0x0001)/Raw(b'SEP000000000001\x00' + bytes(12)),
+ T(2000, 40000)/Skinny(len=4, msg=0x0100),
+ T(2000, 40000)/Skinny(len=4, msg=0x013f, res=0x12),
+ T()/Skinny(len=4, msg=0x7777),
+ T()/Skinny(len=0xffffffff, res=0xffffffff, msg=0xffffffff),
+ T(2000, 2000)/Skinny(msg=0x0006),
+ T(53, 2000)/Raw(b'\x00\x0c\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00'),
+ T()/Raw(b'\x04\x00\x00\x00\x00'),
+ T(53, 40000)/DNS(qd=DNSQR(qname='lab.')),
+ T(40000, 53)/Raw(b'\x00\x0d' + bytes.fromhex('12340100000100000000000000')),
+ T(40000, 53)/Raw(b'\x00\x0e' + bytes.fromhex('1234010000000000000000000000')),
+ T(40000, 53)/Raw(b'\x00\x40' + bytes.fromhex('123401000001000000000000036c616200')),
+]
+CUT_FROM = 54
+"#
+);
+
+/// Skinny (TCP 2000) and DNS over TCP's length check as Scapy reads them, whole and
+/// cut.
+#[test]
+fn scapy_built_skinny_and_dns_over_tcp_read_as_scapy_reads_them() {
+    require!("python3");
+    whole_and_cut_as_scapy(
+        BUILD_SKINNY_FRAMES,
+        "skinny",
+        150,
+        &[
+            "192.168.56.101:cisco_sccp PA / Skinny / Raw",
+            "192.168.56.102:domain > 192.168.56.101:cisco_sccp PA / Raw",
+            "TCP / DNS Qry b'lab.'",
+            "192.168.56.102:40000 > 192.168.56.101:domain PA / Raw",
+        ],
+    );
+}
+
 /// Kerberos's summary (`UDP / KRB_AS_REQ`) as Scapy words it, whole and cut at every
 /// length; `show()` is Scapy's only (docs/webcapture.md).
 #[test]

@@ -320,6 +320,14 @@ impl Message {
         if data.len() < header + HEADER {
             return None;
         }
+        // Over TCP, Scapy's DNS.pre_dissect refuses a length prefix below 14 or past
+        // the segment's end (counted with the prefix's own two bytes).
+        if tcp {
+            let declared = usize::from(u16::from_be_bytes([data[at], data[at + 1]]));
+            if declared < 14 || data.len() - at < declared {
+                return None;
+            }
+        }
         let mut offset = header + HEADER;
         let mut broken = None;
         'sections: for (index, count) in COUNTS.iter().enumerate() {

@@ -60,6 +60,7 @@ mod radiotap;
 pub mod radius;
 mod rip;
 pub mod sctp;
+mod skinny;
 pub mod smb;
 pub mod tcp;
 pub mod tftp;
@@ -307,6 +308,8 @@ pub enum Kind {
     L2tp,
     /// MGCP's command line.
     Mgcp,
+    /// Skinny's header; the message's body follows as Raw.
+    Skinny,
     /// A Mobile IP header or message, in Scapy's class for it.
     MobileIp(mobileip::Class),
     /// A TFTP opcode or message, in Scapy's class for it.
@@ -428,6 +431,7 @@ impl Layer {
             | Kind::L2tp
             | Kind::MobileIp(_)
             | Kind::Mgcp
+            | Kind::Skinny
             | Kind::Rip
             | Kind::RipEntry
             | Kind::RipAuthentication
@@ -529,6 +533,7 @@ impl Layer {
             Kind::L2tp => ("L2TP", "L2TP"),
             Kind::MobileIp(class) => class.names(),
             Kind::Mgcp => ("MGCP", "MGCP"),
+            Kind::Skinny => ("Skinny", "Skinny"),
             Kind::Rip => ("RIP", "RIP header"),
             Kind::RipEntry => ("RIPEntry", "RIP entry"),
             Kind::RipAuthentication => ("RIPAuth", "RIP authentication"),
@@ -647,6 +652,7 @@ impl Layer {
             Kind::L2tp => l2tp::fields(data, self.range.clone()),
             Kind::MobileIp(class) => mobileip::fields(data, at, *class),
             Kind::Mgcp => mgcp::fields(data, self.range.clone()),
+            Kind::Skinny => skinny::fields(data, at),
             Kind::Rip => rip::header_fields(data, at),
             Kind::Kerberos => kerberos::fields(data, self.range.clone()),
             Kind::KerberosTcp => kerberos::tcp_fields(data, at),

@@ -40,8 +40,9 @@ enum Bound {
     Dns,
     Kerberos,
     NetbiosSession,
+    Skinny,
     /// One labnet does not decode (its payload is Raw): kpasswd, DCE/RPC, LDAP,
-    /// PPTP, Skinny.
+    /// PPTP.
     Other,
 }
 
@@ -60,7 +61,7 @@ fn binding(port: u64) -> Option<(u8, Bound)> {
         389 => (6, Bound::Other),
         3268 => (7, Bound::Other),
         1723 => (8, Bound::Other),
-        2000 => (9, Bound::Other),
+        2000 => (9, Bound::Skinny),
         _ => return None,
     })
 }
@@ -117,6 +118,7 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize, quoted: bool) {
             Some(Bound::NetbiosSession) => {
                 return super::netbios::dissect_session(walk, header_end, end)
             }
+            Some(Bound::Skinny) => return super::skinny::dissect(walk, header_end, end),
             Some(Bound::Other) => return walk.raw(header_end, end),
             None => {}
         }

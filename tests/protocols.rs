@@ -1587,6 +1587,64 @@ fn scapy_built_skinny_and_dns_over_tcp_read_as_scapy_reads_them() {
     );
 }
 
+/// Writes Scapy-built PPTP control messages to the pcap `argv[1]`: each of the 15
+/// types with its strings (NULs inside, after, none), bytes after a message, the bare
+/// header of an unregistered type with `len` shorter and longer than its data, a type
+/// whose low byte names a class, messages cut before byte 9 and inside a number.
+/// With a second argument, each frame is followed by every cut of it from the TCP
+/// header's end on.
+const BUILD_PPTP_FRAMES: &str = frames_script!(
+    r#"
+import sys
+from scapy.all import *
+from scapy.layers.pptp import *
+E = lambda: Ether(src='08:00:27:a8:38:66', dst='08:00:27:a8:38:65')
+T = lambda s=40000, d=1723: E()/IP(src='192.168.56.102', dst='192.168.56.101')/TCP(sport=s, dport=d, flags='PA')
+R = lambda: T(1723, 40000)
+frames = [
+ T()/PPTPStartControlConnectionRequest(framing_capabilities=3, bearer_capabilities=1, host_name=b'midwood', vendor_string=b'labnet'),
+ R()/PPTPStartControlConnectionReply(result_code=1, error_code=0, framing_capabilities=1, host_name=b'brooklyn\x00x'),
+ T()/PPTPStopControlConnectionRequest(reason=2),
+ R()/PPTPStopControlConnectionReply(result_code=2, error_code=6),
+ T()/PPTPEchoRequest(identifier=7),
+ R()/PPTPEchoReply(identifier=7, result_code=1)/Raw(b'extra'),
+ T()/PPTPOutgoingCallRequest(call_id=1, call_serial_number=2, minimum_bps=300, maximum_bps=100000000, bearer_type=3, framing_type=2, pkt_window_size=64, phone_number_len=3, phone_number=b'555'),
+ R()/PPTPOutgoingCallReply(call_id=9, peer_call_id=1, result_code=1, connect_speed=64000, channel_id=4),
+ T()/PPTPIncomingCallRequest(call_id=3, bearer_type=2, dialed_number=b'123', dialing_number=b'456', subaddress=b'7'),
+ R()/PPTPIncomingCallReply(call_id=3, peer_call_id=4, result_code=2),
+ T()/PPTPIncomingCallConnected(peer_call_id=4, connect_speed=1, framing_type=3),
+ T()/PPTPCallClearRequest(call_id=3),
+ R()/PPTPCallDisconnectNotify(call_id=3, result_code=4, cause_code=5, call_statistic=b'stats'),
+ R()/PPTPWANErrorNotify(peer_call_id=4, crc_errors=1, framing_errors=2, hardware_overruns=3, buffer_overruns=4, time_out_errors=5, alignment_errors=6),
+ T()/PPTPSetLinkInfo(peer_call_id=4, send_accm=0xffffffff, receive_accm=0),
+ T()/PPTP(len=20, ctrl_msg_type=99, data=b'12345678'),
+ T()/PPTP(len=8, ctrl_msg_type=0, data=b'abcdefgh'),
+ T()/PPTP(len=100, ctrl_msg_type=16)/Raw(b'xy'),
+ T()/Raw(bytes(PPTPEchoRequest(ctrl_msg_type=0x0105))),
+ T()/Raw(b'\x00\x10\x00\x01\x1a\x2b\x3c'),
+ T()/Raw(bytes(PPTPStartControlConnectionRequest())[:24]),
+]
+CUT_FROM = 54
+"#
+);
+
+/// PPTP (TCP 1723) as Scapy reads it, whole and cut at every length.
+#[test]
+fn scapy_built_pptp_reads_as_scapy_reads_it() {
+    require!("python3");
+    whole_and_cut_as_scapy(
+        BUILD_PPTP_FRAMES,
+        "pptp",
+        1000,
+        &[
+            "192.168.56.101:1723 PA / PPTPStartControlConnectionRequest",
+            "PA / PPTPEchoReply / Raw",
+            "PA / PPTPWANErrorNotify",
+            "192.168.56.101:1723 PA / PPTP / Raw",
+        ],
+    );
+}
+
 /// Kerberos's summary (`UDP / KRB_AS_REQ`) as Scapy words it, whole and cut at every
 /// length; `show()` is Scapy's only (docs/webcapture.md).
 #[test]

@@ -55,6 +55,7 @@ mod node_info;
 pub mod ntp;
 mod ppi;
 pub mod ppp;
+mod pptp;
 mod prism;
 mod radiotap;
 pub mod radius;
@@ -310,6 +311,8 @@ pub enum Kind {
     Mgcp,
     /// Skinny's header; the message's body follows as Raw.
     Skinny,
+    /// A PPTP control message by its type (1 to 15), or the bare header (0).
+    Pptp(u8),
     /// A Mobile IP header or message, in Scapy's class for it.
     MobileIp(mobileip::Class),
     /// A TFTP opcode or message, in Scapy's class for it.
@@ -432,6 +435,7 @@ impl Layer {
             | Kind::MobileIp(_)
             | Kind::Mgcp
             | Kind::Skinny
+            | Kind::Pptp(_)
             | Kind::Rip
             | Kind::RipEntry
             | Kind::RipAuthentication
@@ -534,6 +538,7 @@ impl Layer {
             Kind::MobileIp(class) => class.names(),
             Kind::Mgcp => ("MGCP", "MGCP"),
             Kind::Skinny => ("Skinny", "Skinny"),
+            Kind::Pptp(kind) => pptp::names(*kind),
             Kind::Rip => ("RIP", "RIP header"),
             Kind::RipEntry => ("RIPEntry", "RIP entry"),
             Kind::RipAuthentication => ("RIPAuth", "RIP authentication"),
@@ -653,6 +658,7 @@ impl Layer {
             Kind::MobileIp(class) => mobileip::fields(data, at, *class),
             Kind::Mgcp => mgcp::fields(data, self.range.clone()),
             Kind::Skinny => skinny::fields(data, at),
+            Kind::Pptp(kind) => pptp::fields(data, self.range.clone(), *kind),
             Kind::Rip => rip::header_fields(data, at),
             Kind::Kerberos => kerberos::fields(data, self.range.clone()),
             Kind::KerberosTcp => kerberos::tcp_fields(data, at),

@@ -41,8 +41,8 @@ enum Bound {
     Kerberos,
     NetbiosSession,
     Skinny,
-    /// One labnet does not decode (its payload is Raw): kpasswd, DCE/RPC, LDAP,
-    /// PPTP.
+    Pptp,
+    /// One labnet does not decode (its payload is Raw): kpasswd, DCE/RPC, LDAP.
     Other,
 }
 
@@ -60,7 +60,7 @@ fn binding(port: u64) -> Option<(u8, Bound)> {
         139 => (5, Bound::NetbiosSession),
         389 => (6, Bound::Other),
         3268 => (7, Bound::Other),
-        1723 => (8, Bound::Other),
+        1723 => (8, Bound::Pptp),
         2000 => (9, Bound::Skinny),
         _ => return None,
     })
@@ -119,6 +119,7 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize, quoted: bool) {
                 return super::netbios::dissect_session(walk, header_end, end)
             }
             Some(Bound::Skinny) => return super::skinny::dissect(walk, header_end, end),
+            Some(Bound::Pptp) => return super::pptp::dissect(walk, header_end, end),
             Some(Bound::Other) => return walk.raw(header_end, end),
             None => {}
         }

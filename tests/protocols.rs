@@ -25,7 +25,8 @@ use scapy::{
 /// byte Scapy takes for a pointer, payloads too short to tell), ND options (interval,
 /// home agent, shortcut limit, expanded flags, PREF64, DNS servers, route information,
 /// DNS search list, captive portal, address lists, fast handover and MAP options,
-/// unknown ones; inverse ND messages; lengths Scapy cannot read), ICMPv6 node
+/// unknown ones; inverse ND messages; lengths Scapy cannot read), RPL control
+/// messages (a named and an unnamed code), ICMPv6 node
 /// information (each query and reply class, names, addresses, unknown types), IPv6
 /// segment routing (segments, every TLV class, lengths too short and too long), ND
 /// redirects with the packet of their redirected header (nested, cut, empty), a
@@ -208,6 +209,8 @@ frames += [
  ND()/ICMPv6ND_RA()/ICMPv6NDOptCaptivePortal(URI=b'https://portal.lab/')/ICMPv6NDOptMTU(),
  ND()/ICMPv6ND_RA()/ICMPv6NDOptDNSSL(searchlist=[])/ICMPv6NDOptCaptivePortal(URI=b'')/ICMPv6NDOptSrcLLAddr(lladdr='08:00:27:a8:38:65'),
  ND()/ICMPv6ND_INDSol()/ICMPv6NDOptSrcLLAddr(lladdr='08:00:27:a8:38:65')/ICMPv6NDOptSrcAddrList(addrlist=['fe80::1', 'fd00::1'])/ICMPv6NDOptTgtAddrList(addrlist=['fd00::2']),
+ Ether(**M)/IPv6(src='fe80::1', dst='ff02::1a')/ICMPv6RPL(code=1)/Raw(b'\x00\x00\x00\x00\x01\x02\x03\x04'),
+ Ether(**M)/IPv6(src='fe80::1', dst='ff02::1a')/ICMPv6RPL(code=9),
  ND()/ICMPv6ND_RA()/ICMPv6NDOptIPAddr(optcode=2, addr='fd00::9')/ICMPv6NDOptNewRtrPrefix(optcode=1, prefix='fd00:1::')/ICMPv6NDOptLLA(optcode=3, lla='08:00:27:a8:38:65')/ICMPv6NDOptMAP(dist=2, pref=7, R=0, validlifetime=100, addr='fd00::a'),
  ND()/ICMPv6ND_RA()/Raw(b'\x18\x00\x40\x00\x00\x00\x00\x10' + bytes(16)),
  ND()/ICMPv6ND_RA()/Raw(b'\x18\x04\x40\x00\x00\x00\x00\x10' + bytes(24)),
@@ -602,6 +605,7 @@ fn scapy_built_tunnels_and_multicast_control_read_as_scapy_reads_them() {
         "Ether / IPv6 / IPv6ExtHdrSegmentRouting / ICMPv6 Echo Request (id: 0x0 seq: 0x0)",
         "(58) / ICMPv6NIReplyIPv6",
         "ICMPv6ND_INDSol / ICMPv6 Neighbor Discovery Option - Source Link-Layer Address 08:00:27:a8:38:65 / ICMPv6NDOptSrcAddrList",
+        "fe80::1 > ff02::1a (58) / ICMPv6RPL / Raw",
         "sctp / SCTP / SCTPChunkData / SCTPChunkSACK",
         "sctp / SCTP / SCTPChunkInitAck",
         "(132) / SCTP / SCTPChunkData / SCTPChunkSACK",

@@ -4,9 +4,10 @@
 //!
 //! Scapy picks a class by type only when the message reaches the type's minimum
 //! length, and shows Raw otherwise (or for a type it has no class for). Types Scapy
-//! has classes for that a lab does not see (mobile IPv6, multicast router discovery,
-//! RPL) are listed with Scapy's fallback fields, as are ND options labnet has no class
-//! for. Node information messages are `node_info`'s.
+//! has classes for that a lab does not see (mobile IPv6, multicast router discovery)
+//! are listed with Scapy's fallback fields, as are ND options labnet has no class for.
+//! RPL's control messages are Scapy's `ICMPv6RPL`: its 4-byte header, the message
+//! after it Raw. Node information messages are `node_info`'s.
 
 use std::ops::Range;
 
@@ -161,7 +162,7 @@ pub fn names(icmp_type: u8, code: u8, qtype: u16, length: usize) -> (&'static st
         151 => ("ICMPv6MRD_Advertisement", "Scapy6 ICMPv6 fallback class"),
         152 => ("ICMPv6MRD_Solicitation", "Scapy6 ICMPv6 fallback class"),
         153 => ("ICMPv6MRD_Termination", "Scapy6 ICMPv6 fallback class"),
-        155 => ("ICMPv6RPL", "Scapy6 ICMPv6 fallback class"),
+        155 => ("ICMPv6RPL", "RPL"),
         _ => ("ICMPv6Unknown", "Scapy6 ICMPv6 fallback class"),
     }
 }
@@ -217,10 +218,13 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize) {
             id: number(&ID),
             seq: number(&SEQ),
         },
-        at..end,
+        at..if icmp_type == RPL { at + 4 } else { end },
     );
     if let Some(Some(length)) = node_info {
         return walk.raw(at + length, end);
+    }
+    if icmp_type == RPL {
+        return walk.raw(at + 4, end);
     }
     if (1..=4).contains(&icmp_type) {
         // Errors quote as much of the offending packet as fits.
@@ -808,6 +812,22 @@ pub fn message_summary(data: &[u8], range: Range<usize>) -> Option<OwnSummary> {
     })
 }
 
+/// RPL's control message type (RFC 6550), whose header is all Scapy reads.
+const RPL: u8 = 155;
+
+/// Scapy's `rplcodes`.
+fn rpl_code(number: u64) -> Option<&'static str> {
+    Some(match number {
+        0 => "DIS",
+        1 => "DIO",
+        2 => "DAO",
+        3 => "DAO-ACK",
+        7 => "DCO",
+        8 => "DCO-ACK",
+        _ => return None,
+    })
+}
+
 pub(super) fn fields(data: &[u8], range: Range<usize>) -> Vec<Field> {
     let at = range.start;
     let icmp_type = data[at];
@@ -818,6 +838,7 @@ pub(super) fn fields(data: &[u8], range: Range<usize>) -> Vec<Field> {
         1 => Format::Enum(unreachable_code),
         3 => Format::Enum(time_exceeded_code),
         4 => Format::Enum(parameter_problem_code),
+        RPL => Format::Enum(rpl_code),
         _ => Format::Int,
     };
     let code = Spec::new("code", 1, 1, code_format);
@@ -877,6 +898,7 @@ pub(super) fn fields(data: &[u8], range: Range<usize>) -> Vec<Field> {
                 out.push(ipv6::address_list("sources", data, at + 28, range.end));
             }
         }
+        RPL => {}
         133 => out.extend(int("res", 4, 4).field(data, at)),
         141 | 142 => out.extend(Spec::new("reserved", 4, 4, Format::Hex).field(data, at)),
         134 => out.extend(fixed(&ROUTER_ADVERTISEMENT, data, at)),

@@ -45,37 +45,38 @@ fn present(hdr: u64) -> impl Iterator<Item = &'static str> {
     .filter_map(|(name, here)| here.then_some(name))
 }
 
-/// The header from `at`: its numbers (each 2 bytes) and where it ends, if the data
-/// holds them (else Scapy's fields raise); the padding takes what there is of it.
-fn layout(data: &[u8], at: usize, end: usize) -> Option<(Vec<Field>, usize)> {
+/// Where the header from `at` ends, if the data holds its numbers (each 2 bytes;
+/// else Scapy's fields raise), handing `each` the range of every number after the
+/// flags, and of the padding, which takes what there is of it.
+fn layout(
+    data: &[u8],
+    at: usize,
+    end: usize,
+    mut each: impl FnMut(&'static str, Range<usize>),
+) -> Option<usize> {
     if end < at + 2 {
         return None;
     }
-    let mut out = fixed(&FLAGS, data, at);
     let hdr = FLAGS[0].get(data, at);
     let mut next = at + 2;
     for name in present(hdr) {
         if end < next + 2 {
             return None;
         }
-        let number = u64::from(u16::from_be_bytes([data[next], data[next + 1]]));
-        out.push(field(name, next..next + 2, Value::Int(number)));
+        each(name, next..next + 2);
+        let number = usize::from(u16::from_be_bytes([data[next], data[next + 1]]));
         next += 2;
         if name == "offset" {
-            let pad = next..(next + number as usize).min(end);
-            out.push(field(
-                "pad",
-                pad.clone(),
-                Value::Bytes(data[pad.clone()].to_vec()),
-            ));
+            let pad = next..(next + number).min(end);
             next = pad.end;
+            each("pad", pad);
         }
     }
-    Some((out, next))
+    Some(next)
 }
 
 pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize) {
-    let Some((_, header_end)) = layout(walk.data, at, end) else {
+    let Some(header_end) = layout(walk.data, at, end, |_, _| {}) else {
         return walk.raw(at, end);
     };
     walk.push(Kind::L2tp, at..header_end);
@@ -83,5 +84,17 @@ pub(super) fn dissect(walk: &mut Walk, at: usize, end: usize) {
 }
 
 pub(super) fn fields(data: &[u8], range: Range<usize>) -> Vec<Field> {
-    layout(data, range.start, range.end).map_or_else(Vec::new, |(fields, _)| fields)
+    let mut out = fixed(&FLAGS, data, range.start);
+    layout(data, range.start, range.end, |name, bytes| {
+        let value = if name == "pad" {
+            Value::Bytes(data[bytes.clone()].to_vec())
+        } else {
+            Value::Int(u64::from(u16::from_be_bytes([
+                data[bytes.start],
+                data[bytes.start + 1],
+            ])))
+        };
+        out.push(field(name, bytes, value));
+    });
+    out
 }

@@ -22,23 +22,20 @@ const FIELDS: [(&str, Option<u8>); 8] = [
 
 /// The fields' ranges from `at`, as Scapy's StrStopField and StrFixedLenField take
 /// them, and where they end.
-fn ranges(data: &[u8], at: usize, end: usize) -> (Vec<Range<usize>>, usize) {
+fn ranges(data: &[u8], at: usize, end: usize) -> ([Range<usize>; 8], usize) {
     let mut next = at;
-    let ranges = FIELDS
-        .iter()
-        .map(|&(_, stop)| {
-            let field_end = match stop {
-                Some(stop) => data[next..end]
-                    .iter()
-                    .position(|&byte| byte == stop)
-                    .map_or(end, |at| next + at),
-                None => (next + 1).min(end),
-            };
-            let range = next..field_end;
-            next = field_end;
-            range
-        })
-        .collect();
+    let ranges = FIELDS.map(|(_, stop)| {
+        let field_end = match stop {
+            Some(stop) => data[next..end]
+                .iter()
+                .position(|&byte| byte == stop)
+                .map_or(end, |at| next + at),
+            None => (next + 1).min(end),
+        };
+        let range = next..field_end;
+        next = field_end;
+        range
+    });
     (ranges, next)
 }
 

@@ -14,6 +14,7 @@ use super::{Kind, Walk};
 struct Message {
     class: &'static str,
     name: &'static str,
+    /// The numbers after the header every message starts with ([`HEADER`]).
     numbers: &'static [Spec],
     /// Fixed-length strings after the numbers: name, offset, length.
     strings: &'static [(&'static str, usize, usize)],
@@ -22,7 +23,9 @@ struct Message {
 impl Message {
     /// Where the numbers end (the strings may be cut short after them).
     fn numbers_end(&self) -> usize {
-        self.numbers.last().map_or(0, |spec| spec.at + spec.len)
+        self.numbers
+            .last()
+            .map_or(HEADER_LENGTH, |spec| spec.at + spec.len)
     }
 
     fn length(&self) -> usize {
@@ -38,11 +41,6 @@ const MESSAGES: [Message; 15] = [
         class: "PPTPStartControlConnectionRequest",
         name: "PPTP Start Control Connection Request",
         numbers: &[
-            Spec::new("len", 0, 2, Format::Int),
-            Spec::new("type", 2, 2, Format::Enum(message_type_name)),
-            Spec::new("magic_cookie", 4, 4, Format::Hex),
-            Spec::new("ctrl_msg_type", 8, 2, Format::Enum(control_message_type)),
-            Spec::new("reserved_0", 10, 2, Format::Hex),
             Spec::new("protocol_version", 12, 2, Format::Int),
             Spec::new("reserved_1", 14, 2, Format::Hex),
             Spec::new(
@@ -66,11 +64,6 @@ const MESSAGES: [Message; 15] = [
         class: "PPTPStartControlConnectionReply",
         name: "PPTP Start Control Connection Reply",
         numbers: &[
-            Spec::new("len", 0, 2, Format::Int),
-            Spec::new("type", 2, 2, Format::Enum(message_type_name)),
-            Spec::new("magic_cookie", 4, 4, Format::Hex),
-            Spec::new("ctrl_msg_type", 8, 2, Format::Enum(control_message_type)),
-            Spec::new("reserved_0", 10, 2, Format::Hex),
             Spec::new("protocol_version", 12, 2, Format::Int),
             Spec::new("result_code", 14, 1, Format::Enum(start_result)),
             Spec::new("error_code", 15, 1, Format::Enum(general_error)),
@@ -95,11 +88,6 @@ const MESSAGES: [Message; 15] = [
         class: "PPTPStopControlConnectionRequest",
         name: "PPTP Stop Control Connection Request",
         numbers: &[
-            Spec::new("len", 0, 2, Format::Int),
-            Spec::new("type", 2, 2, Format::Enum(message_type_name)),
-            Spec::new("magic_cookie", 4, 4, Format::Hex),
-            Spec::new("ctrl_msg_type", 8, 2, Format::Enum(control_message_type)),
-            Spec::new("reserved_0", 10, 2, Format::Hex),
             Spec::new("reason", 12, 1, Format::Enum(stop_reason)),
             Spec::new("reserved_1", 13, 1, Format::Hex),
             Spec::new("reserved_2", 14, 2, Format::Hex),
@@ -110,11 +98,6 @@ const MESSAGES: [Message; 15] = [
         class: "PPTPStopControlConnectionReply",
         name: "PPTP Stop Control Connection Reply",
         numbers: &[
-            Spec::new("len", 0, 2, Format::Int),
-            Spec::new("type", 2, 2, Format::Enum(message_type_name)),
-            Spec::new("magic_cookie", 4, 4, Format::Hex),
-            Spec::new("ctrl_msg_type", 8, 2, Format::Enum(control_message_type)),
-            Spec::new("reserved_0", 10, 2, Format::Hex),
             Spec::new("result_code", 12, 1, Format::Enum(stop_or_echo_result)),
             Spec::new("error_code", 13, 1, Format::Enum(general_error)),
             Spec::new("reserved_2", 14, 2, Format::Hex),
@@ -124,25 +107,13 @@ const MESSAGES: [Message; 15] = [
     Message {
         class: "PPTPEchoRequest",
         name: "PPTP Echo Request",
-        numbers: &[
-            Spec::new("len", 0, 2, Format::Int),
-            Spec::new("type", 2, 2, Format::Enum(message_type_name)),
-            Spec::new("magic_cookie", 4, 4, Format::Hex),
-            Spec::new("ctrl_msg_type", 8, 2, Format::Enum(control_message_type)),
-            Spec::new("reserved_0", 10, 2, Format::Hex),
-            Spec::new("identifier", 12, 4, Format::Int),
-        ],
+        numbers: &[Spec::new("identifier", 12, 4, Format::Int)],
         strings: &[],
     },
     Message {
         class: "PPTPEchoReply",
         name: "PPTP Echo Reply",
         numbers: &[
-            Spec::new("len", 0, 2, Format::Int),
-            Spec::new("type", 2, 2, Format::Enum(message_type_name)),
-            Spec::new("magic_cookie", 4, 4, Format::Hex),
-            Spec::new("ctrl_msg_type", 8, 2, Format::Enum(control_message_type)),
-            Spec::new("reserved_0", 10, 2, Format::Hex),
             Spec::new("identifier", 12, 4, Format::Int),
             Spec::new("result_code", 16, 1, Format::Enum(stop_or_echo_result)),
             Spec::new("error_code", 17, 1, Format::Enum(general_error)),
@@ -154,11 +125,6 @@ const MESSAGES: [Message; 15] = [
         class: "PPTPOutgoingCallRequest",
         name: "PPTP Outgoing Call Request",
         numbers: &[
-            Spec::new("len", 0, 2, Format::Int),
-            Spec::new("type", 2, 2, Format::Enum(message_type_name)),
-            Spec::new("magic_cookie", 4, 4, Format::Hex),
-            Spec::new("ctrl_msg_type", 8, 2, Format::Enum(control_message_type)),
-            Spec::new("reserved_0", 10, 2, Format::Hex),
             Spec::new("call_id", 12, 2, Format::Int),
             Spec::new("call_serial_number", 14, 2, Format::Int),
             Spec::new("minimum_bps", 16, 4, Format::Int),
@@ -176,11 +142,6 @@ const MESSAGES: [Message; 15] = [
         class: "PPTPOutgoingCallReply",
         name: "PPTP Outgoing Call Reply",
         numbers: &[
-            Spec::new("len", 0, 2, Format::Int),
-            Spec::new("type", 2, 2, Format::Enum(message_type_name)),
-            Spec::new("magic_cookie", 4, 4, Format::Hex),
-            Spec::new("ctrl_msg_type", 8, 2, Format::Enum(control_message_type)),
-            Spec::new("reserved_0", 10, 2, Format::Hex),
             Spec::new("call_id", 12, 2, Format::Int),
             Spec::new("peer_call_id", 14, 2, Format::Int),
             Spec::new("result_code", 16, 1, Format::Enum(call_result)),
@@ -197,11 +158,6 @@ const MESSAGES: [Message; 15] = [
         class: "PPTPIncomingCallRequest",
         name: "PPTP Incoming Call Request",
         numbers: &[
-            Spec::new("len", 0, 2, Format::Int),
-            Spec::new("type", 2, 2, Format::Enum(message_type_name)),
-            Spec::new("magic_cookie", 4, 4, Format::Hex),
-            Spec::new("ctrl_msg_type", 8, 2, Format::Enum(control_message_type)),
-            Spec::new("reserved_0", 10, 2, Format::Hex),
             Spec::new("call_id", 12, 2, Format::Int),
             Spec::new("call_serial_number", 14, 2, Format::Int),
             Spec::new("bearer_type", 16, 4, Format::Enum(bearer_type)),
@@ -219,11 +175,6 @@ const MESSAGES: [Message; 15] = [
         class: "PPTPIncomingCallReply",
         name: "PPTP Incoming Call Reply",
         numbers: &[
-            Spec::new("len", 0, 2, Format::Int),
-            Spec::new("type", 2, 2, Format::Enum(message_type_name)),
-            Spec::new("magic_cookie", 4, 4, Format::Hex),
-            Spec::new("ctrl_msg_type", 8, 2, Format::Enum(control_message_type)),
-            Spec::new("reserved_0", 10, 2, Format::Hex),
             Spec::new("call_id", 12, 2, Format::Int),
             Spec::new("peer_call_id", 14, 2, Format::Int),
             Spec::new("result_code", 16, 1, Format::Enum(call_result)),
@@ -238,11 +189,6 @@ const MESSAGES: [Message; 15] = [
         class: "PPTPIncomingCallConnected",
         name: "PPTP Incoming Call Connected",
         numbers: &[
-            Spec::new("len", 0, 2, Format::Int),
-            Spec::new("type", 2, 2, Format::Enum(message_type_name)),
-            Spec::new("magic_cookie", 4, 4, Format::Hex),
-            Spec::new("ctrl_msg_type", 8, 2, Format::Enum(control_message_type)),
-            Spec::new("reserved_0", 10, 2, Format::Hex),
             Spec::new("peer_call_id", 12, 2, Format::Int),
             Spec::new("reserved_1", 14, 2, Format::Hex),
             Spec::new("connect_speed", 16, 4, Format::Int),
@@ -256,11 +202,6 @@ const MESSAGES: [Message; 15] = [
         class: "PPTPCallClearRequest",
         name: "PPTP Call Clear Request",
         numbers: &[
-            Spec::new("len", 0, 2, Format::Int),
-            Spec::new("type", 2, 2, Format::Enum(message_type_name)),
-            Spec::new("magic_cookie", 4, 4, Format::Hex),
-            Spec::new("ctrl_msg_type", 8, 2, Format::Enum(control_message_type)),
-            Spec::new("reserved_0", 10, 2, Format::Hex),
             Spec::new("call_id", 12, 2, Format::Int),
             Spec::new("reserved_1", 14, 2, Format::Hex),
         ],
@@ -270,11 +211,6 @@ const MESSAGES: [Message; 15] = [
         class: "PPTPCallDisconnectNotify",
         name: "PPTP Call Disconnect Notify",
         numbers: &[
-            Spec::new("len", 0, 2, Format::Int),
-            Spec::new("type", 2, 2, Format::Enum(message_type_name)),
-            Spec::new("magic_cookie", 4, 4, Format::Hex),
-            Spec::new("ctrl_msg_type", 8, 2, Format::Enum(control_message_type)),
-            Spec::new("reserved_0", 10, 2, Format::Hex),
             Spec::new("call_id", 12, 2, Format::Int),
             Spec::new("result_code", 14, 1, Format::Enum(disconnect_result)),
             Spec::new("error_code", 15, 1, Format::Enum(general_error)),
@@ -287,11 +223,6 @@ const MESSAGES: [Message; 15] = [
         class: "PPTPWANErrorNotify",
         name: "PPTP WAN Error Notify",
         numbers: &[
-            Spec::new("len", 0, 2, Format::Int),
-            Spec::new("type", 2, 2, Format::Enum(message_type_name)),
-            Spec::new("magic_cookie", 4, 4, Format::Hex),
-            Spec::new("ctrl_msg_type", 8, 2, Format::Enum(control_message_type)),
-            Spec::new("reserved_0", 10, 2, Format::Hex),
             Spec::new("peer_call_id", 12, 2, Format::Int),
             Spec::new("reserved_1", 14, 2, Format::Hex),
             Spec::new("crc_errors", 16, 4, Format::Int),
@@ -307,11 +238,6 @@ const MESSAGES: [Message; 15] = [
         class: "PPTPSetLinkInfo",
         name: "PPTP Set Link Info",
         numbers: &[
-            Spec::new("len", 0, 2, Format::Int),
-            Spec::new("type", 2, 2, Format::Enum(message_type_name)),
-            Spec::new("magic_cookie", 4, 4, Format::Hex),
-            Spec::new("ctrl_msg_type", 8, 2, Format::Enum(control_message_type)),
-            Spec::new("reserved_0", 10, 2, Format::Hex),
             Spec::new("peer_call_id", 12, 2, Format::Int),
             Spec::new("reserved_1", 14, 2, Format::Hex),
             Spec::new("send_accm", 16, 4, Format::Hex),
@@ -321,8 +247,8 @@ const MESSAGES: [Message; 15] = [
     },
 ];
 
-/// The bare `PPTP` header (a type no class registers): its numbers, then `data` of
-/// `len - 12` bytes as Python slices it.
+/// The header every message starts with; in the bare `PPTP` class (a type no class
+/// registers), `data` of `len - 12` bytes follows, as Python slices it.
 const HEADER: [Spec; 5] = [
     Spec::new("len", 0, 2, Format::Int),
     Spec::new("type", 2, 2, Format::Enum(message_type_name)),
@@ -398,7 +324,8 @@ pub(super) fn fields(data: &[u8], range: Range<usize>, kind: u8) -> Vec<Field> {
         return out;
     }
     let message = &MESSAGES[usize::from(kind) - 1];
-    let mut out = fixed(message.numbers, data, at);
+    let mut out = fixed(&HEADER, data, at);
+    out.extend(fixed(message.numbers, data, at));
     for &(name, offset, len) in message.strings {
         out.push(string_field(
             name,

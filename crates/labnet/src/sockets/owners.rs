@@ -103,7 +103,13 @@ pub fn socket_inodes(pid: u32) -> std::io::Result<Vec<u32>> {
                 target.len(),
             )
         };
-        if length <= 0 {
+        if length < 0 {
+            // Access is decided per process (ptrace's read check), so one refusal
+            // means every descriptor is refused: root meets it on another user
+            // namespace's init, for instance, here with 263 descriptors.
+            if std::io::Error::last_os_error().kind() == std::io::ErrorKind::PermissionDenied {
+                break;
+            }
             continue;
         }
         if let Some(inode) = parse_socket_link(&target[..length as usize]) {

@@ -132,10 +132,6 @@ const LINUX_SLL_P_802_3: u32 = 1;
 const LINUX_SLL_P_802_2: u32 = 4;
 const IPPROTO_FRAGMENT: u32 = 44;
 const ETHERTYPE_DECNET: u32 = 0x6003;
-const AFTER_GENEVE: &str = "after geneve, labnet filters the inner frame's EtherType, IP and IPv6 hosts, networks, protocols and ports, Ethernet addresses, bytes (ip[N], tcp[N], ether[N], ...), MPLS labels and DECnet hosts; not this yet (libpcap does)";
-const PREFILTER_80211: &str =
-    "tcpdump -r FILE -w OUT 'EXPR' can pre-filter an 802.11 capture meanwhile";
-const INSIDE_80211: &str = "labnet does not filter this inside 802.11 frames yet (libpcap does): it filters their 802.11 header, LLC, and the IP, IPv6, ARP and transport headers they carry";
 
 /// A generation failure: its message and, when a fix is known, a hint.
 pub type GenResult<T> = Result<T, (String, Option<String>)>;
@@ -144,19 +140,27 @@ pub fn fail<T>(message: impl Into<String>) -> GenResult<T> {
     Err((message.into(), None))
 }
 
-/// The offsets of one link type, shifted by each `vlan` seen so far.
+/// How far the encapsulations read so far moved the offsets.
+#[derive(Debug, Clone, Copy, Default)]
+struct Shifts {
+    /// 4 bytes for each `vlan`: the EtherType and what follows it.
+    vlan: u32,
+    /// MPLS labels: each moves the network layer 4 bytes on.
+    mpls_labels: u32,
+    /// `pppoes`: each puts a PPP protocol number 6 bytes on, the network layer 8.
+    pppoe_sessions: u32,
+}
+
+/// The offsets of one link type, shifted by each `vlan`, `mpls`, `pppoes` and
+/// `geneve` seen so far.
 pub struct Gen {
     pub link: LinkType,
-    vlan_shift: u32,
-    /// MPLS labels seen so far: each moves the network layer 4 bytes on.
-    mpls_labels: u32,
-    /// After `pppoes`: a PPP protocol number 6 bytes on, the network layer 8.
-    pppoe_session: bool,
+    shifts: Shifts,
     /// After `geneve`: the inner frame's offsets are in scratch memory.
     geneve: bool,
-    /// The MPLS labels seen before `geneve` (libpcap keeps counting them, but the
-    /// inner network layer moves only with those after it).
-    labels_before_geneve: u32,
+    /// The shifts when the last `geneve` was read: inside its frame only those after
+    /// it move the offsets (libpcap keeps counting MPLS labels, though).
+    before_geneve: Shifts,
     /// Compiling for a socket (the kernel's ancillary loads are there to use).
     live: bool,
     /// What libpcap refuses that a test asked for (a protocol after MPLS labels other
@@ -275,6 +279,39 @@ fn ppp_protocol(ethertype: u32) -> u32 {
     }
 }
 
+/// "An Ethernet frame carries this EtherType or SAP" (libpcap's gen_ether_linktype),
+/// with its type field at `at` and its payload at `llc` (2 bytes on, but after
+/// `geneve` libpcap reads the payload where the inner network layer starts).
+fn ethernet_linktype(at: Base, llc: Base, ethertype: u32) -> Pred {
+    // An 802.3 length where Ethernet II has its type; the LLC header after it.
+    let llc_frame = Pred::test(at.load(bpf::H, 0), bpf::JMP | bpf::JGT, ETHERMTU).not();
+    match ethertype {
+        // OSI, NetBEUI and IP over 802.2: DSAP and SSAP both.
+        LLCSAP_IP | LLCSAP_ISONS | LLCSAP_NETBEUI => {
+            llc_frame.and(llc.cmp(bpf::H, 0, ethertype << 8 | ethertype))
+        }
+        // IPX: Ethernet II, SNAP, 802.2 or Novell's "raw" 802.3.
+        LLCSAP_IPX => at.cmp(bpf::H, 0, ETHERTYPE_IPX).or(llc_frame.and(any_of([
+            llc.snap(0x000000, ETHERTYPE_IPX),
+            llc.cmp(bpf::B, 0, LLCSAP_IPX),
+            llc.cmp(bpf::H, 0, 0xffff),
+        ]))),
+        // AppleTalk and its ARP: Ethernet II or SNAP (Apple's OUI, or 0).
+        ETHERTYPE_ATALK | ETHERTYPE_AARP => {
+            let oui = if ethertype == ETHERTYPE_ATALK {
+                0x080007
+            } else {
+                0
+            };
+            at.cmp(bpf::H, 0, ethertype)
+                .or(llc_frame.and(llc.snap(oui, ethertype)))
+        }
+        // Any other SAP: the DSAP only, read 2 bytes past the type field.
+        _ if ethertype <= ETHERMTU => llc_frame.and(at.cmp(bpf::B, 2, ethertype)),
+        _ => at.cmp(bpf::H, 0, ethertype),
+    }
+}
+
 /// `ja` from `at` back to `target`: libpcap's signed offset, which its user-space
 /// BPF (and labnet's machine) follows and the kernel's refuses.
 fn backward_jump(at: usize, target: usize) -> Insn {
@@ -314,11 +351,9 @@ impl Gen {
     pub fn new(link: LinkType) -> Gen {
         Gen {
             link,
-            vlan_shift: 0,
-            mpls_labels: 0,
-            pppoe_session: false,
+            shifts: Shifts::default(),
             geneve: false,
-            labels_before_geneve: 0,
+            before_geneve: Shifts::default(),
             live: false,
             refusal: std::cell::Cell::new(None),
             wlan_link_used: std::cell::Cell::new(false),
@@ -335,64 +370,99 @@ impl Gen {
         }
     }
 
-    /// Where the network-layer header starts, for the primitives that need it at a
-    /// fixed offset (after `geneve` and on 802.11 they are refused, or use
-    /// [`Gen::network`]).
+    /// Where the network-layer header starts at a fixed offset: [`Gen::network`]'s
+    /// answer where there is one (not on 802.11, nor after `geneve`).
     pub fn nl(&self) -> u32 {
-        if self.geneve {
-            self.refuse_after_geneve();
-            return 0;
-        }
+        debug_assert!(
+            !self.geneve && !self.is_80211(),
+            "on 802.11 and after geneve, offsets are in scratch words"
+        );
         let link = match self.link {
-            LinkType::Ethernet => 14 + self.vlan_shift,
+            LinkType::Ethernet => 14 + self.shifts.vlan,
             LinkType::LinuxSll => 16,
             LinkType::LinuxSll2 => 20,
             LinkType::Raw | LinkType::KernelCooked => 0,
             LinkType::Null | LinkType::Ppp | LinkType::PppSerial => 4,
             LinkType::PppEther => 8,
-            LinkType::Ieee80211 | LinkType::RadioTap | LinkType::Ppi => {
-                self.refusal.set(Some(INSIDE_80211));
-                0
-            }
+            // Never asked (the assertion above).
+            LinkType::Ieee80211 | LinkType::RadioTap | LinkType::Ppi => 0,
         };
         // MPLS labels (on Ethernet and PPP), and PPPoE's header and PPP's protocol
         // number after `pppoes`.
-        link + 4 * self.mpls_labels + if self.pppoe_session { 8 } else { 0 }
+        link + self.network_shift()
+    }
+
+    /// How far MPLS labels and PPPoE sessions (since the last `geneve`) move the
+    /// network layer.
+    fn network_shift(&self) -> u32 {
+        let (now, before) = (self.shifts, self.before_geneve);
+        4 * (now.mpls_labels - before.mpls_labels)
+            + 8 * (now.pppoe_sessions - before.pppoe_sessions)
+    }
+
+    /// Whether what follows is PPP's, inside a `pppoes` (since the last `geneve`).
+    fn in_pppoe(&self) -> bool {
+        self.shifts.pppoe_sessions > self.before_geneve.pppoe_sessions
+    }
+
+    /// The link type later primitives are about, as libpcap switches it: PPP inside
+    /// `pppoes`, Ethernet inside `geneve`.
+    fn link_now(&self) -> LinkType {
+        if self.in_pppoe() {
+            LinkType::Ppp
+        } else if self.geneve {
+            LinkType::Ethernet
+        } else {
+            self.link
+        }
     }
 
     /// Where the network-layer header starts: at a fixed offset, or where scratch
     /// memory says after `geneve` and on 802.11 (past the LLC/SNAP header).
     fn network(&self) -> Base {
         if self.geneve {
-            // After MPLS labels inside the inner frame, 4 bytes each further on.
+            // After VLAN tags, MPLS labels and PPPoE sessions inside the inner frame.
             Base::Slot(
                 GENEVE_NETWORK,
-                4 * (self.mpls_labels - self.labels_before_geneve),
+                self.shifts.vlan - self.before_geneve.vlan + self.network_shift(),
             )
         } else if self.is_80211() {
-            self.wlan_payload(LLC_SNAP_LENGTH)
+            self.wlan_payload(LLC_SNAP_LENGTH + self.network_shift())
         } else {
             Base::At(self.nl())
+        }
+    }
+
+    /// Where an Ethernet frame's type field and payload are: after the VLAN tags, in
+    /// the inner frame after `geneve` (where geneve's offsets put them).
+    fn ethernet_fields(&self) -> (Base, Base) {
+        if self.geneve {
+            let vlan = self.shifts.vlan - self.before_geneve.vlan;
+            (
+                Base::Slot(GENEVE_LINKTYPE, vlan),
+                Base::Slot(GENEVE_NETWORK, vlan),
+            )
+        } else {
+            let at = 12 + self.shifts.vlan;
+            (Base::At(at), Base::At(at + 2))
         }
     }
 
     /// The test "the link layer carries this EtherType".
     pub fn linktype(&self, ethertype: u32) -> Pred {
         // MPLS labels first, inside a geneve frame too, as libpcap's gen_linktype.
-        if self.mpls_labels > 0 {
+        if self.shifts.mpls_labels > 0 {
             return self.over_mpls(ethertype);
         }
-        if self.geneve {
-            // libpcap reads the inner EtherType where geneve's offsets put it; the
-            // 802.2 forms are not followed here.
-            if ethertype > ETHERMTU {
-                return Base::Slot(GENEVE_LINKTYPE, 0).cmp(bpf::H, 0, ethertype);
-            }
-            self.refuse_after_geneve();
-            return Pred::Const(false);
+        if self.in_pppoe() {
+            // PPP's protocol number, just before its network layer.
+            return self
+                .network()
+                .cmp(bpf::H, 0u32.wrapping_sub(2), ppp_protocol(ethertype));
         }
-        if self.pppoe_session {
-            return cmp(bpf::H, self.nl() - 2, ppp_protocol(ethertype));
+        if self.geneve {
+            let (at, payload) = self.ethernet_fields();
+            return ethernet_linktype(at, payload, ethertype);
         }
         match self.link {
             // No type field: a data frame, and its LLC header says (libpcap's
@@ -414,35 +484,8 @@ impl Gen {
                 self.wlan_data_frame().and(carried)
             }
             LinkType::Ethernet => {
-                let at = 12 + self.vlan_shift;
-                // An 802.3 length where Ethernet II has its type; the LLC header after it.
-                let llc_frame =
-                    Pred::test(vec![load(bpf::H, at)], bpf::JMP | bpf::JGT, ETHERMTU).not();
-                let llc = at + 2;
-                match ethertype {
-                    // OSI, NetBEUI and IP over 802.2: DSAP and SSAP both.
-                    LLCSAP_IP | LLCSAP_ISONS | LLCSAP_NETBEUI => {
-                        llc_frame.and(cmp(bpf::H, llc, ethertype << 8 | ethertype))
-                    }
-                    // IPX: Ethernet II, SNAP, 802.2 or Novell's "raw" 802.3.
-                    LLCSAP_IPX => cmp(bpf::H, at, ETHERTYPE_IPX).or(llc_frame.and(any_of([
-                        snap(llc, 0x000000, ETHERTYPE_IPX),
-                        cmp(bpf::B, llc, LLCSAP_IPX),
-                        cmp(bpf::H, llc, 0xffff),
-                    ]))),
-                    // AppleTalk and its ARP: Ethernet II or SNAP (Apple's OUI, or 0).
-                    ETHERTYPE_ATALK | ETHERTYPE_AARP => {
-                        let oui = if ethertype == ETHERTYPE_ATALK {
-                            0x080007
-                        } else {
-                            0
-                        };
-                        cmp(bpf::H, at, ethertype).or(llc_frame.and(snap(llc, oui, ethertype)))
-                    }
-                    // Any other SAP: the DSAP only.
-                    _ if ethertype <= ETHERMTU => llc_frame.and(cmp(bpf::B, llc, ethertype)),
-                    _ => cmp(bpf::H, at, ethertype),
-                }
+                let (at, payload) = self.ethernet_fields();
+                ethernet_linktype(at, payload, ethertype)
             }
             // Linux cooked v1: protocol 4 (LINUX_SLL_P_802_2) is an LLC frame, 1
             // (LINUX_SLL_P_802_3) Novell's raw IPX, as libpcap's gen_linux_sll_linktype.
@@ -539,14 +582,18 @@ impl Gen {
     /// (after the LLC header on Ethernet; its cooked headers read them elsewhere).
     fn iso_offsets(&self) -> Option<(Base, Base)> {
         let at = |nlpid: u32| Some((Base::At(nlpid), Base::At(nlpid + 4)));
-        match self.link {
-            LinkType::Ethernet => at(17 + self.vlan_shift),
+        match self.link_now() {
+            // After the LLC header (3 bytes), in the inner frame after `geneve` too.
+            LinkType::Ethernet => {
+                let (_, payload) = self.ethernet_fields();
+                Some((payload.plus(3), payload.plus(7)))
+            }
             LinkType::LinuxSll => Some((Base::At(16), Base::At(20))),
             LinkType::LinuxSll2 => at(20),
-            // Right after PPP's protocol number.
+            // Right after PPP's protocol number (inside `pppoes` too).
             LinkType::Ppp | LinkType::PppSerial | LinkType::PppEther => {
-                let nl = self.nl();
-                Some((Base::At(nl), Base::At(nl + 4)))
+                let nl = self.network();
+                Some((nl, nl.plus(4)))
             }
             // After the LLC header (3 bytes, no SNAP).
             LinkType::Ieee80211 | LinkType::RadioTap | LinkType::Ppi => {
@@ -575,17 +622,14 @@ impl Gen {
     /// `llc` and `llc i|s|u`, `llc ui|rr|xid|...`: 802.2 frames (not Novell's raw 802.3),
     /// by the control byte as libpcap masks it.
     pub fn llc(&self, subtype: Option<&str>) -> GenResult<Pred> {
-        if self.geneve {
-            return fail(AFTER_GENEVE);
-        }
         // An 802.3 frame that is not Novell's raw IPX; on 802.11, a data frame.
-        let (frame, control) = match self.link {
+        let (frame, control) = match self.link_now() {
             LinkType::Ethernet => {
-                let at = 12 + self.vlan_shift;
-                let frame = Pred::test(vec![load(bpf::H, at)], bpf::JMP | bpf::JGT, ETHERMTU)
+                let (at, payload) = self.ethernet_fields();
+                let frame = Pred::test(at.load(bpf::H, 0), bpf::JMP | bpf::JGT, ETHERMTU)
                     .not()
-                    .and(cmp(bpf::H, at + 2, 0xffff).not());
-                (frame, Base::At(at + 4))
+                    .and(payload.cmp(bpf::H, 0, 0xffff).not());
+                (frame, payload.plus(2))
             }
             LinkType::Ieee80211 | LinkType::RadioTap | LinkType::Ppi => {
                 (self.wlan_data_frame(), self.wlan_payload(2))
@@ -626,7 +670,7 @@ impl Gen {
     /// by this host), or, live on `-i any`, the kernel's (SKF_AD_PKTTYPE), as libpcap.
     pub fn direction(&self, outbound: bool) -> GenResult<Pred> {
         const PACKET_OUTGOING: u32 = 4;
-        let sent = match self.link {
+        let sent = match self.link_now() {
             _ if self.live || self.link == LinkType::KernelCooked => cmp(
                 bpf::H,
                 (libc::SKF_AD_OFF + libc::SKF_AD_PKTTYPE) as u32,
@@ -650,7 +694,7 @@ impl Gen {
     /// `ifindex N`: the interface a Linux cooked v2 header names, or, live on `-i any`,
     /// the kernel's (SKF_AD_IFINDEX).
     pub fn ifindex(&self, index: u32) -> GenResult<Pred> {
-        match self.link {
+        match self.link_now() {
             _ if self.live || self.link == LinkType::KernelCooked => Ok(cmp(
                 bpf::W,
                 (libc::SKF_AD_OFF + libc::SKF_AD_IFINDEX) as u32,
@@ -859,7 +903,7 @@ impl Gen {
             Proto::Arp => Ok(self.linktype(ETHERTYPE_ARP).and(pair(14, 24))),
             Proto::Rarp => Ok(self.linktype(ETHERTYPE_RARP).and(pair(14, 24))),
             // libpcap looks for ARP and RARP too, but not after MPLS labels.
-            Proto::Default if self.mpls_labels > 0 => Ok(self.ip().and(pair(12, 16))),
+            Proto::Default if self.shifts.mpls_labels > 0 => Ok(self.ip().and(pair(12, 16))),
             Proto::Default => Ok(self
                 .ip()
                 .and(pair(12, 16))
@@ -931,7 +975,7 @@ impl Gen {
 
     /// `ether [src|dst] host MAC`.
     pub fn ether_host(&self, mac: [u8; 6], dir: Dir) -> GenResult<Pred> {
-        if self.is_80211() {
+        if self.link_is_80211() {
             return Ok(self.wlan_host(mac, dir));
         }
         self.require_ethernet("Ethernet addresses")?;
@@ -979,12 +1023,11 @@ impl Gen {
 
     fn require_ethernet(&self, what: &str) -> GenResult<()> {
         // After geneve, the inner frame's (which libpcap checks per packet).
-        if self.link == LinkType::Ethernet || self.geneve {
+        if self.link_now() == LinkType::Ethernet {
             Ok(())
-        } else if self.is_80211() {
-            Err((
-                format!("labnet does not filter {what} in 802.11 frames yet (libpcap does)"),
-                Some(PREFILTER_80211.into()),
+        } else if self.in_pppoe() {
+            fail(format!(
+                "{what} are not in PPP frames, which is what follows pppoes"
             ))
         } else {
             Err((
@@ -998,10 +1041,12 @@ impl Gen {
     pub fn cast(&self, proto: Proto, broadcast: bool) -> GenResult<Pred> {
         let (link, nl) = (self.link_header(), self.network());
         match (proto, broadcast) {
-            (Proto::Default | Proto::Link, true) if self.is_80211() => {
+            (Proto::Default | Proto::Link, true) if self.link_is_80211() => {
                 Ok(self.wlan_host([0xff; 6], Dir::Dst))
             }
-            (Proto::Default | Proto::Link, false) if self.is_80211() => Ok(self.wlan_multicast()),
+            (Proto::Default | Proto::Link, false) if self.link_is_80211() => {
+                Ok(self.wlan_multicast())
+            }
             (Proto::Default | Proto::Link, true) => {
                 self.require_ethernet("link-layer broadcasts")?;
                 Ok(self
@@ -1143,19 +1188,16 @@ impl Gen {
 
     /// `vlan [ID]`: an 802.1Q/802.1ad tag here; later primitives look past it.
     pub fn vlan(&mut self, id: Option<u32>) -> GenResult<Pred> {
-        if let LinkType::Ppi | LinkType::Ppp | LinkType::PppSerial | LinkType::PppEther = self.link
-        {
-            // libpcap follows VLAN tags in 802.11 frames, but not after PPI or in PPP.
-            return fail(format!(
-                "no VLAN support for {}",
-                libpcap_link_name(self.link)
-            ));
+        let link = self.link_now();
+        if let LinkType::Ppi | LinkType::Ppp | LinkType::PppSerial | LinkType::PppEther = link {
+            // libpcap follows VLAN tags in 802.11 frames, but not after PPI or in PPP
+            // (inside `pppoes` too).
+            return fail(format!("no VLAN support for {}", libpcap_link_name(link)));
         }
-        self.require_ethernet("VLAN tags")?;
-        if self.geneve {
-            return fail(AFTER_GENEVE);
+        if !self.link_is_80211() {
+            self.require_ethernet("VLAN tags")?;
         }
-        if self.mpls_labels > 0 {
+        if self.shifts.mpls_labels > 0 {
             return fail("no VLAN match after MPLS");
         }
         if let Some(id) = id {
@@ -1163,12 +1205,14 @@ impl Gen {
                 return fail(format!("VLAN tag {id} greater than maximum 4095"));
             }
         }
-        let at = 12 + self.vlan_shift;
-        let mut pred = any_of([0x8100, 0x88a8, 0x9100].map(|t| cmp(bpf::H, at, t)));
+        // The tag's type where the EtherType is (on 802.11 where SNAP keeps it, in a
+        // data frame; after `geneve` in the inner frame), its ID where the network
+        // layer would start (libpcap's gen_vlan_no_bpf_extensions).
+        let mut pred = any_of([0x8100, 0x88a8, 0x9100].map(|t| self.linktype(t)));
         if let Some(id) = id {
-            pred = pred.and(cmp_masked(bpf::H, at + 2, 0xfff, id));
+            pred = pred.and(self.network().cmp_masked(bpf::H, 0, 0xfff, id));
         }
-        self.vlan_shift += 4;
+        self.shifts.vlan += 4;
         Ok(pred)
     }
 
@@ -1178,9 +1222,9 @@ impl Gen {
         const ETHERTYPE_MPLS: u32 = 0x8847;
         const PPP_MPLS_UNICAST: u32 = 0x0281;
         const MAX_LABEL: u32 = 0xf_ffff;
-        let protocol = match self.link {
-            // After geneve, in the inner frame, which libpcap takes for Ethernet.
-            _ if self.geneve => ETHERTYPE_MPLS,
+        // After geneve, in the inner frame, which libpcap takes for Ethernet; inside
+        // `pppoes`, PPP's.
+        let protocol = match self.link_now() {
             LinkType::Ethernet => ETHERTYPE_MPLS,
             LinkType::Ppp => PPP_MPLS_UNICAST,
             other => return fail(format!("no MPLS support for {}", libpcap_link_name(other))),
@@ -1191,7 +1235,7 @@ impl Gen {
             ));
         }
         let at = self.network();
-        let mut pred = if self.mpls_labels == 0 {
+        let mut pred = if self.shifts.mpls_labels == 0 {
             self.linktype(protocol)
         } else {
             // The label before is not the bottom of the stack.
@@ -1205,7 +1249,7 @@ impl Gen {
         if let Some(label) = label {
             pred = pred.and(at.cmp_masked(bpf::W, 0, 0xffff_f000, label << 12));
         }
-        self.mpls_labels += 1;
+        self.shifts.mpls_labels += 1;
         Ok(pred)
     }
 
@@ -1222,18 +1266,13 @@ impl Gen {
                 "PPPoE session number {id} greater than maximum 65535"
             ));
         }
-        if self.is_80211() {
-            return Err((
-                "labnet does not filter PPPoE sessions in 802.11 frames yet (libpcap does)".into(),
-                Some(PREFILTER_80211.into()),
-            ));
-        }
-        let at = self.nl();
+        // PPPoE's header, where the network layer would start.
+        let at = self.network();
         let mut pred = self.linktype(ETHERTYPE_PPPOES);
         if let Some(id) = id {
-            pred = pred.and(cmp_masked(bpf::W, at, 0xffff, id));
+            pred = pred.and(at.cmp_masked(bpf::W, 0, 0xffff, id));
         }
-        self.pppoe_session = true;
+        self.shifts.pppoe_sessions += 1;
         Ok(pred)
     }
 
@@ -1249,6 +1288,8 @@ impl Gen {
         start..end
     }
 
+    /// Whether the capture's frames are 802.11 (after `geneve` too: its offsets stay
+    /// behind the 802.11 header's).
     fn is_80211(&self) -> bool {
         matches!(
             self.link,
@@ -1256,10 +1297,11 @@ impl Gen {
         )
     }
 
-    /// A primitive after `geneve` that labnet does not follow into the inner frame:
-    /// the parser turns this into an error at the primitive.
-    fn refuse_after_geneve(&self) {
-        self.refusal.set(Some(AFTER_GENEVE));
+    /// Whether link-layer primitives (addresses, broadcasts, `ether[...]`) read an
+    /// 802.11 header: not after `geneve`, whose inner frame libpcap takes for
+    /// Ethernet, nor inside `pppoes`.
+    fn link_is_80211(&self) -> bool {
+        self.link_now() == self.link && self.is_80211()
     }
 
     /// `geneve [VNI]`: a Geneve packet (UDP to port 6081 over IPv4 or IPv6, version 0)
@@ -1275,17 +1317,7 @@ impl Gen {
         if let Some(vni) = vni.filter(|&vni| vni > MAX_VNI) {
             return fail(format!("Geneve VNI {vni} greater than maximum {MAX_VNI}"));
         }
-        if self.geneve {
-            return fail("a second geneve is read inside the first one's frame (libpcap's meaning), which labnet does not filter yet");
-        }
-        if self.is_80211() {
-            return Err((
-                "labnet does not filter geneve in 802.11 frames yet (libpcap does)".into(),
-                Some(PREFILTER_80211.into()),
-            ));
-        }
-        let nl = self.nl();
-        let network = Base::At(nl);
+        let network = self.network();
         // The version (the top two bits of the first byte) and the VNI, `k` bytes on
         // from the UDP header's start as `udp` reads it.
         let header = |udp: &dyn Fn(u16, u32) -> Vec<Insn>| {
@@ -1301,7 +1333,8 @@ impl Gen {
             });
             version.and(vni)
         };
-        // Each way ends with A = X = the IP header's length (a test that always holds).
+        // Each way ends with A = X = the IP header's length, and on 802.11 where the
+        // network layer starts (a test that always holds).
         let same = |mut stmts: Vec<Insn>, last: Insn| {
             stmts.push(last);
             Pred::test(stmts, bpf::JMP | bpf::JEQ | bpf::X, 0)
@@ -1318,19 +1351,28 @@ impl Gen {
                 network.ipv4_payload().0,
                 Insn::stmt(bpf::MISC | bpf::TXA, 0),
             ));
+        // IPv6's fixed header, past where the network layer starts.
+        let (ipv6_length, network_start) = match network {
+            Base::At(at) => (vec![Insn::stmt(bpf::LD | bpf::IMM, 40)], at),
+            Base::Slot(slot, plus) => (
+                vec![
+                    Insn::stmt(bpf::LDX | bpf::MEM, slot),
+                    Insn::stmt(bpf::LD | bpf::IMM, 40),
+                    Insn::stmt(bpf::ALU | bpf::ADD | bpf::X, 0),
+                ],
+                plus,
+            ),
+        };
         let v6 = self
             .ip6_transport(Some(17))
             .and(network.cmp(bpf::H, 42, GENEVE_PORT))
             .and(header(&|size, k| network.load(size, 40 + k)))
-            .and(same(
-                vec![Insn::stmt(bpf::LD | bpf::IMM, 40)],
-                Insn::stmt(bpf::MISC | bpf::TAX, 0),
-            ));
+            .and(same(ipv6_length, Insn::stmt(bpf::MISC | bpf::TAX, 0)));
         let stmt = Insn::stmt;
         let offsets = Pred::test(
             vec![
                 // X: Geneve's header, after the IP header and UDP's 8 bytes.
-                stmt(bpf::ALU | bpf::ADD | bpf::K, nl + 8),
+                stmt(bpf::ALU | bpf::ADD | bpf::K, network_start + 8),
                 stmt(bpf::MISC | bpf::TAX, 0),
                 stmt(bpf::ALU | bpf::ADD | bpf::K, 2),
                 stmt(bpf::ST, GENEVE_LINKTYPE),
@@ -1364,7 +1406,7 @@ impl Gen {
             0,
         );
         self.geneve = true;
-        self.labels_before_geneve = self.mpls_labels;
+        self.before_geneve = self.shifts;
         Ok(v4.or(v6).and(offsets))
     }
 
@@ -1396,7 +1438,7 @@ impl Gen {
     /// For `type`, `subtype` and `dir`, which libpcap 1.10 refuses after PPI (its
     /// other 802.11 keywords it accepts there).
     fn require_80211(&self, message: &str) -> GenResult<()> {
-        if let LinkType::Ieee80211 | LinkType::RadioTap = self.link {
+        if let LinkType::Ieee80211 | LinkType::RadioTap = self.link_now() {
             Ok(())
         } else {
             fail(message)
@@ -1426,7 +1468,7 @@ impl Gen {
     /// only where the frame has them, address 4 only between distribution systems;
     /// `ra` and `ta` only in data and extension frames (the type's high bit).
     pub fn wlan_address(&self, which: &str, mac: [u8; 6]) -> GenResult<Pred> {
-        if !self.is_80211() {
+        if !self.link_is_80211() {
             return fail(match which {
                 "ra" | "ta" => format!("'{which}' is only supported on 802.11 with 802.11 headers"),
                 _ => format!(
@@ -1504,11 +1546,12 @@ impl Gen {
         self.wlan_bit(0, 0x04).not().and(self.wlan_bit(0, 0x08))
     }
 
-    /// `plus` bytes past where the 802.11 header's payload starts, which the
-    /// prologue computes per packet.
+    /// `plus` bytes past where the 802.11 header's payload starts (which the
+    /// prologue computes per packet) and the VLAN tags seen so far.
     fn wlan_payload(&self, plus: u32) -> Base {
         self.wlan_payload_used.set(true);
-        Base::Slot(WLAN_PAYLOAD, plus)
+        // Each VLAN tag before moves the payload 4 bytes on.
+        Base::Slot(WLAN_PAYLOAD, plus + self.shifts.vlan)
     }
 
     /// Where the 802.11 header starts: at 0, or after RadioTap's or PPI's header,
@@ -1667,7 +1710,7 @@ impl Gen {
             }
             // The link header: on 802.11 after RadioTap or PPI, after `geneve` the inner
             // frame's.
-            let link = if self.is_80211() {
+            let link = if self.link_is_80211() {
                 self.wlan_header()
             } else {
                 self.link_header()

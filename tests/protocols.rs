@@ -1441,6 +1441,77 @@ fn scapy_built_tftp_reads_as_scapy_reads_it() {
     );
 }
 
+/// Writes Scapy-built SNMP frames to the pcap `argv[1]`: a GET and its response with
+/// every value type SNMP has (strings with odd bytes, TimeTicks, IpAddress, Counter32,
+/// Gauge32, Counter64 past 2^63, a negative INTEGER, an OID), GETNEXT in SNMPv1, SET
+/// and its error response, GETBULK, traps of SNMPv1 and v2c, an INFORM with no
+/// bindings, OIDs Scapy's MIB names; then BER written by hand: the exceptions of
+/// SNMPv2 responses and a NULL with contents, bytes after the message, a negative id,
+/// an empty OID, a binding with no value, a BOOLEAN, an IpAddress of 3 bytes and an
+/// unknown PDU tag (Raw to Scapy), a version past the named ones, integers of 16 and
+/// 9 bytes. (A long-form length is left out: Scapy's hexdump rebuilds it short.)
+/// With a second argument, each frame is followed by every cut of it from the UDP
+/// header's end on.
+const BUILD_SNMP_FRAMES: &str = frames_script!(
+    r#"
+import sys
+from scapy.all import *
+from scapy.layers.snmp import *
+A, B = '192.168.56.101', '192.168.56.102'
+vb = lambda oid, value=None: SNMPvarbind(oid=ASN1_OID(oid), value=value) if value is not None else SNMPvarbind(oid=ASN1_OID(oid))
+U = lambda s, d: Ether(src='08:00:27:a8:38:66', dst='08:00:27:a8:38:65')/IP(src=A, dst=B)/UDP(sport=s, dport=d)
+raw_vb = lambda oid, tail: bytes([0x30, len(bytes(ASN1_OID(oid))) + len(tail)]) + bytes(ASN1_OID(oid)) + tail
+def msg(pdu_tag, body, version=1, community=b'public'):
+    inner = bytes([pdu_tag, len(body)]) + body
+    head = bytes(ASN1_INTEGER(version)) + bytes(ASN1_STRING(community))
+    return bytes([0x30, len(head) + len(inner)]) + head + inner
+def pdu_body(varbinds, id=7, error=0, index=0):
+    vbl = b''.join(varbinds)
+    return bytes(ASN1_INTEGER(id)) + bytes(ASN1_INTEGER(error)) + bytes(ASN1_INTEGER(index)) + bytes([0x30, len(vbl)]) + vbl
+frames = [
+    U(40000, 161)/SNMP(community='public', PDU=SNMPget(id=5, varbindlist=[vb('1.3.6.1.2.1.1.1.0'), vb('1.3.6.1.2.1.1.5.0')])),
+    U(161, 40000)/SNMP(community='public', PDU=SNMPresponse(id=5, varbindlist=[vb('1.3.6.1.2.1.1.1.0', ASN1_STRING(b'Linux brooklyn 6.1 \x00\xff')), vb('1.3.6.1.2.1.1.3.0', ASN1_TIME_TICKS(123456)), vb('1.3.6.1.2.1.4.20.1.1.10.0.0.1', ASN1_IPADDRESS('10.0.0.1')), vb('1.3.6.1.2.1.2.2.1.10.1', ASN1_COUNTER32(4294967295)), vb('1.3.6.1.2.1.2.2.1.5.1', ASN1_GAUGE32(1000000000)), vb('1.3.6.1.2.1.31.1.1.1.6.1', ASN1_COUNTER64(2**63 + 5)), vb('1.3.6.1.4.1.2021.4.5.0', ASN1_INTEGER(-42)), vb('1.3.6.1.2.1.1.2.0', ASN1_OID('1.3.6.1.4.1.8072.3.2.10'))])),
+    U(40001, 161)/SNMP(version=0, community='private', PDU=SNMPnext(id=99, varbindlist=[vb('1.3.6.1.2.1.2')])),
+    U(40001, 161)/SNMP(community='private', PDU=SNMPset(id=100, varbindlist=[vb('1.3.6.1.2.1.1.6.0', ASN1_STRING(b"lab's room"))])),
+    U(161, 40001)/SNMP(community='private', PDU=SNMPresponse(id=100, error=17, error_index=1, varbindlist=[vb('1.3.6.1.2.1.1.6.0', ASN1_STRING(b'x'))])),
+    U(40002, 161)/SNMP(PDU=SNMPbulk(id=3, non_repeaters=1, max_repetitions=10, varbindlist=[vb('1.3.6.1.2.1.1.3'), vb('1.3.6.1.2.1.2.2.1.2')])),
+    U(40003, 162)/SNMP(version=0, PDU=SNMPtrapv1(enterprise=ASN1_OID('1.3.6.1.4.1.8072.4'), agent_addr=ASN1_IPADDRESS('192.168.56.101'), generic_trap=3, specific_trap=0, time_stamp=ASN1_TIME_TICKS(500), varbindlist=[vb('1.3.6.1.2.1.2.2.1.1.2', ASN1_INTEGER(2))])),
+    U(40003, 162)/SNMP(PDU=SNMPtrapv2(id=11, varbindlist=[vb('1.3.6.1.2.1.1.3.0', ASN1_TIME_TICKS(9)), vb('1.3.6.1.6.3.1.1.4.1.0', ASN1_OID('1.3.6.1.6.3.1.1.5.4'))])),
+    U(40003, 162)/SNMP(PDU=SNMPinform(id=12, varbindlist=[])),
+    U(40004, 161)/SNMP(version=3, community=b'', PDU=SNMPget(id=2**31, varbindlist=[vb('1.3.6.1.4.1.311.2.2.10'), vb('1.3.6.1.5.5.7.3.1.4'), vb('2.5.4.3'), vb('2.100.3')])),
+    U(161, 40005)/Raw(msg(0xa2, pdu_body([raw_vb('1.3.6.1.2.1.1.9.0', b'\x80\x00'), raw_vb('1.3.6.1.2.1.1.9.1', b'\x81\x00'), raw_vb('1.3.6.1.2.1.1.9.2', b'\x82\x00'), raw_vb('1.3.6.1.2.1.1.9.3', b'\x05\x01\x07')]))),
+    U(161, 40005)/Raw(msg(0xa0, pdu_body([raw_vb('1.3.6.1.2.1.1.1.0', b'\x05\x00')])) + b'\x00\x01extra'),
+    U(161, 40005)/Raw(msg(0xa0, pdu_body([raw_vb('1.3.6.1.2.1.1.1.0', b'\x04\x00')], id=-1))),
+    U(161, 40005)/Raw(msg(0xa0, pdu_body([b'\x30\x04\x06\x00\x05\x00']))),
+    U(161, 40005)/Raw(msg(0xa0, pdu_body([raw_vb('1.3.6.1.2.1.1.1.0', b'')]))),
+    U(161, 40005)/Raw(msg(0xa0, pdu_body([raw_vb('1.3.6.1.2.1.1.1.0', b'\x01\x01\xff')]))),
+    U(161, 40005)/Raw(msg(0xa0, pdu_body([raw_vb('1.3.6.1.2.1.1.1.0', b'\x40\x03\x01\x02\x03')]))),
+    U(161, 40005)/Raw(msg(0xa8, pdu_body([]))),
+    U(161, 40005)/Raw(msg(0xa0, pdu_body([]), version=300)),
+    U(161, 40005)/Raw(msg(0xa0, pdu_body([raw_vb('1.3.6.1.2.1.1.1.0', b'\x02\x10' + bytes(range(1, 17)))]))),
+    U(161, 40005)/Raw(msg(0xa0, pdu_body([raw_vb('1.3.6.1.2.1.1.1.0', b'\x02\x09\x01' + bytes(8))]))),
+]
+CUT_FROM = 42
+"#
+);
+
+/// SNMP as Scapy reads it (UDP ports 161 and 162), whole and cut at every length.
+#[test]
+fn scapy_built_snmp_reads_as_scapy_reads_it() {
+    require!("python3");
+    whole_and_cut_as_scapy(
+        BUILD_SNMP_FRAMES,
+        "snmp",
+        1000,
+        &[
+            "UDP 192.168.56.101:40000 > 192.168.56.102:snmp / SNMP",
+            "UDP 192.168.56.101:40003 > 192.168.56.102:snmp_trap / SNMP",
+            "snmp > 192.168.56.102:40005 / SNMP / Raw",
+            "snmp > 192.168.56.102:40005 / Raw",
+        ],
+    );
+}
+
 /// Writes Scapy-built L2TP frames to the pcap `argv[1]`: a control message (PPP to
 /// Scapy), data messages carrying PPP with IPv4, IPv6 and LCP behind HDLC framing,
 /// with the length, the sequence numbers, an offset and its padding (cut short too),

@@ -5,6 +5,7 @@
 //! lists the whole ASN.1 tree; labnet lists the message's class and bytes only
 //! (docs/webcapture.md). Bytes after the message are Raw.
 
+use super::ber;
 use super::field::{field, fixed, Field, Format, Spec, Value};
 use super::{Kind, Walk};
 
@@ -79,35 +80,12 @@ fn element(data: &[u8], at: usize, depth: u32) -> Option<usize> {
     if depth > MAX_DEPTH {
         return None;
     }
-    let tag = *data.get(at)?;
-    let mut next = at + 1;
-    if tag & 0x1f == 0x1f {
-        // A tag number in base-128 digits, the last without its top bit.
-        while *data.get(next)? & 0x80 != 0 {
-            next += 1;
-        }
-        next += 1;
-    }
-    let first = *data.get(next)?;
-    next += 1;
-    let length = if first & 0x80 == 0 {
-        usize::from(first)
-    } else {
-        // 0x80 (BER's indefinite form) reads as a length of 0, as Scapy reads it.
-        let count = usize::from(first & 0x7f);
-        if count > 4 {
-            return None;
-        }
-        let bytes = data.get(next..next + count)?;
-        next += count;
-        bytes.iter().fold(0usize, |n, &b| n << 8 | usize::from(b))
-    };
-    let end = next.checked_add(length).filter(|&end| end <= data.len())?;
-    if tag & 0x20 != 0 {
-        let mut inner = next;
-        while inner < end {
-            inner = element(&data[..end], inner, depth + 1)?;
+    let element = ber::element(data, at, data.len())?;
+    if element.constructed() {
+        let mut inner = element.contents.start;
+        while inner < element.end() {
+            inner = self::element(&data[..element.end()], inner, depth + 1)?;
         }
     }
-    Some(end)
+    Some(element.end())
 }

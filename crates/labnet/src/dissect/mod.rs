@@ -21,6 +21,7 @@ use std::ops::Range;
 use crate::linktype;
 
 mod arp;
+mod ber;
 pub mod checksum;
 mod cooked;
 mod dhcp;
@@ -53,6 +54,7 @@ pub mod netbios;
 mod netflow;
 mod node_info;
 pub mod ntp;
+mod oid_names;
 mod ppi;
 pub mod ppp;
 mod pptp;
@@ -63,6 +65,7 @@ mod rip;
 pub mod sctp;
 mod skinny;
 pub mod smb;
+mod snmp;
 pub mod tcp;
 pub mod tftp;
 mod udp;
@@ -309,6 +312,8 @@ pub enum Kind {
     L2tp,
     /// MGCP's command line.
     Mgcp,
+    /// SNMP: the message, its PDU and variable bindings as sub-packets.
+    Snmp,
     /// Skinny's header; the message's body follows as Raw.
     Skinny,
     /// A PPTP control message by its type (1 to 15), or the bare header (0).
@@ -434,6 +439,7 @@ impl Layer {
             | Kind::L2tp
             | Kind::MobileIp(_)
             | Kind::Mgcp
+            | Kind::Snmp
             | Kind::Skinny
             | Kind::Pptp(_)
             | Kind::Rip
@@ -537,6 +543,7 @@ impl Layer {
             Kind::L2tp => ("L2TP", "L2TP"),
             Kind::MobileIp(class) => class.names(),
             Kind::Mgcp => ("MGCP", "MGCP"),
+            Kind::Snmp => ("SNMP", "SNMP"),
             Kind::Skinny => ("Skinny", "Skinny"),
             Kind::Pptp(kind) => pptp::names(*kind),
             Kind::Rip => ("RIP", "RIP header"),
@@ -657,6 +664,7 @@ impl Layer {
             Kind::L2tp => l2tp::fields(data, self.range.clone()),
             Kind::MobileIp(class) => mobileip::fields(data, at, *class),
             Kind::Mgcp => mgcp::fields(data, self.range.clone()),
+            Kind::Snmp => snmp::fields(data, self.range.clone()),
             Kind::Skinny => skinny::fields(data, at),
             Kind::Pptp(kind) => pptp::fields(data, self.range.clone(), *kind),
             Kind::Rip => rip::header_fields(data, at),

@@ -43,7 +43,8 @@ enum Bound {
     L2tp,
     MobileIp,
     Mgcp,
-    /// One labnet does not decode (its payload is Raw): kpasswd, CLDAP, SNMP, ZEP.
+    Snmp,
+    /// One labnet does not decode (its payload is Raw): kpasswd, CLDAP, ZEP.
     Other,
 }
 
@@ -117,10 +118,10 @@ const BINDINGS: &[(Port, Bound)] = {
         (D(3799), Radius),
         (D(520), Rip),
         (S(520), Rip),
-        (S(161), Other),
-        (D(161), Other),
-        (S(162), Other),
-        (D(162), Other),
+        (S(161), Snmp),
+        (D(161), Snmp),
+        (S(162), Snmp),
+        (D(162), Snmp),
         (D(69), Tftp),
         (D(4789), Vxlan),
         (D(4790), Vxlan),
@@ -209,6 +210,7 @@ fn dissect_payload(walk: &mut Walk, payload: usize, end: usize, sport: u16, dpor
         Some(Bound::L2tp) => super::l2tp::dissect(walk, payload, end),
         Some(Bound::MobileIp) => super::mobileip::dissect(walk, payload, end),
         Some(Bound::Mgcp) => super::mgcp::dissect(walk, payload, end),
+        Some(Bound::Snmp) => super::snmp::dissect(walk, payload, end),
         Some(Bound::Esp) => super::ipsec::dissect_esp(walk, payload, end, true),
         Some(Bound::Llmnr) => super::dns::dissect_llmnr(walk, payload, end),
         Some(Bound::Nbns) => super::nbns::dissect(walk, payload, end),

@@ -1012,9 +1012,14 @@ impl Gen {
         .not()
     }
 
-    /// Where the Ethernet header is: the packet's start, or geneve's inner frame.
+    /// Where the link header is: the packet's start, geneve's inner frame, or inside
+    /// `pppoes` PPP's protocol number (libpcap's link header there, so `ether[0]`
+    /// reads it; MPLS labels after it do not move it).
     fn link_header(&self) -> Base {
-        if self.geneve {
+        if self.in_pppoe() {
+            let labels = self.shifts.mpls_labels - self.before_geneve.mpls_labels;
+            self.network().plus(0u32.wrapping_sub(2 + 4 * labels))
+        } else if self.geneve {
             Base::Slot(GENEVE_LINK, 0)
         } else {
             Base::At(0)

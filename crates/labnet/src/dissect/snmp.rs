@@ -101,8 +101,8 @@ impl Reader<'_> {
         }
     }
 
-    /// Lists the fields `read` lists as one sub-packet field `name` holding the
-    /// sub-packets `read` makes (or none).
+    /// What `read` lists, apart from the fields listed so far (a sub-packet's
+    /// fields; none when not listing).
     fn nested(&mut self, read: impl FnOnce(&mut Self) -> Option<()>) -> Option<Vec<Field>> {
         let outer = self.fields.as_mut().map(std::mem::take);
         let result = read(self);
@@ -127,7 +127,7 @@ impl Reader<'_> {
         next = self.enumerated("version", next, inner_end, VERSIONS)?;
         let community = self.expect(next, inner_end, STRING)?;
         let bytes = &self.data[community.contents.clone()];
-        self.put("community", Element::range(&community), || {
+        self.put("community", community.range(), || {
             format!("<ASN1_STRING[{}]>", python_bytes(bytes))
         });
         next = community.end();
@@ -160,7 +160,7 @@ impl Reader<'_> {
                     next = reader.oid_field("enterprise", next, inner_end)?;
                     let address = reader.expect(next, inner_end, IPADDRESS)?;
                     let text = ipv4(reader.data, &address)?;
-                    reader.put("agent_addr", Element::range(&address), || {
+                    reader.put("agent_addr", address.range(), || {
                         format!("<ASN1_IPADDRESS['{text}']>")
                     });
                     next = address.end();
@@ -182,7 +182,7 @@ impl Reader<'_> {
             next = reader.varbinds(next, inner_end)?;
             (next == inner_end).then_some(())
         })?;
-        let range = Element::range(&element);
+        let range = element.range();
         if let Some(list) = self.fields.as_mut() {
             let group = Group::new(class, range.clone(), fields);
             list.push(field("PDU", range, Value::Packets(vec![group])));
@@ -199,16 +199,12 @@ impl Reader<'_> {
             let varbind = self.expect(next, list.end(), SEQUENCE)?;
             let fields = self.nested(|reader| reader.varbind(&varbind))?;
             if self.fields.is_some() {
-                groups.push(Group::new("SNMPvarbind", Element::range(&varbind), fields));
+                groups.push(Group::new("SNMPvarbind", varbind.range(), fields));
             }
             next = varbind.end();
         }
         if let Some(fields) = self.fields.as_mut() {
-            fields.push(field(
-                "varbindlist",
-                Element::range(&list),
-                Value::Packets(groups),
-            ));
+            fields.push(field("varbindlist", list.range(), Value::Packets(groups)));
         }
         Some(list.end())
     }
@@ -231,9 +227,7 @@ impl Reader<'_> {
             match self.expect(next, end, tag) {
                 Some(element) => {
                     let value = integer(self.data, &element)?;
-                    self.put(name, Element::range(&element), || {
-                        format!("<ASN1_NULL[{value}]>")
-                    });
+                    self.put(name, element.range(), || format!("<ASN1_NULL[{value}]>"));
                     next = element.end();
                 }
                 None => self.put(name, next..next, || "None".into()),
@@ -275,7 +269,7 @@ impl Reader<'_> {
                 return Some(at);
             }
         };
-        self.put("value", Element::range(&element), || text);
+        self.put("value", element.range(), || text);
         Some(element.end())
     }
 
@@ -283,7 +277,7 @@ impl Reader<'_> {
     fn oid_field(&mut self, name: &'static str, at: usize, end: usize) -> Option<usize> {
         let element = self.expect(at, end, OID)?;
         let numbers = oid(self.data, &element)?;
-        self.put(name, Element::range(&element), || {
+        self.put(name, element.range(), || {
             format!("<ASN1_OID['{}']>", oid_name(&numbers))
         });
         Some(element.end())
@@ -304,9 +298,7 @@ impl Reader<'_> {
         } else {
             "ASN1_INTEGER"
         };
-        self.put(name, Element::range(&element), || {
-            integer_repr(value, class)
-        });
+        self.put(name, element.range(), || integer_repr(value, class));
         Some(element.end())
     }
 
@@ -320,7 +312,7 @@ impl Reader<'_> {
     ) -> Option<usize> {
         let element = self.expect(at, end, INTEGER)?;
         let value = integer(self.data, &element)?;
-        self.put(name, Element::range(&element), || {
+        self.put(name, element.range(), || {
             let repr = integer_repr(value, "ASN1_INTEGER");
             match names.iter().find(|(n, _)| *n == value) {
                 Some((_, label)) => format!("'{label}' {repr}"),

@@ -55,8 +55,8 @@ fn corpus() -> Vec<String> {
 /// routing, fragment and AH headers before TCP, UDP and ICMPv6, and no next header;
 /// then Geneve over IPv4 and IPv6 (VNIs 5 and 7, with and without options) carrying
 /// Ethernet frames (IPv4 TCP, IPv6 UDP, ARP, a broadcast, two MPLS labels, DECnet,
-/// VLAN tags, PPPoE sessions, a second Geneve, 802.3 frames with LLC), bare IPv4 and
-/// IPv6, and MPLS.
+/// VLAN tags, PPPoE sessions, a second and a third Geneve, one behind PPPoE, 802.3
+/// frames with LLC), bare IPv4 and IPv6, and MPLS.
 const NAMED_PROTOCOLS: &str = r#"
 from scapy.all import Ether, IP, IPv6, Raw, sendp, TCP, UDP, ICMPv6EchoRequest
 from scapy.all import IPv6ExtHdrHopByHop, IPv6ExtHdrDestOpt, IPv6ExtHdrRouting, IPv6ExtHdrFragment
@@ -101,8 +101,8 @@ for outer in (v4, v6):
         outer() / geneve(5) / inner(type=0x6003) / decnet,
     ]
 # What else an inner Ethernet frame holds: VLAN tags (one, two), PPPoE sessions (in a
-# tag too), a second Geneve, and 802.3 frames with LLC (spanning tree, IPX, OSI,
-# AppleTalk over SNAP).
+# tag too), a second Geneve (and a third, and one behind PPPoE), and 802.3 frames
+# with LLC (spanning tree, IPX, OSI, AppleTalk over SNAP).
 from scapy.all import Dot1Q, Dot3, LLC, SNAP, STP
 from scapy.layers.ppp import PPP, PPPoE
 dot3 = lambda: Dot3(src='02:00:00:00:00:01', dst='01:80:c2:00:00:00')
@@ -113,6 +113,8 @@ frames += [
     v4() / geneve(7) / inner() / Dot1Q(vlan=3) / PPPoE(sessionid=11) / PPP(proto=0x57) / IPv6(src='fd00:1::1', dst='fd00:1::3') / UDP(sport=40003, dport=53),
     v4() / geneve(5) / inner() / IP(src='10.0.1.1', dst='10.0.1.2') / geneve(9) / inner('ff:ff:ff:ff:ff:ff') / IP(src='10.0.2.1', dst='10.0.2.2') / TCP(sport=40003, dport=80),
     v6() / geneve(7, options=b'\x01\x02\x03\x01abcd') / inner() / IP(src='10.0.1.1', dst='10.0.1.2') / geneve(11, 0x0800) / IP(src='10.0.2.3', dst='10.0.2.4') / UDP(sport=40003, dport=53),
+    v4() / geneve(5) / inner() / IP(src='10.0.1.1', dst='10.0.1.2') / geneve(9) / inner() / IP(src='10.0.2.1', dst='10.0.2.2') / geneve(13, 0x0800) / IP(src='10.0.3.1', dst='10.0.3.2') / TCP(sport=40003, dport=80),
+    v4() / geneve(7) / inner() / PPPoE(sessionid=9) / PPP(proto=0x21) / IP(src='10.0.1.1', dst='10.0.1.3') / geneve(9) / inner() / IP(src='10.0.2.5', dst='10.0.2.6') / UDP(sport=40003, dport=53),
     v4() / geneve(5) / dot3() / LLC(dsap=0x42, ssap=0x42, ctrl=3) / STP(),
     v4() / geneve(7) / dot3() / LLC(dsap=0xaa, ssap=0xaa, ctrl=3) / SNAP(OUI=0, code=0x8137) / Raw(bytes(30)),
     v4() / geneve(5) / dot3() / Raw(b'\xff\xff' + bytes(28)),

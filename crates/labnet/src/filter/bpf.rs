@@ -276,8 +276,33 @@ fn decide(facts: &Facts, test: &Test) -> Option<bool> {
 }
 
 fn learn(facts: &Facts, test: &Test, outcome: bool) -> Facts {
-    let mut learned = facts.clone();
-    if test.jump & X == 0 {
+    // A test that stores to scratch memory (geneve's offsets, a second geneve's over
+    // the first's) makes what was learnt through those words stale.
+    let written: Vec<u32> = test
+        .stmts
+        .iter()
+        .filter(|insn| matches!(insn.code & 0x07, ST | STX))
+        .map(|insn| insn.k)
+        .collect();
+    let reads_written = |stmts: &[Insn]| {
+        stmts.iter().any(|insn| {
+            matches!(insn.code, c if c == LD | W | MEM || c == LDX | W | MEM)
+                && written.contains(&insn.k)
+        })
+    };
+    let mut learned: Facts = facts
+        .iter()
+        .filter(|(stmts, _)| !reads_written(stmts))
+        .cloned()
+        .collect();
+    // Nothing is learnt of a test that stores (it must run again for its stores) or
+    // that starts from the A or X an earlier test left (the same statements can then
+    // compute another value).
+    let starts_with_a_load = test
+        .stmts
+        .first()
+        .is_some_and(|insn| matches!(insn.code & 0x07, LD | LDX));
+    if test.jump & X == 0 && written.is_empty() && starts_with_a_load {
         let known = if test.jump == JMP | JEQ && outcome {
             Known::Equals(test.k)
         } else {
@@ -784,6 +809,39 @@ mod tests {
         let program = layout(&ethertype(0x800).and(ethertype(0x86dd)), 1).unwrap();
         assert_eq!(program.len(), 3, "{program:?}");
         assert_eq!(run(&program, &[0; 14], 14), 0);
+    }
+
+    #[test]
+    fn a_store_to_scratch_memory_makes_what_was_learnt_through_it_stale() {
+        // M[0] = 12, then [M[0]] == 8; M[0] = 13 (a second geneve's offsets), then
+        // [M[0]] == 8 again: the same statements, another byte, so it is tested.
+        let store = |at: u32| {
+            Pred::test(
+                vec![Insn::stmt(LD | IMM, at), Insn::stmt(ST, 0)],
+                JMP | JEQ,
+                at,
+            )
+        };
+        let byte_at_slot = || {
+            Pred::test(
+                vec![Insn::stmt(LDX | MEM, 0), Insn::stmt(LD | B | IND, 0)],
+                JMP | JEQ,
+                8,
+            )
+        };
+        let pred = store(12)
+            .and(byte_at_slot())
+            .and(store(13))
+            .and(byte_at_slot());
+        let program = layout(&pred, 1).unwrap();
+        let mut frame = [0u8; 14];
+        frame[12] = 8;
+        assert_eq!(run(&program, &frame, 14), 0, "{program:?}");
+        frame[13] = 8;
+        assert_eq!(run(&program, &frame, 14), 1, "{program:?}");
+        // The second store is made, not decided away as the first one's twin.
+        let stores = program.iter().filter(|i| i.code == ST).count();
+        assert_eq!(stores, 2, "{program:?}");
     }
 
     #[test]

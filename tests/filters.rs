@@ -1308,6 +1308,12 @@ fn ppp_files_are_filtered_as_tcpdump_filters_them() {
     {
         failures.push(format!("inbound on a PPP file: {refused:?}"));
     }
+    // Refused on every link type, and earliest on the file's own: its reason, not the
+    // reason of the link type that read furthest (PPP's, at `llc`).
+    let refused = read("frames-113-whole.pcap", "mpls and llc");
+    if !String::from_utf8_lossy(&refused.stderr).contains("no MPLS support for Linux cooked v1") {
+        failures.push(format!("mpls on a cooked file: {refused:?}"));
+    }
     let _ = std::fs::remove_dir_all(&dir);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -103,8 +103,9 @@ pub fn run(options: &ReadOptions, out: &mut impl Write) -> Result<u64> {
     } else {
         // Compile first: a bad expression is reported before anything is opened. One
         // that some link type accepts (802.11 headers, `inbound` in cooked captures)
-        // waits for the file's link type to decide. Wrong for all, the error that got
-        // furthest along the expression says most.
+        // waits for the file's link type to decide. Wrong for all, the file's own link
+        // type says why when the file tells it; else the error that got furthest along
+        // the expression says most.
         let mut furthest = None;
         for link in LinkType::IN_FILES {
             match Filter::compile(&options.filter, link) {
@@ -123,7 +124,11 @@ pub fn run(options: &ReadOptions, out: &mut impl Write) -> Result<u64> {
             }
         }
         if let Some(error) = furthest {
-            return Err(error.into());
+            let own = first_link_type(&options.input)
+                .ok()
+                .and_then(LinkType::from_pcap)
+                .and_then(|link| Filter::compile(&options.filter, link).err());
+            return Err(own.unwrap_or(error).into());
         }
         Some(LinkFilters::new(&options.filter))
     };

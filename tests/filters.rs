@@ -1073,6 +1073,8 @@ fn what_80211_frames_carry_is_selected_as_tcpdump_selects_it() {
         "pppoes and isis",
         "pppoes and mpls",
         "vlan and pppoes 7 and host 192.168.56.102",
+        "pppoes and ether[1] = 0x21",
+        "vlan and pppoes and ether[0:2] = 0x57",
     ];
     let mut failures = Vec::new();
     for link in [105, 127, 192] {

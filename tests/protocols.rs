@@ -1449,7 +1449,8 @@ fn scapy_built_tftp_reads_as_scapy_reads_it() {
 /// SNMPv2 responses and a NULL with contents, bytes after the message, a negative id,
 /// an empty OID, a binding with no value, a BOOLEAN, an IpAddress of 3 bytes and an
 /// unknown PDU tag (Raw to Scapy), a version past the named ones, integers of 16 and
-/// 9 bytes. (A long-form length is left out: Scapy's hexdump rebuilds it short.)
+/// 9 bytes, an empty binding and an empty message (fields None). (A long-form length
+/// and an empty PDU are left out: Scapy's hexdump shows them rebuilt, other bytes.)
 /// With a second argument, each frame is followed by every cut of it from the UDP
 /// header's end on.
 const BUILD_SNMP_FRAMES: &str = frames_script!(
@@ -1490,6 +1491,8 @@ frames = [
     U(161, 40005)/Raw(msg(0xa0, pdu_body([]), version=300)),
     U(161, 40005)/Raw(msg(0xa0, pdu_body([raw_vb('1.3.6.1.2.1.1.1.0', b'\x02\x10' + bytes(range(1, 17)))]))),
     U(161, 40005)/Raw(msg(0xa0, pdu_body([raw_vb('1.3.6.1.2.1.1.1.0', b'\x02\x09\x01' + bytes(8))]))),
+    U(161, 40005)/Raw(msg(0xa0, pdu_body([b'\x30\x00']))),
+    U(161, 40005)/Raw(b'\x30\x00'),
 ]
 CUT_FROM = 42
 "#

@@ -10,9 +10,9 @@
 //!
 //! labnet reads the value types SNMP has (INTEGER, OCTET STRING, NULL, OID, BOOLEAN,
 //! IpAddress, Counter32, Gauge32, TimeTicks, Counter64); a message holding another
-//! universal type, an empty SEQUENCE where Scapy expects fields, a tag in base-128
-//! digits or an integer of more than 16 bytes is Raw here where Scapy lists it
-//! (docs/webcapture.md).
+//! universal type, a tag in base-128 digits, an OID number of more than 9 digits or
+//! an integer of more than 16 bytes is Raw here where Scapy lists it
+//! (docs/webcapture.md). An empty SEQUENCE leaves its fields `None`, as in Scapy.
 
 use std::ops::Range;
 
@@ -101,6 +101,14 @@ impl Reader<'_> {
         }
     }
 
+    /// Fields an empty SEQUENCE leaves unset, each `None` (shown as a plain line,
+    /// a list of sub-packets included).
+    fn nones(&mut self, names: &[&'static str], at: usize) {
+        for &name in names {
+            self.put(name, at..at, || "None".into());
+        }
+    }
+
     /// What `read` lists, apart from the fields listed so far (a sub-packet's
     /// fields; none when not listing).
     fn nested(&mut self, read: impl FnOnce(&mut Self) -> Option<()>) -> Option<Vec<Field>> {
@@ -122,7 +130,9 @@ impl Reader<'_> {
         let message = self.expect(at, end, SEQUENCE)?;
         let (mut next, inner_end) = (message.contents.start, message.end());
         if next == inner_end {
-            return None;
+            // An empty SEQUENCE: Scapy leaves each field None.
+            self.nones(&["version", "community", "PDU"], next);
+            return Some(message.end());
         }
         next = self.enumerated("version", next, inner_end, VERSIONS)?;
         let community = self.expect(next, inner_end, STRING)?;
@@ -150,11 +160,24 @@ impl Reader<'_> {
             _ => return None,
         };
         let (start, inner_end) = (element.contents.start, element.end());
-        if start == inner_end {
-            return None;
-        }
         let fields = self.nested(|reader| {
             let mut next = start;
+            if start == inner_end {
+                let names: &[&'static str] = match class {
+                    "SNMPtrapv1" => &[
+                        "enterprise",
+                        "agent_addr",
+                        "generic_trap",
+                        "specific_trap",
+                        "time_stamp",
+                        "varbindlist",
+                    ],
+                    "SNMPbulk" => &["id", "non_repeaters", "max_repetitions", "varbindlist"],
+                    _ => &["id", "error", "error_index", "varbindlist"],
+                };
+                reader.nones(names, start);
+                return Some(());
+            }
             match class {
                 "SNMPtrapv1" => {
                     next = reader.oid_field("enterprise", next, inner_end)?;
@@ -215,7 +238,15 @@ impl Reader<'_> {
     fn varbind(&mut self, varbind: &Element) -> Option<()> {
         let end = varbind.end();
         if varbind.contents.is_empty() {
-            return None;
+            let names = [
+                "oid",
+                "value",
+                "noSuchObject",
+                "noSuchInstance",
+                "endOfMibView",
+            ];
+            self.nones(&names, varbind.contents.start);
+            return Some(());
         }
         let mut next = self.oid_field("oid", varbind.contents.start, end)?;
         next = self.value(next, end)?;

@@ -35,6 +35,27 @@ impl Message {
     }
 }
 
+/// What the Start Control Connection Request and Reply both have after their first
+/// four bytes (Scapy's two classes list these fields alike).
+const CAPABILITIES: [Spec; 4] = [
+    Spec::new(
+        "framing_capabilities",
+        16,
+        4,
+        Format::Flags(&FRAMING_CAPABILITIES_NAMES, "+"),
+    ),
+    Spec::new(
+        "bearer_capabilities",
+        20,
+        4,
+        Format::Flags(&BEARER_CAPABILITIES_NAMES, "+"),
+    ),
+    Spec::new("maximum_channels", 24, 2, Format::Int),
+    Spec::new("firmware_revision", 26, 2, Format::Int),
+];
+const HOST_AND_VENDOR: [(&str, usize, usize); 2] =
+    [("host_name", 28, 64), ("vendor_string", 92, 64)];
+
 /// The messages by control message type, 1 to 15 (`PPTP.registered_options`).
 const MESSAGES: [Message; 15] = [
     Message {
@@ -43,22 +64,12 @@ const MESSAGES: [Message; 15] = [
         numbers: &[
             Spec::new("protocol_version", 12, 2, Format::Int),
             Spec::new("reserved_1", 14, 2, Format::Hex),
-            Spec::new(
-                "framing_capabilities",
-                16,
-                4,
-                Format::Flags(&FRAMING_CAPABILITIES_NAMES, "+"),
-            ),
-            Spec::new(
-                "bearer_capabilities",
-                20,
-                4,
-                Format::Flags(&BEARER_CAPABILITIES_NAMES, "+"),
-            ),
-            Spec::new("maximum_channels", 24, 2, Format::Int),
-            Spec::new("firmware_revision", 26, 2, Format::Int),
+            CAPABILITIES[0],
+            CAPABILITIES[1],
+            CAPABILITIES[2],
+            CAPABILITIES[3],
         ],
-        strings: &[("host_name", 28, 64), ("vendor_string", 92, 64)],
+        strings: &HOST_AND_VENDOR,
     },
     Message {
         class: "PPTPStartControlConnectionReply",
@@ -67,22 +78,12 @@ const MESSAGES: [Message; 15] = [
             Spec::new("protocol_version", 12, 2, Format::Int),
             Spec::new("result_code", 14, 1, Format::Enum(start_result)),
             Spec::new("error_code", 15, 1, Format::Enum(general_error)),
-            Spec::new(
-                "framing_capabilities",
-                16,
-                4,
-                Format::Flags(&FRAMING_CAPABILITIES_NAMES, "+"),
-            ),
-            Spec::new(
-                "bearer_capabilities",
-                20,
-                4,
-                Format::Flags(&BEARER_CAPABILITIES_NAMES, "+"),
-            ),
-            Spec::new("maximum_channels", 24, 2, Format::Int),
-            Spec::new("firmware_revision", 26, 2, Format::Int),
+            CAPABILITIES[0],
+            CAPABILITIES[1],
+            CAPABILITIES[2],
+            CAPABILITIES[3],
         ],
-        strings: &[("host_name", 28, 64), ("vendor_string", 92, 64)],
+        strings: &HOST_AND_VENDOR,
     },
     Message {
         class: "PPTPStopControlConnectionRequest",

@@ -455,10 +455,9 @@ impl Gen {
             return self.over_mpls(ethertype);
         }
         if self.in_pppoe() {
-            // PPP's protocol number, just before its network layer.
-            return self
-                .network()
-                .cmp(bpf::H, 0u32.wrapping_sub(2), ppp_protocol(ethertype));
+            // PPP's protocol number, libpcap's link header there (MPLS labels were
+            // taken first, above).
+            return self.link_header().cmp(bpf::H, 0, ppp_protocol(ethertype));
         }
         if self.geneve {
             let (at, payload) = self.ethernet_fields();

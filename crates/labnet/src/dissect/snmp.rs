@@ -274,33 +274,23 @@ impl Reader<'_> {
             return Some(at);
         };
         let tag = element.tag()?;
-        let text = match tag {
-            INTEGER => integer_repr(integer(self.data, &element)?, "ASN1_INTEGER"),
-            0x41 => integer_repr(integer(self.data, &element)?, "ASN1_COUNTER32"),
-            0x42 => integer_repr(integer(self.data, &element)?, "ASN1_GAUGE32"),
-            TIME_TICKS => integer_repr(integer(self.data, &element)?, "ASN1_TIME_TICKS"),
-            0x46 => integer_repr(integer(self.data, &element)?, "ASN1_COUNTER64"),
-            0x01 => {
-                let value = integer(self.data, &element)?;
-                let truth = if value == 0 { "False" } else { "True" };
-                format!("{truth} <ASN1_BOOLEAN[{value}]>")
-            }
-            NULL => format!("<ASN1_NULL[{}]>", integer(self.data, &element)?),
-            STRING => format!(
-                "<ASN1_STRING[{}]>",
-                python_bytes(&self.data[element.contents.clone()])
-            ),
-            OID => format!("<ASN1_OID['{}']>", oid_name(&oid(self.data, &element)?)),
-            IPADDRESS => format!("<ASN1_IPADDRESS['{}']>", ipv4(self.data, &element)?),
+        let object = match (integer_class(tag), tag) {
+            (Some(class), _) => Object::Integer(integer(self.data, &element)?, class),
+            (None, 0x01) => Object::Boolean(integer(self.data, &element)?),
+            (None, NULL) => Object::Null(integer(self.data, &element)?),
+            (None, STRING) => Object::Bytes(element.contents.clone()),
+            (None, OID) => Object::Oid(oid(self.data, &element)?),
+            (None, IPADDRESS) => Object::Ipv4(ipv4(self.data, &element)?),
             // Another universal type Scapy knows (and decodes): not read here.
-            0..=0x1f | 0x30 | 0x31 => return None,
+            (None, 0..=0x1f | 0x30 | 0x31) => return None,
             // A type of no universal class: no value, left for what follows.
-            _ => {
+            (None, _) => {
                 self.put("value", at..at, || "None".into());
                 return Some(at);
             }
         };
-        self.put("value", element.range(), || text);
+        let data = self.data;
+        self.put("value", element.range(), || object.repr(data));
         Some(element.end())
     }
 
@@ -324,11 +314,7 @@ impl Reader<'_> {
     ) -> Option<usize> {
         let element = self.expect(at, end, tag)?;
         let value = integer(self.data, &element)?;
-        let class = if tag == TIME_TICKS {
-            "ASN1_TIME_TICKS"
-        } else {
-            "ASN1_INTEGER"
-        };
+        let class = integer_class(tag).unwrap_or("ASN1_INTEGER");
         self.put(name, element.range(), || integer_repr(value, class));
         Some(element.end())
     }
@@ -352,6 +338,48 @@ impl Reader<'_> {
         });
         Some(element.end())
     }
+}
+
+/// A value as decoded, shown (as Scapy's ASN.1 object shows itself) only when listed.
+enum Object {
+    Integer(i128, &'static str),
+    Boolean(i128),
+    Null(i128),
+    Bytes(Range<usize>),
+    /// The OID's numbers; its name is looked up when shown.
+    Oid(String),
+    Ipv4(String),
+}
+
+impl Object {
+    fn repr(&self, data: &[u8]) -> String {
+        match self {
+            Object::Integer(value, class) => integer_repr(*value, class),
+            Object::Boolean(value) => {
+                let truth = if *value == 0 { "False" } else { "True" };
+                format!("{truth} <ASN1_BOOLEAN[{value}]>")
+            }
+            Object::Null(value) => format!("<ASN1_NULL[{value}]>"),
+            Object::Bytes(range) => {
+                format!("<ASN1_STRING[{}]>", python_bytes(&data[range.clone()]))
+            }
+            Object::Oid(numbers) => format!("<ASN1_OID['{}']>", oid_name(numbers)),
+            Object::Ipv4(address) => format!("<ASN1_IPADDRESS['{address}']>"),
+        }
+    }
+}
+
+/// Scapy's class for an integer type by its tag: INTEGER, Counter32, Gauge32,
+/// TimeTicks, Counter64.
+fn integer_class(tag: u8) -> Option<&'static str> {
+    Some(match tag {
+        INTEGER => "ASN1_INTEGER",
+        0x41 => "ASN1_COUNTER32",
+        0x42 => "ASN1_GAUGE32",
+        TIME_TICKS => "ASN1_TIME_TICKS",
+        0x46 => "ASN1_COUNTER64",
+        _ => return None,
+    })
 }
 
 /// A two's-complement integer of at most 16 bytes (Scapy reads an empty one as 0).

@@ -264,14 +264,17 @@ pub struct LiveFile {
     /// `None` once a write failed: nothing more may reach the file.
     writer: Option<CaptureWriter<Sink<LockedFile>>>,
     path: PathBuf,
-    /// Bytes known to be in the file, whole records only: the length after the last
-    /// successful flush.
+    /// Bytes known to be in the file, whole records only: what the writer last handed
+    /// to it without an error.
     committed: u64,
     /// Records in those bytes.
     committed_records: u64,
-    /// Where each record written since that flush ends (bytes, records): the buffer
+    /// Where each record the writer still gathers ends (bytes, records): the buffer
     /// reaches the file in whole records, so after a failed write the file is valid up
-    /// to the last of these that it fully holds.
+    /// to the last of these that it fully holds. Only the records of one buffer: kept
+    /// for every record since the last flush, this grew by 16 bytes a packet (6 MB a
+    /// second at 400,000 packets a second) and cost webcapture 13 % of its CPU a packet
+    /// (10 rounds at 400,000 a second, median).
     ends: Vec<(u64, u64)>,
 }
 
@@ -324,6 +327,13 @@ impl LiveFile {
         );
         match written {
             Ok(()) => {
+                let (bytes, records) = writer.handed_over();
+                if bytes > self.committed {
+                    // The records handed over are in the file, whole.
+                    self.committed = bytes;
+                    self.committed_records = records;
+                    self.ends.clear();
+                }
                 self.ends.push((writer.bytes(), writer.written()));
                 Ok(())
             }
@@ -466,6 +476,31 @@ mod tests {
         let _live = create_locked(&path).unwrap();
         let err = Replacement::create(&path).err().expect("refused");
         assert!(err.to_string().contains("is being written by"), "{err}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_live_file_remembers_record_ends_of_one_buffer_only() {
+        let dir = scratch("ends");
+        let path = dir.join("many.pcap");
+        let mut file = LiveFile::create(&path, |sink| {
+            CaptureWriter::new(sink, super::super::WriteFormat::Pcap, 1, 262_144, None)
+        })
+        .unwrap();
+        let frame = [0x5a_u8; 64];
+        for i in 0..100_000 {
+            file.write(0, i, 0, 64, &frame, &[]).unwrap();
+        }
+        // 80 bytes a record: a 256 KiB buffer holds 3,276 of them.
+        assert!(file.ends.len() <= 3_277, "{} ends kept", file.ends.len());
+        assert_eq!(file.committed_records + file.ends.len() as u64, 100_000);
+        file.flush().unwrap();
+        assert_eq!(file.committed_records, 100_000);
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().len(),
+            24 + 100_000 * 80,
+            "every record reached the file"
+        );
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -31,6 +31,8 @@ pub struct CaptureWriter<W: Write> {
     /// copy of each packet), and `out` only ever receives whole records, so a file cut
     /// short ends at a record boundary of whatever was written.
     buffer: Vec<u8>,
+    /// Records in `buffer`.
+    buffered: u64,
 }
 
 /// One interface of a pcapng file: its link type, snap length and name.
@@ -192,6 +194,7 @@ impl<W: Write> CaptureWriter<W> {
             written: 0,
             bytes: header.len() as u64,
             buffer: Vec::with_capacity(BUFFER),
+            buffered: 0,
         })
     }
 
@@ -207,6 +210,14 @@ impl<W: Write> CaptureWriter<W> {
     /// Records written so far.
     pub fn written(&self) -> u64 {
         self.written
+    }
+
+    /// Bytes and records handed to the output so far (the rest is gathered here).
+    pub fn handed_over(&self) -> (u64, u64) {
+        (
+            self.bytes - self.buffer.len() as u64,
+            self.written - self.buffered,
+        )
     }
 
     /// Appends one record; `data` may be shorter than `original_length` (snap length).
@@ -284,6 +295,7 @@ impl<W: Write> CaptureWriter<W> {
         if !self.buffer.is_empty() && self.buffer.len() + length > BUFFER {
             self.out.write_all(&self.buffer)?;
             self.buffer.clear();
+            self.buffered = 0;
         }
         let record = &mut self.buffer;
         match self.format {
@@ -316,6 +328,7 @@ impl<W: Write> CaptureWriter<W> {
             }
         }
         self.written += 1;
+        self.buffered += 1;
         self.bytes += length as u64;
         Ok(())
     }
@@ -324,6 +337,7 @@ impl<W: Write> CaptureWriter<W> {
     pub fn flush(&mut self) -> io::Result<()> {
         self.out.write_all(&self.buffer)?;
         self.buffer.clear();
+        self.buffered = 0;
         self.out.flush()
     }
 

@@ -5,14 +5,20 @@
 //! The readlink happens on a stack buffer relative to the open fd directory (no path
 //! built, no allocation per descriptor): with 20,000 sockets this walk is most of
 //! `sock-list -p`'s time, which is why [`crate::sockets::snapshot`] runs it beside the
-//! socket-table dump. Program names follow netstat: argv[0], cut to its last path
+//! socket-table dump. Directories are read with rustix's `RawDir` (getdents64 into a
+//! stack buffer): four system calls a process with few descriptors, where nix's `Dir`
+//! (libc's opendir) made eight (fstat, two fcntl, a rewinding lseek); most processes
+//! are kernel threads with none, so the walk took a third less time (0.75 -> 0.47 ms
+//! with 68 processes). Program names follow netstat: argv[0], cut to its last path
 //! component when it is a path; a process without a command line (a kernel thread)
 //! gets its `comm` name instead of netstat's empty one.
 
 use std::collections::HashMap;
 use std::ffi::CStr;
 use std::fs;
-use std::os::fd::AsRawFd;
+use std::mem::MaybeUninit;
+
+use rustix::fs::{Mode, OFlags, RawDir};
 
 /// The process that holds a socket.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,13 +51,19 @@ pub fn scan() -> Owners {
         by_inode: HashMap::new(),
         complete: true,
     };
-    let Ok(processes) = fs::read_dir("/proc") else {
+    let Ok(proc) = open_directory(c"/proc") else {
         owners.complete = false;
         return owners;
     };
-    for process in processes.flatten() {
-        let name = process.file_name();
-        let Some(pid) = name.to_str().and_then(|n| n.parse::<u32>().ok()) else {
+    let mut buffer = [MaybeUninit::uninit(); 8192];
+    let mut processes = RawDir::new(&proc, &mut buffer);
+    while let Some(Ok(process)) = processes.next() {
+        let Some(pid) = process
+            .file_name()
+            .to_str()
+            .ok()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
             continue;
         };
         match socket_inodes(pid) {
@@ -75,48 +87,42 @@ pub fn scan() -> Owners {
 
 /// The inodes of the sockets a process has open.
 pub fn socket_inodes(pid: u32) -> std::io::Result<Vec<u32>> {
-    use nix::dir::Dir;
-    use nix::fcntl::OFlag;
-    use nix::sys::stat::Mode;
-    let mut dir = Dir::open(
-        format!("/proc/{pid}/fd").as_str(),
-        OFlag::O_RDONLY | OFlag::O_DIRECTORY,
-        Mode::empty(),
-    )
-    .map_err(std::io::Error::from)?;
-    let dir_fd = dir.as_raw_fd();
+    let path = std::ffi::CString::new(format!("/proc/{pid}/fd")).map_err(std::io::Error::other)?;
+    let dir = open_directory(&path)?;
     let mut inodes = Vec::new();
+    let mut buffer = [MaybeUninit::uninit(); 4096];
     let mut target = [0u8; 64];
-    for entry in dir.iter().flatten() {
+    let mut entries = RawDir::new(&dir, &mut buffer);
+    while let Some(entry) = entries.next() {
+        let entry = entry?;
         let name = entry.file_name();
         if !name.to_bytes().first().is_some_and(u8::is_ascii_digit) {
             continue;
         }
-        // SAFETY: `dir_fd` is the open directory being read, `name` a NUL-terminated
-        // entry name, and `target` a writable buffer whose length is passed; readlinkat
-        // writes at most that many bytes and returns how many, or -1.
-        let length = unsafe {
-            libc::readlinkat(
-                dir_fd,
-                name.as_ptr(),
-                target.as_mut_ptr().cast(),
-                target.len(),
-            )
-        };
-        if length < 0 {
+        match rustix::fs::readlinkat_raw(&dir, name, &mut target[..]) {
+            Ok(length) => {
+                if let Some(inode) = parse_socket_link(&target[..length]) {
+                    inodes.push(inode);
+                }
+            }
             // Access is decided per process (ptrace's read check), so one refusal
             // means every descriptor is refused: root meets it on another user
             // namespace's init, for instance, here with 263 descriptors.
-            if std::io::Error::last_os_error().kind() == std::io::ErrorKind::PermissionDenied {
-                break;
-            }
-            continue;
-        }
-        if let Some(inode) = parse_socket_link(&target[..length as usize]) {
-            inodes.push(inode);
+            Err(rustix::io::Errno::ACCESS) => break,
+            // The descriptor was closed while we looked.
+            Err(_) => continue,
         }
     }
     Ok(inodes)
+}
+
+/// Opens a directory for [`RawDir`].
+fn open_directory(path: &CStr) -> std::io::Result<std::os::fd::OwnedFd> {
+    Ok(rustix::fs::open(
+        path,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?)
 }
 
 /// `socket:[12345]` -> 12345.
@@ -148,6 +154,7 @@ fn program_name(pid: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::fd::AsRawFd;
 
     #[test]
     fn socket_links_are_parsed() {

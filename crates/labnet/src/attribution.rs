@@ -67,9 +67,9 @@ pub struct Attributor {
     last: Option<(Flow, Attribution)>,
     /// Whether the last packet had a flow (else it is unknown, and `last` older).
     current: bool,
-    /// The last packet's [`flow::quick_key`], when it had one and its process is
-    /// known: a packet with the same key has the same process.
-    last_key: Option<u128>,
+    /// The last packet's link type and [`flow::FrameKey`], when it had one and its
+    /// process is known: a packet with the same key has the same process.
+    last_key: Option<(u32, flow::FrameKey)>,
     watch: Option<Watch>,
     /// Exact lookups asked of the kernel.
     pub lookups: u64,
@@ -103,17 +103,18 @@ impl Attributor {
         // The packet before's flow, known, and this packet's bytes name it too: its
         // process, without reading the flow (measured: most of --proc's cost). Inline
         // and apart from the rest, which is a large function to call per packet.
-        let key = flow::quick_key(link_type, data);
-        if key.is_some() && key == self.last_key {
-            self.current = true;
-            return self.current();
+        if let Some((link, key)) = &self.last_key {
+            if *link == link_type && key.matches(data) {
+                self.current = true;
+                return self.current();
+            }
         }
-        self.attribute_other(key, link_type, data)
+        self.attribute_other(link_type, data)
     }
 
     /// [`Attributor::attribute`] for a packet not of the known flow before.
     #[inline(never)]
-    fn attribute_other(&mut self, key: Option<u128>, link_type: u32, data: &[u8]) -> &Attribution {
+    fn attribute_other(&mut self, link_type: u32, data: &[u8]) -> &Attribution {
         self.last_key = None;
         let Some(packet) = flow::flow(link_type, data) else {
             self.current = false;
@@ -128,7 +129,7 @@ impl Attributor {
         }
         // Only a known process is worth the fast path; an unknown one is asked again.
         if self.last.as_ref().is_some_and(|(_, a)| a.process.is_some()) {
-            self.last_key = key;
+            self.last_key = flow::FrameKey::of(link_type, data).map(|key| (link_type, key));
         }
         &self.last.as_ref().expect("just set").1
     }

@@ -120,11 +120,16 @@ impl Printer {
         if self.tracker.is_none() && !(print && self.view == View::Packets) {
             return Ok(());
         }
-        self.take(out, packet, print)
+        self.track_and_print(out, packet, print)
     }
 
     #[inline(never)]
-    fn take(&mut self, out: &mut impl Write, packet: &Packet, print: bool) -> io::Result<()> {
+    fn track_and_print(
+        &mut self,
+        out: &mut impl Write,
+        packet: &Packet,
+        print: bool,
+    ) -> io::Result<()> {
         let record = packet.record;
         let time = conversations::nanoseconds(record.seconds, record.nanoseconds);
         self.first_time.get_or_insert(time);

@@ -16,6 +16,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
+use nix::sched::{sched_getaffinity, sched_setaffinity, CpuSet};
+use nix::unistd::Pid;
 
 use super::{which, BenchNetns};
 
@@ -106,34 +108,21 @@ fn stop_capture(mut child: std::process::Child, started: Duration) -> Result<Cap
 
 /// The first two CPUs this process may run on, when there are two.
 fn two_cpus() -> Option<[usize; 2]> {
-    // SAFETY: cpu_set_t is plain data; sched_getaffinity fills the one passed, whose
-    // size is given.
-    let set = unsafe {
-        let mut set: libc::cpu_set_t = std::mem::zeroed();
-        if libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) != 0 {
-            return None;
-        }
-        set
-    };
-    // SAFETY: CPU_ISSET reads the set within its size.
-    let mut cpus =
-        (0..libc::CPU_SETSIZE as usize).filter(|&cpu| unsafe { libc::CPU_ISSET(cpu, &set) });
+    let set = sched_getaffinity(Pid::from_raw(0)).ok()?;
+    let mut cpus = (0..CpuSet::count()).filter(|&cpu| set.is_set(cpu).unwrap_or(false));
     Some([cpus.next()?, cpus.next()?])
 }
 
 /// Makes `command` (and what it starts) run on `cpu` only.
 fn pin(command: &mut Command, cpu: usize) {
-    // SAFETY: the hook runs in the child between fork and exec and only makes one
-    // system call on a value of its own stack.
+    let mut set = CpuSet::new();
+    if set.set(cpu).is_err() {
+        return;
+    }
+    // SAFETY: the hook runs in the child between fork and exec and makes one system
+    // call on a set made before the fork.
     unsafe {
-        command.pre_exec(move || {
-            let mut set: libc::cpu_set_t = std::mem::zeroed();
-            libc::CPU_SET(cpu, &mut set);
-            if libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
+        command.pre_exec(move || Ok(sched_setaffinity(Pid::from_raw(0), &set)?));
     }
 }
 

@@ -359,6 +359,45 @@ fn a_process_gone_before_its_flow_is_looked_up_is_unknown_or_cached_never_wrong(
 }
 
 #[test]
+fn a_socket_a_process_made_inside_a_host_it_is_not_in_is_still_its_own() {
+    require!(root);
+    let lab = TestLab::two_hosts().unwrap();
+    let dir = scratch("outside");
+    let on_brooklyn = Webcapture::start(
+        &lab,
+        "brooklyn",
+        &dir,
+        &["-i", "eth0", "-c", "0", "--proc", "udp port 9"],
+    );
+    // This test runs in the machine's own namespace; a thread of it makes a socket in
+    // brooklyn's (as a process that serves several namespaces does). A walk of
+    // brooklyn's processes alone misses it: the walk of all of them must follow.
+    let namespace = labnet::netns::open(&lab.host("brooklyn").netns).unwrap();
+    let socket = labnet::netns::run_in(&namespace, || {
+        Ok(std::net::UdpSocket::bind("192.168.56.101:0"))
+    })
+    .unwrap()
+    .unwrap();
+    let midwood = lab.host("midwood").ipv4;
+    for _ in 0..3 {
+        socket.send_to(b"discard me", (midwood, 9)).unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let (lines, _) = on_brooklyn.finish(true);
+    let comm = std::fs::read_to_string("/proc/self/comm").unwrap();
+    let sent: Vec<&str> = lines.lines().filter(|l| l.contains(":discard ")).collect();
+    assert_eq!(sent.len(), 3, "{lines}");
+    for line in sent {
+        assert_eq!(
+            tag(line),
+            Some((comm.trim_end().to_string(), std::process::id(), false)),
+            "{line}"
+        );
+    }
+}
+
+#[test]
 fn a_pcap_file_cannot_keep_processes_and_says_so() {
     require!(root);
     let lab = TestLab::two_hosts().unwrap();

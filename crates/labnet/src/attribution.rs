@@ -8,6 +8,9 @@
 //!   end on this host (the sender's first: on loopback both ends are here, and the
 //!   sender is who the packet is from). The inode -> process map is one walk of
 //!   /proc, made again on a miss at most every [`RESCAN`]: never a walk per packet.
+//!   In a namespace other than the host's (a lab host) the walk looks into that
+//!   namespace's processes only, and into all of them when none of those holds the
+//!   socket.
 //! - Honest: an attribution is `exact` while the flow's socket was found owned by the
 //!   process, `cached` once the flow closed (its last owner kept) or when it comes
 //!   from a watched process whose socket is gone, and `unknown` otherwise: traffic of
@@ -59,6 +62,9 @@ pub struct Attributor {
     diag: DiagSocket,
     local: HashSet<IpAddr>,
     owners: owners::Owners,
+    /// The namespace whose processes a walk looks into first; `None` in the host's
+    /// own, where nearly every process is (see [`walk_first`]).
+    namespace: Option<owners::NetNamespace>,
     scanned: Option<Instant>,
     processes: HashMap<u32, Arc<Process>>,
     flows: HashMap<Flow, Entry, foldhash::fast::RandomState>,
@@ -80,8 +86,9 @@ impl Attributor {
     pub fn new(watch: Option<Watch>) -> Result<Attributor> {
         Ok(Attributor {
             diag: DiagSocket::open()?,
-            local: local_addresses(),
+            local: nics::local_ips(),
             owners: owners::Owners::default(),
+            namespace: walk_first(),
             scanned: None,
             processes: HashMap::new(),
             flows: HashMap::default(),
@@ -250,10 +257,15 @@ impl Attributor {
             return Some(process);
         }
         if self.owners.get(inode).is_none() && self.scanned.is_none_or(|t| now - t >= RESCAN) {
-            self.owners = owners::scan();
+            self.owners = owners::scan_in(self.namespace.as_ref());
+            if self.namespace.is_some() && self.owners.get(inode).is_none() {
+                // A process of another namespace may hold it: one that made it on a
+                // thread inside this one (setns), or was passed it over a unix socket.
+                self.owners = owners::scan();
+            }
             self.scanned = Some(now);
             // Addresses may have come and gone too.
-            self.local = local_addresses();
+            self.local = nics::local_ips();
         }
         let owner = self.owners.get(inode)?;
         let fresh = self
@@ -285,12 +297,20 @@ impl Attributor {
     }
 }
 
-/// The unspecified address of `address`'s family.
+/// The namespace of the capture, when it is not the host's own (pid 1's): a walk looks
+/// into its processes first. In the host's own namespace it would cost a readlink a
+/// process and leave out next to none.
+fn walk_first() -> Option<owners::NetNamespace> {
+    let ours = owners::NetNamespace::current()?;
+    (owners::NetNamespace::of(1).as_ref() != Some(&ours)).then_some(ours)
+}
+
 /// Whether `socket` (found for `local`) is bound to that address or to all of them.
 fn is_bound_to(socket: &sockets::InetSocket, local: SocketAddr) -> bool {
     socket.local.ip() == local.ip() || socket.local.ip().is_unspecified()
 }
 
+/// The unspecified address of `address`'s family.
 fn unspecified(address: IpAddr) -> IpAddr {
     match address {
         IpAddr::V4(_) => IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED),
@@ -303,19 +323,6 @@ fn unspecified(address: IpAddr) -> IpAddr {
 fn same_program(known: &Process, program: &str) -> bool {
     let short: String = program.chars().take(15).collect();
     known.comm == short || known.cmd.rsplit('/').next() == Some(program)
-}
-
-/// Every address of this namespace's interfaces.
-fn local_addresses() -> HashSet<IpAddr> {
-    nics::read_in(None, nics::LinkDump::Full, false)
-        .map(|table| {
-            table
-                .nics
-                .iter()
-                .flat_map(|nic| nic.addresses.iter().filter_map(|a| a.local.or(a.address)))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// A process as /proc shows it now; `None` once it is gone.

@@ -172,16 +172,7 @@ impl Refusals {
         }
         // The refusing end: where the SYN went.
         let refused = packet.flow.src();
-        let local = self.local.get_or_insert_with(|| {
-            crate::nics::read_in(None, crate::nics::LinkDump::Full, false)
-                .map(|t| {
-                    t.nics
-                        .iter()
-                        .flat_map(|n| n.addresses.iter().filter_map(|a| a.local))
-                        .collect()
-                })
-                .unwrap_or_default()
-        });
+        let local = self.local.get_or_insert_with(crate::nics::local_ips);
         if !(refused.ip().is_loopback() || local.contains(&refused.ip()))
             || !self.said.insert(refused)
         {

@@ -252,6 +252,25 @@ pub fn read_with(socket: &mut RouteSocket, dump: LinkDump, stats: bool) -> Resul
     Ok(NicTable { nics, netns_names })
 }
 
+/// The IP addresses of this namespace's NICs (an address dump alone, no links): what
+/// a packet's end must be to be this host's. Empty when they cannot be read.
+pub fn local_ips() -> std::collections::HashSet<IpAddr> {
+    let mut ips = std::collections::HashSet::new();
+    let Ok(mut socket) = RouteSocket::open() else {
+        return ips;
+    };
+    let _ = socket.dump_each(
+        RouteNetlinkMessage::GetAddress(AddressMessage::default()),
+        "listing addresses",
+        |message| {
+            if let RouteNetlinkMessage::NewAddress(message) = message {
+                ips.extend(address_from(message).local);
+            }
+        },
+    );
+    ips
+}
+
 /// Every NIC of this namespace in index order, links only (no addresses, no
 /// counters): what live capture needs to pick and check an interface.
 pub fn links() -> Result<Vec<Nic>> {
@@ -444,6 +463,18 @@ fn address_from(message: AddressMessage) -> NicAddress {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_local_ips_are_the_addresses_of_the_nics() {
+        let table = read_in(None, LinkDump::Full, false).unwrap();
+        let listed: std::collections::HashSet<IpAddr> = table
+            .nics
+            .iter()
+            .flat_map(|n| n.addresses.iter().filter_map(|a| a.local))
+            .collect();
+        assert!(listed.contains(&IpAddr::from([127, 0, 0, 1])), "{listed:?}");
+        assert_eq!(local_ips(), listed);
+    }
 
     #[test]
     fn loopback_is_read_with_its_addresses() {

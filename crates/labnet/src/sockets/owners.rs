@@ -12,6 +12,12 @@
 //! with 68 processes). Program names follow netstat: argv[0], cut to its last path
 //! component when it is a path; a process without a command line (a kernel thread)
 //! gets its `comm` name instead of netstat's empty one.
+//!
+//! A walk may look only into the processes of one network namespace ([`NetNamespace`]):
+//! a capture in a lab host's namespace owns sockets of that namespace, and most
+//! processes (every kernel thread) are in the host's. One readlink of
+//! `/proc/PID/ns/net` a process then replaces reading its descriptors (0.50 -> 0.18 ms
+//! with 67 processes, 3 of them in the namespace).
 
 use std::collections::HashMap;
 use std::ffi::CStr;
@@ -45,8 +51,39 @@ impl Owners {
     }
 }
 
+/// A network namespace as /proc links it (`net:[4026531840]`): equal links, the same
+/// namespace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetNamespace(Vec<u8>);
+
+impl NetNamespace {
+    /// This thread's network namespace.
+    pub fn current() -> Option<NetNamespace> {
+        let link = std::fs::read_link("/proc/thread-self/ns/net").ok()?;
+        Some(NetNamespace(link.into_os_string().into_encoded_bytes()))
+    }
+
+    /// The namespace of process `pid` (`None` once it is gone).
+    pub fn of(pid: u32) -> Option<NetNamespace> {
+        let link = std::fs::read_link(format!("/proc/{pid}/ns/net")).ok()?;
+        Some(NetNamespace(link.into_os_string().into_encoded_bytes()))
+    }
+
+    /// A namespace no process is in, for tests.
+    #[cfg(test)]
+    fn none() -> NetNamespace {
+        NetNamespace(b"net:[0]".to_vec())
+    }
+}
+
 /// Walks /proc once and maps every socket inode to the first process holding it.
 pub fn scan() -> Owners {
+    scan_in(None)
+}
+
+/// [`scan`], looking only into the processes whose network namespace is `namespace`
+/// (all of them when `None`). A process whose namespace cannot be read is looked into.
+pub fn scan_in(namespace: Option<&NetNamespace>) -> Owners {
     let mut owners = Owners {
         by_inode: HashMap::new(),
         complete: true,
@@ -57,15 +94,17 @@ pub fn scan() -> Owners {
     };
     let mut buffer = [MaybeUninit::uninit(); 8192];
     let mut processes = RawDir::new(&proc, &mut buffer);
+    let mut link = [0u8; 64];
     while let Some(Ok(process)) = processes.next() {
-        let Some(pid) = process
-            .file_name()
-            .to_str()
-            .ok()
-            .and_then(|n| n.parse::<u32>().ok())
-        else {
+        let name = process.file_name();
+        let Some(pid) = name.to_str().ok().and_then(|n| n.parse::<u32>().ok()) else {
             continue;
         };
+        if let Some(namespace) = namespace {
+            if !in_namespace(&proc, name, namespace, &mut link) {
+                continue;
+            }
+        }
         match socket_inodes(pid) {
             Ok(inodes) if !inodes.is_empty() => {
                 let program = program_name(pid);
@@ -83,6 +122,38 @@ pub fn scan() -> Owners {
         }
     }
     owners
+}
+
+/// Whether the process of /proc entry `pid` is in `namespace` (or its namespace cannot
+/// be read: then its descriptors decide); one readlink, no allocation.
+fn in_namespace(
+    proc: &std::os::fd::OwnedFd,
+    pid: &CStr,
+    namespace: &NetNamespace,
+    link: &mut [u8; 64],
+) -> bool {
+    // "PID/ns/net\0", relative to /proc.
+    const SUFFIX: &[u8] = b"/ns/net\0";
+    let mut path = [0u8; 32];
+    let pid = pid.to_bytes();
+    let Some(end) = pid
+        .len()
+        .checked_add(SUFFIX.len())
+        .filter(|&n| n <= path.len())
+    else {
+        return true;
+    };
+    path[..pid.len()].copy_from_slice(pid);
+    path[pid.len()..end].copy_from_slice(SUFFIX);
+    let Ok(path) = CStr::from_bytes_with_nul(&path[..end]) else {
+        return true;
+    };
+    match rustix::fs::readlinkat_raw(proc, path, &mut link[..]) {
+        Ok(length) => link[..length] == namespace.0[..],
+        // Gone: nothing of it to read.
+        Err(rustix::io::Errno::NOENT | rustix::io::Errno::SRCH) => false,
+        Err(_) => true,
+    }
 }
 
 /// The inodes of the sockets a process has open.
@@ -179,5 +250,15 @@ mod tests {
             owners.get(0).is_none(),
             "inode 0 (TIME_WAIT) never has an owner"
         );
+        // A walk of this namespace's processes finds it too; of another, not.
+        let namespace = NetNamespace::current().expect("our own namespace");
+        assert_eq!(
+            NetNamespace::of(std::process::id()),
+            Some(namespace.clone())
+        );
+        let ours = scan_in(Some(&namespace));
+        assert_eq!(ours.get(inode).map(|o| o.pid), Some(std::process::id()));
+        assert!(ours.by_inode.len() <= owners.by_inode.len());
+        assert!(scan_in(Some(&NetNamespace::none())).get(inode).is_none());
     }
 }

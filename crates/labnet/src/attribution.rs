@@ -73,9 +73,9 @@ pub struct Attributor {
     last: Option<(Flow, Attribution)>,
     /// Whether the last packet had a flow (else it is unknown, and `last` older).
     current: bool,
-    /// The last packet's link type and [`flow::FrameKey`], when it had one and its
+    /// The last packet's [`flow::FrameKey`], when it had one and its
     /// process is known: a packet with the same key has the same process.
-    last_key: Option<(u32, flow::FrameKey)>,
+    last_key: Option<flow::FrameKey>,
     watch: Option<Watch>,
     /// Exact lookups asked of the kernel.
     pub lookups: u64,
@@ -110,8 +110,8 @@ impl Attributor {
         // The packet before's flow, known, and this packet's bytes name it too: its
         // process, without reading the flow (measured: most of --proc's cost). Inline
         // and apart from the rest, which is a large function to call per packet.
-        if let Some((link, key)) = &self.last_key {
-            if *link == link_type && key.matches(data) {
+        if let Some(key) = &self.last_key {
+            if key.matches(link_type, data) {
                 self.current = true;
                 return self.current();
             }
@@ -136,7 +136,7 @@ impl Attributor {
         }
         // Only a known process is worth the fast path; an unknown one is asked again.
         if self.last.as_ref().is_some_and(|(_, a)| a.process.is_some()) {
-            self.last_key = flow::FrameKey::of(link_type, data).map(|key| (link_type, key));
+            self.last_key = flow::FrameKey::of(link_type, data);
         }
         &self.last.as_ref().expect("just set").1
     }

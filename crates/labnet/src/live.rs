@@ -246,10 +246,12 @@ impl<W: Write> Session<'_, W> {
                 writer.flush()?;
             }
         }
-        if let (Some(attributor), false) = (self.attributor.as_mut(), before_write) {
-            attributor.attribute(self.link_type, packet.data);
-        }
-        let attribution = self.attributor.as_ref().map(Attributor::current);
+        let attribution = match self.attributor.as_mut() {
+            Some(attributor) if !before_write => {
+                Some(attributor.attribute(self.link_type, packet.data))
+            }
+            attributor => attributor.map(|a| a.current()),
+        };
         let record = crate::pcap::Record {
             index: self.captured,
             link_type: self.link_type,

@@ -398,6 +398,61 @@ fn a_socket_a_process_made_inside_a_host_it_is_not_in_is_still_its_own() {
 }
 
 #[test]
+fn an_address_given_after_the_capture_started_is_known_as_this_host_s() {
+    require!(root, "python3");
+    let lab = TestLab::two_hosts().unwrap();
+    let dir = scratch("new-address");
+    let on_brooklyn = Webcapture::start(
+        &lab,
+        "brooklyn",
+        &dir,
+        &["-i", "eth0", "-c", "0", "--proc", "udp port 9"],
+    );
+    let netns = &lab.host("brooklyn").netns;
+    let added = Command::new("ip")
+        .args([
+            "-n",
+            netns,
+            "address",
+            "add",
+            "192.168.56.201/24",
+            "dev",
+            "eth0",
+        ])
+        .status()
+        .unwrap();
+    assert!(added.success());
+    // Past the capture's shortest time between two readings of the addresses.
+    std::thread::sleep(Duration::from_millis(100));
+    let script = "import os, socket, time\n\
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n\
+        s.bind(('192.168.56.201', 0))\n\
+        for _ in range(3): s.sendto(b'discard me', ('192.168.56.102', 9)); time.sleep(0.02)\n\
+        print(os.getpid())\n";
+    let out = lab
+        .command("brooklyn", "python3")
+        .args(["-c", script])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let pid: u32 = text(&out.stdout).trim().parse().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let (lines, _) = on_brooklyn.finish(true);
+    let sent: Vec<&str> = lines
+        .lines()
+        .filter(|l| l.contains("192.168.56.201:"))
+        .collect();
+    assert_eq!(sent.len(), 3, "{lines}");
+    for line in sent {
+        assert_eq!(
+            tag(line),
+            Some(("python3".to_string(), pid, false)),
+            "{line}"
+        );
+    }
+}
+
+#[test]
 fn a_pcap_file_cannot_keep_processes_and_says_so() {
     require!(root);
     let lab = TestLab::two_hosts().unwrap();

@@ -60,7 +60,9 @@ struct Entry {
 /// Attributes packets to processes; one per capture, in the capture's namespace.
 pub struct Attributor {
     diag: DiagSocket,
+    /// This namespace's addresses, and when they were read.
     local: HashSet<IpAddr>,
+    local_read: Instant,
     owners: owners::Owners,
     /// The namespace whose processes a walk looks into first; `None` in the host's
     /// own, where nearly every process is (see [`walk_first`]).
@@ -87,6 +89,7 @@ impl Attributor {
         Ok(Attributor {
             diag: DiagSocket::open()?,
             local: nics::local_ips(),
+            local_read: Instant::now(),
             owners: owners::Owners::default(),
             namespace: walk_first(),
             scanned: None,
@@ -203,7 +206,7 @@ impl Attributor {
     fn look_up(&mut self, flow: Flow, now: Instant) -> Attribution {
         for end in [flow, flow.reversed()] {
             let (local, remote) = (end.src(), end.dst());
-            if !self.is_local(local.ip()) {
+            if !self.is_local(local.ip(), now) {
                 continue;
             }
             self.lookups += 1;
@@ -264,8 +267,6 @@ impl Attributor {
                 self.owners = owners::scan();
             }
             self.scanned = Some(now);
-            // Addresses may have come and gone too.
-            self.local = nics::local_ips();
         }
         let owner = self.owners.get(inode)?;
         let fresh = self
@@ -279,10 +280,24 @@ impl Attributor {
         self.processes.get(&owner.pid).cloned()
     }
 
-    fn is_local(&self, address: IpAddr) -> bool {
-        address.is_loopback()
-            || self.local.contains(&address)
-            || matches!(address, IpAddr::V6(v6) if v6.to_ipv4_mapped().is_some_and(|v4| self.local.contains(&IpAddr::V4(v4)) || v4.is_loopback()))
+    /// Whether `address` is this host's; an address not known is looked for again in
+    /// the addresses read anew, at most every [`RESCAN`] (one given after the capture
+    /// started).
+    fn is_local(&mut self, address: IpAddr, now: Instant) -> bool {
+        let known = |local: &HashSet<IpAddr>| {
+            address.is_loopback()
+                || local.contains(&address)
+                || matches!(address, IpAddr::V6(v6) if v6.to_ipv4_mapped().is_some_and(|v4| local.contains(&IpAddr::V4(v4)) || v4.is_loopback()))
+        };
+        if known(&self.local) {
+            return true;
+        }
+        if now.saturating_duration_since(self.local_read) < RESCAN {
+            return false;
+        }
+        self.local = nics::local_ips();
+        self.local_read = now;
+        known(&self.local)
     }
 
     /// Makes room: closed flows go, and if that is not enough, the oldest half.

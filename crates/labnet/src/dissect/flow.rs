@@ -143,8 +143,8 @@ pub fn quick_key(link_type: u32, data: &[u8]) -> Option<u128> {
 /// same key, but for TCP's FIN and RST (looked at apart). Four masked 8-byte words
 /// and one branch: each instruction here is paid by every packet of `--proc`
 /// (measured: `Attributor::attribute` on a run of one flow, 3.52 ns with a check of
-/// each field, 3.32 with two 16-byte words and three branches; 3.8 -> 3.0 ns for
-/// this, on a slower day).
+/// each field, 3.32 with two 16-byte words and three branches; on another day, 3.8
+/// ns with those and 3.0 with these).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FrameKey {
     words: [u64; 4],

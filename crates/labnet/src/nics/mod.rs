@@ -12,7 +12,7 @@ pub mod json;
 pub mod names;
 pub mod text;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::net::IpAddr;
 use std::os::fd::AsRawFd;
@@ -254,8 +254,8 @@ pub fn read_with(socket: &mut RouteSocket, dump: LinkDump, stats: bool) -> Resul
 
 /// The IP addresses of this namespace's NICs (an address dump alone, no links): what
 /// a packet's end must be to be this host's. Empty when they cannot be read.
-pub fn local_ips() -> std::collections::HashSet<IpAddr> {
-    let mut ips = std::collections::HashSet::new();
+pub fn local_ips() -> HashSet<IpAddr> {
+    let mut ips = HashSet::new();
     let Ok(mut socket) = RouteSocket::open() else {
         return ips;
     };
@@ -467,7 +467,7 @@ mod tests {
     #[test]
     fn the_local_ips_are_the_addresses_of_the_nics() {
         let table = read_in(None, LinkDump::Full, false).unwrap();
-        let listed: std::collections::HashSet<IpAddr> = table
+        let listed: HashSet<IpAddr> = table
             .nics
             .iter()
             .flat_map(|n| n.addresses.iter().filter_map(|a| a.local))

@@ -59,13 +59,17 @@ pub struct NetNamespace(Vec<u8>);
 impl NetNamespace {
     /// This thread's network namespace.
     pub fn current() -> Option<NetNamespace> {
-        let link = std::fs::read_link("/proc/thread-self/ns/net").ok()?;
-        Some(NetNamespace(link.into_os_string().into_encoded_bytes()))
+        NetNamespace::read("thread-self")
     }
 
     /// The namespace of process `pid` (`None` once it is gone).
     pub fn of(pid: u32) -> Option<NetNamespace> {
-        let link = std::fs::read_link(format!("/proc/{pid}/ns/net")).ok()?;
+        NetNamespace::read(&pid.to_string())
+    }
+
+    /// The namespace link of /proc entry `entry` (a pid, `thread-self`).
+    fn read(entry: &str) -> Option<NetNamespace> {
+        let link = std::fs::read_link(format!("/proc/{entry}/ns/net")).ok()?;
         Some(NetNamespace(link.into_os_string().into_encoded_bytes()))
     }
 

@@ -358,17 +358,31 @@ fn a_process_gone_before_its_flow_is_looked_up_is_unknown_or_cached_never_wrong(
     eprintln!("{named} packets of short-lived clients named (the rest: unknown)");
 }
 
+/// webcapture `--proc` on brooklyn's eth0, for datagrams to the discard port.
+fn discard_capture(lab: &TestLab, dir: &Path) -> Webcapture {
+    Webcapture::start(
+        lab,
+        "brooklyn",
+        dir,
+        &["-i", "eth0", "-c", "0", "--proc", "udp port 9"],
+    )
+}
+
+/// Three lines hold `needle`, and each names `comm` and `pid`, exactly.
+fn assert_three_sent_by(lines: &str, needle: &str, comm: &str, pid: u32) {
+    let sent: Vec<&str> = lines.lines().filter(|l| l.contains(needle)).collect();
+    assert_eq!(sent.len(), 3, "{lines}");
+    for line in sent {
+        assert_eq!(tag(line), Some((comm.to_string(), pid, false)), "{line}");
+    }
+}
+
 #[test]
 fn a_socket_a_process_made_inside_a_host_it_is_not_in_is_still_its_own() {
     require!(root);
     let lab = TestLab::two_hosts().unwrap();
     let dir = scratch("outside");
-    let on_brooklyn = Webcapture::start(
-        &lab,
-        "brooklyn",
-        &dir,
-        &["-i", "eth0", "-c", "0", "--proc", "udp port 9"],
-    );
+    let on_brooklyn = discard_capture(&lab, &dir);
     // This test runs in the machine's own namespace; a thread of it makes a socket in
     // brooklyn's (as a process that serves several namespaces does). A walk of
     // brooklyn's processes alone misses it: the walk of all of them must follow.
@@ -386,15 +400,7 @@ fn a_socket_a_process_made_inside_a_host_it_is_not_in_is_still_its_own() {
     std::thread::sleep(Duration::from_millis(300));
     let (lines, _) = on_brooklyn.finish(true);
     let comm = std::fs::read_to_string("/proc/self/comm").unwrap();
-    let sent: Vec<&str> = lines.lines().filter(|l| l.contains(":discard ")).collect();
-    assert_eq!(sent.len(), 3, "{lines}");
-    for line in sent {
-        assert_eq!(
-            tag(line),
-            Some((comm.trim_end().to_string(), std::process::id(), false)),
-            "{line}"
-        );
-    }
+    assert_three_sent_by(&lines, ":discard ", comm.trim_end(), std::process::id());
 }
 
 #[test]
@@ -402,12 +408,7 @@ fn an_address_given_after_the_capture_started_is_known_as_this_host_s() {
     require!(root, "python3");
     let lab = TestLab::two_hosts().unwrap();
     let dir = scratch("new-address");
-    let on_brooklyn = Webcapture::start(
-        &lab,
-        "brooklyn",
-        &dir,
-        &["-i", "eth0", "-c", "0", "--proc", "udp port 9"],
-    );
+    let on_brooklyn = discard_capture(&lab, &dir);
     let netns = &lab.host("brooklyn").netns;
     let added = Command::new("ip")
         .args([
@@ -438,18 +439,7 @@ fn an_address_given_after_the_capture_started_is_known_as_this_host_s() {
     let pid: u32 = text(&out.stdout).trim().parse().unwrap();
     std::thread::sleep(Duration::from_millis(300));
     let (lines, _) = on_brooklyn.finish(true);
-    let sent: Vec<&str> = lines
-        .lines()
-        .filter(|l| l.contains("192.168.56.201:"))
-        .collect();
-    assert_eq!(sent.len(), 3, "{lines}");
-    for line in sent {
-        assert_eq!(
-            tag(line),
-            Some(("python3".to_string(), pid, false)),
-            "{line}"
-        );
-    }
+    assert_three_sent_by(&lines, "192.168.56.201:", "python3", pid);
 }
 
 #[test]
